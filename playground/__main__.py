@@ -1,0 +1,143 @@
+"""Command line: ``python -m playground trajectory|surfaces|optimizers|schedules``.
+
+Bad input exits with code 2 and one line on stderr that names the valid choices.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from surfaces import FAMILIES, get_surface
+
+from .engine import simulate
+from .hyper import ConfigError
+from .optimizers import OPTIMIZERS
+from .schedules import SCHEDULES
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, exit code 2, no usage dump
+        self.exit(2, f"error: {message}\n")
+
+
+def _pairs(items: Sequence[str] | None, flag: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ConfigError(f"{flag} expects NAME=VALUE, got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m playground", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    t = sub.add_parser("trajectory", help="run one optimizer and print its path")
+    t.add_argument("--surface", default="rosenbrock")
+    t.add_argument("--surface-set", action="append", metavar="NAME=VALUE")
+    t.add_argument("--optimizer", default="adam")
+    t.add_argument("--lr", type=float)
+    t.add_argument("--set", action="append", metavar="NAME=VALUE", dest="hyper")
+    t.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
+    t.add_argument("--steps", type=int, default=200)
+    t.add_argument("--schedule", default="constant")
+    t.add_argument("--schedule-set", action="append", metavar="NAME=VALUE")
+    t.add_argument("--noise", type=float)
+    t.add_argument("--batch-size", type=int, default=1)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--format", choices=("json", "csv"), default="json")
+    sub.add_parser("surfaces", help="list the surfaces and their parameters")
+    sub.add_parser("optimizers", help="list the optimizers and their hyperparameters")
+    sub.add_parser("schedules", help="list the learning-rate schedules")
+    return p
+
+
+def _trajectory(args: argparse.Namespace) -> None:
+    surf_params = _pairs(args.surface_set, "--surface-set")
+    if args.surface not in FAMILIES:
+        raise ConfigError(f"unknown surface {args.surface!r}; choose one of: {', '.join(FAMILIES)}")
+    surface = get_surface(args.surface, **surf_params)
+    tr = simulate(
+        surface,
+        args.optimizer,
+        start=args.start,
+        steps=args.steps,
+        lr=args.lr,
+        hyper=_pairs(args.hyper, "--set"),
+        schedule=args.schedule,
+        schedule_params=_pairs(args.schedule_set, "--schedule-set"),
+        noise=args.noise,
+        batch_size=args.batch_size,
+        seed=args.seed,
+        record_state=False,
+    )
+    if args.format == "json":
+        data = tr.to_dict()
+        data["surface_params"] = dict(surface.params)
+        json.dump(data, sys.stdout)
+        sys.stdout.write("\n")
+        return
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(["step", "x", "y", "loss", "grad_norm", "lr"])
+    for i in range(tr.positions.shape[0]):
+        lr = repr(float(tr.lr[i])) if i < tr.lr.shape[0] else ""
+        x, y = tr.positions[i]
+        w.writerow(
+            [i, repr(float(x)), repr(float(y)), repr(float(tr.loss[i])), repr(float(tr.grad_norm[i])), lr]
+        )
+
+
+def _fmt(v: object) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def _list_surfaces() -> None:
+    for fam in FAMILIES.values():
+        s = get_surface(fam.name)
+        params = ", ".join(f"{p.name}={p.default:g} [{p.low:g}, {p.high:g}]" for p in fam.params)
+        fg = "unbounded" if s.fglob is None else f"{s.fglob:.10g}"
+        print(f"{fam.name:15s} {fam.title:16s} f* = {fg:14s} {params}")
+
+
+def _list_optimizers() -> None:
+    for o in OPTIMIZERS.values():
+        hp = ", ".join(f"{h.name}={_fmt(h.default)}" for h in o.hypers)
+        print(f"{o.name:9s} {hp}")
+
+
+def _list_schedules() -> None:
+    for s in SCHEDULES.values():
+        hp = ", ".join(f"{h.name}={_fmt(h.default)}" for h in s.hypers) or "-"
+        print(f"{s.name:16s} {hp}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "trajectory":
+            _trajectory(args)
+        elif args.command == "surfaces":
+            _list_surfaces()
+        elif args.command == "optimizers":
+            _list_optimizers()
+        else:
+            _list_schedules()
+    except (ConfigError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    with np.errstate(all="ignore"):
+        try:
+            sys.exit(main())
+        except BrokenPipeError:  # e.g. piped into `head`
+            sys.exit(0)

@@ -1,0 +1,298 @@
+"""The simulation engine: run an optimizer on a surface from one or many start points.
+
+One code path serves a single start ``(2,)`` and a batch ``(N, 2)``: every operation is
+element-wise over runs, so run ``i`` of a batch equals the single run from the same start
+bit for bit. The loop does only the arithmetic of the optimizer; when each run stopped
+(converged or diverged) is decided afterwards from the whole trajectory, and positions
+after that are held at the last valid point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from surfaces import Surface, SurfaceError, get_surface
+
+from .hyper import ConfigError
+from .optimizers import Optimizer, get_optimizer
+from .schedules import Plateau, build_schedule, resolve_schedule
+
+MAX_STEPS = 100_000
+FAR = 10.0  # a run is diverged beyond this many domain widths from the domain's centre
+CHECK_EVERY = 32  # how often the loop looks whether every run has already stopped
+
+
+@dataclass
+class Trajectory:
+    """What a run produced. Leading axis is the step; a batch adds an axis of runs.
+
+    ``positions[t]`` is the point after ``t`` steps (``positions[0]`` is the start),
+    ``loss`` and ``grad_norm`` are taken there, ``lr[t]`` is the learning rate that step
+    ``t + 1`` used and ``state[k][t]`` the optimizer's state after step ``t + 1``.
+    ``stopped_at`` is the index of the last position a run reached (for a diverged run,
+    the step that blew up; its positions stop just before it).
+    """
+
+    surface: str
+    optimizer: str
+    hyper: dict
+    schedule: str
+    schedule_params: dict
+    noise: float
+    batch_size: int
+    seed: int
+    positions: np.ndarray
+    loss: np.ndarray
+    grad_norm: np.ndarray
+    lr: np.ndarray
+    status: np.ndarray
+    stopped_at: np.ndarray
+    state: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: lists of floats and the resolved settings."""
+        return {
+            "surface": self.surface,
+            "optimizer": self.optimizer,
+            "hyperparameters": self.hyper,
+            "schedule": self.schedule,
+            "schedule_params": self.schedule_params,
+            "noise": self.noise,
+            "batch_size": self.batch_size,
+            "seed": self.seed,
+            "points": self.positions.tolist(),
+            "loss": self.loss.tolist(),
+            "lr": self.lr.tolist(),
+            "grad_norm": self.grad_norm.tolist(),
+            "status": self.status.tolist(),
+            "stopped_at": self.stopped_at.tolist(),
+        }
+
+
+def _validate_start(start: ArrayLike, surface: Surface) -> tuple[np.ndarray, bool]:
+    try:
+        p = np.array(start, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ConfigError(f"start must be numbers [x, y], got {start!r}") from None
+    single = p.ndim == 1
+    if single:
+        p = p[None, :]
+    if p.ndim != 2 or p.shape[1] != 2 or p.shape[0] == 0:
+        raise ConfigError(f"start must have shape (2,) or (N, 2), got {np.shape(start)}")
+    if not np.isfinite(p).all():
+        raise ConfigError("start must be finite numbers")
+    if not _inside_far(surface, p).all():
+        raise ConfigError(f"start lies far outside the {surface.name} domain {surface.domain}")
+    return p, single
+
+
+def _inside_far(surface: Surface, p: np.ndarray) -> np.ndarray:
+    (x0, x1), (y0, y1) = surface.domain
+    cx, cy, wx, wy = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+    with np.errstate(invalid="ignore"):
+        return (np.abs(p[..., 0] - cx) <= FAR * wx) & (np.abs(p[..., 1] - cy) <= FAR * wy)
+
+
+def _norm(g: np.ndarray) -> np.ndarray:
+    gx, gy = g[..., 0], g[..., 1]
+    return np.sqrt(gx * gx + gy * gy)
+
+
+def _converged(surface: Surface, gnorm: np.ndarray, p: np.ndarray, gtol: float, xtol: float):
+    out = gnorm <= gtol
+    for c in surface.global_minima:  # local minima are caught by the gradient test
+        with np.errstate(invalid="ignore"):
+            dx, dy = p[..., 0] - c.x, p[..., 1] - c.y
+            out |= dx * dx + dy * dy <= xtol * xtol
+    return out
+
+
+def simulate(
+    surface: Surface | str,
+    optimizer: Optimizer | str,
+    start: ArrayLike | None = None,
+    steps: int = 200,
+    lr: float | None = None,
+    hyper: Mapping[str, object] | None = None,
+    schedule: str | None = None,
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float | None = None,
+    batch_size: int = 1,
+    seed: int = 0,
+    gtol: float = 1e-6,
+    xtol: float = 1e-6,
+    record_state: bool = True,
+) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
+
+    ``noise`` is the per-sample gradient noise σ: each step adds ``N(0, σ²/batch_size)``
+    to each gradient coordinate, drawn from ``numpy.random.default_rng(seed)`` and shared
+    by every run of a batch (common random numbers make runs comparable). ``None`` means
+    the optimizer's default: the surface's ``noise_scale`` for ``sgd``, zero otherwise.
+    A run is ``converged`` once its gradient norm is ``<= gtol`` or it is within ``xtol``
+    of a global minimum, ``diverged`` once its point, loss or gradient is not finite or it
+    leaves the domain by more than ten domain widths, and ``max_steps`` otherwise.
+    """
+    try:
+        surf = get_surface(surface) if isinstance(surface, str) else surface
+    except SurfaceError as e:
+        raise ConfigError(str(e)) from None
+    opt = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
+    hp = opt.resolve(lr, hyper)
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
+        raise ConfigError(f"steps must be an integer in [0, {MAX_STEPS}], got {steps!r}")
+    if not 0 <= steps <= MAX_STEPS:
+        raise ConfigError(f"steps must be an integer in [0, {MAX_STEPS}], got {steps!r}")
+    steps = int(steps)
+    if (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, (int, np.integer))
+        or not 1 <= batch_size <= 1_000_000
+    ):
+        raise ConfigError(f"batch_size must be an integer in [1, 1000000], got {batch_size!r}")
+    if noise is None:
+        noise = surf.noise_scale if opt.default_noise else 0.0
+    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1e6:
+        raise ConfigError(f"noise must be a number in [0, 1e6], got {noise!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ConfigError(f"seed must be an integer in [0, 2^32), got {seed!r}")
+    sched_name, sched_params = resolve_schedule(schedule, schedule_params, steps)
+    p, single = _validate_start(start if start is not None else surf.start, surf)
+
+    n = p.shape[0]
+    lr0 = float(hp["lr"])
+    sched = build_schedule(sched_name, lr0, sched_params)
+    plateau = sched if isinstance(sched, Plateau) else None
+    if plateau is None:  # one column shared by every run, broadcast on output
+        lrs = np.array([sched(t) for t in range(steps)], dtype=np.float64).reshape(steps, 1)
+    else:
+        lrs = np.empty((steps, n))
+    sigma = float(noise) / np.sqrt(batch_size)
+    kicks = np.random.default_rng(seed).standard_normal((steps, 2)) * sigma if sigma > 0 else None
+    wd = float(hp.get("weight_decay", 0.0)) if opt.coupled_weight_decay else 0.0
+
+    positions = np.empty((steps + 1, n, 2))
+    positions[0] = p
+    gnorm = np.empty((steps + 1, n))
+    records = {k: np.zeros((steps, n, 2)) for k in opt.records} if record_state else {}
+    state = opt.init(p, hp)
+    pstate = plateau.init(n) if plateau is not None else None
+    grad, update, look = surf.gradient, opt.update, opt.lookahead
+    last = steps
+    with np.errstate(all="ignore"):  # non-finite runs are found and cut afterwards
+        for t in range(steps):
+            if pstate is not None:
+                lr_t: Any = pstate.lr[:, None]
+                lrs[t] = pstate.lr
+            else:
+                lr_t = lrs[t, 0]
+            if look is None:
+                q = p
+                g = grad(p)
+                gnorm[t] = _norm(g)  # the exact gradient here, before noise
+            else:
+                q = look(p, state, hp)
+                g = grad(q)
+            if kicks is not None:
+                g = g + kicks[t]
+            if wd:
+                g = g + wd * q
+            if opt.second_order:
+                p, state, info = update(g, state, p, lr_t, hp, hess=surf.hessian(q))
+            else:
+                p, state, info = update(g, state, p, lr_t, hp)
+            positions[t + 1] = p
+            for k, arr in records.items():
+                arr[t] = info[k]
+            if pstate is not None:
+                pstate = plateau.update(pstate, surf.value(positions[t]))  # type: ignore[union-attr]
+            if (t + 1) % CHECK_EVERY == 0 and _all_stopped(surf, p, gtol, xtol):
+                last = t + 1
+                break
+        gnorm_from = last if look is None else 0
+        for a, b in _blocks(gnorm_from, last + 1, n):
+            g = grad(positions[a:b])
+            gnorm[a:b] = _norm(g)
+
+    traj = _finish(surf, positions, gnorm, lrs, records, last, gtol, xtol)
+    status, stopped_at, positions, loss, gnorm, lrs, records = traj
+    if single:
+        positions, loss, gnorm, lrs = positions[:, 0], loss[:, 0], gnorm[:, 0], lrs[:, 0]
+        records = {k: v[:, 0] for k, v in records.items()}
+        status, stopped_at = status[0], stopped_at[0]
+    return Trajectory(
+        surface=surf.name,
+        optimizer=opt.name,
+        hyper=hp,
+        schedule=sched_name,
+        schedule_params=sched_params,
+        noise=float(noise),
+        batch_size=int(batch_size),
+        seed=int(seed),
+        positions=positions,
+        loss=loss,
+        grad_norm=gnorm,
+        lr=lrs,
+        status=np.asarray(status),
+        stopped_at=np.asarray(stopped_at),
+        state=records,
+    )
+
+
+def _all_stopped(surf: Surface, p: np.ndarray, gtol: float, xtol: float) -> bool:
+    g = surf.gradient(p)
+    gn = _norm(g)
+    bad = ~(np.isfinite(p).all(-1) & np.isfinite(gn) & _inside_far(surf, p))
+    return bool((bad | _converged(surf, gn, p, gtol, xtol)).all())
+
+
+def _blocks(a: int, b: int, n: int, size: int = 1 << 16):
+    """Step ranges covering ``[a, b)`` with about ``size`` points each (cache-sized work)."""
+    per = max(1, size // max(n, 1))
+    return [(i, min(i + per, b)) for i in range(a, b, per)]
+
+
+def _finish(surf, positions, gnorm, lrs, records, last, gtol, xtol):
+    """Decide each run's status from its whole path and hold it after it stopped."""
+    steps = positions.shape[0] - 1
+    n = positions.shape[1]
+    never = last + 1
+    loss = np.empty((steps + 1, n))
+    first_bad = np.full(n, never)
+    first_conv = np.full(n, never)
+    with np.errstate(all="ignore"):
+        for a, b in _blocks(0, last + 1, n):
+            pos = positions[a:b]
+            loss[a:b] = f = surf.value(pos)
+            gn = gnorm[a:b]
+            good = np.isfinite(f + gn) & _inside_far(surf, pos)
+            conv = _converged(surf, gn, pos, gtol, xtol) & good
+            for flags, first in ((~good, first_bad), (conv, first_conv)):
+                hit = flags.any(0) & (first == never)
+                first[hit] = a + np.argmax(flags[:, hit], axis=0)
+    diverged = first_bad < first_conv
+    converged = ~diverged & (first_conv < never)
+    status = np.where(diverged, "diverged", np.where(converged, "converged", "max_steps"))
+    stopped_at = np.where(diverged, first_bad, np.where(converged, first_conv, steps))
+    last_valid = np.where(diverged, first_bad - 1, np.minimum(stopped_at, last))
+
+    # hold the runs that stopped early at their last valid index: no NaN, no far points
+    early = np.flatnonzero(last_valid < steps)
+    if early.size:
+        t_pos = np.minimum(np.arange(steps + 1)[:, None], last_valid[None, early])
+        t_step = np.maximum(np.minimum(np.arange(steps)[:, None], last_valid[None, early] - 1), 0)
+        cols = early[None, :]
+        for arr in (positions, loss, gnorm):
+            arr[:, early] = arr[t_pos, cols]
+        if steps:
+            if lrs.shape[1] != n:
+                lrs = np.repeat(lrs, n, axis=1)  # runs now differ: give each its own column
+            for arr in (lrs, *records.values()):
+                arr[:, early] = arr[t_step, cols]
+    lrs = np.broadcast_to(lrs, (steps, n))
+    return status, stopped_at, positions, loss, gnorm, lrs, records

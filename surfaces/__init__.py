@@ -1,0 +1,66 @@
+"""Analytic loss surfaces: one registry, exact gradients and Hessians.
+
+>>> s = get_surface("rosenbrock")
+>>> s.value([1.0, 1.0])
+array(0.)
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from ._core import CriticalPoint, Param, Surface, SurfaceFamily
+from .catalog import FAMILIES
+
+__all__ = [
+    "FAMILIES",
+    "CriticalPoint",
+    "Param",
+    "Surface",
+    "SurfaceError",
+    "SurfaceFamily",
+    "get_surface",
+    "resolve_surface_params",
+    "surface_names",
+]
+
+
+class SurfaceError(ValueError):
+    """An unknown surface or an out-of-range surface parameter."""
+
+
+def surface_names() -> list[str]:
+    return list(FAMILIES)
+
+
+def resolve_surface_params(name: str, params: dict[str, object] | None = None) -> dict[str, float]:
+    """Defaults merged with ``params``, validated; raises `SurfaceError` with a clear message."""
+    fam = FAMILIES.get(name)
+    if fam is None:
+        raise SurfaceError(f"unknown surface {name!r}; choose one of: {', '.join(FAMILIES)}")
+    resolved = fam.defaults()
+    for key, raw in (params or {}).items():
+        spec = next((p for p in fam.params if p.name == key), None)
+        if spec is None:
+            valid = ", ".join(p.name for p in fam.params) or "none"
+            raise SurfaceError(f"{name}: unknown parameter {key!r}; valid parameters: {valid}")
+        try:
+            value = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise SurfaceError(f"{name}: {key} must be a number, got {raw!r}") from None
+        if not math.isfinite(value) or not spec.low <= value <= spec.high:
+            raise SurfaceError(f"{name}: {key} must be in [{spec.low:g}, {spec.high:g}], got {raw!r}")
+        resolved[key] = value
+    return resolved
+
+
+def get_surface(name: str, **params: object) -> Surface:
+    """The surface ``name`` built with ``params`` (defaults for the rest)."""
+    resolved = resolve_surface_params(name, params)
+    return _build(name, tuple(sorted(resolved.items())))
+
+
+@lru_cache(maxsize=64)  # bounded: critical points are refined once per parameter set
+def _build(name: str, items: tuple[tuple[str, float], ...]) -> Surface:
+    return FAMILIES[name].build(**dict(items))
