@@ -45,7 +45,7 @@ class Param:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: instances are built once per parameter set
 class Surface:
     """An analytic 2-D loss surface with exact derivatives.
 

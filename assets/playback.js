@@ -1,0 +1,355 @@
+/* Playback in the browser: the server sends a configuration's trajectories once
+ * (store-run, base64 float32), and this module animates them with requestAnimationFrame,
+ * restyling only the path traces. Play, Pause, Step, Reset and the slider never talk to
+ * the server. */
+(function () {
+  "use strict";
+
+  const S = {
+    run: null, // decoded store
+    step: 0,
+    playing: false,
+    speed: 60, // steps per second
+    carry: 0,
+    lastT: 0,
+    pending: 0,
+    lastSlider: 0,
+    frames: 0, // frames actually painted (read by the browser benchmark)
+  };
+  window.PG = S;
+
+  function decode(b64) {
+    if (!b64) return null;
+    const bin = atob(b64);
+    const buf = new ArrayBuffer(bin.length);
+    const u8 = new Uint8Array(buf);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    return new Float32Array(buf);
+  }
+
+  function gd(id) {
+    const el = document.getElementById(id);
+    if (!el) return null;
+    const g = el.classList.contains("js-plotly-plot") ? el : el.querySelector(".js-plotly-plot");
+    return g && g.data ? g : null;
+  }
+
+  function indices(g, role) {
+    const out = [];
+    (g.data || []).forEach(function (t, i) {
+      if (t.meta && t.meta.role === role) out.push([i, t.meta.racer]);
+    });
+    return out;
+  }
+
+  function maxStep() {
+    return S.run ? S.run.steps : 0;
+  }
+
+  function fmt(v, d) {
+    if (v === null || v === undefined || !isFinite(v)) return "–";
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(d === undefined ? 3 : d);
+    return v.toPrecision(d === undefined ? 5 : d + 1).replace(/\.?0+$/, (m) => (m.indexOf(".") >= 0 ? "" : m));
+  }
+
+  function kOf(r, step) {
+    return Math.min(step, r.last);
+  }
+
+  function statusText(r, step) {
+    if (r.status === "diverged" && step >= r.stopped_at) return ["diverged at step " + r.stopped_at, "bad"];
+    if (r.status === "converged" && step >= r.stopped_at) return ["converged at step " + r.stopped_at, "good"];
+    if (r.status === "max_steps" && step >= r.stopped_at) return ["max steps reached", "neutral"];
+    return ["running", "neutral"];
+  }
+
+  function nearest(x, y) {
+    const m = S.run.minima;
+    if (!m || !m.length) return null;
+    let best = Infinity;
+    for (let i = 0; i < m.length; i++) {
+      const dx = x - m[i][0], dy = y - m[i][1];
+      best = Math.min(best, dx * dx + dy * dy);
+    }
+    return Math.sqrt(best);
+  }
+
+  function renderReadout(step) {
+    const el = document.getElementById("div-readout");
+    if (!el || !S.run) return;
+    let rows = "";
+    S.run.racers.forEach(function (r) {
+      const k = kOf(r, step);
+      const x = r.xyA[2 * k], y = r.xyA[2 * k + 1];
+      const st = statusText(r, step);
+      const lr = r.lrA ? r.lrA[Math.min(k, r.lrA.length - 1)] : r.lr0;
+      const done = step >= r.stopped_at;
+      rows +=
+        "<tr><td><span class='pg-swatch' style='background:" + r.color + "'></span>" + r.label + "</td>" +
+        "<td class='num'>" + k + "</td>" +
+        "<td class='num'>" + fmt(r.lossA[k]) + "</td>" +
+        "<td class='num'>(" + fmt(x, 4) + ", " + fmt(y, 4) + ")</td>" +
+        "<td class='num'>" + fmt(lr, 3) + "</td>" +
+        "<td class='num'>" + fmt(nearest(x, y), 3) + "</td>" +
+        "<td class='num'>" + fmt(r.final_loss, 6) + "</td>" +
+        "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
+    });
+    el.innerHTML =
+      "<table class='table table-sm pg-table' id='table-results'><thead><tr><th>optimizer</th><th>step</th>" +
+      "<th>loss</th><th>position</th><th>lr</th><th>to nearest min</th><th>final loss</th><th>status</th>" +
+      "</tr></thead><tbody>" + rows + "</tbody></table>";
+  }
+
+  function arrow(x, y, dx, dy, scale) {
+    const n = Math.hypot(dx, dy);
+    if (!isFinite(n) || n === 0) return [[], []];
+    return [[x, x + (dx / n) * scale], [y, y + (dy / n) * scale]];
+  }
+
+  /* Draw every racer up to `step` in all three graphs. */
+  function apply(step) {
+    if (!S.run) return;
+    S.step = Math.max(0, Math.min(step, maxStep()));
+    const g3 = gd("graph-surface-3d"), g2 = gd("graph-contour"), gl = gd("graph-loss");
+    const run = S.run, logY = run.logLoss, fglob = run.fglob || 0;
+    const jobs = [];
+    [[g3, true], [g2, false]].forEach(function (pair) {
+      const g = pair[0], is3d = pair[1];
+      if (!g) return;
+      const upd = { x: [], y: [] }, idx = [];
+      if (is3d) upd.z = [];
+      indices(g, "path").concat(indices(g, "head")).forEach(function (p) {
+        const r = run.racers[p[1]];
+        if (!r) return;
+        const role = g.data[p[0]].meta.role;
+        const k = kOf(r, S.step);
+        const from = role === "head" ? k : 0;
+        const xs = [], ys = [], zs = [];
+        for (let i = from; i <= k; i++) {
+          xs.push(r.xyA[2 * i]);
+          ys.push(r.xyA[2 * i + 1]);
+          if (is3d) zs.push(r.zA[i]);
+        }
+        upd.x.push(xs); upd.y.push(ys); if (is3d) upd.z.push(zs);
+        idx.push(p[0]);
+      });
+      if (!is3d) {
+        indices(g, "end").forEach(function (p) {
+          const r = run.racers[p[1]];
+          if (!r) return;
+          const show = r.status === "diverged" && S.step >= r.stopped_at;
+          upd.x.push(show ? [r.xyA[2 * r.last]] : []);
+          upd.y.push(show ? [r.xyA[2 * r.last + 1]] : []);
+          idx.push(p[0]);
+        });
+        const insp = run.racers[run.inspect];
+        const span = (run.domain[0][1] - run.domain[0][0]) * 0.12;
+        [["grad", "gradA", -1], ["vel", "moveA", 1]].forEach(function (a) {
+          indices(g, a[0]).forEach(function (p) {
+            let seg = [[], []];
+            if (insp && insp[a[1]]) {
+              const k = kOf(insp, S.step);
+              const v = insp[a[1]];
+              seg = arrow(insp.xyA[2 * k], insp.xyA[2 * k + 1], a[2] * v[2 * k], a[2] * v[2 * k + 1], span);
+            }
+            upd.x.push(seg[0]); upd.y.push(seg[1]); idx.push(p[0]);
+          });
+        });
+        upd.customdata = [];
+        idx.forEach(function (i) {
+          const meta = g.data[i].meta;
+          if (meta.role !== "path") { upd.customdata.push(g.data[i].customdata || []); return; }
+          const r = run.racers[meta.racer], k = kOf(r, S.step), cd = [];
+          for (let j = 0; j <= k; j++) cd.push([j, r.lossA[j], r.lrA ? r.lrA[Math.min(j, r.lrA.length - 1)] : r.lr0]);
+          upd.customdata.push(cd);
+        });
+      }
+      if (idx.length) jobs.push([g, upd, idx]);
+    });
+    if (gl) {
+      const upd = { x: [], y: [], customdata: [] }, idx = [];
+      indices(gl, "loss").forEach(function (p) {
+        const r = run.racers[p[1]];
+        if (!r) return;
+        const k = kOf(r, S.step), xs = [], ys = [], cd = [];
+        for (let i = 0; i <= k; i++) {
+          xs.push(i);
+          const v = r.lossA[i];
+          ys.push(logY ? Math.max(v - fglob, 1e-16) : v);
+          cd.push([i, v, r.lrA ? r.lrA[Math.min(i, r.lrA.length - 1)] : r.lr0, r.xyA[2 * i], r.xyA[2 * i + 1]]);
+        }
+        upd.x.push(xs); upd.y.push(ys); upd.customdata.push(cd); idx.push(p[0]);
+      });
+      if (idx.length) jobs.push([gl, upd, idx]);
+    }
+    jobs.forEach(function (j) {
+      j[0]._pgStep = S.step;
+      S.pending++;
+      Promise.resolve(window.Plotly.restyle(j[0], j[1], j[2])).finally(function () {
+        S.pending--;
+      });
+    });
+    const t = document.getElementById("text-step");
+    if (t) t.textContent = String(S.step);
+    renderReadout(S.step);
+    syncSlider(false);
+  }
+
+  function syncSlider(force) {
+    const now = performance.now();
+    if (!force && S.playing && now - S.lastSlider < 120) return; // the scrubber needs no 60 fps
+    S.lastSlider = now;
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      S.sliderSet = S.step; // remember what we pushed, so seek() can ignore its own echo
+      window.dash_clientside.set_props("slider-step", { value: S.step, max: maxStep() });
+    }
+  }
+
+  function setPlayLabel() {
+    const b = document.getElementById("button-play");
+    if (b) b.textContent = S.playing ? "❚❚ Pause" : "▶ Play";
+  }
+
+  function tick(t) {
+    if (!S.playing) return;
+    if (S.pending > 0) { // previous frame still drawing: skip instead of queueing
+      window.requestAnimationFrame(tick);
+      return;
+    }
+    const dt = S.lastT ? Math.min(t - S.lastT, 250) : 16;
+    S.lastT = t;
+    S.carry += (dt / 1000) * S.speed;
+    const adv = Math.floor(S.carry);
+    if (adv >= 1) {
+      S.carry -= adv;
+      const next = Math.min(S.step + adv, maxStep());
+      apply(next);
+      S.frames++;
+      if (next >= maxStep()) {
+        pause();
+        syncSlider(true);
+        return;
+      }
+    }
+    window.requestAnimationFrame(tick);
+  }
+
+  function play() {
+    if (!S.run) return;
+    if (S.step >= maxStep()) apply(0);
+    S.playing = true;
+    S.lastT = 0;
+    S.carry = 0;
+    setPlayLabel();
+    window.requestAnimationFrame(tick);
+  }
+
+  function pause() {
+    S.playing = false;
+    setPlayLabel();
+    syncSlider(true);
+  }
+
+  S.play = play;
+  S.pause = pause;
+  S.toggle = function () { (S.playing ? pause : play)(); };
+  S.stepOnce = function () { pause(); apply(S.step + 1); syncSlider(true); };
+  S.stepBack = function () { pause(); apply(S.step - 1); syncSlider(true); };
+  S.reset = function () { pause(); apply(0); syncSlider(true); };
+
+  function hookAfterplot(id) {
+    const g = gd(id);
+    if (!g || g._pgHooked || !g.on) return;
+    g._pgHooked = true;
+    // Dash replaces the figure when settings change: put the paths back at the current step
+    g.on("plotly_afterplot", function () {
+      if (!S.run) return;
+      const paths = indices(g, "path").concat(indices(g, "loss"));
+      if (!paths.length) return;
+      const first = g.data[paths[0][0]];
+      const r = S.run.racers[paths[0][1]];
+      const want = r ? kOf(r, S.step) + 1 : 0;
+      if (first.x && first.x.length !== want && S.pending === 0) {
+        window.requestAnimationFrame(function () { apply(S.step); });
+      }
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    const b = e.target.closest && e.target.closest("button");
+    if (!b) return;
+    if (b.id === "button-play") S.toggle();
+    else if (b.id === "button-step") S.stepOnce();
+    else if (b.id === "button-reset") S.reset();
+  });
+
+  document.addEventListener("keydown", function (e) {
+    const tag = (e.target && e.target.tagName) || "";
+    if (/INPUT|TEXTAREA|SELECT/.test(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === " ") { e.preventDefault(); S.toggle(); }
+    else if (e.key === "ArrowRight") { e.preventDefault(); S.stepOnce(); }
+    else if (e.key === "ArrowLeft") { e.preventDefault(); S.stepBack(); }
+    else if (e.key === "r" || e.key === "R") S.reset();
+  });
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    pg: {
+      load: function (data) {
+        const nu = window.dash_clientside.no_update;
+        if (!data) return nu;
+        const fresh = !S.run || S.run.steps !== data.steps;
+        data.racers.forEach(function (r) {
+          r.xyA = decode(r.xy);
+          r.zA = decode(r.z);
+          r.lossA = decode(r.loss);
+          r.lrA = decode(r.lr);
+          r.gradA = decode(r.grad);
+          r.moveA = decode(r.move);
+        });
+        const gl = gd("graph-loss");
+        data.logLoss = !!(gl && gl.layout && gl.layout.meta && gl.layout.meta.log);
+        S.run = data;
+        if (fresh && S.step > data.steps) S.step = data.steps;
+        ["graph-surface-3d", "graph-contour", "graph-loss"].forEach(hookAfterplot);
+        window.requestAnimationFrame(function () {
+          const g = gd("graph-loss");
+          S.run.logLoss = !!(g && g.layout && g.layout.meta && g.layout.meta.log);
+          apply(S.step);
+          syncSlider(true);
+        });
+        return String(data.steps);
+      },
+      seek: function (value) {
+        const nu = window.dash_clientside.no_update;
+        if (typeof value === "number" && S.run && value !== S.step && value !== S.sliderSet) {
+          S.playing = false;
+          setPlayLabel();
+          apply(value);
+        }
+        return nu;
+      },
+      speed: function (value) {
+        const v = parseFloat(value);
+        if (isFinite(v) && v > 0 && v <= 1000) S.speed = v;
+        return window.dash_clientside.no_update;
+      },
+      syncLr: function (slider, text) {
+        const nu = window.dash_clientside.no_update;
+        const trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+        if (trig.some(function (p) { return p.indexOf("slider-lr") >= 0; })) {
+          const v = Math.pow(10, slider);
+          return [Number(v.toPrecision(3)).toString(), nu];
+        }
+        const t = parseFloat(text);
+        if (isFinite(t) && t > 0) return [nu, Math.max(-5, Math.min(1, Math.log10(t)))];
+        return [nu, nu];
+      },
+      toggleControls: function (n, cls) {
+        if (!n) return window.dash_clientside.no_update;
+        const base = (cls || "").replace(/\s*pg-open/g, "");
+        return (cls || "").indexOf("pg-open") >= 0 ? base : base + " pg-open";
+      },
+    },
+  });
+})();

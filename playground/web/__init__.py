@@ -1,0 +1,26 @@
+"""The playground's web UI (Dash)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from dash import Dash
+
+from . import callbacks, layout
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def create_app() -> Dash:
+    """A new Dash app with the playground's layout and callbacks (no global state)."""
+    app = Dash(
+        __name__,
+        title="Loss-landscape playground",
+        assets_folder=str(ASSETS),
+        update_title=None,
+        serve_locally=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.layout = layout.layout()
+    callbacks.register(app)
+    return app

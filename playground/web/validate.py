@@ -1,0 +1,210 @@
+"""One validation layer for everything a browser sends.
+
+A client can post any JSON for any input, so every value goes through here before it
+reaches the engine: wrong types, out-of-range numbers, unknown names and oversized lists
+are replaced by defaults (or clamped) and each replacement yields a message for the
+control it came from. Nothing here raises.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from surfaces import FAMILIES
+
+from ..hyper import ConfigError, Hyper
+from ..optimizers import OPTIMIZERS
+from ..schedules import SCHEDULES
+
+# caps on the work one request may ask for (documented in the README)
+MAX_RACERS = 12
+MAX_STEPS = 5000
+MIN_STEPS = 1
+MAX_BATCH = 100_000
+MAX_NOISE = 1e4
+MAX_SEED = 2**31 - 1
+LR_RANGE = (1e-8, 1e3)
+MAX_TEXT = 64
+
+DEFAULT_RACERS = (
+    {"optimizer": "momentum", "lr": 1e-3, "hyper": {}},
+    {"optimizer": "rmsprop", "lr": 0.01, "hyper": {}},
+    {"optimizer": "adam", "lr": 0.05, "hyper": {}},
+)
+
+
+@dataclass(frozen=True)
+class Racer:
+    optimizer: str
+    lr: float
+    hyper: tuple[tuple[str, Any], ...]  # resolved, without lr; hashable for caching
+
+
+@dataclass
+class Config:
+    surface: str = "rosenbrock"
+    surface_params: dict[str, float] = field(default_factory=dict)
+    racers: list[Racer] = field(default_factory=list)
+    schedule: str = "constant"
+    schedule_params: dict[str, Any] = field(default_factory=dict)
+    noise: float | None = None
+    batch_size: int = 1
+    seed: int = 0
+    start: tuple[float, float] | None = None
+    steps: int = 500
+
+
+@dataclass
+class Messages:
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, control: str, text: str) -> None:
+        self.items.append((control, text))
+
+    def for_control(self, control: str) -> list[str]:
+        return [t for c, t in self.items if c == control]
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 30 else text[:27] + "..."
+
+
+def as_name(value: object, choices, default: str, control: str, msgs: Messages, what: str) -> str:
+    if isinstance(value, str) and len(value) <= MAX_TEXT and value in choices:
+        return value
+    if value not in (None, ""):
+        msgs.add(control, f"unknown {what} {_short(value)}; using {default}")
+    return default
+
+
+def as_number(
+    value: object,
+    default: float | None,
+    low: float,
+    high: float,
+    control: str,
+    msgs: Messages,
+    label: str,
+    integer: bool = False,
+) -> float | None:
+    """A finite number clamped to ``[low, high]``; text is parsed; junk gives ``default``."""
+    if value is None or value == "":
+        return default
+    number: float | None = None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and len(value) <= MAX_TEXT:
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if number is None or math.isnan(number):
+        msgs.add(control, f"{label} must be a number, got {_short(value)}; using {default:g}")
+        return default
+    if integer and math.isfinite(number):
+        number = float(round(number))
+    if number < low or number > high:
+        clamped = min(max(number, low), high)
+        msgs.add(
+            control, f"{label} must be in [{low:g}, {high:g}]; {_short(value)} was clamped to {clamped:g}"
+        )
+        number = clamped
+    return int(number) if integer else number
+
+
+def coerce_hyper(spec: Hyper, owner: str, value: object, control: str, msgs: Messages) -> Any:
+    if value is None or value == "" or (isinstance(value, (list, dict))):
+        if isinstance(value, (list, dict)):
+            msgs.add(control, f"{owner}: {spec.name} has the wrong type; using {spec.default}")
+        return spec.default
+    try:
+        return spec.coerce(owner, value)
+    except ConfigError as e:
+        msgs.add(control, f"{e}; using {spec.default}")
+        return spec.default
+
+
+def racer(raw: object, index: int, msgs: Messages) -> Racer | None:
+    control = f"racer-{index}"
+    if not isinstance(raw, dict):
+        msgs.add(control, "racer settings must be an object; dropped")
+        return None
+    name = raw.get("optimizer")
+    if not (isinstance(name, str) and name in OPTIMIZERS):
+        msgs.add(control, f"unknown optimizer {_short(name)}; dropped")
+        return None
+    opt = OPTIMIZERS[name]
+    specs = {h.name: h for h in opt.hypers}
+    lr_default = float(specs["lr"].default)  # type: ignore[arg-type]
+    lr = as_number(raw.get("lr"), lr_default, *LR_RANGE, control, msgs, f"{opt.title}: learning rate")
+    given = raw.get("hyper")
+    given = given if isinstance(given, dict) else {}
+    hyper = []
+    for h in opt.hypers:
+        if h.name == "lr":
+            continue
+        hyper.append((h.name, coerce_hyper(h, opt.title, given.get(h.name), control, msgs)))
+    unknown = [k for k in given if k not in specs][:3]
+    for k in unknown:
+        msgs.add(control, f"{opt.title}: unknown setting {_short(k)} ignored")
+    return Racer(name, float(lr), tuple(hyper))  # type: ignore[arg-type]
+
+
+def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
+    """Build a safe `Config` from whatever the browser sent."""
+    msgs = Messages()
+    cfg = Config()
+    cfg.surface = as_name(raw.get("surface"), FAMILIES, "rosenbrock", "select-surface", msgs, "surface")
+    fam = FAMILIES[cfg.surface]
+    sp = raw.get("surface_params") if isinstance(raw.get("surface_params"), dict) else {}
+    for p in fam.params:
+        cfg.surface_params[p.name] = as_number(  # type: ignore[assignment]
+            sp.get(p.name), p.default, p.low, p.high, "input-surface-param", msgs, f"{fam.title}: {p.name}"
+        )
+    racers = raw.get("racers")
+    if not isinstance(racers, list):
+        racers = list(DEFAULT_RACERS) if racers is None else []
+    if len(racers) > MAX_RACERS:
+        msgs.add(
+            "select-optimizers", f"at most {MAX_RACERS} optimizers race at once; kept the first {MAX_RACERS}"
+        )
+        racers = racers[:MAX_RACERS]
+    cfg.racers = [r for i, raw_r in enumerate(racers) if (r := racer(raw_r, i, msgs)) is not None]
+    cfg.schedule = as_name(raw.get("schedule"), SCHEDULES, "constant", "select-schedule", msgs, "schedule")
+    given = raw.get("schedule_params") if isinstance(raw.get("schedule_params"), dict) else {}
+    specs = list(SCHEDULES[cfg.schedule].hypers)
+    if cfg.schedule == "warmup":
+        then = as_name(given.get("then"), SCHEDULES["warmup"].hypers[2].choices, "constant", "input-schedule-param",
+                       msgs, "schedule after warmup")  # fmt: skip
+        specs += [h for h in SCHEDULES[then].hypers]
+    for h in specs:
+        value = coerce_hyper(
+            h, SCHEDULES[cfg.schedule].title, given.get(h.name), "input-schedule-param", msgs
+        )
+        if value is not None:
+            cfg.schedule_params[h.name] = value
+    cfg.noise = as_number(raw.get("noise"), None, 0.0, MAX_NOISE, "input-noise", msgs, "noise σ")
+    cfg.batch_size = as_number(
+        raw.get("batch_size"), 1, 1, MAX_BATCH, "input-batch", msgs, "batch size", True
+    )  # type: ignore[assignment]
+    cfg.seed = as_number(raw.get("seed"), 0, 0, MAX_SEED, "input-seed", msgs, "seed", True)  # type: ignore[assignment]
+    cfg.steps = as_number(raw.get("steps"), 500, MIN_STEPS, MAX_STEPS, "input-steps", msgs, "steps", True)  # type: ignore[assignment]
+    start = raw.get("start")
+    if isinstance(start, (list, tuple)) and len(start) == 2:
+        (x0, x1), (y0, y1) = _domain(cfg)
+        wx, wy = x1 - x0, y1 - y0
+        x = as_number(start[0], None, x0 - wx, x1 + wx, "input-start", msgs, "start x")
+        y = as_number(start[1], None, y0 - wy, y1 + wy, "input-start", msgs, "start y")
+        cfg.start = (x, y) if x is not None and y is not None else None
+    elif start is not None:
+        msgs.add("input-start", "start must be two numbers; using the surface's start")
+    return cfg, msgs
+
+
+def _domain(cfg: Config):
+    from surfaces import get_surface
+
+    return get_surface(cfg.surface, **cfg.surface_params).domain
