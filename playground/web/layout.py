@@ -70,7 +70,7 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
                         html.Small(opt.summary, className="pg-muted d-block"),
                     ],
                     className="mb-1",
-                ),  # fmt: skip
+                ),
                 html.Div(
                     [
                         _label("learning rate η", hint="log scale; type any value"),
@@ -99,7 +99,7 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
                         ),
                     ],
                     className="pg-field",
-                ),  # fmt: skip
+                ),
                 html.Details([html.Summary("more settings"), html.Div(fields, className="pg-grid")])
                 if fields
                 else None,
@@ -125,7 +125,7 @@ def surface_param_inputs(name: str) -> list:
                 ),
             ],
             className="pg-field",
-        )  # fmt: skip
+        )
         for p in fam.params
     ]
 
@@ -201,7 +201,7 @@ def controls() -> html.Div:
                     className="pg-grid pg-start",
                 ),
                 html.Small("Tip: click anywhere on the contour map to start there.", className="pg-muted"),
-            ),  # fmt: skip
+            ),
             _section(
                 "Optimizers",
                 dcc.Dropdown(
@@ -212,7 +212,7 @@ def controls() -> html.Div:
                     placeholder=f"pick up to {MAX_RACERS}",
                 ),
                 html.Div(id="div-racer-controls"),
-            ),  # fmt: skip
+            ),
             _section(
                 "Schedule & noise",
                 dbc.Select(
@@ -269,7 +269,7 @@ def controls() -> html.Div:
                     ],
                     className="pg-grid",
                 ),
-            ),  # fmt: skip
+            ),
             _section(
                 "Run",
                 html.Div(
@@ -299,7 +299,7 @@ def controls() -> html.Div:
                     className="pg-grid",
                 ),
                 dbc.Switch(id="switch-log-loss", label="log-scale loss chart", value=True),
-            ),  # fmt: skip
+            ),
             html.Div(id="div-messages", role="status", **{"aria-live": "polite"}),
         ],
         className="pg-controls",
@@ -364,7 +364,7 @@ def layout() -> html.Div:
                     ),
                 ],
                 className="pg-header",
-            ),  # fmt: skip
+            ),
             html.Div(
                 [
                     html.Aside(controls(), id="panel-controls", className="pg-aside"),
@@ -431,7 +431,7 @@ def layout() -> html.Div:
                     ),
                 ],
                 className="pg-body",
-            ),  # fmt: skip
+            ),
         ],
         className="pg-app",
     )
