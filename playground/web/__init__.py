@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, layout
+from . import callbacks, layout, server
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -19,8 +19,10 @@ def create_app() -> Dash:
         assets_folder=str(ASSETS),
         update_title=None,
         serve_locally=True,
+        compress=False,  # flask-compress is set up in server.harden
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = layout.layout()
     callbacks.register(app)
+    server.harden(app)
     return app

@@ -1,0 +1,215 @@
+"""The playground in real headless Chromium against the real server (no mocks)."""
+
+import re
+import time
+
+import pytest
+
+pw = pytest.importorskip("playwright.sync_api")
+
+from .browser import ARGS, ARTIFACTS, CHROMIUM, app_server, free_port  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def base_url():
+    port = free_port()
+    proc = app_server(port)
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with pw.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page plus a count of in-flight Dash callback requests."""
+
+    def __init__(self, browser, url, width=1440, height=1000):
+        self.ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        self.page = self.ctx.new_page()
+        self.updates = 0
+        self.inflight = 0
+        self.errors = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._req)
+        self.page.on("requestfinished", self._done)
+        self.page.on("requestfailed", self._done)
+        self.page.goto(url)
+        self.page.wait_for_selector("#graph-contour .js-plotly-plot", timeout=30000)
+        self.idle()
+
+    def _req(self, r):
+        if "_dash-update-component" in r.url:
+            self.updates += 1
+            self.inflight += 1
+
+    def _done(self, r):
+        if "_dash-update-component" in r.url:
+            self.inflight -= 1
+
+    def idle(self, quiet=0.6, timeout=30):
+        """Wait until no callback has been in flight for `quiet` seconds."""
+        end, calm = time.time() + timeout, None
+        while time.time() < end:
+            self.page.wait_for_timeout(100)
+            if self.inflight == 0:
+                calm = calm or time.time()
+                if time.time() - calm >= quiet:
+                    return
+            else:
+                calm = None
+        raise AssertionError("page never went idle")
+
+    def step(self) -> int:
+        return int(self.page.inner_text("#text-step"))
+
+    def trace_len(self, graph, role="path", racer=0) -> int:
+        return self.page.evaluate(
+            """([g, role, k]) => { const gd = document.querySelector('#' + g + ' .js-plotly-plot');
+                 const t = gd.data.find(t => t.meta && t.meta.role === role && t.meta.racer === k);
+                 return t ? t.x.length : -1; }""",
+            [graph, role, racer],
+        )
+
+    def set_text(self, selector, value):
+        self.page.fill(selector, str(value))
+        self.page.press(selector, "Enter")
+        self.idle()
+
+    def close(self):
+        self.ctx.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    p = Page(browser, base_url)
+    yield p
+    assert not p.errors, p.errors
+    p.close()
+
+
+def test_default_view_renders_both_landscapes(page):
+    ARTIFACTS.mkdir(exist_ok=True)
+    p = page.page
+    assert p.locator("#graph-surface-3d canvas").count() >= 1  # WebGL scene
+    assert p.evaluate("() => !!document.querySelector('#graph-surface-3d canvas').getContext")
+    shot3d = p.locator("#graph-surface-3d").screenshot()
+    # an empty 3D box of this size compresses to a few KB; a shaded surface does not
+    assert len(shot3d) > 40_000, len(shot3d)
+    assert p.inner_text("#text-step") == "0"
+    assert page.trace_len("graph-contour") == 1 and page.trace_len("graph-loss", "loss") == 1
+    assert p.locator("#div-readout tr").count() == 4  # header + three racers
+    assert p.locator("#div-math mjx-container").count() >= 3  # MathJax rendered the rules
+    p.screenshot(path=str(ARTIFACTS / "default.png"), full_page=True)
+
+
+def test_play_pause_step_reset_and_scrub(page):
+    p = page.page
+    before = page.updates
+    p.click("#button-play")
+    p.wait_for_timeout(1500)
+    s1 = page.step()
+    p.wait_for_timeout(700)
+    s2 = page.step()
+    assert 0 < s1 < s2
+    assert page.trace_len("graph-contour") == s2 + 1 or page.trace_len("graph-contour") > s1
+    assert page.trace_len("graph-loss", "loss") > s1
+    p.click("#button-play")  # pause
+    p.wait_for_timeout(300)
+    paused = page.step()
+    p.wait_for_timeout(600)
+    assert page.step() == paused
+    assert page.updates == before, "playback must not call the server"
+    p.click("#button-step")
+    assert page.step() == paused + 1
+    p.keyboard.press("ArrowRight")
+    assert page.step() == paused + 2
+    p.click("#button-reset")
+    assert page.step() == 0 and page.trace_len("graph-contour") == 1
+    box = p.locator("#slider-step .rc-slider, #slider-step").first.bounding_box()
+    p.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
+    p.wait_for_timeout(400)
+    assert 150 < page.step() < 350  # half-way along 500 steps
+    assert page.updates == before
+
+
+def test_changing_surface_and_optimizers_redraws(page):
+    p = page.page
+    ranges = lambda: p.evaluate(
+        "() => document.querySelector('#graph-contour .js-plotly-plot').layout.xaxis.range"
+    )
+    assert ranges() == [-2, 2]
+    p.click("#select-surface")
+    p.get_by_role("option", name="Himmelblau").click()
+    p.keyboard.press("Escape")
+    page.idle()
+    assert ranges() == [-5, 5]
+    assert p.input_value("#input-start-x") == "-0.3"
+    p.click("#select-optimizers")
+    p.get_by_role("option", name="Newton").click()
+    p.keyboard.press("Escape")
+    page.idle()
+    p.wait_for_function("() => document.querySelectorAll('#div-readout tr').length === 5", timeout=15000)
+    assert "Newton" in p.inner_text("#div-readout")
+
+
+def test_clicking_the_contour_map_moves_the_start(page):
+    p = page.page
+    gd = p.locator("#graph-contour .nsewdrag").first.bounding_box()
+    p.mouse.click(gd["x"] + gd["width"] * 0.75, gd["y"] + gd["height"] * 0.25)
+    page.idle()
+    x, y = float(p.input_value("#input-start-x")), float(p.input_value("#input-start-y"))
+    assert x == pytest.approx(1.0, abs=0.15) and y == pytest.approx(2.0, abs=0.15)
+    first = p.evaluate(
+        "() => { const gd = document.querySelector('#graph-contour .js-plotly-plot');"
+        " const t = gd.data.find(t => t.meta && t.meta.role === 'path'); return [t.x[0], t.y[0]]; }"
+    )
+    assert first == pytest.approx([x, y], abs=1e-3)
+
+
+def test_a_diverging_run_is_marked_and_the_page_keeps_working(page):
+    p = page.page
+    page.set_text('#\\{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"input-lr\\"\\}', "10")
+    p.click("#button-play")
+    p.wait_for_timeout(2500)
+    text = p.inner_text("#div-readout")
+    assert re.search(r"diverged at step \d+", text), text
+    assert "Momentum" in text
+    p.screenshot(path=str(ARTIFACTS / "diverged.png"), full_page=True)
+    p.click("#button-reset")
+    assert page.step() == 0
+    no_nan = p.evaluate(
+        "() => ['graph-contour','graph-loss'].every(id => document.querySelector('#' + id + ' .js-plotly-plot')"
+        ".data.every(t => !t.x || Array.from(t.x).every(v => v === null || Number.isFinite(v))))"
+    )
+    assert no_nan
+
+
+def test_bad_values_show_a_message_and_the_page_recovers(page):
+    p = page.page
+    page.set_text("#input-steps", "1e9")
+    alert = p.inner_text("#div-messages")
+    assert "steps must be in [1, 5000]" in alert
+    assert p.inner_text("#text-steps") == "5000"
+    page.set_text("#input-steps", "banana")
+    assert "steps must be a number" in p.inner_text("#div-messages")
+    page.set_text("#input-steps", "200")
+    assert p.inner_text("#div-messages").strip() == ""
+    assert p.inner_text("#text-steps") == "200"
+
+
+def test_phone_width_layout(browser, base_url):
+    pg = Page(browser, base_url, width=390, height=844)
+    p = pg.page
+    assert p.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
+    assert not p.locator("#panel-controls").is_visible()
+    p.click("#button-controls")
+    assert p.locator("#panel-controls").is_visible()
+    p.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=False)
+    pg.close()
