@@ -23,7 +23,7 @@ PALETTE = (
 SURFACE_SCALE = [[0.0, "#f4f1ea"], [0.35, "#cfd8dc"], [0.7, "#90a4ae"], [1.0, "#455a64"]]
 FONT = dict(family="Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13, color="#263238")
 MESH_3D = 72
-MESH_2D = 160
+MESH_2D = 100
 
 
 def z_transform(surface: Surface, values: np.ndarray, floor: float) -> np.ndarray:
@@ -63,7 +63,7 @@ def _meta(role: str, i: int) -> dict:
 
 def surface_3d(surface: Surface, racers: Sequence[dict]) -> go.Figure:
     xs, ys, z, floor = mesh(surface, MESH_3D)
-    zt = z_transform(surface, z, floor)
+    zt = z_transform(surface, z, floor).astype(np.float32)  # 7 digits are plenty for a picture
     fig = go.Figure(
         go.Surface(
             x=xs, y=ys, z=zt, colorscale=SURFACE_SCALE, showscale=False, opacity=0.92,
@@ -110,7 +110,7 @@ def surface_3d(surface: Surface, racers: Sequence[dict]) -> go.Figure:
 
 def contour_map(surface: Surface, racers: Sequence[dict]) -> go.Figure:
     xs, ys, z, floor = mesh(surface, MESH_2D)
-    zt = z_transform(surface, z, floor)
+    zt = z_transform(surface, z, floor).astype(np.float32)
     label = "log₁₀(f − f*)" if surface.log_z else "f"
     fig = go.Figure(
         go.Contour(
@@ -217,10 +217,14 @@ def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> go.
 def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> go.Figure:
     fig = go.Figure()
     for r, lr in zip(racers, lrs):
+        lr = np.asarray(lr, dtype=np.float64)
+        x = np.arange(len(lr), dtype=np.int32)
+        if lr.size > 2 and np.ptp(lr) == 0:  # constant: two points draw the same line
+            x, lr = x[[0, -1]], lr[[0, -1]]
         fig.add_trace(
             go.Scatter(
-                x=np.arange(len(lr)),
-                y=lr,
+                x=x,
+                y=lr.astype(np.float32),
                 mode="lines",
                 line=dict(color=r["color"], width=2),
                 name=r["label"],
@@ -242,13 +246,13 @@ def state_figure(racer: dict | None, state: dict[str, np.ndarray] | None) -> go.
     fig = go.Figure()
     if racer is not None and state:
         size = state.get("step_size")
-        steps = np.arange(1, (size.shape[0] if size is not None else 0) + 1)
+        steps = np.arange(1, (size.shape[0] if size is not None else 0) + 1, dtype=np.int32)
         if size is not None:
             for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash"))):
                 fig.add_trace(
                     go.Scatter(
                         x=steps,
-                        y=np.abs(size[:, j]),
+                        y=np.abs(size[:, j]).astype(np.float32),
                         mode="lines",
                         name=f"step size ({axis})",
                         line=dict(color=racer["color"], dash=dash, width=2.5),
@@ -264,7 +268,7 @@ def state_figure(racer: dict | None, state: dict[str, np.ndarray] | None) -> go.
                     fig.add_trace(
                         go.Scatter(
                             x=steps,
-                            y=np.abs(state[key][:, j]),
+                            y=np.abs(state[key][:, j]).astype(np.float32),
                             mode="lines",
                             yaxis="y2",
                             name=f"{label} ({axis})",

@@ -102,7 +102,8 @@ def as_number(
         except ValueError:
             number = None
     if number is None or math.isnan(number):
-        msgs.add(control, f"{label} must be a number, got {_short(value)}; using {default:g}")
+        using = "the default" if default is None else f"{default:g}"
+        msgs.add(control, f"{label} must be a number, got {_short(value)}; using {using}")
         return default
     if integer and math.isfinite(number):
         number = float(round(number))

@@ -1,0 +1,155 @@
+"""Figure builders, the validation layer and the compute callback, without a browser."""
+
+import base64
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from playground import simulate
+from playground.web import create_app, figures, runs, validate
+from surfaces import get_surface
+
+from .dash_payload import body, compute_dep, compute_values
+
+RACERS = [{"label": "Adam", "color": "#E69F00"}, {"label": "GD", "color": "#0072B2"}]
+
+
+def test_surface_3d_keeps_the_mesh_fixed_and_light():
+    fig = figures.surface_3d(get_surface("rosenbrock"), RACERS)
+    surf = fig.data[0]
+    assert surf.type == "surface" and surf.hoverinfo == "skip"
+    assert np.asarray(surf.z).shape == (figures.MESH_3D, figures.MESH_3D)
+    assert np.isfinite(np.asarray(surf.z)).all()
+    roles = [t.meta["role"] for t in fig.data[1:]]
+    assert roles == ["path", "head", "path", "head"]
+    assert list(fig.layout.scene.xaxis.range) == [-2, 2] and fig.layout.scene.uirevision == "keep"
+    # log height for Rosenbrock: the minimum sits at log10(1e-3) = -3
+    assert np.asarray(surf.z).min() >= -3
+
+
+def test_contour_marks_minima_and_saddles():
+    fig = figures.contour_map(get_surface("himmelblau"), RACERS)
+    names = [t.name for t in fig.data]
+    stars = next(t for t in fig.data if t.name == "global minimum")
+    assert len(stars.x) == 4 and "saddle point" in names
+    egg = figures.contour_map(get_surface("rastrigin"), RACERS)
+    assert next(t for t in egg.data if t.name == "global minimum").x == (0.0,)
+    assert "local minimum" not in [t.name for t in egg.data]  # 120 markers would bury the paths
+
+
+def test_loss_and_state_figures():
+    fig = figures.loss_figure(RACERS, True, 0.0)
+    assert fig.layout.yaxis.type == "log" and len(fig.data) == 2
+    tr = simulate("rosenbrock", "adagrad", (-1.5, 2.0), steps=50, lr=0.5)
+    st_fig = figures.state_figure(RACERS[0], tr.state)
+    assert {t.name for t in st_fig.data} >= {"step size (x)", "sum of squares G (x)"}
+    # AdaGrad's step size can only shrink: lr / (sqrt(G) + eps) with G growing
+    assert (np.diff(np.asarray(st_fig.data[0].y)) <= 1e-15).all()
+
+
+def _decode(s):
+    return np.frombuffer(base64.b64decode(s), dtype="<f4")
+
+
+def test_pack_sends_float32_paths_and_exact_summaries():
+    cfg, msgs = validate.config({"racers": [{"optimizer": "adam", "lr": 0.05}], "steps": 100})
+    assert not msgs.items
+    surface, start, trajs = runs.run_all(cfg)
+    data = runs.pack(cfg, surface, trajs, 0)
+    r = data["racers"][0]
+    np.testing.assert_array_equal(_decode(r["xy"]), trajs[0].positions.astype(np.float32).ravel())
+    assert r["final_loss"] == float(trajs[0].loss[-1])
+    assert "grad" in r and len(_decode(r["grad"])) == 2 * 101
+    assert json.dumps(data)  # strict JSON: no NaN, no numpy types
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    raw=st.dictionaries(
+        st.sampled_from(["surface", "surface_params", "racers", "schedule", "schedule_params", "noise", "batch_size",
+                         "seed", "start", "steps", "junk"]),
+        st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+                     lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+                     max_leaves=12),
+    )
+)  # fmt: skip
+def test_validation_never_raises_and_always_yields_a_runnable_config(raw):
+    cfg, msgs = validate.config(raw)
+    assert cfg.surface in ("rosenbrock",) or isinstance(cfg.surface, str)
+    assert 1 <= cfg.steps <= validate.MAX_STEPS and len(cfg.racers) <= validate.MAX_RACERS
+    assert all(validate.LR_RANGE[0] <= r.lr <= validate.LR_RANGE[1] for r in cfg.racers)
+    for _, text in msgs.items:
+        assert isinstance(text, str) and len(text) < 300
+
+
+@pytest.mark.parametrize(
+    "raw,control,needle",
+    [
+        ({"steps": "1e9"}, "input-steps", "clamped to 5000"),
+        ({"steps": "abc"}, "input-steps", "must be a number"),
+        ({"surface": "nope"}, "select-surface", "unknown surface"),
+        ({"racers": [{"optimizer": "adam", "lr": "nan"}]}, "racer-0", "learning rate must be a number"),
+        ({"racers": [{"optimizer": "adam", "hyper": {"beta1": 1}}]}, "racer-0", "beta1 must be"),
+        ({"racers": [{"optimizer": "adam"}] * 20}, "select-optimizers", "at most 12"),
+        ({"batch_size": -5}, "input-batch", "clamped to 1"),
+        ({"start": ["x", 1]}, "input-start", "start x must be a number"),
+    ],
+)
+def test_validation_messages_name_the_control(raw, control, needle):
+    _, msgs = validate.config(raw)
+    assert any(needle in t for t in msgs.for_control(control)), msgs.items
+
+
+@pytest.fixture(scope="module")
+def client():
+    return create_app().server.test_client()
+
+
+@pytest.fixture(scope="module")
+def deps(client):
+    return client.get("/_dash-dependencies").get_json()
+
+
+def test_compute_callback_end_to_end(client, deps):
+    r = client.post("/_dash-update-component", json=body(compute_dep(deps), compute_values()))
+    assert r.status_code == 200
+    out = r.get_json()["response"]
+    store = out["store-run"]["data"]
+    assert [x["label"] for x in store["racers"]] == ["Momentum", "RMSProp", "Adam"]
+    assert store["steps"] == 500 and out["div-messages"]["children"] == []
+    ref = simulate("rosenbrock", "adam", (-1.5, 2.0), steps=500, lr=0.05)
+    assert store["racers"][2]["final_loss"] == float(ref.loss[-1])
+    assert len(r.data) < 250_000  # first load: both surface meshes plus 3 racers x 500 steps
+    # a settings change on the same surface and racers resends paths only, not the meshes
+    dep = compute_dep(deps)
+    again = body(dep, compute_values(lrs={"momentum": "0.002", "rmsprop": "0.01", "adam": "0.05"}),
+                 [out["store-figure-key"]["data"]])  # fmt: skip
+    r2 = client.post("/_dash-update-component", json=again)
+    assert r2.status_code == 200 and len(r2.data) < 100_000
+    assert "graph-surface-3d" not in r2.get_json()["response"]
+
+
+def test_compute_reports_bad_values_next_to_a_working_run(client, deps):
+    vals = compute_values(steps="1e308", lrs={"momentum": "-1", "rmsprop": "inf", "adam": "zzz"})
+    r = client.post("/_dash-update-component", json=body(compute_dep(deps), vals))
+    assert r.status_code == 200
+    out = r.get_json()["response"]
+    text = json.dumps(out["div-messages"]["children"])
+    assert "steps must be in [1, 5000]" in text and "learning rate" in text
+    assert out["store-run"]["data"]["steps"] == 5000
+    assert all(not math.isnan(x["final_loss"]) for x in out["store-run"]["data"]["racers"])
+
+
+def test_security_headers_and_body_cap(client):
+    r = client.get("/")
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["Referrer-Policy"]
+    big = client.post("/_dash-update-component", data=b"{" + b" " * 200_000 + b"}",
+                      content_type="application/json")  # fmt: skip
+    assert big.status_code == 413
+    assert client.get("/healthz").get_json() == {"status": "ok"}
