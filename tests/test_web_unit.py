@@ -58,7 +58,7 @@ def _decode(s):
 def test_pack_sends_float32_paths_and_exact_summaries():
     cfg, msgs = validate.config({"racers": [{"optimizer": "adam", "lr": 0.05}], "steps": 100})
     assert not msgs.items
-    surface, start, trajs = runs.run_all(cfg)
+    surface, _start, trajs = runs.run_all(cfg)
     data = runs.pack(cfg, surface, trajs, 0)
     r = data["racers"][0]
     np.testing.assert_array_equal(_decode(r["xy"]), trajs[0].positions.astype(np.float32).ravel())
