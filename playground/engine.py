@@ -184,6 +184,8 @@ def simulate(
     pstate = plateau.init(n) if plateau is not None else None
     grad, update, look = surf.gradient, opt.update, opt.lookahead
     last = steps
+    # large batches: take the gradient norm while g is hot in cache; small ones: one bulk call after
+    norm_in_loop = look is None and n > 1024
     with np.errstate(all="ignore"):  # non-finite runs are found and cut afterwards
         for t in range(steps):
             if pstate is not None:
@@ -194,7 +196,8 @@ def simulate(
             if look is None:
                 q = p
                 g = grad(p)
-                gnorm[t] = _norm(g)  # the exact gradient here, before noise
+                if norm_in_loop:
+                    gnorm[t] = _norm(g)  # the exact gradient here, before noise
             else:
                 q = look(p, state, hp)
                 g = grad(q)
@@ -214,7 +217,7 @@ def simulate(
             if (t + 1) % CHECK_EVERY == 0 and _all_stopped(surf, p, gtol, xtol):
                 last = t + 1
                 break
-        gnorm_from = last if look is None else 0
+        gnorm_from = last if norm_in_loop else 0
         for a, b in _blocks(gnorm_from, last + 1, n):
             g = grad(positions[a:b])
             gnorm[a:b] = _norm(g)
