@@ -73,7 +73,11 @@ class Surface:
         return np.asarray(self.f(p[..., 0], p[..., 1]), dtype=np.float64)
 
     def gradient(self, points: ArrayLike) -> Array:
-        p = points if type(points) is np.ndarray and points.dtype == np.float64 else np.asarray(points, np.float64)
+        p = (
+            points
+            if type(points) is np.ndarray and points.dtype == np.float64
+            else np.asarray(points, np.float64)
+        )
         gx, gy = self.df(p[..., 0], p[..., 1])
         out = np.empty(p.shape, dtype=np.float64)
         out[..., 0] = gx

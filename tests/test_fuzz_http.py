@@ -11,9 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.dash_payload import body, compute_values, server_callbacks
 from playground.web import create_app
-
-from .dash_payload import body, compute_values, server_callbacks
 
 COUNT = {"n": 0, "codes": {}}
 

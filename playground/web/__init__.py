@@ -25,4 +25,7 @@ def create_app() -> Dash:
     app.layout = layout.layout()
     callbacks.register(app)
     server.harden(app)
+    # Dash finishes its setup (registering component libraries) on the first request; doing
+    # it here avoids a race between the first concurrent requests of a threaded worker
+    app.server.test_client().get("/healthz")
     return app

@@ -1,17 +1,22 @@
-"""Figure builders: pure functions from arrays and surfaces to Plotly figures.
+"""Figure builders: pure functions from arrays and surfaces to Plotly figure dicts.
+
+They return plain ``{"data": [...], "layout": {...}}`` dicts with float arrays as Plotly's
+typed-array specs (``{"dtype", "bdata"}``): building ``plotly.graph_objects`` figures
+validates every property and cost more than the simulation itself. ``plotly.io`` and
+plotly.js read these dicts as they are.
 
 Path traces are placeholders (empty) tagged with ``meta``; the browser fills them frame by
-frame (``assets/playback.js``), so a figure is rebuilt only when the surface or the set of
-racers changes.
+frame (``assets/playback.js``), so the surface figures are rebuilt only when the surface
+or the set of racers changes.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-import plotly.graph_objects as go
 
 from surfaces import Surface
 
@@ -21,13 +26,27 @@ PALETTE = (
     "#AA3377", "#228833", "#4477AA", "#EE6677", "#882255", "#44AA99",
 )  # fmt: skip
 SURFACE_SCALE = [[0.0, "#f4f1ea"], [0.35, "#cfd8dc"], [0.7, "#90a4ae"], [1.0, "#455a64"]]
-FONT = dict(family="Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=13, color="#263238")
+FONT = {
+    "family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+    "size": 13,
+    "color": "#263238",
+}
+GRID = "#eceff1"
 MESH_3D = 72
 MESH_2D = 100
 
 
+def typed(a: np.ndarray, dtype: str = "f4") -> dict:
+    """A Plotly typed array (base64), 2-D arrays keep their shape."""
+    arr = np.ascontiguousarray(a, dtype="<" + dtype)
+    spec = {"dtype": dtype, "bdata": base64.b64encode(arr.tobytes()).decode("ascii")}
+    if arr.ndim == 2:
+        spec["shape"] = f"{arr.shape[0]}, {arr.shape[1]}"
+    return spec
+
+
 def z_transform(surface: Surface, values: np.ndarray, floor: float) -> np.ndarray:
-    """Height shown in the plots: ``log10(f - floor + 1e-3 scale)`` where the surface asks for it."""
+    """Height shown in the plots: ``log10(f - f* + 1e-3)`` where the surface asks for it."""
     if not surface.log_z:
         return values
     return np.log10(np.maximum(values - floor, 0.0) + 1e-3)
@@ -43,82 +62,94 @@ def mesh(surface: Surface, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     return xs, ys, z, floor
 
 
-def _base_layout(**kw) -> dict:
-    base = dict(
-        template="none",
-        font=FONT,
-        margin=dict(l=10, r=10, t=10, b=10),
-        paper_bgcolor="rgba(0,0,0,0)",
-        plot_bgcolor="rgba(0,0,0,0)",
-        showlegend=False,
-        uirevision="keep",
-    )
+def _layout(**kw) -> dict:
+    base = {
+        "font": FONT,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": False,
+        "uirevision": "keep",
+    }
     base.update(kw)
     return base
+
+
+def _axis(title: str, **kw) -> dict:
+    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, **kw}
 
 
 def _meta(role: str, i: int) -> dict:
     return {"role": role, "racer": i}
 
 
-def surface_3d(surface: Surface, racers: Sequence[dict]) -> go.Figure:
+def _empty(kind: str, **kw) -> dict:
+    trace = {"type": kind, "x": [], "y": [], **kw}
+    if kind == "scatter3d":
+        trace["z"] = []
+    return trace
+
+
+@lru_cache(maxsize=32)
+def _surface_trace(surface: Surface) -> tuple[dict, float, float]:
     xs, ys, z, floor = mesh(surface, MESH_3D)
     zt = z_transform(surface, z, floor).astype(np.float32)  # 7 digits are plenty for a picture
-    fig = go.Figure(
-        go.Surface(
-            x=xs, y=ys, z=zt, colorscale=SURFACE_SCALE, showscale=False, opacity=0.92,
-            hoverinfo="skip", contours=dict(z=dict(show=True, usecolormap=False, color="rgba(69,90,100,0.35)",
-                                                   width=1, start=float(zt.min()), end=float(zt.max()),
-                                                   size=float(zt.max() - zt.min()) / 14 or 1.0)),
-            lighting=dict(ambient=0.75, diffuse=0.5, specular=0.05), name="surface",
-        )
-    )  # fmt: skip
+    lo, hi = float(zt.min()), float(zt.max())
+    trace = {
+        "type": "surface", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
+        "showscale": False, "opacity": 0.92, "hoverinfo": "skip", "name": "surface",
+        "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(69,90,100,0.35)", "width": 1,
+                           "start": lo, "end": hi, "size": (hi - lo) / 14 or 1.0}},
+        "lighting": {"ambient": 0.75, "diffuse": 0.5, "specular": 0.05},
+    }  # fmt: skip
+    return trace, lo, hi
+
+
+def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
+    trace, lo, hi = _surface_trace(surface)
+    data = [trace]
     for i, r in enumerate(racers):
-        fig.add_trace(
-            go.Scatter3d(
-                x=[],
-                y=[],
-                z=[],
+        data.append(
+            _empty(
+                "scatter3d",
                 mode="lines",
-                line=dict(color=r["color"], width=6),
+                line={"color": r["color"], "width": 6},
                 name=r["label"],
                 meta=_meta("path", i),
                 hoverinfo="skip",
             )
         )
-        fig.add_trace(go.Scatter3d(x=[], y=[], z=[], mode="markers", name=r["label"], meta=_meta("head", i),
-                                   marker=dict(size=6, color=r["color"], line=dict(color="white", width=2)),
-                                   hoverinfo="skip"))  # fmt: skip
+        data.append(_empty("scatter3d", mode="markers", name=r["label"], meta=_meta("head", i), hoverinfo="skip",
+                           marker={"size": 6, "color": r["color"], "line": {"color": "white", "width": 2}}))  # fmt: skip
     (x0, x1), (y0, y1) = surface.domain
-    zr = float(zt.max() - zt.min()) or 1.0
+    zr = (hi - lo) or 1.0
     ztitle = "log₁₀(f − f*)" if surface.log_z else "f"
-    fig.update_layout(
-        _base_layout(
-            scene=dict(
-                xaxis=dict(range=[x0, x1], title="x", backgroundcolor="rgba(0,0,0,0)", gridcolor="#e0e0e0"),
-                yaxis=dict(range=[y0, y1], title="y", backgroundcolor="rgba(0,0,0,0)", gridcolor="#e0e0e0"),
-                zaxis=dict(range=[float(zt.min()) - 0.02 * zr, float(zt.max()) + 0.08 * zr], title=ztitle,
-                           backgroundcolor="rgba(0,0,0,0)", gridcolor="#e0e0e0"),
-                aspectmode="manual", aspectratio=dict(x=1, y=(y1 - y0) / (x1 - x0) if x1 > x0 else 1, z=0.6),
-                camera=dict(eye=dict(x=-1.35, y=-1.55, z=1.05)),
-                uirevision="keep",
-            )
-        )
-    )  # fmt: skip
-    return fig
+    bg = {"backgroundcolor": "rgba(0,0,0,0)", "gridcolor": "#e0e0e0"}
+    scene = {
+        "xaxis": {"range": [x0, x1], "title": {"text": "x"}, **bg},
+        "yaxis": {"range": [y0, y1], "title": {"text": "y"}, **bg},
+        "zaxis": {"range": [lo - 0.02 * zr, hi + 0.08 * zr], "title": {"text": ztitle}, **bg},
+        "aspectmode": "manual",
+        "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
+        "camera": {"eye": {"x": -1.35, "y": -1.55, "z": 1.05}},
+        "uirevision": "keep",
+    }
+    return {"data": data, "layout": _layout(scene=scene)}
 
 
-def contour_map(surface: Surface, racers: Sequence[dict]) -> go.Figure:
+@lru_cache(maxsize=32)
+def _contour_traces(surface: Surface) -> tuple[dict, ...]:
     xs, ys, z, floor = mesh(surface, MESH_2D)
     zt = z_transform(surface, z, floor).astype(np.float32)
     label = "log₁₀(f − f*)" if surface.log_z else "f"
-    fig = go.Figure(
-        go.Contour(
-            x=xs, y=ys, z=zt, colorscale=SURFACE_SCALE, ncontours=28, showscale=False,
-            line=dict(width=0.6, color="rgba(55,71,79,0.35)"), name="surface",
-            hovertemplate="x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
-        )
-    )  # fmt: skip
+    out = [
+        {
+            "type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
+            "ncontours": 28, "showscale": False, "name": "surface",
+            "line": {"width": 0.6, "color": "rgba(55,71,79,0.35)"},
+            "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
+        }
+    ]  # fmt: skip
     pts = [c for c in surface.critical_points if c.kind != "max"]
     if len(pts) > 40:  # egg-box surfaces: mark only the global minima
         pts = list(surface.global_minima)
@@ -129,19 +160,23 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> go.Figure:
     ):
         sel = [c for c in pts if c.kind == kind]
         if sel:
-            fig.add_trace(go.Scatter(
-                x=[c.x for c in sel], y=[c.y for c in sel], mode="markers", name=name,
-                marker=dict(symbol=symbol, size=size, color="#263238", line=dict(width=2, color="#263238")),
-                customdata=[c.value for c in sel],
-                hovertemplate=name + "<br>(%{x:.4f}, %{y:.4f})<br>f = %{customdata:.6g}<extra></extra>",
-            ))  # fmt: skip
+            out.append({
+                "type": "scatter", "x": [c.x for c in sel], "y": [c.y for c in sel], "mode": "markers",
+                "name": name, "customdata": [c.value for c in sel],
+                "marker": {"symbol": symbol, "size": size, "color": "#263238", "line": {"width": 2, "color": "#263238"}},
+                "hovertemplate": name + "<br>(%{x:.4f}, %{y:.4f})<br>f = %{customdata:.6g}<extra></extra>",
+            })  # fmt: skip
+    return tuple(out)
+
+
+def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
+    data = list(_contour_traces(surface))
     for i, r in enumerate(racers):
-        fig.add_trace(
-            go.Scatter(
-                x=[],
-                y=[],
+        data.append(
+            _empty(
+                "scatter",
                 mode="lines",
-                line=dict(color=r["color"], width=3),
+                line={"color": r["color"], "width": 3},
                 name=r["label"],
                 meta=_meta("path", i),
                 customdata=[],
@@ -149,142 +184,119 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> go.Figure:
                 "<br>loss %{customdata[1]:.6g}<br>lr %{customdata[2]:.3g}<extra></extra>",
             )
         )
-        fig.add_trace(
-            go.Scatter(
-                x=[],
-                y=[],
+        data.append(
+            _empty(
+                "scatter",
                 mode="markers",
                 name=r["label"],
                 meta=_meta("head", i),
-                marker=dict(size=12, color=r["color"], line=dict(color="white", width=2)),
                 hoverinfo="skip",
+                marker={"size": 12, "color": r["color"], "line": {"color": "white", "width": 2}},
             )
         )
-        fig.add_trace(go.Scatter(x=[], y=[], mode="markers", name=r["label"] + " diverged", meta=_meta("end", i),
-                                 marker=dict(size=16, symbol="x", color=r["color"], line=dict(color="#b71c1c", width=2)),
-                                 hoverinfo="skip"))  # fmt: skip
-    # "what the optimizer is thinking": gradient and velocity arrows of the inspected racer
-    fig.add_trace(
-        go.Scatter(
-            x=[],
-            y=[],
-            mode="lines+markers",
-            name="−gradient",
-            meta=_meta("grad", -1),
-            line=dict(color="#b71c1c", width=3),
-            marker=dict(symbol="arrow", angleref="previous", size=[0, 14], color="#b71c1c"),
-            hoverinfo="skip",
-        )
-    )
-    fig.add_trace(go.Scatter(x=[], y=[], mode="lines+markers", name="velocity", meta=_meta("vel", -1),
-                             line=dict(color="#1a237e", width=3, dash="dot"), marker=dict(symbol="arrow",
-                             angleref="previous", size=[0, 14], color="#1a237e"), hoverinfo="skip"))  # fmt: skip
+        data.append(_empty("scatter", mode="markers", name=r["label"] + " diverged", meta=_meta("end", i),
+                           hoverinfo="skip", marker={"size": 16, "symbol": "x", "color": r["color"],
+                                                     "line": {"color": "#b71c1c", "width": 2}}))  # fmt: skip
+    # "what the optimizer is thinking": gradient and step arrows of the inspected racer
+    for role, name, color, dash in (
+        ("grad", "−gradient", "#b71c1c", "solid"),
+        ("vel", "step", "#1a237e", "dot"),
+    ):
+        data.append(_empty("scatter", mode="lines+markers", name=name, meta=_meta(role, -1), hoverinfo="skip",
+                           line={"color": color, "width": 3, "dash": dash},
+                           marker={"symbol": "arrow", "angleref": "previous", "size": [0, 14], "color": color}))  # fmt: skip
     (x0, x1), (y0, y1) = surface.domain
-    fig.update_layout(
-        _base_layout(
-            xaxis=dict(range=[x0, x1], title="x", zeroline=False, constrain="domain"),
-            yaxis=dict(range=[y0, y1], title="y", zeroline=False, scaleanchor="x", scaleratio=1),
-            margin=dict(l=45, r=10, t=10, b=40),
-            hovermode="closest",
-            dragmode="pan",
-        )
+    layout = _layout(
+        xaxis=_axis("x", range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
+        yaxis=_axis("y", range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
+        margin={"l": 45, "r": 10, "t": 10, "b": 40},
+        hovermode="closest",
+        dragmode="pan",
     )
-    return fig
+    return {"data": data, "layout": layout}
 
 
-def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> go.Figure:
-    fig = go.Figure()
-    for i, r in enumerate(racers):
-        fig.add_trace(go.Scatter(x=[], y=[], mode="lines", line=dict(color=r["color"], width=2.5), name=r["label"],
-                                 meta=_meta("loss", i), customdata=[],
-                                 hovertemplate=r["label"] + "<br>step %{x}<br>loss %{customdata[1]:.6g}"
-                                 "<br>(%{customdata[3]:.4f}, %{customdata[4]:.4f})<br>lr %{customdata[2]:.3g}<extra></extra>"))  # fmt: skip
-    ytitle = "f − f* (log)" if log_y else "loss f"
-    fig.update_layout(
-        _base_layout(
-            xaxis=dict(title="step", gridcolor="#eceff1", rangemode="tozero"),
-            yaxis=dict(
-                title=ytitle, type="log" if log_y else "linear", gridcolor="#eceff1", exponentformat="power"
-            ),
-            margin=dict(l=60, r=10, t=10, b=40),
-            hovermode="closest",
-        )
+def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> dict:
+    data = [
+        _empty("scatter", mode="lines", line={"color": r["color"], "width": 2.5}, name=r["label"],
+               meta=_meta("loss", i), customdata=[],
+               hovertemplate=r["label"] + "<br>step %{x}<br>loss %{customdata[1]:.6g}"
+               "<br>(%{customdata[3]:.4f}, %{customdata[4]:.4f})<br>lr %{customdata[2]:.3g}<extra></extra>")
+        for i, r in enumerate(racers)
+    ]  # fmt: skip
+    layout = _layout(
+        xaxis=_axis("step", rangemode="tozero"),
+        yaxis=_axis(
+            "f − f* (log)" if log_y else "loss f", type="log" if log_y else "linear", exponentformat="power"
+        ),
+        margin={"l": 60, "r": 10, "t": 10, "b": 40},
+        hovermode="closest",
+        meta={"log": bool(log_y), "fglob": fglob},
     )
-    fig.update_layout(meta={"log": bool(log_y), "fglob": fglob})
-    return fig
+    return {"data": data, "layout": layout}
 
 
-def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> go.Figure:
-    fig = go.Figure()
+def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
+    data = []
     for r, lr in zip(racers, lrs):
         lr = np.asarray(lr, dtype=np.float64)
         x = np.arange(len(lr), dtype=np.int32)
         if lr.size > 2 and np.ptp(lr) == 0:  # constant: two points draw the same line
             x, lr = x[[0, -1]], lr[[0, -1]]
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=lr.astype(np.float32),
-                mode="lines",
-                line=dict(color=r["color"], width=2),
-                name=r["label"],
-                hovertemplate=r["label"] + " step %{x}: lr %{y:.4g}<extra></extra>",
-            )
-        )
-    fig.update_layout(
-        _base_layout(
-            xaxis=dict(title="step", gridcolor="#eceff1"),
-            yaxis=dict(title="learning rate", type="log", gridcolor="#eceff1", exponentformat="power"),
-            margin=dict(l=60, r=10, t=10, b=40),
-        )
+        data.append({"type": "scatter", "x": typed(x, "i4"), "y": typed(lr), "mode": "lines", "name": r["label"],
+                     "line": {"color": r["color"], "width": 2},
+                     "hovertemplate": r["label"] + " step %{x}: lr %{y:.4g}<extra></extra>"})  # fmt: skip
+    layout = _layout(
+        xaxis=_axis("step"),
+        yaxis=_axis("learning rate", type="log", exponentformat="power"),
+        margin={"l": 60, "r": 10, "t": 10, "b": 40},
     )
-    return fig
+    return {"data": data, "layout": layout}
 
 
-def state_figure(racer: dict | None, state: dict[str, np.ndarray] | None) -> go.Figure:
-    """Effective per-coordinate step size (and moments) of one racer over the steps."""
-    fig = go.Figure()
-    if racer is not None and state:
-        size = state.get("step_size")
-        steps = np.arange(1, (size.shape[0] if size is not None else 0) + 1, dtype=np.int32)
-        if size is not None:
-            for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash"))):
-                fig.add_trace(
-                    go.Scatter(
-                        x=steps,
-                        y=np.abs(size[:, j]).astype(np.float32),
-                        mode="lines",
-                        name=f"step size ({axis})",
-                        line=dict(color=racer["color"], dash=dash, width=2.5),
-                    )
-                )
-        for key, label, color in (
-            ("v", "second moment v", "#546e7a"),
-            ("sum_sq", "sum of squares G", "#546e7a"),
-            ("sq_avg", "mean square s", "#546e7a"),
+def state_figure(racer: dict | None, state: dict[str, np.ndarray] | None) -> dict:
+    """Effective per-coordinate step size (and the accumulator behind it) of one racer."""
+    data = []
+    if racer is not None and state and "step_size" in state:
+        size = state["step_size"]
+        steps = typed(np.arange(1, size.shape[0] + 1, dtype=np.int32), "i4")
+        for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash"))):
+            data.append(
+                {
+                    "type": "scatter",
+                    "x": steps,
+                    "y": typed(np.abs(size[:, j])),
+                    "mode": "lines",
+                    "name": f"step size ({axis})",
+                    "line": {"color": racer["color"], "dash": dash, "width": 2.5},
+                }
+            )
+        for key, label in (
+            ("v", "second moment v"),
+            ("sum_sq", "sum of squares G"),
+            ("sq_avg", "mean square s"),
         ):
             if key in state:
                 for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash"))):
-                    fig.add_trace(
-                        go.Scatter(
-                            x=steps,
-                            y=np.abs(state[key][:, j]).astype(np.float32),
-                            mode="lines",
-                            yaxis="y2",
-                            name=f"{label} ({axis})",
-                            line=dict(color=color, dash=dash, width=1.5),
-                        )
+                    data.append(
+                        {
+                            "type": "scatter",
+                            "x": steps,
+                            "y": typed(np.abs(state[key][:, j])),
+                            "yaxis": "y2",
+                            "mode": "lines",
+                            "name": f"{label} ({axis})",
+                            "line": {"color": "#546e7a", "dash": dash, "width": 1.5},
+                        }
                     )
                 break  # fmt: skip
-    fig.update_layout(
-        _base_layout(
-            xaxis=dict(title="step", gridcolor="#eceff1"),
-            yaxis=dict(title="effective step size", type="log", gridcolor="#eceff1", exponentformat="power"),
-            yaxis2=dict(title="accumulator", type="log", overlaying="y", side="right", showgrid=False,
-                        exponentformat="power"),
-            showlegend=True,
-            legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, font=dict(size=11)),
-            margin=dict(l=60, r=60, t=30, b=40),
-        )
+    layout = _layout(
+        xaxis=_axis("step"),
+        yaxis=_axis("effective step size", type="log", exponentformat="power"),
+        yaxis2={"title": {"text": "accumulator"}, "type": "log", "overlaying": "y", "side": "right",
+                "showgrid": False, "exponentformat": "power"},
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        margin={"l": 60, "r": 60, "t": 30, "b": 40},
     )  # fmt: skip
-    return fig
+    return {"data": data, "layout": layout}

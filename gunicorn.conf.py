@@ -1,0 +1,21 @@
+"""gunicorn settings: `gunicorn app:server` reads this file from the working directory."""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8050')}"
+# compute is CPU-bound NumPy: one process per core, a few threads to overlap I/O
+workers = int(os.environ.get("WORKERS", multiprocessing.cpu_count()))
+threads = int(os.environ.get("THREADS", "4"))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 2000  # recycle workers now and then: bounded memory whatever happens
+max_requests_jitter = 200
+preload_app = True  # import NumPy/Dash once, share pages between workers
+accesslog = "-" if os.environ.get("ACCESS_LOG") else None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+limit_request_line = 8190
+limit_request_fields = 100
