@@ -282,6 +282,11 @@
     if (b.id === "button-play") S.toggle();
     else if (b.id === "button-step") S.stepOnce();
     else if (b.id === "button-reset") S.reset();
+    else if (b.id === "button-presenter") togglePresenter();
+    else if (b.id === "button-theme") {
+      document.body.classList.toggle("pg-dark");
+      b.textContent = document.body.classList.contains("pg-dark") ? "Light" : "Dark";
+    }
   });
 
   document.addEventListener("keydown", function (e) {
@@ -291,7 +296,29 @@
     else if (e.key === "ArrowRight") { e.preventDefault(); S.stepOnce(); }
     else if (e.key === "ArrowLeft") { e.preventDefault(); S.stepBack(); }
     else if (e.key === "r" || e.key === "R") S.reset();
+    else if (e.key === "p" || e.key === "P") togglePresenter();
+    else if (e.key === "?") window.dash_clientside.set_props("modal-help", { is_open: true });
+    else if (/^[1-9]$/.test(e.key)) toggleRacer(parseInt(e.key, 10) - 1);
   });
+
+  function togglePresenter() {
+    document.body.classList.toggle("pg-presenter");
+    window.dispatchEvent(new Event("resize")); // plots refit their new boxes
+  }
+
+  /* Keys 1-9: hide or show one optimizer's traces in every plot (no server involved). */
+  function toggleRacer(k) {
+    ["graph-surface-3d", "graph-contour", "graph-loss"].forEach(function (id) {
+      const g = gd(id);
+      if (!g) return;
+      const idx = [];
+      g.data.forEach(function (t, i) { if (t.meta && t.meta.racer === k) idx.push(i); });
+      if (!idx.length) return;
+      const hidden = g.data[idx[0]].visible === false;
+      window.Plotly.restyle(g, { visible: hidden }, idx);
+    });
+  }
+  S.toggleRacer = toggleRacer;
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     pg: {
@@ -301,8 +328,11 @@
         const fresh = !S.run || S.run.steps !== data.steps;
         data.racers.forEach(function (r) {
           r.xyA = decode(r.xy);
-          r.zA = decode(r.z);
           r.lossA = decode(r.loss);
+          const zi = data.zinfo;
+          r.zA = r.lossA.map(function (f) {
+            return (zi.log ? Math.log10(Math.max(f - zi.floor, 0) + 1e-3) : f) + zi.lift;
+          });
           r.lrA = decode(r.lr);
           r.gradA = decode(r.grad);
           r.moveA = decode(r.move);
@@ -344,6 +374,20 @@
         const t = parseFloat(text);
         if (isFinite(t) && t > 0) return [nu, Math.max(-5, Math.min(1, Math.log10(t)))];
         return [nu, nu];
+      },
+      writeUrl: function (query) {
+        // keep the address bar equal to the settings, without reloading or adding history entries
+        if (typeof query === "string") {
+          window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+        }
+        return window.dash_clientside.no_update;
+      },
+      copyLink: function (n, url) {
+        if (navigator.clipboard && url) navigator.clipboard.writeText(url).catch(function () {});
+        return "Copied ✓";
+      },
+      toggleHelp: function (n, open) {
+        return !open;
       },
       toggleControls: function (n, cls) {
         if (!n) return window.dash_clientside.no_update;

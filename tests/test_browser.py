@@ -146,13 +146,13 @@ def test_changing_surface_and_optimizers_redraws(page):
     )
     assert ranges() == [-2, 2]
     p.click("#select-surface")
-    p.get_by_role("option", name="Himmelblau").click()
+    p.get_by_role("option", name="Himmelblau", exact=True).click()
     p.keyboard.press("Escape")
     page.idle()
     assert ranges() == [-5, 5]
     assert p.input_value("#input-start-x") == "-0.3"
     p.click("#select-optimizers")
-    p.get_by_role("option", name="Newton").click()
+    p.get_by_role("option", name="Newton", exact=True).click()
     p.keyboard.press("Escape")
     page.idle()
     p.wait_for_function("() => document.querySelectorAll('#div-readout tr').length === 5", timeout=15000)

@@ -10,13 +10,14 @@ import json
 import random
 
 import dash_bootstrap_components as dbc
+import flask
 from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from surfaces import FAMILIES, get_surface
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import figures, layout, runs, validate
+from . import figures, layout, runs, share, validate
 
 _lr_default = {name: float(o.resolve()["lr"]) for name, o in OPTIMIZERS.items()}
 DEFAULT_LR = {**_lr_default, **{r["optimizer"]: r["lr"] for r in validate.DEFAULT_RACERS}}
@@ -37,7 +38,8 @@ def gather(surface, surface_ids, surface_vals, optimizers, lr_ids, lr_vals, hype
     hypers = _by_id(hyper_ids, hyper_vals, "name")
     optimizers = optimizers if isinstance(optimizers, list) else []
     racers = [
-        {"optimizer": o, "lr": lrs.get(o, DEFAULT_LR.get(o) if isinstance(o, str) else None),
+        {"optimizer": share.base_name(o) if isinstance(o, str) else o, "key": o,
+         "lr": lrs.get(o, DEFAULT_LR.get(share.base_name(o)) if isinstance(o, str) else None),
          "hyper": hypers.get(o, {})}
         for o in optimizers
     ]  # fmt: skip
@@ -61,6 +63,35 @@ def gather(surface, surface_ids, surface_vals, optimizers, lr_ids, lr_vals, hype
         "start": [sx, sy],
         "steps": steps,
     }
+
+
+COMPUTE_INPUTS = [
+    Input("select-surface", "value"),
+    Input({"type": "input-surface-param", "name": ALL}, "value"),
+    Input("select-optimizers", "value"),
+    Input({"type": "input-lr", "opt": ALL}, "value"),
+    Input({"type": "input-hyper", "opt": ALL, "name": ALL}, "value"),
+    Input("select-schedule", "value"),
+    Input({"type": "input-schedule-param", "name": ALL}, "value"),
+    Input("input-noise", "value"),
+    Input("input-batch", "value"),
+    Input("input-seed", "value"),
+    Input("input-start-x", "value"),
+    Input("input-start-y", "value"),
+    Input("input-steps", "value"),
+    Input("select-inspect", "value"),
+    Input("switch-log-loss", "value"),
+    Input("select-schedule-then", "value"),
+]
+
+
+def _config_from(values: list, ids: list) -> tuple[validate.Config, validate.Messages]:
+    """Validated configuration from the values of `COMPUTE_INPUTS` (and their ids)."""
+    (surface, surface_vals, optimizers, lr_vals, hyper_vals, schedule, sched_vals, noise, batch, seed, sx, sy,
+     steps, _inspect, _log, then) = values[:16]  # fmt: skip
+    raw = gather(surface, ids[1], surface_vals, optimizers, ids[3], lr_vals, ids[4], hyper_vals, schedule, then,
+                 ids[6], sched_vals, noise, batch, seed, sx, sy, steps)  # fmt: skip
+    return validate.config(raw)
 
 
 def _messages(msgs: validate.Messages) -> list:
@@ -114,38 +145,54 @@ def surface_info(cfg: validate.Config) -> list:
 def register(app: Dash) -> None:
     """Attach every callback of the playground to ``app``."""
 
-    @app.callback(Output("div-surface-params", "children"), Input("select-surface", "value"))
-    def surface_params(surface):
+    @app.callback(
+        Output("div-surface-params", "children"), Input("select-surface", "value"), State("store-url", "data")
+    )
+    def surface_params(surface, url):
         name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
-        return layout.surface_param_inputs(name)
+        values = url.get("sp") if isinstance(url, dict) and url.get("surface") == name else None
+        return layout.surface_param_inputs(name, values)
 
     @app.callback(
         Output("div-schedule-params", "children"),
         Output("div-schedule-then", "style"),
         Input("select-schedule", "value"),
         Input("select-schedule-then", "value"),
+        State("store-url", "data"),
     )
-    def schedule_params(schedule, then):
+    def schedule_params(schedule, then, url):
         name = schedule if isinstance(schedule, str) and schedule in SCHEDULES else "constant"
         then = then if then in layout.SCHEDULE_THEN else "constant"
         shown = {"display": "flex"} if name == "warmup" else {"display": "none"}
-        return layout.schedule_param_inputs(name, then), shown
+        values = url.get("schedule_params") if isinstance(url, dict) and url.get("schedule") == name else None
+        return layout.schedule_param_inputs(name, then, values), shown
 
     @app.callback(
         Output("div-racer-controls", "children"),
         Input("select-optimizers", "value"),
         State({"type": "input-lr", "opt": ALL}, "id"),
         State({"type": "input-lr", "opt": ALL}, "value"),
+        State("store-url", "data"),
     )
-    def racer_controls(optimizers, lr_ids, lr_vals):
-        names = [o for o in (optimizers if isinstance(optimizers, list) else []) if o in OPTIMIZERS]
+    def racer_controls(optimizers, lr_ids, lr_vals, url):
+        valid = {o["value"] for o in layout.optimizer_options()}
+        names = [
+            o
+            for o in (optimizers if isinstance(optimizers, list) else [])
+            if isinstance(o, str) and o in valid
+        ]
         names = list(dict.fromkeys(names))[: validate.MAX_RACERS]
         kept = {i.get("opt"): v for i, v in zip(lr_ids or [], lr_vals or []) if isinstance(i, dict)}
+        url = url if isinstance(url, dict) else {}
         cards = []
         for i, name in enumerate(names):
             msgs = validate.Messages()
-            lr = validate.as_number(kept.get(name), DEFAULT_LR[name], *validate.LR_RANGE, "", msgs, "lr")
-            cards.append(layout.racer_card(i, name, figures.PALETTE[i % len(figures.PALETTE)], lr, {}))
+            raw_lr = kept.get(name, url.get("lr", {}).get(name))
+            lr = validate.as_number(
+                raw_lr, DEFAULT_LR[share.base_name(name)], *validate.LR_RANGE, "", msgs, "lr"
+            )
+            hyper = url.get("hyper", {}).get(name, {})
+            cards.append(layout.racer_card(i, name, figures.PALETTE[i % len(figures.PALETTE)], lr, hyper))
         return cards
 
     @app.callback(
@@ -154,13 +201,22 @@ def register(app: Dash) -> None:
         Input("select-surface", "value"),
         Input("graph-contour", "clickData"),
         Input("button-random-start", "n_clicks"),
+        Input("store-url", "data"),
         prevent_initial_call=True,
     )
-    def start_point(surface, click, n_random):
+    def start_point(surface, click, n_random, url):
         name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
         s = get_surface(name)
         (x0, x1), (y0, y1) = s.domain
         trigger = ctx.triggered_id
+        if (
+            trigger in ("store-url", "select-surface")
+            and isinstance(url, dict)
+            and url.get("surface") == name
+        ):
+            start = url.get("start")
+            if start:  # the shared link's own start point
+                return f"{start[0]:.6g}", f"{start[1]:.6g}"
         if trigger == "graph-contour":
             try:
                 pt = click["points"][0]
@@ -187,33 +243,16 @@ def register(app: Dash) -> None:
         Output("div-messages", "children"),
         Output("select-inspect", "options"),
         Output("store-figure-key", "data"),
-        Input("select-surface", "value"),
-        Input({"type": "input-surface-param", "name": ALL}, "value"),
-        Input("select-optimizers", "value"),
-        Input({"type": "input-lr", "opt": ALL}, "value"),
-        Input({"type": "input-hyper", "opt": ALL, "name": ALL}, "value"),
-        Input("select-schedule", "value"),
-        Input({"type": "input-schedule-param", "name": ALL}, "value"),
-        Input("input-noise", "value"),
-        Input("input-batch", "value"),
-        Input("input-seed", "value"),
-        Input("input-start-x", "value"),
-        Input("input-start-y", "value"),
-        Input("input-steps", "value"),
-        Input("select-inspect", "value"),
-        Input("switch-log-loss", "value"),
-        Input("select-schedule-then", "value"),
+        Output("store-query", "data"),
+        Output("pre-torch", "children"),
+        *COMPUTE_INPUTS,
         State("store-figure-key", "data"),
     )
-    def compute(surface, surface_vals, optimizers, lr_vals, hyper_vals, schedule, sched_vals, noise, batch, seed,
-                sx, sy, steps, inspect, log_loss, then, fig_key):  # fmt: skip
-        ids = ctx.inputs_list
-        raw = gather(
-            surface, [i["id"] for i in ids[1]], surface_vals, optimizers, [i["id"] for i in ids[3]], lr_vals,
-            [i["id"] for i in ids[4]], hyper_vals, schedule, then, [i["id"] for i in ids[6]], sched_vals,
-            noise, batch, seed, sx, sy, steps,
-        )  # fmt: skip
-        cfg, msgs = validate.config(raw)
+    def compute(*values):
+        *values, fig_key = values
+        cfg, msgs = _config_from(values, [s["id"] if isinstance(s, dict) else [i["id"] for i in s]
+                                          for s in ctx.inputs_list])  # fmt: skip
+        inspect, log_loss = values[13], values[14]
         surface_obj, _, trajs = runs.run_all(cfg)
         meta = runs.racer_meta(cfg)
         n = len(cfg.racers)
@@ -230,8 +269,87 @@ def register(app: Dash) -> None:
         sched = figures.schedule_figure(meta, [t.lr for t in trajs])
         state = figures.state_figure(meta[int(k)] if n else None, trajs[int(k)].state if n else None)
         options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
+        labels = [m["label"] for m in meta]
         return (data, fig3d, fig2d, loss, sched, state, math_panel(cfg, meta), surface_info(cfg), _messages(msgs),
-                options, key)  # fmt: skip
+                options, key, share.to_query(cfg, cfg.keys), share.torch_snippet(cfg, labels))  # fmt: skip
+
+    @app.callback(
+        Output("select-surface", "value"),
+        Output("select-optimizers", "value"),
+        Output("select-schedule", "value"),
+        Output("select-schedule-then", "value"),
+        Output("input-noise", "value"),
+        Output("input-batch", "value"),
+        Output("input-seed", "value"),
+        Output("input-steps", "value"),
+        Output("store-url", "data"),
+        Output("div-notice", "children"),
+        Output("div-lesson", "children"),
+        Input("url", "search"),
+    )
+    def apply_url(search):
+        raw, notices, lesson_id = share.from_query(search)
+        if not raw and not notices:
+            return (*[no_update] * 8, None, [], [])
+        cfg, msgs = validate.config(raw)
+        notices += [t for _, t in msgs.items]
+        notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
+                             "; ".join(notices[:10])], color="info", dismissable=True, id="alert-url")] if notices else []  # fmt: skip
+        lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
+        lesson_box = [dbc.Alert([html.Strong(lesson.title), html.P(lesson.text, className="mb-0")], color="light",
+                                className="pg-lesson", id="alert-lesson")] if lesson else []  # fmt: skip
+        store = {
+            "surface": cfg.surface,
+            "sp": cfg.surface_params,
+            "lr": {k: r.lr for k, r in zip(cfg.keys, cfg.racers)},
+            "hyper": {k: dict(r.hyper) for k, r in zip(cfg.keys, cfg.racers)},
+            "schedule": cfg.schedule,
+            "schedule_params": {k: v for k, v in cfg.schedule_params.items() if k != "then"},
+            "start": list(cfg.start) if cfg.start else None,
+        }
+        then = cfg.schedule_params.get("then", "constant")
+        noise = "" if cfg.noise is None else f"{cfg.noise:g}"
+        return (cfg.surface, cfg.keys, cfg.schedule, then, noise, str(cfg.batch_size), str(cfg.seed), str(cfg.steps),
+                store, notice, lesson_box)  # fmt: skip
+
+    @app.callback(Output("url", "search"), Input("select-lesson", "value"), prevent_initial_call=True)
+    def choose_lesson(lesson_id):
+        lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
+        return f"?{lesson.query}&lesson={lesson.id}" if lesson else no_update
+
+    @app.callback(
+        Output("modal-share", "is_open"),
+        Output("input-share-url", "value"),
+        Output("img-qr", "src"),
+        Input("button-share", "n_clicks"),
+        State("store-query", "data"),
+        prevent_initial_call=True,
+    )
+    def open_share(n, query):
+        query = query if isinstance(query, str) and len(query) <= share.MAX_QUERY else ""
+        link = flask.request.host_url + ("?" + query if query else "")
+        return True, link, share.qr_data_uri(link)
+
+    @app.callback(
+        Output("download-export", "data"),
+        Input("button-export-csv", "n_clicks"),
+        Input("button-export-json", "n_clicks"),
+        *[State(d.component_id, d.component_property) for d in COMPUTE_INPUTS],
+        prevent_initial_call=True,
+    )
+    def export(_csv, _json, *values):
+        ids = ctx.states_list
+        cfg, _ = _config_from(values, [s["id"] if isinstance(s, dict) else [i["id"] for i in s] for s in ids])
+        _, _, trajs = runs.run_all(cfg)
+        labels = [m["label"] for m in runs.racer_meta(cfg)]
+        if ctx.triggered_id == "button-export-json":
+            return dcc.send_string(share.export_json(cfg, labels, trajs), "trajectories.json")
+        return dcc.send_string(share.export_csv(labels, trajs), "trajectories.csv")
+
+    @app.callback(Output("graph-ewma", "figure"), Input("slider-ewma-beta", "value"))
+    def ewma(beta):
+        b = validate.as_number(beta, 0.9, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
+        return figures.ewma_figure(float(b))
 
     # -- browser-only: learning-rate slider <-> text box, playback, phone menu -----------------
     app.clientside_callback(
@@ -258,6 +376,25 @@ def register(app: Dash) -> None:
         ClientsideFunction("pg", "speed"),
         Output("select-speed", "className"),
         Input("select-speed", "value"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("pg", "writeUrl"),
+        Output("store-query", "modified_timestamp"),
+        Input("store-query", "data"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("pg", "copyLink"),
+        Output("button-copy-link", "children"),
+        Input("button-copy-link", "n_clicks"),
+        State("input-share-url", "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("pg", "toggleHelp"),
+        Output("modal-help", "is_open"),
+        Input("button-help", "n_clicks"),
+        State("modal-help", "is_open"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("pg", "toggleControls"),

@@ -300,3 +300,36 @@ def state_figure(racer: dict | None, state: dict[str, np.ndarray] | None) -> dic
         margin={"l": 60, "r": 60, "t": 30, "b": 40},
     )  # fmt: skip
     return {"data": data, "layout": layout}
+
+
+def ewma_series(beta: float, n: int = 60, seed: int = 4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A noisy signal, its EWMA started at zero, and the bias-corrected EWMA."""
+    t = np.arange(1, n + 1)
+    x = 5 + np.sin(t / 8) + np.random.default_rng(seed).normal(0, 0.8, n)
+    v = np.empty(n)
+    acc = 0.0
+    for i, xi in enumerate(x):
+        acc = beta * acc + (1 - beta) * xi
+        v[i] = acc
+    return x, v, v / (1 - beta**t)
+
+
+def ewma_figure(beta: float) -> dict:
+    x, v, vhat = ewma_series(beta)
+    t = typed(np.arange(1, len(x) + 1, dtype=np.int32), "i4")
+    data = [
+        {"type": "scatter", "x": t, "y": typed(x), "mode": "markers", "name": "noisy series x_t",
+         "marker": {"color": "#90a4ae", "size": 5}},
+        {"type": "scatter", "x": t, "y": typed(v), "mode": "lines", "name": "EWMA v_t (starts at 0)",
+         "line": {"color": "#D55E00", "width": 2.5}},
+        {"type": "scatter", "x": t, "y": typed(vhat), "mode": "lines", "name": "bias-corrected v_t / (1 − βᵗ)",
+         "line": {"color": "#0072B2", "width": 2.5}},
+    ]  # fmt: skip
+    layout = _layout(
+        xaxis=_axis("t"),
+        yaxis=_axis("value"),
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        margin={"l": 45, "r": 10, "t": 30, "b": 40},
+    )
+    return {"data": data, "layout": layout}

@@ -15,6 +15,7 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
+from .share import LESSONS
 from .validate import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}}
@@ -55,8 +56,16 @@ def hyper_input(h: Hyper, value, id_: dict) -> html.Div:
     )  # fmt: skip
 
 
+def optimizer_options() -> list[dict]:
+    """Every optimizer, then second and third copies (to race one optimizer against itself)."""
+    out = [{"label": o.title, "value": o.name} for o in OPTIMIZERS.values()]
+    for n in (2, 3):
+        out += [{"label": f"{o.title} #{n}", "value": f"{o.name}~{n}"} for o in OPTIMIZERS.values()]
+    return out
+
+
 def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc.Card:
-    opt = OPTIMIZERS[name]
+    opt = OPTIMIZERS[name.split("~")[0]]
     fields = [hyper_input(h, hyper.get(h.name, h.default), {"type": "input-hyper", "opt": name, "name": h.name})
               for h in opt.hypers if h.name != "lr"]  # fmt: skip
     log_lr = math.log10(min(max(lr, 1e-5), 10.0))
@@ -110,8 +119,9 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
     )
 
 
-def surface_param_inputs(name: str) -> list:
+def surface_param_inputs(name: str, values: dict | None = None) -> list:
     fam = FAMILIES[name]
+    values = values or {}
     return [
         html.Div(
             [
@@ -130,15 +140,14 @@ def surface_param_inputs(name: str) -> list:
     ]
 
 
-def schedule_param_inputs(name: str, then: str = "constant") -> list:
+def schedule_param_inputs(name: str, then: str = "constant", values: dict | None = None) -> list:
     spec = SCHEDULES[name]
-    out = []
-    for h in spec.hypers:
-        if h.name != "then":  # the follow-up schedule has its own select, always in the page
-            out.append(hyper_input(h, h.default, {"type": "input-schedule-param", "name": h.name}))
+    values = values or {}
+    hypers = [h for h in spec.hypers if h.name != "then"]  # "then" has its own select, always in the page
     if name == "warmup":
-        out += [hyper_input(h, h.default, {"type": "input-schedule-param", "name": h.name})
-                for h in SCHEDULES[then].hypers]  # fmt: skip
+        hypers += list(SCHEDULES[then].hypers)
+    out = [hyper_input(h, values.get(h.name, h.default), {"type": "input-schedule-param", "name": h.name})
+           for h in hypers]  # fmt: skip
     return out
 
 
@@ -208,7 +217,7 @@ def controls() -> html.Div:
                     id="select-optimizers",
                     multi=True,
                     value=[r["optimizer"] for r in DEFAULT_RACERS],
-                    options=[{"label": o.title, "value": o.name} for o in OPTIMIZERS.values()],
+                    options=optimizer_options(),
                     placeholder=f"pick up to {MAX_RACERS}",
                 ),
                 html.Div(id="div-racer-controls"),
@@ -342,8 +351,14 @@ def _graph(id_: str, cls: str) -> dcc.Graph:
 def layout() -> html.Div:
     return html.Div(
         [
+            dcc.Location(id="url", refresh=False),
             dcc.Store(id="store-run"),
             dcc.Store(id="store-figure-key"),
+            dcc.Store(id="store-url"),
+            dcc.Store(id="store-query"),
+            dcc.Download(id="download-export"),
+            share_modal(),
+            help_box(),
             html.Header(
                 [
                     html.Div(
@@ -354,14 +369,7 @@ def layout() -> html.Div:
                         ],
                         className="pg-brand",
                     ),
-                    dbc.Button(
-                        "☰ Controls",
-                        id="button-controls",
-                        className="pg-toggle",
-                        color="secondary",
-                        outline=True,
-                        size="sm",
-                    ),
+                    header_actions(),
                 ],
                 className="pg-header",
             ),
@@ -370,6 +378,8 @@ def layout() -> html.Div:
                     html.Aside(controls(), id="panel-controls", className="pg-aside"),
                     html.Main(
                         [
+                            html.Div(id="div-notice"),
+                            html.Div(id="div-lesson"),
                             transport(),
                             html.Div(
                                 [
@@ -426,6 +436,19 @@ def layout() -> html.Div:
                                 ],
                                 className="pg-views",
                             ),
+                            html.Div(
+                                [
+                                    html.Section([html.H2("Export"), export_box()], className="pg-card"),
+                                    html.Section(
+                                        [
+                                            html.H2("EWMA: the average inside momentum, RMSProp and Adam"),
+                                            ewma_box(),
+                                        ],
+                                        className="pg-card",
+                                    ),
+                                ],
+                                className="pg-views",
+                            ),
                         ],
                         className="pg-main",
                     ),
@@ -435,3 +458,88 @@ def layout() -> html.Div:
         ],
         className="pg-app",
     )
+
+
+SHORTCUTS = [("Space", "play / pause"), ("→ / ←", "one step forward / back"), ("R", "reset to step 0"),
+             ("1 – 9", "show / hide optimizer 1 – 9"), ("P", "presenter mode"), ("?", "this list")]  # fmt: skip
+
+
+def header_actions() -> html.Div:
+    lessons = [{"label": "Guided lessons…", "value": ""}] + [
+        {"label": le.title, "value": le.id} for le in LESSONS
+    ]
+    return html.Div(
+        [
+            dbc.Select(id="select-lesson", size="sm", value="", className="pg-lesson-select", options=lessons),
+            dbc.Button("Share", id="button-share", size="sm", color="light", outline=True),
+            dbc.Button("Presenter", id="button-presenter", size="sm", color="light", outline=True,
+                       title="Presenter mode (P)"),
+            dbc.Button("Dark", id="button-theme", size="sm", color="light", outline=True),
+            dbc.Button("?", id="button-help", size="sm", color="light", outline=True, title="Keyboard shortcuts (?)"),
+            dbc.Button("☰ Controls", id="button-controls", className="pg-toggle", color="secondary", outline=True,
+                       size="sm"),
+        ],
+        className="pg-actions",
+    )  # fmt: skip
+
+
+def help_box() -> dbc.Modal:
+    rows = [html.Tr([html.Td(html.Kbd(k)), html.Td(v)]) for k, v in SHORTCUTS]
+    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Keyboard shortcuts")),
+                      dbc.ModalBody(dbc.Table(html.Tbody(rows), size="sm", className="pg-table"))],
+                     id="modal-help", is_open=False)  # fmt: skip
+
+
+def share_modal() -> dbc.Modal:
+    return dbc.Modal(
+        [
+            dbc.ModalHeader(dbc.ModalTitle("Share this run")),
+            dbc.ModalBody(
+                [
+                    html.P("Anyone who opens this link sees exactly these paths.", className="pg-muted"),
+                    dbc.InputGroup(
+                        [
+                            dbc.Input(id="input-share-url", readonly=True),
+                            dbc.Button("Copy link", id="button-copy-link", color="primary"),
+                        ]
+                    ),
+                    html.Img(id="img-qr", className="pg-qr", alt="QR code of the link"),
+                ]
+            ),
+        ],
+        id="modal-share",
+        is_open=False,
+        size="lg",
+    )
+
+
+def export_box() -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [dbc.Button("Trajectories (CSV)", id="button-export-csv", size="sm", color="primary", outline=True),
+                 dbc.Button("Trajectories (JSON)", id="button-export-json", size="sm", color="primary",
+                            outline=True)],
+                className="pg-export-buttons",
+            ),
+            html.Small("Each plot saves itself as PNG from its camera icon. Copy as PyTorch:", className="pg-muted"),
+            html.Pre(id="pre-torch", className="pg-code"),
+        ]
+    )  # fmt: skip
+
+
+def ewma_box() -> html.Div:
+    return html.Div(
+        [
+            html.Small(
+                "A noisy series, its exponentially weighted average v_t = βv_{t−1} + (1−β)x_t started at 0, and "
+                "the bias-corrected average v_t / (1 − βᵗ). Early on the plain average is dragged towards its "
+                "zero start; dividing by 1 − βᵗ removes exactly that, which is why Adam does it.",
+                className="pg-muted",
+            ),
+            html.Div([html.Label("β", className="pg-label"),
+                      dcc.Slider(id="slider-ewma-beta", min=0.5, max=0.99, step=0.01, value=0.9,
+                                 marks={0.5: "0.5", 0.9: "0.9", 0.99: "0.99"})]),
+            dcc.Graph(id="graph-ewma", config=GRAPH_CONFIG, style={"height": "240px"}),
+        ]
+    )  # fmt: skip

@@ -107,7 +107,6 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory], inspect: int) -
             "final_xy": [float(final[0]), float(final[1])],
             "final_dist": dist if np.isfinite(dist) else None,
             "xy": b64(tr.positions),
-            "z": b64(z_transform(surface, tr.loss, floor) + lift),
             "loss": b64(tr.loss),
             "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
             "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
@@ -124,6 +123,8 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory], inspect: int) -
         "surface": surface.name,
         "domain": [list(surface.domain[0]), list(surface.domain[1])],
         "fglob": surface.fglob,
+        # the browser derives path heights from the losses: z = log10(max(f - floor, 0) + 1e-3) + lift
+        "zinfo": {"log": surface.log_z, "floor": float(floor), "lift": lift},
         "minima": [list(c.xy) for c in surface.minima][:200],
         "inspect": inspect,
         "racers": racers,

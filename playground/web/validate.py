@@ -9,6 +9,7 @@ control it came from. Nothing here raises.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ class Config:
     surface: str = "rosenbrock"
     surface_params: dict[str, float] = field(default_factory=dict)
     racers: list[Racer] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # "adam", or "adam~2" for a second Adam
     schedule: str = "constant"
     schedule_params: dict[str, Any] = field(default_factory=dict)
     noise: float | None = None
@@ -173,7 +175,18 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
             "select-optimizers", f"at most {MAX_RACERS} optimizers race at once; kept the first {MAX_RACERS}"
         )
         racers = racers[:MAX_RACERS]
-    cfg.racers = [r for i, raw_r in enumerate(racers) if (r := racer(raw_r, i, msgs)) is not None]
+    for i, raw_r in enumerate(racers):
+        r = racer(raw_r, i, msgs)
+        if r is None:
+            continue
+        key = raw_r.get("key") if isinstance(raw_r, dict) else None
+        if not (isinstance(key, str) and re.fullmatch(re.escape(r.optimizer) + r"(~([2-9]|1[0-2]))?", key)):
+            key = r.optimizer
+        while key in cfg.keys:  # the same optimizer twice: number the copies
+            n = int(key.split("~")[1]) + 1 if "~" in key else 2
+            key = f"{r.optimizer}~{n}"
+        cfg.racers.append(r)
+        cfg.keys.append(key)
     cfg.schedule = as_name(raw.get("schedule"), SCHEDULES, "constant", "select-schedule", msgs, "schedule")
     given = raw.get("schedule_params") if isinstance(raw.get("schedule_params"), dict) else {}
     specs = list(SCHEDULES[cfg.schedule].hypers)
