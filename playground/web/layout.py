@@ -33,6 +33,12 @@ def _label(text: str, target: str | None = None, hint: str = "") -> html.Label:
     return html.Label(text, htmlFor=target, className="pg-label", title=hint or None)
 
 
+def text_field(label: str, id_: str, value: str, hint: str = "", placeholder: str | None = None) -> html.Div:
+    """A labelled one-line text box; the server validates whatever is typed."""
+    box = dbc.Input(id=id_, value=value, type="text", size="sm", debounce=True, placeholder=placeholder)
+    return html.Div([_label(label, hint=hint), box], className="pg-field")
+
+
 def hyper_input(h: Hyper, value, id_: dict) -> html.Div:
     """One hyperparameter control: switch for booleans, select for choices, text otherwise."""
     label = h.name + (f"  ({h.help})" if h.help else "")
@@ -172,32 +178,8 @@ def controls() -> html.Div:
                 html.Div(surface_param_inputs("rosenbrock"), id="div-surface-params", className="pg-grid"),
                 html.Div(
                     [
-                        html.Div(
-                            [
-                                _label("start x"),
-                                dbc.Input(
-                                    id="input-start-x",
-                                    value=str(default.start[0]),
-                                    type="text",
-                                    size="sm",
-                                    debounce=True,
-                                ),
-                            ],
-                            className="pg-field",
-                        ),
-                        html.Div(
-                            [
-                                _label("start y"),
-                                dbc.Input(
-                                    id="input-start-y",
-                                    value=str(default.start[1]),
-                                    type="text",
-                                    size="sm",
-                                    debounce=True,
-                                ),
-                            ],
-                            className="pg-field",
-                        ),
+                        text_field("start x", "input-start-x", str(default.start[0])),
+                        text_field("start y", "input-start-y", str(default.start[1])),
                         dbc.Button(
                             "Random",
                             id="button-random-start",
@@ -247,34 +229,15 @@ def controls() -> html.Div:
                 html.Div(schedule_param_inputs("constant"), id="div-schedule-params", className="pg-grid"),
                 html.Div(
                     [
-                        html.Div(
-                            [
-                                _label("noise σ", hint="per-sample gradient noise; empty = auto (SGD only)"),
-                                dbc.Input(
-                                    id="input-noise",
-                                    value="",
-                                    placeholder="auto",
-                                    type="text",
-                                    size="sm",
-                                    debounce=True,
-                                ),
-                            ],
-                            className="pg-field",
+                        text_field(
+                            "noise σ",
+                            "input-noise",
+                            "",
+                            hint="per-sample gradient noise; empty = auto (SGD only)",
+                            placeholder="auto",
                         ),
-                        html.Div(
-                            [
-                                _label("batch size B", hint="noise shrinks as σ/√B"),
-                                dbc.Input(id="input-batch", value="1", type="text", size="sm", debounce=True),
-                            ],
-                            className="pg-field",
-                        ),
-                        html.Div(
-                            [
-                                _label("seed"),
-                                dbc.Input(id="input-seed", value="0", type="text", size="sm", debounce=True),
-                            ],
-                            className="pg-field",
-                        ),
+                        text_field("batch size B", "input-batch", "1", hint="noise shrinks as σ/√B"),
+                        text_field("seed", "input-seed", "0"),
                     ],
                     className="pg-grid",
                 ),
@@ -283,15 +246,7 @@ def controls() -> html.Div:
                 "Run",
                 html.Div(
                     [
-                        html.Div(
-                            [
-                                _label("steps", hint=f"1 to {MAX_STEPS}"),
-                                dbc.Input(
-                                    id="input-steps", value="500", type="text", size="sm", debounce=True
-                                ),
-                            ],
-                            className="pg-field",
-                        ),
+                        text_field("steps", "input-steps", "500", hint=f"1 to {MAX_STEPS}"),
                         html.Div(
                             [
                                 _label("speed"),
