@@ -216,7 +216,7 @@ def register(app: Dash) -> None:
         ):
             start = url.get("start")
             if start:  # the shared link's own start point
-                return f"{start[0]:.6g}", f"{start[1]:.6g}"
+                return validate.num(start[0]), validate.num(start[1])
         if trigger == "graph-contour":
             try:
                 pt = click["points"][0]
@@ -308,7 +308,7 @@ def register(app: Dash) -> None:
             "start": list(cfg.start) if cfg.start else None,
         }
         then = cfg.schedule_params.get("then", "constant")
-        noise = "" if cfg.noise is None else f"{cfg.noise:g}"
+        noise = "" if cfg.noise is None else validate.num(cfg.noise)
         return (cfg.surface, cfg.keys, cfg.schedule, then, noise, str(cfg.batch_size), str(cfg.seed), str(cfg.steps),
                 store, notice, lesson_box)  # fmt: skip
 

@@ -16,7 +16,7 @@ from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from .share import LESSONS
-from .validate import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS
+from .validate import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS, num
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}}
 SPEEDS = [
@@ -54,7 +54,7 @@ def hyper_input(h: Hyper, value, id_: dict) -> html.Div:
             ],
             className="pg-field",
         )
-    shown = "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+    shown = "" if value is None else num(value) if isinstance(value, float) else str(value)
     return html.Div(
         [_label(h.name, hint=label), dbc.Input(id=id_, value=shown, type="text", size="sm", debounce=True,
                                                placeholder="auto" if value is None else None)],
@@ -103,7 +103,7 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
                                 ),
                                 dbc.Input(
                                     id={"type": "input-lr", "opt": name},
-                                    value=f"{lr:g}",
+                                    value=num(lr),
                                     type="text",
                                     size="sm",
                                     debounce=True,
@@ -134,7 +134,7 @@ def surface_param_inputs(name: str, values: dict | None = None) -> list:
                 _label(f"{p.name}", hint=f"{p.description} [{p.low:g}, {p.high:g}]"),
                 dbc.Input(
                     id={"type": "input-surface-param", "name": p.name},
-                    value=f"{p.default:g}",
+                    value=num(values.get(p.name, p.default)),
                     type="text",
                     size="sm",
                     debounce=True,
@@ -420,12 +420,11 @@ SHORTCUTS = [("Space", "play / pause"), ("→ / ←", "one step forward / back")
 
 
 def header_actions() -> html.Div:
-    lessons = [{"label": "Guided lessons…", "value": ""}] + [
-        {"label": le.title, "value": le.id} for le in LESSONS
-    ]
+    lessons = [{"label": le.title, "value": le.id} for le in LESSONS]
     return html.Div(
         [
-            dbc.Select(id="select-lesson", size="sm", value="", className="pg-lesson-select", options=lessons),
+            dbc.Select(id="select-lesson", size="sm", value="", placeholder="Guided lessons…",
+                       className="pg-lesson-select", options=lessons),
             dbc.Button("Share", id="button-share", size="sm", color="light", outline=True),
             dbc.Button("Presenter", id="button-presenter", size="sm", color="light", outline=True,
                        title="Presenter mode (P)"),

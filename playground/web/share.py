@@ -20,9 +20,12 @@ from urllib.parse import parse_qsl, urlencode
 
 import segno
 
+from surfaces import get_surface
+
 from ..engine import Trajectory
 from ..optimizers import OPTIMIZERS
-from .validate import Config
+from ..schedules import resolve_schedule
+from .validate import Config, num
 
 MAX_QUERY = 4000
 COPY = "~"
@@ -35,28 +38,26 @@ def base_name(key: str) -> str:
 def to_query(cfg: Config, keys: list[str]) -> str:
     """Canonical query string of a validated configuration (``keys`` name the racers)."""
     q: list[tuple[str, str]] = [("surface", cfg.surface)]
-    q += [(f"p.{k}", f"{v:g}") for k, v in cfg.surface_params.items()]
+    q += [(f"p.{k}", num(v)) for k, v in cfg.surface_params.items()]
     q.append(("opt", ",".join(keys)))
     for key, r in zip(keys, cfg.racers):
-        q.append((f"lr.{key}", f"{r.lr:g}"))
+        q.append((f"lr.{key}", num(r.lr)))
         defaults = {h.name: h.default for h in OPTIMIZERS[r.optimizer].hypers}
         for name, value in r.hyper:
             if value != defaults.get(name):
-                q.append((f"{key}.{name}", str(value).lower() if isinstance(value, bool) else f"{value:g}"
+                q.append((f"{key}.{name}", str(value).lower() if isinstance(value, bool) else num(value)
                           if isinstance(value, float) else str(value)))  # fmt: skip
     if cfg.schedule != "constant":
         q.append(("schedule", cfg.schedule))
-        q += [
-            (f"s.{k}", f"{v:g}" if isinstance(v, float) else str(v)) for k, v in cfg.schedule_params.items()
-        ]
+        q += [(f"s.{k}", num(v) if isinstance(v, float) else str(v)) for k, v in cfg.schedule_params.items()]
     if cfg.noise is not None:
-        q.append(("noise", f"{cfg.noise:g}"))
+        q.append(("noise", num(cfg.noise)))
     if cfg.batch_size != 1:
         q.append(("batch", str(cfg.batch_size)))
     if cfg.seed:
         q.append(("seed", str(cfg.seed)))
     if cfg.start is not None:
-        q.append(("start", f"{cfg.start[0]:.6g},{cfg.start[1]:.6g}"))
+        q.append(("start", f"{num(cfg.start[0])},{num(cfg.start[1])}"))
     q.append(("steps", str(cfg.steps)))
     return urlencode(q, safe=",~")
 
@@ -245,20 +246,20 @@ _SCHED = {
 
 
 def _fmt(v: object) -> str:
-    return repr(v) if isinstance(v, (bool, str)) else f"{v:g}" if isinstance(v, float) else str(v)
+    return repr(v) if isinstance(v, (bool, str)) else num(v) if isinstance(v, float) else str(v)
 
 
 def torch_snippet(cfg: Config, labels: list[str]) -> str:
     """PyTorch code that reproduces each racer's optimizer and the schedule."""
-    start = cfg.start or (0.0, 0.0)
+    start = cfg.start or get_surface(cfg.surface, **cfg.surface_params).start
     lines = ["import torch", ""]
     for label, r in zip(labels, cfg.racers):
         hp = {k: _fmt(v) for k, v in r.hyper}
         wd = dict(r.hyper).get("weight_decay", 0.0)
-        hp["wd"] = f", weight_decay={wd:g}" if wd or r.optimizer == "adamw" else ""
+        hp["wd"] = f", weight_decay={num(wd)}" if wd or r.optimizer == "adamw" else ""
         lines.append(f"# {label}")
         lines.append(
-            f"theta = torch.tensor([{start[0]:g}, {start[1]:g}], dtype=torch.float64, requires_grad=True)"
+            f"theta = torch.tensor([{num(start[0])}, {num(start[1])}], dtype=torch.float64, requires_grad=True)"
         )
         template = _TORCH.get(r.optimizer)
         if template is None:
@@ -267,11 +268,11 @@ def torch_snippet(cfg: Config, labels: list[str]) -> str:
             )
             lines.append("")
             continue
-        lines.append("opt = " + template.format(lr=f"{r.lr:g}", **hp))
-        name = cfg.schedule
-        params = {k: _fmt(v) for k, v in cfg.schedule_params.items()}
+        lines.append("opt = " + template.format(lr=num(r.lr), **hp))
+        name, resolved = resolve_schedule(cfg.schedule, cfg.schedule_params, cfg.steps)  # fills t_max
+        params = {k: _fmt(v) for k, v in resolved.items()}
         if name == "warmup":
-            then = cfg.schedule_params["then"]
+            then = resolved["then"]
             after = _SCHED.get(then, "torch.optim.lr_scheduler.ConstantLR(opt, factor=1.0)").format(**params)
             lines.append("sched = torch.optim.lr_scheduler.SequentialLR(opt, [torch.optim.lr_scheduler.LinearLR("
                          f"opt, start_factor={params['start_factor']}, total_iters={params['warmup_steps']}), "

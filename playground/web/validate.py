@@ -36,6 +36,12 @@ DEFAULT_RACERS = (
 )
 
 
+def num(v: float) -> str:
+    """Shortest text that reads back as exactly the same float (links reproduce runs bit for bit)."""
+    r = repr(float(v))
+    return r[:-2] if r.endswith(".0") else r
+
+
 @dataclass(frozen=True)
 class Racer:
     optimizer: str

@@ -1,0 +1,215 @@
+"""The URL is the state: round trips, garbage links, lessons that tell the story they claim, exports."""
+
+import csv
+import io
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from playground.optimizers import OPTIMIZERS
+from playground.schedules import SCHEDULES
+from playground.web import runs, share, validate
+from surfaces import FAMILIES
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def raw_configs(draw):
+    """Valid-looking configurations, with floats that are not short decimals."""
+    surface = draw(st.sampled_from(sorted(FAMILIES)))
+    params = {p.name: draw(st.floats(p.low, p.high)) for p in FAMILIES[surface].params}
+    names = draw(st.lists(st.sampled_from(sorted(OPTIMIZERS)), min_size=0, max_size=5))
+    racers = []
+    for name in names:
+        hyper = {}
+        for h in OPTIMIZERS[name].hypers:
+            if h.name != "lr" and h.kind == "float" and draw(st.booleans()):
+                lo, hi = max(h.low, 0.0), min(h.high, 10.0)
+                hyper[h.name] = draw(
+                    st.floats(
+                        lo,
+                        hi,
+                        exclude_min=h.low_open and lo == h.low,
+                        exclude_max=h.high_open and hi == h.high,
+                    )
+                )
+        racers.append({"optimizer": name, "lr": draw(st.floats(1e-6, 1.0)), "hyper": hyper})
+    schedule = draw(st.sampled_from(sorted(SCHEDULES)))
+    return {
+        "surface": surface,
+        "surface_params": params,
+        "racers": racers,
+        "schedule": schedule,
+        "noise": draw(st.none() | st.floats(0, 5)),
+        "batch_size": draw(st.integers(1, 1000)),
+        "seed": draw(st.integers(0, 10_000)),
+        "start": [draw(st.floats(-1, 1)), draw(st.floats(-1, 1))],
+        "steps": draw(st.integers(1, 5000)),
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=raw_configs())
+def test_a_link_reads_back_as_exactly_the_same_configuration(raw):
+    cfg, _ = validate.config(raw)
+    query = share.to_query(cfg, cfg.keys)
+    back, notices, _ = share.from_query("?" + query)
+    cfg2, msgs = validate.config(back)
+    assert notices == [] and msgs.items == [], (query, notices, msgs.items)
+    assert cfg2 == cfg  # every float bit for bit, so the paths are the same
+    assert share.to_query(cfg2, cfg2.keys) == query
+
+
+@settings(max_examples=500, deadline=None)
+@given(search=st.text(max_size=300) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
+def test_any_query_string_gives_a_runnable_configuration(search):
+    raw, notices, lesson = share.from_query(search)
+    cfg, msgs = validate.config(raw)
+    assert all(len(t) < 300 for _, t in msgs.items)
+    assert 1 <= cfg.steps <= validate.MAX_STEPS and len(cfg.racers) <= validate.MAX_RACERS
+    assert all(isinstance(n, str) and len(n) < 200 for n in notices)
+    assert lesson is None or isinstance(lesson, str)
+
+
+@pytest.mark.parametrize(
+    "search,needle",
+    [
+        ("?surface=banana", "unknown surface"),
+        ("?steps=1e400", "steps"),
+        ("?opt=adam&lr.adam=-3", "learning rate"),
+        ("?frobnicate=1", "unknown parameter 'frobnicate'"),
+        ("?steps=10&steps=20", "'steps' given twice"),
+        ("?" + "x" * 5000, "longer than 4000"),
+        ("?opt=adam&adam.beta1=1", "beta1"),
+        ("?start=1", "start"),
+        ("?surface=%F0%9F%92%A5", "unknown surface"),
+    ],
+)
+def test_garbage_in_a_link_is_named(search, needle):
+    raw, notices, _ = share.from_query(search)
+    _, msgs = validate.config(raw)
+    said = notices + [t for _, t in msgs.items]
+    assert any(needle in s for s in said), said
+
+
+def test_num_is_the_shortest_exact_text():
+    for v in [0.1, 1e-05, 100.0, 1 / 3, 2.5e300, -0.0]:
+        assert float(validate.num(v)) == v
+    assert validate.num(100.0) == "100" and validate.num(0.001) == "0.001"
+
+
+def _lesson_runs(lesson_id):
+    raw, notices, lid = share.from_query("?" + share.LESSON_BY_ID[lesson_id].query + f"&lesson={lesson_id}")
+    cfg, msgs = validate.config(raw)
+    assert notices == [] and msgs.items == [] and lid == lesson_id
+    _, _, trajs = runs.run_all(cfg)
+    return cfg, trajs
+
+
+def _path_length(t):
+    k = int(t.stopped_at)
+    return float(np.linalg.norm(np.diff(t.positions[: k + 1], axis=0), axis=1).sum())
+
+
+def _step_sizes(t):
+    return np.linalg.norm(np.diff(t.positions[: int(t.stopped_at) + 1], axis=0), axis=1)
+
+
+def _final(t):
+    return float(t.loss[int(t.stopped_at)])
+
+
+# each lesson claims something; the claim must hold in the run it shows
+STORIES = {
+    "ravine": lambda gd, mom: _final(mom) < 1e-3 * _final(gd),
+    "nag": lambda mom, nag: _path_length(nag) < 0.5 * _path_length(mom),
+    "adagrad-rmsprop": lambda ada, rms: (
+        _step_sizes(ada)[-10:].mean() < 0.1 * _step_sizes(ada)[:10].mean()
+        and _step_sizes(rms)[-10:].mean() > 0.3 * _step_sizes(rms)[:10].mean()
+    ),
+    "beale": lambda gd, rms, adam: _final(adam) < _final(rms) < 1e-3 * _final(gd),
+    "noise": lambda gd, sgd: _path_length(sgd) > 3 * _path_length(gd),
+    "batch": lambda gd, sgd: _path_length(sgd) < 3 * _path_length(gd),
+    "lr": lambda big, small, good: (
+        str(big.status) == "diverged"
+        and str(good.status) == "converged"
+        and _final(small) > 1e6 * _final(good)
+    ),
+    "schedule-step": lambda a, b: a.lr[300] == pytest.approx(0.1 * a.lr[0]) and a.lr[299] == a.lr[0],
+    "schedule-cosine": lambda a, b: a.lr[500] == pytest.approx(0.5 * a.lr[0]) and a.lr[-1] < 1e-5 * a.lr[0],
+    "schedule-restarts": lambda a, b: a.lr[100] == a.lr[0] > a.lr[99] and a.lr[300] == a.lr[0],
+    "schedule-warmup": lambda a, b: a.lr[0] < a.lr[50] < a.lr[100] == pytest.approx(0.002),
+    "newton-bowl": lambda gd, newton: int(newton.stopped_at) == 1 and _final(newton) < 1e-12 < _final(gd),
+    "newton-saddle": lambda newton, free, gd: (
+        np.linalg.norm(newton.positions[int(newton.stopped_at)]) < 1e-5 and _final(free) < -1.0
+    ),
+    "adamw": lambda adam, adamw: np.linalg.norm(adam.positions[-1] - adamw.positions[-1]) > 0.1,
+    "plateau": lambda gd, adam: (
+        _path_length(adam) > 20 * _path_length(gd) and str(adam.status) == "converged"
+    ),
+}
+
+
+def test_every_lesson_has_a_story_check():
+    assert set(STORIES) == set(share.LESSON_BY_ID) and len(share.LESSONS) >= 10
+
+
+@pytest.mark.parametrize("lesson_id", list(STORIES))
+def test_each_lesson_shows_what_it_claims(lesson_id):
+    _, trajs = _lesson_runs(lesson_id)
+    assert STORIES[lesson_id](*trajs)
+
+
+def test_exports_hold_the_exact_run():
+    cfg, trajs = _lesson_runs("lr")
+    labels = [m["label"] for m in runs.racer_meta(cfg)]
+    rows = list(csv.DictReader(io.StringIO(share.export_csv(labels, trajs))))
+    big = [r for r in rows if r["optimizer"] == labels[0]]
+    assert len(big) == int(trajs[0].stopped_at) and big[-1]["status"] == "diverged"  # no inf rows
+    good = [r for r in rows if r["optimizer"] == labels[2]]
+    np.testing.assert_array_equal([[float(r["x"]), float(r["y"])] for r in good], trajs[2].positions[:17])
+    data = json.loads(share.export_json(cfg, labels, trajs), parse_constant=pytest.fail)  # strict: no NaN
+    assert [r["label"] for r in data["runs"]] == labels
+    np.testing.assert_array_equal(np.array(data["runs"][2]["points"]), trajs[2].positions)
+
+
+def test_torch_snippet_carries_every_setting():
+    raw, _, _ = share.from_query("?" + share.LESSON_BY_ID["schedule-warmup"].query)
+    cfg, _ = validate.config(raw)
+    code = share.torch_snippet(cfg, ["Momentum", "Adam"])
+    assert "torch.optim.SGD([theta], lr=0.002, momentum=0.9, dampening=0" in code
+    assert "torch.optim.Adam([theta], lr=0.1, betas=(0.9, 0.999), eps=1e-08" in code
+    assert "SequentialLR" in code and "total_iters=100" in code and "milestones=[100]" in code
+    compile(code, "snippet", "exec")  # valid Python
+
+
+def _rosenbrock(theta, a=1.0, b=100.0):
+    return (a - theta[0]) ** 2 + b * (theta[1] - theta[0] ** 2) ** 2
+
+
+@pytest.mark.parametrize("lesson_id", ["schedule-step", "schedule-cosine", "schedule-warmup", "adamw"])
+def test_the_torch_snippet_reproduces_the_run(lesson_id):
+    """Run each racer's block of the copied code in real torch: it must land where the engine did."""
+    torch = pytest.importorskip("torch")
+    cfg, trajs = _lesson_runs(lesson_id)
+    labels = [m["label"] for m in runs.racer_meta(cfg)]
+    code = share.torch_snippet(cfg, labels)
+    blocks = code.split("\n# ")[1:]
+    assert len(blocks) == len(trajs)
+    for block, traj in zip(blocks, trajs):
+        ns = {"torch": torch, "f": _rosenbrock}
+        exec(compile("import torch\n#" + block, lesson_id, "exec"), ns)
+        np.testing.assert_allclose(ns["theta"].detach().numpy(), traj.positions[-1], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("schedule", sorted(SCHEDULES))
+def test_the_torch_snippet_is_valid_python_for_every_schedule(schedule):
+    raw = {"schedule": schedule, "racers": [{"optimizer": n} for n in sorted(OPTIMIZERS)][:12]}
+    cfg, _ = validate.config(raw)
+    code = share.torch_snippet(cfg, [n for n in cfg.keys])
+    compile(code, "snippet", "exec")
+    assert ("sched = " in code) == (schedule != "constant")
