@@ -12,7 +12,10 @@
     speed: 60, // steps per second
     carry: 0,
     lastT: 0,
-    pending: 0,
+    pending: 0, // 2D draws in flight
+    busy3d: false, // a 3D draw in flight
+    last3d: 0,
+    cost3d: 0, // ms the last 3D draw took
     lastSlider: 0,
     frames: 0, // frames actually painted (read by the browser benchmark)
   };
@@ -108,7 +111,7 @@
   }
 
   /* Draw every racer up to `step` in all three graphs. */
-  function apply(step) {
+  function apply(step, final) {
     if (!S.run) return;
     S.step = Math.max(0, Math.min(step, maxStep()));
     const g3 = gd("graph-surface-3d"), g2 = gd("graph-contour"), gl = gd("graph-loss");
@@ -183,12 +186,27 @@
       });
       if (idx.length) jobs.push([gl, upd, idx]);
     }
+    const now = performance.now();
     jobs.forEach(function (j) {
-      j[0]._pgStep = S.step;
+      const g = j[0], upd = j[1], idx = j[2];
+      let done;
+      if (g === g3) {
+        // The 3D scene redraws everything (the surface too) on any change, so while playing it is
+        // updated only when its previous draw is finished and a little time has passed; the 2D
+        // plots stay at full rate. Paused, stepping or scrubbing always draws it.
+        if (S.playing && !final && (S.busy3d || now - S.last3d < Math.max(33, 1.5 * S.cost3d))) return;
+        S.busy3d = true;
+        S.last3d = now;
+        done = Promise.resolve(window.Plotly.restyle(g, upd, idx)).finally(function () {
+          S.busy3d = false;
+          S.cost3d = performance.now() - now;
+        });
+        return;
+      }
+      g._pgStep = S.step;
       S.pending++;
-      Promise.resolve(window.Plotly.restyle(j[0], j[1], j[2])).finally(function () {
-        S.pending--;
-      });
+      done = window.Plotly.restyle(g, upd, idx);
+      Promise.resolve(done).finally(function () { S.pending--; });
     });
     const t = document.getElementById("text-step");
     if (t) t.textContent = String(S.step);
@@ -247,6 +265,7 @@
 
   function pause() {
     S.playing = false;
+    apply(S.step, true); // the 3D scene may have skipped the last frames
     setPlayLabel();
     syncSlider(true);
   }
@@ -264,6 +283,7 @@
     g._pgHooked = true;
     // Dash replaces the figure when settings change: put the paths back at the current step
     g.on("plotly_afterplot", function () {
+      if (id === "graph-surface-3d" && document.body.classList.contains("pg-dark")) themeScene();
       if (!S.run) return;
       const paths = indices(g, "path").concat(indices(g, "loss"));
       if (!paths.length) return;
@@ -286,6 +306,7 @@
     else if (b.id === "button-theme") {
       document.body.classList.toggle("pg-dark");
       b.textContent = document.body.classList.contains("pg-dark") ? "Light" : "Dark";
+      themeScene();
     }
   });
 
@@ -300,6 +321,22 @@
     else if (e.key === "?") window.dash_clientside.set_props("modal-help", { is_open: true });
     else if (/^[1-9]$/.test(e.key)) toggleRacer(parseInt(e.key, 10) - 1);
   });
+
+  /* The 3D axes are drawn in WebGL, out of CSS's reach: recolour them through Plotly. */
+  const SCENE_INK = { light: ["#263238", "#e0e0e0"], dark: ["#dfe6ea", "#3b4b55"] };
+  function themeScene() {
+    const g = gd("graph-surface-3d");
+    if (!g || !g.layout || !g.layout.scene) return;
+    const ink = SCENE_INK[document.body.classList.contains("pg-dark") ? "dark" : "light"];
+    if (g.layout.scene.xaxis && g.layout.scene.xaxis.color === ink[0]) return; // already right
+    const upd = {};
+    ["xaxis", "yaxis", "zaxis"].forEach(function (a) {
+      upd["scene." + a + ".color"] = ink[0];
+      upd["scene." + a + ".gridcolor"] = ink[1];
+    });
+    window.Plotly.relayout(g, upd);
+  }
+  S.themeScene = themeScene;
 
   function togglePresenter() {
     document.body.classList.toggle("pg-presenter");
@@ -378,6 +415,9 @@
       writeUrl: function (query) {
         // keep the address bar equal to the settings, without reloading or adding history entries
         if (typeof query === "string") {
+          // a lesson's explanation stays on the page while its settings change: keep it in the link
+          const m = /[?&]lesson=([a-z0-9-]{1,40})(&|$)/.exec(window.location.search);
+          if (m && query.indexOf("lesson=") < 0) query += (query ? "&" : "") + "lesson=" + m[1];
           window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
         }
         return window.dash_clientside.no_update;

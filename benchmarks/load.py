@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.dash_payload import body, compute_dep, compute_values
@@ -116,10 +117,12 @@ def pct(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, int(q * len(xs)))] * 1e3 if xs else float("nan")
 
 
-def run(users: int, duration: float, port: int, workers: int) -> dict:
+@contextmanager
+def gunicorn(port: int, workers: int, name: str):
+    """Real gunicorn serving app:server on 127.0.0.1; yields (process, asset paths, dependencies)."""
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": str(workers)}
     (ROOT / "artifacts").mkdir(exist_ok=True)
-    log = open(ROOT / "artifacts" / f"load-gunicorn-{users}.log", "w")  # noqa: SIM115 - closed with the server
+    log = open(ROOT / "artifacts" / f"{name}.log", "w")  # noqa: SIM115 - closed with the server
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server"], cwd=ROOT, env=env,
                             stdout=log, stderr=log)  # fmt: skip
     try:
@@ -137,6 +140,15 @@ def run(users: int, duration: float, port: int, workers: int) -> dict:
         assets = sorted(set(re.findall(r'(?:src|href)="(/[^"]+)"', index)))
         c.request("GET", "/_dash-dependencies")
         deps = json.loads(c.getresponse().read())
+        yield proc, assets, deps
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        log.close()
+
+
+def run(users: int, duration: float, port: int, workers: int) -> dict:
+    with gunicorn(port, workers, f"load-gunicorn-{users}") as (proc, assets, deps):
         stats = Stats()
         mem: list[float] = []
         stop = threading.Event()
@@ -172,10 +184,6 @@ def run(users: int, duration: float, port: int, workers: int) -> dict:
             "elapsed": elapsed,
             "error_kinds": sorted(set(stats.errors))[:5],
         }
-    finally:
-        proc.terminate()
-        proc.wait(20)
-        log.close()
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -28,7 +29,10 @@ def free_port() -> int:
 
 
 def start_server(cmd: list[str], port: int, timeout: float = 60) -> subprocess.Popen:
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # the log goes to a file: a pipe nobody reads fills up (64 KB) and then blocks the server
+    log = tempfile.NamedTemporaryFile(prefix="pg-server-", suffix=".log", delete=False)  # noqa: SIM115 - lives with the server
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc.log_path = log.name  # type: ignore[attr-defined]
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -38,8 +42,68 @@ def start_server(cmd: list[str], port: int, timeout: float = 60) -> subprocess.P
         except OSError:
             time.sleep(0.2)
     proc.kill()
-    raise RuntimeError("server did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    raise RuntimeError("server did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
 
 
 def app_server(port: int) -> subprocess.Popen:
     return start_server([sys.executable, "app.py", "--port", str(port)], port)
+
+
+class Page:
+    """A page plus a count of in-flight Dash callback requests."""
+
+    def __init__(self, browser, url, width=1440, height=1000):
+        self.ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+        self.page = self.ctx.new_page()
+        self.updates = 0
+        self.inflight = 0
+        self.errors = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._req)
+        self.page.on("requestfinished", self._done)
+        self.page.on("requestfailed", self._done)
+        self.page.goto(url)
+        self.page.wait_for_selector("#graph-contour .js-plotly-plot", timeout=30000)
+        self.page.wait_for_function("() => window.PG && window.PG.run", timeout=30000)
+        self.idle()
+
+    def _req(self, r):
+        if "_dash-update-component" in r.url:
+            self.updates += 1
+            self.inflight += 1
+
+    def _done(self, r):
+        if "_dash-update-component" in r.url:
+            self.inflight -= 1
+
+    def idle(self, quiet=0.6, timeout=30):
+        """Wait until no callback has been in flight for `quiet` seconds."""
+        end, calm = time.time() + timeout, None
+        while time.time() < end:
+            self.page.wait_for_timeout(100)
+            if self.inflight == 0:
+                calm = calm or time.time()
+                if time.time() - calm >= quiet:
+                    return
+            else:
+                calm = None
+        raise AssertionError("page never went idle")
+
+    def step(self) -> int:
+        return int(self.page.inner_text("#text-step"))
+
+    def trace_len(self, graph, role="path", racer=0) -> int:
+        return self.page.evaluate(
+            """([g, role, k]) => { const gd = document.querySelector('#' + g + ' .js-plotly-plot');
+                 const t = gd.data.find(t => t.meta && t.meta.role === role && t.meta.racer === k);
+                 return t ? t.x.length : -1; }""",
+            [graph, role, racer],
+        )
+
+    def set_text(self, selector, value):
+        self.page.fill(selector, str(value))
+        self.page.press(selector, "Enter")
+        self.idle()
+
+    def close(self):
+        self.ctx.close()

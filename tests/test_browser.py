@@ -1,97 +1,12 @@
 """The playground in real headless Chromium against the real server (no mocks)."""
 
 import re
-import time
 
 import pytest
 
 pw = pytest.importorskip("playwright.sync_api")
 
-from .browser import ARGS, ARTIFACTS, CHROMIUM, app_server, free_port  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def base_url():
-    port = free_port()
-    proc = app_server(port)
-    yield f"http://127.0.0.1:{port}"
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-class Page:
-    """A page plus a count of in-flight Dash callback requests."""
-
-    def __init__(self, browser, url, width=1440, height=1000):
-        self.ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-        self.page = self.ctx.new_page()
-        self.updates = 0
-        self.inflight = 0
-        self.errors = []
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("request", self._req)
-        self.page.on("requestfinished", self._done)
-        self.page.on("requestfailed", self._done)
-        self.page.goto(url)
-        self.page.wait_for_selector("#graph-contour .js-plotly-plot", timeout=30000)
-        self.idle()
-
-    def _req(self, r):
-        if "_dash-update-component" in r.url:
-            self.updates += 1
-            self.inflight += 1
-
-    def _done(self, r):
-        if "_dash-update-component" in r.url:
-            self.inflight -= 1
-
-    def idle(self, quiet=0.6, timeout=30):
-        """Wait until no callback has been in flight for `quiet` seconds."""
-        end, calm = time.time() + timeout, None
-        while time.time() < end:
-            self.page.wait_for_timeout(100)
-            if self.inflight == 0:
-                calm = calm or time.time()
-                if time.time() - calm >= quiet:
-                    return
-            else:
-                calm = None
-        raise AssertionError("page never went idle")
-
-    def step(self) -> int:
-        return int(self.page.inner_text("#text-step"))
-
-    def trace_len(self, graph, role="path", racer=0) -> int:
-        return self.page.evaluate(
-            """([g, role, k]) => { const gd = document.querySelector('#' + g + ' .js-plotly-plot');
-                 const t = gd.data.find(t => t.meta && t.meta.role === role && t.meta.racer === k);
-                 return t ? t.x.length : -1; }""",
-            [graph, role, racer],
-        )
-
-    def set_text(self, selector, value):
-        self.page.fill(selector, str(value))
-        self.page.press(selector, "Enter")
-        self.idle()
-
-    def close(self):
-        self.ctx.close()
-
-
-@pytest.fixture
-def page(browser, base_url):
-    p = Page(browser, base_url)
-    yield p
-    assert not p.errors, p.errors
-    p.close()
+from .browser import ARTIFACTS, Page  # noqa: E402
 
 
 def test_default_view_renders_both_landscapes(page):

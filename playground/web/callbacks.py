@@ -145,8 +145,10 @@ def surface_info(cfg: validate.Config) -> list:
 def register(app: Dash) -> None:
     """Attach every callback of the playground to ``app``."""
 
+    # A link (or a lesson) arriving in store-url re-renders the parameter boxes even when the
+    # surface, schedule or optimizer list stays the same: the link's values win over the boxes.
     @app.callback(
-        Output("div-surface-params", "children"), Input("select-surface", "value"), State("store-url", "data")
+        Output("div-surface-params", "children"), Input("select-surface", "value"), Input("store-url", "data")
     )
     def surface_params(surface, url):
         name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
@@ -158,7 +160,7 @@ def register(app: Dash) -> None:
         Output("div-schedule-then", "style"),
         Input("select-schedule", "value"),
         Input("select-schedule-then", "value"),
-        State("store-url", "data"),
+        Input("store-url", "data"),
     )
     def schedule_params(schedule, then, url):
         name = schedule if isinstance(schedule, str) and schedule in SCHEDULES else "constant"
@@ -172,7 +174,7 @@ def register(app: Dash) -> None:
         Input("select-optimizers", "value"),
         State({"type": "input-lr", "opt": ALL}, "id"),
         State({"type": "input-lr", "opt": ALL}, "value"),
-        State("store-url", "data"),
+        Input("store-url", "data"),
     )
     def racer_controls(optimizers, lr_ids, lr_vals, url):
         valid = {o["value"] for o in layout.optimizer_options()}
@@ -184,6 +186,8 @@ def register(app: Dash) -> None:
         names = list(dict.fromkeys(names))[: validate.MAX_RACERS]
         kept = {i.get("opt"): v for i, v in zip(lr_ids or [], lr_vals or []) if isinstance(i, dict)}
         url = url if isinstance(url, dict) else {}
+        if "store-url.data" in ctx.triggered_prop_ids:
+            kept = {}
         cards = []
         for i, name in enumerate(names):
             msgs = validate.Messages()
@@ -285,12 +289,15 @@ def register(app: Dash) -> None:
         Output("store-url", "data"),
         Output("div-notice", "children"),
         Output("div-lesson", "children"),
-        Input("url", "search"),
+        Output("select-lesson", "value"),
+        Input("url", "href"),
     )
-    def apply_url(search):
-        raw, notices, lesson_id = share.from_query(search)
+    def apply_url(href):
+        # href, not search: the page rewrites its address with history.replaceState, which
+        # dcc.Location does not see, so only a new href reliably tells it to navigate
+        raw, notices, lesson_id = share.from_query(share.search_of(href))
         if not raw and not notices:
-            return (*[no_update] * 8, None, [], [])
+            return (*[no_update] * 8, None, [], [], no_update)
         cfg, msgs = validate.config(raw)
         notices += [t for _, t in msgs.items]
         notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
@@ -310,12 +317,19 @@ def register(app: Dash) -> None:
         then = cfg.schedule_params.get("then", "constant")
         noise = "" if cfg.noise is None else validate.num(cfg.noise)
         return (cfg.surface, cfg.keys, cfg.schedule, then, noise, str(cfg.batch_size), str(cfg.seed), str(cfg.steps),
-                store, notice, lesson_box)  # fmt: skip
+                store, notice, lesson_box, lesson.id if lesson else "")  # fmt: skip
 
-    @app.callback(Output("url", "search"), Input("select-lesson", "value"), prevent_initial_call=True)
-    def choose_lesson(lesson_id):
+    @app.callback(
+        Output("url", "href"),
+        Input("select-lesson", "value"),
+        State("url", "href"),
+        prevent_initial_call=True,
+    )
+    def choose_lesson(lesson_id, href):
         lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
-        return f"?{lesson.query}&lesson={lesson.id}" if lesson else no_update
+        if lesson is None or share.from_query(share.search_of(href))[2] == lesson.id:
+            return no_update  # the link already shows this lesson (maybe with the user's changes)
+        return f"?{lesson.query}&lesson={lesson.id}"
 
     @app.callback(
         Output("modal-share", "is_open"),
@@ -323,10 +337,12 @@ def register(app: Dash) -> None:
         Output("img-qr", "src"),
         Input("button-share", "n_clicks"),
         State("store-query", "data"),
+        State("url", "href"),
         prevent_initial_call=True,
     )
-    def open_share(n, query):
+    def open_share(n, query, href):
         query = query if isinstance(query, str) and len(query) <= share.MAX_QUERY else ""
+        query = share.with_lesson(query, share.search_of(href))
         link = flask.request.host_url + ("?" + query if query else "")
         return True, link, share.qr_data_uri(link)
 

@@ -105,6 +105,11 @@ def _surface_trace(surface: Surface) -> tuple[dict, float, float]:
     return trace, lo, hi
 
 
+def _box_aspect(wx: float, wy: float) -> dict[str, float]:
+    long = max(wx, wy)
+    return {"x": max(wx / long, 0.6), "y": max(wy / long, 0.6), "z": 0.6}
+
+
 def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
     trace, lo, hi = _surface_trace(surface)
     data = [trace]
@@ -130,8 +135,10 @@ def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
         "yaxis": {"range": [y0, y1], "title": {"text": "y"}, **bg},
         "zaxis": {"range": [lo - 0.02 * zr, hi + 0.08 * zr], "title": {"text": ztitle}, **bg},
         "aspectmode": "manual",
-        "aspectratio": {"x": 1, "y": (y1 - y0) / (x1 - x0), "z": 0.6},
-        "camera": {"eye": {"x": -1.35, "y": -1.55, "z": 1.05}},
+        # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
+        # at least 0.6 of the longer; the contour map keeps the true aspect
+        "aspectratio": _box_aspect(x1 - x0, y1 - y0),
+        "camera": {"eye": {"x": -1.15, "y": -1.32, "z": 0.9}},
         "uirevision": "keep",
     }
     return {"data": data, "layout": _layout(scene=scene)}

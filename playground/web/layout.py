@@ -18,7 +18,14 @@ from ..schedules import SCHEDULES
 from .share import LESSONS
 from .validate import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS, num
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"scale": 2}}
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"scale": 2},
+    "showSendToCloud": False,  # no buttons that leave the machine
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
+}
 SPEEDS = [
     ("slow · 10/s", 10),
     ("30 steps/s", 30),

@@ -62,6 +62,19 @@ def to_query(cfg: Config, keys: list[str]) -> str:
     return urlencode(q, safe=",~")
 
 
+def search_of(href: object) -> str:
+    """The query part of a link (``""`` for anything that is not a string)."""
+    return href.partition("?")[2].partition("#")[0] if isinstance(href, str) else ""
+
+
+def with_lesson(query: str, search: object) -> str:
+    """``query`` plus the lesson named in ``search`` (the link a lesson was opened with), if any."""
+    _, _, lesson = from_query(search)
+    if lesson not in LESSON_BY_ID:
+        return query
+    return f"{query}&lesson={lesson}" if query else f"lesson={lesson}"
+
+
 def from_query(search: object) -> tuple[dict, list[str], str | None]:
     """``(raw config, ignored parts, lesson id)`` from ``location.search``; never raises."""
     notices: list[str] = []
