@@ -117,6 +117,17 @@ def test_bad_values_show_a_message_and_the_page_recovers(page):
     page.set_text("#input-steps", "200")
     assert p.inner_text("#div-messages").strip() == ""
     assert p.inner_text("#text-steps") == "200"
+    lr = '#\\{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"input-lr\\"\\}'
+    page.set_text(lr, "-3")
+    assert "Adam: learning rate" in p.inner_text("#div-messages")
+    page.set_text("#input-start-x", "1e400")
+    assert "start x" in p.inner_text("#div-messages")
+    p.click("#button-play")  # the other settings still run
+    p.wait_for_function("() => window.PG.step > 3", timeout=10000)
+    p.click("#button-play")
+    page.set_text(lr, "0.05")
+    page.set_text("#input-start-x", "-1.5")
+    assert p.inner_text("#div-messages").strip() == ""
 
 
 def test_phone_width_layout(browser, base_url):
