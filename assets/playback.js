@@ -16,6 +16,7 @@
     busy3d: false, // a 3D draw in flight
     last3d: 0,
     cost3d: 0, // ms the last 3D draw took
+    step3d: 0, // the step the 3D scene shows
     lastSlider: 0,
     frames: 0, // frames actually painted (read by the browser benchmark)
   };
@@ -111,7 +112,7 @@
   }
 
   /* Draw every racer up to `step` in all three graphs. */
-  function apply(step, final) {
+  function apply(step) {
     if (!S.run) return;
     S.step = Math.max(0, Math.min(step, maxStep()));
     const g3 = gd("graph-surface-3d"), g2 = gd("graph-contour"), gl = gd("graph-loss");
@@ -189,15 +190,15 @@
     const now = performance.now();
     jobs.forEach(function (j) {
       const g = j[0], upd = j[1], idx = j[2];
-      let done;
       if (g === g3) {
         // The 3D scene redraws everything (the surface too) on any change, so while playing it is
         // updated only when its previous draw is finished and a little time has passed; the 2D
         // plots stay at full rate. Paused, stepping or scrubbing always draws it.
-        if (S.playing && !final && (S.busy3d || now - S.last3d < Math.max(33, 1.5 * S.cost3d))) return;
+        if (S.playing && (S.busy3d || now - S.last3d < Math.max(33, 1.5 * S.cost3d))) return;
         S.busy3d = true;
         S.last3d = now;
-        done = Promise.resolve(window.Plotly.restyle(g, upd, idx)).finally(function () {
+        S.step3d = S.step;
+        Promise.resolve(window.Plotly.restyle(g, upd, idx)).finally(function () {
           S.busy3d = false;
           S.cost3d = performance.now() - now;
         });
@@ -205,8 +206,7 @@
       }
       g._pgStep = S.step;
       S.pending++;
-      done = window.Plotly.restyle(g, upd, idx);
-      Promise.resolve(done).finally(function () { S.pending--; });
+      Promise.resolve(window.Plotly.restyle(g, upd, idx)).finally(function () { S.pending--; });
     });
     const t = document.getElementById("text-step");
     if (t) t.textContent = String(S.step);
@@ -265,7 +265,7 @@
 
   function pause() {
     S.playing = false;
-    apply(S.step, true); // the 3D scene may have skipped the last frames
+    if (S.step3d !== S.step) apply(S.step); // the 3D scene skipped the last frames of playback
     setPlayLabel();
     syncSlider(true);
   }
@@ -415,9 +415,6 @@
       writeUrl: function (query) {
         // keep the address bar equal to the settings, without reloading or adding history entries
         if (typeof query === "string") {
-          // a lesson's explanation stays on the page while its settings change: keep it in the link
-          const m = /[?&]lesson=([a-z0-9-]{1,40})(&|$)/.exec(window.location.search);
-          if (m && query.indexOf("lesson=") < 0) query += (query ? "&" : "") + "lesson=" + m[1];
           window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
         }
         return window.dash_clientside.no_update;

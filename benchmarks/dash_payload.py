@@ -26,7 +26,9 @@ def body(dep: dict, values: list, state_values: list | None = None) -> dict:
         "output": dep["output"],
         "outputs": outputs if dep["output"].startswith("..") else outputs[0],
         "inputs": [item(s, v) for s, v in zip(dep["inputs"], values)],
-        "state": [item(s, v) for s, v in zip(dep["state"], state_values or [None] * len(dep["state"]))],
+        "state": [
+            item(s, v) for s, v in zip(dep["state"], [*(state_values or []), *[None] * len(dep["state"])])
+        ],
         "changedPropIds": [f"{first['id']}.{first['property']}"],
     }
 

@@ -85,8 +85,9 @@ COMPUTE_INPUTS = [
 ]
 
 
-def _config_from(values: list, ids: list) -> tuple[validate.Config, validate.Messages]:
-    """Validated configuration from the values of `COMPUTE_INPUTS` (and their ids)."""
+def _config_from(values: list, specs: list) -> tuple[validate.Config, validate.Messages]:
+    """Validated configuration from the values of `COMPUTE_INPUTS` (``specs``: ctx.inputs_list or states_list)."""
+    ids = [s["id"] if isinstance(s, dict) else [i["id"] for i in s] for s in specs]
     (surface, surface_vals, optimizers, lr_vals, hyper_vals, schedule, sched_vals, noise, batch, seed, sx, sy,
      steps, _inspect, _log, then) = values[:16]  # fmt: skip
     raw = gather(surface, ids[1], surface_vals, optimizers, ids[3], lr_vals, ids[4], hyper_vals, schedule, then,
@@ -184,10 +185,14 @@ def register(app: Dash) -> None:
             if isinstance(o, str) and o in valid
         ]
         names = list(dict.fromkeys(names))[: validate.MAX_RACERS]
-        kept = {i.get("opt"): v for i, v in zip(lr_ids or [], lr_vals or []) if isinstance(i, dict)}
+        # a new link's learning rates win; otherwise the boxes keep what the user typed
+        from_link = "store-url.data" in ctx.triggered_prop_ids
+        kept = (
+            {}
+            if from_link
+            else {i.get("opt"): v for i, v in zip(lr_ids or [], lr_vals or []) if isinstance(i, dict)}
+        )
         url = url if isinstance(url, dict) else {}
-        if "store-url.data" in ctx.triggered_prop_ids:
-            kept = {}
         cards = []
         for i, name in enumerate(names):
             msgs = validate.Messages()
@@ -251,11 +256,11 @@ def register(app: Dash) -> None:
         Output("pre-torch", "children"),
         *COMPUTE_INPUTS,
         State("store-figure-key", "data"),
+        State("url", "href"),
     )
     def compute(*values):
-        *values, fig_key = values
-        cfg, msgs = _config_from(values, [s["id"] if isinstance(s, dict) else [i["id"] for i in s]
-                                          for s in ctx.inputs_list])  # fmt: skip
+        *values, fig_key, href = values
+        cfg, msgs = _config_from(values, ctx.inputs_list)
         inspect, log_loss = values[13], values[14]
         surface_obj, _, trajs = runs.run_all(cfg)
         meta = runs.racer_meta(cfg)
@@ -275,7 +280,7 @@ def register(app: Dash) -> None:
         options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
         labels = [m["label"] for m in meta]
         return (data, fig3d, fig2d, loss, sched, state, math_panel(cfg, meta), surface_info(cfg), _messages(msgs),
-                options, key, share.to_query(cfg, cfg.keys), share.torch_snippet(cfg, labels))  # fmt: skip
+                options, key, share.to_query(cfg, share.lesson_in(href)), share.torch_snippet(cfg, labels))  # fmt: skip
 
     @app.callback(
         Output("select-surface", "value"),
@@ -327,7 +332,7 @@ def register(app: Dash) -> None:
     )
     def choose_lesson(lesson_id, href):
         lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
-        if lesson is None or share.from_query(share.search_of(href))[2] == lesson.id:
+        if lesson is None or share.lesson_in(href) == lesson.id:
             return no_update  # the link already shows this lesson (maybe with the user's changes)
         return f"?{lesson.query}&lesson={lesson.id}"
 
@@ -337,12 +342,10 @@ def register(app: Dash) -> None:
         Output("img-qr", "src"),
         Input("button-share", "n_clicks"),
         State("store-query", "data"),
-        State("url", "href"),
         prevent_initial_call=True,
     )
-    def open_share(n, query, href):
+    def open_share(n, query):
         query = query if isinstance(query, str) and len(query) <= share.MAX_QUERY else ""
-        query = share.with_lesson(query, share.search_of(href))
         link = flask.request.host_url + ("?" + query if query else "")
         return True, link, share.qr_data_uri(link)
 
@@ -354,8 +357,7 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def export(_csv, _json, *values):
-        ids = ctx.states_list
-        cfg, _ = _config_from(values, [s["id"] if isinstance(s, dict) else [i["id"] for i in s] for s in ids])
+        cfg, _ = _config_from(values, ctx.states_list)
         _, _, trajs = runs.run_all(cfg)
         labels = [m["label"] for m in runs.racer_meta(cfg)]
         if ctx.triggered_id == "button-export-json":

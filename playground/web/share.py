@@ -35,12 +35,12 @@ def base_name(key: str) -> str:
     return key.split(COPY, 1)[0]
 
 
-def to_query(cfg: Config, keys: list[str]) -> str:
-    """Canonical query string of a validated configuration (``keys`` name the racers)."""
+def to_query(cfg: Config, lesson: str | None = None) -> str:
+    """Canonical query string of a validated configuration, plus the lesson it belongs to."""
     q: list[tuple[str, str]] = [("surface", cfg.surface)]
     q += [(f"p.{k}", num(v)) for k, v in cfg.surface_params.items()]
-    q.append(("opt", ",".join(keys)))
-    for key, r in zip(keys, cfg.racers):
+    q.append(("opt", ",".join(cfg.keys)))
+    for key, r in zip(cfg.keys, cfg.racers):
         q.append((f"lr.{key}", num(r.lr)))
         defaults = {h.name: h.default for h in OPTIMIZERS[r.optimizer].hypers}
         for name, value in r.hyper:
@@ -59,6 +59,8 @@ def to_query(cfg: Config, keys: list[str]) -> str:
     if cfg.start is not None:
         q.append(("start", f"{num(cfg.start[0])},{num(cfg.start[1])}"))
     q.append(("steps", str(cfg.steps)))
+    if lesson:
+        q.append(("lesson", lesson))
     return urlencode(q, safe=",~")
 
 
@@ -67,12 +69,10 @@ def search_of(href: object) -> str:
     return href.partition("?")[2].partition("#")[0] if isinstance(href, str) else ""
 
 
-def with_lesson(query: str, search: object) -> str:
-    """``query`` plus the lesson named in ``search`` (the link a lesson was opened with), if any."""
-    _, _, lesson = from_query(search)
-    if lesson not in LESSON_BY_ID:
-        return query
-    return f"{query}&lesson={lesson}" if query else f"lesson={lesson}"
+def lesson_in(href: object) -> str | None:
+    """The id of the (known) lesson a link was opened with, if any."""
+    lesson = from_query(search_of(href))[2]
+    return lesson if lesson in LESSON_BY_ID else None
 
 
 def from_query(search: object) -> tuple[dict, list[str], str | None]:
