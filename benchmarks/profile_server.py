@@ -11,13 +11,13 @@ import sys
 
 from pyinstrument import Profiler
 
+from app import server
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from benchmarks.server import NAMES
-from playground.web import create_app
 
 
 def main(reps: int = 30) -> None:
-    client = create_app().server.test_client()
+    client = server.test_client()  # the production object, as gunicorn loads it
     dep = compute_dep(client.get("/_dash-dependencies").get_json())
     opts = NAMES[:6]
     first = body(dep, compute_values(optimizers=opts, steps="1000"))

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .hyper import ConfigError, Hyper, resolve
+from .ops import copy, maximum, sign, sqrt, where
 
 Array = np.ndarray
 HP = Mapping[str, Any]
@@ -46,6 +47,8 @@ def decay_decoupled(params: Array, lr: Any, weight_decay: float) -> Array:
 
 
 def _full(lr: Any, like: Array) -> Array:
+    if type(like) is float:  # the engine's one-run fast path: one coordinate as a float
+        return lr
     # np.full is ~4x cheaper than broadcast_to for the scalar learning rate of a plain schedule
     return np.full(like.shape, lr) if isinstance(lr, float) else np.broadcast_to(lr, like.shape)
 
@@ -113,6 +116,9 @@ class Optimizer:
     default_noise: bool = False
     second_order: bool = False
     summary: str = ""
+    # for rules that couple the coordinates (Newton): the update on one point as floats,
+    # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state, info)``
+    update_pair: Callable[..., tuple[tuple, Any, dict]] | None = field(default=None, repr=False)
 
     def resolve(self, lr: object = None, hyper: Mapping[str, object] | None = None) -> dict:
         """Validated hyperparameters, defaults filled in; ``lr`` overrides ``hyper['lr']``."""
@@ -167,7 +173,7 @@ def _momentum_update(g: Array, s: Velocity, p: Array, lr: Any, hp: HP):
     mu, form = hp["momentum"], hp["form"]
     if form == "pytorch":
         # torch.optim.SGD: the buffer starts as a copy of the first gradient (no dampening)
-        buf = g.copy() if s.t == 0 else s.buf * mu + (1 - hp["dampening"]) * g
+        buf = copy(g) if s.t == 0 else s.buf * mu + (1 - hp["dampening"]) * g
         new = p - lr * buf
     elif form == "ema":
         buf = s.buf * mu + (1 - mu) * g
@@ -197,7 +203,7 @@ def _nag_update(g: Array, s: Velocity, p: Array, lr: Any, hp: HP):
         buf = s.buf * mu + lr * g
         return p - buf, Velocity(s.t + 1, buf), {"velocity": buf, "step_size": _full(lr, p)}
     # torch.optim.SGD(nesterov=True)
-    buf = g.copy() if s.t == 0 else s.buf * mu + g
+    buf = copy(g) if s.t == 0 else s.buf * mu + g
     return p - lr * (g + mu * buf), Velocity(s.t + 1, buf), {"velocity": buf, "step_size": _full(lr, p)}
 
 
@@ -218,7 +224,7 @@ def _adagrad_update(g: Array, s: Accumulator, p: Array, lr: Any, hp: HP):
     t = s.t + 1
     clr = lr / (1 + (t - 1) * hp["lr_decay"])
     acc = s.sum + g * g
-    std = np.sqrt(acc + hp["eps"]) if hp["eps_inside_sqrt"] else np.sqrt(acc) + hp["eps"]
+    std = sqrt(acc + hp["eps"]) if hp["eps_inside_sqrt"] else sqrt(acc) + hp["eps"]
     return p - clr * (g / std), Accumulator(t, acc), {"sum_sq": acc, "step_size": clr / std}
 
 
@@ -245,10 +251,10 @@ def _rms_update(g: Array, s: RMSState, p: Array, lr: Any, hp: HP):
     ga = s.grad_avg
     if hp["centered"]:
         ga = lerp(ga, g, 1 - alpha)
-        var = np.maximum(sq - ga * ga, 0.0)  # never negative from rounding
+        var = maximum(sq - ga * ga, 0.0)  # never negative from rounding
     else:
         var = sq
-    avg = np.sqrt(var + eps) if hp["eps_inside_sqrt"] else np.sqrt(var) + eps
+    avg = sqrt(var + eps) if hp["eps_inside_sqrt"] else sqrt(var) + eps
     buf = s.buf
     if hp["momentum"] > 0:
         buf = buf * hp["momentum"] + g / avg
@@ -284,8 +290,8 @@ def _adadelta_init(params: Array, hp: HP) -> AdadeltaState:
 def _adadelta_update(g: Array, s: AdadeltaState, p: Array, lr: Any, hp: HP):
     rho, eps = hp["rho"], hp["eps"]
     sq = ema_sq(s.square_avg, g, rho)
-    std = np.sqrt(sq + eps)
-    scale = np.sqrt(s.acc_delta + eps) / std
+    std = sqrt(sq + eps)
+    scale = sqrt(s.acc_delta + eps) / std
     delta = scale * g
     acc = ema_sq(s.acc_delta, delta, rho)
     info = {"sq_avg": sq, "sq_delta": acc, "step_size": lr * scale}
@@ -316,13 +322,13 @@ def _adam_update(g: Array, s: Moments, p: Array, lr: Any, hp: HP, decoupled: boo
         p = decay_decoupled(p, lr, hp["weight_decay"])
     m = lerp(s.m, g, 1 - b1)
     v = ema_sq(s.v, g, b2)
-    v_max = np.maximum(s.v_max, v) if hp["amsgrad"] else s.v_max
+    v_max = maximum(s.v_max, v) if hp["amsgrad"] else s.v_max
     if hp["bias_correction"]:
         bc1, bc2_sqrt = 1 - b1**t, (1 - b2**t) ** 0.5
     else:
         bc1, bc2_sqrt = 1.0, 1.0
     step = lr / bc1
-    denom = np.sqrt(v_max if hp["amsgrad"] else v) / bc2_sqrt + eps
+    denom = sqrt(v_max if hp["amsgrad"] else v) / bc2_sqrt + eps
     info = {"m": m, "v": v, "step_size": step / denom}
     return p - step * (m / denom), Moments(t, m, v, v_max), info
 
@@ -360,7 +366,7 @@ def _nadam_update(g: Array, s: Moments, p: Array, lr: Any, hp: HP):
     mu_product = s.mu_product * mu
     m = lerp(s.m, g, 1 - b1)
     v = ema_sq(s.v, g, b2)
-    denom = np.sqrt(v / bc2) + eps
+    denom = sqrt(v / bc2) + eps
     mu_product_next = mu_product * mu_next
     c_grad = lr * (1.0 - mu) / (1.0 - mu_product)
     c_m = lr * mu_next / (1.0 - mu_product_next)
@@ -392,7 +398,7 @@ def _radam_update(g: Array, s: Moments, p: Array, lr: Any, hp: HP):
     rho_t = rho_inf - 2 * t * (b2**t) / bc2
     if rho_t > 5.0:  # variance of the adaptive rate is tractable: rectify it
         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-        adaptive = bc2**0.5 / (np.sqrt(v) + eps)
+        adaptive = bc2**0.5 / (sqrt(v) + eps)
         new = p + m_hat * lr * adaptive * rect * -1.0
         step_size = _full(lr, p) * adaptive * rect / bc1
     else:  # early steps: plain momentum SGD on the bias-corrected mean
@@ -416,7 +422,7 @@ def _adamax_update(g: Array, s: Moments, p: Array, lr: Any, hp: HP):
     b1, b2, eps = hp["beta1"], hp["beta2"], hp["eps"]
     t = s.t + 1
     m = lerp(s.m, g, 1 - b1)
-    u = np.maximum(s.v * b2, np.abs(g) + eps)  # infinity norm: v holds u_t
+    u = maximum(s.v * b2, abs(g) + eps)  # infinity norm: v holds u_t
     clr = lr / (1 - b1**t)
     return p - clr * (m / u), Moments(t, m, u, s.v_max), {"m": m, "u": u, "step_size": clr / u}
 
@@ -431,7 +437,7 @@ def _adamax_latex(hp: HP) -> str:
 
 def _lion_update(g: Array, s: Moments, p: Array, lr: Any, hp: HP):
     b1, b2 = hp["beta1"], hp["beta2"]
-    direction = np.sign(s.m * b1 + (1 - b1) * g)
+    direction = sign(s.m * b1 + (1 - b1) * g)
     p = decay_decoupled(p, lr, hp["weight_decay"])
     m = s.m * b2 + (1 - b2) * g
     return p - lr * direction, Moments(s.t + 1, m, s.v, s.v_max), {"m": m, "step_size": _full(lr, p)}
@@ -453,33 +459,40 @@ def eig2(hxx: Array, hxy: Array, hyy: Array) -> tuple[Array, Array, Array, Array
 
     Returns ``(lam1, lam2, c, s)`` with eigenvectors ``(c, s)`` for ``lam1`` and
     ``(-s, c)`` for ``lam2``. Element-wise, so a batch gives bit-identical results to
-    single points.
+    single points; floats in give floats out.
     """
     mean = (hxx + hyy) / 2
     rad = np.hypot((hxx - hyy) / 2, hxy)
     phi = 0.5 * np.arctan2(2 * hxy, hxx - hyy)
-    return mean + rad, mean - rad, np.cos(phi), np.sin(phi)
+    out = mean + rad, mean - rad, np.cos(phi), np.sin(phi)
+    return tuple(map(float, out)) if type(mean) is float else out  # type: ignore[return-value]
+
+
+def newton_xy(gx: Any, gy: Any, hxx: Any, hxy: Any, hyy: Any, damping: float, saddle_free: bool):
+    """The two components of ``(H + damping I)^{-1} g`` (or with ``|H|``), arrays or floats.
+
+    Goes through the eigen-decomposition; directions whose shifted eigenvalue is
+    numerically zero are left out (a pseudo-inverse), so a singular Hessian never crashes.
+    """
+    l1, l2, c, s = eig2(hxx, hxy, hyy)
+    if saddle_free:
+        l1, l2 = abs(l1), abs(l2)
+    l1, l2 = l1 + damping, l2 + damping
+    tiny = 1e-12 * maximum(maximum(abs(l1), abs(l2)), 1e-300)
+    inv1 = where(abs(l1) > tiny, 1.0 / where(l1 == 0, 1.0, l1), 0.0)
+    inv2 = where(abs(l2) > tiny, 1.0 / where(l2 == 0, 1.0, l2), 0.0)
+    a1 = (c * gx + s * gy) * inv1
+    a2 = (-s * gx + c * gy) * inv2
+    return a1 * c - a2 * s, a1 * s + a2 * c
 
 
 def newton_direction(g: Array, hess: Array, damping: float, saddle_free: bool) -> Array:
-    """``(H + damping I)^{-1} g`` (or with ``|H|``), through the eigen-decomposition.
-
-    Directions whose shifted eigenvalue is numerically zero are left out (a
-    pseudo-inverse), so a singular Hessian never crashes the run.
-    """
-    l1, l2, c, s = eig2(hess[..., 0, 0], hess[..., 0, 1], hess[..., 1, 1])
-    if saddle_free:
-        l1, l2 = np.abs(l1), np.abs(l2)
-    l1, l2 = l1 + damping, l2 + damping
-    tiny = 1e-12 * np.maximum(np.maximum(np.abs(l1), np.abs(l2)), 1e-300)
-    inv1 = np.where(np.abs(l1) > tiny, 1.0 / np.where(l1 == 0, 1.0, l1), 0.0)
-    inv2 = np.where(np.abs(l2) > tiny, 1.0 / np.where(l2 == 0, 1.0, l2), 0.0)
-    gx, gy = g[..., 0], g[..., 1]
-    a1 = (c * gx + s * gy) * inv1
-    a2 = (-s * gx + c * gy) * inv2
+    """``(H + damping I)^{-1} g`` for points ``(..., 2)`` and Hessians ``(..., 2, 2)``."""
+    h = hess
+    dx, dy = newton_xy(g[..., 0], g[..., 1], h[..., 0, 0], h[..., 0, 1], h[..., 1, 1], damping, saddle_free)
     out = np.empty_like(g)
-    out[..., 0] = a1 * c - a2 * s
-    out[..., 1] = a1 * s + a2 * c
+    out[..., 0] = dx
+    out[..., 1] = dy
     return out
 
 
@@ -489,6 +502,15 @@ def _newton_update(g: Array, s: Empty, p: Array, lr: Any, hp: HP, hess: Array | 
     with np.errstate(divide="ignore", invalid="ignore"):
         size = np.where(g != 0, np.abs(lr * d) / np.abs(np.where(g == 0, 1.0, g)), 0.0)
     return p - lr * d, Empty(s.t + 1), {"step_size": size}
+
+
+def _newton_update_pair(g: tuple, s: Empty, p: tuple, lr: float, hp: HP, hess: tuple):
+    """`_newton_update` on one point held as floats ``(x, y)``: the same operations."""
+    (gx, gy), (x, y) = g, p
+    dx, dy = newton_xy(gx, gy, *hess, hp["damping"], hp["saddle_free"])
+    sx = abs(lr * dx) / abs(gx) if gx != 0 else 0.0
+    sy = abs(lr * dy) / abs(gy) if gy != 0 else 0.0
+    return (x - lr * dx, y - lr * dy), Empty(s.t + 1), {"step_size": (sx, sy)}
 
 
 def _newton_latex(hp: HP) -> str:
@@ -645,7 +667,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
              Hyper("saddle_free", False, "bool", help="use |H| (absolute eigenvalues)")),
             _gd_init, _newton_update, _newton_latex,
             ((r"\eta", "lr"), (r"\delta", "damping")),
-            coupled_weight_decay=False, second_order=True,
+            coupled_weight_decay=False, second_order=True, update_pair=_newton_update_pair,
             summary="Jumps to the minimum of the local quadratic model (exact Hessian).",
         ),
     )

@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .hyper import ConfigError, Hyper, resolve
+from .ops import maximum, where
 
 Schedule = Callable[[int], float]
 
@@ -97,19 +98,24 @@ class Plateau:
         z = np.zeros(n, dtype=np.int64)
         return PlateauState(np.full(n, self.lr0), np.full(n, np.inf), z, z)
 
-    def update(self, s: PlateauState, loss: np.ndarray) -> PlateauState:
+    def init_one(self) -> PlateauState:
+        """The state of a single run in plain floats and ints (the engine's fast path)."""
+        return PlateauState(float(self.lr0), math.inf, 0, 0)  # type: ignore[arg-type]
+
+    def update(self, s: PlateauState, loss: Any) -> PlateauState:
+        """One step; arrays of runs or, for a single run, floats give the same results."""
         with np.errstate(invalid="ignore", over="ignore"):
             better = loss < s.best * (1.0 - self.threshold)
-        best = np.where(better, loss, s.best)
-        num_bad = np.where(better, 0, s.num_bad + 1)
+        best = where(better, loss, s.best)
+        num_bad = where(better, 0, s.num_bad + 1)
         cooling = s.cooldown_counter > 0
-        counter = np.where(cooling, s.cooldown_counter - 1, s.cooldown_counter)
-        num_bad = np.where(cooling, 0, num_bad)
+        counter = where(cooling, s.cooldown_counter - 1, s.cooldown_counter)
+        num_bad = where(cooling, 0, num_bad)
         reduce = num_bad > self.patience
-        new_lr = np.maximum(s.lr * self.factor, self.min_lr)
-        lr = np.where(reduce & (s.lr - new_lr > self.eps), new_lr, s.lr)
-        counter = np.where(reduce, self.cooldown, counter)
-        num_bad = np.where(reduce, 0, num_bad)
+        new_lr = maximum(s.lr * self.factor, self.min_lr)
+        lr = where(reduce & (s.lr - new_lr > self.eps), new_lr, s.lr)
+        counter = where(reduce, self.cooldown, counter)
+        num_bad = where(reduce, 0, num_bad)
         return PlateauState(lr, best, num_bad, counter)
 
 

@@ -19,11 +19,11 @@ TAU = 2 * math.pi
 
 
 def _zeros(x):
-    return np.zeros(np.shape(x))
+    return 0.0 if type(x) is float else np.zeros(np.shape(x))
 
 
 def _const(x, c):
-    return np.full(np.shape(x), float(c))
+    return float(c) if type(x) is float else np.full(np.shape(x), float(c))
 
 
 def _make(name, title, f, df, d2f, seeds, **kw) -> Surface:
@@ -88,7 +88,8 @@ def ravine(condition: float = 100.0) -> Surface:
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
     def f(x, y):
-        return (a - x) ** 2 + b * (y - x * x) ** 2
+        u, v = a - x, y - x * x
+        return u * u + b * (v * v)
 
     def df(x, y):
         r = y - x * x
@@ -123,21 +124,29 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
 def beale() -> Surface:
     c1, c2, c3 = 1.5, 2.25, 2.625
 
+    # powers are written as products: x ** 2 on a float calls libm pow, which can differ
+    # from NumPy's x * x in the last bit, and single runs compute on floats
+    def terms(x, y):
+        y2 = y * y
+        y3 = y2 * y
+        return y2, y3, c1 - x + x * y, c2 - x + x * y2, c3 - x + x * y3
+
     def f(x, y):
-        return (c1 - x + x * y) ** 2 + (c2 - x + x * y**2) ** 2 + (c3 - x + x * y**3) ** 2
+        _, _, u1, u2, u3 = terms(x, y)
+        return u1 * u1 + u2 * u2 + u3 * u3
 
     def df(x, y):
-        u1, u2, u3 = c1 - x + x * y, c2 - x + x * y**2, c3 - x + x * y**3
-        gx = 2 * (u1 * (y - 1) + u2 * (y**2 - 1) + u3 * (y**3 - 1))
-        gy = 2 * (u1 * x + u2 * 2 * x * y + u3 * 3 * x * y**2)
+        y2, y3, u1, u2, u3 = terms(x, y)
+        gx = 2 * (u1 * (y - 1) + u2 * (y2 - 1) + u3 * (y3 - 1))
+        gy = 2 * (u1 * x + u2 * 2 * x * y + u3 * 3 * x * y2)
         return gx, gy
 
     def d2f(x, y):
-        u1, u2, u3 = c1 - x + x * y, c2 - x + x * y**2, c3 - x + x * y**3
-        a1, a2, a3 = y - 1, y**2 - 1, y**3 - 1  # d u_i / dx
-        b1, b2, b3 = x, 2 * x * y, 3 * x * y**2  # d u_i / dy
+        y2, y3, u1, u2, u3 = terms(x, y)
+        a1, a2, a3 = y - 1, y2 - 1, y3 - 1  # d u_i / dx
+        b1, b2, b3 = x, 2 * x * y, 3 * x * y2  # d u_i / dy
         hxx = 2 * (a1 * a1 + a2 * a2 + a3 * a3)
-        hxy = 2 * (a1 * b1 + a2 * b2 + a3 * b3 + u1 + u2 * 2 * y + u3 * 3 * y**2)
+        hxy = 2 * (a1 * b1 + a2 * b2 + a3 * b3 + u1 + u2 * 2 * y + u3 * 3 * y2)
         hyy = 2 * (b1 * b1 + b2 * b2 + b3 * b3 + u2 * 2 * x + u3 * 6 * x * y)
         return hxx, hxy, hyy
 
@@ -190,7 +199,7 @@ def monkey_saddle() -> Surface:
     return _make(
         "monkey_saddle",
         "Monkey saddle",
-        lambda x, y: x**3 - 3 * x * y * y,
+        lambda x, y: x * x * x - 3 * x * y * y,
         lambda x, y: (3 * x * x - 3 * y * y, -6 * x * y),
         lambda x, y: (6 * x, -6 * y, -6 * x),
         [(0.0, 0.0, "saddle")],
@@ -209,7 +218,8 @@ def monkey_saddle() -> Surface:
 
 def himmelblau() -> Surface:
     def f(x, y):
-        return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+        u, v = x * x + y - 11, x + y * y - 7
+        return u * u + v * v
 
     def df(x, y):
         u, w = x * x + y - 11, x + y * y - 7
@@ -293,25 +303,34 @@ def ackley() -> Surface:
         return -a * np.exp(-b * s) - np.exp(0.5 * (np.cos(TAU * x) + np.cos(TAU * y))) + a + math.e
 
     def _cone(x, y):
+        # t, dtds with d(-a e^{-bs})/dx = t x and dt/dx = dtds x (ds/dx = x / 2s);
+        # zero at the tip s = 0, where the cone has no derivative
+        if type(x) is float and type(y) is float:  # one point: no where(), same operations
+            s = math.sqrt(0.5 * (x * x + y * y))  # math.sqrt rounds as np.sqrt does
+            if not s > 0:
+                return 0.0, 0.0
+            e1 = np.exp(-b * s)
+            return a * b * e1 / (2 * s), (a * b / 2) * e1 * (-b / s - 1 / (s * s)) / (2 * s)
         s = np.sqrt(0.5 * (x * x + y * y))
         ok = s > 0
         s_safe = np.where(ok, s, 1.0)
         e1 = np.exp(-b * s)
-        t = np.where(ok, a * b * e1 / (2 * s_safe), 0.0)  # d(-a e^{-bs})/dx = t * x
-        # d t / d x = dtds * x with ds/dx = x / (2 s)
-        dtds = np.where(ok, (a * b / 2) * e1 * (-b / s_safe - 1 / s_safe**2) / (2 * s_safe), 0.0)
+        t = np.where(ok, a * b * e1 / (2 * s_safe), 0.0)
+        dtds = np.where(ok, (a * b / 2) * e1 * (-b / s_safe - 1 / (s_safe * s_safe)) / (2 * s_safe), 0.0)
         return t, dtds
+
+    def _bumps(x, y):
+        cx, cy = np.cos(TAU * x), np.cos(TAU * y)
+        return cx, cy, np.sin(TAU * x), np.sin(TAU * y), np.exp(0.5 * (cx + cy))
 
     def df(x, y):
         t, _ = _cone(x, y)
-        e2 = np.exp(0.5 * (np.cos(TAU * x) + np.cos(TAU * y)))
-        return t * x + PI * np.sin(TAU * x) * e2, t * y + PI * np.sin(TAU * y) * e2
+        _, _, sx, sy, e2 = _bumps(x, y)
+        return t * x + PI * sx * e2, t * y + PI * sy * e2
 
     def d2f(x, y):
         t, dtds = _cone(x, y)
-        e2 = np.exp(0.5 * (np.cos(TAU * x) + np.cos(TAU * y)))
-        sx, sy = np.sin(TAU * x), np.sin(TAU * y)
-        cx, cy = np.cos(TAU * x), np.cos(TAU * y)
+        cx, cy, sx, sy, e2 = _bumps(x, y)
         hxx = t + dtds * x * x + (2 * PI * PI * cx - PI * PI * sx * sx) * e2
         hyy = t + dtds * y * y + (2 * PI * PI * cy - PI * PI * sy * sy) * e2
         hxy = dtds * x * y - PI * PI * sx * sy * e2
@@ -346,7 +365,8 @@ def ackley() -> Surface:
 
 def booth() -> Surface:
     def f(x, y):
-        return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+        u, v = x + 2 * y - 7, 2 * x + y - 5
+        return u * u + v * v
 
     def df(x, y):
         u, w = x + 2 * y - 7, 2 * x + y - 5
@@ -374,13 +394,16 @@ def booth() -> Surface:
 
 def six_hump_camel() -> Surface:
     def f(x, y):
-        return (4 - 2.1 * x**2 + x**4 / 3) * x**2 + x * y + (-4 + 4 * y**2) * y**2
+        x2, y2 = x * x, y * y
+        return (4 - 2.1 * x2 + x2 * x2 / 3) * x2 + x * y + (-4 + 4 * y2) * y2
 
     def df(x, y):
-        return 8 * x - 8.4 * x**3 + 2 * x**5 + y, x - 8 * y + 16 * y**3
+        x2, y2 = x * x, y * y
+        return 8 * x - 8.4 * (x2 * x) + 2 * (x2 * x2 * x) + y, x - 8 * y + 16 * (y2 * y)
 
     def d2f(x, y):
-        return 8 - 25.2 * x**2 + 10 * x**4, _const(x, 1), -8 + 48 * y**2
+        x2 = x * x
+        return 8 - 25.2 * x2 + 10 * (x2 * x2), _const(x, 1), -8 + 48 * (y * y)
 
     seeds = [
         (0.0898, -0.7126, None),

@@ -125,6 +125,25 @@ def test_validation_messages_name_the_control(raw, control, needle):
     assert any(needle in t for t in msgs.for_control(control)), msgs.items
 
 
+@pytest.mark.parametrize(
+    "racers,schedule,steps,expected",
+    [
+        (["adam"] * 12, "constant", 5000, 5000),  # 12 x 5000 coordinate-wise steps: the budget exactly
+        (["newton"] * 12, "constant", 5000, 60_000 // 36),  # Newton counts 3 units a step
+        (["adam"] * 12, "plateau", 5000, 60_000 // 24),  # the plateau schedule adds one
+        (["newton", "adam"], "plateau", 5000, 5000),  # (4 + 2) x 5000 fits
+        (["newton"] * 12, "plateau", 5000, 60_000 // 48),
+    ],
+)
+def test_work_per_request_is_capped_by_the_step_budget(racers, schedule, steps, expected):
+    raw = {"racers": [{"optimizer": o} for o in racers], "schedule": schedule, "steps": steps}
+    cfg, msgs = validate.config(raw)
+    assert cfg.steps == expected
+    assert validate.work_per_step(cfg) * cfg.steps <= validate.WORK_BUDGET
+    notes = msgs.for_control("input-steps")
+    assert (expected < steps) == any(f"ran {expected} steps" in t for t in notes), notes
+
+
 @pytest.fixture(scope="module")
 def client():
     return create_app().server.test_client()

@@ -28,6 +28,14 @@ MAX_NOISE = 1e4
 MAX_SEED = 2**31 - 1
 LR_RANGE = (1e-8, 1e3)
 MAX_TEXT = 64
+# One request may simulate at most WORK_BUDGET step units (12 racers x 5000 steps). A step
+# of a coordinate-wise optimizer is one unit; Newton (2x2 eigen-decomposition per step)
+# costs COST_NEWTON units and the plateau schedule adds COST_PLATEAU (a loss evaluation
+# per step), measured with benchmarks/server.py. Fixed costs, not a timer: the same link
+# always gives the same run, on any machine.
+WORK_BUDGET = MAX_RACERS * MAX_STEPS
+COST_NEWTON = 3
+COST_PLATEAU = 1
 
 DEFAULT_RACERS = (
     {"optimizer": "momentum", "lr": 1e-3, "hyper": {}},
@@ -212,6 +220,7 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
     )  # type: ignore[assignment]
     cfg.seed = as_number(raw.get("seed"), 0, 0, MAX_SEED, "input-seed", msgs, "seed", True)  # type: ignore[assignment]
     cfg.steps = as_number(raw.get("steps"), 500, MIN_STEPS, MAX_STEPS, "input-steps", msgs, "steps", True)  # type: ignore[assignment]
+    _fit_budget(cfg, msgs)
     start = raw.get("start")
     if isinstance(start, (list, tuple)) and len(start) == 2:
         (x0, x1), (y0, y1) = _domain(cfg)
@@ -222,6 +231,24 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
     elif start is not None:
         msgs.add("input-start", "start must be two numbers; using the surface's start")
     return cfg, msgs
+
+
+def work_per_step(cfg: Config) -> int:
+    """Step units one step of every racer costs (see WORK_BUDGET)."""
+    extra = COST_PLATEAU if cfg.schedule == "plateau" else 0
+    return sum((COST_NEWTON if OPTIMIZERS[r.optimizer].second_order else 1) + extra for r in cfg.racers)
+
+
+def _fit_budget(cfg: Config, msgs: Messages) -> None:
+    per_step = work_per_step(cfg)
+    if per_step * cfg.steps > WORK_BUDGET:
+        fit = max(MIN_STEPS, WORK_BUDGET // per_step)
+        msgs.add(
+            "input-steps",
+            f"{cfg.steps} steps of these racers is more work than one request may do "
+            f"(Newton counts {COST_NEWTON}x, the plateau schedule +{COST_PLATEAU}); ran {fit} steps",
+        )
+        cfg.steps = fit
 
 
 def _domain(cfg: Config):
