@@ -17,7 +17,10 @@
     last3d: 0,
     cost3d: 0, // ms the last 3D draw took
     step3d: 0, // the step the 3D scene shows
+    overlay: false, // playing with the 2D paths painted on canvases
+    visible3d: true, // the 3D plot is on screen (IntersectionObserver)
     lastSlider: 0,
+    lastTable: 0,
     frames: 0, // frames actually painted (read by the browser benchmark)
   };
   window.PG = S;
@@ -111,6 +114,155 @@
     return [[x, x + (dx / n) * scale], [y, y + (dy / n) * scale]];
   }
 
+  /* During playback the 2D plots are painted on a canvas laid over each plot area: a few
+   * thousand lineTo calls a frame, where restyling the traces made Plotly redraw the whole
+   * SVG plot (contour lines included). Paused, the real traces come back (hover works). */
+  function overlay(g) {
+    const fl = g._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
+    if (!xa || !ya || !xa.c2p || !ya.c2p) return null;
+    const host = g.querySelector(".svg-container");
+    if (!host) return null;
+    let c = g._pgCanvas;
+    if (!c || !c.isConnected) {
+      c = document.createElement("canvas");
+      c.className = "pg-overlay";
+      host.appendChild(c);
+      g._pgCanvas = c;
+    }
+    const dpr = window.devicePixelRatio || 1, w = xa._length, h = ya._length;
+    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+      c.width = Math.round(w * dpr);
+      c.height = Math.round(h * dpr);
+      c.style.width = w + "px";
+      c.style.height = h + "px";
+    }
+    c.style.left = xa._offset + "px";
+    c.style.top = ya._offset + "px";
+    c.style.display = "block";
+    const ctx = c.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    return { ctx: ctx, px: function (v) { return xa.c2p(v); }, py: function (v) { return ya.c2p(v); } };
+  }
+
+  function clearOverlay(g) {
+    if (g && g._pgCanvas) g._pgCanvas.style.display = "none";
+  }
+
+  function hiddenRacers(g) {
+    const out = {};
+    (g.data || []).forEach(function (t) { if (t.meta && t.visible === false) out[t.meta.racer] = true; });
+    return out;
+  }
+
+  function polyline(o, n, xAt, yAt, color, width) {
+    const ctx = o.ctx;
+    ctx.beginPath();
+    for (let i = 0; i < n; i++) {
+      const x = o.px(xAt(i)), y = o.py(yAt(i));
+      if (!isFinite(x) || !isFinite(y)) continue;
+      if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+    }
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.stroke();
+  }
+
+  function arrowOn(o, seg, color, dashed) {
+    if (!seg[0].length) return;
+    const ctx = o.ctx;
+    const x0 = o.px(seg[0][0]), y0 = o.py(seg[1][0]), x1 = o.px(seg[0][1]), y1 = o.py(seg[1][1]);
+    ctx.strokeStyle = ctx.fillStyle = color;
+    ctx.lineWidth = 3;
+    ctx.setLineDash(dashed ? [3, 5] : []);
+    ctx.beginPath(); ctx.moveTo(x0, y0); ctx.lineTo(x1, y1); ctx.stroke();
+    ctx.setLineDash([]);
+    const a = Math.atan2(y1 - y0, x1 - x0), s = 9;
+    ctx.beginPath();
+    ctx.moveTo(x1, y1);
+    ctx.lineTo(x1 - s * Math.cos(a - 0.45), y1 - s * Math.sin(a - 0.45));
+    ctx.lineTo(x1 - s * Math.cos(a + 0.45), y1 - s * Math.sin(a + 0.45));
+    ctx.closePath(); ctx.fill();
+  }
+
+  function paintContour(g) {
+    const o = overlay(g);
+    if (!o) return false;
+    const run = S.run, hide = hiddenRacers(g), ctx = o.ctx;
+    run.racers.forEach(function (r, i) {
+      if (hide[i]) return;
+      const k = kOf(r, S.step), xy = r.xyA;
+      polyline(o, k + 1, function (j) { return xy[2 * j]; }, function (j) { return xy[2 * j + 1]; }, r.color, 3);
+      const hx = o.px(xy[2 * k]), hy = o.py(xy[2 * k + 1]);
+      ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI);
+      ctx.fillStyle = r.color; ctx.fill();
+      ctx.lineWidth = 2; ctx.strokeStyle = "white"; ctx.stroke();
+      if (r.status === "diverged" && S.step >= r.stopped_at) {
+        ctx.beginPath();
+        ctx.moveTo(hx - 7, hy - 7); ctx.lineTo(hx + 7, hy + 7); ctx.moveTo(hx + 7, hy - 7); ctx.lineTo(hx - 7, hy + 7);
+        ctx.lineWidth = 4; ctx.strokeStyle = "#b71c1c"; ctx.stroke();
+      }
+    });
+    const insp = run.racers[run.inspect];
+    if (insp && !hide[run.inspect]) {
+      const k = kOf(insp, S.step), span = (run.domain[0][1] - run.domain[0][0]) * 0.12;
+      [["gradA", -1, "#b71c1c", false], ["moveA", 1, "#1a237e", true]].forEach(function (a) {
+        const v = insp[a[0]];
+        if (v) arrowOn(o, arrow(insp.xyA[2 * k], insp.xyA[2 * k + 1], a[1] * v[2 * k], a[1] * v[2 * k + 1], span), a[2], a[3]);
+      });
+    }
+    return true;
+  }
+
+  function paintLoss(g) {
+    const o = overlay(g);
+    if (!o) return false;
+    const run = S.run, hide = hiddenRacers(g), logY = run.logLoss, fglob = run.fglob || 0;
+    run.racers.forEach(function (r, i) {
+      if (hide[i]) return;
+      const k = kOf(r, S.step), L = r.lossA;
+      polyline(o, k + 1, function (j) { return j; },
+        function (j) { return logY ? Math.max(L[j] - fglob, 1e-16) : L[j]; }, r.color, 2.5);
+    });
+    return true;
+  }
+
+  /* The loss chart's axes span the whole run, so curves grow into a fixed frame. */
+  function fixLossAxes() {
+    const g = gd("graph-loss");
+    if (!g || !S.run) return;
+    const logY = S.run.logLoss, fglob = S.run.fglob || 0;
+    let lo = Infinity, hi = -Infinity;
+    S.run.racers.forEach(function (r) {
+      for (let j = 0; j <= r.last; j++) {
+        const v = logY ? Math.max(r.lossA[j] - fglob, 1e-16) : r.lossA[j];
+        if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      }
+    });
+    if (!isFinite(lo)) return;
+    let range;
+    if (logY) {
+      const a = Math.log10(lo), b = Math.log10(hi), pad = Math.max((b - a) * 0.05, 0.1);
+      range = [a - pad, b + pad];
+    } else {
+      const pad = Math.max((hi - lo) * 0.05, Math.abs(hi) * 1e-6, 1e-12);
+      range = [lo - pad, hi + pad];
+    }
+    window.Plotly.relayout(g, { "xaxis.range": [0, Math.max(S.run.steps, 1)], "yaxis.range": range });
+  }
+
+  /* Empty the Plotly path traces while the overlay paints them (one restyle at Play). */
+  function emptyTraces(g, roles) {
+    if (!g) return;
+    const idx = [], xs = [], ys = [];
+    roles.forEach(function (role) {
+      indices(g, role).forEach(function (p) { idx.push(p[0]); xs.push([]); ys.push([]); });
+    });
+    if (idx.length) window.Plotly.restyle(g, { x: xs, y: ys }, idx);
+  }
+
   /* Draw every racer up to `step` in all three graphs. */
   function apply(step) {
     if (!S.run) return;
@@ -118,9 +270,17 @@
     const g3 = gd("graph-surface-3d"), g2 = gd("graph-contour"), gl = gd("graph-loss");
     const run = S.run, logY = run.logLoss, fglob = run.fglob || 0;
     const jobs = [];
+    const live = S.playing && S.overlay; // 2D paths on the canvases, not through Plotly
+    if (live) {
+      if (g2) paintContour(g2);
+      if (gl) paintLoss(gl);
+    } else {
+      clearOverlay(g2);
+      clearOverlay(gl);
+    }
     [[g3, true], [g2, false]].forEach(function (pair) {
       const g = pair[0], is3d = pair[1];
-      if (!g) return;
+      if (!g || (live && !is3d)) return;
       const upd = { x: [], y: [] }, idx = [];
       if (is3d) upd.z = [];
       indices(g, "path").concat(indices(g, "head")).forEach(function (p) {
@@ -171,7 +331,7 @@
       }
       if (idx.length) jobs.push([g, upd, idx]);
     });
-    if (gl) {
+    if (gl && !live) {
       const upd = { x: [], y: [], customdata: [] }, idx = [];
       indices(gl, "loss").forEach(function (p) {
         const r = run.racers[p[1]];
@@ -192,9 +352,11 @@
       const g = j[0], upd = j[1], idx = j[2];
       if (g === g3) {
         // The 3D scene redraws everything (the surface too) on any change, so while playing it is
-        // updated only when its previous draw is finished and a little time has passed; the 2D
-        // plots stay at full rate. Paused, stepping or scrubbing always draws it.
-        if (S.playing && (S.busy3d || now - S.last3d < Math.max(33, 1.5 * S.cost3d))) return;
+        // updated only when its previous draw is finished; the 2D plots stay at full rate.
+        // Paused, stepping or scrubbing always draws it.
+        // At most a fifth of the time goes to the 3D scene (a GPU draws it in a few ms, so it
+        // keeps up there; software GL needs ~100 ms), and none while it is out of sight.
+        if (S.playing && (S.busy3d || !S.visible3d || now - S.last3d < Math.max(33, 4 * S.cost3d))) return;
         S.busy3d = true;
         S.last3d = now;
         S.step3d = S.step;
@@ -210,13 +372,17 @@
     });
     const t = document.getElementById("text-step");
     if (t) t.textContent = String(S.step);
-    renderReadout(S.step);
+    // the table is read, not watched: ~8 updates a second while playing spare the page layout
+    if (!S.playing || now - S.lastTable > 120) {
+      S.lastTable = now;
+      renderReadout(S.step);
+    }
     syncSlider(false);
   }
 
   function syncSlider(force) {
     const now = performance.now();
-    if (!force && S.playing && now - S.lastSlider < 120) return; // the scrubber needs no 60 fps
+    if (!force && S.playing && now - S.lastSlider < 250) return; // the scrubber needs no 60 fps (each move re-renders it through Dash)
     S.lastSlider = now;
     if (window.dash_clientside && window.dash_clientside.set_props) {
       S.sliderSet = S.step; // remember what we pushed, so seek() can ignore its own echo
@@ -256,6 +422,12 @@
   function play() {
     if (!S.run) return;
     if (S.step >= maxStep()) apply(0);
+    const g2 = gd("graph-contour"), gl = gd("graph-loss");
+    S.overlay = !!(g2 && gl && overlay(g2) && overlay(gl)); // else: restyle as before
+    if (S.overlay) {
+      emptyTraces(g2, ["path", "head", "end", "grad", "vel"]);
+      emptyTraces(gl, ["loss"]);
+    }
     S.playing = true;
     S.lastT = 0;
     S.carry = 0;
@@ -264,8 +436,10 @@
   }
 
   function pause() {
+    const wasLive = S.playing && S.overlay;
     S.playing = false;
-    if (S.step3d !== S.step) apply(S.step); // the 3D scene skipped the last frames of playback
+    // hand the 2D paths back to Plotly (hover works again); the 3D scene may have skipped frames
+    if (wasLive || S.step3d !== S.step) apply(S.step);
     setPlayLabel();
     syncSlider(true);
   }
@@ -281,10 +455,15 @@
     const g = gd(id);
     if (!g || g._pgHooked || !g.on) return;
     g._pgHooked = true;
+    if (id === "graph-surface-3d" && window.IntersectionObserver) {
+      new IntersectionObserver(function (entries) {
+        S.visible3d = entries[entries.length - 1].isIntersecting;
+      }).observe(g);
+    }
     // Dash replaces the figure when settings change: put the paths back at the current step
     g.on("plotly_afterplot", function () {
       if (id === "graph-surface-3d" && document.body.classList.contains("pg-dark")) themeScene();
-      if (!S.run) return;
+      if (!S.run || (S.playing && S.overlay && id !== "graph-surface-3d")) return; // canvas has them
       const paths = indices(g, "path").concat(indices(g, "loss"));
       if (!paths.length) return;
       const first = g.data[paths[0][0]];
@@ -382,6 +561,7 @@
         window.requestAnimationFrame(function () {
           const g = gd("graph-loss");
           S.run.logLoss = !!(g && g.layout && g.layout.meta && g.layout.meta.log);
+          fixLossAxes();
           apply(S.step);
           syncSlider(true);
         });

@@ -100,6 +100,16 @@ class Page:
             [graph, role, racer],
         )
 
+    def overlay_ink(self, graph) -> int:
+        """Painted pixels on the playback canvas over ``graph`` (-1: no canvas shown)."""
+        return self.page.evaluate(
+            """g => { const c = document.querySelector('#' + g + ' canvas.pg-overlay');
+                 if (!c || c.style.display === 'none' || !c.width) return -1;
+                 const a = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 let n = 0; for (let i = 3; i < a.length; i += 4) if (a[i] > 0) n++; return n; }""",
+            graph,
+        )
+
     def set_text(self, selector, value):
         self.page.fill(selector, str(value))
         self.page.press(selector, "Enter")

@@ -6,6 +6,8 @@ import pytest
 
 pw = pytest.importorskip("playwright.sync_api")
 
+from playground.web.callbacks import MESSAGE_BOXES  # noqa: E402
+
 from .browser import ARTIFACTS, Page  # noqa: E402
 
 
@@ -29,17 +31,21 @@ def test_play_pause_step_reset_and_scrub(page):
     before = page.updates
     p.click("#button-play")
     p.wait_for_timeout(1500)
-    s1 = page.step()
+    s1, ink1 = page.step(), page.overlay_ink("graph-contour")
     p.wait_for_timeout(700)
-    s2 = page.step()
+    s2, ink2 = page.step(), page.overlay_ink("graph-contour")
     assert 0 < s1 < s2
-    assert page.trace_len("graph-contour") == s2 + 1 or page.trace_len("graph-contour") > s1
-    assert page.trace_len("graph-loss", "loss") > s1
-    p.click("#button-play")  # pause
+    # while playing, the 2D paths grow on the canvas over each plot
+    assert 0 < ink1 < ink2, (ink1, ink2)
+    assert page.overlay_ink("graph-loss") > 0
+    p.click("#button-play")  # pause: the paths go back into the Plotly traces (hover works)
     p.wait_for_timeout(300)
     paused = page.step()
     p.wait_for_timeout(600)
     assert page.step() == paused
+    assert page.trace_len("graph-contour") == paused + 1
+    assert page.trace_len("graph-loss", "loss") == paused + 1
+    assert page.overlay_ink("graph-contour") == -1 and page.overlay_ink("graph-loss") == -1
     assert page.updates == before, "playback must not call the server"
     p.click("#button-step")
     assert page.step() == paused + 1
@@ -108,26 +114,34 @@ def test_a_diverging_run_is_marked_and_the_page_keeps_working(page):
 
 def test_bad_values_show_a_message_and_the_page_recovers(page):
     p = page.page
+    red = "el => el.classList.contains('is-invalid')"
+
+    def all_notes():
+        return "".join(p.inner_text(f"#{box}") for box, _ in MESSAGE_BOXES) + p.inner_text("#div-messages")
+
     page.set_text("#input-steps", "1e9")
-    alert = p.inner_text("#div-messages")
-    assert "steps must be in [1, 5000]" in alert
+    assert "steps must be in [1, 5000]" in p.inner_text("#msg-steps")  # right under the steps box
+    assert p.eval_on_selector("#input-steps", red)
     assert p.inner_text("#text-steps") == "5000"
     page.set_text("#input-steps", "banana")
-    assert "steps must be a number" in p.inner_text("#div-messages")
+    assert "steps must be a number" in p.inner_text("#msg-steps")
     page.set_text("#input-steps", "200")
-    assert p.inner_text("#div-messages").strip() == ""
+    assert all_notes().strip() == "" and not p.eval_on_selector("#input-steps", red)
     assert p.inner_text("#text-steps") == "200"
     lr = '#\\{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"input-lr\\"\\}'
     page.set_text(lr, "-3")
-    assert "Adam: learning rate" in p.inner_text("#div-messages")
+    assert "Adam: learning rate" in p.inner_text("#msg-optimizers")
     page.set_text("#input-start-x", "1e400")
-    assert "start x" in p.inner_text("#div-messages")
+    assert "start x" in p.inner_text("#msg-start")
+    assert p.eval_on_selector("#input-start-x", red) and not p.eval_on_selector("#input-start-y", red)
+    assert p.inner_text("#msg-steps").strip() == ""  # notes stay with their own controls
+    p.screenshot(path=str(ARTIFACTS / "bad-values.png"), full_page=True)
     p.click("#button-play")  # the other settings still run
     p.wait_for_function("() => window.PG.step > 3", timeout=10000)
     p.click("#button-play")
     page.set_text(lr, "0.05")
     page.set_text("#input-start-x", "-1.5")
-    assert p.inner_text("#div-messages").strip() == ""
+    assert all_notes().strip() == ""
 
 
 def test_phone_width_layout(browser, base_url):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import simulate
 from playground.web import create_app, figures, runs, validate
+from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from surfaces import get_surface
 
 RACERS = [{"label": "Adam", "color": "#E69F00"}, {"label": "GD", "color": "#0072B2"}]
@@ -117,7 +118,7 @@ def test_validation_never_raises_and_always_yields_a_runnable_config(raw):
         ({"racers": [{"optimizer": "adam", "hyper": {"beta1": 1}}]}, "racer-0", "beta1 must be"),
         ({"racers": [{"optimizer": "adam"}] * 20}, "select-optimizers", "at most 12"),
         ({"batch_size": -5}, "input-batch", "clamped to 1"),
-        ({"start": ["x", 1]}, "input-start", "start x must be a number"),
+        ({"start": ["x", 1]}, "input-start-x", "start x must be a number"),
     ],
 )
 def test_validation_messages_name_the_control(raw, control, needle):
@@ -161,6 +162,8 @@ def test_compute_callback_end_to_end(client, deps):
     store = out["store-run"]["data"]
     assert [x["label"] for x in store["racers"]] == ["Momentum", "RMSProp", "Adam"]
     assert store["steps"] == 500 and out["div-messages"]["children"] == []
+    assert all(out[box]["children"] == [] for box, _ in MESSAGE_BOXES)
+    assert not any(out[i]["invalid"] for i in FLAGGED_INPUTS)
     ref = simulate("rosenbrock", "adam", (-1.5, 2.0), steps=500, lr=0.05)
     assert store["racers"][2]["final_loss"] == float(ref.loss[-1])
     assert len(r.data) < 250_000  # first load: both surface meshes plus 3 racers x 500 steps
@@ -178,8 +181,12 @@ def test_compute_reports_bad_values_next_to_a_working_run(client, deps):
     r = client.post("/_dash-update-component", json=body(compute_dep(deps), vals))
     assert r.status_code == 200
     out = r.get_json()["response"]
-    text = json.dumps(out["div-messages"]["children"])
-    assert "steps must be in [1, 5000]" in text and "learning rate" in text
+    # each note sits under its own control, and only the bad text box turns red
+    assert "steps must be in [1, 5000]" in json.dumps(out["msg-steps"]["children"])
+    racers = json.dumps(out["msg-optimizers"]["children"])
+    assert all(f"{t}: learning rate" in racers for t in ("Momentum", "RMSProp", "Adam"))
+    assert out["msg-surface"]["children"] == [] and out["div-messages"]["children"] == []
+    assert {i for i in FLAGGED_INPUTS if out[i]["invalid"]} == {"input-steps"}
     assert out["store-run"]["data"]["steps"] == 5000
     assert all(not math.isnan(x["final_loss"]) for x in out["store-run"]["data"]["racers"])
 

@@ -95,12 +95,42 @@ def _config_from(values: list, specs: list) -> tuple[validate.Config, validate.M
     return validate.config(raw)
 
 
+# each control's notes appear in the box under it; a control id ending in "-" is a prefix
+MESSAGE_BOXES = (
+    ("msg-surface", ("select-surface", "input-surface-param")),
+    ("msg-start", ("input-start", "input-start-x", "input-start-y")),
+    ("msg-optimizers", ("select-optimizers", "racer-")),
+    ("msg-schedule", ("select-schedule", "input-schedule-param")),
+    ("msg-noise", ("input-noise", "input-batch", "input-seed")),
+    ("msg-steps", ("input-steps",)),
+)
+# text boxes that turn red while the server had to replace what they hold
+FLAGGED_INPUTS = ("input-start-x", "input-start-y", "input-noise", "input-batch", "input-seed", "input-steps")
+MESSAGE_OUTPUTS = [Output(box, "children") for box, _ in MESSAGE_BOXES] + [
+    Output(i, "invalid") for i in FLAGGED_INPUTS
+]
+
+
+def _box_of(control: str) -> str | None:
+    for box, controls in MESSAGE_BOXES:
+        if any(control == c or (c.endswith("-") and control.startswith(c)) for c in controls):
+            return box
+    return None
+
+
 def _messages(msgs: validate.Messages) -> list:
-    if not msgs.items:
-        return []
-    return [dbc.Alert([html.Strong("Some values were adjusted: "),
-                       html.Ul([html.Li(t) for _, t in msgs.items[:12]])],
-                      color="warning", className="pg-alert", id="alert-input")]  # fmt: skip
+    """Children of `MESSAGE_BOXES`, then ``invalid`` of `FLAGGED_INPUTS`, then the rest box."""
+    placed: dict[str, list[str]] = {box: [] for box, _ in MESSAGE_BOXES}
+    rest = []
+    for control, text in msgs.items:
+        box = _box_of(control)
+        (placed[box] if box else rest).append(text)
+    boxes = [[html.Div(t, className="pg-msg") for t in texts[:6]] for texts in placed.values()]
+    flagged = {c for c, _ in msgs.items}
+    invalid = [i in flagged for i in FLAGGED_INPUTS]
+    general = [dbc.Alert([html.Strong("Some values were adjusted: "), html.Ul([html.Li(t) for t in rest[:12]])],
+                         color="warning", className="pg-alert", id="alert-input")] if rest else []  # fmt: skip
+    return [*boxes, *invalid, general]
 
 
 def math_panel(cfg: validate.Config, meta: list[dict]) -> list:
@@ -249,6 +279,7 @@ def register(app: Dash) -> None:
         Output("graph-state", "figure"),
         Output("div-math", "children"),
         Output("div-surface-info", "children"),
+        *MESSAGE_OUTPUTS,
         Output("div-messages", "children"),
         Output("select-inspect", "options"),
         Output("store-figure-key", "data"),
@@ -279,7 +310,7 @@ def register(app: Dash) -> None:
         state = figures.state_figure(meta[int(k)] if n else None, trajs[int(k)].state if n else None)
         options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
         labels = [m["label"] for m in meta]
-        return (data, fig3d, fig2d, loss, sched, state, math_panel(cfg, meta), surface_info(cfg), _messages(msgs),
+        return (data, fig3d, fig2d, loss, sched, state, math_panel(cfg, meta), surface_info(cfg), *_messages(msgs),
                 options, key, share.to_query(cfg, share.lesson_in(href)), share.torch_snippet(cfg, labels))  # fmt: skip
 
     @app.callback(

@@ -164,6 +164,11 @@ def schedule_param_inputs(name: str, then: str = "constant", values: dict | None
     return out
 
 
+def message_box(id_: str) -> html.Div:
+    """Where the server's notes about the controls just above appear (bad or clamped values)."""
+    return html.Div(id=id_, className="pg-msgs", role="status", **{"aria-live": "polite"})
+
+
 def _section(title: str, *children, open_: bool = True) -> html.Details:
     return html.Details([html.Summary(title), html.Div(list(children), className="pg-section-body")],
                         open=open_, className="pg-section")  # fmt: skip
@@ -183,6 +188,7 @@ def controls() -> html.Div:
                     options=[{"label": f.title, "value": f.name} for f in FAMILIES.values()],
                 ),
                 html.Div(surface_param_inputs("rosenbrock"), id="div-surface-params", className="pg-grid"),
+                message_box("msg-surface"),
                 html.Div(
                     [
                         text_field("start x", "input-start-x", str(default.start[0])),
@@ -198,6 +204,7 @@ def controls() -> html.Div:
                     ],
                     className="pg-grid pg-start",
                 ),
+                message_box("msg-start"),
                 html.Small("Tip: click anywhere on the contour map to start there.", className="pg-muted"),
             ),
             _section(
@@ -209,6 +216,7 @@ def controls() -> html.Div:
                     options=optimizer_options(),
                     placeholder=f"pick up to {MAX_RACERS}",
                 ),
+                message_box("msg-optimizers"),
                 html.Div(id="div-racer-controls"),
             ),
             _section(
@@ -234,6 +242,7 @@ def controls() -> html.Div:
                     style={"display": "none"},
                 ),
                 html.Div(schedule_param_inputs("constant"), id="div-schedule-params", className="pg-grid"),
+                message_box("msg-schedule"),
                 html.Div(
                     [
                         text_field(
@@ -248,6 +257,7 @@ def controls() -> html.Div:
                     ],
                     className="pg-grid",
                 ),
+                message_box("msg-noise"),
             ),
             _section(
                 "Run",
@@ -269,6 +279,7 @@ def controls() -> html.Div:
                     ],
                     className="pg-grid",
                 ),
+                message_box("msg-steps"),
                 dbc.Switch(id="switch-log-loss", label="log-scale loss chart", value=True),
             ),
             html.Div(id="div-messages", role="status", **{"aria-live": "polite"}),

@@ -225,8 +225,8 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
     if isinstance(start, (list, tuple)) and len(start) == 2:
         (x0, x1), (y0, y1) = _domain(cfg)
         wx, wy = x1 - x0, y1 - y0
-        x = as_number(start[0], None, x0 - wx, x1 + wx, "input-start", msgs, "start x")
-        y = as_number(start[1], None, y0 - wy, y1 + wy, "input-start", msgs, "start y")
+        x = as_number(start[0], None, x0 - wx, x1 + wx, "input-start-x", msgs, "start x")
+        y = as_number(start[1], None, y0 - wy, y1 + wy, "input-start-y", msgs, "start y")
         cfg.start = (x, y) if x is not None and y is not None else None
     elif start is not None:
         msgs.add("input-start", "start must be two numbers; using the surface's start")
