@@ -114,41 +114,57 @@
     return [[x, x + (dx / n) * scale], [y, y + (dy / n) * scale]];
   }
 
-  /* During playback the 2D plots are painted on a canvas laid over each plot area: a few
-   * thousand lineTo calls a frame, where restyling the traces made Plotly redraw the whole
-   * SVG plot (contour lines included). Paused, the real traces come back (hover works). */
+  /* During playback the 2D plots are painted on canvases laid over each plot area, where
+   * restyling the traces made Plotly redraw the whole SVG plot (contour lines included)
+   * every frame. Two layers: the trail keeps what is drawn and only gains the new segments
+   * (a frame costs the same at step 5000 as at step 5); the top layer, redrawn each frame,
+   * holds the moving heads and arrows. Paused, the real traces come back (hover works). */
+  function canvasOn(host, cls) {
+    const c = document.createElement("canvas");
+    c.className = "pg-overlay " + cls;
+    host.appendChild(c);
+    return c;
+  }
+
   function overlay(g) {
     const fl = g._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
     if (!xa || !ya || !xa.c2p || !ya.c2p) return null;
     const host = g.querySelector(".svg-container");
     if (!host) return null;
-    let c = g._pgCanvas;
-    if (!c || !c.isConnected) {
-      c = document.createElement("canvas");
-      c.className = "pg-overlay";
-      host.appendChild(c);
-      g._pgCanvas = c;
+    let o = g._pgLayers;
+    if (!o || !o.trail.isConnected) {
+      o = g._pgLayers = { trail: canvasOn(host, "pg-trail"), top: canvasOn(host, "pg-top"), sig: "", upto: [] };
     }
     const dpr = window.devicePixelRatio || 1, w = xa._length, h = ya._length;
-    if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
-      c.width = Math.round(w * dpr);
-      c.height = Math.round(h * dpr);
-      c.style.width = w + "px";
-      c.style.height = h + "px";
-    }
-    c.style.left = xa._offset + "px";
-    c.style.top = ya._offset + "px";
-    c.style.display = "block";
-    const ctx = c.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    ctx.lineJoin = "round";
-    ctx.lineCap = "round";
-    return { ctx: ctx, px: function (v) { return xa.c2p(v); }, py: function (v) { return ya.c2p(v); } };
+    [o.trail, o.top].forEach(function (c) {
+      if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {
+        c.width = Math.round(w * dpr); // resizing clears the canvas
+        c.height = Math.round(h * dpr);
+        c.style.width = w + "px";
+        c.style.height = h + "px";
+        o.sig = "";
+      }
+      c.style.left = xa._offset + "px";
+      c.style.top = ya._offset + "px";
+      c.style.display = "block";
+      const ctx = c.getContext("2d");
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ctx.lineJoin = "round";
+      ctx.lineCap = "round";
+    });
+    o.w = w;
+    o.h = h;
+    o.px = function (v) { return xa.c2p(v); };
+    o.py = function (v) { return ya.c2p(v); };
+    o.axes = [w, h, dpr, xa.range.join(), ya.range.join()].join("|");
+    return o;
   }
 
   function clearOverlay(g) {
-    if (g && g._pgCanvas) g._pgCanvas.style.display = "none";
+    const o = g && g._pgLayers;
+    if (!o) return;
+    o.trail.style.display = o.top.style.display = "none";
+    o.sig = ""; // drawn again from the start next time
   }
 
   function hiddenRacers(g) {
@@ -157,22 +173,42 @@
     return out;
   }
 
-  function polyline(o, n, xAt, yAt, color, width) {
-    const ctx = o.ctx;
-    ctx.beginPath();
-    for (let i = 0; i < n; i++) {
-      const x = o.px(xAt(i)), y = o.py(yAt(i));
-      if (!isFinite(x) || !isFinite(y)) continue;
-      if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
+  /* Add each racer's segments up to its current point to the trail layer (all of them after
+   * a new run, a zoom, a resize, a hidden racer or a step back), then clear the top layer. */
+  function paintTrail(g, o, xAt, yAt, width) {
+    const hide = hiddenRacers(g);
+    const sig = [S.runId, o.axes, Object.keys(hide).join()].join("#");
+    const ctx = o.trail.getContext("2d");
+    if (o.sig !== sig || S.step < o.step) {
+      ctx.clearRect(0, 0, o.w, o.h);
+      o.sig = sig;
+      o.upto = [];
     }
-    ctx.strokeStyle = color;
-    ctx.lineWidth = width;
-    ctx.stroke();
+    o.step = S.step;
+    S.run.racers.forEach(function (r, i) {
+      if (hide[i]) return;
+      const k = kOf(r, S.step), from = o.upto[i] === undefined ? 0 : o.upto[i];
+      if (o.upto[i] !== undefined && k <= from) return;
+      ctx.beginPath();
+      let pen = false;
+      for (let j = from; j <= k; j++) {
+        const x = o.px(xAt(r, j)), y = o.py(yAt(r, j));
+        if (!isFinite(x) || !isFinite(y)) { pen = false; continue; }
+        if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+        pen = true;
+      }
+      ctx.strokeStyle = r.color;
+      ctx.lineWidth = width;
+      ctx.stroke();
+      o.upto[i] = k;
+    });
+    const top = o.top.getContext("2d");
+    top.clearRect(0, 0, o.w, o.h);
+    return { ctx: top, hide: hide };
   }
 
-  function arrowOn(o, seg, color, dashed) {
+  function arrowOn(o, ctx, seg, color, dashed) {
     if (!seg[0].length) return;
-    const ctx = o.ctx;
     const x0 = o.px(seg[0][0]), y0 = o.py(seg[1][0]), x1 = o.px(seg[0][1]), y1 = o.py(seg[1][1]);
     ctx.strokeStyle = ctx.fillStyle = color;
     ctx.lineWidth = 3;
@@ -187,15 +223,15 @@
     ctx.closePath(); ctx.fill();
   }
 
+  const X = function (r, j) { return r.xyA[2 * j]; }, Y = function (r, j) { return r.xyA[2 * j + 1]; };
+
   function paintContour(g) {
     const o = overlay(g);
     if (!o) return false;
-    const run = S.run, hide = hiddenRacers(g), ctx = o.ctx;
+    const run = S.run, t = paintTrail(g, o, X, Y, 3), ctx = t.ctx;
     run.racers.forEach(function (r, i) {
-      if (hide[i]) return;
-      const k = kOf(r, S.step), xy = r.xyA;
-      polyline(o, k + 1, function (j) { return xy[2 * j]; }, function (j) { return xy[2 * j + 1]; }, r.color, 3);
-      const hx = o.px(xy[2 * k]), hy = o.py(xy[2 * k + 1]);
+      if (t.hide[i]) return;
+      const k = kOf(r, S.step), hx = o.px(X(r, k)), hy = o.py(Y(r, k));
       ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI);
       ctx.fillStyle = r.color; ctx.fill();
       ctx.lineWidth = 2; ctx.strokeStyle = "white"; ctx.stroke();
@@ -206,11 +242,11 @@
       }
     });
     const insp = run.racers[run.inspect];
-    if (insp && !hide[run.inspect]) {
+    if (insp && !t.hide[run.inspect]) {
       const k = kOf(insp, S.step), span = (run.domain[0][1] - run.domain[0][0]) * 0.12;
       [["gradA", -1, "#b71c1c", false], ["moveA", 1, "#1a237e", true]].forEach(function (a) {
         const v = insp[a[0]];
-        if (v) arrowOn(o, arrow(insp.xyA[2 * k], insp.xyA[2 * k + 1], a[1] * v[2 * k], a[1] * v[2 * k + 1], span), a[2], a[3]);
+        if (v) arrowOn(o, ctx, arrow(X(insp, k), Y(insp, k), a[1] * v[2 * k], a[1] * v[2 * k + 1], span), a[2], a[3]);
       });
     }
     return true;
@@ -219,13 +255,9 @@
   function paintLoss(g) {
     const o = overlay(g);
     if (!o) return false;
-    const run = S.run, hide = hiddenRacers(g), logY = run.logLoss, fglob = run.fglob || 0;
-    run.racers.forEach(function (r, i) {
-      if (hide[i]) return;
-      const k = kOf(r, S.step), L = r.lossA;
-      polyline(o, k + 1, function (j) { return j; },
-        function (j) { return logY ? Math.max(L[j] - fglob, 1e-16) : L[j]; }, r.color, 2.5);
-    });
+    const logY = S.run.logLoss, fglob = S.run.fglob || 0;
+    paintTrail(g, o, function (r, j) { return j; },
+      function (r, j) { return logY ? Math.max(r.lossA[j] - fglob, 1e-16) : r.lossA[j]; }, 2.5);
     return true;
   }
 
@@ -289,8 +321,11 @@
         const role = g.data[p[0]].meta.role;
         const k = kOf(r, S.step);
         const from = role === "head" ? k : 0;
+        // while playing, the 3D path carries at most ~400 points (its cost grows with them);
+        // paused, every point
+        const stride = is3d && S.playing ? Math.max(1, Math.ceil((k - from) / 400)) : 1;
         const xs = [], ys = [], zs = [];
-        for (let i = from; i <= k; i++) {
+        for (let i = from; i <= k; i = i < k && i + stride > k ? k : i + stride) {
           xs.push(r.xyA[2 * i]);
           ys.push(r.xyA[2 * i + 1]);
           if (is3d) zs.push(r.zA[i]);
@@ -429,6 +464,7 @@
       emptyTraces(gl, ["loss"]);
     }
     S.playing = true;
+    if (S.overlay) apply(S.step); // the canvases take over the paths in the same frame
     S.lastT = 0;
     S.carry = 0;
     setPlayLabel();
@@ -436,10 +472,11 @@
   }
 
   function pause() {
-    const wasLive = S.playing && S.overlay;
+    const was = S.playing;
     S.playing = false;
-    // hand the 2D paths back to Plotly (hover works again); the 3D scene may have skipped frames
-    if (wasLive || S.step3d !== S.step) apply(S.step);
+    // the paths go back into the Plotly traces at full resolution (hover works again; the 2D
+    // ones were on the canvases and the 3D one was thinned and may lag a few frames)
+    if (was || S.step3d !== S.step) apply(S.step);
     setPlayLabel();
     syncSlider(true);
   }
@@ -451,10 +488,19 @@
   S.stepBack = function () { pause(); apply(S.step - 1); syncSlider(true); };
   S.reset = function () { pause(); apply(0); syncSlider(true); };
 
+  /* A figure may be drawn after the run data arrives: keep looking for a few seconds. */
+  function hookAll(tries) {
+    const ids = ["graph-surface-3d", "graph-contour", "graph-loss"];
+    ids.forEach(hookAfterplot);
+    const missing = ids.some(function (id) { const g = gd(id); return !g || !g._pgHooked; });
+    if (missing && tries > 0) window.setTimeout(function () { hookAll(tries - 1); }, 100);
+  }
+
   function hookAfterplot(id) {
     const g = gd(id);
     if (!g || g._pgHooked || !g.on) return;
     g._pgHooked = true;
+    if (S.run) window.requestAnimationFrame(function () { apply(S.step); }); // figure came after the data
     if (id === "graph-surface-3d" && window.IntersectionObserver) {
       new IntersectionObserver(function (entries) {
         S.visible3d = entries[entries.length - 1].isIntersecting;
@@ -556,8 +602,9 @@
         const gl = gd("graph-loss");
         data.logLoss = !!(gl && gl.layout && gl.layout.meta && gl.layout.meta.log);
         S.run = data;
+        S.runId = (S.runId || 0) + 1; // the overlays redraw their trails for a new run
         if (fresh && S.step > data.steps) S.step = data.steps;
-        ["graph-surface-3d", "graph-contour", "graph-loss"].forEach(hookAfterplot);
+        hookAll(50);
         window.requestAnimationFrame(function () {
           const g = gd("graph-loss");
           S.run.logLoss = !!(g && g.layout && g.layout.meta && g.layout.meta.log);

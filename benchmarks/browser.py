@@ -68,6 +68,8 @@ def fps(page, seconds: float, hide_3d: bool = False) -> tuple[float, int, int]:
     page.remove_listener("request", listener)
     if hide_3d:
         page.evaluate("() => document.querySelector('#graph-surface-3d').style.display = ''")
+    if sent:
+        print("requests during playback:", sent, file=sys.stderr)
     return (f1 - f0) / dt, s1 - s0, len(sent)
 
 

@@ -98,3 +98,7 @@ def worst_case(client, dep, reps: int = 3) -> None:
                 assert r.status_code == 200, r.status_code
             row.append(f"{min(cpus) * 1e3:.0f}–{max(cpus) * 1e3:.0f}")
         print(f"| {name} | {' | '.join(row)} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -66,6 +66,13 @@ class Page:
         self.page.wait_for_selector("#graph-contour .js-plotly-plot", timeout=30000)
         self.page.wait_for_function("() => window.PG && window.PG.run", timeout=30000)
         self.idle()
+        # the paths are put into the traces a frame or two after the data arrives
+        self.page.wait_for_function(
+            """() => { const gd = document.querySelector('#graph-contour .js-plotly-plot');
+                 const t = gd.data.find(t => t.meta && t.meta.role === 'path');
+                 return !t || t.x.length > 0; }""",
+            timeout=30000,
+        )
 
     def _req(self, r):
         if "_dash-update-component" in r.url:
@@ -103,7 +110,7 @@ class Page:
     def overlay_ink(self, graph) -> int:
         """Painted pixels on the playback canvas over ``graph`` (-1: no canvas shown)."""
         return self.page.evaluate(
-            """g => { const c = document.querySelector('#' + g + ' canvas.pg-overlay');
+            """g => { const c = document.querySelector('#' + g + ' canvas.pg-trail');
                  if (!c || c.style.display === 'none' || !c.width) return -1;
                  const a = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                  let n = 0; for (let i = 3; i < a.length; i += 4) if (a[i] > 0) n++; return n; }""",
