@@ -6,10 +6,11 @@ import argparse
 import gc
 import os
 
-from playground.web import create_app
+from playground.web import create_app, warm_caches
 
 app = create_app()
 server = app.server
+warm_caches()  # the default page and the lessons, computed once before gunicorn forks
 # Everything built so far lives as long as the process: freeze it out of the collector's
 # sight, so full collections during a request scan only that request's objects (twice
 # as fast for long runs), and forked gunicorn workers keep sharing these pages.

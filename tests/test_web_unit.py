@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import simulate
-from playground.web import create_app, figures, runs, validate
+from playground.web import create_app, figures, runs, share, validate, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from surfaces import get_surface
 
@@ -200,3 +200,13 @@ def test_security_headers_and_body_cap(client):
                       content_type="application/json")  # fmt: skip
     assert big.status_code == 413
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_warm_caches_covers_what_the_default_page_asks_for(client, deps):
+    runs.run_racer.cache_clear()
+    assert warm_caches() == 1 + len(share.LESSONS)
+    before = runs.run_racer.cache_info()
+    r = client.post("/_dash-update-component", json=body(compute_dep(deps), compute_values()))
+    assert r.status_code == 200
+    after = runs.run_racer.cache_info()
+    assert after.misses == before.misses and after.hits == before.hits + 3  # three racers, none run again
