@@ -65,7 +65,7 @@
   }
 
   function statusText(r, step) {
-    if (r.status === "diverged" && step >= r.stopped_at) return ["diverged at step " + r.stopped_at, "bad"];
+    if (divergedBy(r, step)) return ["diverged at step " + r.stopped_at, "bad"];
     if (r.status === "converged" && step >= r.stopped_at) return ["converged at step " + r.stopped_at, "good"];
     if (r.status === "max_steps" && step >= r.stopped_at) return ["max steps reached", "neutral"];
     return ["running", "neutral"];
@@ -90,7 +90,7 @@
       const k = kOf(r, step);
       const x = r.xyA[2 * k], y = r.xyA[2 * k + 1];
       const st = statusText(r, step);
-      const lr = r.lrA ? r.lrA[Math.min(k, r.lrA.length - 1)] : r.lr0;
+      const lr = lrAt(r, k);
       const done = step >= r.stopped_at;
       rows +=
         "<tr><td><span class='pg-swatch' style='background:" + r.color + "'></span>" + r.label + "</td>" +
@@ -112,6 +112,29 @@
     const n = Math.hypot(dx, dy);
     if (!isFinite(n) || n === 0) return [[], []];
     return [[x, x + (dx / n) * scale], [y, y + (dy / n) * scale]];
+  }
+
+  function lrAt(r, j) {
+    return r.lrA ? r.lrA[Math.min(j, r.lrA.length - 1)] : r.lr0;
+  }
+
+  /* What the loss chart plots: f, or f - f* on the log scale (never 0). */
+  function lossY(r, j) {
+    return S.run.logLoss ? Math.max(r.lossA[j] - (S.run.fglob || 0), 1e-16) : r.lossA[j];
+  }
+
+  function divergedBy(r, step) {
+    return r.status === "diverged" && step >= r.stopped_at;
+  }
+
+  /* The inspected racer's arrows on the contour map: [trace role, data, sign, colour, dashed]. */
+  const ARROWS = [["grad", "gradA", -1, "#b71c1c", false], ["vel", "moveA", 1, "#1a237e", true]];
+
+  function arrowAt(a, step) {
+    const run = S.run, insp = run.racers[run.inspect], v = insp && insp[a[1]];
+    if (!v) return [[], []];
+    const k = kOf(insp, step), span = (run.domain[0][1] - run.domain[0][0]) * 0.12;
+    return arrow(insp.xyA[2 * k], insp.xyA[2 * k + 1], a[2] * v[2 * k], a[2] * v[2 * k + 1], span);
   }
 
   /* During playback the 2D plots are painted on canvases laid over each plot area, where
@@ -235,29 +258,20 @@
       ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI);
       ctx.fillStyle = r.color; ctx.fill();
       ctx.lineWidth = 2; ctx.strokeStyle = "white"; ctx.stroke();
-      if (r.status === "diverged" && S.step >= r.stopped_at) {
+      if (divergedBy(r, S.step)) {
         ctx.beginPath();
         ctx.moveTo(hx - 7, hy - 7); ctx.lineTo(hx + 7, hy + 7); ctx.moveTo(hx + 7, hy - 7); ctx.lineTo(hx - 7, hy + 7);
         ctx.lineWidth = 4; ctx.strokeStyle = "#b71c1c"; ctx.stroke();
       }
     });
-    const insp = run.racers[run.inspect];
-    if (insp && !t.hide[run.inspect]) {
-      const k = kOf(insp, S.step), span = (run.domain[0][1] - run.domain[0][0]) * 0.12;
-      [["gradA", -1, "#b71c1c", false], ["moveA", 1, "#1a237e", true]].forEach(function (a) {
-        const v = insp[a[0]];
-        if (v) arrowOn(o, ctx, arrow(X(insp, k), Y(insp, k), a[1] * v[2 * k], a[1] * v[2 * k + 1], span), a[2], a[3]);
-      });
-    }
+    if (!t.hide[run.inspect]) ARROWS.forEach(function (a) { arrowOn(o, ctx, arrowAt(a, S.step), a[3], a[4]); });
     return true;
   }
 
   function paintLoss(g) {
     const o = overlay(g);
     if (!o) return false;
-    const logY = S.run.logLoss, fglob = S.run.fglob || 0;
-    paintTrail(g, o, function (r, j) { return j; },
-      function (r, j) { return logY ? Math.max(r.lossA[j] - fglob, 1e-16) : r.lossA[j]; }, 2.5);
+    paintTrail(g, o, function (r, j) { return j; }, lossY, 2.5);
     return true;
   }
 
@@ -265,11 +279,11 @@
   function fixLossAxes() {
     const g = gd("graph-loss");
     if (!g || !S.run) return;
-    const logY = S.run.logLoss, fglob = S.run.fglob || 0;
+    const logY = S.run.logLoss;
     let lo = Infinity, hi = -Infinity;
     S.run.racers.forEach(function (r) {
       for (let j = 0; j <= r.last; j++) {
-        const v = logY ? Math.max(r.lossA[j] - fglob, 1e-16) : r.lossA[j];
+        const v = lossY(r, j);
         if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
       }
     });
@@ -300,8 +314,14 @@
     if (!S.run) return;
     S.step = Math.max(0, Math.min(step, maxStep()));
     const g3 = gd("graph-surface-3d"), g2 = gd("graph-contour"), gl = gd("graph-loss");
-    const run = S.run, logY = run.logLoss, fglob = run.fglob || 0;
+    const run = S.run;
     const jobs = [];
+    const now = performance.now();
+    // The 3D scene redraws everything (the surface too) on any change. While playing it gets
+    // at most a fifth of the time (a GPU draws it in a few ms and keeps up; software GL needs
+    // ~100 ms), only after its previous draw finished, and none while it is out of sight;
+    // its update is then not even built. Paused, stepping or scrubbing always draws it.
+    const draw3d = !S.playing || (!S.busy3d && S.visible3d && now - S.last3d >= Math.max(33, 4 * S.cost3d));
     const live = S.playing && S.overlay; // 2D paths on the canvases, not through Plotly
     if (live) {
       if (g2) paintContour(g2);
@@ -312,7 +332,7 @@
     }
     [[g3, true], [g2, false]].forEach(function (pair) {
       const g = pair[0], is3d = pair[1];
-      if (!g || (live && !is3d)) return;
+      if (!g || (is3d ? !draw3d : live)) return;
       const upd = { x: [], y: [] }, idx = [];
       if (is3d) upd.z = [];
       indices(g, "path").concat(indices(g, "head")).forEach(function (p) {
@@ -337,21 +357,14 @@
         indices(g, "end").forEach(function (p) {
           const r = run.racers[p[1]];
           if (!r) return;
-          const show = r.status === "diverged" && S.step >= r.stopped_at;
+          const show = divergedBy(r, S.step);
           upd.x.push(show ? [r.xyA[2 * r.last]] : []);
           upd.y.push(show ? [r.xyA[2 * r.last + 1]] : []);
           idx.push(p[0]);
         });
-        const insp = run.racers[run.inspect];
-        const span = (run.domain[0][1] - run.domain[0][0]) * 0.12;
-        [["grad", "gradA", -1], ["vel", "moveA", 1]].forEach(function (a) {
+        ARROWS.forEach(function (a) {
           indices(g, a[0]).forEach(function (p) {
-            let seg = [[], []];
-            if (insp && insp[a[1]]) {
-              const k = kOf(insp, S.step);
-              const v = insp[a[1]];
-              seg = arrow(insp.xyA[2 * k], insp.xyA[2 * k + 1], a[2] * v[2 * k], a[2] * v[2 * k + 1], span);
-            }
+            const seg = arrowAt(a, S.step);
             upd.x.push(seg[0]); upd.y.push(seg[1]); idx.push(p[0]);
           });
         });
@@ -360,7 +373,7 @@
           const meta = g.data[i].meta;
           if (meta.role !== "path") { upd.customdata.push(g.data[i].customdata || []); return; }
           const r = run.racers[meta.racer], k = kOf(r, S.step), cd = [];
-          for (let j = 0; j <= k; j++) cd.push([j, r.lossA[j], r.lrA ? r.lrA[Math.min(j, r.lrA.length - 1)] : r.lr0]);
+          for (let j = 0; j <= k; j++) cd.push([j, r.lossA[j], lrAt(r, j)]);
           upd.customdata.push(cd);
         });
       }
@@ -374,24 +387,16 @@
         const k = kOf(r, S.step), xs = [], ys = [], cd = [];
         for (let i = 0; i <= k; i++) {
           xs.push(i);
-          const v = r.lossA[i];
-          ys.push(logY ? Math.max(v - fglob, 1e-16) : v);
-          cd.push([i, v, r.lrA ? r.lrA[Math.min(i, r.lrA.length - 1)] : r.lr0, r.xyA[2 * i], r.xyA[2 * i + 1]]);
+          ys.push(lossY(r, i));
+          cd.push([i, r.lossA[i], lrAt(r, i), r.xyA[2 * i], r.xyA[2 * i + 1]]);
         }
         upd.x.push(xs); upd.y.push(ys); upd.customdata.push(cd); idx.push(p[0]);
       });
       if (idx.length) jobs.push([gl, upd, idx]);
     }
-    const now = performance.now();
     jobs.forEach(function (j) {
       const g = j[0], upd = j[1], idx = j[2];
       if (g === g3) {
-        // The 3D scene redraws everything (the surface too) on any change, so while playing it is
-        // updated only when its previous draw is finished; the 2D plots stay at full rate.
-        // Paused, stepping or scrubbing always draws it.
-        // At most a fifth of the time goes to the 3D scene (a GPU draws it in a few ms, so it
-        // keeps up there; software GL needs ~100 ms), and none while it is out of sight.
-        if (S.playing && (S.busy3d || !S.visible3d || now - S.last3d < Math.max(33, 4 * S.cost3d))) return;
         S.busy3d = true;
         S.last3d = now;
         S.step3d = S.step;
@@ -401,7 +406,6 @@
         });
         return;
       }
-      g._pgStep = S.step;
       S.pending++;
       Promise.resolve(window.Plotly.restyle(g, upd, idx)).finally(function () { S.pending--; });
     });

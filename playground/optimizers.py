@@ -488,8 +488,8 @@ def newton_xy(gx: Any, gy: Any, hxx: Any, hxy: Any, hyy: Any, damping: float, sa
 
 def newton_direction(g: Array, hess: Array, damping: float, saddle_free: bool) -> Array:
     """``(H + damping I)^{-1} g`` for points ``(..., 2)`` and Hessians ``(..., 2, 2)``."""
-    h = hess
-    dx, dy = newton_xy(g[..., 0], g[..., 1], h[..., 0, 0], h[..., 0, 1], h[..., 1, 1], damping, saddle_free)
+    hxx, hxy, hyy = hess[..., 0, 0], hess[..., 0, 1], hess[..., 1, 1]
+    dx, dy = newton_xy(g[..., 0], g[..., 1], hxx, hxy, hyy, damping, saddle_free)
     out = np.empty_like(g)
     out[..., 0] = dx
     out[..., 1] = dy
