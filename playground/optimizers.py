@@ -91,6 +91,17 @@ class Moments(NamedTuple):
     mu_product: float = 1.0
 
 
+INSPECT_LABELS = {
+    "step_size": "effective step size",
+    "velocity": "velocity v",
+    "m": "first moment m",
+    "v": "second moment v",
+    "u": "infinity norm u",
+    "sum_sq": "sum of squares G",
+    "sq_avg": "mean square s",
+    "sq_delta": "mean square of steps u",
+}
+
 # -- optimizer record -------------------------------------------------------------------
 
 
@@ -109,7 +120,6 @@ class Optimizer:
     init: Callable[[Array, HP], Any] = field(repr=False)
     update: Callable[[Array, Any, Array, Any, HP], tuple[Array, Any, dict]] = field(repr=False)
     latex: Callable[[HP], str] = field(repr=False)
-    symbols: tuple[tuple[str, str], ...] = ()
     records: tuple[str, ...] = ("step_size",)
     lookahead: Callable[[Array, Any, HP], Array] | None = field(default=None, repr=False)
     coupled_weight_decay: bool = True
@@ -119,6 +129,24 @@ class Optimizer:
     # for rules that couple the coordinates (Newton): the update on one point as floats,
     # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state, info)``
     update_pair: Callable[..., tuple[tuple, Any, dict]] | None = field(default=None, repr=False)
+    demo_lr: float | None = None  # the learning rate a racer added on the page starts with
+    accumulator: str | None = None  # the state the inspect chart draws beside the step size
+    cost: int = 1  # work units one step costs (see playground.web.validate.WORK_BUDGET)
+
+    @property
+    def symbols(self) -> tuple[tuple[str, str], ...]:
+        """``(LaTeX symbol, hyperparameter name)`` for every hyperparameter that has a symbol."""
+        return tuple((h.symbol, h.name) for h in self.hypers if h.symbol)
+
+    @property
+    def inspect(self) -> tuple[tuple[str, str], ...]:
+        """``(state key, label)`` the inspect chart draws: the step size, then the accumulator."""
+        keys = ("step_size", self.accumulator) if self.accumulator else ("step_size",)
+        return tuple((k, INSPECT_LABELS[k]) for k in keys)
+
+    @property
+    def lr_for_page(self) -> float:
+        return float(self.demo_lr if self.demo_lr is not None else self.resolve()["lr"])
 
     def resolve(self, lr: object = None, hyper: Mapping[str, object] | None = None) -> dict:
         """Validated hyperparameters, defaults filled in; ``lr`` overrides ``hyper['lr']``."""
@@ -530,13 +558,6 @@ _B2 = _beta("beta2", 0.999, r"\beta_2", "decay of the second moment")
 _AMS = Hyper("amsgrad", False, "bool", help="use the running maximum of v (AMSGrad)")
 _BC = Hyper("bias_correction", True, "bool", help="divide the moments by 1 - beta^t")
 _MU = _beta("momentum", 0.9, r"\mu", "momentum coefficient")
-_ADAM_SYMBOLS = (
-    (r"\eta", "lr"),
-    (r"\beta_1", "beta1"),
-    (r"\beta_2", "beta2"),
-    (r"\epsilon", "eps"),
-    (r"\lambda", "weight_decay"),
-)
 
 
 def _aligned(rule: str) -> str:
@@ -548,12 +569,10 @@ OPTIMIZERS: dict[str, Optimizer] = {
     for o in (
         Optimizer(
             "gd", "Gradient descent", (_lr(1e-3), WD), _gd_init, _gd_update, _gd_latex,
-            ((r"\eta", "lr"), (r"\lambda", "weight_decay")),
             summary="Full-batch gradient descent: the exact gradient, no noise.",
         ),
         Optimizer(
-            "sgd", "SGD (noisy)", (_lr(1e-3), WD), _gd_init, _gd_update, _gd_latex,
-            ((r"\eta", "lr"), (r"\lambda", "weight_decay")), default_noise=True,
+            "sgd", "SGD (noisy)", (_lr(1e-3), WD), _gd_init, _gd_update, _gd_latex, default_noise=True,
             summary="Gradient descent on a mini-batch gradient: the exact gradient plus noise.",
         ),
         Optimizer(
@@ -565,7 +584,6 @@ OPTIMIZERS: dict[str, Optimizer] = {
              WD),
             _velocity_init, _momentum_update,
             lambda hp: _aligned(_WD_RULE + r"\\ " + _MOMENTUM_LATEX[hp["form"]]),
-            ((r"\eta", "lr"), (r"\mu", "momentum"), (r"\tau", "dampening"), (r"\lambda", "weight_decay")),
             records=("velocity", "step_size"),
             summary="A heavy ball: the velocity accumulates past gradients.",
         ),
@@ -576,7 +594,6 @@ OPTIMIZERS: dict[str, Optimizer] = {
                    help="lookahead: gradient at theta - mu v; pytorch: SGD(nesterov=True)"),
              WD),
             _velocity_init, _nag_update, lambda hp: _aligned(_NAG_LATEX[hp["form"]]),
-            ((r"\eta", "lr"), (r"\mu", "momentum"), (r"\lambda", "weight_decay")),
             records=("velocity", "step_size"), lookahead=_nag_lookahead,
             summary="Momentum that measures the slope where it is about to land.",
         ),
@@ -590,9 +607,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
              Hyper("eps_inside_sqrt", False, "bool", help="write eps inside the square root"),
              WD),
             _adagrad_init, _adagrad_update, _adagrad_latex,
-            ((r"\eta", "lr"), (r"\delta", "lr_decay"), (r"\epsilon", "eps"),
-             (r"G_{\text{init}}", "initial_accumulator_value"), (r"\lambda", "weight_decay")),
-            records=("sum_sq", "step_size"),
+            records=("sum_sq", "step_size"), accumulator="sum_sq",
             summary="Per-coordinate steps divided by the root of all past squared gradients.",
         ),
         Optimizer(
@@ -603,31 +618,28 @@ OPTIMIZERS: dict[str, Optimizer] = {
              Hyper("eps_inside_sqrt", False, "bool", help="write eps inside the square root"),
              WD),
             _rms_init, _rms_update, _rms_latex,
-            ((r"\eta", "lr"), (r"\alpha", "alpha"), (r"\epsilon", "eps"), (r"\mu", "momentum"),
-             (r"\lambda", "weight_decay")),
-            records=("sq_avg", "velocity", "step_size"),
+            records=("sq_avg", "velocity", "step_size"), accumulator="sq_avg",
             summary="AdaGrad with a forgetting average of squared gradients.",
         ),
         Optimizer(
             "adadelta", "AdaDelta",
             (_lr(1.0), _beta("rho", 0.9, r"\rho", "decay of both averages"), _eps(1e-6), WD),
             _adadelta_init, _adadelta_update, _adadelta_latex,
-            ((r"\eta", "lr"), (r"\rho", "rho"), (r"\epsilon", "eps"), (r"\lambda", "weight_decay")),
-            records=("sq_avg", "sq_delta", "step_size"),
+            records=("sq_avg", "sq_delta", "step_size"), accumulator="sq_avg",
             summary="RMSProp whose step is scaled by the average size of past steps.",
         ),
         Optimizer(
             "adam", "Adam", (_lr(1e-3), _B1, _B2, _eps(1e-8), _AMS, _BC, WD),
-            _moments_init, _adam_update, _adam_latex, _ADAM_SYMBOLS,
-            records=("m", "v", "step_size"),
+            _moments_init, _adam_update, _adam_latex,
+            records=("m", "v", "step_size"), accumulator="v", demo_lr=0.05,
             summary="Momentum on the gradient plus RMSProp scaling, both bias-corrected.",
         ),
         Optimizer(
             "adamw", "AdamW",
             (_lr(1e-3), _B1, _B2, _eps(1e-8), _AMS, _BC,
              Hyper("weight_decay", 1e-2, low=0.0, high=1e3, symbol=r"\lambda", help="decoupled weight decay")),
-            _moments_init, _adamw_update, lambda hp: _adam_latex(hp, decoupled=True), _ADAM_SYMBOLS,
-            records=("m", "v", "step_size"), coupled_weight_decay=False,
+            _moments_init, _adamw_update, lambda hp: _adam_latex(hp, decoupled=True),
+            records=("m", "v", "step_size"), accumulator="v", coupled_weight_decay=False,
             summary="Adam with weight decay applied to the weights, not through the gradient.",
         ),
         Optimizer(
@@ -635,20 +647,20 @@ OPTIMIZERS: dict[str, Optimizer] = {
             (_lr(2e-3), _B1, _B2, _eps(1e-8),
              Hyper("momentum_decay", 4e-3, low=0.0, high=1.0, symbol=r"\psi", help="momentum decay"),
              WD),
-            _moments_init, _nadam_update, _nadam_latex, (*_ADAM_SYMBOLS, (r"\psi", "momentum_decay")),
-            records=("m", "v", "step_size"),
+            _moments_init, _nadam_update, _nadam_latex,
+            records=("m", "v", "step_size"), accumulator="v",
             summary="Adam with a Nesterov-style look-ahead on the first moment.",
         ),
         Optimizer(
             "radam", "RAdam", (_lr(1e-3), _B1, _B2, _eps(1e-8), WD),
-            _moments_init, _radam_update, _radam_latex, _ADAM_SYMBOLS,
-            records=("m", "v", "step_size"),
+            _moments_init, _radam_update, _radam_latex,
+            records=("m", "v", "step_size"), accumulator="v",
             summary="Adam that switches its adaptive rate on only once the variance estimate is reliable.",
         ),
         Optimizer(
             "adamax", "Adamax", (_lr(2e-3), _B1, _B2, _eps(1e-8), WD),
-            _moments_init, _adamax_update, _adamax_latex, _ADAM_SYMBOLS,
-            records=("m", "u", "step_size"),
+            _moments_init, _adamax_update, _adamax_latex,
+            records=("m", "u", "step_size"), accumulator="u",
             summary="Adam with the infinity norm in place of the root mean square.",
         ),
         Optimizer(
@@ -656,7 +668,6 @@ OPTIMIZERS: dict[str, Optimizer] = {
             (_lr(1e-4), _B1, _beta("beta2", 0.99, r"\beta_2", "decay of the momentum"),
              Hyper("weight_decay", 0.0, low=0.0, high=1e3, symbol=r"\lambda", help="decoupled weight decay")),
             _moments_init, _lion_update, _lion_latex,
-            ((r"\eta", "lr"), (r"\beta_1", "beta1"), (r"\beta_2", "beta2"), (r"\lambda", "weight_decay")),
             records=("m", "step_size"), coupled_weight_decay=False,
             summary="Steps of fixed size in the sign of an interpolated momentum.",
         ),
@@ -666,8 +677,7 @@ OPTIMIZERS: dict[str, Optimizer] = {
              Hyper("damping", 0.0, low=0.0, high=1e6, symbol=r"\delta", help="added to the Hessian's diagonal"),
              Hyper("saddle_free", False, "bool", help="use |H| (absolute eigenvalues)")),
             _gd_init, _newton_update, _newton_latex,
-            ((r"\eta", "lr"), (r"\delta", "damping")),
-            coupled_weight_decay=False, second_order=True, update_pair=_newton_update_pair,
+            coupled_weight_decay=False, second_order=True, cost=3, update_pair=_newton_update_pair,
             summary="Jumps to the minimum of the local quadratic model (exact Hessian).",
         ),
     )

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import simulate
+from playground.optimizers import OPTIMIZERS
 from playground.web import create_app, figures, runs, share, validate, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from surfaces import get_surface
@@ -33,7 +34,7 @@ def test_figures_are_valid_plotly():
         figures.contour_map(s, RACERS),
         figures.loss_figure(RACERS, True, 0.0),
         figures.schedule_figure(RACERS, [tr.lr, tr.lr]),
-        figures.state_figure(RACERS[0], tr.state),
+        figures.state_figure(RACERS[0], tr.state, OPTIMIZERS["adam"].inspect),
     ):
         go.Figure(fig)  # plotly's own validation accepts every property  # fmt: skip
 
@@ -66,7 +67,7 @@ def test_loss_and_state_figures():
     fig = figures.loss_figure(RACERS, True, 0.0)
     assert fig["layout"]["yaxis"]["type"] == "log" and len(fig["data"]) == 2
     tr = simulate("rosenbrock", "adagrad", (-1.5, 2.0), steps=50, lr=0.5)
-    st_fig = figures.state_figure(RACERS[0], tr.state)
+    st_fig = figures.state_figure(RACERS[0], tr.state, OPTIMIZERS["adagrad"].inspect)
     assert {t["name"] for t in st_fig["data"]} >= {"step size (x)", "sum of squares G (x)"}
     # AdaGrad's step size can only shrink: lr / (sqrt(G) + eps) with G growing
     y = _arr(st_fig["data"][0]["y"])
@@ -210,3 +211,12 @@ def test_warm_caches_covers_what_the_default_page_asks_for(client, deps):
     assert r.status_code == 200
     after = runs.run_racer.cache_info()
     assert after.misses == before.misses and after.hits == before.hits + 3  # three racers, none run again
+
+
+@pytest.mark.parametrize("name", [n for n, o in OPTIMIZERS.items() if o.accumulator])
+def test_the_inspect_chart_draws_each_optimizers_accumulator(name):
+    tr = simulate("rosenbrock", name, (-1.5, 2.0), steps=20)
+    inspect = OPTIMIZERS[name].inspect
+    fig = figures.state_figure(RACERS[0], tr.state, inspect)
+    names = {t["name"] for t in fig["data"]}
+    assert {f"{inspect[1][1]} (x)", f"{inspect[1][1]} (y)"} <= names

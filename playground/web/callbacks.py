@@ -19,8 +19,7 @@ from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from . import figures, layout, runs, share, validate
 
-_lr_default = {name: float(o.resolve()["lr"]) for name, o in OPTIMIZERS.items()}
-DEFAULT_LR = {**_lr_default, **{r["optimizer"]: r["lr"] for r in validate.DEFAULT_RACERS}}
+DEFAULT_LR = {name: o.lr_for_page for name, o in OPTIMIZERS.items()}
 
 
 def _by_id(ids: list, values: list, key: str) -> dict:
@@ -307,7 +306,10 @@ def register(app: Dash) -> None:
         log_y = bool(log_loss) and surface_obj.fglob is not None
         loss = figures.loss_figure(meta, log_y, surface_obj.fglob)
         sched = figures.schedule_figure(meta, [t.lr for t in trajs])
-        state = figures.state_figure(meta[int(k)] if n else None, trajs[int(k)].state if n else None)
+        inspected = OPTIMIZERS[cfg.racers[int(k)].optimizer].inspect if n else ()
+        state = figures.state_figure(
+            meta[int(k)] if n else None, trajs[int(k)].state if n else None, inspected
+        )
         options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
         labels = [m["label"] for m in meta]
         return (data, fig3d, fig2d, loss, sched, state, math_panel(cfg, meta), surface_info(cfg), *_messages(msgs),

@@ -261,8 +261,11 @@ def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
     return {"data": data, "layout": layout}
 
 
-def state_figure(racer: dict | None, state: dict[str, np.ndarray] | None) -> dict:
-    """Effective per-coordinate step size (and the accumulator behind it) of one racer."""
+def state_figure(
+    racer: dict | None, state: dict[str, np.ndarray] | None, inspect: Sequence[tuple[str, str]] = ()
+) -> dict:
+    """Effective per-coordinate step size and the accumulator behind it (``inspect[1:]``, from
+    the optimizer's record) of one racer."""
     data = []
     if racer is not None and state and "step_size" in state:
         size = state["step_size"]
@@ -278,11 +281,7 @@ def state_figure(racer: dict | None, state: dict[str, np.ndarray] | None) -> dic
                     "line": {"color": racer["color"], "dash": dash, "width": 2.5},
                 }
             )
-        for key, label in (
-            ("v", "second moment v"),
-            ("sum_sq", "sum of squares G"),
-            ("sq_avg", "mean square s"),
-        ):
+        for key, label in inspect[1:]:
             if key in state:
                 for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash"))):
                     data.append(

@@ -29,18 +29,16 @@ MAX_SEED = 2**31 - 1
 LR_RANGE = (1e-8, 1e3)
 MAX_TEXT = 64
 # One request may simulate at most WORK_BUDGET step units (12 racers x 5000 steps). A step
-# of a coordinate-wise optimizer is one unit; Newton (2x2 eigen-decomposition per step)
-# costs COST_NEWTON units and the plateau schedule adds COST_PLATEAU (a loss evaluation
-# per step), measured with benchmarks/server.py. Fixed costs, not a timer: the same link
+# of an optimizer costs its record's ``cost`` units (Newton, a 2x2 eigen-decomposition per
+# step, costs 3) and the plateau schedule adds COST_PLATEAU (a loss evaluation per step),
+# measured with benchmarks/server.py. Fixed costs, not a timer: the same link
 # always gives the same run, on any machine.
 WORK_BUDGET = MAX_RACERS * MAX_STEPS
-COST_NEWTON = 3
 COST_PLATEAU = 1
 
-DEFAULT_RACERS = (
-    {"optimizer": "momentum", "lr": 1e-3, "hyper": {}},
-    {"optimizer": "rmsprop", "lr": 0.01, "hyper": {}},
-    {"optimizer": "adam", "lr": 0.05, "hyper": {}},
+DEFAULT_RACERS = tuple(
+    {"optimizer": name, "lr": OPTIMIZERS[name].lr_for_page, "hyper": {}}
+    for name in ("momentum", "rmsprop", "adam")
 )
 
 
@@ -236,7 +234,7 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
 def work_per_step(cfg: Config) -> int:
     """Step units one step of every racer costs (see WORK_BUDGET)."""
     extra = COST_PLATEAU if cfg.schedule == "plateau" else 0
-    return sum((COST_NEWTON if OPTIMIZERS[r.optimizer].second_order else 1) + extra for r in cfg.racers)
+    return sum(OPTIMIZERS[r.optimizer].cost + extra for r in cfg.racers)
 
 
 def _fit_budget(cfg: Config, msgs: Messages) -> None:
@@ -246,7 +244,7 @@ def _fit_budget(cfg: Config, msgs: Messages) -> None:
         msgs.add(
             "input-steps",
             f"{cfg.steps} steps of these racers is more work than one request may do "
-            f"(Newton counts {COST_NEWTON}x, the plateau schedule +{COST_PLATEAU}); ran {fit} steps",
+            f"(Newton counts {OPTIMIZERS['newton'].cost}x, the plateau schedule +{COST_PLATEAU}); ran {fit} steps",
         )
         cfg.steps = fit
 
