@@ -13,9 +13,6 @@ import numpy as np
 
 from playground import OPTIMIZERS, simulate
 
-LR = {"gd": 1e-3, "sgd": 1e-3, "momentum": 1e-3, "nag": 1e-3, "adagrad": 0.5, "rmsprop": 0.01, "adadelta": 1.0,
-      "adam": 0.05, "adamw": 0.05, "nadam": 0.05, "radam": 0.01, "adamax": 0.05, "lion": 0.01, "newton": 1.0}  # fmt: skip
-
 
 def timed(fn, repeat: int) -> list[float]:
     out = []
@@ -29,10 +26,10 @@ def timed(fn, repeat: int) -> list[float]:
 def main() -> None:
     print("| optimizer | steps run | median ms (1000 steps, 1 start) | status |")
     print("|---|---:|---:|---|")
-    for name in OPTIMIZERS:
+    for name, opt in OPTIMIZERS.items():
         # gtol=0 and xtol=0 keep every run going for all 1000 steps (no early stop)
-        def run(name=name):
-            return simulate("rosenbrock", name, (-1.5, 2.0), steps=1000, lr=LR[name], gtol=0, xtol=0)
+        def run(name=name, opt=opt):
+            return simulate("rosenbrock", name, (-1.5, 2.0), steps=1000, lr=opt.lr_for_page, gtol=0, xtol=0)
 
         tr = run()
         ms = statistics.median(timed(run, 5)) * 1e3

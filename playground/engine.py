@@ -176,19 +176,19 @@ def simulate(
         lrs = np.empty((steps, n))
     sigma = float(noise) / np.sqrt(batch_size)
     kicks = np.random.default_rng(seed).standard_normal((steps, 2)) * sigma if sigma > 0 else None
-    wd = float(hp.get("weight_decay", 0.0)) if opt.coupled_weight_decay else 0.0
 
     positions = np.empty((steps + 1, n, 2))
     positions[0] = p
     gnorm = np.empty((steps + 1, n))
-    records = {k: np.zeros((steps, n, 2)) for k in opt.records} if record_state else {}
-    state = opt.init(p, hp)
+    rule = opt.rule(hp)
+    records = {k: np.zeros((steps, n, 2)) for k in rule.records} if record_state else {}
+    state = rule.init(p)
     pstate = plateau.init(n) if plateau is not None else None
-    grad, update, look = surf.gradient, opt.update, opt.lookahead
+    grad, update, look = surf.gradient, rule.update, rule.look
     last = steps
     fast = None
     if n == 1 and (not opt.second_order or opt.update_pair is not None):
-        fast = _run_floats(surf, opt, hp, p, state, lrs, plateau, kicks, wd, records, gtol, xtol)
+        fast = _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, xtol)
     if fast is not None:
         positions, last = fast
     # large batches: take the gradient norm while g is hot in cache; small ones: one bulk call after
@@ -206,19 +206,14 @@ def simulate(
                 if norm_in_loop:
                     gnorm[t] = _norm(g)  # the exact gradient here, before noise
             else:
-                q = look(p, state, hp)
+                q = rule.lookahead(p, state)
                 g = grad(q)
             if kicks is not None:
                 g = g + kicks[t]
-            if wd:
-                g = g + wd * q
-            if opt.second_order:
-                p, state, info = update(g, state, p, lr_t, hp, hess=surf.hessian(q))
-            else:
-                p, state, info = update(g, state, p, lr_t, hp)
+            p, state, info = update(g, state, p, q, lr_t, surf.hessian(q) if opt.second_order else None)
             positions[t + 1] = p
-            for k, arr in records.items():
-                arr[t] = info[k]
+            for j, arr in enumerate(records.values()):
+                arr[t] = info[j]
             if pstate is not None:
                 pstate = plateau.update(pstate, surf.value(positions[t]))  # type: ignore[union-attr]
             if (t + 1) % CHECK_EVERY == 0 and _all_stopped(surf, p, gtol, xtol):
@@ -254,10 +249,10 @@ def simulate(
     )
 
 
-def _run_floats(surf, opt, hp, p, state, lrs, plateau, kicks, wd, records, gtol, xtol):
+def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, xtol):
     """One run with the point held in two Python floats: ~5x faster than (1, 2) arrays.
 
-    Coordinate-wise rules call ``opt.update`` once per coordinate, coupled ones (Newton)
+    Coordinate-wise rules call ``rule.update`` once per coordinate, coupled ones (Newton)
     ``opt.update_pair`` once per point, each with the same IEEE operations the array loop
     does, so the result is the same to the bit (``tests/test_optimizers.py`` checks every
     case on every surface). Python raises where NumPy returns inf or NaN (``1.0 / 0.0``);
@@ -265,14 +260,13 @@ def _run_floats(surf, opt, hp, p, state, lrs, plateau, kicks, wd, records, gtol,
     ``(positions, last)``; fills ``records`` and, for the plateau schedule, ``lrs``.
     """
     steps = lrs.shape[0]
-    f, df, d2f, look = surf.f, surf.df, surf.d2f, opt.lookahead
-    pair, update = opt.update_pair, opt.update
+    f, df, d2f, look, hp = surf.f, surf.df, surf.d2f, rule.look, rule.hp
+    pair, update = opt.update_pair, rule.update
     x, y = float(p[0, 0]), float(p[0, 1])
     if pair is not None:
         sp = state
     else:
-        sx = type(state)(*(_coord(v, 0) for v in state))
-        sy = type(state)(*(_coord(v, 1) for v in state))
+        sx, sy = _coord(state, 0), _coord(state, 1)
     lr_list = lrs[:, 0].tolist() if plateau is None else None
     pstate = plateau.init_one() if plateau is not None else None
     kick = kicks.tolist() if kicks is not None else None
@@ -291,22 +285,19 @@ def _run_floats(surf, opt, hp, p, state, lrs, plateau, kicks, wd, records, gtol,
                 if look is None:
                     qx, qy = x, y
                 else:
-                    qx, qy = look(x, sx, hp), look(y, sy, hp)
+                    qx, qy = rule.lookahead(x, sx), rule.lookahead(y, sy)
                 gx, gy = df(qx, qy)
                 gx, gy = float(gx), float(gy)  # a NumPy scalar from np.exp etc. would spread
                 if kick is not None:
                     gx, gy = gx + kick[t][0], gy + kick[t][1]
-                if wd:
-                    gx, gy = gx + wd * qx, gy + wd * qy
                 x0, y0 = x, y
                 if pair is None:
-                    x, sx, ix = update(gx, sx, x, lr, hp)
-                    y, sy, iy = update(gy, sy, y, lr, hp)
+                    x, sx, ix = update(gx, sx, x, qx, lr)
+                    y, sy, iy = update(gy, sy, y, qy, lr)
                 else:
                     hess = tuple(float(h) for h in d2f(qx, qy))
                     (x, y), sp, ixy = pair((gx, gy), sp, (x, y), lr, hp, hess=hess)
-                    ix = {k: v[0] for k, v in ixy.items()}
-                    iy = {k: v[1] for k, v in ixy.items()}
+                    ix, iy = tuple(v[0] for v in ixy), tuple(v[1] for v in ixy)
                 xs.append(x)
                 ys.append(y)
                 info_x.append(ix)
@@ -321,15 +312,21 @@ def _run_floats(surf, opt, hp, p, state, lrs, plateau, kicks, wd, records, gtol,
     positions = np.empty((steps + 1, 1, 2))
     positions[: last + 1, 0, 0] = xs
     positions[: last + 1, 0, 1] = ys
-    for k, arr in records.items():
-        arr[:last, 0, 0] = [i[k] for i in info_x]
-        arr[:last, 0, 1] = [i[k] for i in info_y]
+    for j, arr in enumerate(records.values()):
+        arr[:last, 0, 0] = [i[j] for i in info_x]
+        arr[:last, 0, 1] = [i[j] for i in info_y]
     return positions, last
 
 
 def _coord(v: Any, i: int) -> Any:
-    """Coordinate ``i`` of a state field as a float; counters and scalars pass through."""
-    return float(v[0, i]) if isinstance(v, np.ndarray) else v
+    """Coordinate ``i`` of a state as floats, through nested (named) tuples; counters,
+    scalars and ``None`` pass through."""
+    if isinstance(v, np.ndarray):
+        return float(v[0, i])
+    if isinstance(v, tuple):
+        parts = [_coord(x, i) for x in v]
+        return type(v)(*parts) if hasattr(v, "_fields") else tuple(parts)
+    return v
 
 
 def _all_stopped(surf: Surface, p: np.ndarray, gtol: float, xtol: float) -> bool:

@@ -1,0 +1,237 @@
+r"""The optimizer record and the chain of blocks every update rule is made of.
+
+In the spirit of optax's chained transforms, an update rule is a short chain of
+:class:`Block`\ s: coupled weight decay, a scaling rule, a momentum, decoupled weight decay
+and the learning rate. A block is written once and owns four things: its pure
+``init``/``update`` pair over a small ``NamedTuple`` state, the LaTeX lines it adds to the
+rule shown on the page, and the PyTorch lines it adds to an exported script. The page's
+formula and the exported script are built from the same chain the engine runs, so they
+cannot drift from it.
+
+Every block works on NumPy arrays (a batch of points ``(N, 2)``) and, unchanged, on one
+coordinate held in a Python float (the engine's fast path for single runs): the same IEEE
+operations run in both, so a batch equals single runs bit for bit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..hyper import ConfigError, Hyper, resolve
+
+Array = np.ndarray
+HP = Mapping[str, Any]
+# (u, state, params, gradient point q, lr, step t (from 1), hp, aux) -> (u, state, params, gain)
+UpdateFn = Callable[..., tuple[Any, Any, Any, Any]]
+
+# what the inspect chart can draw; a block's state field with one of these names is recorded
+INSPECT_LABELS = {
+    "step_size": "effective step size",
+    "velocity": "velocity v",
+    "m": "first moment m",
+    "v": "second moment v",
+    "u": "infinity norm u",
+    "sum_sq": "sum of squares G",
+    "sq_avg": "mean square s",
+    "sq_delta": "mean square of steps u",
+}
+
+
+def _no_state(params: Array, hp: HP) -> None:
+    return None
+
+
+def _no_lines(hp: HP) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Block:
+    """One link of an update rule.
+
+    ``update(u, s, p, q, lr, t, hp, aux)`` takes the running update ``u`` (the gradient at
+    the start of the chain), the block's state, the parameters ``p``, the point ``q`` where
+    the gradient was taken, the learning rate, the step number ``t`` (from 1) and, for
+    second-order rules, ``aux`` (the Hessian). It returns ``(u, s, p, gain)`` where
+    ``gain`` (or ``None``) multiplies into the effective step size the inspect chart shows.
+
+    ``latex(hp, u)`` returns ``(lines, u')``: the aligned LaTeX lines this block adds and
+    the symbol of the update it hands on. ``torch_init(hp)`` / ``torch_step(hp)`` return
+    the lines of an exported PyTorch script (tensors ``upd`` for the running update,
+    ``theta``, ``q``, the float ``lr`` and the int ``t``; state tensors keep the names of
+    the block's state fields).
+    """
+
+    name: str
+    update: UpdateFn = field(repr=False)
+    latex: Callable[[HP, str], tuple[list[str], str]] = field(repr=False)
+    torch_step: Callable[[HP], list[str]] = field(repr=False)
+    init: Callable[[Array, HP], Any] = field(default=_no_state, repr=False)
+    torch_init: Callable[[HP], list[str]] = field(default=_no_lines, repr=False)
+    # the point where the gradient is taken, when not the parameters (NAG's look-ahead)
+    lookahead: Callable[[Any, Any, HP], Any] | None = field(default=None, repr=False)
+    lookahead_latex: str = ""
+    lookahead_torch: str = ""
+    # False where the block is the identity for these hyperparameters (weight decay 0): the
+    # engine then skips it, the page still shows it
+    active: Callable[[HP], bool] = field(default=lambda hp: True, repr=False)
+
+
+class ChainState(NamedTuple):
+    t: int  # steps taken
+    blocks: tuple  # one state per block (None for stateless blocks)
+
+
+class Rule:
+    """An optimizer's chain bound to resolved hyperparameters: what the engine runs."""
+
+    __slots__ = ("blocks", "fns", "hp", "look", "look_index", "recorded", "records")
+
+    def __init__(self, blocks: Sequence[Block], hp: HP):
+        self.hp = dict(hp)
+        self.blocks = tuple(b for b in blocks if b.active(self.hp))
+        self.fns = tuple(b.update for b in self.blocks)
+        looks = [i for i, b in enumerate(self.blocks) if b.lookahead is not None]
+        self.look_index = looks[0] if looks else -1
+        self.look = self.blocks[looks[0]].lookahead if looks else None
+        # record every state field the inspect chart knows, once (the first block that has it)
+        seen: dict[str, tuple[int, int]] = {}
+        for i, b in enumerate(self.blocks):
+            for j, name in enumerate(getattr(b.init(np.zeros((1, 2)), self.hp), "_fields", ())):
+                if name in INSPECT_LABELS and name not in seen:
+                    seen[name] = (i, j)
+        self.recorded = tuple(seen.values())
+        # what `update` reports, in this order: the recorded state fields, then the step size
+        self.records: tuple[str, ...] = (*seen, "step_size")
+
+    def init(self, params: Array) -> ChainState:
+        return ChainState(0, tuple(b.init(params, self.hp) for b in self.blocks))
+
+    def lookahead(self, p: Any, s: ChainState) -> Any:
+        """Where the gradient is taken: ``p`` itself unless a block looks ahead."""
+        if self.look is None:
+            return p
+        return self.look(p, s.blocks[self.look_index], self.hp)
+
+    def update(self, g: Any, s: ChainState, p: Any, q: Any, lr: Any, aux: Any = None):
+        """One step: ``(new params, new state, info)``; ``info`` holds the values of
+        :attr:`records` in that order (a tuple: this runs once per coordinate and step)."""
+        t = s.t + 1
+        hp = self.hp
+        fns = self.fns
+        if len(fns) == 2:  # most chains once inactive blocks are gone: the loop unrolled (~25% faster)
+            s0, s1 = s.blocks
+            u, s0, p, k0 = fns[0](g, s0, p, q, lr, t, hp, aux)
+            u, s1, p, k1 = fns[1](u, s1, p, q, lr, t, hp, aux)
+            gain = 1.0 if k0 is None else 1.0 * k0
+            if k1 is not None:
+                gain = gain * k1
+            states: Any = (s0, s1)
+        else:
+            u, gain, states = g, 1.0, []
+            for fn, bs in zip(fns, s.blocks):
+                u, bs, p, k = fn(u, bs, p, q, lr, t, hp, aux)
+                if k is not None:
+                    gain = gain * k
+                states.append(bs)
+            states = tuple(states)
+        info = (*[states[i][j] for i, j in self.recorded], gain)
+        return p, ChainState(t, states), info
+
+
+@dataclass(frozen=True)
+class Optimizer:
+    """A public optimizer: its hyperparameters and the chain of blocks it runs.
+
+    ``chain(hp)`` gives the blocks for resolved hyperparameters (a convention switch such
+    as momentum's ``form`` picks other blocks). Everything else is derived: the rule the
+    engine runs (:meth:`rule`), the LaTeX on the page (:meth:`latex`), the symbols
+    table, and the PyTorch export (``torch_class`` names the ``torch.optim`` class when
+    the hyperparameters follow PyTorch's convention; otherwise the script spells out the
+    chain's own torch lines).
+    """
+
+    name: str
+    title: str
+    hypers: tuple[Hyper, ...]
+    chain: Callable[[HP], Sequence[Block]] = field(repr=False)
+    summary: str = ""
+    demo_lr: float | None = None  # the learning rate a racer added on the page starts with
+    accumulator: str | None = None  # the state the inspect chart draws beside the step size
+    cost: int = 1  # work units one step costs (see playground.web.validate.WORK_BUDGET)
+    default_noise: bool = False
+    second_order: bool = False  # the chain needs the Hessian at the gradient point (aux)
+    torch_class: Callable[[HP], str | None] = field(default=lambda hp: None, repr=False)
+    # rules that couple the coordinates (Newton): the update on one point held as floats,
+    # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state, info)``
+    update_pair: Callable[..., tuple[tuple, Any, dict]] | None = field(default=None, repr=False)
+    order: float = 0.0  # place in menus and listings
+
+    def resolve(self, lr: object = None, hyper: Mapping[str, object] | None = None) -> dict:
+        """Validated hyperparameters, defaults filled in; ``lr`` overrides ``hyper['lr']``."""
+        given = dict(hyper or {})
+        if lr is not None:
+            given["lr"] = lr
+        return resolve(self.name, self.hypers, given)
+
+    def rule(self, hp: HP) -> Rule:
+        """The chain for resolved ``hp``, ready to ``init`` and ``update``."""
+        return Rule(self.chain(hp), hp)
+
+    def latex(self, hp: HP) -> str:
+        """The update rule for resolved ``hp``, one aligned line per block."""
+        blocks = self.chain(hp)
+        look = next((b for b in blocks if b.lookahead is not None), None)
+        lines = [look.lookahead_latex if look else r"g_t &= \nabla f(\theta_t)"]
+        u = "g_t"
+        for b in blocks:
+            more, u = b.latex(hp, u)
+            lines += more
+        return r"\begin{aligned}" + r"\\ ".join(lines) + r"\end{aligned}"
+
+    @property
+    def symbols(self) -> tuple[tuple[str, str], ...]:
+        """``(LaTeX symbol, hyperparameter name)`` for every hyperparameter that has a symbol."""
+        return tuple((h.symbol, h.name) for h in self.hypers if h.symbol)
+
+    @property
+    def inspect(self) -> tuple[tuple[str, str], ...]:
+        """``(state key, label)`` the inspect chart draws: the step size, then the accumulator."""
+        keys = ("step_size", self.accumulator) if self.accumulator else ("step_size",)
+        return tuple((k, INSPECT_LABELS[k]) for k in keys)
+
+    @property
+    def lr_for_page(self) -> float:
+        return float(self.demo_lr if self.demo_lr is not None else self.resolve()["lr"])
+
+
+# -- hyperparameter helpers shared by the records ------------------------------------------
+
+
+def lr_hyper(default: float) -> Hyper:
+    return Hyper("lr", default, low=0.0, high=1e6, symbol=r"\eta", help="learning rate", log=True)
+
+
+def beta_hyper(name: str, default: float, symbol: str, help: str) -> Hyper:
+    return Hyper(name, default, low=0.0, high=1.0, high_open=True, symbol=symbol, help=help)
+
+
+def eps_hyper(default: float) -> Hyper:
+    return Hyper(
+        "eps", default, low=0.0, high=1.0, symbol=r"\epsilon", help="added to the denominator", log=True
+    )
+
+
+def wd_hyper(help: str = "L2 penalty (coupled)", default: float = 0.0) -> Hyper:
+    return Hyper("weight_decay", default, low=0.0, high=1e3, symbol=r"\lambda", help=help)
+
+
+def get(registry: Mapping[str, Optimizer], name: object) -> Optimizer:
+    try:
+        return registry[name]  # type: ignore[index]
+    except (KeyError, TypeError):
+        raise ConfigError(f"unknown optimizer {name!r}; choose one of: {', '.join(registry)}") from None
