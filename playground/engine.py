@@ -187,7 +187,7 @@ def simulate(
     grad, update, look = surf.gradient, rule.update, rule.look
     last = steps
     fast = None
-    if n == 1 and (not opt.second_order or opt.update_pair is not None):
+    if n == 1 and not opt.coupled and (not opt.second_order or opt.update_pair is not None):
         fast = _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, xtol)
     if fast is not None:
         positions, last = fast

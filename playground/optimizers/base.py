@@ -165,6 +165,9 @@ class Optimizer:
     cost: int = 1  # work units one step costs (see playground.web.validate.WORK_BUDGET)
     default_noise: bool = False
     second_order: bool = False  # the chain needs the Hessian at the gradient point (aux)
+    # the rule mixes the coordinates (norms, orthogonalisation): its blocks work on rows of
+    # (N, 2) arrays and the engine never splits a run into two floats
+    coupled: bool = False
     torch_class: Callable[[HP], str | None] = field(default=lambda hp: None, repr=False)
     # rules that couple the coordinates (Newton): the update on one point held as floats,
     # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state, info)``
