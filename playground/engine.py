@@ -185,6 +185,7 @@ def simulate(
     state = rule.init(p)
     pstate = plateau.init(n) if plateau is not None else None
     grad, update, look = surf.gradient, rule.update, rule.look
+    closure = _closure(surf) if opt.closure else None
     last = steps
     fast = None
     if n == 1 and not opt.coupled and (not opt.second_order or opt.update_pair is not None):
@@ -210,7 +211,7 @@ def simulate(
                 g = grad(q)
             if kicks is not None:
                 g = g + kicks[t]
-            p, state, info = update(g, state, p, q, lr_t, surf.hessian(q) if opt.second_order else None)
+            p, state, info = update(g, state, p, q, lr_t, surf.hessian(q) if opt.second_order else closure)
             positions[t + 1] = p
             for j, arr in enumerate(records.values()):
                 arr[t] = info[j]
@@ -316,6 +317,13 @@ def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, x
         arr[:last, 0, 0] = [i[j] for i in info_x]
         arr[:last, 0, 1] = [i[j] for i in info_y]
     return positions, last
+
+
+def _closure(surf: Surface):
+    """``(x, y) -> (f, (gx, gy))``: the ``aux`` of rules that evaluate the surface at points of
+    their own (L-BFGS's line search); element-wise, on floats or arrays."""
+    f, df = surf.f, surf.df
+    return lambda x, y: (f(x, y), df(x, y))
 
 
 def _coord(v: Any, i: int) -> Any:

@@ -38,6 +38,8 @@ INSPECT_LABELS = {
     "sum_sq": "sum of squares G",
     "sq_avg": "mean square s",
     "sq_delta": "mean square of steps u",
+    "evals": "function evaluations",  # per step, line search included (L-BFGS)
+    "z": "iterate z",  # schedule-free: the SGD/Adam sequence the average x follows
 }
 
 
@@ -163,8 +165,15 @@ class Optimizer:
     demo_lr: float | None = None  # the learning rate a racer added on the page starts with
     accumulator: str | None = None  # the state the inspect chart draws beside the step size
     cost: int = 1  # work units one step costs (see playground.web.validate.WORK_BUDGET)
+    # when the work of a step depends on the hyperparameters (L-BFGS's evaluations per step):
+    # ``hp -> work units``, an upper bound known before the run; see :meth:`step_cost`
+    cost_for: Callable[[HP], int] | None = field(default=None, repr=False)
     default_noise: bool = False
     second_order: bool = False  # the chain needs the Hessian at the gradient point (aux)
+    # the chain evaluates the surface at points of its own (a line search): the engine passes
+    # ``aux = closure(x, y) -> (f, (gx, gy))``, element-wise on floats or arrays
+    closure: bool = False
+    torch_closure: bool = False  # the torch.optim class steps with opt.step(closure) (L-BFGS)
     # the rule mixes the coordinates (norms, orthogonalisation): its blocks work on rows of
     # (N, 2) arrays and the engine never splits a run into two floats
     coupled: bool = False
@@ -180,6 +189,10 @@ class Optimizer:
         if lr is not None:
             given["lr"] = lr
         return resolve(self.name, self.hypers, given)
+
+    def step_cost(self, hp: HP) -> int:
+        """Work units one step costs with the (resolved) hyperparameters ``hp``."""
+        return self.cost if self.cost_for is None else self.cost_for(hp)
 
     def rule(self, hp: HP) -> Rule:
         """The chain for resolved ``hp``, ready to ``init`` and ``update``."""

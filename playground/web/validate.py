@@ -31,7 +31,8 @@ MAX_TEXT = 64
 # One request may simulate at most WORK_BUDGET step units (12 racers x 5000 steps). A step
 # of an optimizer costs its record's ``cost`` units (Newton, a 2x2 eigen-decomposition per
 # step, costs 3) and the plateau schedule adds COST_PLATEAU (a loss evaluation per step),
-# measured with benchmarks/server.py. Fixed costs, not a timer: the same link
+# measured with benchmarks/server.py; L-BFGS's cost is a bound on its evaluations per step
+# for its hyperparameters (Optimizer.step_cost). Fixed costs, not a timer: the same link
 # always gives the same run, on any machine.
 WORK_BUDGET = MAX_RACERS * MAX_STEPS
 COST_PLATEAU = 1
@@ -234,7 +235,7 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
 def work_per_step(cfg: Config) -> int:
     """Step units one step of every racer costs (see WORK_BUDGET)."""
     extra = COST_PLATEAU if cfg.schedule == "plateau" else 0
-    return sum(OPTIMIZERS[r.optimizer].cost + extra for r in cfg.racers)
+    return sum(OPTIMIZERS[r.optimizer].step_cost(dict(r.hyper)) + extra for r in cfg.racers)
 
 
 def _fit_budget(cfg: Config, msgs: Messages) -> None:
