@@ -20,20 +20,8 @@ from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import OPTIMIZERS
 from surfaces import get_surface, surface_names
 
-NAMES = [
-    "momentum",
-    "rmsprop",
-    "adam",
-    "nag",
-    "adagrad",
-    "adamw",
-    "gd",
-    "nadam",
-    "radam",
-    "adamax",
-    "lion",
-    "adadelta",
-]
+# twelve first-order racers, in registry order (a new optimizer joins without an edit here)
+NAMES = [name for name, o in OPTIMIZERS.items() if not (o.second_order or o.coupled)][:12]
 
 
 def main(reps: int = 20) -> None:
@@ -68,36 +56,42 @@ def main(reps: int = 20) -> None:
             print(f"| {n} | {steps} | {statistics.median(times) * 1e3:.1f} | "
                   f"{times[int(0.95 * (len(times) - 1))] * 1e3:.1f} | {max(cpus) * 1e3:.0f} | {size:,} | {gz:,} |",
                   flush=True)  # fmt: skip
-    assert set(NAMES) <= set(OPTIMIZERS)
     worst_case(client, dep)
 
 
-def worst_case(client, dep, reps: int = 3) -> None:
-    """The largest requests a browser may send, on every surface: the most expensive of
-    12 mixed optimizers x 5000 steps, 12 Newton racers and 12 Adams on the plateau schedule
-    (the last two cut to the step budget by validation)."""
+def worst_case(client, dep, reps: int = 2) -> None:
+    """The largest requests a browser may send: 12 mixed optimizers x 5000 steps, then for
+    every optimizer 12 copies of it, each on the constant and on the plateau schedule (cut
+    to the step budget by validation), on every surface. Prints the worst surface's CPU:
+    it must stay under the 1 s a request is allowed, which checks each record's ``cost``."""
     copies = lambda name: [name] + [f"{name}~{i}" for i in range(2, 13)]
-    configs = [(NAMES, "constant"), (copies("newton"), "constant"), (copies("adam"), "plateau")]
-    print("\n| surface | 12 mixed CPU ms | 12 Newton CPU ms | 12 Adam + plateau CPU ms |")
-    print("|---|---:|---:|---:|")
-    for k, name in enumerate(surface_names()):
+    configs = [("12 mixed", NAMES)] + [(f"12 x {name}", copies(name)) for name in OPTIMIZERS]
+    print("\n| request | constant: worst CPU ms | surface | plateau: worst CPU ms | surface |")
+    print("|---|---:|---|---:|---|")
+    for label, opts in configs:
         row = []
-        for opts, schedule in configs:
-            cpus = []
-            for rep in range(reps):
-                # small (no early stop) and different for each racer (no cache hit between copies)
-                lrs = {o: f"{1e-5 * (1 + (k * reps + rep) / 1000 + i / 1e5):.8g}" for i, o in enumerate(opts)}
-                start = [f"{(a + b) / 2 + 0.1 * (b - a):.4g}" for a, b in get_surface(name).domain]
-                values = compute_values(surface=name, optimizers=opts, lrs=lrs, steps="5000", start=start,
-                                        schedule=schedule)  # fmt: skip
-                c0 = time.thread_time()
-                r = client.post(
-                    "/_dash-update-component", json=body(dep, values), headers={"Accept-Encoding": "gzip"}
-                )
-                cpus.append(time.thread_time() - c0)
-                assert r.status_code == 200, r.status_code
-            row.append(f"{min(cpus) * 1e3:.0f}–{max(cpus) * 1e3:.0f}")
-        print(f"| {name} | {' | '.join(row)} |", flush=True)
+        for schedule in ("constant", "plateau"):
+            worst = max((_cpu(client, dep, opts, schedule, name, k, reps), name)
+                        for k, name in enumerate(surface_names()))  # fmt: skip
+            row += [f"{worst[0] * 1e3:.0f}", worst[1]]
+        print(f"| {label} | {' | '.join(row)} |", flush=True)
+
+
+def _cpu(client, dep, opts, schedule, surface, k, reps) -> float:
+    cpus = []
+    for rep in range(reps):
+        # small (no early stop) and different for each racer (no cache hit between copies)
+        lrs = {o: f"{1e-5 * (1 + (k * reps + rep) / 1000 + i / 1e5):.8g}" for i, o in enumerate(opts)}
+        start = [f"{(a + b) / 2 + 0.1 * (b - a):.4g}" for a, b in get_surface(surface).domain]
+        values = compute_values(surface=surface, optimizers=opts, lrs=lrs, steps="5000", start=start,
+                                schedule=schedule)  # fmt: skip
+        c0 = time.thread_time()
+        r = client.post(
+            "/_dash-update-component", json=body(dep, values), headers={"Accept-Encoding": "gzip"}
+        )
+        cpus.append(time.thread_time() - c0)
+        assert r.status_code == 200, r.status_code
+    return max(cpus)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from .engine import simulate
 from .hyper import ConfigError
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
+from .torch_export import torch_script
 
 
 class _Parser(argparse.ArgumentParser):
@@ -52,7 +53,12 @@ def _build_parser() -> argparse.ArgumentParser:
     t.add_argument("--noise", type=float)
     t.add_argument("--batch-size", type=int, default=1)
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--format", choices=("json", "csv"), default="json")
+    t.add_argument(
+        "--format",
+        choices=("json", "csv", "torch"),
+        default="json",
+        help="torch: a self-contained PyTorch script that prints the same points",
+    )
     sub.add_parser("surfaces", help="list the surfaces and their parameters")
     sub.add_parser("optimizers", help="list the optimizers and their hyperparameters")
     sub.add_parser("schedules", help="list the learning-rate schedules")
@@ -78,6 +84,10 @@ def _trajectory(args: argparse.Namespace) -> None:
         seed=args.seed,
         record_state=False,
     )
+    if args.format == "torch":
+        label = OPTIMIZERS[tr.optimizer].title
+        sys.stdout.write(torch_script(surface, [(label, tr)]))
+        return
     if args.format == "json":
         data = tr.to_dict()
         data["surface_params"] = dict(surface.params)

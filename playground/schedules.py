@@ -132,6 +132,9 @@ class ScheduleSpec:
     hypers: tuple[Hyper, ...]
     build: Callable[..., Any] = field(repr=False)
     latex: str = ""
+    # the torch.optim.lr_scheduler equivalent on an optimizer ``opt``, formatted with the
+    # resolved parameters (Python literals); empty for the constant schedule
+    torch: str = ""
 
 
 SCHEDULES: dict[str, ScheduleSpec] = {
@@ -141,35 +144,43 @@ SCHEDULES: dict[str, ScheduleSpec] = {
         ScheduleSpec("step", "Step decay", (
             Hyper("step_size", 100, "int", low=1, high=1_000_000, help="steps between decays"),
             Hyper("gamma", 0.1, low=0.0, high=1.0, low_open=True, help="factor at each decay"),
-        ), step_decay, r"\eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}"),
+        ), step_decay, r"\eta_t = \eta\,\gamma^{\lfloor t / s \rfloor}",
+            "torch.optim.lr_scheduler.StepLR(opt, step_size={step_size}, gamma={gamma})"),
         ScheduleSpec("exponential", "Exponential", (
             Hyper("gamma", 0.99, low=0.0, high=1.0, low_open=True, help="factor per step"),
-        ), exponential, r"\eta_t = \eta\,\gamma^{t}"),
+        ), exponential, r"\eta_t = \eta\,\gamma^{t}", "torch.optim.lr_scheduler.ExponentialLR(opt, gamma={gamma})"),
         ScheduleSpec("inverse_time", "Inverse time", (
             Hyper("decay", 0.01, low=0.0, high=1e3, help="decay rate"),
-        ), inverse_time, r"\eta_t = \frac{\eta}{1 + d\,t}"),
+        ), inverse_time, r"\eta_t = \frac{\eta}{1 + d\,t}",
+            "torch.optim.lr_scheduler.LambdaLR(opt, lambda t: 1 / (1 + {decay} * t))"),
         ScheduleSpec("cosine", "Cosine annealing", (_STEPS, _ETA_MIN), cosine,
-                     r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})\left(1 + \cos\frac{\pi t}{T_{\max}}\right)"),
+                     r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})\left(1 + \cos\frac{\pi t}{T_{\max}}\right)",
+                     "torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max={t_max}, eta_min={eta_min})"),
         ScheduleSpec("cosine_restarts", "Cosine with warm restarts", (
             Hyper("t_0", 50, "int", low=1, high=1_000_000, help="length of the first cycle"),
             Hyper("t_mult", 1, "int", low=1, high=10, help="growth of each next cycle"),
             _ETA_MIN,
         ), cosine_restarts,
-            r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})\left(1 + \cos\frac{\pi T_{\text{cur}}}{T_i}\right)"),
+            r"\eta_t = \eta_{\min} + \tfrac{1}{2}(\eta - \eta_{\min})\left(1 + \cos\frac{\pi T_{\text{cur}}}{T_i}\right)",
+            "torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0={t_0}, T_mult={t_mult}, eta_min={eta_min})"),
         ScheduleSpec("warmup", "Linear warmup, then …", (
             Hyper("warmup_steps", 20, "int", low=1, high=1_000_000, help="length of the warmup"),
             Hyper("start_factor", 1 / 3, low=0.0, high=1.0, low_open=True, help="first lr as a fraction"),
             Hyper("then", "constant", "choice",
                   choices=("constant", "step", "exponential", "inverse_time", "cosine", "cosine_restarts"),
                   help="schedule after the warmup"),
-        ), warmup, r"\eta_t = \eta\left(f_0 + (1 - f_0)\tfrac{t}{W}\right)\ (t < W),\ \text{then } \eta^{\text{after}}_{t - W}"),
+        ), warmup, r"\eta_t = \eta\left(f_0 + (1 - f_0)\tfrac{t}{W}\right)\ (t < W),\ \text{then } \eta^{\text{after}}_{t - W}",
+            "torch.optim.lr_scheduler.SequentialLR(opt, [torch.optim.lr_scheduler.LinearLR(opt, "
+            "start_factor={start_factor}, total_iters={warmup_steps}), {then}], milestones=[{warmup_steps}])"),
         ScheduleSpec("plateau", "Reduce on plateau", (
             Hyper("factor", 0.1, low=0.0, high=1.0, low_open=True, high_open=True, help="factor at each reduction"),
             Hyper("patience", 10, "int", low=0, high=1_000_000, help="steps without improvement allowed"),
             Hyper("threshold", 1e-4, low=0.0, high=1.0, help="relative improvement that counts"),
             Hyper("min_lr", 0.0, low=0.0, high=1e6, help="lowest learning rate"),
             Hyper("cooldown", 0, "int", low=0, high=1_000_000, help="steps to wait after a reduction"),
-        ), Plateau, r"\eta \leftarrow \max(\gamma\eta, \eta_{\min}) \text{ after } p \text{ steps without improvement}"),
+        ), Plateau, r"\eta \leftarrow \max(\gamma\eta, \eta_{\min}) \text{ after } p \text{ steps without improvement}",
+            "torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor={factor}, patience={patience}, "
+            "threshold={threshold}, min_lr={min_lr}, cooldown={cooldown}, eps={eps})"),
     )
 }  # fmt: skip
 
@@ -208,6 +219,25 @@ def build_schedule(name: str, lr0: float, params: Mapping[str, Any]) -> Schedule
         inner = build_schedule(then, lr0, {h.name: params[h.name] for h in SCHEDULES[then].hypers})
         return warmup(inner, params["warmup_steps"], params["start_factor"])  # type: ignore[arg-type]
     return spec.build(lr0, **{h.name: params[h.name] for h in spec.hypers})
+
+
+def torch_scheduler(name: str, params: Mapping[str, Any]) -> str | None:
+    """Source of the ``torch.optim.lr_scheduler`` that gives the same learning rates on an
+    optimizer named ``opt`` (``None`` for the constant schedule)."""
+    from .optimizers.blocks import lit  # literals that read back exactly
+
+    if name == "constant":
+        return None
+    if name == "warmup":
+        then = params["then"]
+        after = torch_scheduler(then, {h.name: params[h.name] for h in SCHEDULES[then].hypers})
+        inner = after or "torch.optim.lr_scheduler.ConstantLR(opt, factor=1.0, total_iters=0)"
+        own = {k: lit(params[k]) for k in ("start_factor", "warmup_steps")}
+        return SCHEDULES[name].torch.format(then=inner, **own)
+    values = {h.name: lit(params[h.name]) for h in SCHEDULES[name].hypers}
+    if name == "plateau":
+        values["eps"] = lit(Plateau.eps)
+    return SCHEDULES[name].torch.format(**values)
 
 
 def schedule_values(name: str, lr0: float, params: Mapping[str, Any], steps: int) -> np.ndarray:

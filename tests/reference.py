@@ -11,6 +11,13 @@ def sign(x):
     return float(x > 0) - float(x < 0)
 
 
+# the optimizers restated here (newer ones have oracle tests against their own references)
+KNOWN = frozenset(
+    ("gd", "sgd", "momentum", "nag", "adagrad", "rmsprop", "adadelta", "adam", "adamw", "nadam", "radam",
+     "adamax", "lion")
+)  # fmt: skip
+
+
 def run(name, hp, theta, grad, steps):
     """Positions after each of ``steps`` steps; ``grad(theta) -> list`` per coordinate."""
     th = list(theta)

@@ -1,23 +1,14 @@
 """The optimizer records: one chain of blocks behind the engine, the page's LaTeX and the exports."""
 
-import itertools
-
 import numpy as np
 import pytest
 
 from playground import OPTIMIZERS, simulate
 from playground.optimizers import INSPECT_LABELS
 
+from .cases import conventions
+
 NAMES = list(OPTIMIZERS)
-
-
-def conventions(name):
-    """Every combination of the record's choice and boolean hyperparameters (defaults elsewhere)."""
-    opt = OPTIMIZERS[name]
-    axes = [(h.name, h.choices if h.kind == "choice" else (False, True))
-            for h in opt.hypers if h.kind in ("choice", "bool")]  # fmt: skip
-    for combo in itertools.product(*[values for _, values in axes]):
-        yield opt.resolve(None, dict(zip([n for n, _ in axes], combo)))
 
 
 @pytest.mark.parametrize("name", NAMES)
