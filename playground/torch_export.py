@@ -98,12 +98,29 @@ def _class_run(fn: str, tr: Trajectory, source: str) -> list[str]:
     n = steps_kept(tr)
     lines = [f"def {fn}():", f"    theta = torch.tensor({_start(tr)}, requires_grad=True)",
              f"    opt = {source}", *_scheduler(tr, "opt"), *_noise_lines(tr)]  # fmt: skip
+    if OPTIMIZERS[tr.optimizer].torch_closure:  # L-BFGS evaluates f itself: it steps with a closure
+        return _closure_run(lines, tr, n)
     lines += ["    points = [theta.tolist()]", f"    for t in range({n}):", "        opt.zero_grad()",
               "        loss = f(theta[0], theta[1])", "        loss.backward()"]  # fmt: skip
     if _sigma(tr):
         lines.append("        theta.grad += kicks[t]")
     lines.append("        opt.step()")
     if tr.schedule == "plateau":  # the loss where the step started, as the engine feeds it
+        lines.append("        loss = loss.item()")
+    lines += _sched_step(tr, "        ")
+    return [*lines, "        points.append(theta.tolist())"]
+
+
+def _closure_run(lines: list[str], tr: Trajectory, n: int) -> list[str]:
+    """The loop for ``opt.step(closure)``; the noise goes on the gradient the step starts from
+    (the first call), as the engine adds it."""
+    lines += ["    points = [theta.tolist()]", f"    for t in range({n}):", "        calls = [0]", "",
+              "        def closure():", "            opt.zero_grad()", "            loss = f(theta[0], theta[1])",
+              "            loss.backward()"]  # fmt: skip
+    if _sigma(tr):
+        lines += ["            if calls[0] == 0:", "                theta.grad += kicks[t]"]
+    lines += ["            calls[0] += 1", "            return loss", "", "        loss = opt.step(closure)"]
+    if tr.schedule == "plateau":
         lines.append("        loss = loss.item()")
     lines += _sched_step(tr, "        ")
     return [*lines, "        points.append(theta.tolist())"]

@@ -52,8 +52,8 @@ def _cases():
 
 
 def _run(surface, start, name, extra):
-    hyper = {**extra.get("hyper", {})}
-    hyper.setdefault("lr", OPTIMIZERS[name].lr_for_page)
+    # every run races at the page's lr (a convention's resolved hyperparameters carry the default lr)
+    hyper = {**extra.get("hyper", {}), "lr": OPTIMIZERS[name].lr_for_page}
     return simulate(surface, name, start, steps=STEPS, **{**extra, "hyper": hyper}, record_state=False)
 
 
