@@ -161,7 +161,7 @@ RECORDS = (
          beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment"),
          eps_hyper(1e-8), wd_hyper(_AT_Y + ", after the scaling (decoupled)"), _WARMUP, _R, _POWER),
         lambda hp: (SCALE_BY_RMS_BC, B.coupled_decay("y_t"), _ADAMW_SF),
-        demo_lr=0.05, cost=1, accumulator="v",
+        demo_lr=0.05, cost=2, accumulator="v",
         summary="Adam-scaled steps on z, the parameters follow their running average: no schedule needed.",
     ),
 )  # fmt: skip
