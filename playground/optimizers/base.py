@@ -136,7 +136,7 @@ def _compile(fns: tuple, hp: dict) -> Callable[..., tuple[Any, ChainState]]:
 
         def step1(g, s, p, q, lr, aux):
             t = s[0] + 1
-            u, s0, p, k0 = f0(g, s[1][0], p, q, lr, t, hp, aux)
+            _, s0, p, k0 = f0(g, s[1][0], p, q, lr, t, hp, aux)
             return p, _new_state(ChainState, (t, (s0,), 1.0 if k0 is None else 1.0 * k0))
 
         return step1
@@ -147,7 +147,7 @@ def _compile(fns: tuple, hp: dict) -> Callable[..., tuple[Any, ChainState]]:
             t = s[0] + 1
             s0, s1 = s[1]
             u, s0, p, k0 = f0(g, s0, p, q, lr, t, hp, aux)
-            u, s1, p, k1 = f1(u, s1, p, q, lr, t, hp, aux)
+            _, s1, p, k1 = f1(u, s1, p, q, lr, t, hp, aux)
             gain = 1.0 if k0 is None else 1.0 * k0
             return p, _new_state(ChainState, (t, (s0, s1), gain if k1 is None else gain * k1))
 
@@ -160,7 +160,7 @@ def _compile(fns: tuple, hp: dict) -> Callable[..., tuple[Any, ChainState]]:
             s0, s1, s2 = s[1]
             u, s0, p, k0 = f0(g, s0, p, q, lr, t, hp, aux)
             u, s1, p, k1 = f1(u, s1, p, q, lr, t, hp, aux)
-            u, s2, p, k2 = f2(u, s2, p, q, lr, t, hp, aux)
+            _, s2, p, k2 = f2(u, s2, p, q, lr, t, hp, aux)
             gain = 1.0 if k0 is None else 1.0 * k0
             gain = gain if k1 is None else gain * k1
             return p, _new_state(ChainState, (t, (s0, s1, s2), gain if k2 is None else gain * k2))
