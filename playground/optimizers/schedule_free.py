@@ -129,8 +129,7 @@ SCALE_BY_RMS_BC = Block(
         f"v = v * {B.lit(hp['beta2'])} + (1 - {B.lit(hp['beta2'])}) * (upd * upd)",
         f"upd = upd / (torch.sqrt(v / (1 - {B.lit(hp['beta2'])} ** t)) + {B.lit(hp['eps'])})",
     ],
-    init=lambda params, hp: SecondMoment(np.zeros_like(params)),
-    torch_init=lambda hp: ["v = torch.zeros(2)"],
+    **B.zero_state(SecondMoment),
 )
 
 _SGD_SF = _schedule_free("momentum", r"\beta")
