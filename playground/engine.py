@@ -328,10 +328,11 @@ def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, x
 
 
 def _closure(surf: Surface):
-    """``(x, y) -> (f, (gx, gy))``: the ``aux`` of rules that evaluate the surface at points of
-    their own (L-BFGS's line search); element-wise, on floats or arrays."""
+    """``(x, y) -> (f, (gx, gy))`` (``f`` alone with ``grad=False``): the ``aux`` of rules that
+    evaluate the surface at points of their own (L-BFGS's line search); element-wise, on
+    floats or arrays."""
     f, df = surf.f, surf.df
-    return lambda x, y: (f(x, y), df(x, y))
+    return lambda x, y, grad=True: (f(x, y), df(x, y)) if grad else f(x, y)
 
 
 def _coord(v: Any, i: int) -> Any:

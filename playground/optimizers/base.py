@@ -208,7 +208,7 @@ class Optimizer:
     default_noise: bool = False
     second_order: bool = False  # the chain needs the Hessian at the gradient point (aux)
     # the chain evaluates the surface at points of its own (a line search): the engine passes
-    # ``aux = closure(x, y) -> (f, (gx, gy))``, element-wise on floats or arrays
+    # ``aux = closure(x, y) -> (f, (gx, gy))`` (``f`` alone with ``grad=False``), element-wise
     closure: bool = False
     torch_closure: bool = False  # the torch.optim class steps with opt.step(closure) (L-BFGS)
     # the rule mixes the coordinates (norms, orthogonalisation): its blocks work on rows of
