@@ -15,6 +15,7 @@ other roundings. AdamW's weight decay is added to the normalised gradient, as in
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -132,6 +133,10 @@ SCALE_BY_RMS_BC = Block(
     **B.zero_state(SecondMoment),
 )
 
+# AdamW's decay joins the scaled gradient (the package's AdamWScheduleFree): shown as a new symbol
+_DECAY_SCALED = dataclasses.replace(
+    B.coupled_decay(r"\, y_t"), latex=lambda hp, u: ([rf"d_t &= {u} + \lambda y_t"], "d_t")
+)
 _SGD_SF = _schedule_free("momentum", r"\beta")
 _ADAMW_SF = _schedule_free("beta1", r"\beta_1")
 _WARMUP = Hyper(
@@ -149,7 +154,7 @@ RECORDS = (
          Hyper("momentum", 0.9, low=0.0, high=1.0, low_open=True, high_open=True, symbol=r"\beta",
                help="y = beta x + (1 - beta) z: where the gradient is taken"),
          wd_hyper(_AT_Y), _WARMUP, _R, _POWER),
-        lambda hp: (B.coupled_decay("y_t"), _SGD_SF),
+        lambda hp: (B.coupled_decay(r"\, y_t"), _SGD_SF),
         demo_lr=3e-3, cost=1,
         summary="SGD steps on z, the parameters follow their running average: no schedule needed.",
     ),
@@ -159,7 +164,7 @@ RECORDS = (
          beta_hyper("beta1", 0.9, r"\beta_1", "y = beta1 x + (1 - beta1) z: where the gradient is taken"),
          beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment"),
          eps_hyper(1e-8), wd_hyper(_AT_Y + ", after the scaling (decoupled)"), _WARMUP, _R, _POWER),
-        lambda hp: (SCALE_BY_RMS_BC, B.coupled_decay("y_t"), _ADAMW_SF),
+        lambda hp: (SCALE_BY_RMS_BC, _DECAY_SCALED, _ADAMW_SF),
         demo_lr=0.05, cost=2, accumulator="v",
         summary="Adam-scaled steps on z, the parameters follow their running average: no schedule needed.",
     ),
