@@ -160,9 +160,9 @@ def test_the_work_budget_counts_the_worst_case_evaluations():
     assert cfg.steps == validate.WORK_BUDGET // (deep + OPTIMIZERS["adam"].cost)
     assert msgs.for_control("input-steps")
     cfg, msgs = validate.config({"racers": [{"optimizer": "lbfgs"}], "steps": 5000})
-    assert cfg.steps == validate.WORK_BUDGET // opt.cost  # 5000 steps at its default cost do not fit
-    cfg, msgs = validate.config({"racers": [{"optimizer": "lbfgs"}, {"optimizer": "adam"}], "steps": 500})
-    assert cfg.steps == 500 and not msgs.items  # the page's default race does
+    assert cfg.steps == 5000 and not msgs.items  # at its defaults a step is cheap
+    cfg, msgs = validate.config({"racers": [{"optimizer": "lbfgs", "hyper": SW}] * 12, "steps": 500})
+    assert cfg.steps == validate.WORK_BUDGET // (12 * searching)  # twelve searches: cut to the budget
 
 
 def test_evaluations_show_in_the_inspect_chart():

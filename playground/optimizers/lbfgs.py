@@ -45,9 +45,8 @@ class _Run(NamedTuple):
     n_iter: int
     d: tuple
     t: float
-    old_dirs: tuple  # y_k = g_{k+1} - g_k
-    old_stps: tuple  # s_k = t d
-    ro: tuple  # 1 / (y_k . s_k)
+    # torch's old_stps s, old_dirs y and ro = 1 / (y . s), one tuple (s0, s1, y0, y1, ro) per pair
+    pairs: tuple
     h_diag: float
     prev_flat_grad: tuple
 
@@ -178,18 +177,9 @@ def _step(x: tuple, g: tuple, lr: float, run: _Run | None, fg, hp: HP) -> tuple[
     if _amax(*flat_grad) <= tolerance_grad:
         return x, run, current_evals
     if run is None:
-        state_n_iter, d, t, old_dirs, old_stps, ro, h_diag, prev_flat_grad = (
-            0,
-            None,
-            None,
-            (),
-            (),
-            (),
-            1.0,
-            None,
-        )
+        state_n_iter, d, t, pairs, h_diag, prev_flat_grad = 0, (0.0, 0.0), 0.0, (), 1.0, flat_grad
     else:
-        state_n_iter, d, t, old_dirs, old_stps, ro, h_diag, prev_flat_grad = run
+        state_n_iter, d, t, pairs, h_diag, prev_flat_grad = run
     n_iter = 0
     while n_iter < max_iter:
         n_iter += 1
@@ -197,26 +187,27 @@ def _step(x: tuple, g: tuple, lr: float, run: _Run | None, fg, hp: HP) -> tuple[
         g0, g1 = flat_grad
         if state_n_iter == 1:
             d = (-g0, -g1)
-            old_dirs, old_stps, ro, h_diag = (), (), (), 1.0
+            pairs, h_diag = (), 1.0
         else:
-            y = (g0 - prev_flat_grad[0], g1 - prev_flat_grad[1])
-            s = (d[0] * t, d[1] * t)
-            ys = y[0] * s[0] + y[1] * s[1]
+            y0, y1 = g0 - prev_flat_grad[0], g1 - prev_flat_grad[1]
+            s0, s1 = d[0] * t, d[1] * t
+            ys = y0 * s0 + y1 * s1
             if ys > 1e-10:
-                if len(old_dirs) == history_size:
-                    old_dirs, old_stps, ro = old_dirs[1:], old_stps[1:], ro[1:]
-                old_dirs, old_stps, ro = (*old_dirs, y), (*old_stps, s), (*ro, 1.0 / ys)
-                h_diag = _div(ys, y[0] * y[0] + y[1] * y[1])
-            num_old = len(old_dirs)
-            al = [0.0] * num_old
+                if len(pairs) == history_size:
+                    pairs = pairs[1:]
+                pairs = (*pairs, (s0, s1, y0, y1, 1.0 / ys))
+                h_diag = _div(ys, y0 * y0 + y1 * y1)
+            # the two-loop recursion, operation by operation as torch's
+            al = []
             q0, q1 = -g0, -g1
-            for i in range(num_old - 1, -1, -1):
-                al[i] = (old_stps[i][0] * q0 + old_stps[i][1] * q1) * ro[i]
-                q0, q1 = q0 + -al[i] * old_dirs[i][0], q1 + -al[i] * old_dirs[i][1]
+            for s0, s1, y0, y1, ro in reversed(pairs):
+                a = (s0 * q0 + s1 * q1) * ro
+                al.append(a)
+                q0, q1 = q0 + -a * y0, q1 + -a * y1
             r0, r1 = q0 * h_diag, q1 * h_diag
-            for i in range(num_old):
-                be_i = (old_dirs[i][0] * r0 + old_dirs[i][1] * r1) * ro[i]
-                r0, r1 = r0 + (al[i] - be_i) * old_stps[i][0], r1 + (al[i] - be_i) * old_stps[i][1]
+            for (s0, s1, y0, y1, ro), a in zip(pairs, reversed(al)):
+                c = a - (y0 * r0 + y1 * r1) * ro
+                r0, r1 = r0 + c * s0, r1 + c * s1
             d = (r0, r1)
         prev_flat_grad = flat_grad
         prev_loss = loss
@@ -250,7 +241,7 @@ def _step(x: tuple, g: tuple, lr: float, run: _Run | None, fg, hp: HP) -> tuple[
             break
         if _amax(d[0] * t, d[1] * t) <= tolerance_change or abs(loss - prev_loss) < tolerance_change:
             break
-    return x, _Run(state_n_iter, d, t, old_dirs, old_stps, ro, h_diag, prev_flat_grad), current_evals
+    return x, _Run(state_n_iter, d, t, pairs, h_diag, prev_flat_grad), current_evals
 
 
 def max_evals(hp: HP) -> int:
@@ -356,9 +347,9 @@ _DEFAULTS = {h.name: h.default for h in _HYPERS}
 def _work(hp: HP) -> int:
     """Work units of one step, an upper bound (measured on every surface against Adam = 1): 3-7
     for an iteration with one evaluation, up to 2 per further evaluation (the worst case, see
-    :func:`max_evals`: the count is only known after the run) and up to 0.1 per curvature pair
+    :func:`max_evals`: the count is only known after the run) and up to 0.05 per curvature pair
     and iteration of the two-loop recursion (Python floats)."""
-    return 6 + 2 * (max_evals(hp) - 1) + math.ceil(hp["history_size"] * hp["max_iter"] / 10)
+    return 6 + 2 * (max_evals(hp) - 1) + math.ceil(hp["history_size"] * hp["max_iter"] / 20)
 
 
 RECORDS = (
