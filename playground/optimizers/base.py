@@ -38,6 +38,7 @@ INSPECT_LABELS = {
     "sum_sq": "sum of squares G",
     "sq_avg": "mean square s",
     "sq_delta": "mean square of steps u",
+    "d": "distance estimate d",
 }
 
 
