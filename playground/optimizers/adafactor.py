@@ -25,7 +25,7 @@ _EPS64 = float(np.finfo(np.float64).eps)  # torch's eps1=None for float64 parame
 
 def _rms(a: Any) -> Any:
     """``a.norm(2) / sqrt(numel)`` of each row, as a column ``(N, 1)``."""
-    return np.sqrt(np.sum(a * a, axis=-1, keepdims=True)) / (a.shape[-1] ** 0.5)
+    return np.sqrt(np.add.reduce(a * a, axis=-1, keepdims=True)) / (a.shape[-1] ** 0.5)
 
 
 def _larger(a: Any, floor: float) -> Any:
@@ -99,7 +99,7 @@ RECORDS = (
          Hyper("d", 1.0, low=1.0, high=1e6, symbol="d", help="clipping threshold of the update's RMS"),
          wd_hyper("decoupled weight decay")),
         lambda hp: (SCALE_BY_ADAFACTOR, B.DECOUPLED_DECAY, B.APPLY),
-        demo_lr=0.1, cost=3, accumulator="v", coupled=True, torch_class=_adafactor_class,
+        demo_lr=0.1, cost=4, accumulator="v", coupled=True, torch_class=_adafactor_class,
         summary="Adam's second moment without momentum, a step relative to the size of the "
                 "parameters (their RMS, at least eps2) and an update whose RMS is clipped at d. "
                 "The point is a vector here, so the second moment is not factored.",

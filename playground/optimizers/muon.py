@@ -63,7 +63,7 @@ MUON_MOMENTUM = Block(
 
 def _rows_norm(a: Any) -> Any:
     """The Frobenius norm of each 1×2 row, as a column ``(N, 1)``."""
-    return np.sqrt(np.sum(a * a, axis=-1, keepdims=True))
+    return np.sqrt(np.add.reduce(a * a, axis=-1, keepdims=True))
 
 
 def newton_schulz(u: Any, a: float, b: float, c: float, steps: int, eps: float) -> tuple[Any, Any]:
@@ -76,11 +76,9 @@ def newton_schulz(u: Any, a: float, b: float, c: float, steps: int, eps: float) 
     n = np.maximum(_rows_norm(u), eps)  # ortho_grad.norm().clamp(min=eps)
     x = u / n
     for _ in range(steps):
-        gram = np.sum(x * x, axis=-1, keepdims=True)  # X @ X.T
+        gram = np.add.reduce(x * x, axis=-1, keepdims=True)  # X @ X.T
         x = a * x + (b * gram + c * (gram * gram)) * x  # addmm(X, addmm(A, A, A, beta=b, alpha=c), X, beta=a)
-    with np.errstate(all="ignore"):
-        gain = _rows_norm(x) / n
-    return x, gain
+    return x, _rows_norm(x) / n  # (the engine runs under np.errstate(all="ignore"))
 
 
 def _ns_update(u, s, p, q, lr, t, hp, aux):
@@ -160,7 +158,7 @@ RECORDS = (
          Hyper("adjust_lr_fn", "original", "choice", choices=("original", "match_rms_adamw"),
                help="learning-rate factor for the matrix shape: original 1, match_rms_adamw 0.2 sqrt(2)")),
         lambda hp: (B.DECOUPLED_DECAY, MUON_MOMENTUM, NEWTON_SCHULZ, MUON_DESCEND),
-        demo_lr=0.02, accumulator="velocity", coupled=True, torch_class=_muon_class,
+        demo_lr=0.02, cost=7, accumulator="velocity", coupled=True, torch_class=_muon_class,
         torch_shape=SHAPE, torch_exact=False,
         summary="Momentum, then the update matrix orthogonalised by five Newton–Schulz steps. "
                 "The point is a 1×2 matrix: its one singular value (its length) is mapped to about "
