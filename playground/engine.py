@@ -210,10 +210,11 @@ def simulate(
                 g = grad(q)
             if kicks is not None:
                 g = g + kicks[t]
-            p, state, info = update(g, state, p, q, lr_t, surf.hessian(q) if opt.second_order else None)
+            p, state = update(g, state, p, q, lr_t, surf.hessian(q) if opt.second_order else None)
             positions[t + 1] = p
-            for j, arr in enumerate(records.values()):
-                arr[t] = info[j]
+            if records:
+                for arr, value in zip(records.values(), rule.info(state)):
+                    arr[t] = value
             if pstate is not None:
                 pstate = plateau.update(pstate, surf.value(positions[t]))  # type: ignore[union-attr]
             if (t + 1) % CHECK_EVERY == 0 and _all_stopped(surf, p, gtol, xtol):
@@ -270,7 +271,9 @@ def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, x
     lr_list = lrs[:, 0].tolist() if plateau is None else None
     pstate = plateau.init_one() if plateau is not None else None
     kick = kicks.tolist() if kicks is not None else None
-    xs, ys, info_x, info_y = [x], [y], [], []  # no tuples: floats and dicts of floats stay out of the GC
+    # the states themselves are kept (they hold what the inspect chart draws): no tuple built
+    # per step just for the records
+    xs, ys, states_x, states_y = [x], [y], [], []
     last = steps
     # stopping early is only a saving: a stopped run is held at its stop point by _finish,
     # so checking less often than the array loop changes no output, and costs less
@@ -292,16 +295,16 @@ def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, x
                     gx, gy = gx + kick[t][0], gy + kick[t][1]
                 x0, y0 = x, y
                 if pair is None:
-                    x, sx, ix = update(gx, sx, x, qx, lr)
-                    y, sy, iy = update(gy, sy, y, qy, lr)
+                    x, sx = update(gx, sx, x, qx, lr, None)
+                    y, sy = update(gy, sy, y, qy, lr, None)
+                    states_x.append(sx)
+                    states_y.append(sy)
                 else:
                     hess = tuple(float(h) for h in d2f(qx, qy))
-                    (x, y), sp, ixy = pair((gx, gy), sp, (x, y), lr, hp, hess=hess)
-                    ix, iy = tuple(v[0] for v in ixy), tuple(v[1] for v in ixy)
+                    (x, y), sp = pair((gx, gy), sp, (x, y), lr, hp, hess=hess)
+                    states_x.append(sp)
                 xs.append(x)
                 ys.append(y)
-                info_x.append(ix)
-                info_y.append(iy)
                 if pstate is not None:  # the loss where this step started, as the array loop
                     pstate = plateau.update(pstate, float(f(x0, y0)))
                 if (t + 1) % check == 0 and _all_stopped(surf, np.array([[x, y]]), gtol, xtol):
@@ -312,9 +315,14 @@ def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, x
     positions = np.empty((steps + 1, 1, 2))
     positions[: last + 1, 0, 0] = xs
     positions[: last + 1, 0, 1] = ys
-    for j, arr in enumerate(records.values()):
-        arr[:last, 0, 0] = [i[j] for i in info_x]
-        arr[:last, 0, 1] = [i[j] for i in info_y]
+    if pair is not None:  # one state per step for the point: its step size is the pair (x, y)
+        if records:
+            records["step_size"][:last, 0] = [s.step_size for s in states_x]
+        return positions, last
+    for arr, *values in zip(records.values(), *map(rule.info, states_x)):
+        arr[:last, 0, 0] = values
+    for arr, *values in zip(records.values(), *map(rule.info, states_y)):
+        arr[:last, 0, 1] = values
     return positions, last
 
 

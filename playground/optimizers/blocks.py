@@ -41,6 +41,16 @@ def _zeros(params: Array) -> Array:
     return np.zeros_like(params)
 
 
+def zero_state(cls: type) -> dict[str, Any]:
+    """``init`` and ``torch_init`` of a block whose state fields all start at zero."""
+    n = len(cls._fields)  # type: ignore[attr-defined]
+    return {
+        # one zeros array for every field: the blocks never write in place
+        "init": lambda params, hp: cls(*[_zeros(params)] * n),
+        "torch_init": lambda hp: [f"{name} = torch.zeros(2)" for name in cls._fields],  # type: ignore[attr-defined]
+    }
+
+
 _TORCH_LERP = "{a} = torch.lerp({a}, upd, 1 - {b})"
 _TORCH_EMA_SQ = "{v} = {v} * {b} + (1 - {b}) * (upd * upd)"
 
@@ -137,11 +147,7 @@ class Velocity(NamedTuple):
     velocity: Any
 
 
-def _velocity(params: Array, hp: HP) -> Velocity:
-    return Velocity(_zeros(params))
-
-
-_TORCH_VELOCITY = ["velocity = torch.zeros(2)"]
+_VELOCITY = zero_state(Velocity)
 
 
 def _trace_torch_update(u, s, p, q, lr, t, hp, aux):
@@ -162,8 +168,7 @@ TRACE_TORCH = Block(
         f" + (1 - {lit(hp['dampening'])}) * upd",
         "upd = velocity",
     ],
-    init=_velocity,
-    torch_init=lambda hp: _TORCH_VELOCITY,
+    **_VELOCITY,
 )
 
 
@@ -181,8 +186,7 @@ TRACE_EMA = Block(
         f"velocity = velocity * {lit(hp['momentum'])} + (1 - {lit(hp['momentum'])}) * upd",
         "upd = velocity",
     ],
-    init=_velocity,
-    torch_init=lambda hp: _TORCH_VELOCITY,
+    **_VELOCITY,
 )
 
 
@@ -201,9 +205,7 @@ def _trace_sum_torch(hp: HP) -> list[str]:
 
 # classical momentum (after SCALE_BY_LR: the learning rate lives inside the velocity),
 # and RMSProp's momentum on the scaled gradient
-TRACE_SUM = Block(
-    "trace_sum", _trace_sum_update, _trace_sum_latex, _trace_sum_torch, _velocity, lambda hp: _TORCH_VELOCITY
-)
+TRACE_SUM = Block("trace_sum", _trace_sum_update, _trace_sum_latex, _trace_sum_torch, **_VELOCITY)
 
 
 def _look_ahead(p: Any, s: Velocity, hp: HP) -> Any:
@@ -216,8 +218,7 @@ TRACE_LOOKAHEAD = Block(
     _trace_sum_update,
     _trace_sum_latex,
     _trace_sum_torch,
-    _velocity,
-    lambda hp: _TORCH_VELOCITY,
+    **_VELOCITY,
     lookahead=_look_ahead,
     lookahead_latex=r"\tilde\theta_t &= \theta_t - \mu v_t,\quad g_t = \nabla f(\tilde\theta_t)",
     lookahead_torch="theta - {momentum} * velocity",
@@ -241,8 +242,7 @@ NESTEROV_TORCH = Block(
         f"velocity = upd.clone() if t == 1 else velocity * {lit(hp['momentum'])} + upd",
         f"upd = upd + {lit(hp['momentum'])} * velocity",
     ],
-    init=_velocity,
-    torch_init=lambda hp: _TORCH_VELOCITY,
+    **_VELOCITY,
 )
 
 # -- scaling rules ------------------------------------------------------------------------------
@@ -326,8 +326,7 @@ SCALE_BY_RMS = Block(  # RMSProp
     _rms_update,
     _rms_latex,
     _rms_torch,
-    init=lambda params, hp: MeanSquare(_zeros(params), _zeros(params)),
-    torch_init=lambda hp: ["sq_avg = torch.zeros(2)", "grad_avg = torch.zeros(2)"],
+    **zero_state(MeanSquare),
 )
 
 
@@ -360,8 +359,7 @@ SCALE_BY_ADADELTA = Block(
         f"upd = torch.sqrt(sq_delta + {lit(hp['eps'])}) / torch.sqrt(sq_avg + {lit(hp['eps'])}) * upd",
         _TORCH_EMA_SQ.format(v="sq_delta", b=lit(hp["rho"])),
     ],
-    init=lambda params, hp: DeltaSquare(_zeros(params), _zeros(params)),
-    torch_init=lambda hp: ["sq_avg = torch.zeros(2)", "sq_delta = torch.zeros(2)"],
+    **zero_state(DeltaSquare),
 )
 
 # -- the Adam family ------------------------------------------------------------------------------
@@ -371,13 +369,6 @@ class Moments(NamedTuple):
     m: Any
     v: Any
     v_max: Any
-
-
-def _moments(params: Array, hp: HP) -> Moments:
-    return Moments(_zeros(params), _zeros(params), _zeros(params))
-
-
-_TORCH_MOMENTS = ["m = torch.zeros(2)", "v = torch.zeros(2)", "v_max = torch.zeros(2)"]
 
 
 def _adam_update(u, s, p, q, lr, t, hp, aux):
@@ -424,9 +415,7 @@ def _adam_torch(hp: HP) -> list[str]:
     return [*lines, f"upd = (m / (torch.sqrt({vv}) / bc2_sqrt + {lit(hp['eps'])})) / bc1"]
 
 
-SCALE_BY_ADAM = Block(
-    "scale_by_adam", _adam_update, _adam_latex, _adam_torch, _moments, lambda hp: _TORCH_MOMENTS
-)
+SCALE_BY_ADAM = Block("scale_by_adam", _adam_update, _adam_latex, _adam_torch, **zero_state(Moments))
 
 
 class NadamMoments(NamedTuple):
@@ -520,8 +509,7 @@ SCALE_BY_RADAM = Block(
         "else:",
         "    upd = m / bc1",
     ],
-    init=lambda params, hp: MeanAndSquare(_zeros(params), _zeros(params)),
-    torch_init=lambda hp: ["m = torch.zeros(2)", "v = torch.zeros(2)"],
+    **zero_state(MeanAndSquare),
 )
 
 
@@ -553,8 +541,7 @@ SCALE_BY_ADAMAX = Block(
         f"u = torch.maximum(u * {lit(hp['beta2'])}, upd.abs() + {lit(hp['eps'])})",
         f"upd = (m / u) / (1 - {lit(hp['beta1'])} ** t)",
     ],
-    init=lambda params, hp: InfinityNorm(_zeros(params), _zeros(params)),
-    torch_init=lambda hp: ["m = torch.zeros(2)", "u = torch.zeros(2)"],
+    **zero_state(InfinityNorm),
 )
 
 
@@ -583,8 +570,7 @@ SCALE_BY_LION = Block(
         f"m = m * {lit(hp['beta2'])} + (1 - {lit(hp['beta2'])}) * upd",
         "upd = torch.sign(c)",
     ],
-    init=lambda params, hp: SignMomentum(_zeros(params)),
-    torch_init=lambda hp: ["m = torch.zeros(2)"],
+    **zero_state(SignMomentum),
 )
 
 # -- Newton ---------------------------------------------------------------------------------------

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..hyper import Hyper
 from . import blocks as B
 from .base import HP, ChainState, Optimizer, lr_hyper
@@ -13,13 +11,13 @@ ORDER = 90
 
 def _update_pair(
     g: tuple, s: ChainState, p: tuple, lr: float, hp: HP, hess: tuple
-) -> tuple[tuple, Any, tuple]:
+) -> tuple[tuple, ChainState]:
     """The chain (NEWTON, DESCEND) on one point held as floats ``(x, y)``: the same operations.
-    ``info`` is ``(step sizes (x, y),)``, as the rule records only the step size."""
+    The state's ``step_size`` holds the pair of step sizes (x, y)."""
     (gx, gy), (x, y) = g, p
     dx, dy = B.newton_xy(gx, gy, *hess, hp["damping"], hp["saddle_free"])
     size = (lr * B.newton_gain(dx, gx), lr * B.newton_gain(dy, gy))
-    return (x - lr * dx, y - lr * dy), ChainState(s.t + 1, s.blocks), (size,)
+    return (x - lr * dx, y - lr * dy), ChainState(s.t + 1, s.blocks, size)
 
 
 RECORDS = (
