@@ -86,10 +86,10 @@ def _prodigy_update(u, s, p, q, lr, t, hp, aux):
 
 
 def _prodigy_latex(hp: HP, u: str) -> tuple[list[str], str]:
-    bc = r"\frac{1 - \beta_1^t}{\sqrt{1 - \beta_2^t}}" if hp["bias_correction"] else "1"
+    bc = r" \,/\, \frac{1 - \beta_1^t}{\sqrt{1 - \beta_2^t}}" if hp["bias_correction"] else ""
     s_lr = "d_t" if hp["safeguard_warmup"] else r"\hat\eta_t"
     return [
-        rf"\hat\eta_t &= d_t\,\eta \,/\, {bc}",
+        rf"\hat\eta_t &= d_t\,\eta{bc}",
         rf"r_t &= \beta_3 r_{{t-1}} + \tfrac{{d_t}}{{d_0}}\hat\eta_t\,\langle {u}, \theta_0 - \theta_t\rangle",
         rf"m_t &= \beta_1 m_{{t-1}} + d_t(1 - \beta_1)\, {u},\quad v_t = \beta_2 v_{{t-1}} + d_t^2(1 - \beta_2)\, {u}^2",
         rf"s_t &= \beta_3 s_{{t-1}} + \tfrac{{d_t}}{{d_0}}{s_lr}\, {u},\quad \hat d_t = c_d\, r_t / \lVert s_t\rVert_1",
