@@ -73,8 +73,7 @@ SCALE_BY_ADAFACTOR = Block(
     _adafactor_update,
     _adafactor_latex,
     _adafactor_torch,
-    init=lambda params, hp: SecondMoment(np.zeros_like(params)),
-    torch_init=lambda hp: ["v = torch.zeros_like(theta)"],
+    **B.zero_state(SecondMoment),
 )
 
 

@@ -56,8 +56,7 @@ MUON_MOMENTUM = Block(
     _momentum_update,
     _momentum_latex,
     _momentum_torch,
-    init=lambda params, hp: MuonVelocity(np.zeros_like(params)),
-    torch_init=lambda hp: ["velocity = torch.zeros_like(theta)"],
+    **B.zero_state(MuonVelocity),
 )
 
 
