@@ -154,7 +154,8 @@ def _explicit_run(fn: str, tr: Trajectory) -> list[str]:
 
 def run_function(fn: str, tr: Trajectory) -> tuple[list[str], str]:
     """``def fn(): ... return points`` for one run, and how it runs the optimizer."""
-    source = OPTIMIZERS[tr.optimizer].torch_class(tr.hyper)
+    opt = OPTIMIZERS[tr.optimizer]
+    source = opt.torch_class(tr.hyper) if opt.torch_exact else None
     if source is not None:
         lines, how = _class_run(fn, tr, source), source.split("(")[0]
     else:

@@ -40,6 +40,7 @@ INSPECT_LABELS = {
     "sq_delta": "mean square of steps u",
     "evals": "function evaluations",  # per step, line search included (L-BFGS)
     "z": "iterate z",  # schedule-free: the SGD/Adam sequence the average x follows
+    "d": "distance estimate d",  # Prodigy
 }
 
 
@@ -215,6 +216,11 @@ class Optimizer:
     # (N, 2) arrays and the engine never splits a run into two floats
     coupled: bool = False
     torch_class: Callable[[HP], str | None] = field(default=lambda hp: None, repr=False)
+    # the shape of ``theta`` the torch_class source wants (Muon takes matrices only: (1, 2))
+    torch_shape: tuple[int, ...] = (2,)
+    # False where the torch.optim class does not reproduce the engine to float64 rounding
+    # (Muon orthogonalises in bfloat16): the export then writes the chain's blocks out
+    torch_exact: bool = True
     # rules that couple the coordinates (Newton): the update on one point held as floats,
     # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state, info)``
     update_pair: Callable[..., tuple[tuple, Any, dict]] | None = field(default=None, repr=False)
