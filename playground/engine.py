@@ -22,10 +22,20 @@ from surfaces import Surface, SurfaceError, get_surface
 
 from .hyper import ConfigError
 from .optimizers import Optimizer, get_optimizer
+from .optimizers.blocks import eig2
 from .schedules import Plateau, build_schedule, resolve_schedule
 
 MAX_STEPS = 100_000
-FAR = 10.0  # a run is diverged beyond this many domain widths from the domain's centre
+FAR = 10.0  # a run has left the region beyond this many domain widths from the domain's centre
+# What a run did, decided from its whole path (engine, table, markers, exports and CLI use
+# these words): it reached a minimum; its gradient vanished where the Hessian has a
+# negative eigenvalue (saddle) or is degenerate or negative definite (critical point); it
+# left the region; a value stopped being finite (blew up); or it was still moving when
+# the steps ran out (running).
+STATUSES = ("minimum", "saddle", "critical", "left", "blew_up", "running")
+STOPPED_BEFORE = ("left", "blew_up")  # stopped_at is the bad step; the path ends just before it
+# an eigenvalue this close to 0 (absolute, plus relative to the largest) counts as 0
+EIG_TOL = 1e-8
 CHECK_EVERY = 32  # how often the loop looks whether every run has already stopped
 
 
@@ -36,8 +46,10 @@ class Trajectory:
     ``positions[t]`` is the point after ``t`` steps (``positions[0]`` is the start),
     ``loss`` and ``grad_norm`` are taken there, ``lr[t]`` is the learning rate that step
     ``t + 1`` used and ``state[k][t]`` the optimizer's state after step ``t + 1``.
-    ``stopped_at`` is the index of the last position a run reached (for a diverged run,
-    the step that blew up; its positions stop just before it).
+    ``stopped_at`` is the index of the last position a run reached (for a run that left
+    the region or blew up, that bad step; its positions stop just before it). ``status``
+    is one of `STATUSES`; ``minimum`` is the index into the surface's ``minima`` of the one a
+    run reached (-1 otherwise) and ``minimum_distance`` its distance from it.
     """
 
     surface: str
@@ -54,7 +66,14 @@ class Trajectory:
     lr: np.ndarray
     status: np.ndarray
     stopped_at: np.ndarray
+    minimum: np.ndarray
+    minimum_distance: np.ndarray
     state: dict[str, np.ndarray] = field(default_factory=dict)
+
+    @property
+    def last_kept(self) -> np.ndarray:
+        """Index of the last position the run really reached (the engine holds it after)."""
+        return self.stopped_at - np.isin(self.status, STOPPED_BEFORE)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: lists of floats and the resolved settings."""
@@ -73,6 +92,8 @@ class Trajectory:
             "grad_norm": self.grad_norm.tolist(),
             "status": self.status.tolist(),
             "stopped_at": self.stopped_at.tolist(),
+            "minimum": self.minimum.tolist(),
+            "minimum_distance": self.minimum_distance.tolist(),
         }
 
 
@@ -228,10 +249,12 @@ def simulate(
 
     traj = _finish(surf, positions, gnorm, lrs, records, last, gtol, xtol)
     status, stopped_at, positions, loss, gnorm, lrs, records = traj
+    minimum, minimum_distance = _reached_minimum(surf, positions[-1], status)
     if single:
         positions, loss, gnorm, lrs = positions[:, 0], loss[:, 0], gnorm[:, 0], lrs[:, 0]
         records = {k: v[:, 0] for k, v in records.items()}
         status, stopped_at = status[0], stopped_at[0]
+        minimum, minimum_distance = minimum[0], minimum_distance[0]
     return Trajectory(
         surface=surf.name,
         optimizer=opt.name,
@@ -247,6 +270,8 @@ def simulate(
         lr=lrs,
         status=np.asarray(status),
         stopped_at=np.asarray(stopped_at),
+        minimum=np.asarray(minimum),
+        minimum_distance=np.asarray(minimum_distance),
         state=records,
     )
 
@@ -365,23 +390,26 @@ def _finish(surf, positions, gnorm, lrs, records, last, gtol, xtol):
     n = positions.shape[1]
     never = last + 1
     loss = np.empty((steps + 1, n))
-    first_bad = np.full(n, never)
-    first_conv = np.full(n, never)
+    first_nan, first_far, first_conv = (np.full(n, never) for _ in range(3))
     with np.errstate(all="ignore"):
         for a, b in _blocks(0, last + 1, n):
             pos = positions[a:b]
             loss[a:b] = f = surf.value(pos)
             gn = gnorm[a:b]
-            good = np.isfinite(f + gn) & _inside_far(surf, pos)
-            conv = _converged(surf, gn, pos, gtol, xtol) & good
-            for flags, first in ((~good, first_bad), (conv, first_conv)):
+            finite = np.isfinite(f + gn) & np.isfinite(pos).all(-1)
+            near = _inside_far(surf, pos)
+            conv = _converged(surf, gn, pos, gtol, xtol) & finite & near
+            for flags, first in ((~finite, first_nan), (~near & finite, first_far), (conv, first_conv)):
                 hit = flags.any(0) & (first == never)
                 first[hit] = a + np.argmax(flags[:, hit], axis=0)
-    diverged = first_bad < first_conv
-    converged = ~diverged & (first_conv < never)
-    status = np.where(diverged, "diverged", np.where(converged, "converged", "max_steps"))
-    stopped_at = np.where(diverged, first_bad, np.where(converged, first_conv, steps))
-    last_valid = np.where(diverged, first_bad - 1, np.minimum(stopped_at, last))
+    first_bad = np.minimum(first_nan, first_far)
+    bad = first_bad < first_conv
+    converged = ~bad & (first_conv < never)
+    stopped_at = np.where(bad, first_bad, np.where(converged, first_conv, steps))
+    status = np.where(bad, np.where(first_nan <= first_far, "blew_up", "left"), "running").astype("<U8")
+    at = positions[np.minimum(stopped_at, steps), np.arange(n)]
+    status[converged] = _critical_kind(surf, at[converged], xtol)
+    last_valid = np.where(bad, first_bad - 1, np.minimum(stopped_at, last))
 
     # hold the runs that stopped early at their last valid index: no NaN, no far points
     early = np.flatnonzero(last_valid < steps)
@@ -398,3 +426,29 @@ def _finish(surf, positions, gnorm, lrs, records, last, gtol, xtol):
                 arr[:, early] = arr[t_step, cols]
     lrs = np.broadcast_to(lrs, (steps, n))
     return status, stopped_at, positions, loss, gnorm, lrs, records
+
+
+def _critical_kind(surf: Surface, p: np.ndarray, xtol: float) -> np.ndarray:
+    """Where the gradient vanished: ``minimum`` where the Hessian is positive definite (or
+    within ``xtol`` of a global minimum), ``saddle`` where it has eigenvalues of both signs,
+    ``critical`` otherwise (degenerate, as on a flat plateau, or a maximum)."""
+    with np.errstate(all="ignore"):
+        h = surf.hessian(p)
+        l1, l2, _, _ = eig2(h[..., 0, 0], h[..., 0, 1], h[..., 1, 1])  # l1 >= l2
+    tol = EIG_TOL * (1 + np.abs(l1))
+    kind = np.where(l2 > tol, "minimum", np.where((l2 < -tol) & (l1 > tol), "saddle", "critical"))
+    for c in surf.global_minima:
+        dx, dy = p[..., 0] - c.x, p[..., 1] - c.y
+        kind = np.where(dx * dx + dy * dy <= xtol * xtol, "minimum", kind)
+    return kind
+
+
+def _reached_minimum(surf: Surface, p: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index (into ``surf.minima``) and distance of the minimum each run that reached one sits at."""
+    mins = np.array([c.xy for c in surf.minima]).reshape(-1, 2)
+    if not len(mins):
+        return np.full(status.shape, -1), np.full(status.shape, np.nan)
+    d2 = ((p[..., None, :] - mins) ** 2).sum(-1)
+    index, dist = d2.argmin(-1), np.sqrt(d2.min(-1))
+    reached = status == "minimum"
+    return np.where(reached, index, -1), np.where(reached, dist, np.nan)

@@ -55,8 +55,7 @@ _PAD = (
 
 def steps_kept(tr: Trajectory) -> int:
     """How many steps the run really took before the engine held it (see engine._finish)."""
-    stop = int(tr.stopped_at)
-    return stop - 1 if str(tr.status) == "diverged" else stop
+    return int(tr.last_kept)
 
 
 def _sigma(tr: Trajectory) -> float:

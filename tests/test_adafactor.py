@@ -35,7 +35,7 @@ def test_matches_torch_adafactor_in_float64(surface, start, setting):
     hp = OPTIMIZERS["adafactor"].resolve(None, setting)
     # gtol = xtol = 0: the run never counts as converged, so every step is compared
     tr = simulate(surface, "adafactor", start, steps=STEPS, hyper=hp, gtol=0.0, xtol=0.0)
-    assert tr.status == "max_steps"
+    assert tr.status == "running"
     ref = _torch_path(surface, start, hp, STEPS)
     np.testing.assert_allclose(tr.positions, ref, rtol=1e-10, atol=1e-14)
     assert np.abs(tr.positions[-1] - tr.positions[0]).max() > 0.1  # it went somewhere

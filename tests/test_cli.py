@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from playground.engine import STATUSES
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -50,7 +52,7 @@ def test_trajectory_json_schema():
     assert len(d["points"]) == 301 and d["points"][0] == [-1.5, 2.0]
     assert len(d["loss"]) == 301 and len(d["grad_norm"]) == 301 and len(d["lr"]) == 300
     assert d["lr"][0] == 0.05 and d["lr"][150] == pytest.approx(0.025)
-    assert d["status"] in ("converged", "diverged", "max_steps") and isinstance(d["stopped_at"], int)
+    assert d["status"] in STATUSES and isinstance(d["stopped_at"], int)
     assert d["hyperparameters"] == {
         "lr": 0.05,
         "beta1": 0.9,

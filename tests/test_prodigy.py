@@ -63,7 +63,7 @@ def test_matches_pytorch_optimizer_prodigy_in_float64(surface, start, setting):
     hp = PRODIGY.resolve(None, setting)
     # gtol = xtol = 0: the run never counts as converged, so every step is compared
     tr = simulate(surface, "prodigy", start, steps=STEPS, hyper=hp, gtol=0.0, xtol=0.0)
-    assert tr.status == "max_steps"
+    assert tr.status == "running"
     ref, opt = _reference_path(surface, start, _reference(hp), STEPS)
     np.testing.assert_allclose(tr.positions, ref, rtol=1e-10, atol=1e-14)
     assert np.abs(tr.positions[-1] - tr.positions[0]).max() > 0.1  # it went somewhere
