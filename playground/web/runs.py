@@ -16,7 +16,8 @@ from surfaces import Surface, get_surface
 
 from ..engine import Trajectory, simulate
 from ..optimizers import OPTIMIZERS
-from .figures import PALETTE, mesh, z_transform
+from . import contract, figures
+from .figures import MESH_3D, PALETTE, mesh, z_transform
 from .validate import Config, Racer
 
 
@@ -80,52 +81,66 @@ def run_all(cfg: Config) -> tuple[Surface, tuple[float, float], list[Trajectory]
 
 def racer_meta(cfg: Config) -> list[dict]:
     return [
-        {"label": label(r, cfg.racers), "color": PALETTE[i % len(PALETTE)], "optimizer": r.optimizer}
-        for i, r in enumerate(cfg.racers)
+        {"label": label(r, cfg.racers), "color": PALETTE[i % len(PALETTE)]} for i, r in enumerate(cfg.racers)
     ]
 
 
-def pack(cfg: Config, surface: Surface, trajs: list[Trajectory], inspect: int) -> dict:
-    """The store the browser animates from."""
-    _, _, z, floor = mesh(surface, 72)
+def _heights(surface: Surface, loss: np.ndarray) -> np.ndarray:
+    """Path heights in the 3D scene: the surface's own height transform, lifted a little
+    above the mesh so the path is not hidden inside it."""
+    _, _, z, floor = mesh(surface, MESH_3D)
     zt = z_transform(surface, z, floor)
     lift = 0.012 * float(zt.max() - zt.min() or 1.0)
-    racers = []
-    for i, (meta, tr) in enumerate(zip(racer_meta(cfg), trajs)):
-        status = str(tr.status)
-        stop = int(tr.stopped_at)
-        last = stop - 1 if status == "diverged" else stop
-        final = tr.positions[last]
-        dist = float(surface.nearest_minimum_distance(final))
-        lr = tr.lr
-        entry = {
-            **meta,
-            "status": status,
-            "stopped_at": stop,
-            "last": last,
-            "final_loss": float(tr.loss[last]),
-            "final_xy": [float(final[0]), float(final[1])],
-            "final_dist": dist if np.isfinite(dist) else None,
-            "xy": b64(tr.positions),
-            "loss": b64(tr.loss),
-            "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
-            "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
-        }
-        if i == inspect:
-            g = surface.gradient(tr.positions)
-            entry["grad"] = b64(g)
-            move = np.zeros_like(tr.positions)
-            move[:-1] = tr.positions[1:] - tr.positions[:-1]  # the step the optimizer takes next
-            entry["move"] = b64(move)
-        racers.append(entry)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return z_transform(surface, loss, floor) + lift
+
+
+def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> dict:
+    """What the inspect panel shows of one racer: the arrows' vectors and its state chart."""
+    move = np.zeros_like(tr.positions)
+    move[:-1] = tr.positions[1:] - tr.positions[:-1]  # the step the optimizer takes next
+    with np.errstate(invalid="ignore", over="ignore"):
+        grad = surface.gradient(tr.positions)
+    state = figures.state_figure(meta, tr.state, OPTIMIZERS[optimizer].inspect)
+    return {"grad": b64(grad), "move": b64(move), "state": state["data"]}
+
+
+def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
+    status, stop = str(tr.status), int(tr.stopped_at)
+    if status not in contract.STATUSES:
+        raise ValueError(f"engine status {status!r} is not in the contract")
+    last = stop - 1 if status == contract.DIVERGED else stop
+    lr = tr.lr
+    with np.errstate(invalid="ignore", over="ignore"):
+        dist = surface.nearest_minimum_distance(tr.positions)
+        gap = np.maximum(tr.loss - surface.fglob, 1e-16) if surface.fglob is not None else None
+    return {
+        **meta,
+        "status": status,
+        "stopped_at": stop,
+        "last": last,
+        "final_loss": float(tr.loss[last]),
+        "xy": b64(tr.positions),
+        "loss": b64(tr.loss),
+        # f - f* in float64 before rounding: near the minimum float32 losses would cancel
+        "gap": b64(gap) if gap is not None else None,
+        "z": b64(_heights(surface, tr.loss)),
+        "dist": b64(dist),
+        "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
+        "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
+        **_inspect(surface, tr, cfg.racers[i].optimizer, meta),
+    }
+
+
+def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
+    """The store the browser animates from: every racer's arrays, inspect data included, so
+    choosing the inspected racer or the loss scale needs no server."""
+    (x0, x1), _ = surface.domain
+    meta = racer_meta(cfg)
     return {
         "steps": int(cfg.steps),
-        "surface": surface.name,
-        "domain": [list(surface.domain[0]), list(surface.domain[1])],
-        "fglob": surface.fglob,
-        # the browser derives path heights from the losses: z = log10(max(f - floor, 0) + 1e-3) + lift
-        "zinfo": {"log": surface.log_z, "floor": float(floor), "lift": lift},
-        "minima": [list(c.xy) for c in surface.minima][:200],
-        "inspect": inspect,
-        "racers": racers,
+        "arrow_span": contract.ARROW_SPAN * (x1 - x0),
+        "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
+        "state_layout": figures.state_figure(None, None)["layout"],
+        "racers": [_racer(cfg, surface, i, m, tr) for i, (m, tr) in enumerate(zip(meta, trajs))],
     }

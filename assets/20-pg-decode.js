@@ -1,0 +1,71 @@
+/* The run: base64 float32 arrays decoded once, and what a racer shows at a step. Every
+ * derived series (path heights, distance to the nearest minimum, f - f*) comes computed
+ * from the server; nothing here repeats a formula of the Python side. */
+(function () {
+  "use strict";
+  const PG = window.PG;
+
+  function decode(b64) {
+    if (!b64) return null;
+    const bin = atob(b64);
+    const buf = new ArrayBuffer(bin.length);
+    const u8 = new Uint8Array(buf);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    return new Float32Array(buf);
+  }
+
+  // store field -> decoded field; the arrows name their store field in the contract
+  const ARRAYS = { xy: "xyA", loss: "lossA", gap: "gapA", z: "zA", dist: "distA", lr: "lrA", grad: "gradA", move: "moveA" };
+
+  PG.decodeRun = function (data) {
+    data.racers.forEach(function (r) {
+      Object.keys(ARRAYS).forEach(function (k) { r[ARRAYS[k]] = decode(r[k]); });
+    });
+    return data;
+  };
+
+  PG.maxStep = function () {
+    return PG.run ? PG.run.steps : 0;
+  };
+
+  PG.kOf = function (r, step) {
+    return Math.min(step, r.last);
+  };
+
+  PG.X = function (r, j) { return r.xyA[2 * j]; };
+  PG.Y = function (r, j) { return r.xyA[2 * j + 1]; };
+
+  PG.lrAt = function (r, j) {
+    return r.lrA ? r.lrA[Math.min(j, r.lrA.length - 1)] : r.lr0;
+  };
+
+  PG.divergedBy = function (r, step) {
+    return r.status === PG.C.diverged && step >= r.stopped_at;
+  };
+
+  /* Log scale only where the server sent f - f* (the surface knows its minimum). */
+  PG.canLog = function () {
+    return !!(PG.run && PG.run.racers.length && PG.run.racers.every(function (r) { return r.gapA; }));
+  };
+
+  /* What the loss chart plots: f, or f - f* on the log scale (never 0). */
+  PG.lossY = function (r, j) {
+    return PG.run.logLoss ? r.gapA[j] : r.lossA[j];
+  };
+
+  /* The inspected racer (the first when the choice outlived a smaller race). */
+  PG.inspected = function () {
+    const rs = PG.run ? PG.run.racers : [];
+    return rs[PG.inspect] ? PG.inspect : 0;
+  };
+
+  /* One contract arrow of the inspected racer at `step`: [[x0, x1], [y0, y1]], or empty. */
+  PG.arrowAt = function (a, step) {
+    const run = PG.run, insp = run.racers[PG.inspected()], v = insp && insp[ARRAYS[a.data]];
+    if (!v) return [[], []];
+    const k = PG.kOf(insp, step), x = PG.X(insp, k), y = PG.Y(insp, k);
+    const dx = a.sign * v[2 * k], dy = a.sign * v[2 * k + 1], n = Math.hypot(dx, dy);
+    if (!isFinite(n) || n === 0) return [[], []];
+    return [[x, x + (dx / n) * run.arrow_span], [y, y + (dy / n) * run.arrow_span]];
+  };
+})();
