@@ -1,10 +1,10 @@
-/* Playback in the browser, part 1 of 8 (Dash loads assets/*.js in file-name order).
+/* Playback in the browser, part 1 of 9 (Dash loads assets/*.js in file-name order).
  *
- * The server sends a configuration's arrays once (store-run, base64 float32) and these
+ * The server sends a configuration's arrays once (base64 float32) and these
  * scripts animate them with requestAnimationFrame: Play, Pause, Step, Reset, the slider,
  * the inspected racer and the loss scale never talk to the server. They share one
  * namespace, window.PG, and read every element id, trace role, colour and shortcut from
- * the contract the server sends once (playground/web/contract.py, store-contract). */
+ * the contract the server sends once (playground/web/contract.py). */
 (function () {
   "use strict";
 

@@ -92,7 +92,7 @@
   /* The loss chart's axes span the whole run, so curves grow into a fixed frame; its y axis
    * (log f - f* or linear f, as the server built both) follows the log-scale switch. */
   PG.fixLossAxes = function () {
-    const g = P.gd("loss"), run = PG.run;
+    const g = P.gd("loss_chart"), run = PG.run;
     if (!g || !run) return;
     let lo = Infinity, hi = -Infinity;
     run.racers.forEach(function (r) {

@@ -34,7 +34,7 @@
   PG.apply = function (step) {
     if (!PG.run) return;
     PG.step = Math.max(0, Math.min(step, PG.maxStep()));
-    const g3 = P.gd("surface"), g2 = P.gd("contour"), gl = P.gd("loss"), now = performance.now();
+    const g3 = P.gd("surface"), g2 = P.gd("contour"), gl = P.gd("loss_chart"), now = performance.now();
     const live = PG.playing && PG.overlay; // 2D paths on the canvases, not through Plotly
     if (live) {
       if (g2) PG.paintContour(g2);
@@ -93,7 +93,7 @@
   /* Hand the 2D paths to the canvases (one restyle empties their traces); false if a graph
    * is not drawn yet, and playback then restyles the traces as before. */
   function startOverlay() {
-    const g2 = P.gd("contour"), gl = P.gd("loss"), roles = PG.C.overlayRoles;
+    const g2 = P.gd("contour"), gl = P.gd("loss_chart"), roles = PG.C.overlayRoles;
     if (!(g2 && gl && PG.overlayOn(g2) && PG.overlayOn(gl))) return false;
     emptyTraces(g2, roles.contour);
     emptyTraces(gl, roles.loss);

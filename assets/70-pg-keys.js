@@ -6,7 +6,7 @@
 
   /* Keys 1-9: hide or show one optimizer's traces in every plot (no server involved). */
   PG.toggleRacer = function (k) {
-    ["surface", "contour", "loss"].forEach(function (key) {
+    ["surface", "contour", "loss_chart"].forEach(function (key) {
       const g = P.gd(key);
       if (g) P.toggleRacer(g, k);
     });

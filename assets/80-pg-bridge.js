@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const PG = window.PG, P = PG.plotly;
-  const GRAPHS = ["surface", "contour", "loss"];
+  const GRAPHS = ["surface", "contour", "loss_chart"];
 
   /* A figure may be drawn after the run data arrives: keep looking for a few seconds. */
   function hookAll(tries) {

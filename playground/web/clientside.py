@@ -21,7 +21,7 @@ def register(app: Dash) -> None:
     )
     app.clientside_callback(
         ClientsideFunction("pg", "inspect"),
-        Output(IDS.state, "figure"),
+        Output(IDS.state_chart, "figure"),
         Input(IDS.inspect, "value"),
         Input(IDS.run, "data"),
     )

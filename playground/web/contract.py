@@ -19,8 +19,8 @@ class Ids:
 
     surface: str = "graph-surface-3d"
     contour: str = "graph-contour"
-    loss: str = "graph-loss"
-    state: str = "graph-state"
+    loss_chart: str = "graph-loss"
+    state_chart: str = "graph-state"
     readout: str = "div-readout"
     table: str = "table-results"
     step_text: str = "text-step"

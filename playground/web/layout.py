@@ -378,7 +378,7 @@ def layout() -> html.Div:
                             html.Div(
                                 [
                                     html.Section(
-                                        [html.H2("Loss"), _graph(IDS.loss, "pg-gloss")],
+                                        [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
                                         className="pg-card",
                                     ),
                                     html.Section(
@@ -390,7 +390,7 @@ def layout() -> html.Div:
                                                 "the step taken. Chart: effective per-coordinate step size.",
                                                 className="pg-muted d-block my-1",
                                             ),
-                                            _graph(IDS.state, "pg-gstate"),
+                                            _graph(IDS.state_chart, "pg-gstate"),
                                         ],
                                         className="pg-card",
                                     ),
