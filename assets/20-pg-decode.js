@@ -43,14 +43,15 @@
     return r.status === PG.C.diverged && step >= r.stopped_at;
   };
 
-  /* Log scale only where the server sent f - f* (the surface knows its minimum). */
+  /* Log scale only where the surface knows its minimum f*. */
   PG.canLog = function () {
-    return !!(PG.run && PG.run.racers.length && PG.run.racers.every(function (r) { return r.gapA; }));
+    return !!(PG.run && PG.run.can_log);
   };
 
-  /* What the loss chart plots: f, or f - f* on the log scale (never 0). */
+  /* What the loss chart plots: f, or f - f* on the log scale (the losses themselves when
+   * the server found them equal to f - f*, and sent no copy). */
   PG.lossY = function (r, j) {
-    return PG.run.logLoss ? r.gapA[j] : r.lossA[j];
+    return PG.run.logLoss && r.gapA ? r.gapA[j] : r.lossA[j];
   };
 
   /* The inspected racer (the first when the choice outlived a smaller race). */

@@ -104,7 +104,7 @@ def test_pack_precomputes_what_the_browser_shows_for_every_racer():
         assert np.allclose(lift, lift[0], atol=1e-4) and lift[0] > 0
         dist = surface.nearest_minimum_distance(tr.positions)
         np.testing.assert_allclose(_decode(r["dist"]), dist, rtol=1e-6)
-        np.testing.assert_allclose(_decode(r["gap"]), np.maximum(tr.loss - surface.fglob, 1e-16), rtol=1e-6)
+        assert r["gap"] is None  # f* = 0 here: the losses are f - f* already, no copy sent
         # every racer carries its inspect arrows and its state chart (no server trip to switch)
         assert len(_decode(r["grad"])) == len(_decode(r["move"])) == 2 * (cfg.steps + 1)
         assert not {"final_dist", "final_xy", "optimizer"} & set(r)
@@ -119,6 +119,16 @@ def test_pack_precomputes_what_the_browser_shows_for_every_racer():
     ]  # constant: two ends
     assert not {"surface", "minima", "zinfo", "inspect"} & set(data)
     assert data["loss_axes"]["log"]["type"] == "log" and data["loss_axes"]["linear"]["type"] == "linear"
+    assert data["can_log"]
+
+
+def test_pack_sends_f_minus_fstar_where_it_differs_from_f():
+    cfg, _ = validate.config({"surface": "six_hump_camel", "racers": [{"optimizer": "adam"}], "steps": 50})
+    surface, _start, trajs = runs.run_all(cfg)
+    assert surface.fglob < 0
+    r = runs.pack(cfg, surface, trajs)["racers"][0]
+    exact = np.maximum(trajs[0].loss - surface.fglob, 1e-16)  # float64 first: float32 f would cancel
+    np.testing.assert_allclose(_decode(r["gap"]), exact, rtol=1e-6)
 
 
 @settings(max_examples=300, deadline=None)

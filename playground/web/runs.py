@@ -105,6 +105,18 @@ def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> di
     return {"grad": b64(grad), "move": b64(move), "state": state["data"]}
 
 
+def _gap(surface: Surface, loss: np.ndarray) -> np.ndarray | None:
+    """f - f* for the log-scale loss chart (never 0), in float64 before rounding: near the
+    minimum float32 losses would cancel. None where it adds nothing: the surface has no
+    known f* (no log scale), or f* = 0 and the losses are the gap already (the browser
+    then plots the losses)."""
+    if surface.fglob is None:
+        return None
+    with np.errstate(invalid="ignore"):
+        gap = np.maximum(loss - surface.fglob, 1e-16)
+    return None if np.array_equal(gap, loss, equal_nan=True) else gap
+
+
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
     status, stop = str(tr.status), int(tr.stopped_at)
     if status not in contract.STATUSES:
@@ -113,7 +125,7 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
     lr = tr.lr
     with np.errstate(invalid="ignore", over="ignore"):
         dist = surface.nearest_minimum_distance(tr.positions)
-        gap = np.maximum(tr.loss - surface.fglob, 1e-16) if surface.fglob is not None else None
+    gap = _gap(surface, tr.loss)
     return {
         **meta,
         "status": status,
@@ -122,7 +134,6 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
         "final_loss": float(tr.loss[last]),
         "xy": b64(tr.positions),
         "loss": b64(tr.loss),
-        # f - f* in float64 before rounding: near the minimum float32 losses would cancel
         "gap": b64(gap) if gap is not None else None,
         "z": b64(_heights(surface, tr.loss)),
         "dist": b64(dist),
@@ -139,6 +150,7 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
     meta = racer_meta(cfg)
     return {
         "steps": int(cfg.steps),
+        "can_log": surface.fglob is not None,  # f - f* is known: the loss chart may go log
         "arrow_span": contract.ARROW_SPAN * (x1 - x0),
         "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
         "state_layout": figures.state_figure(None, None)["layout"],
