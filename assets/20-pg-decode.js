@@ -14,12 +14,10 @@
     return new Float32Array(buf);
   }
 
-  // store field -> decoded field; the arrows name their store field in the contract
-  const ARRAYS = { xy: "xyA", loss: "lossA", gap: "gapA", z: "zA", dist: "distA", lr: "lrA", grad: "gradA", move: "moveA" };
-
+  /* Decode each racer's float32 fields (the run lists them) into `<field>A`: xyA, lossA... */
   PG.decodeRun = function (data) {
     data.racers.forEach(function (r) {
-      Object.keys(ARRAYS).forEach(function (k) { r[ARRAYS[k]] = decode(r[k]); });
+      data.float32.forEach(function (k) { r[k + "A"] = decode(r[k]); });
     });
     return data;
   };
@@ -62,11 +60,10 @@
 
   /* One contract arrow of the inspected racer at `step`: [[x0, x1], [y0, y1]], or empty. */
   PG.arrowAt = function (a, step) {
-    const run = PG.run, insp = run.racers[PG.inspected()], v = insp && insp[ARRAYS[a.data]];
-    if (!v) return [[], []];
-    const k = PG.kOf(insp, step), x = PG.X(insp, k), y = PG.Y(insp, k);
-    const dx = a.sign * v[2 * k], dy = a.sign * v[2 * k + 1], n = Math.hypot(dx, dy);
-    if (!isFinite(n) || n === 0) return [[], []];
-    return [[x, x + (dx / n) * run.arrow_span], [y, y + (dy / n) * run.arrow_span]];
+    const run = PG.run, insp = run.racers[PG.inspected()], heading = insp && insp[a.data + "A"];
+    if (!heading) return [[], []];
+    const k = PG.kOf(insp, step), x = PG.X(insp, k), y = PG.Y(insp, k), t = heading[k];
+    if (!isFinite(t)) return [[], []]; // no arrow: the vector was zero or not finite
+    return [[x, x + Math.cos(t) * run.arrow_span], [y, y + Math.sin(t) * run.arrow_span]];
   };
 })();

@@ -86,7 +86,14 @@ def test_pack_sends_float32_paths_and_exact_summaries():
     r = data["racers"][0]
     np.testing.assert_array_equal(_decode(r["xy"]), trajs[0].positions.astype(np.float32).ravel())
     assert r["final_loss"] == float(trajs[0].loss[-1])
-    assert "grad" in r and len(_decode(r["grad"])) == 2 * 101
+    # arrows travel as headings: the direction of -gradient and of the step, one angle per step
+    g = get_surface("rosenbrock").gradient(trajs[0].positions)
+    np.testing.assert_allclose(_decode(r["grad_heading"]), np.arctan2(-g[:, 1], -g[:, 0]), rtol=1e-6)
+    moves = np.diff(trajs[0].positions, axis=0)
+    np.testing.assert_allclose(
+        _decode(r["move_heading"])[:-1], np.arctan2(moves[:, 1], moves[:, 0]), rtol=1e-6
+    )
+    assert np.isnan(_decode(r["move_heading"])[-1])  # no step after the last point: no arrow
     assert json.dumps(data)  # strict JSON: no NaN, no numpy types
 
 
@@ -106,7 +113,7 @@ def test_pack_precomputes_what_the_browser_shows_for_every_racer():
         np.testing.assert_allclose(_decode(r["dist"]), dist, rtol=1e-6)
         assert r["gap"] is None  # f* = 0 here: the losses are f - f* already, no copy sent
         # every racer carries its inspect arrows and its state chart (no server trip to switch)
-        assert len(_decode(r["grad"])) == len(_decode(r["move"])) == 2 * (cfg.steps + 1)
+        assert len(_decode(r["grad_heading"])) == len(_decode(r["move_heading"])) == cfg.steps + 1
         assert not {"final_dist", "final_xy", "optimizer"} & set(r)
     names = [{t["name"] for t in r["state"]} for r in data["racers"]]
     for got, opt in zip(names, ("adam", "adagrad")):  # the step size, then the record's accumulator

@@ -55,8 +55,9 @@ class Arrow:
     """One arrow of the inspected racer on the contour map."""
 
     role: str
-    data: str  # the racer's array in the run store (base64 float32, x and y per step)
+    vector: str  # what the server measures: the gradient or the step to the next point
     sign: int  # -1: drawn against the vector (downhill for the gradient)
+    data: str  # the racer's headings in the run store (base64 float32 radians, one per step)
     color: str
     dashed: bool
     name: str
@@ -77,8 +78,8 @@ IDS = Ids()
 ROLES = Roles()
 DIVERGED_INK = "#b71c1c"
 ARROWS = (
-    Arrow(ROLES.grad, "grad", -1, DIVERGED_INK, False, "−gradient"),
-    Arrow(ROLES.vel, "move", 1, "#1a237e", True, "step"),
+    Arrow(ROLES.grad, "grad", -1, "grad_heading", DIVERGED_INK, False, "−gradient"),
+    Arrow(ROLES.vel, "move", 1, "move_heading", "#1a237e", True, "step"),
 )
 # the 2D paths go to the canvas overlay while playing; these traces are emptied meanwhile
 OVERLAY_ROLES = {"contour": (ROLES.path, ROLES.head, ROLES.end, ROLES.grad, ROLES.vel), "loss": (ROLES.loss,)}

@@ -20,6 +20,9 @@ from . import contract, figures
 from .figures import MESH_3D, PALETTE, mesh, z_transform
 from .validate import Config, Racer
 
+# each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
+FLOAT32_FIELDS = ("xy", "loss", "gap", "z", "dist", "lr", *(a.data for a in contract.ARROWS))
+
 
 def b64(a: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
@@ -95,14 +98,25 @@ def _heights(surface: Surface, loss: np.ndarray) -> np.ndarray:
         return z_transform(surface, loss, floor) + lift
 
 
+def _heading(v: np.ndarray, sign: int) -> np.ndarray:
+    """Direction of an arrow at each step, in radians (NaN: no arrow). Arrows are drawn at a
+    fixed length, so one angle per step carries all the browser needs of a 2-D vector."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        ok = np.isfinite(v).all(axis=1) & (np.hypot(v[:, 0], v[:, 1]) > 0)
+        return np.where(ok, np.arctan2(sign * v[:, 1], sign * v[:, 0]), np.nan)
+
+
 def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> dict:
-    """What the inspect panel shows of one racer: the arrows' vectors and its state chart."""
+    """What the inspect panel shows of one racer: its arrows' headings and its state chart."""
     move = np.zeros_like(tr.positions)
     move[:-1] = tr.positions[1:] - tr.positions[:-1]  # the step the optimizer takes next
     with np.errstate(invalid="ignore", over="ignore"):
-        grad = surface.gradient(tr.positions)
+        vectors = {"grad": surface.gradient(tr.positions), "move": move}
     state = figures.state_figure(meta, tr.state, OPTIMIZERS[optimizer].inspect)
-    return {"grad": b64(grad), "move": b64(move), "state": state["data"]}
+    return {
+        **{a.data: b64(_heading(vectors[a.vector], a.sign)) for a in contract.ARROWS},
+        "state": state["data"],
+    }
 
 
 def _gap(surface: Surface, loss: np.ndarray) -> np.ndarray | None:
@@ -150,6 +164,7 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
     meta = racer_meta(cfg)
     return {
         "steps": int(cfg.steps),
+        "float32": list(FLOAT32_FIELDS),
         "can_log": surface.fglob is not None,  # f - f* is known: the loss chart may go log
         "arrow_span": contract.ARROW_SPAN * (x1 - x0),
         "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
