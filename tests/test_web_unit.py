@@ -222,7 +222,7 @@ def test_compute_callback_end_to_end(client, deps):
     again = body(dep, compute_values(lrs={"momentum": "0.002", "rmsprop": "0.01", "adam": "0.05"}),
                  [out["store-figure-key"]["data"]])  # fmt: skip
     r2 = client.post("/_dash-update-component", json=again)
-    assert r2.status_code == 200 and len(r2.data) < min(150_000, len(r.data) - 90_000)
+    assert r2.status_code == 200 and len(r2.data) < min(130_000, len(r.data) - 90_000)
     assert "graph-surface-3d" not in r2.get_json()["response"]
 
 

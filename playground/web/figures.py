@@ -5,9 +5,9 @@ typed-array specs (``{"dtype", "bdata"}``): building ``plotly.graph_objects`` fi
 validates every property and cost more than the simulation itself. ``plotly.io`` and
 plotly.js read these dicts as they are.
 
-Path traces are placeholders (empty) tagged with ``meta``; the browser fills them frame by
-frame (``assets/*-pg-*.js``; roles and colours from ``contract``), so the surface figures are rebuilt only when the surface
-or the set of racers changes.
+Path traces are placeholders (empty) tagged with ``meta`` (roles and colours from
+``contract``); the browser fills them frame by frame (``assets/*-pg-*.js``), so the surface
+figures are rebuilt only when the surface or the set of racers changes.
 """
 
 from __future__ import annotations
