@@ -61,8 +61,9 @@
     if (PG.run && !PG.playing) PG.apply(PG.step);
     if (!data || !data.racers.length) return window.dash_clientside.no_update;
     const r = data.racers[PG.inspect] || data.racers[0];
-    // a copy: Plotly decodes typed arrays in the figure it is given, the store keeps its own
-    return { data: JSON.parse(JSON.stringify(r.state)), layout: data.state_layout };
+    // a copy: Plotly writes into the figure it draws (decoded arrays, axis ranges); the
+    // store's own stays as the server sent it for the next choice
+    return JSON.parse(JSON.stringify({ data: r.state, layout: data.state_layout }));
   }
 
   /* Learning-rate slider (log10) <-> text box of one racer, in the contract's range. */
