@@ -59,7 +59,5 @@ def compute_values(surface="rosenbrock", optimizers=("momentum", "rmsprop", "ada
         start[0],
         start[1],
         steps,
-        "0",
-        True,
         "constant",
     ]

@@ -1,11 +1,13 @@
 """The playground in real headless Chromium against the real server (no mocks)."""
 
+import json
 import re
 
 import pytest
 
 pw = pytest.importorskip("playwright.sync_api")
 
+from playground.optimizers import OPTIMIZERS  # noqa: E402
 from playground.web.callbacks import MESSAGE_BOXES  # noqa: E402
 
 from .browser import ARTIFACTS, Page  # noqa: E402
@@ -58,6 +60,42 @@ def test_play_pause_step_reset_and_scrub(page):
     p.wait_for_timeout(400)
     assert 150 < page.step() < 350  # half-way along 500 steps
     assert page.updates == before
+
+
+STATE_TRACES = (
+    "() => document.querySelector('#graph-state .js-plotly-plot').data.map(t => [t.name, t.line.color])"
+)
+LOSS_AXIS = "() => document.querySelector('#graph-loss .js-plotly-plot')._fullLayout.yaxis.type"
+GRAD_ARROW = """() => { const gd = document.querySelector('#graph-contour .js-plotly-plot');
+    return Array.from(gd.data.find(t => t.meta && t.meta.role === 'grad').x); }"""
+
+
+def test_inspect_and_log_scale_redraw_without_the_server(page):
+    p = page.page
+    for _ in range(5):
+        p.click("#button-step")
+    p.wait_for_function(f"() => ({STATE_TRACES})().length > 0", timeout=10000)
+    momentum, arrow = p.evaluate(STATE_TRACES), p.evaluate(GRAD_ARROW)
+    asked = page.updates
+    p.select_option("#select-inspect", "2")  # Momentum -> Adam
+    accumulator = OPTIMIZERS["adam"].inspect[1][1] + " (x)"
+    p.wait_for_function(f"() => ({STATE_TRACES})().some(t => t[0] === '{accumulator}')", timeout=5000)
+    adam = p.evaluate(STATE_TRACES)
+    assert adam != momentum and adam[0] == ["step size (x)", "#D55E00"]  # Adam's colour, its accumulator v
+    p.wait_for_function(f"() => JSON.stringify(({GRAD_ARROW})()) !== {json.dumps(json.dumps(arrow))}")
+    assert p.evaluate(LOSS_AXIS) == "log"
+    p.click("#switch-log-loss")
+    p.wait_for_function(f"() => ({LOSS_AXIS})() === 'linear'", timeout=5000)
+    # the curves now plot f itself: Adam's first point is its loss at the start
+    y0, f0 = p.evaluate(
+        """() => [document.querySelector('#graph-loss .js-plotly-plot').data.find(t => t.meta.racer === 2).y[0],
+                  window.PG.run.racers[2].lossA[0]]"""
+    )
+    assert y0 == f0
+    p.click("#switch-log-loss")
+    p.wait_for_function(f"() => ({LOSS_AXIS})() === 'log'", timeout=5000)
+    page.idle()
+    assert page.updates == asked  # nothing was computed again, nothing was even asked
 
 
 def test_changing_surface_and_optimizers_redraws(page):

@@ -82,12 +82,60 @@ def test_pack_sends_float32_paths_and_exact_summaries():
     cfg, msgs = validate.config({"racers": [{"optimizer": "adam", "lr": 0.05}], "steps": 100})
     assert not msgs.items
     surface, _start, trajs = runs.run_all(cfg)
-    data = runs.pack(cfg, surface, trajs, 0)
+    data = runs.pack(cfg, surface, trajs)
     r = data["racers"][0]
     np.testing.assert_array_equal(_decode(r["xy"]), trajs[0].positions.astype(np.float32).ravel())
     assert r["final_loss"] == float(trajs[0].loss[-1])
-    assert "grad" in r and len(_decode(r["grad"])) == 2 * 101
+    # arrows travel as headings: the direction of -gradient and of the step, one angle per step
+    g = get_surface("rosenbrock").gradient(trajs[0].positions)
+    np.testing.assert_allclose(_decode(r["grad_heading"]), np.arctan2(-g[:, 1], -g[:, 0]), rtol=1e-6)
+    moves = np.diff(trajs[0].positions, axis=0)
+    np.testing.assert_allclose(
+        _decode(r["move_heading"])[:-1], np.arctan2(moves[:, 1], moves[:, 0]), rtol=1e-6
+    )
+    assert np.isnan(_decode(r["move_heading"])[-1])  # no step after the last point: no arrow
     assert json.dumps(data)  # strict JSON: no NaN, no numpy types
+
+
+def test_pack_precomputes_what_the_browser_shows_for_every_racer():
+    cfg, _ = validate.config(
+        {"racers": [{"optimizer": "adam"}, {"optimizer": "adagrad"}, {"optimizer": "gd"}]}
+    )
+    surface, _start, trajs = runs.run_all(cfg)
+    data = runs.pack(cfg, surface, trajs)
+    floor = figures.mesh(surface, figures.MESH_3D)[3]
+    for r, tr in zip(data["racers"], trajs):
+        # heights above the mesh and distances to the nearest minimum come computed
+        heights = figures.z_transform(surface, tr.loss, floor)
+        lift = _decode(r["z"]) - heights
+        assert np.allclose(lift, lift[0], atol=1e-4) and lift[0] > 0
+        dist = surface.nearest_minimum_distance(tr.positions)
+        np.testing.assert_allclose(_decode(r["dist"]), dist, rtol=1e-6)
+        assert r["gap"] is None  # f* = 0 here: the losses are f - f* already, no copy sent
+        # every racer carries its inspect arrows and its state chart (no server trip to switch)
+        assert len(_decode(r["grad_heading"])) == len(_decode(r["move_heading"])) == cfg.steps + 1
+        assert not {"final_dist", "final_xy", "optimizer"} & set(r)
+    names = [{t["name"] for t in r["state"]} for r in data["racers"]]
+    for got, opt in zip(names, ("adam", "adagrad")):  # the step size, then the record's accumulator
+        label = OPTIMIZERS[opt].inspect[1][1]
+        assert {"step size (x)", "step size (y)", f"{label} (x)", f"{label} (y)"} <= got
+    gd_size = data["racers"][2]["state"]
+    assert names[2] == {"step size (x)", "step size (y)"} and gd_size[0]["y"] == [
+        0.001,
+        0.001,
+    ]  # constant: two ends
+    assert not {"surface", "minima", "zinfo", "inspect"} & set(data)
+    assert data["loss_axes"]["log"]["type"] == "log" and data["loss_axes"]["linear"]["type"] == "linear"
+    assert data["can_log"]
+
+
+def test_pack_sends_f_minus_fstar_where_it_differs_from_f():
+    cfg, _ = validate.config({"surface": "six_hump_camel", "racers": [{"optimizer": "adam"}], "steps": 50})
+    surface, _start, trajs = runs.run_all(cfg)
+    assert surface.fglob < 0
+    r = runs.pack(cfg, surface, trajs)["racers"][0]
+    exact = np.maximum(trajs[0].loss - surface.fglob, 1e-16)  # float64 first: float32 f would cancel
+    np.testing.assert_allclose(_decode(r["gap"]), exact, rtol=1e-6)
 
 
 @settings(max_examples=300, deadline=None)
@@ -167,13 +215,14 @@ def test_compute_callback_end_to_end(client, deps):
     assert not any(out[i]["invalid"] for i in FLAGGED_INPUTS)
     ref = simulate("rosenbrock", "adam", (-1.5, 2.0), steps=500, lr=0.05)
     assert store["racers"][2]["final_loss"] == float(ref.loss[-1])
-    assert len(r.data) < 250_000  # first load: both surface meshes plus 3 racers x 500 steps
+    # first load: both surface meshes plus 3 racers x 500 steps, each with its inspect arrays
+    assert len(r.data) < 300_000
     # a settings change on the same surface and racers resends paths only, not the meshes
     dep = compute_dep(deps)
     again = body(dep, compute_values(lrs={"momentum": "0.002", "rmsprop": "0.01", "adam": "0.05"}),
                  [out["store-figure-key"]["data"]])  # fmt: skip
     r2 = client.post("/_dash-update-component", json=again)
-    assert r2.status_code == 200 and len(r2.data) < 100_000
+    assert r2.status_code == 200 and len(r2.data) < min(130_000, len(r.data) - 90_000)
     assert "graph-surface-3d" not in r2.get_json()["response"]
 
 

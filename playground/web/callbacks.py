@@ -78,8 +78,6 @@ COMPUTE_INPUTS = [
     Input("input-start-x", "value"),
     Input("input-start-y", "value"),
     Input("input-steps", "value"),
-    Input("select-inspect", "value"),
-    Input("switch-log-loss", "value"),
     Input("select-schedule-then", "value"),
 ]
 
@@ -88,7 +86,7 @@ def _config_from(values: list, specs: list) -> tuple[validate.Config, validate.M
     """Validated configuration from the values of `COMPUTE_INPUTS` (``specs``: ctx.inputs_list or states_list)."""
     ids = [s["id"] if isinstance(s, dict) else [i["id"] for i in s] for s in specs]
     (surface, surface_vals, optimizers, lr_vals, hyper_vals, schedule, sched_vals, noise, batch, seed, sx, sy,
-     steps, _inspect, _log, then) = values[:16]  # fmt: skip
+     steps, then) = values[:14]  # fmt: skip
     raw = gather(surface, ids[1], surface_vals, optimizers, ids[3], lr_vals, ids[4], hyper_vals, schedule, then,
                  ids[6], sched_vals, noise, batch, seed, sx, sy, steps)  # fmt: skip
     return validate.config(raw)
@@ -275,7 +273,6 @@ def register(app: Dash) -> None:
         Output("graph-contour", "figure"),
         Output("graph-loss", "figure"),
         Output("graph-schedule", "figure"),
-        Output("graph-state", "figure"),
         Output("div-math", "children"),
         Output("div-surface-info", "children"),
         *MESSAGE_OUTPUTS,
@@ -291,28 +288,20 @@ def register(app: Dash) -> None:
     def compute(*values):
         *values, fig_key, href = values
         cfg, msgs = _config_from(values, ctx.inputs_list)
-        inspect, log_loss = values[13], values[14]
         surface_obj, _, trajs = runs.run_all(cfg)
         meta = runs.racer_meta(cfg)
-        n = len(cfg.racers)
-        k = validate.as_number(inspect, 0, 0, max(n - 1, 0), "select-inspect", validate.Messages(), "", True)
-        data = runs.pack(cfg, surface_obj, trajs, int(k))
+        data = runs.pack(cfg, surface_obj, trajs)
         key = json.dumps([cfg.surface, cfg.surface_params, [(m["label"], m["color"]) for m in meta]])
         if key != fig_key:
             fig3d = figures.surface_3d(surface_obj, meta)
             fig2d = figures.contour_map(surface_obj, meta)
         else:  # same surface and racers: keep the drawn mesh, only the paths change
             fig3d = fig2d = no_update
-        log_y = bool(log_loss) and surface_obj.fglob is not None
-        loss = figures.loss_figure(meta, log_y, surface_obj.fglob)
+        loss = figures.loss_figure(meta, surface_obj.fglob is not None, surface_obj.fglob)
         sched = figures.schedule_figure(meta, [t.lr for t in trajs])
-        inspected = OPTIMIZERS[cfg.racers[int(k)].optimizer].inspect if n else ()
-        state = figures.state_figure(
-            meta[int(k)] if n else None, trajs[int(k)].state if n else None, inspected
-        )
         options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
         labels = [m["label"] for m in meta]
-        return (data, fig3d, fig2d, loss, sched, state, math_panel(cfg, meta), surface_info(cfg), *_messages(msgs),
+        return (data, fig3d, fig2d, loss, sched, math_panel(cfg, meta), surface_info(cfg), *_messages(msgs),
                 options, key, share.to_query(cfg, share.lesson_in(href)), share.torch_snippet(cfg, labels))  # fmt: skip
 
     @app.callback(

@@ -5,9 +5,9 @@ typed-array specs (``{"dtype", "bdata"}``): building ``plotly.graph_objects`` fi
 validates every property and cost more than the simulation itself. ``plotly.io`` and
 plotly.js read these dicts as they are.
 
-Path traces are placeholders (empty) tagged with ``meta``; the browser fills them frame by
-frame (``assets/playback.js``), so the surface figures are rebuilt only when the surface
-or the set of racers changes.
+Path traces are placeholders (empty) tagged with ``meta`` (roles and colours from
+``contract``); the browser fills them frame by frame (``assets/*-pg-*.js``), so the surface
+figures are rebuilt only when the surface or the set of racers changes.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 
 from surfaces import Surface
+
+from .contract import ARROWS, DIVERGED_INK, ROLES, SCENE_INK
 
 # colour-blind-safe: Okabe-Ito first, then Paul Tol's bright and muted sets
 PALETTE = (
@@ -120,16 +122,16 @@ def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
                 mode="lines",
                 line={"color": r["color"], "width": 6},
                 name=r["label"],
-                meta=_meta("path", i),
+                meta=_meta(ROLES.path, i),
                 hoverinfo="skip",
             )
         )
-        data.append(_empty("scatter3d", mode="markers", name=r["label"], meta=_meta("head", i), hoverinfo="skip",
+        data.append(_empty("scatter3d", mode="markers", name=r["label"], meta=_meta(ROLES.head, i), hoverinfo="skip",
                            marker={"size": 6, "color": r["color"], "line": {"color": "white", "width": 2}}))  # fmt: skip
     (x0, x1), (y0, y1) = surface.domain
     zr = (hi - lo) or 1.0
     ztitle = "log₁₀(f − f*)" if surface.log_z else "f"
-    bg = {"backgroundcolor": "rgba(0,0,0,0)", "gridcolor": "#e0e0e0"}
+    bg = {"backgroundcolor": "rgba(0,0,0,0)", "gridcolor": SCENE_INK["light"]["grid"]}
     scene = {
         "xaxis": {"range": [x0, x1], "title": {"text": "x"}, **bg},
         "yaxis": {"range": [y0, y1], "title": {"text": "y"}, **bg},
@@ -185,7 +187,7 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
                 mode="lines",
                 line={"color": r["color"], "width": 3},
                 name=r["label"],
-                meta=_meta("path", i),
+                meta=_meta(ROLES.path, i),
                 customdata=[],
                 hovertemplate=r["label"] + "<br>step %{customdata[0]}<br>(%{x:.4f}, %{y:.4f})"
                 "<br>loss %{customdata[1]:.6g}<br>lr %{customdata[2]:.3g}<extra></extra>",
@@ -196,22 +198,19 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
                 "scatter",
                 mode="markers",
                 name=r["label"],
-                meta=_meta("head", i),
+                meta=_meta(ROLES.head, i),
                 hoverinfo="skip",
                 marker={"size": 12, "color": r["color"], "line": {"color": "white", "width": 2}},
             )
         )
-        data.append(_empty("scatter", mode="markers", name=r["label"] + " diverged", meta=_meta("end", i),
+        data.append(_empty("scatter", mode="markers", name=r["label"] + " diverged", meta=_meta(ROLES.end, i),
                            hoverinfo="skip", marker={"size": 16, "symbol": "x", "color": r["color"],
-                                                     "line": {"color": "#b71c1c", "width": 2}}))  # fmt: skip
+                                                     "line": {"color": DIVERGED_INK, "width": 2}}))  # fmt: skip
     # "what the optimizer is thinking": gradient and step arrows of the inspected racer
-    for role, name, color, dash in (
-        ("grad", "−gradient", "#b71c1c", "solid"),
-        ("vel", "step", "#1a237e", "dot"),
-    ):
-        data.append(_empty("scatter", mode="lines+markers", name=name, meta=_meta(role, -1), hoverinfo="skip",
-                           line={"color": color, "width": 3, "dash": dash},
-                           marker={"symbol": "arrow", "angleref": "previous", "size": [0, 14], "color": color}))  # fmt: skip
+    for a in ARROWS:
+        data.append(_empty("scatter", mode="lines+markers", name=a.name, meta=_meta(a.role, -1), hoverinfo="skip",
+                           line={"color": a.color, "width": 3, "dash": "dot" if a.dashed else "solid"},
+                           marker={"symbol": "arrow", "angleref": "previous", "size": [0, 14], "color": a.color}))  # fmt: skip
     (x0, x1), (y0, y1) = surface.domain
     layout = _layout(
         xaxis=_axis("x", range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
@@ -223,19 +222,24 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
     return {"data": data, "layout": layout}
 
 
+def loss_yaxis(log_y: bool) -> dict:
+    """The loss chart's y axis; the browser switches between the two without the server."""
+    return _axis(
+        "f − f* (log)" if log_y else "loss f", type="log" if log_y else "linear", exponentformat="power"
+    )
+
+
 def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> dict:
     data = [
         _empty("scatter", mode="lines", line={"color": r["color"], "width": 2.5}, name=r["label"],
-               meta=_meta("loss", i), customdata=[],
+               meta=_meta(ROLES.loss, i), customdata=[],
                hovertemplate=r["label"] + "<br>step %{x}<br>loss %{customdata[1]:.6g}"
                "<br>(%{customdata[3]:.4f}, %{customdata[4]:.4f})<br>lr %{customdata[2]:.3g}<extra></extra>")
         for i, r in enumerate(racers)
     ]  # fmt: skip
     layout = _layout(
         xaxis=_axis("step", rangemode="tozero"),
-        yaxis=_axis(
-            "f − f* (log)" if log_y else "loss f", type="log" if log_y else "linear", exponentformat="power"
-        ),
+        yaxis=loss_yaxis(log_y),
         margin={"l": 60, "r": 10, "t": 10, "b": 40},
         hovermode="closest",
         meta={"log": bool(log_y), "fglob": fglob},
@@ -261,6 +265,23 @@ def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
     return {"data": data, "layout": layout}
 
 
+def _per_step(values: np.ndarray) -> dict:
+    """x and y of a series over steps 1..n; a constant one as its two ends (the page holds
+    every racer's state chart, and most step sizes without an accumulator are constant)."""
+    y = np.abs(values)
+    if y.size > 2 and np.ptp(y) == 0:
+        return {"x": [1, int(y.size)], "y": [float(y[0])] * 2}
+    return {"x0": 1, "dx": 1, "y": typed(y)}  # step numbers from 1, not sent as an array
+
+
+def _state_lines(values: np.ndarray, name: str, color: str, width: float, **kw) -> list[dict]:
+    return [
+        {"type": "scatter", **_per_step(values[:, j]), "mode": "lines", "name": f"{name} ({axis})",
+         "line": {"color": color, "dash": dash, "width": width}, **kw}
+        for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash")))
+    ]  # fmt: skip
+
+
 def state_figure(
     racer: dict | None, state: dict[str, np.ndarray] | None, inspect: Sequence[tuple[str, str]] = ()
 ) -> dict:
@@ -268,34 +289,10 @@ def state_figure(
     the optimizer's record) of one racer."""
     data = []
     if racer is not None and state and "step_size" in state:
-        size = state["step_size"]
-        steps = typed(np.arange(1, size.shape[0] + 1, dtype=np.int32), "i4")
-        for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash"))):
-            data.append(
-                {
-                    "type": "scatter",
-                    "x": steps,
-                    "y": typed(np.abs(size[:, j])),
-                    "mode": "lines",
-                    "name": f"step size ({axis})",
-                    "line": {"color": racer["color"], "dash": dash, "width": 2.5},
-                }
-            )
-        for key, label in inspect[1:]:
-            if key in state:
-                for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash"))):
-                    data.append(
-                        {
-                            "type": "scatter",
-                            "x": steps,
-                            "y": typed(np.abs(state[key][:, j])),
-                            "yaxis": "y2",
-                            "mode": "lines",
-                            "name": f"{label} ({axis})",
-                            "line": {"color": "#546e7a", "dash": dash, "width": 1.5},
-                        }
-                    )
-                break  # fmt: skip
+        data += _state_lines(state["step_size"], "step size", racer["color"], 2.5)
+        shown = [(key, label) for key, label in inspect[1:] if key in state][:1]
+        for key, label in shown:
+            data += _state_lines(state[key], label, "#546e7a", 1.5, yaxis="y2")
     layout = _layout(
         xaxis=_axis("step"),
         yaxis=_axis("effective step size", type="log", exponentformat="power"),

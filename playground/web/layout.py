@@ -15,6 +15,8 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
+from . import contract
+from .contract import IDS, LABELS, LR_SLIDER
 from .share import LESSONS
 from .validate import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS, num
 
@@ -81,7 +83,8 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
     opt = OPTIMIZERS[name.split("~")[0]]
     fields = [hyper_input(h, hyper.get(h.name, h.default), {"type": "input-hyper", "opt": name, "name": h.name})
               for h in opt.hypers if h.name != "lr"]  # fmt: skip
-    log_lr = math.log10(min(max(lr, 1e-5), 10.0))
+    lo, hi = LR_SLIDER["min"], LR_SLIDER["max"]
+    log_lr = min(max(math.log10(lr), lo), hi) if lr > 0 else lo
     return dbc.Card(
         dbc.CardBody(
             [
@@ -99,12 +102,12 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
                         html.Div(
                             [
                                 dcc.Slider(
-                                    id={"type": "slider-lr", "opt": name},
-                                    min=-5,
-                                    max=1,
-                                    step=0.01,
+                                    id={"type": IDS.lr_slider, "opt": name},
+                                    min=lo,
+                                    max=hi,
+                                    step=LR_SLIDER["step"],
                                     value=log_lr,
-                                    marks={i: f"1e{i}" for i in range(-5, 2)},
+                                    marks={i: f"1e{i}" for i in range(lo, hi + 1)},
                                     updatemode="mouseup",
                                     className="pg-lr-slider",
                                 ),
@@ -280,7 +283,7 @@ def controls() -> html.Div:
                     className="pg-grid",
                 ),
                 message_box("msg-steps"),
-                dbc.Switch(id="switch-log-loss", label="log-scale loss chart", value=True),
+                dbc.Switch(id=IDS.log_loss, label="log-scale loss chart", value=True),
             ),
             html.Div(id="div-messages", role="status", **{"aria-live": "polite"}),
         ],
@@ -293,15 +296,15 @@ def transport() -> html.Div:
         [
             dbc.ButtonGroup(
                 [
-                    dbc.Button("▶ Play", id="button-play", color="primary", title="Play / pause (Space)"),
-                    dbc.Button("Step", id="button-step", color="primary", outline=True, title="One step (→)"),
-                    dbc.Button("Reset", id="button-reset", color="primary", outline=True, title="Back to step 0 (R)"),
+                    dbc.Button(LABELS["play"], id=IDS.play, color="primary", title="Play / pause (Space)"),
+                    dbc.Button("Step", id=IDS.step, color="primary", outline=True, title="One step (→)"),
+                    dbc.Button("Reset", id=IDS.reset, color="primary", outline=True, title="Back to step 0 (R)"),
                 ]
             ),
-            html.Div(dcc.Slider(id="slider-step", min=0, max=500, step=1, value=0, marks=None,
+            html.Div(dcc.Slider(id=IDS.scrubber, min=0, max=500, step=1, value=0, marks=None,
                                 updatemode="drag"),
                      className="pg-scrub"),
-            html.Div([html.Span("step "), html.Span("0", id="text-step", className="pg-step"),
+            html.Div([html.Span("step "), html.Span("0", id=IDS.step_text, className="pg-step"),
                       html.Span(" / "), html.Span("500", id="text-steps")], className="pg-stepbox"),
         ],
         className="pg-transport",
@@ -325,7 +328,8 @@ def layout() -> html.Div:
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
-            dcc.Store(id="store-run"),
+            dcc.Store(id=IDS.run),
+            dcc.Store(id=IDS.contract, data=contract.as_dict()),  # read once by the playback scripts
             dcc.Store(id="store-figure-key"),
             dcc.Store(id="store-url"),
             dcc.Store(id="store-query"),
@@ -357,36 +361,36 @@ def layout() -> html.Div:
                             html.Div(
                                 [
                                     html.Section(
-                                        [html.H2("Surface"), _graph("graph-surface-3d", "pg-g3d")],
+                                        [html.H2("Surface"), _graph(IDS.surface, "pg-g3d")],
                                         className="pg-card",
                                     ),
                                     html.Section(
-                                        [html.H2("Contour map"), _graph("graph-contour", "pg-g2d")],
+                                        [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d")],
                                         className="pg-card",
                                     ),
                                 ],
                                 className="pg-views",
                             ),
                             html.Section(
-                                [html.H2("Race"), html.Div(id="div-readout", className="pg-readout")],
+                                [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
                                 className="pg-card",
                             ),
                             html.Div(
                                 [
                                     html.Section(
-                                        [html.H2("Loss"), _graph("graph-loss", "pg-gloss")],
+                                        [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
                                         className="pg-card",
                                     ),
                                     html.Section(
                                         [
                                             html.H2("What the optimizer is thinking"),
-                                            dbc.Select(id="select-inspect", value="0", size="sm", options=[]),
+                                            dbc.Select(id=IDS.inspect, value="0", size="sm", options=[]),
                                             html.Small(
                                                 "Arrows on the contour map: red = −gradient, dotted blue = "
                                                 "the step taken. Chart: effective per-coordinate step size.",
                                                 className="pg-muted d-block my-1",
                                             ),
-                                            _graph("graph-state", "pg-gstate"),
+                                            _graph(IDS.state_chart, "pg-gstate"),
                                         ],
                                         className="pg-card",
                                     ),
@@ -433,10 +437,6 @@ def layout() -> html.Div:
     )
 
 
-SHORTCUTS = [("Space", "play / pause"), ("→ / ←", "one step forward / back"), ("R", "reset to step 0"),
-             ("1 – 9", "show / hide optimizer 1 – 9"), ("P", "presenter mode"), ("?", "this list")]  # fmt: skip
-
-
 def header_actions() -> html.Div:
     lessons = [{"label": le.title, "value": le.id} for le in LESSONS]
     return html.Div(
@@ -444,9 +444,9 @@ def header_actions() -> html.Div:
             dbc.Select(id="select-lesson", size="sm", value="", placeholder="Guided lessons…",
                        className="pg-lesson-select", options=lessons),
             dbc.Button("Share", id="button-share", size="sm", color="light", outline=True),
-            dbc.Button("Presenter", id="button-presenter", size="sm", color="light", outline=True,
+            dbc.Button("Presenter", id=IDS.presenter, size="sm", color="light", outline=True,
                        title="Presenter mode (P)"),
-            dbc.Button("Dark", id="button-theme", size="sm", color="light", outline=True),
+            dbc.Button(LABELS["dark"], id=IDS.theme, size="sm", color="light", outline=True),
             dbc.Button("?", id="button-help", size="sm", color="light", outline=True, title="Keyboard shortcuts (?)"),
             dbc.Button("☰ Controls", id="button-controls", className="pg-toggle", color="secondary", outline=True,
                        size="sm"),
@@ -456,10 +456,10 @@ def header_actions() -> html.Div:
 
 
 def help_box() -> dbc.Modal:
-    rows = [html.Tr([html.Td(html.Kbd(k)), html.Td(v)]) for k, v in SHORTCUTS]
+    rows = [html.Tr([html.Td(html.Kbd(s.label)), html.Td(s.text)]) for s in contract.SHORTCUTS]
     return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Keyboard shortcuts")),
                       dbc.ModalBody(dbc.Table(html.Tbody(rows), size="sm", className="pg-table"))],
-                     id="modal-help", is_open=False)  # fmt: skip
+                     id=IDS.help, is_open=False)  # fmt: skip
 
 
 def share_modal() -> dbc.Modal:

@@ -16,8 +16,12 @@ from surfaces import Surface, get_surface
 
 from ..engine import Trajectory, simulate
 from ..optimizers import OPTIMIZERS
-from .figures import PALETTE, mesh, z_transform
+from . import contract, figures
+from .figures import MESH_3D, PALETTE, mesh, z_transform
 from .validate import Config, Racer
+
+# each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
+FLOAT32_FIELDS = ("xy", "loss", "gap", "z", "dist", "lr", *(a.data for a in contract.ARROWS))
 
 
 def b64(a: np.ndarray) -> str:
@@ -80,52 +84,90 @@ def run_all(cfg: Config) -> tuple[Surface, tuple[float, float], list[Trajectory]
 
 def racer_meta(cfg: Config) -> list[dict]:
     return [
-        {"label": label(r, cfg.racers), "color": PALETTE[i % len(PALETTE)], "optimizer": r.optimizer}
-        for i, r in enumerate(cfg.racers)
+        {"label": label(r, cfg.racers), "color": PALETTE[i % len(PALETTE)]} for i, r in enumerate(cfg.racers)
     ]
 
 
-def pack(cfg: Config, surface: Surface, trajs: list[Trajectory], inspect: int) -> dict:
-    """The store the browser animates from."""
-    _, _, z, floor = mesh(surface, 72)
+def _heights(surface: Surface, loss: np.ndarray) -> np.ndarray:
+    """Path heights in the 3D scene: the surface's own height transform, lifted a little
+    above the mesh so the path is not hidden inside it."""
+    _, _, z, floor = mesh(surface, MESH_3D)
     zt = z_transform(surface, z, floor)
     lift = 0.012 * float(zt.max() - zt.min() or 1.0)
-    racers = []
-    for i, (meta, tr) in enumerate(zip(racer_meta(cfg), trajs)):
-        status = str(tr.status)
-        stop = int(tr.stopped_at)
-        last = stop - 1 if status == "diverged" else stop
-        final = tr.positions[last]
-        dist = float(surface.nearest_minimum_distance(final))
-        lr = tr.lr
-        entry = {
-            **meta,
-            "status": status,
-            "stopped_at": stop,
-            "last": last,
-            "final_loss": float(tr.loss[last]),
-            "final_xy": [float(final[0]), float(final[1])],
-            "final_dist": dist if np.isfinite(dist) else None,
-            "xy": b64(tr.positions),
-            "loss": b64(tr.loss),
-            "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
-            "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
-        }
-        if i == inspect:
-            g = surface.gradient(tr.positions)
-            entry["grad"] = b64(g)
-            move = np.zeros_like(tr.positions)
-            move[:-1] = tr.positions[1:] - tr.positions[:-1]  # the step the optimizer takes next
-            entry["move"] = b64(move)
-        racers.append(entry)
+    with np.errstate(invalid="ignore", over="ignore"):
+        return z_transform(surface, loss, floor) + lift
+
+
+def _heading(v: np.ndarray, sign: int) -> np.ndarray:
+    """Direction of an arrow at each step, in radians (NaN: no arrow). Arrows are drawn at a
+    fixed length, so one angle per step carries all the browser needs of a 2-D vector."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        ok = np.isfinite(v).all(axis=1) & (np.hypot(v[:, 0], v[:, 1]) > 0)
+        return np.where(ok, np.arctan2(sign * v[:, 1], sign * v[:, 0]), np.nan)
+
+
+def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> dict:
+    """What the inspect panel shows of one racer: its arrows' headings and its state chart."""
+    move = np.zeros_like(tr.positions)
+    move[:-1] = tr.positions[1:] - tr.positions[:-1]  # the step the optimizer takes next
+    with np.errstate(invalid="ignore", over="ignore"):
+        vectors = {"grad": surface.gradient(tr.positions), "move": move}
+    state = figures.state_figure(meta, tr.state, OPTIMIZERS[optimizer].inspect)
+    return {
+        **{a.data: b64(_heading(vectors[a.vector], a.sign)) for a in contract.ARROWS},
+        "state": state["data"],
+    }
+
+
+def _gap(surface: Surface, loss: np.ndarray) -> np.ndarray | None:
+    """f - f* for the log-scale loss chart (never 0), in float64 before rounding: near the
+    minimum float32 losses would cancel. None where it adds nothing: the surface has no
+    known f* (no log scale), or f* = 0 and the losses are the gap already (the browser
+    then plots the losses)."""
+    if surface.fglob is None:
+        return None
+    with np.errstate(invalid="ignore"):
+        gap = np.maximum(loss - surface.fglob, 1e-16)
+    return None if np.array_equal(gap, loss, equal_nan=True) else gap
+
+
+def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
+    status, stop = str(tr.status), int(tr.stopped_at)
+    if status not in contract.STATUSES:
+        raise ValueError(f"engine status {status!r} is not in the contract")
+    last = stop - 1 if status == contract.DIVERGED else stop
+    lr = tr.lr
+    with np.errstate(invalid="ignore", over="ignore"):
+        dist = surface.nearest_minimum_distance(tr.positions)
+    gap = _gap(surface, tr.loss)
+    return {
+        **meta,
+        "status": status,
+        "stopped_at": stop,
+        "last": last,
+        "final_loss": float(tr.loss[last]),
+        "xy": b64(tr.positions),
+        "loss": b64(tr.loss),
+        "gap": b64(gap) if gap is not None else None,
+        "z": b64(_heights(surface, tr.loss)),
+        "dist": b64(dist),
+        "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
+        "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
+        **_inspect(surface, tr, cfg.racers[i].optimizer, meta),
+    }
+
+
+def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
+    """The store the browser animates from: every racer's arrays, inspect data included, so
+    choosing the inspected racer or the loss scale needs no server."""
+    (x0, x1), _ = surface.domain
+    meta = racer_meta(cfg)
     return {
         "steps": int(cfg.steps),
-        "surface": surface.name,
-        "domain": [list(surface.domain[0]), list(surface.domain[1])],
-        "fglob": surface.fglob,
-        # the browser derives path heights from the losses: z = log10(max(f - floor, 0) + 1e-3) + lift
-        "zinfo": {"log": surface.log_z, "floor": float(floor), "lift": lift},
-        "minima": [list(c.xy) for c in surface.minima][:200],
-        "inspect": inspect,
-        "racers": racers,
+        "float32": list(FLOAT32_FIELDS),
+        "can_log": surface.fglob is not None,  # f - f* is known: the loss chart may go log
+        "arrow_span": contract.ARROW_SPAN * (x1 - x0),
+        "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
+        "state_layout": figures.state_figure(None, None)["layout"],
+        "racers": [_racer(cfg, surface, i, m, tr) for i, (m, tr) in enumerate(zip(meta, trajs))],
     }

@@ -1,0 +1,102 @@
+/* The one adapter to Plotly: the only script that touches window.Plotly, a graph's `data`,
+ * `layout`, `_fullLayout`, its axes' `c2p`, `_offset`, `_length` or its events. A Plotly
+ * upgrade that moves these internals is fixed here alone. */
+(function () {
+  "use strict";
+  const PG = window.PG;
+  const hooked = new WeakSet();
+
+  const P = {
+    /* The Plotly graph div of the contract's graph `key` (once it has data). */
+    gd: function (key) {
+      const el = PG.el(key);
+      if (!el) return null;
+      const g = el.classList.contains("js-plotly-plot") ? el : el.querySelector(".js-plotly-plot");
+      return g && g.data ? g : null;
+    },
+
+    /* [trace index, racer] of every trace of `role`. */
+    indices: function (g, role) {
+      const out = [];
+      (g.data || []).forEach(function (t, i) {
+        if (t.meta && t.meta.role === role) out.push([i, t.meta.racer]);
+      });
+      return out;
+    },
+
+    racerOf: function (g, i) {
+      return g.data[i].meta.racer;
+    },
+
+    roleOf: function (g, i) {
+      return g.data[i].meta.role;
+    },
+
+    customdata: function (g, i) {
+      return g.data[i].customdata || [];
+    },
+
+    /* Points now in the first path (or loss) trace and its racer, or null. */
+    firstPath: function (g) {
+      const p = P.indices(g, PG.C.roles.path).concat(P.indices(g, PG.C.roles.loss))[0];
+      return p ? { racer: p[1], length: (g.data[p[0]].x || []).length } : null;
+    },
+
+    /* {racer: true} for every racer whose traces are hidden. */
+    hidden: function (g) {
+      const out = {};
+      (g.data || []).forEach(function (t) { if (t.meta && t.visible === false) out[t.meta.racer] = true; });
+      return out;
+    },
+
+    /* Show or hide racer k's traces; false if the graph has none. */
+    toggleRacer: function (g, k) {
+      const idx = [];
+      g.data.forEach(function (t, i) { if (t.meta && t.meta.racer === k) idx.push(i); });
+      if (!idx.length) return false;
+      window.Plotly.restyle(g, { visible: g.data[idx[0]].visible === false }, idx);
+      return true;
+    },
+
+    /* The plot area in pixels and data -> pixel maps, or null before the first draw. */
+    axes: function (g) {
+      const fl = g._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
+      if (!xa || !ya || !xa.c2p || !ya.c2p) return null;
+      const host = g.querySelector(".svg-container");
+      if (!host) return null;
+      return {
+        host: host, w: xa._length, h: ya._length, left: xa._offset, top: ya._offset,
+        px: function (v) { return xa.c2p(v); },
+        py: function (v) { return ya.c2p(v); },
+        ranges: xa.range.join() + "|" + ya.range.join(),
+      };
+    },
+
+    /* Promise of a restyle (Plotly returns one, or nothing when it has nothing to do). */
+    restyle: function (g, upd, idx) {
+      return Promise.resolve(window.Plotly.restyle(g, upd, idx));
+    },
+
+    relayout: function (g, upd) {
+      return Promise.resolve(window.Plotly.relayout(g, upd));
+    },
+
+    sceneAxisColor: function (g) {
+      const s = g.layout && g.layout.scene;
+      return s ? (s.xaxis && s.xaxis.color) || "" : null;
+    },
+
+    /* Run `fn` after every draw of `g`; true only the first time (the graph is new). */
+    hook: function (g, fn) {
+      if (!g || hooked.has(g) || !g.on) return false;
+      hooked.add(g);
+      g.on("plotly_afterplot", fn);
+      return true;
+    },
+
+    isHooked: function (g) {
+      return !!g && hooked.has(g);
+    },
+  };
+  PG.plotly = P;
+})();

@@ -1,0 +1,125 @@
+/* The real Plotly traces at a step: the paths while paused (hover works on them), and the
+ * 3D scene always (WebGL has no overlay). Each function builds one restyle. */
+(function () {
+  "use strict";
+  const PG = window.PG, P = PG.plotly;
+
+  /* Points from..k of racer r, every `stride`-th (the last one always). */
+  function points(r, from, k, stride, is3d) {
+    const xs = [], ys = [], zs = [];
+    for (let i = from; i <= k; i = i < k && i + stride > k ? k : i + stride) {
+      xs.push(PG.X(r, i));
+      ys.push(PG.Y(r, i));
+      if (is3d) zs.push(r.zA[i]);
+    }
+    return [xs, ys, zs];
+  }
+
+  /* Path and head traces of every racer in the 3D scene or the contour map. */
+  function pathUpdate(g, is3d) {
+    const R = PG.C.roles, upd = { x: [], y: [] }, idx = [];
+    if (is3d) upd.z = [];
+    P.indices(g, R.path).concat(P.indices(g, R.head)).forEach(function (p) {
+      const r = PG.run.racers[p[1]];
+      if (!r) return;
+      const k = PG.kOf(r, PG.step), from = P.roleOf(g, p[0]) === R.head ? k : 0;
+      // while playing, the 3D path carries at most ~400 points (its cost grows with them);
+      // paused, every point
+      const stride = is3d && PG.playing ? Math.max(1, Math.ceil((k - from) / 400)) : 1;
+      const pts = points(r, from, k, stride, is3d);
+      upd.x.push(pts[0]); upd.y.push(pts[1]); if (is3d) upd.z.push(pts[2]);
+      idx.push(p[0]);
+    });
+    return [upd, idx];
+  }
+
+  /* The contour map's extras: where diverged racers left, and the inspected racer's arrows. */
+  function markUpdate(g, upd, idx) {
+    P.indices(g, PG.C.roles.end).forEach(function (p) {
+      const r = PG.run.racers[p[1]];
+      if (!r) return;
+      const show = PG.divergedBy(r, PG.step);
+      upd.x.push(show ? [PG.X(r, r.last)] : []);
+      upd.y.push(show ? [PG.Y(r, r.last)] : []);
+      idx.push(p[0]);
+    });
+    PG.C.arrows.forEach(function (a) {
+      P.indices(g, a.role).forEach(function (p) {
+        const seg = PG.arrowAt(a, PG.step);
+        upd.x.push(seg[0]); upd.y.push(seg[1]); idx.push(p[0]);
+      });
+    });
+  }
+
+  /* Hover data of the contour paths: [step, loss, lr] per point. */
+  function hoverUpdate(g, upd, idx) {
+    upd.customdata = idx.map(function (i) {
+      if (P.roleOf(g, i) !== PG.C.roles.path) return P.customdata(g, i);
+      const r = PG.run.racers[P.racerOf(g, i)], k = PG.kOf(r, PG.step), cd = [];
+      for (let j = 0; j <= k; j++) cd.push([j, r.lossA[j], PG.lrAt(r, j)]);
+      return cd;
+    });
+  }
+
+  PG.contourUpdate = function (g) {
+    const u = pathUpdate(g, false);
+    markUpdate(g, u[0], u[1]);
+    hoverUpdate(g, u[0], u[1]);
+    return u;
+  };
+
+  PG.sceneUpdate = function (g) {
+    return pathUpdate(g, true);
+  };
+
+  /* The loss chart's curves with their hover data [step, loss, lr, x, y]. */
+  PG.lossUpdate = function (gl) {
+    const upd = { x: [], y: [], customdata: [] }, idx = [];
+    P.indices(gl, PG.C.roles.loss).forEach(function (p) {
+      const r = PG.run.racers[p[1]];
+      if (!r) return;
+      const k = PG.kOf(r, PG.step), xs = [], ys = [], cd = [];
+      for (let i = 0; i <= k; i++) {
+        xs.push(i);
+        ys.push(PG.lossY(r, i));
+        cd.push([i, r.lossA[i], PG.lrAt(r, i), PG.X(r, i), PG.Y(r, i)]);
+      }
+      upd.x.push(xs); upd.y.push(ys); upd.customdata.push(cd); idx.push(p[0]);
+    });
+    return [upd, idx];
+  };
+
+  /* The loss chart's axes span the whole run, so curves grow into a fixed frame; its y axis
+   * (log f - f* or linear f, as the server built both) follows the log-scale switch. */
+  PG.fixLossAxes = function () {
+    const g = P.gd("loss_chart"), run = PG.run;
+    if (!g || !run) return;
+    let lo = Infinity, hi = -Infinity;
+    run.racers.forEach(function (r) {
+      for (let j = 0; j <= r.last; j++) {
+        const v = PG.lossY(r, j);
+        if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      }
+    });
+    const axis = Object.assign({}, run.loss_axes[run.logLoss ? "log" : "linear"]);
+    if (isFinite(lo)) axis.range = paddedRange(lo, hi, run.logLoss);
+    P.relayout(g, { "xaxis.range": [0, Math.max(run.steps, 1)], yaxis: axis });
+  };
+
+  function paddedRange(lo, hi, log) {
+    if (log) {
+      const a = Math.log10(lo), b = Math.log10(hi), pad = Math.max((b - a) * 0.05, 0.1);
+      return [a - pad, b + pad];
+    }
+    const pad = Math.max((hi - lo) * 0.05, Math.abs(hi) * 1e-6, 1e-12);
+    return [lo - pad, hi + pad];
+  }
+
+  /* The switch or a new run: plot f - f* on a log axis when wanted and possible. */
+  PG.setLogScale = function () {
+    if (!PG.run) return;
+    PG.run.logLoss = PG.logWanted && PG.canLog();
+    PG.fixLossAxes();
+    if (!PG.playing) PG.apply(PG.step); // the curves' y values change with the scale
+  };
+})();

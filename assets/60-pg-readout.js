@@ -1,0 +1,51 @@
+/* The step counter and the results table ("Race") at the current step. */
+(function () {
+  "use strict";
+  const PG = window.PG;
+
+  function fmt(v, d) {
+    if (v === null || v === undefined || !isFinite(v)) return "–";
+    const a = Math.abs(v);
+    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(d === undefined ? 3 : d);
+    return v.toPrecision(d === undefined ? 5 : d + 1).replace(/\.?0+$/, (m) => (m.indexOf(".") >= 0 ? "" : m));
+  }
+
+  /* [text, tone] of racer r at `step`, worded by the contract. */
+  function statusText(r, step) {
+    const S = PG.C.statuses, done = step >= r.stopped_at;
+    const st = done && S[r.status] ? S[r.status] : S.running;
+    return [st.text.replace("{at}", r.stopped_at), st.tone];
+  }
+
+  function row(r, step) {
+    const k = PG.kOf(r, step), x = PG.X(r, k), y = PG.Y(r, k), st = statusText(r, step);
+    return "<tr><td><span class='pg-swatch' style='background:" + r.color + "'></span>" + r.label + "</td>" +
+      "<td class='num'>" + k + "</td>" +
+      "<td class='num'>" + fmt(r.lossA[k]) + "</td>" +
+      "<td class='num'>(" + fmt(x, 4) + ", " + fmt(y, 4) + ")</td>" +
+      "<td class='num'>" + fmt(PG.lrAt(r, k), 3) + "</td>" +
+      "<td class='num'>" + fmt(r.distA[k], 3) + "</td>" +
+      "<td class='num'>" + fmt(r.final_loss, 6) + "</td>" +
+      "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
+  }
+
+  function renderReadout(step) {
+    const el = PG.el("readout");
+    if (!el || !PG.run) return;
+    const rows = PG.run.racers.map(function (r) { return row(r, step); }).join("");
+    el.innerHTML =
+      "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'><thead><tr><th>optimizer</th><th>step</th>" +
+      "<th>loss</th><th>position</th><th>lr</th><th>to nearest min</th><th>final loss</th><th>status</th>" +
+      "</tr></thead><tbody>" + rows + "</tbody></table>";
+  }
+
+  PG.showStep = function (now) {
+    const t = PG.el("step_text");
+    if (t) t.textContent = String(PG.step);
+    // the table is read, not watched: ~8 updates a second while playing spare the page layout
+    if (!PG.playing || now - PG.lastTable > 120) {
+      PG.lastTable = now;
+      renderReadout(PG.step);
+    }
+  };
+})();

@@ -1,0 +1,129 @@
+/* The bridge to Dash: window.dash_clientside.pg, the functions the page's clientside
+ * callbacks call, and the hooks that put the paths back when Dash replaces a figure. */
+(function () {
+  "use strict";
+  const PG = window.PG, P = PG.plotly;
+  const GRAPHS = ["surface", "contour", "loss_chart"];
+
+  /* A figure may be drawn after the run data arrives: keep looking for a few seconds. */
+  function hookAll(tries) {
+    GRAPHS.forEach(hook);
+    const missing = GRAPHS.some(function (key) { return !P.isHooked(P.gd(key)); });
+    if (missing && tries > 0) window.setTimeout(function () { hookAll(tries - 1); }, 100);
+  }
+
+  function hook(key) {
+    const g = P.gd(key);
+    if (!P.hook(g, function () { afterplot(key, g); })) return;
+    if (PG.run) window.requestAnimationFrame(function () { PG.apply(PG.step); }); // figure came after the data
+    if (key === "surface" && window.IntersectionObserver) {
+      new IntersectionObserver(function (entries) {
+        PG.visible3d = entries[entries.length - 1].isIntersecting;
+      }).observe(g);
+    }
+  }
+
+  /* Dash replaces the figure when settings change: put the paths back at the current step. */
+  function afterplot(key, g) {
+    if (key === "surface" && document.body.classList.contains("pg-dark")) PG.themeScene();
+    if (!PG.run || (PG.playing && PG.overlay && key !== "surface")) return; // canvas has them
+    const first = P.firstPath(g);
+    if (!first) return;
+    const r = PG.run.racers[first.racer];
+    const want = r ? PG.kOf(r, PG.step) + 1 : 0;
+    if (first.length !== want && PG.pending === 0) {
+      window.requestAnimationFrame(function () { PG.apply(PG.step); });
+    }
+  }
+
+  /* A new run (or a new figure): decode it, keep the step where possible, redraw. */
+  function load(data) {
+    const nu = window.dash_clientside.no_update;
+    if (!data) return nu;
+    const fresh = !PG.run || PG.run.steps !== data.steps;
+    PG.run = PG.decodeRun(data);
+    PG.run.logLoss = PG.logWanted && PG.canLog();
+    PG.runId = (PG.runId || 0) + 1; // the overlays redraw their trails for a new run
+    if (fresh && PG.step > data.steps) PG.step = data.steps;
+    hookAll(50);
+    window.requestAnimationFrame(function () {
+      PG.setLogScale(); // also applies the step
+      PG.syncSlider(true);
+    });
+    return String(data.steps);
+  }
+
+  /* The inspected racer changed (or a new run came): its arrows and its state chart, built
+   * by the server for every racer, are shown without asking it again. */
+  function inspect(value, data) {
+    const k = parseInt(value, 10);
+    PG.inspect = isFinite(k) && k >= 0 ? k : 0;
+    if (PG.run && !PG.playing) PG.apply(PG.step);
+    if (!data || !data.racers.length) return window.dash_clientside.no_update;
+    const r = data.racers[PG.inspect] || data.racers[0];
+    // a copy: Plotly writes into the figure it draws (decoded arrays, axis ranges); the
+    // store's own stays as the server sent it for the next choice
+    return JSON.parse(JSON.stringify({ data: r.state, layout: data.state_layout }));
+  }
+
+  /* Learning-rate slider (log10) <-> text box of one racer, in the contract's range. */
+  function syncLr(slider, text) {
+    const nu = window.dash_clientside.no_update, range = PG.C.lrSlider;
+    const trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+    if (trig.some(function (p) { return p.indexOf(PG.C.ids.lr_slider) >= 0; })) {
+      return [Number(Math.pow(10, slider).toPrecision(3)).toString(), nu];
+    }
+    const t = parseFloat(text);
+    if (isFinite(t) && t > 0) return [nu, Math.max(range.min, Math.min(range.max, Math.log10(t)))];
+    return [nu, nu];
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    pg: {
+      contract: function (c) {
+        PG.useContract(c);
+        return window.dash_clientside.no_update;
+      },
+      load: load,
+      inspect: inspect,
+      logScale: function (on) {
+        PG.logWanted = on !== false;
+        PG.setLogScale();
+        return window.dash_clientside.no_update;
+      },
+      seek: function (value) {
+        if (typeof value === "number" && PG.run && value !== PG.step && value !== PG.sliderSet) {
+          PG.playing = false;
+          PG.setPlayLabel();
+          PG.apply(value);
+        }
+        return window.dash_clientside.no_update;
+      },
+      speed: function (value) {
+        const v = parseFloat(value);
+        if (isFinite(v) && v > 0 && v <= 1000) PG.speed = v;
+        return window.dash_clientside.no_update;
+      },
+      syncLr: syncLr,
+      writeUrl: function (query) {
+        // keep the address bar equal to the settings, without reloading or adding history entries
+        if (typeof query === "string") {
+          window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+        }
+        return window.dash_clientside.no_update;
+      },
+      copyLink: function (n, url) {
+        if (navigator.clipboard && url) navigator.clipboard.writeText(url).catch(function () {});
+        return "Copied ✓";
+      },
+      toggleHelp: function (n, open) {
+        return !open;
+      },
+      toggleControls: function (n, cls) {
+        if (!n) return window.dash_clientside.no_update;
+        const base = (cls || "").replace(/\s*pg-open/g, "");
+        return (cls || "").indexOf("pg-open") >= 0 ? base : base + " pg-open";
+      },
+    },
+  });
+})();

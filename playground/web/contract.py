@@ -1,0 +1,127 @@
+"""What the server and the browser must agree on, declared once.
+
+Element ids, trace roles, arrow and scene colours, the learning-rate slider's range, the
+keyboard shortcuts and the run statuses live here. The Python side builds the page and
+the figures from these values, and the page carries them whole to the browser
+(``store-contract``): the playback scripts in ``assets/`` name no id, role or colour of
+their own, so renaming one here cannot leave the two sides out of step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Element ids the playback scripts look up or listen to."""
+
+    surface: str = "graph-surface-3d"
+    contour: str = "graph-contour"
+    loss_chart: str = "graph-loss"
+    state_chart: str = "graph-state"
+    readout: str = "div-readout"
+    table: str = "table-results"
+    step_text: str = "text-step"
+    scrubber: str = "slider-step"
+    play: str = "button-play"
+    step: str = "button-step"
+    reset: str = "button-reset"
+    presenter: str = "button-presenter"
+    theme: str = "button-theme"
+    help: str = "modal-help"
+    inspect: str = "select-inspect"
+    log_loss: str = "switch-log-loss"
+    lr_slider: str = "slider-lr"  # the pattern-matching type of each racer's slider
+    contract: str = "store-contract"
+    run: str = "store-run"
+
+
+@dataclass(frozen=True)
+class Roles:
+    """``meta.role`` of the placeholder traces the browser fills frame by frame."""
+
+    path: str = "path"
+    head: str = "head"
+    end: str = "end"  # the cross where a diverged racer left
+    grad: str = "grad"
+    vel: str = "vel"
+    loss: str = "loss"
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """One arrow of the inspected racer on the contour map."""
+
+    role: str
+    vector: str  # what the server measures: the gradient or the step to the next point
+    sign: int  # -1: drawn against the vector (downhill for the gradient)
+    data: str  # the racer's headings in the run store (base64 float32 radians, one per step)
+    color: str
+    dashed: bool
+    name: str
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A key (or keys) of the page: shown in the help modal, handled by the key listener."""
+
+    label: str  # as the help modal prints it
+    keys: tuple[str, ...]  # KeyboardEvent.key values; the index of the key is the action's argument
+    action: str  # a name in the key listener's action table (assets/70-pg-keys.js)
+    text: str
+    prevent: bool = False  # keep the browser's own use of the key (scrolling) away
+
+
+IDS = Ids()
+ROLES = Roles()
+DIVERGED_INK = "#b71c1c"
+ARROWS = (
+    Arrow(ROLES.grad, "grad", -1, "grad_heading", DIVERGED_INK, False, "−gradient"),
+    Arrow(ROLES.vel, "move", 1, "move_heading", "#1a237e", True, "step"),
+)
+# the 2D paths go to the canvas overlay while playing; these traces are emptied meanwhile
+OVERLAY_ROLES = {"contour": (ROLES.path, ROLES.head, ROLES.end, ROLES.grad, ROLES.vel), "loss": (ROLES.loss,)}
+LR_SLIDER = {"min": -5, "max": 1, "step": 0.01}  # log10 of the learning rate
+SHORTCUTS = (
+    Shortcut("Space", (" ",), "toggle", "play / pause", prevent=True),
+    Shortcut("→", ("ArrowRight",), "stepOnce", "one step forward", prevent=True),
+    Shortcut("←", ("ArrowLeft",), "stepBack", "one step back", prevent=True),
+    Shortcut("R", ("r", "R"), "reset", "reset to step 0"),
+    Shortcut("1 – 9", tuple("123456789"), "toggleRacer", "show / hide optimizer 1 – 9"),
+    Shortcut("P", ("p", "P"), "presenter", "presenter mode"),
+    Shortcut("?", ("?",), "help", "this list"),
+)
+# the 3D axes are drawn in WebGL, out of CSS's reach: the browser recolours them per theme
+SCENE_INK = {
+    "light": {"color": "#263238", "grid": "#e0e0e0"},
+    "dark": {"color": "#dfe6ea", "grid": "#3b4b55"},
+}
+# run statuses as the engine names them; text and tone of each in the results table
+STATUSES = {
+    "diverged": {"text": "diverged at step {at}", "tone": "bad"},
+    "converged": {"text": "converged at step {at}", "tone": "good"},
+    "max_steps": {"text": "max steps reached", "tone": "neutral"},
+    "running": {"text": "running", "tone": "neutral"},
+}
+DIVERGED = "diverged"
+LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light"}
+ARROW_SPAN = 0.12  # arrow length as a share of the domain's width
+
+
+def as_dict() -> dict[str, Any]:
+    """The contract as JSON for the browser (one ``dcc.Store`` in the page)."""
+    return {
+        "ids": asdict(IDS),
+        "roles": asdict(ROLES),
+        "arrows": [asdict(a) for a in ARROWS],
+        "overlayRoles": {k: list(v) for k, v in OVERLAY_ROLES.items()},
+        "lrSlider": dict(LR_SLIDER),
+        "shortcuts": [{**asdict(s), "keys": list(s.keys)} for s in SHORTCUTS],
+        "sceneInk": SCENE_INK,
+        "statuses": STATUSES,
+        "diverged": DIVERGED,
+        "labels": LABELS,
+        "divergedInk": DIVERGED_INK,
+    }
