@@ -38,7 +38,7 @@
   };
 
   PG.divergedBy = function (r, step) {
-    return r.status === PG.C.diverged && step >= r.stopped_at;
+    return PG.C.stoppedBefore.indexOf(r.status) >= 0 && step >= r.stopped_at;
   };
 
   /* Log scale only where the surface knows its minimum f*. */

@@ -13,8 +13,8 @@
   /* [text, tone] of racer r at `step`, worded by the contract. */
   function statusText(r, step) {
     const S = PG.C.statuses, done = step >= r.stopped_at;
-    const st = done && S[r.status] ? S[r.status] : S.running;
-    return [st.text.replace("{at}", r.stopped_at), st.tone];
+    const st = done && S[r.status] ? S[r.status] : S[PG.C.inProgress];
+    return [st.text.replace("{at}", r.stopped_at).replace("{which}", r.which || "minimum"), st.tone];
   }
 
   function row(r, step) {

@@ -93,7 +93,8 @@ class Trajectory:
             "status": self.status.tolist(),
             "stopped_at": self.stopped_at.tolist(),
             "minimum": self.minimum.tolist(),
-            "minimum_distance": self.minimum_distance.tolist(),
+            # JSON has no NaN: runs that reached no minimum have no distance
+            "minimum_distance": np.where(self.minimum < 0, None, self.minimum_distance).tolist(),
         }
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .. import engine
+
 
 @dataclass(frozen=True)
 class Ids:
@@ -98,14 +100,24 @@ SCENE_INK = {
     "light": {"color": "#263238", "grid": "#e0e0e0"},
     "dark": {"color": "#dfe6ea", "grid": "#3b4b55"},
 }
-# run statuses as the engine names them; text and tone of each in the results table
-STATUSES = {
-    "diverged": {"text": "diverged at step {at}", "tone": "bad"},
-    "converged": {"text": "converged at step {at}", "tone": "good"},
-    "max_steps": {"text": "max steps reached", "tone": "neutral"},
-    "running": {"text": "running", "tone": "neutral"},
+# how the results table words each of the engine's statuses (engine.STATUSES names them),
+# and its tone; "moving" is a racer whose outcome the playback has not reached yet.
+# {at} is the step, {which} the minimum reached
+_WORDING = {
+    "minimum": ("reached the {which} at step {at}", "good"),
+    "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn"),
+    "critical": ("stopped where the gradient vanishes at step {at}: not a minimum", "warn"),
+    "left": ("left the region at step {at}", "bad"),
+    "blew_up": ("blew up at step {at}", "bad"),
+    "running": ("still moving at the last step", "neutral"),
 }
-DIVERGED = "diverged"
+IN_PROGRESS = "moving"
+STATUSES = {
+    **{name: {"text": _WORDING[name][0], "tone": _WORDING[name][1]} for name in engine.STATUSES},
+    IN_PROGRESS: {"text": "moving", "tone": "neutral"},
+}
+# statuses whose stop step is the bad one: the path ends just before it, with a cross
+STOPPED_BEFORE = engine.STOPPED_BEFORE
 LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light"}
 ARROW_SPAN = 0.12  # arrow length as a share of the domain's width
 
@@ -121,7 +133,8 @@ def as_dict() -> dict[str, Any]:
         "shortcuts": [{**asdict(s), "keys": list(s.keys)} for s in SHORTCUTS],
         "sceneInk": SCENE_INK,
         "statuses": STATUSES,
-        "diverged": DIVERGED,
+        "stoppedBefore": list(STOPPED_BEFORE),
+        "inProgress": IN_PROGRESS,
         "labels": LABELS,
         "divergedInk": DIVERGED_INK,
     }

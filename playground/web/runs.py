@@ -131,11 +131,17 @@ def _gap(surface: Surface, loss: np.ndarray) -> np.ndarray | None:
     return None if np.array_equal(gap, loss, equal_nan=True) else gap
 
 
+def _which(surface: Surface, index: int) -> str | None:
+    """Words for the minimum a run reached, e.g. "global minimum (3, 2)"."""
+    if index < 0:
+        return None
+    c = surface.minima[index]
+    kind = "global minimum" if c.kind == "global_min" else "local minimum"
+    return f"{kind} ({c.x:.4g}, {c.y:.4g})"
+
+
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
-    status, stop = str(tr.status), int(tr.stopped_at)
-    if status not in contract.STATUSES:
-        raise ValueError(f"engine status {status!r} is not in the contract")
-    last = stop - 1 if status == contract.DIVERGED else stop
+    status, stop, last = str(tr.status), int(tr.stopped_at), int(tr.last_kept)
     lr = tr.lr
     with np.errstate(invalid="ignore", over="ignore"):
         dist = surface.nearest_minimum_distance(tr.positions)
@@ -143,6 +149,7 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
     return {
         **meta,
         "status": status,
+        "which": _which(surface, int(tr.minimum)),
         "stopped_at": stop,
         "last": last,
         "final_loss": float(tr.loss[last]),

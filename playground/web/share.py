@@ -221,7 +221,7 @@ def export_csv(labels: list[str], trajs: list[Trajectory]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["optimizer", "step", "x", "y", "loss", "grad_norm", "lr", "status"])
     for label, tr in zip(labels, trajs):
-        last = int(tr.stopped_at) - (str(tr.status) == "diverged")
+        last = int(tr.last_kept)
         for i in range(last + 1):
             lr = repr(float(tr.lr[i])) if i < tr.lr.shape[0] else ""
             w.writerow([label, i, repr(float(tr.positions[i, 0])), repr(float(tr.positions[i, 1])),
