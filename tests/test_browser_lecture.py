@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from playground.web.share import LESSONS
+from playground.web.lessons import LESSONS
 
 from .browser import ARTIFACTS, Page
 

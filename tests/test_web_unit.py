@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import simulate
 from playground.optimizers import OPTIMIZERS
-from playground.web import create_app, figures, runs, share, validate, warm_caches
+from playground.web import create_app, figures, runs, validate, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
+from playground.web.lessons import LESSONS
 from surfaces import get_surface
 
 RACERS = [{"label": "Adam", "color": "#E69F00"}, {"label": "GD", "color": "#0072B2"}]
@@ -205,7 +206,7 @@ def test_security_headers_and_body_cap(client):
 
 def test_warm_caches_covers_what_the_default_page_asks_for(client, deps):
     runs.run_racer.cache_clear()
-    assert warm_caches() == 1 + len(share.LESSONS)
+    assert warm_caches() == 1 + len(LESSONS)
     before = runs.run_racer.cache_info()
     r = client.post("/_dash-update-component", json=body(compute_dep(deps), compute_values()))
     assert r.status_code == 200

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, figures, layout, runs, server, share, validate
+from . import callbacks, figures, layout, runs, server, urlstate, validate
+from .lessons import LESSONS
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -38,7 +39,7 @@ def warm_caches() -> int:
     forks, these runs and meshes sit in every worker's bounded caches from the first
     request on (~0.2 s at start-up).
     """
-    raws = [{}] + [share.from_query(lesson.query)[0] for lesson in share.LESSONS]
+    raws = [{}] + [urlstate.from_query(lesson.query)[0] for lesson in LESSONS]
     for raw in raws:
         cfg, _ = validate.config(raw)
         surface = runs.run_all(cfg)[0]

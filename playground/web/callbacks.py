@@ -17,7 +17,9 @@ from surfaces import FAMILIES, get_surface
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import figures, layout, runs, share, validate
+from . import exports, figures, layout, runs, urlstate, validate
+from .lessons import LESSON_BY_ID
+from .torch_snippet import torch_snippet
 
 DEFAULT_LR = {name: o.lr_for_page for name, o in OPTIMIZERS.items()}
 
@@ -37,8 +39,8 @@ def gather(surface, surface_ids, surface_vals, optimizers, lr_ids, lr_vals, hype
     hypers = _by_id(hyper_ids, hyper_vals, "name")
     optimizers = optimizers if isinstance(optimizers, list) else []
     racers = [
-        {"optimizer": share.base_name(o) if isinstance(o, str) else o, "key": o,
-         "lr": lrs.get(o, DEFAULT_LR.get(share.base_name(o)) if isinstance(o, str) else None),
+        {"optimizer": urlstate.base_name(o) if isinstance(o, str) else o, "key": o,
+         "lr": lrs.get(o, DEFAULT_LR.get(urlstate.base_name(o)) if isinstance(o, str) else None),
          "hyper": hypers.get(o, {})}
         for o in optimizers
     ]  # fmt: skip
@@ -227,7 +229,7 @@ def register(app: Dash) -> None:
             msgs = validate.Messages()
             raw_lr = kept.get(name, url.get("lr", {}).get(name))
             lr = validate.as_number(
-                raw_lr, DEFAULT_LR[share.base_name(name)], *validate.LR_RANGE, "", msgs, "lr"
+                raw_lr, DEFAULT_LR[urlstate.base_name(name)], *validate.LR_RANGE, "", msgs, "lr"
             )
             hyper = url.get("hyper", {}).get(name, {})
             cards.append(layout.racer_card(i, name, figures.PALETTE[i % len(figures.PALETTE)], lr, hyper))
@@ -313,7 +315,7 @@ def register(app: Dash) -> None:
         options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
         labels = [m["label"] for m in meta]
         return (data, fig3d, fig2d, loss, sched, state, math_panel(cfg, meta), surface_info(cfg), *_messages(msgs),
-                options, key, share.to_query(cfg, share.lesson_in(href)), share.torch_snippet(cfg, labels))  # fmt: skip
+                options, key, urlstate.to_query(cfg, urlstate.lesson_in(href)), torch_snippet(cfg, labels))  # fmt: skip
 
     @app.callback(
         Output("select-surface", "value"),
@@ -333,14 +335,14 @@ def register(app: Dash) -> None:
     def apply_url(href):
         # href, not search: the page rewrites its address with history.replaceState, which
         # dcc.Location does not see, so only a new href reliably tells it to navigate
-        raw, notices, lesson_id = share.from_query(share.search_of(href))
+        raw, notices, lesson_id = urlstate.from_query(urlstate.search_of(href))
         if not raw and not notices:
             return (*[no_update] * 8, None, [], [], no_update)
         cfg, msgs = validate.config(raw)
         notices += [t for _, t in msgs.items]
         notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
                              "; ".join(notices[:10])], color="info", dismissable=True, id="alert-url")] if notices else []  # fmt: skip
-        lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
+        lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
         lesson_box = [dbc.Alert([html.Strong(lesson.title), html.P(lesson.text, className="mb-0")], color="light",
                                 className="pg-lesson", id="alert-lesson")] if lesson else []  # fmt: skip
         store = {
@@ -364,8 +366,8 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def choose_lesson(lesson_id, href):
-        lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
-        if lesson is None or share.lesson_in(href) == lesson.id:
+        lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
+        if lesson is None or urlstate.lesson_in(href) == lesson.id:
             return no_update  # the link already shows this lesson (maybe with the user's changes)
         return f"?{lesson.query}&lesson={lesson.id}"
 
@@ -378,9 +380,9 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def open_share(n, query):
-        query = query if isinstance(query, str) and len(query) <= share.MAX_QUERY else ""
+        query = query if isinstance(query, str) and len(query) <= urlstate.MAX_QUERY else ""
         link = flask.request.host_url + ("?" + query if query else "")
-        return True, link, share.qr_data_uri(link)
+        return True, link, exports.qr_data_uri(link)
 
     @app.callback(
         Output("download-export", "data"),
@@ -394,8 +396,8 @@ def register(app: Dash) -> None:
         _, _, trajs = runs.run_all(cfg)
         labels = [m["label"] for m in runs.racer_meta(cfg)]
         if ctx.triggered_id == "button-export-json":
-            return dcc.send_string(share.export_json(cfg, labels, trajs), "trajectories.json")
-        return dcc.send_string(share.export_csv(labels, trajs), "trajectories.csv")
+            return dcc.send_string(exports.export_json(cfg, labels, trajs), "trajectories.json")
+        return dcc.send_string(exports.export_csv(labels, trajs), "trajectories.csv")
 
     @app.callback(Output("graph-ewma", "figure"), Input("slider-ewma-beta", "value"))
     def ewma(beta):

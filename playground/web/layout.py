@@ -15,7 +15,7 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from .share import LESSONS
+from .lessons import LESSONS
 from .validate import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS, num
 
 GRAPH_CONFIG = {
