@@ -11,10 +11,14 @@ parts fall back to defaults, and the page names what it ignored.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from ..optimizers import OPTIMIZERS
+from . import settings, validate
 from .lessons import LESSON_BY_ID
+from .settings import Field
 from .validate import Config, num
 
 MAX_QUERY = 4000
@@ -25,32 +29,55 @@ def base_name(key: str) -> str:
     return key.split(COPY, 1)[0]
 
 
+def _text(value: object) -> str:
+    """Exact text of a setting: floats shortest round-trip, booleans lower case."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return num(value) if isinstance(value, float) else str(value)
+
+
+def _scalar(f: Field, cfg: Config) -> list[tuple[str, str]]:
+    value = getattr(cfg, f.name)
+    if value is None or (value == f.default and not f.always):
+        return []
+    return [(f.url, _text(value))]  # type: ignore[list-item]
+
+
+def _params(f: Field, cfg: Config) -> list[tuple[str, str]]:
+    return [(f"{f.url}{k}", _text(v)) for k, v in getattr(cfg, f.name).items()]
+
+
+def _racers(f: Field, cfg: Config) -> list[tuple[str, str]]:
+    return [(f.url, ",".join(cfg.keys))]  # type: ignore[list-item]
+
+
+def _lr(f: Field, cfg: Config) -> list[tuple[str, str]]:
+    return [(f"{f.url}{key}", num(r.lr)) for key, r in zip(cfg.keys, cfg.racers)]
+
+
+def _hyper(f: Field, cfg: Config) -> list[tuple[str, str]]:
+    q = []
+    for key, r in zip(cfg.keys, cfg.racers):
+        defaults = {h.name: h.default for h in OPTIMIZERS[r.optimizer].hypers}
+        q += [(f"{key}.{name}", _text(v)) for name, v in r.hyper if v != defaults.get(name)]
+    return q
+
+
+def _point(f: Field, cfg: Config) -> list[tuple[str, str]]:
+    return [] if cfg.start is None else [(f.url, f"{num(cfg.start[0])},{num(cfg.start[1])}")]  # type: ignore[list-item]
+
+
+_ENCODE = {"name": _scalar, "number": _scalar, "int": _scalar, "params": _params, "racers": _racers,
+           "lr": _lr, "hyper": _hyper, "point": _point}  # fmt: skip
+
+
 def to_query(cfg: Config, lesson: str | None = None) -> str:
     """Canonical query string of a validated configuration, plus the lesson it belongs to."""
-    q: list[tuple[str, str]] = [("surface", cfg.surface)]
-    q += [(f"p.{k}", num(v)) for k, v in cfg.surface_params.items()]
-    q.append(("opt", ",".join(cfg.keys)))
-    for key, r in zip(cfg.keys, cfg.racers):
-        q.append((f"lr.{key}", num(r.lr)))
-        defaults = {h.name: h.default for h in OPTIMIZERS[r.optimizer].hypers}
-        for name, value in r.hyper:
-            if value != defaults.get(name):
-                q.append((f"{key}.{name}", str(value).lower() if isinstance(value, bool) else num(value)
-                          if isinstance(value, float) else str(value)))  # fmt: skip
-    if cfg.schedule != "constant":
-        q.append(("schedule", cfg.schedule))
-        q += [(f"s.{k}", num(v) if isinstance(v, float) else str(v)) for k, v in cfg.schedule_params.items()]
-    if cfg.noise is not None:
-        q.append(("noise", num(cfg.noise)))
-    if cfg.batch_size != 1:
-        q.append(("batch", str(cfg.batch_size)))
-    if cfg.seed:
-        q.append(("seed", str(cfg.seed)))
-    if cfg.start is not None:
-        q.append(("start", f"{num(cfg.start[0])},{num(cfg.start[1])}"))
-    q.append(("steps", str(cfg.steps)))
+    q: list[tuple[str, str]] = []
+    for f in settings.fields(settings.LINKED):
+        q += _ENCODE[f.kind](f, cfg)
     if lesson:
-        q.append(("lesson", lesson))
+        q.append((settings.BY_NAME["lesson"].url, lesson))  # type: ignore[arg-type]
     return urlencode(q, safe=",~")
 
 
@@ -65,6 +92,45 @@ def lesson_in(href: object) -> str | None:
     return lesson if lesson in LESSON_BY_ID else None
 
 
+def _pairs(search: str, notices: list[str]) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    for k, v in parse_qsl(search.lstrip("?"), keep_blank_values=True, max_num_fields=200):
+        if k in seen:
+            notices.append(f"'{k[:30]}' given twice (kept the first)")
+            continue
+        seen[k] = v
+    return seen
+
+
+def _decode(seen: dict[str, str], notices: list[str]) -> dict[str, Any]:
+    """The raw config (validate.config's input) of the query's known keys."""
+    by_kind = {f.kind: f for f in settings.FIELDS if f.url}
+    keys = [o for o in seen.get(by_kind["racers"].url, "").split(",") if o][: settings.MAX_RACERS]
+    scalars = {f.url: f for f in settings.FIELDS if f.url and not f.url.endswith(".")}
+    families = {f.url: f.name for f in settings.FIELDS if f.kind == "params"}
+    raw: dict[str, Any] = {name: {} for name in families.values()}
+    for k, v in seen.items():
+        prefix, _, name = k.partition(".")
+        if k in scalars or (name and (prefix == by_kind["lr"].url[:-1] or prefix in keys)):
+            continue  # read below, with their racer
+        if name and prefix + "." in families:
+            raw[families[prefix + "."]][name] = v
+        else:
+            notices.append(f"unknown parameter '{k[:30]}'")
+    for f in scalars.values():
+        if f.kind in ("name", "number", "int"):
+            raw[f.name] = seen.get(f.url)  # type: ignore[arg-type]
+    if by_kind["point"].url in seen:
+        raw[by_kind["point"].name] = seen[by_kind["point"].url].split(",")  # type: ignore[index]
+    if by_kind["racers"].url in seen:
+        raw["racers"] = [
+            {"optimizer": base_name(key), "key": key, "lr": seen.get(f"{by_kind['lr'].url}{key}"),
+             "hyper": {k.split(".", 1)[1]: v for k, v in seen.items() if k.startswith(key + ".")}}
+            for key in keys
+        ]  # fmt: skip
+    return raw
+
+
 def from_query(search: object) -> tuple[dict, list[str], str | None]:
     """``(raw config, ignored parts, lesson id)`` from ``location.search``; never raises."""
     notices: list[str] = []
@@ -72,42 +138,32 @@ def from_query(search: object) -> tuple[dict, list[str], str | None]:
         return {}, notices, None
     if len(search) > MAX_QUERY:
         return {}, [f"the link is longer than {MAX_QUERY} characters"], None
-    pairs = parse_qsl(search.lstrip("?"), keep_blank_values=True, max_num_fields=200)
-    seen: dict[str, str] = {}
-    for k, v in pairs:
-        if k in seen:
-            notices.append(f"'{k[:30]}' given twice (kept the first)")
-            continue
-        seen[k] = v
-    raw: dict = {"surface_params": {}, "schedule_params": {}}
-    opts = [o for o in seen.pop("opt", "").split(",") if o][:12] if "opt" in seen else None
-    known = {"surface", "schedule", "noise", "batch", "seed", "start", "steps", "lesson"}
-    for k, v in seen.items():
-        if k in known:
-            continue
-        prefix, _, name = k.partition(".")
-        if prefix == "p" and name:
-            raw["surface_params"][name] = v
-        elif prefix == "s" and name:
-            raw["schedule_params"][name] = v
-        elif prefix == "lr" or (opts and prefix in opts):
-            continue
+    seen = _pairs(search, notices)
+    raw = _decode(seen, notices)
+    return raw, notices, seen.get(settings.BY_NAME["lesson"].url)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=256)
+def link_config(query: object) -> Config | None:
+    """The validated configuration of a canonical query (what store-url holds), or None."""
+    if not isinstance(query, str) or not query or len(query) > MAX_QUERY:
+        return None
+    return validate.config(from_query(query)[0])[0]
+
+
+def widget_values(cfg: Config, lesson: str | None) -> dict[str, Any]:
+    """What each control a link fills directly (settings.FROM_LINK) shows for ``cfg``."""
+    out: dict[str, Any] = {}
+    for f in settings.fields(settings.FROM_LINK):
+        if f.kind == "racers":
+            out[f.name] = list(cfg.keys)
+        elif f.name == "then":
+            out[f.name] = cfg.schedule_params.get("then", f.default)
+        elif f.kind == "lesson":
+            out[f.name] = lesson or ""
+        elif f.kind in ("number", "int"):
+            value = getattr(cfg, f.name)
+            out[f.name] = "" if value is None else num(value) if isinstance(value, float) else str(value)
         else:
-            notices.append(f"unknown parameter '{k[:30]}'")
-    raw["surface"] = seen.get("surface")
-    raw["schedule"] = seen.get("schedule")
-    raw["noise"] = seen.get("noise")
-    raw["batch_size"] = seen.get("batch")
-    raw["seed"] = seen.get("seed")
-    raw["steps"] = seen.get("steps")
-    if "start" in seen:
-        raw["start"] = seen["start"].split(",")
-    if opts is not None:
-        racers = []
-        for key in opts:
-            hyper = {k.split(".", 1)[1]: v for k, v in seen.items() if k.startswith(key + ".")}
-            racers.append(
-                {"optimizer": base_name(key), "key": key, "lr": seen.get(f"lr.{key}"), "hyper": hyper}
-            )
-        raw["racers"] = racers
-    return raw, notices, seen.get("lesson")
+            out[f.name] = getattr(cfg, f.name)
+    return out
