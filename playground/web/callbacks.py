@@ -180,8 +180,8 @@ def _register_builders(app: Dash) -> None:
         return layout.schedule_param_inputs(name, then, values), shown
 
     @guard.callback(app, Output("div-racer-controls", "children"), *settings.inputs(["optimizers"]),
-                    *settings.states(["lr"]), Input("store-url", "data"), shapes={"store-url.data": TEXT})  # fmt: skip
-    def racer_controls(optimizers, _lr_vals, url):
+                    Input("store-url", "data"), *settings.states(["lr"]), shapes={"store-url.data": TEXT})  # fmt: skip
+    def racer_controls(optimizers, url, _lr_vals):
         return _racer_cards(optimizers, url)
 
     @guard.callback(
