@@ -56,16 +56,16 @@ def gather(values: dict[str, Any]) -> dict:
     """The raw configuration dict `validate.config` reads, from `settings.read` values."""
     raw: dict[str, Any] = {}
     for f in settings.fields(values):
-        if f.kind == "params":
-            raw[f.name] = {i["name"]: v for i, v in values[f.name]}
+        if f.within:  # travels inside another setting; validate reads it where it applies
+            raw.setdefault(f.within, {})[f.name] = values[f.name]
+        elif f.kind == "params":
+            raw.setdefault(f.name, {}).update({i["name"]: v for i, v in values[f.name]})
         elif f.kind == "point":
             raw[f.name] = list(values[f.name])
         elif f.kind in ("name", "number", "int"):
             raw[f.name] = values[f.name]
     if "optimizers" in values:
         raw["racers"] = _racers(values)
-    if raw.get("schedule") == "warmup" and "then" in values:
-        raw.setdefault("schedule_params", {})["then"] = values["then"]
     return raw
 
 

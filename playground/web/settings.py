@@ -61,6 +61,7 @@ class Field:
     always: bool = False  # written into every link, even at its default
     shape: Shape = SCALAR  # what the browser may send (anything else is refused)
     also: tuple[str, ...] = ()  # other message controls that report to the same box
+    within: str | None = None  # travels inside another setting (the warmup's ``then``: s.then=cosine)
 
     @property
     def components(self) -> tuple[str | dict, ...]:
@@ -92,9 +93,8 @@ FIELDS: tuple[Field, ...] = (
     Field("hyper", _pattern("input-hyper", "opt", "name"), "hyper", url="<key>.", box="msg-optimizers"),
     Field("schedule", "select-schedule", "name", url="schedule", default="constant", choices=tuple(SCHEDULES),
           label="schedule", box="msg-schedule"),
-    # the warmup's follow-up schedule travels among the schedule's parameters (s.then=cosine)
     Field("then", "select-schedule-then", "name", default="constant", choices=SCHEDULE_THEN,
-          label="schedule after warmup", box="msg-schedule"),
+          label="schedule after warmup", box="msg-schedule", within="schedule_params"),
     Field("schedule_params", _pattern("input-schedule-param", "name"), "params", url="s.", box="msg-schedule"),
     Field("noise", "input-noise", "number", url="noise", default=None, low=0.0, high=MAX_NOISE,
           label="noise σ", box="msg-noise", flagged=True),

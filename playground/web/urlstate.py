@@ -157,8 +157,8 @@ def widget_values(cfg: Config, lesson: str | None) -> dict[str, Any]:
     for f in settings.fields(settings.FROM_LINK):
         if f.kind == "racers":
             out[f.name] = list(cfg.keys)
-        elif f.name == "then":
-            out[f.name] = cfg.schedule_params.get("then", f.default)
+        elif f.within:
+            out[f.name] = getattr(cfg, f.within).get(f.name, f.default)
         elif f.kind == "lesson":
             out[f.name] = lesson or ""
         elif f.kind in ("number", "int"):

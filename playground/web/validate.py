@@ -226,7 +226,7 @@ def _start(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
 
 
 def _nothing(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
-    """lr and hyper are read with their racer; the warmup's ``then`` with the schedule's params."""
+    """lr and hyper are read with their racer."""
 
 
 _READ = {"name": _name, "number": _number, "int": _number, "racers": _racers, "lr": _nothing,
@@ -239,7 +239,7 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
     msgs = Messages()
     cfg = Config()
     for f in settings.fields(settings.RUN):
-        if f.name == "then":
+        if f.within:  # read by the setting it travels in
             continue
         (_PARAMS[f.name] if f.kind == "params" else _READ[f.kind])(f, raw, cfg, msgs)
         if f.name == "steps":  # the budget needs the racers, the schedule and the steps
