@@ -102,32 +102,39 @@ def _pairs(search: str, notices: list[str]) -> dict[str, str]:
     return seen
 
 
+def _racers(seen: dict[str, str], used: set[str]) -> list[dict]:
+    opt, lr = settings.BY_NAME["optimizers"], settings.BY_NAME["lr"]
+    keys = [o for o in seen[opt.url].split(",") if o][: settings.MAX_RACERS]  # type: ignore[index]
+    racers = []
+    for key in keys:
+        hyper = {k.split(".", 1)[1]: v for k, v in seen.items() if k.startswith(key + ".")}
+        used.update(f"{key}.{name}" for name in hyper)
+        racers.append(
+            {"optimizer": base_name(key), "key": key, "lr": seen.get(f"{lr.url}{key}"), "hyper": hyper}
+        )
+    return racers
+
+
 def _decode(seen: dict[str, str], notices: list[str]) -> dict[str, Any]:
-    """The raw config (validate.config's input) of the query's known keys."""
-    by_kind = {f.kind: f for f in settings.FIELDS if f.url}
-    keys = [o for o in seen.get(by_kind["racers"].url, "").split(",") if o][: settings.MAX_RACERS]
-    scalars = {f.url: f for f in settings.FIELDS if f.url and not f.url.endswith(".")}
-    families = {f.url: f.name for f in settings.FIELDS if f.kind == "params"}
-    raw: dict[str, Any] = {name: {} for name in families.values()}
-    for k, v in seen.items():
-        prefix, _, name = k.partition(".")
-        if k in scalars or (name and (prefix == by_kind["lr"].url[:-1] or prefix in keys)):
-            continue  # read below, with their racer
-        if name and prefix + "." in families:
-            raw[families[prefix + "."]][name] = v
-        else:
-            notices.append(f"unknown parameter '{k[:30]}'")
-    for f in scalars.values():
-        if f.kind in ("name", "number", "int"):
-            raw[f.name] = seen.get(f.url)  # type: ignore[arg-type]
-    if by_kind["point"].url in seen:
-        raw[by_kind["point"].name] = seen[by_kind["point"].url].split(",")  # type: ignore[index]
-    if by_kind["racers"].url in seen:
-        raw["racers"] = [
-            {"optimizer": base_name(key), "key": key, "lr": seen.get(f"{by_kind['lr'].url}{key}"),
-             "hyper": {k.split(".", 1)[1]: v for k, v in seen.items() if k.startswith(key + ".")}}
-            for key in keys
-        ]  # fmt: skip
+    """The raw config (validate.config's input), setting by setting; names what no setting reads."""
+    raw: dict[str, Any] = {}
+    used = {settings.BY_NAME["lesson"].url}
+    for f in settings.fields(settings.LINKED):
+        if f.url is None or f.url.startswith("<"):
+            continue  # read with its racer (hyper)
+        if f.url.endswith("."):  # a family: p.a=1, s.gamma=0.1, lr.adam=0.01
+            family = {k: v for k, v in seen.items() if k.startswith(f.url) and len(k) > len(f.url)}
+            used.update(family)
+            if f.kind == "params":
+                raw[f.name] = {k[len(f.url) :]: v for k, v in family.items()}
+        elif f.kind == "point" and f.url in seen:
+            raw[f.name] = seen[f.url].split(",")
+        elif f.kind == "racers" and f.url in seen:
+            raw["racers"] = _racers(seen, used)
+        elif f.kind in ("name", "number", "int"):
+            raw[f.name] = seen.get(f.url)
+        used.add(f.url)
+    notices += [f"unknown parameter '{k[:30]}'" for k in seen if k not in used]
     return raw
 
 
