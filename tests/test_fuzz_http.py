@@ -161,10 +161,25 @@ def test_fuzz_the_envelope_of_a_valid_request(app_client, data):
             st.sampled_from([i for i, e in enumerate(forged["inputs"]) if isinstance(e, list) and e])
         )
         forged["inputs"][k][0]["id"] = data.draw(junk)
+    elif where == "changedPropIds":
+        ids = st.sampled_from(['{"type":"input-lr","opt":"adam"}.value', '{"opt".value', "[1].value", "{}.value",
+                               '{"type":"input-lr","opt":[]}.value', "input-steps.children", "x"])  # fmt: skip
+        forged[where] = data.draw(st.lists(ids | st.text(max_size=20), min_size=1, max_size=3) | junk)
     else:
         forged[where] = data.draw(junk)
     code = _post(client, forged)
-    assert code == 400 or forged == payload or where == "changedPropIds"
+    changed = forged["changedPropIds"]
+    names_inputs = isinstance(changed, list) and all(
+        isinstance(c, str) and c in _prop_ids(payload) for c in changed
+    )
+    assert code == 400 or forged == payload or (where == "changedPropIds" and names_inputs)
+
+
+def _prop_ids(payload: dict) -> set:
+    """``<id>.<property>`` of every input item, as the renderer writes them in changedPropIds."""
+    items = [i for e in payload["inputs"] for i in (e if isinstance(e, list) else [e])]
+    return {f"{i['id'] if isinstance(i['id'], str) else json.dumps(i['id'], separators=(',', ':'))}.{i['property']}"
+            for i in items}  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -279,6 +279,8 @@ def test_forged_shapes_are_refused_with_the_reason(client, deps, where, forge, r
         (lambda p: p["inputs"].pop(), "'inputs' must list the callback's 16 inputs"),
         (lambda p: p.update(state={}), "'state' must list"),
         (lambda p: p.update(changedPropIds=5), "changedPropIds"),
+        (lambda p: p.update(changedPropIds=['{"opt".value']), "changedPropIds"),  # Dash would json-parse it
+        (lambda p: p.update(changedPropIds=["url.href"]), "changedPropIds"),  # not an input of this callback
     ],
 )
 def test_forged_envelopes_are_refused_with_the_reason(client, deps, change, reason):

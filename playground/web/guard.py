@@ -17,6 +17,7 @@ is a bug: server.py answers it with 500 and logs the traceback.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -133,6 +134,20 @@ def _check_outputs(given: object, declared: Declared) -> None:
         abort(400, "'outputs' differ from the callback's declaration")
 
 
+def _is_input(prop_id: object, inputs: tuple[Dep, ...]) -> bool:
+    """Whether ``prop_id`` names one of ``inputs`` (Dash json-parses ids that start with "{")."""
+    if not isinstance(prop_id, str):
+        return False
+    ident, _, prop = prop_id.rpartition(".")
+    if not ident.startswith("{"):
+        return any(not d.pattern and d.id == ident and d.prop == prop for d in inputs)
+    try:
+        parsed = json.loads(ident)
+    except (ValueError, RecursionError):
+        return False
+    return any(d.pattern and d.prop == prop and _id_fits(parsed, d.id) for d in inputs)  # type: ignore[arg-type]
+
+
 def check(app: Dash, body: object) -> None:
     """Refuse (werkzeug 400 with the reason) a callback request the page cannot have sent."""
     if not isinstance(body, dict):
@@ -145,8 +160,8 @@ def check(app: Dash, body: object) -> None:
     _check_deps(body.get("inputs"), declared.inputs, "inputs")
     _check_deps(body.get("state", []), declared.state, "state")
     changed = body.get("changedPropIds", [])
-    if not isinstance(changed, list) or not all(isinstance(c, str) for c in changed):
-        abort(400, "'changedPropIds' must be a list of strings")
+    if not isinstance(changed, list) or not all(_is_input(c, declared.inputs) for c in changed):
+        abort(400, "'changedPropIds' must list '<id>.<property>' of the callback's inputs")
 
 
 def install(app: Dash) -> None:
