@@ -173,7 +173,7 @@ def _register_builders(app: Dash) -> None:
     )
     def schedule_params(schedule, then, url):
         name = schedule if isinstance(schedule, str) and schedule in SCHEDULES else "constant"
-        then = then if then in layout.SCHEDULE_THEN else "constant"
+        then = then if then in settings.SCHEDULE_THEN else "constant"
         shown = {"display": "flex"} if name == "warmup" else {"display": "none"}
         link = _link(url, name, "schedule")
         values = {k: v for k, v in link.schedule_params.items() if k != "then"} if link else None
