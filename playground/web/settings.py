@@ -114,7 +114,7 @@ BY_NAME = {f.name: f for f in FIELDS}
 # what one run depends on: the fields validate.config reads
 RUN = tuple(f.name for f in FIELDS if f.kind not in ("view", "lesson"))
 LINKED = tuple(f.name for f in FIELDS if f.url and f.kind != "lesson")
-# the text boxes a link (apply_url) fills directly; the pattern families, and the start
+# the controls a link (apply_url) sets directly; the pattern families, and the start
 # point (which also follows the surface), rebuild themselves from the link in store-url
 FROM_LINK = tuple(f.name for f in FIELDS if isinstance(f.component, str) and f.kind not in ("view",))
 
@@ -164,7 +164,7 @@ def field_of(component: object, prop: str) -> Field | None:
 
 
 def message_boxes() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """``(box id, controls)`` for every box, in the page's order of fields."""
+    """``(box id, controls)`` for every box, in the order of FIELDS."""
     boxes: dict[str, tuple[str, ...]] = {}
     for f in FIELDS:
         if f.box:
