@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
-from playground.web.share import LESSONS
+from playground.web.lessons import LESSONS
 
 from .browser import ARTIFACTS, Page
 
@@ -178,4 +178,4 @@ def test_exports_match_the_run(page):
     with open(dl.value.path(), "rb") as f:
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     code = p.inner_text("#pre-torch")
-    assert "torch.optim.Adam([theta], lr=0.05" in code and "torch.tensor([-1.5, 2]" in code
+    assert "torch.optim.Adam([theta], lr=0.05" in code and "torch.tensor([-1.5, 2.0]" in code

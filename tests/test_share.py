@@ -3,6 +3,8 @@
 import csv
 import io
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -11,7 +13,9 @@ from hypothesis import strategies as st
 
 from playground.optimizers import OPTIMIZERS
 from playground.schedules import SCHEDULES
-from playground.web import runs, share, validate
+from playground.web import exports, runs, urlstate, validate
+from playground.web.lessons import LESSON_BY_ID, LESSONS
+from playground.web.torch_snippet import torch_snippet
 from surfaces import FAMILIES
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
@@ -56,18 +60,18 @@ def raw_configs(draw):
 @given(raw=raw_configs())
 def test_a_link_reads_back_as_exactly_the_same_configuration(raw):
     cfg, _ = validate.config(raw)
-    query = share.to_query(cfg)
-    back, notices, _ = share.from_query("?" + query)
+    query = urlstate.to_query(cfg)
+    back, notices, _ = urlstate.from_query("?" + query)
     cfg2, msgs = validate.config(back)
     assert notices == [] and msgs.items == [], (query, notices, msgs.items)
     assert cfg2 == cfg  # every float bit for bit, so the paths are the same
-    assert share.to_query(cfg2) == query
+    assert urlstate.to_query(cfg2) == query
 
 
 @settings(max_examples=500, deadline=None)
 @given(search=st.text(max_size=300) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
 def test_any_query_string_gives_a_runnable_configuration(search):
-    raw, notices, lesson = share.from_query(search)
+    raw, notices, lesson = urlstate.from_query(search)
     cfg, msgs = validate.config(raw)
     assert all(len(t) < 300 for _, t in msgs.items)
     assert 1 <= cfg.steps <= validate.MAX_STEPS and len(cfg.racers) <= validate.MAX_RACERS
@@ -90,7 +94,7 @@ def test_any_query_string_gives_a_runnable_configuration(search):
     ],
 )
 def test_garbage_in_a_link_is_named(search, needle):
-    raw, notices, _ = share.from_query(search)
+    raw, notices, _ = urlstate.from_query(search)
     _, msgs = validate.config(raw)
     said = notices + [t for _, t in msgs.items]
     assert any(needle in s for s in said), said
@@ -103,7 +107,7 @@ def test_num_is_the_shortest_exact_text():
 
 
 def _lesson_runs(lesson_id):
-    raw, notices, lid = share.from_query("?" + share.LESSON_BY_ID[lesson_id].query + f"&lesson={lesson_id}")
+    raw, notices, lid = urlstate.from_query("?" + LESSON_BY_ID[lesson_id].query + f"&lesson={lesson_id}")
     cfg, msgs = validate.config(raw)
     assert notices == [] and msgs.items == [] and lid == lesson_id
     _, _, trajs = runs.run_all(cfg)
@@ -155,7 +159,7 @@ STORIES = {
 
 
 def test_every_lesson_has_a_story_check():
-    assert set(STORIES) == set(share.LESSON_BY_ID) and len(share.LESSONS) >= 10
+    assert set(STORIES) == set(LESSON_BY_ID) and len(LESSONS) >= 10
 
 
 @pytest.mark.parametrize("lesson_id", list(STORIES))
@@ -167,49 +171,48 @@ def test_each_lesson_shows_what_it_claims(lesson_id):
 def test_exports_hold_the_exact_run():
     cfg, trajs = _lesson_runs("lr")
     labels = [m["label"] for m in runs.racer_meta(cfg)]
-    rows = list(csv.DictReader(io.StringIO(share.export_csv(labels, trajs))))
+    rows = list(csv.DictReader(io.StringIO(exports.export_csv(labels, trajs))))
     big = [r for r in rows if r["optimizer"] == labels[0]]
     assert len(big) == int(trajs[0].stopped_at) and big[-1]["status"] in ("left", "blew_up")  # no inf rows
     good = [r for r in rows if r["optimizer"] == labels[2]]
     np.testing.assert_array_equal([[float(r["x"]), float(r["y"])] for r in good], trajs[2].positions[:17])
-    data = json.loads(share.export_json(cfg, labels, trajs), parse_constant=pytest.fail)  # strict: no NaN
+    data = json.loads(exports.export_json(cfg, labels, trajs), parse_constant=pytest.fail)  # strict: no NaN
     assert [r["label"] for r in data["runs"]] == labels
     np.testing.assert_array_equal(np.array(data["runs"][2]["points"]), trajs[2].positions)
 
 
 def test_torch_snippet_carries_every_setting():
-    raw, _, _ = share.from_query("?" + share.LESSON_BY_ID["schedule-warmup"].query)
+    raw, _, _ = urlstate.from_query("?" + LESSON_BY_ID["schedule-warmup"].query)
     cfg, _ = validate.config(raw)
-    code = share.torch_snippet(cfg, ["Momentum", "Adam"])
+    code = torch_snippet(cfg, ["Momentum", "Adam"])
     assert "torch.optim.SGD([theta], lr=0.002, momentum=0.9, dampening=0" in code
     assert "torch.optim.Adam([theta], lr=0.1, betas=(0.9, 0.999), eps=1e-08" in code
     assert "SequentialLR" in code and "total_iters=100" in code and "milestones=[100]" in code
+    assert "def f(x, y):" in code and "torch.pow(1.0 - x, 2)" in code  # the surface itself, in torch
     compile(code, "snippet", "exec")  # valid Python
 
 
-def _rosenbrock(theta, a=1.0, b=100.0):
-    return (a - theta[0]) ** 2 + b * (theta[1] - theta[0] ** 2) ** 2
-
-
-@pytest.mark.parametrize("lesson_id", ["schedule-step", "schedule-cosine", "schedule-warmup", "adamw"])
-def test_the_torch_snippet_reproduces_the_run(lesson_id):
-    """Run each racer's block of the copied code in real torch: it must land where the engine did."""
-    torch = pytest.importorskip("torch")
+@pytest.mark.parametrize("lesson_id", ["schedule-step", "schedule-warmup", "adamw", "newton-saddle"])
+def test_the_copied_code_reproduces_every_racer(lesson_id, tmp_path):
+    """Run the page's "Copy as PyTorch" with python: every racer lands on the engine's points."""
     cfg, trajs = _lesson_runs(lesson_id)
     labels = [m["label"] for m in runs.racer_meta(cfg)]
-    code = share.torch_snippet(cfg, labels)
-    blocks = code.split("\n# ")[1:]
-    assert len(blocks) == len(trajs)
-    for block, traj in zip(blocks, trajs):
-        ns = {"torch": torch, "f": _rosenbrock}
-        exec(compile("import torch\n#" + block, lesson_id, "exec"), ns)
-        np.testing.assert_allclose(ns["theta"].detach().numpy(), traj.positions[-1], rtol=1e-10, atol=1e-12)
+    script = tmp_path / "copied.py"
+    script.write_text(torch_snippet(cfg, labels))
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    printed = json.loads(out.stdout)
+    printed = printed["runs"] if "runs" in printed else [{"label": labels[0], **printed}]
+    assert [r["label"] for r in printed] == labels
+    for r, traj in zip(printed, trajs):
+        np.testing.assert_allclose(r["points"], traj.positions, rtol=1e-9, atol=1e-12, err_msg=r["label"])
 
 
 @pytest.mark.parametrize("schedule", sorted(SCHEDULES))
 def test_the_torch_snippet_is_valid_python_for_every_schedule(schedule):
     raw = {"schedule": schedule, "racers": [{"optimizer": n} for n in sorted(OPTIMIZERS)][:12]}
     cfg, _ = validate.config(raw)
-    code = share.torch_snippet(cfg, [n for n in cfg.keys])
+    code = torch_snippet(cfg, [n for n in cfg.keys])
     compile(code, "snippet", "exec")
     assert ("sched = " in code) == (schedule != "constant")
+    assert "not in torch.optim" not in code  # every racer is written out, in torch.optim or not

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import logging
 import math
 
 import numpy as np
@@ -12,8 +13,9 @@ from hypothesis import strategies as st
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import simulate
 from playground.optimizers import OPTIMIZERS
-from playground.web import create_app, figures, runs, share, validate, warm_caches
+from playground.web import create_app, figures, runs, urlstate, validate, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
+from playground.web.lessons import LESSONS
 from surfaces import get_surface
 
 RACERS = [{"label": "Adam", "color": "#E69F00"}, {"label": "GD", "color": "#0072B2"}]
@@ -254,7 +256,7 @@ def test_security_headers_and_body_cap(client):
 
 def test_warm_caches_covers_what_the_default_page_asks_for(client, deps):
     runs.run_racer.cache_clear()
-    assert warm_caches() == 1 + len(share.LESSONS)
+    assert warm_caches() == 1 + len(LESSONS)
     before = runs.run_racer.cache_info()
     r = client.post("/_dash-update-component", json=body(compute_dep(deps), compute_values()))
     assert r.status_code == 200
@@ -269,3 +271,134 @@ def test_the_inspect_chart_draws_each_optimizers_accumulator(name):
     fig = figures.state_figure(RACERS[0], tr.state, inspect)
     names = {t["name"] for t in fig["data"]}
     assert {f"{inspect[1][1]} (x)", f"{inspect[1][1]} (y)"} <= names
+
+
+def _dep(deps, output):
+    return next(d for d in deps if d["output"] == output or d["output"].startswith(f"..{output}"))
+
+
+def test_a_bug_in_a_callback_is_a_500_with_the_traceback_in_the_log_only(client, deps, monkeypatch, caplog):
+    from playground.web import callbacks
+
+    def broken(cfg):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(callbacks, "surface_info", broken)
+    payload = body(_dep(deps, "div-surface-info.children"), compute_values())
+    with caplog.at_level(logging.ERROR, logger="playground.http"):
+        r = client.post("/_dash-update-component", json=payload)
+    assert r.status_code == 500
+    assert r.get_json() == {"error": "Internal Server Error", "reason": "the server met an unexpected error"}
+    assert b"secret" not in r.data and b"Traceback" not in r.data
+    (record,) = [x for x in caplog.records if x.levelno >= logging.ERROR]
+    assert record.exc_info and isinstance(record.exc_info[1], RuntimeError)
+    assert "secret detail" in caplog.text and "Traceback" in caplog.text
+
+
+def _forge(deps, where, value):
+    payload = body(compute_dep(deps), compute_values())
+    k = next(i for i, s in enumerate(compute_dep(deps)["inputs"]) if s["id"].startswith(where))
+    payload["inputs"][k] = value(payload["inputs"][k])
+    return payload
+
+
+@pytest.mark.parametrize(
+    "where,forge,reason",
+    [
+        ('{"name"', lambda e: 3.5, "is pattern-matching; expected a list of items"),
+        ('{"opt"', lambda e: {"id": "x", "property": "value", "value": 1}, "pattern-matching"),
+        ('{"opt"', lambda e: [{**e[0], "id": {"type": "input-lr"}}], "does not fit the pattern input-lr"),
+        ('{"opt"', lambda e: [{**e[0], "value": {"a": 1}}], "input-lr.value must be a string, number"),
+        ("input-steps", lambda e: {**e, "value": [500]}, "input-steps.value must be a string, number"),
+        ("select-optimizers", lambda e: {**e, "value": "adam"}, "select-optimizers.value must be a list"),
+        ("input-seed", lambda e: {**e, "id": "input-steps"}, "expected the id 'input-seed'"),
+        ("input-seed", lambda e: {**e, "property": "children"}, "property: 'value'"),
+    ],
+)  # fmt: skip
+def test_forged_shapes_are_refused_with_the_reason(client, deps, where, forge, reason):
+    r = client.post("/_dash-update-component", json=_forge(deps, where, forge))
+    assert r.status_code == 400 and reason in r.get_json()["reason"], r.get_json()
+
+
+@pytest.mark.parametrize(
+    "change,reason",
+    [
+        (lambda p: p.update(output="nope.children"), "unknown callback"),
+        (lambda p: p["outputs"].pop(), "'outputs' differ"),
+        (lambda p: p["inputs"].pop(), "'inputs' must list the callback's"),
+        (lambda p: p.update(state={}), "'state' must list"),
+        (lambda p: p.update(changedPropIds=5), "changedPropIds"),
+        (lambda p: p.update(changedPropIds=['{"opt".value']), "changedPropIds"),  # Dash would json-parse it
+        (lambda p: p.update(changedPropIds=["url.href"]), "changedPropIds"),  # not an input of this callback
+    ],
+)
+def test_forged_envelopes_are_refused_with_the_reason(client, deps, change, reason):
+    payload = body(compute_dep(deps), compute_values())
+    change(payload)
+    r = client.post("/_dash-update-component", json=payload)
+    assert r.status_code == 400 and reason in r.get_json()["reason"], r.get_json()
+
+
+def test_non_json_requests_are_refused(client):
+    r = client.post("/_dash-update-component", data=b"{", content_type="application/json")
+    assert r.status_code == 400 and "not valid JSON" in r.get_json()["reason"]
+    r = client.post("/_dash-update-component", data=b"{}", content_type="text/plain")
+    assert r.status_code == 415
+
+
+def test_every_setting_has_its_widget_and_every_box_exists():
+    from playground.web import layout, settings
+
+    ids = set()
+
+    def walk(node):
+        if isinstance(node, (list, tuple)):
+            for n in node:
+                walk(n)
+        elif hasattr(node, "to_plotly_json"):
+            if getattr(node, "id", None) is not None:
+                ids.add(node.id if isinstance(node.id, str) else node.id["type"])
+            walk(getattr(node, "children", None))
+
+    walk(layout.layout())
+    walk(layout.surface_param_inputs("rosenbrock"))
+    walk(layout.schedule_param_inputs("step"))
+    walk(layout.racer_card(0, "adam", "#000", 0.1, {}))
+    for f in settings.FIELDS:
+        assert {c if isinstance(c, str) else c["type"] for c in f.components} <= ids, f.name
+    assert {box for box, _ in MESSAGE_BOXES} <= ids and set(FLAGGED_INPUTS) <= ids
+
+
+def test_explaining_callbacks_show_the_settings(client, deps):
+    vals = compute_values(optimizers=("adam", "newton"), steps="300", schedule="cosine")
+    out = {}
+    for output in (
+        "div-math.children",
+        "div-surface-info.children",
+        "pre-torch.children",
+        "store-query.data",
+    ):
+        r = client.post(
+            "/_dash-update-component", json=body(_dep(deps, output), vals, {"url.href": "/?lesson=nag"})
+        )
+        assert r.status_code == 200
+        out.update(r.get_json()["response"])
+    math_text = json.dumps(out["div-math"]["children"])
+    assert "Adam" in math_text and "Newton" in math_text and "Schedule: " in math_text
+    assert "Rosenbrock" in json.dumps(out["div-surface-info"]["children"])
+    assert "torch.optim.Adam([theta], lr=0.05" in out["pre-torch"]["children"]
+    assert out["store-query"]["data"] == (
+        "surface=rosenbrock&p.a=1&p.b=100&opt=adam,newton&lr.adam=0.05&lr.newton=0.01&schedule=cosine"
+        "&s.eta_min=0&start=-1.5,2&steps=300&lesson=nag"
+    )
+
+
+def test_a_link_fills_the_controls_and_store_url_holds_its_canonical_query(client, deps):
+    href = "http://x/?surface=ravine&opt=gd,adam&lr.adam=0.02&batch=8&noise=0.5&steps=300&lesson=ravine"
+    r = client.post("/_dash-update-component", json=body(_dep(deps, "select-surface.value"), [href]))
+    out = r.get_json()["response"]
+    assert out["select-surface"]["value"] == "ravine" and out["select-optimizers"]["value"] == ["gd", "adam"]
+    assert out["input-batch"]["value"] == "8" and out["input-noise"]["value"] == "0.5"
+    assert out["input-steps"]["value"] == "300" and out["select-lesson"]["value"] == "ravine"
+    cfg = validate.config(urlstate.from_query(out["store-url"]["data"])[0])[0]
+    assert cfg.racers[1].lr == 0.02 and cfg.surface == "ravine" and cfg.batch_size == 8

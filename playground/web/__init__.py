@@ -6,7 +6,8 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, clientside, figures, layout, runs, server, share, validate
+from . import callbacks, clientside, figures, guard, layout, runs, server, urlstate, validate
+from .lessons import LESSONS
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
@@ -25,6 +26,7 @@ def create_app() -> Dash:
     app.layout = layout.layout()
     callbacks.register(app)
     clientside.register(app)
+    guard.install(app)
     server.harden(app)
     # Dash finishes its setup (registering component libraries) on the first request; doing
     # it here avoids a race between the first concurrent requests of a threaded worker
@@ -39,7 +41,7 @@ def warm_caches() -> int:
     forks, these runs and meshes sit in every worker's bounded caches from the first
     request on (~0.2 s at start-up).
     """
-    raws = [{}] + [share.from_query(lesson.query)[0] for lesson in share.LESSONS]
+    raws = [{}] + [urlstate.from_query(lesson.query)[0] for lesson in LESSONS]
     for raw in raws:
         cfg, _ = validate.config(raw)
         surface = runs.run_all(cfg)[0]

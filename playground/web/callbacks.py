@@ -1,108 +1,83 @@
 """Callbacks: thin wrappers that validate what the browser sent and call pure builders.
 
-Registered with :func:`register` on a given app (no global decorators). Playback has no
-server callbacks at all: Play, Step, Reset and the slider run in the browser.
+Registered with :func:`register` on a given app (no global decorators), each through
+`guard.callback`, which checks the JSON shape of every input before the callback runs.
+Their inputs come from the settings schema (settings.py). Only `engine` runs the
+optimizers; the explaining panels (math, surface, PyTorch, link) are separate callbacks
+with only the settings they show. Playback has no server callbacks at all: Play, Step,
+Reset and the slider run in the browser.
 """
 
 from __future__ import annotations
 
 import json
 import random
+from typing import Any
 
 import dash_bootstrap_components as dbc
 import flask
-from dash import ALL, MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from surfaces import FAMILIES, get_surface
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import figures, layout, runs, share, validate
+from . import exports, figures, guard, layout, runs, settings, urlstate, validate
+from .lessons import LESSON_BY_ID
+from .shapes import COUNT, NUMBER, TEXT, list_of, record
+from .torch_snippet import torch_snippet
 
 DEFAULT_LR = {name: o.lr_for_page for name, o in OPTIMIZERS.items()}
+# the settings each callback reads (names of settings.FIELDS)
+ENGINE = settings.RUN  # the inspect selection and the log scale redraw in the browser
+MATH = ("optimizers", "lr", "hyper", "schedule", "then", "schedule_params")
+SURFACE = ("surface", "surface_params")
+TORCH = settings.RUN  # the script reruns the racers exactly, noise included
+# shapes of the inputs that are not settings (settings declare their own)
+CLICK = record({"points": list_of(record({"x": NUMBER, "y": NUMBER}))})
+FIGURE_KEY = {"store-figure-key.data": TEXT}
 
 
-def _by_id(ids: list, values: list, key: str) -> dict:
-    out: dict = {}
-    for i, v in zip(ids or [], values or []):
-        if isinstance(i, dict):
-            out.setdefault(i.get("opt"), {})[i.get(key)] = v
-    return out
-
-
-def gather(surface, surface_ids, surface_vals, optimizers, lr_ids, lr_vals, hyper_ids, hyper_vals, schedule,
-           then, sched_ids, sched_vals, noise, batch, seed, sx, sy, steps) -> dict:  # fmt: skip
-    """The raw configuration dict in the shape `validate.config` reads."""
-    lrs = {i.get("opt"): v for i, v in zip(lr_ids or [], lr_vals or []) if isinstance(i, dict)}
-    hypers = _by_id(hyper_ids, hyper_vals, "name")
-    optimizers = optimizers if isinstance(optimizers, list) else []
-    racers = [
-        {"optimizer": share.base_name(o) if isinstance(o, str) else o, "key": o,
-         "lr": lrs.get(o, DEFAULT_LR.get(share.base_name(o)) if isinstance(o, str) else None),
+def _racers(values: dict[str, Any]) -> list[dict]:
+    lrs = {i["opt"]: v for i, v in values.get("lr", [])}
+    hypers: dict = {}
+    for i, v in values.get("hyper", []):
+        hypers.setdefault(i["opt"], {})[i["name"]] = v
+    optimizers = values.get("optimizers") or []  # a cleared multi-select sends null
+    return [
+        {"optimizer": urlstate.base_name(o) if isinstance(o, str) else o, "key": o,
+         "lr": lrs.get(o, DEFAULT_LR.get(urlstate.base_name(o)) if isinstance(o, str) else None),
          "hyper": hypers.get(o, {})}
         for o in optimizers
     ]  # fmt: skip
-    sched_params = {
-        i.get("name"): v for i, v in zip(sched_ids or [], sched_vals or []) if isinstance(i, dict)
-    }
-    if schedule == "warmup":
-        sched_params["then"] = then
-    surface_params = {
-        i.get("name"): v for i, v in zip(surface_ids or [], surface_vals or []) if isinstance(i, dict)
-    }
-    return {
-        "surface": surface,
-        "surface_params": surface_params,
-        "racers": racers,
-        "schedule": schedule,
-        "schedule_params": sched_params,
-        "noise": noise,
-        "batch_size": batch,
-        "seed": seed,
-        "start": [sx, sy],
-        "steps": steps,
-    }
 
 
-COMPUTE_INPUTS = [
-    Input("select-surface", "value"),
-    Input({"type": "input-surface-param", "name": ALL}, "value"),
-    Input("select-optimizers", "value"),
-    Input({"type": "input-lr", "opt": ALL}, "value"),
-    Input({"type": "input-hyper", "opt": ALL, "name": ALL}, "value"),
-    Input("select-schedule", "value"),
-    Input({"type": "input-schedule-param", "name": ALL}, "value"),
-    Input("input-noise", "value"),
-    Input("input-batch", "value"),
-    Input("input-seed", "value"),
-    Input("input-start-x", "value"),
-    Input("input-start-y", "value"),
-    Input("input-steps", "value"),
-    Input("select-schedule-then", "value"),
-]
+def gather(values: dict[str, Any]) -> dict:
+    """The raw configuration dict `validate.config` reads, from `settings.read` values."""
+    raw: dict[str, Any] = {}
+    for f in settings.fields(values):
+        if f.within:  # travels inside another setting; validate reads it where it applies
+            raw.setdefault(f.within, {})[f.name] = values[f.name]
+        elif f.kind == "params":
+            raw.setdefault(f.name, {}).update({i["name"]: v for i, v in values[f.name]})
+        elif f.kind == "point":
+            raw[f.name] = list(values[f.name])
+        elif f.kind in ("name", "number", "int"):
+            raw[f.name] = values[f.name]
+    if "optimizers" in values:
+        raw["racers"] = _racers(values)
+    return raw
 
 
-def _config_from(values: list, specs: list) -> tuple[validate.Config, validate.Messages]:
-    """Validated configuration from the values of `COMPUTE_INPUTS` (``specs``: ctx.inputs_list or states_list)."""
-    ids = [s["id"] if isinstance(s, dict) else [i["id"] for i in s] for s in specs]
-    (surface, surface_vals, optimizers, lr_vals, hyper_vals, schedule, sched_vals, noise, batch, seed, sx, sy,
-     steps, then) = values[:14]  # fmt: skip
-    raw = gather(surface, ids[1], surface_vals, optimizers, ids[3], lr_vals, ids[4], hyper_vals, schedule, then,
-                 ids[6], sched_vals, noise, batch, seed, sx, sy, steps)  # fmt: skip
-    return validate.config(raw)
+def config_of(names: tuple[str, ...], specs: list) -> tuple[validate.Config, validate.Messages]:
+    """Validated configuration from the named settings (``specs``: ctx.inputs_list or states_list)."""
+    return validate.config(gather(settings.read(names, specs)))
 
 
 # each control's notes appear in the box under it; a control id ending in "-" is a prefix
-MESSAGE_BOXES = (
-    ("msg-surface", ("select-surface", "input-surface-param")),
-    ("msg-start", ("input-start", "input-start-x", "input-start-y")),
-    ("msg-optimizers", ("select-optimizers", "racer-")),
-    ("msg-schedule", ("select-schedule", "input-schedule-param")),
-    ("msg-noise", ("input-noise", "input-batch", "input-seed")),
-    ("msg-steps", ("input-steps",)),
-)
+MESSAGE_BOXES = settings.message_boxes()
 # text boxes that turn red while the server had to replace what they hold
-FLAGGED_INPUTS = ("input-start-x", "input-start-y", "input-noise", "input-batch", "input-seed", "input-steps")
+FLAGGED_INPUTS = settings.flagged_inputs()
 MESSAGE_OUTPUTS = [Output(box, "children") for box, _ in MESSAGE_BOXES] + [
     Output(i, "invalid") for i in FLAGGED_INPUTS
 ]
@@ -170,228 +145,250 @@ def surface_info(cfg: validate.Config) -> list:
     ]
 
 
-def register(app: Dash) -> None:
-    """Attach every callback of the playground to ``app``."""
+def _link(url: object, name: str, attr: str) -> validate.Config | None:
+    """The configuration in store-url (a canonical query) if its ``attr`` is ``name``."""
+    cfg = urlstate.link_config(url)
+    return cfg if cfg is not None and getattr(cfg, attr) == name else None
+
+
+def _register_builders(app: Dash) -> None:
+    """Controls that the server builds: parameter boxes, racer cards, the start point."""
 
     # A link (or a lesson) arriving in store-url re-renders the parameter boxes even when the
     # surface, schedule or optimizer list stays the same: the link's values win over the boxes.
-    @app.callback(
-        Output("div-surface-params", "children"), Input("select-surface", "value"), Input("store-url", "data")
-    )
+    @guard.callback(app, Output("div-surface-params", "children"), Input("select-surface", "value"),
+                    Input("store-url", "data"), shapes={"store-url.data": TEXT})  # fmt: skip
     def surface_params(surface, url):
         name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
-        values = url.get("sp") if isinstance(url, dict) and url.get("surface") == name else None
-        return layout.surface_param_inputs(name, values)
+        link = _link(url, name, "surface")
+        return layout.surface_param_inputs(name, link.surface_params if link else None)
 
-    @app.callback(
+    @guard.callback(
+        app,
         Output("div-schedule-params", "children"),
         Output("div-schedule-then", "style"),
-        Input("select-schedule", "value"),
-        Input("select-schedule-then", "value"),
+        *settings.inputs(["schedule", "then"]),
         Input("store-url", "data"),
+        shapes={"store-url.data": TEXT},
     )
     def schedule_params(schedule, then, url):
         name = schedule if isinstance(schedule, str) and schedule in SCHEDULES else "constant"
-        then = then if then in layout.SCHEDULE_THEN else "constant"
+        then = then if then in settings.SCHEDULE_THEN else "constant"
         shown = {"display": "flex"} if name == "warmup" else {"display": "none"}
-        values = url.get("schedule_params") if isinstance(url, dict) and url.get("schedule") == name else None
+        link = _link(url, name, "schedule")
+        values = {k: v for k, v in link.schedule_params.items() if k != "then"} if link else None
         return layout.schedule_param_inputs(name, then, values), shown
 
-    @app.callback(
-        Output("div-racer-controls", "children"),
-        Input("select-optimizers", "value"),
-        State({"type": "input-lr", "opt": ALL}, "id"),
-        State({"type": "input-lr", "opt": ALL}, "value"),
-        Input("store-url", "data"),
-    )
-    def racer_controls(optimizers, lr_ids, lr_vals, url):
-        valid = {o["value"] for o in layout.optimizer_options()}
-        names = [
-            o
-            for o in (optimizers if isinstance(optimizers, list) else [])
-            if isinstance(o, str) and o in valid
-        ]
-        names = list(dict.fromkeys(names))[: validate.MAX_RACERS]
-        # a new link's learning rates win; otherwise the boxes keep what the user typed
-        from_link = "store-url.data" in ctx.triggered_prop_ids
-        kept = (
-            {}
-            if from_link
-            else {i.get("opt"): v for i, v in zip(lr_ids or [], lr_vals or []) if isinstance(i, dict)}
-        )
-        url = url if isinstance(url, dict) else {}
-        cards = []
-        for i, name in enumerate(names):
-            msgs = validate.Messages()
-            raw_lr = kept.get(name, url.get("lr", {}).get(name))
-            lr = validate.as_number(
-                raw_lr, DEFAULT_LR[share.base_name(name)], *validate.LR_RANGE, "", msgs, "lr"
-            )
-            hyper = url.get("hyper", {}).get(name, {})
-            cards.append(layout.racer_card(i, name, figures.PALETTE[i % len(figures.PALETTE)], lr, hyper))
-        return cards
+    @guard.callback(app, Output("div-racer-controls", "children"), *settings.inputs(["optimizers"]),
+                    Input("store-url", "data"), *settings.states(["lr"]), shapes={"store-url.data": TEXT})  # fmt: skip
+    def racer_controls(optimizers, url, _lr_vals):
+        return _racer_cards(optimizers, url)
 
-    @app.callback(
+    @guard.callback(
+        app,
         Output("input-start-x", "value"),
         Output("input-start-y", "value"),
         Input("select-surface", "value"),
         Input("graph-contour", "clickData"),
         Input("button-random-start", "n_clicks"),
         Input("store-url", "data"),
+        shapes={
+            "graph-contour.clickData": CLICK,
+            "button-random-start.n_clicks": COUNT,
+            "store-url.data": TEXT,
+        },
         prevent_initial_call=True,
     )
     def start_point(surface, click, n_random, url):
         name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
-        s = get_surface(name)
-        (x0, x1), (y0, y1) = s.domain
-        trigger = ctx.triggered_id
-        if (
-            trigger in ("store-url", "select-surface")
-            and isinstance(url, dict)
-            and url.get("surface") == name
-        ):
-            start = url.get("start")
-            if start:  # the shared link's own start point
-                return validate.num(start[0]), validate.num(start[1])
-        if trigger == "graph-contour":
-            try:
-                pt = click["points"][0]
-                x, y = float(pt["x"]), float(pt["y"])
-            except (TypeError, KeyError, IndexError, ValueError):
-                return no_update, no_update
-            if not (x0 <= x <= x1 and y0 <= y <= y1):
-                return no_update, no_update
-            return f"{x:.4g}", f"{y:.4g}"
-        if trigger == "button-random-start":
-            rng = random.Random(n_random if isinstance(n_random, int) else 0)
-            return f"{rng.uniform(x0, x1):.3g}", f"{rng.uniform(y0, y1):.3g}"
-        return f"{s.start[0]:g}", f"{s.start[1]:g}"
+        return _start_point(name, click, n_random, _link(url, name, "surface"))
 
-    @app.callback(
+
+def _racer_cards(optimizers: object, url: object) -> list:
+    valid = {o["value"] for o in layout.optimizer_options()}
+    names = [o for o in (optimizers or []) if isinstance(o, str) and o in valid]  # type: ignore[union-attr]
+    names = list(dict.fromkeys(names))[: validate.MAX_RACERS]
+    # a new link's learning rates win; otherwise the boxes keep what the user typed
+    from_link = "store-url.data" in ctx.triggered_prop_ids
+    kept = {} if from_link else {i["opt"]: v for i, v in settings.read(["lr"], ctx.states_list)["lr"]}
+    link = urlstate.link_config(url)
+    linked = dict(zip(link.keys, link.racers)) if link else {}
+    cards = []
+    for i, name in enumerate(names):
+        raw_lr = kept.get(name, linked[name].lr if name in linked else None)
+        lr = validate.as_number(
+            raw_lr, DEFAULT_LR[urlstate.base_name(name)], *validate.LR_RANGE, "", validate.Messages(), "lr"
+        )
+        hyper = dict(linked[name].hyper) if name in linked else {}
+        cards.append(layout.racer_card(i, name, figures.PALETTE[i % len(figures.PALETTE)], lr, hyper))
+    return cards
+
+
+def _start_point(name: str, click: dict | None, n_random: int | None, link: validate.Config | None) -> tuple:
+    s = get_surface(name)
+    (x0, x1), (y0, y1) = s.domain
+    trigger = ctx.triggered_id
+    if trigger in ("store-url", "select-surface") and link is not None and link.start:
+        return validate.num(link.start[0]), validate.num(link.start[1])  # the shared link's own start
+    if trigger == "graph-contour":
+        points = (click or {}).get("points") or [None]
+        pt = points[0] or {}
+        x, y = pt.get("x"), pt.get("y")
+        if x is None or y is None or not (x0 <= x <= x1 and y0 <= y <= y1):
+            return no_update, no_update
+        return f"{x:.4g}", f"{y:.4g}"
+    if trigger == "button-random-start":
+        rng = random.Random(n_random or 0)
+        return f"{rng.uniform(x0, x1):.3g}", f"{rng.uniform(y0, y1):.3g}"
+    return f"{s.start[0]:g}", f"{s.start[1]:g}"
+
+
+def _register_engine(app: Dash) -> None:
+    """The one callback that runs the optimizers, and the figures drawn from the run."""
+
+    @guard.callback(
+        app,
         Output("store-run", "data"),
         Output("graph-surface-3d", "figure"),
         Output("graph-contour", "figure"),
         Output("graph-loss", "figure"),
         Output("graph-schedule", "figure"),
-        Output("div-math", "children"),
-        Output("div-surface-info", "children"),
         *MESSAGE_OUTPUTS,
         Output("div-messages", "children"),
         Output("select-inspect", "options"),
         Output("store-figure-key", "data"),
-        Output("store-query", "data"),
-        Output("pre-torch", "children"),
-        *COMPUTE_INPUTS,
+        *settings.inputs(ENGINE),
         State("store-figure-key", "data"),
-        State("url", "href"),
+        shapes=FIGURE_KEY,
     )
-    def compute(*values):
-        *values, fig_key, href = values
-        cfg, msgs = _config_from(values, ctx.inputs_list)
+    def engine(*_values):
+        values = settings.read(ENGINE, ctx.inputs_list)
+        cfg, msgs = validate.config(gather(values))
         surface_obj, _, trajs = runs.run_all(cfg)
         meta = runs.racer_meta(cfg)
         data = runs.pack(cfg, surface_obj, trajs)
         key = json.dumps([cfg.surface, cfg.surface_params, [(m["label"], m["color"]) for m in meta]])
-        if key != fig_key:
+        if key != ctx.states_list[0].get("value"):
             fig3d = figures.surface_3d(surface_obj, meta)
             fig2d = figures.contour_map(surface_obj, meta)
         else:  # same surface and racers: keep the drawn mesh, only the paths change
             fig3d = fig2d = no_update
+        # drawn for the log scale where f* is known; the browser applies the switch
         loss = figures.loss_figure(meta, surface_obj.fglob is not None, surface_obj.fglob)
         sched = figures.schedule_figure(meta, [t.lr for t in trajs])
         options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
-        labels = [m["label"] for m in meta]
-        return (data, fig3d, fig2d, loss, sched, math_panel(cfg, meta), surface_info(cfg), *_messages(msgs),
-                options, key, share.to_query(cfg, share.lesson_in(href)), share.torch_snippet(cfg, labels))  # fmt: skip
+        return (data, fig3d, fig2d, loss, sched, *_messages(msgs), options, key)
 
-    @app.callback(
-        Output("select-surface", "value"),
-        Output("select-optimizers", "value"),
-        Output("select-schedule", "value"),
-        Output("select-schedule-then", "value"),
-        Output("input-noise", "value"),
-        Output("input-batch", "value"),
-        Output("input-seed", "value"),
-        Output("input-steps", "value"),
-        Output("store-url", "data"),
-        Output("div-notice", "children"),
-        Output("div-lesson", "children"),
-        Output("select-lesson", "value"),
-        Input("url", "href"),
-    )
+
+def _register_explain(app: Dash) -> None:
+    """Panels that only explain the settings: no run, only the settings they show."""
+
+    @guard.callback(app, Output("div-math", "children"), *settings.inputs(MATH))
+    def math_rules(*_values):
+        cfg, _ = config_of(MATH, ctx.inputs_list)
+        return math_panel(cfg, runs.racer_meta(cfg))
+
+    @guard.callback(app, Output("div-surface-info", "children"), *settings.inputs(SURFACE))
+    def surface_text(*_values):
+        return surface_info(config_of(SURFACE, ctx.inputs_list)[0])
+
+    @guard.callback(app, Output("pre-torch", "children"), *settings.inputs(TORCH))
+    def torch_code(*_values):
+        cfg, _ = config_of(TORCH, ctx.inputs_list)
+        return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
+
+    @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), State("url", "href"),
+                    shapes={"url.href": TEXT})  # fmt: skip
+    def query(*values):
+        cfg, _ = config_of(settings.RUN, ctx.inputs_list)
+        return urlstate.to_query(cfg, urlstate.lesson_in(values[-1]))
+
+
+LINK_OUTPUTS = [Output(c, f.prop) for f in settings.fields(settings.FROM_LINK) for c in f.components]
+
+
+def _register_link(app: Dash) -> None:
+    """Opening a link (or a lesson) fills the controls."""
+
+    @guard.callback(app, *LINK_OUTPUTS, Output("store-url", "data"), Output("div-notice", "children"),
+                    Output("div-lesson", "children"), Input("url", "href"), shapes={"url.href": TEXT})  # fmt: skip
     def apply_url(href):
         # href, not search: the page rewrites its address with history.replaceState, which
         # dcc.Location does not see, so only a new href reliably tells it to navigate
-        raw, notices, lesson_id = share.from_query(share.search_of(href))
+        raw, notices, lesson_id = urlstate.from_query(urlstate.search_of(href))
         if not raw and not notices:
-            return (*[no_update] * 8, None, [], [], no_update)
+            return (*[no_update] * len(LINK_OUTPUTS), None, [], [])
         cfg, msgs = validate.config(raw)
         notices += [t for _, t in msgs.items]
         notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
                              "; ".join(notices[:10])], color="info", dismissable=True, id="alert-url")] if notices else []  # fmt: skip
-        lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
+        lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
         lesson_box = [dbc.Alert([html.Strong(lesson.title), html.P(lesson.text, className="mb-0")], color="light",
                                 className="pg-lesson", id="alert-lesson")] if lesson else []  # fmt: skip
-        store = {
-            "surface": cfg.surface,
-            "sp": cfg.surface_params,
-            "lr": {k: r.lr for k, r in zip(cfg.keys, cfg.racers)},
-            "hyper": {k: dict(r.hyper) for k, r in zip(cfg.keys, cfg.racers)},
-            "schedule": cfg.schedule,
-            "schedule_params": {k: v for k, v in cfg.schedule_params.items() if k != "then"},
-            "start": list(cfg.start) if cfg.start else None,
-        }
-        then = cfg.schedule_params.get("then", "constant")
-        noise = "" if cfg.noise is None else validate.num(cfg.noise)
-        return (cfg.surface, cfg.keys, cfg.schedule, then, noise, str(cfg.batch_size), str(cfg.seed), str(cfg.steps),
-                store, notice, lesson_box, lesson.id if lesson else "")  # fmt: skip
+        shown = urlstate.widget_values(cfg, lesson.id if lesson else None)
+        return (*shown.values(), urlstate.to_query(cfg), notice, lesson_box)
 
-    @app.callback(
-        Output("url", "href"),
-        Input("select-lesson", "value"),
-        State("url", "href"),
-        prevent_initial_call=True,
-    )
+    @guard.callback(app, Output("url", "href"), *settings.inputs(["lesson"]), State("url", "href"),
+                    shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
     def choose_lesson(lesson_id, href):
-        lesson = share.LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
-        if lesson is None or share.lesson_in(href) == lesson.id:
+        lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
+        if lesson is None or urlstate.lesson_in(href) == lesson.id:
             return no_update  # the link already shows this lesson (maybe with the user's changes)
         return f"?{lesson.query}&lesson={lesson.id}"
 
-    @app.callback(
+
+def _register_exports(app: Dash) -> None:
+    @guard.callback(
+        app,
         Output("modal-share", "is_open"),
         Output("input-share-url", "value"),
         Output("img-qr", "src"),
         Input("button-share", "n_clicks"),
         State("store-query", "data"),
+        shapes={"button-share.n_clicks": COUNT, "store-query.data": TEXT},
         prevent_initial_call=True,
     )
     def open_share(n, query):
-        query = query if isinstance(query, str) and len(query) <= share.MAX_QUERY else ""
+        query = query if isinstance(query, str) and len(query) <= urlstate.MAX_QUERY else ""
         link = flask.request.host_url + ("?" + query if query else "")
-        return True, link, share.qr_data_uri(link)
+        return True, link, exports.qr_data_uri(link)
 
-    @app.callback(
+    @guard.callback(
+        app,
         Output("download-export", "data"),
         Input("button-export-csv", "n_clicks"),
         Input("button-export-json", "n_clicks"),
-        *[State(d.component_id, d.component_property) for d in COMPUTE_INPUTS],
+        *settings.states(settings.RUN),
+        shapes={"button-export-csv.n_clicks": COUNT, "button-export-json.n_clicks": COUNT},
         prevent_initial_call=True,
     )
-    def export(_csv, _json, *values):
-        cfg, _ = _config_from(values, ctx.states_list)
+    def export(*_values):
+        cfg, _ = config_of(settings.RUN, ctx.states_list)
         _, _, trajs = runs.run_all(cfg)
         labels = [m["label"] for m in runs.racer_meta(cfg)]
         if ctx.triggered_id == "button-export-json":
-            return dcc.send_string(share.export_json(cfg, labels, trajs), "trajectories.json")
-        return dcc.send_string(share.export_csv(labels, trajs), "trajectories.csv")
+            return dcc.send_string(exports.export_json(cfg, labels, trajs), "trajectories.json")
+        return dcc.send_string(exports.export_csv(labels, trajs), "trajectories.csv")
 
-    @app.callback(Output("graph-ewma", "figure"), Input("slider-ewma-beta", "value"))
+    @guard.callback(app, Output("graph-ewma", "figure"), Input("slider-ewma-beta", "value"),
+                    shapes={"slider-ewma-beta.value": NUMBER})  # fmt: skip
     def ewma(beta):
         b = validate.as_number(beta, 0.9, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
-        return figures.ewma_figure(float(b))
+        return figures.ewma_figure(float(b))  # type: ignore[arg-type]
 
-    # -- browser-only: learning-rate slider <-> text box, playback, phone menu -----------------
+
+def register(app: Dash) -> None:
+    """Attach every callback of the playground to ``app``."""
+    _register_builders(app)
+    _register_engine(app)
+    _register_explain(app)
+    _register_link(app)
+    _register_exports(app)
+    _register_clientside(app)
+
+
+def _register_clientside(app: Dash) -> None:
+    """Browser-only: learning-rate slider <-> text box, playback, phone menu."""
     app.clientside_callback(
         ClientsideFunction("pg", "syncLr"),
         Output({"type": "input-lr", "opt": MATCH}, "value"),

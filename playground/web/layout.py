@@ -15,10 +15,11 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import contract
+from . import contract, urlstate, validate
 from .contract import IDS, LABELS, LR_SLIDER
-from .share import LESSONS
-from .validate import DEFAULT_RACERS, MAX_RACERS, MAX_STEPS, num
+from .lessons import LESSONS
+from .settings import MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
+from .validate import num
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -35,7 +36,8 @@ SPEEDS = [
     ("120 steps/s", 120),
     ("fast · 300/s", 300),
 ]
-SCHEDULE_THEN = SCHEDULES["warmup"].hypers[2].choices
+# what each control shows before any link: the defaults of settings.FIELDS
+INITIAL = urlstate.widget_values(validate.config({})[0], None)
 
 
 def _label(text: str, target: str | None = None, hint: str = "") -> html.Label:
@@ -178,19 +180,21 @@ def _section(title: str, *children, open_: bool = True) -> html.Details:
 
 
 def controls() -> html.Div:
-    default = get_surface("rosenbrock")
+    default = get_surface(INITIAL["surface"])
     return html.Div(
         [
             _section(
                 "Landscape",
                 dcc.Dropdown(
                     id="select-surface",
-                    value="rosenbrock",
+                    value=INITIAL["surface"],
                     clearable=False,
                     searchable=False,
                     options=[{"label": f.title, "value": f.name} for f in FAMILIES.values()],
                 ),
-                html.Div(surface_param_inputs("rosenbrock"), id="div-surface-params", className="pg-grid"),
+                html.Div(
+                    surface_param_inputs(INITIAL["surface"]), id="div-surface-params", className="pg-grid"
+                ),
                 message_box("msg-surface"),
                 html.Div(
                     [
@@ -215,7 +219,7 @@ def controls() -> html.Div:
                 dcc.Dropdown(
                     id="select-optimizers",
                     multi=True,
-                    value=[r["optimizer"] for r in DEFAULT_RACERS],
+                    value=INITIAL["optimizers"],
                     options=optimizer_options(),
                     placeholder=f"pick up to {MAX_RACERS}",
                 ),
@@ -226,7 +230,7 @@ def controls() -> html.Div:
                 "Schedule & noise",
                 dbc.Select(
                     id="select-schedule",
-                    value="constant",
+                    value=INITIAL["schedule"],
                     size="sm",
                     options=[{"label": s.title, "value": s.name} for s in SCHEDULES.values()],
                 ),
@@ -235,7 +239,7 @@ def controls() -> html.Div:
                         _label("after the warmup"),
                         dbc.Select(
                             id="select-schedule-then",
-                            value="constant",
+                            value=INITIAL["then"],
                             size="sm",
                             options=[{"label": SCHEDULES[n].title, "value": n} for n in SCHEDULE_THEN],
                         ),
@@ -244,19 +248,23 @@ def controls() -> html.Div:
                     className="pg-field",
                     style={"display": "none"},
                 ),
-                html.Div(schedule_param_inputs("constant"), id="div-schedule-params", className="pg-grid"),
+                html.Div(
+                    schedule_param_inputs(INITIAL["schedule"]), id="div-schedule-params", className="pg-grid"
+                ),
                 message_box("msg-schedule"),
                 html.Div(
                     [
                         text_field(
                             "noise σ",
                             "input-noise",
-                            "",
+                            INITIAL["noise"],
                             hint="per-sample gradient noise; empty = auto (SGD only)",
                             placeholder="auto",
                         ),
-                        text_field("batch size B", "input-batch", "1", hint="noise shrinks as σ/√B"),
-                        text_field("seed", "input-seed", "0"),
+                        text_field(
+                            "batch size B", "input-batch", INITIAL["batch_size"], hint="noise shrinks as σ/√B"
+                        ),
+                        text_field("seed", "input-seed", INITIAL["seed"]),
                     ],
                     className="pg-grid",
                 ),
@@ -266,7 +274,7 @@ def controls() -> html.Div:
                 "Run",
                 html.Div(
                     [
-                        text_field("steps", "input-steps", "500", hint=f"1 to {MAX_STEPS}"),
+                        text_field("steps", "input-steps", INITIAL["steps"], hint=f"1 to {MAX_STEPS}"),
                         html.Div(
                             [
                                 _label("speed"),

@@ -2,7 +2,12 @@
 
 Request-size cap, security headers with a Content-Security-Policy the page works under,
 compressed responses, long-lived caching of fingerprinted assets, a health endpoint,
-and clean 4xx answers (with the reason logged) instead of tracebacks or 500s.
+and the error policy:
+
+* 4xx is a deliberate refusal and keeps its reason (guard.py refuses callback requests the
+  page cannot have sent; werkzeug refuses oversized bodies, unknown routes...).
+* Anything else that escapes a request is a bug: 500 with a generic JSON body (never the
+  traceback), and the traceback goes to the ``playground.http`` log.
 """
 
 from __future__ import annotations
@@ -81,6 +86,6 @@ def harden(app: Dash) -> None:
 
     @server.errorhandler(Exception)
     def unexpected(e: Exception):
-        # A callback met input it could not handle. Never show a traceback: answer 400.
-        log.warning("%s %s -> 400 (%s: %s)", request.method, request.path, type(e).__name__, str(e)[:200])
-        return jsonify(error="Bad Request", reason="the request could not be processed"), 400
+        # Bad input never gets here (guard.py and validate.py handle it): this is a bug
+        log.exception("%s %s -> 500", request.method, request.path)
+        return jsonify(error="Internal Server Error", reason="the server met an unexpected error"), 500

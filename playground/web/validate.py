@@ -18,15 +18,9 @@ from surfaces import FAMILIES
 from ..hyper import ConfigError, Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
+from . import settings
+from .settings import LR_RANGE, MAX_RACERS, MAX_STEPS, MIN_STEPS, Field
 
-# caps on the work one request may ask for (documented in the README)
-MAX_RACERS = 12
-MAX_STEPS = 5000
-MIN_STEPS = 1
-MAX_BATCH = 100_000
-MAX_NOISE = 1e4
-MAX_SEED = 2**31 - 1
-LR_RANGE = (1e-8, 1e3)
 MAX_TEXT = 64
 # One request may simulate at most WORK_BUDGET step units (12 racers x 5000 steps). A step
 # of an optimizer costs its record's ``cost`` units (Newton, a 2x2 eigen-decomposition per
@@ -37,10 +31,7 @@ MAX_TEXT = 64
 WORK_BUDGET = MAX_RACERS * MAX_STEPS
 COST_PLATEAU = 1
 
-DEFAULT_RACERS = tuple(
-    {"optimizer": name, "lr": OPTIMIZERS[name].lr_for_page, "hyper": {}}
-    for name in ("momentum", "rmsprop", "adam")
-)
+DEFAULT_RACERS = settings.default_racers()
 
 
 def num(v: float) -> str:
@@ -169,24 +160,32 @@ def racer(raw: object, index: int, msgs: Messages) -> Racer | None:
     return Racer(name, float(lr), tuple(hyper))  # type: ignore[arg-type]
 
 
-def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
-    """Build a safe `Config` from whatever the browser sent."""
-    msgs = Messages()
-    cfg = Config()
-    cfg.surface = as_name(raw.get("surface"), FAMILIES, "rosenbrock", "select-surface", msgs, "surface")
+def _name(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
+    setattr(cfg, f.name, as_name(raw.get(f.name), f.choices, f.default, f.controls[0], msgs, f.label))
+
+
+def _number(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
+    value = as_number(
+        raw.get(f.name), f.default, f.low, f.high, f.controls[0], msgs, f.label, f.kind == "int"
+    )
+    setattr(cfg, f.name, value)
+
+
+def _surface_params(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
     fam = FAMILIES[cfg.surface]
-    sp = raw.get("surface_params") if isinstance(raw.get("surface_params"), dict) else {}
+    sp = raw.get(f.name) if isinstance(raw.get(f.name), dict) else {}
     for p in fam.params:
         cfg.surface_params[p.name] = as_number(  # type: ignore[assignment]
-            sp.get(p.name), p.default, p.low, p.high, "input-surface-param", msgs, f"{fam.title}: {p.name}"
+            sp.get(p.name), p.default, p.low, p.high, f.controls[0], msgs, f"{fam.title}: {p.name}"
         )
+
+
+def _racers(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
     racers = raw.get("racers")
     if not isinstance(racers, list):
         racers = list(DEFAULT_RACERS) if racers is None else []
     if len(racers) > MAX_RACERS:
-        msgs.add(
-            "select-optimizers", f"at most {MAX_RACERS} optimizers race at once; kept the first {MAX_RACERS}"
-        )
+        msgs.add(f.controls[0], f"at most {MAX_RACERS} optimizers race at once; kept the first {MAX_RACERS}")
         racers = racers[:MAX_RACERS]
     for i, raw_r in enumerate(racers):
         r = racer(raw_r, i, msgs)
@@ -200,35 +199,52 @@ def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
             key = f"{r.optimizer}~{n}"
         cfg.racers.append(r)
         cfg.keys.append(key)
-    cfg.schedule = as_name(raw.get("schedule"), SCHEDULES, "constant", "select-schedule", msgs, "schedule")
-    given = raw.get("schedule_params") if isinstance(raw.get("schedule_params"), dict) else {}
+
+
+def _schedule_params(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
+    given = raw.get(f.name) if isinstance(raw.get(f.name), dict) else {}
     specs = list(SCHEDULES[cfg.schedule].hypers)
     if cfg.schedule == "warmup":
-        then = as_name(given.get("then"), SCHEDULES["warmup"].hypers[2].choices, "constant", "input-schedule-param",
-                       msgs, "schedule after warmup")  # fmt: skip
-        specs += [h for h in SCHEDULES[then].hypers]
+        then = settings.BY_NAME["then"]
+        choice = as_name(given.get("then"), then.choices, then.default, f.controls[0], msgs, then.label)
+        specs += [h for h in SCHEDULES[choice].hypers]
     for h in specs:
-        value = coerce_hyper(
-            h, SCHEDULES[cfg.schedule].title, given.get(h.name), "input-schedule-param", msgs
-        )
+        value = coerce_hyper(h, SCHEDULES[cfg.schedule].title, given.get(h.name), f.controls[0], msgs)
         if value is not None:
             cfg.schedule_params[h.name] = value
-    cfg.noise = as_number(raw.get("noise"), None, 0.0, MAX_NOISE, "input-noise", msgs, "noise σ")
-    cfg.batch_size = as_number(
-        raw.get("batch_size"), 1, 1, MAX_BATCH, "input-batch", msgs, "batch size", True
-    )  # type: ignore[assignment]
-    cfg.seed = as_number(raw.get("seed"), 0, 0, MAX_SEED, "input-seed", msgs, "seed", True)  # type: ignore[assignment]
-    cfg.steps = as_number(raw.get("steps"), 500, MIN_STEPS, MAX_STEPS, "input-steps", msgs, "steps", True)  # type: ignore[assignment]
-    _fit_budget(cfg, msgs)
-    start = raw.get("start")
+
+
+def _start(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
+    start = raw.get(f.name)
     if isinstance(start, (list, tuple)) and len(start) == 2:
         (x0, x1), (y0, y1) = _domain(cfg)
-        wx, wy = x1 - x0, y1 - y0
-        x = as_number(start[0], None, x0 - wx, x1 + wx, "input-start-x", msgs, "start x")
-        y = as_number(start[1], None, y0 - wy, y1 + wy, "input-start-y", msgs, "start y")
+        wx, wy = x1 - x0, y1 - y0  # a start may lie up to one domain width outside the view
+        x = as_number(start[0], None, x0 - wx, x1 + wx, f.controls[0], msgs, "start x")
+        y = as_number(start[1], None, y0 - wy, y1 + wy, f.controls[1], msgs, "start y")
         cfg.start = (x, y) if x is not None and y is not None else None
     elif start is not None:
-        msgs.add("input-start", "start must be two numbers; using the surface's start")
+        msgs.add(f.also[0], "start must be two numbers; using the surface's start")
+
+
+def _nothing(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
+    """lr and hyper are read with their racer."""
+
+
+_READ = {"name": _name, "number": _number, "int": _number, "racers": _racers, "lr": _nothing,
+         "hyper": _nothing, "point": _start}  # fmt: skip
+_PARAMS = {"surface_params": _surface_params, "schedule_params": _schedule_params}
+
+
+def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
+    """Build a safe `Config` from whatever the browser sent, setting by setting (settings.FIELDS)."""
+    msgs = Messages()
+    cfg = Config()
+    for f in settings.fields(settings.RUN):
+        if f.within:  # read by the setting it travels in
+            continue
+        (_PARAMS[f.name] if f.kind == "params" else _READ[f.kind])(f, raw, cfg, msgs)
+        if f.name == "steps":  # the budget needs the racers, the schedule and the steps
+            _fit_budget(cfg, msgs)
     return cfg, msgs
 
 

@@ -1,0 +1,86 @@
+"""Guided lessons: a title, the story it tells, and the link that shows it.
+
+tests/test_share.py checks that each lesson's run really shows what its text claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: str
+    text: str
+    query: str
+
+
+LESSONS = (
+    Lesson("ravine", "SGD zig-zags in a ravine; momentum fixes it",
+           "The walls are 100 times steeper than the floor. Gradient descent needs a learning rate below 2/100 "
+           "to stay stable across the valley, so it bounces from wall to wall and creeps along the floor. "
+           "Momentum averages the bouncing away and keeps the speed along the floor.",
+           "surface=ravine&opt=gd,momentum&lr.gd=0.019&lr.momentum=0.019&steps=300&start=-2.8,0.8"),
+    Lesson("nag", "Nesterov overshoots less than momentum",
+           "Both use the same learning rate and momentum 0.95. Classical momentum swings past the valley floor "
+           "again and again; NAG measures the slope where it is about to land and brakes earlier.",
+           "surface=ravine&opt=momentum,nag&lr.momentum=0.01&lr.nag=0.01&momentum.momentum=0.95"
+           "&nag.momentum=0.95&steps=300&start=-2.8,0.8"),
+    Lesson("adagrad-rmsprop", "AdaGrad's step size dies, RMSProp's holds",
+           "AdaGrad divides by the root of all past squared gradients, a sum that only grows, so its steps "
+           "shrink for ever (watch the step-size chart). RMSProp forgets old gradients and keeps its stride.",
+           "surface=rosenbrock&opt=adagrad,rmsprop&lr.adagrad=0.1&lr.rmsprop=0.01&steps=1500"),
+    Lesson("beale", "Adam against RMSProp and SGD on Beale",
+           "Beale's gradients range over many orders of magnitude. Plain gradient descent is stuck with one "
+           "step size; RMSProp and Adam normalise each coordinate, and Adam's momentum smooths the path.",
+           "surface=beale&opt=gd,rmsprop,adam&lr.gd=0.001&lr.rmsprop=0.01&lr.adam=0.05&steps=1000"),
+    Lesson("noise", "Noisy mini-batch gradients against the full batch",
+           "SGD sees the true gradient plus noise, as a mini-batch would; GD sees the exact gradient. The noisy "
+           "path wanders around the exact one and never settles exactly.",
+           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&steps=1000"),
+    Lesson("batch", "A larger batch shrinks the noise",
+           "The same noisy SGD with batch size 16: the noise has a quarter of the spread (σ/√B), and the path "
+           "hugs the full-batch one. Try batch sizes 1, 4, 64.",
+           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000"),
+    Lesson("lr", "Too large diverges, too small crawls",
+           "On a bowl with curvature 2, gradient descent is stable only for learning rates below 1. At 1.05 each "
+           "step overshoots a little more and the run diverges; at 0.005 it is stable but barely moves.",
+           "surface=quadratic_bowl&opt=gd,gd~2,gd~3&lr.gd=1.05&lr.gd~2=0.005&lr.gd~3=0.3&steps=200"),
+    Lesson("schedule-step", "Step decay",
+           "The learning rate drops tenfold every 300 steps: big strides early, fine steps late.",
+           "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=step"
+           "&s.step_size=300&s.gamma=0.1&steps=1000"),
+    Lesson("schedule-cosine", "Cosine annealing",
+           "The learning rate glides from its start value to zero along half a cosine over the run.",
+           "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=cosine&steps=1000"),
+    Lesson("schedule-restarts", "Warm restarts",
+           "Cosine cycles that restart at the full learning rate: each restart can kick the run out of a "
+           "narrow spot.",
+           "surface=six_hump_camel&opt=momentum,adam&lr.momentum=0.02&lr.adam=0.1&schedule=cosine_restarts"
+           "&s.t_0=100&s.t_mult=2&steps=700&start=-1.9,1.1"),
+    Lesson("schedule-warmup", "Warmup, then cosine",
+           "The learning rate ramps up linearly over 100 steps before the cosine decay, so the large early "
+           "gradients do not throw the run off.",
+           "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=warmup"
+           "&s.warmup_steps=100&s.then=cosine&steps=1000"),
+    Lesson("newton-bowl", "Newton lands on a bowl's minimum in one step",
+           "On a quadratic the local model is exact, so one Newton step jumps to the minimum while gradient "
+           "descent takes many.",
+           "surface=quadratic_bowl&opt=gd,newton&lr.gd=0.1&lr.newton=1&steps=60"),
+    Lesson("newton-saddle", "Newton walks into a saddle; saddle-free Newton escapes",
+           "Newton's method looks for any point with zero gradient, so on a saddle it jumps straight onto it. "
+           "Using the absolute eigenvalues |H| turns the uphill direction around and the run escapes.",
+           "surface=saddle&opt=newton,newton~2,gd&lr.newton=0.5&lr.newton~2=0.5&newton~2.saddle_free=true"
+           "&lr.gd=0.05&start=-1.5,0.3&steps=60"),
+    Lesson("adamw", "Adam with L2 against AdamW",
+           "Same weight decay 0.5, two places to apply it. Adam adds it to the gradient, where the adaptive "
+           "scaling weakens it; AdamW shrinks the weights directly. They settle at different points.",
+           "surface=rosenbrock&opt=adam,adamw&lr.adam=0.02&lr.adamw=0.02&adam.weight_decay=0.5"
+           "&adamw.weight_decay=0.5&steps=1500"),
+    Lesson("plateau", "Vanishing gradients on a plateau",
+           "Far from the well the gradient is almost zero: gradient descent barely moves. Adam divides by the "
+           "gradient's own size and walks at about the learning rate.",
+           "surface=plateau&opt=gd,adam&lr.gd=0.1&lr.adam=0.05&steps=300"),
+)  # fmt: skip
+LESSON_BY_ID = {lesson.id: lesson for lesson in LESSONS}
