@@ -115,9 +115,17 @@
     ctx.closePath(); ctx.fill();
   }
 
-  /* A racer's moving head, crossed out once it diverged. */
+  /* A schedule-free racer's iterate z: a hollow ring in its colour. */
+  function iterateOn(o, ctx, r, k) {
+    if (!r.iterateA) return;
+    ctx.beginPath(); ctx.arc(o.px(r.iterateA[2 * k]), o.py(r.iterateA[2 * k + 1]), 6, 0, 2 * Math.PI);
+    ctx.lineWidth = 3; ctx.strokeStyle = r.color; ctx.stroke();
+  }
+
+  /* A racer's moving head, crossed out once it left or blew up. */
   function headOn(o, ctx, r) {
     const k = PG.kOf(r, PG.step), hx = o.px(PG.X(r, k)), hy = o.py(PG.Y(r, k));
+    iterateOn(o, ctx, r, k);
     ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI);
     ctx.fillStyle = r.color; ctx.fill();
     ctx.lineWidth = 2; ctx.strokeStyle = "white"; ctx.stroke();

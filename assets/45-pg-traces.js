@@ -33,7 +33,8 @@
     return [upd, idx];
   }
 
-  /* The contour map's extras: where diverged racers left, and the inspected racer's arrows. */
+  /* The contour map's extras: where diverged racers left, schedule-free iterates, and the
+   * inspected racer's arrows. */
   function markUpdate(g, upd, idx) {
     P.indices(g, PG.C.roles.end).forEach(function (p) {
       const r = PG.run.racers[p[1]];
@@ -41,6 +42,14 @@
       const show = PG.divergedBy(r, PG.step);
       upd.x.push(show ? [PG.X(r, r.last)] : []);
       upd.y.push(show ? [PG.Y(r, r.last)] : []);
+      idx.push(p[0]);
+    });
+    P.indices(g, PG.C.roles.iterate).forEach(function (p) {
+      const r = PG.run.racers[p[1]];
+      if (!r) return;
+      const k = PG.kOf(r, PG.step), z = r.iterateA;
+      upd.x.push(z ? [z[2 * k]] : []);
+      upd.y.push(z ? [z[2 * k + 1]] : []);
       idx.push(p[0]);
     });
     PG.C.arrows.forEach(function (a) {

@@ -154,6 +154,17 @@ STORIES = {
         and _final(free) < -1.0
     ),
     "adamw": lambda adam, adamw: np.linalg.norm(adam.positions[-1] - adamw.positions[-1]) > 0.1,
+    "conventions-momentum": lambda pt, classical: (
+        np.abs(pt.positions[:101] - classical.positions[:101]).max() < 1e-12  # the same until the lr drops
+        and np.abs(pt.positions[-1] - classical.positions[-1]).max() > 1e-2
+    ),
+    "conventions-eps": lambda outside, inside: _final(inside) < 0.2 * _final(outside),
+    "conventions-nag": lambda look, pt: (
+        np.abs(look.positions - pt.positions).max() > 0.1  # two different paths on the map ...
+        and np.allclose(
+            look.positions[1:] - 0.95 * look.state["velocity"], pt.positions[1:], rtol=1e-9, atol=1e-12
+        )
+    ),
     "plateau": lambda gd, adam: _path_length(adam) > 20 * _path_length(gd) and str(adam.status) == "minimum",
 }
 

@@ -402,3 +402,30 @@ def test_a_link_fills_the_controls_and_store_url_holds_its_canonical_query(clien
     assert out["input-steps"]["value"] == "300" and out["select-lesson"]["value"] == "ravine"
     cfg = validate.config(urlstate.from_query(out["store-url"]["data"])[0])[0]
     assert cfg.racers[1].lr == 0.02 and cfg.surface == "ravine" and cfg.batch_size == 8
+
+
+def test_pack_sends_the_schedule_free_iterate_beside_the_evaluated_point():
+    cfg, _ = validate.config(
+        {"racers": [{"optimizer": "adamw_schedulefree"}, {"optimizer": "adam"}], "steps": 50}
+    )
+    surface, _, trajs = runs.run_all(cfg)
+    sf, adam = runs.pack(cfg, surface, trajs)["racers"]
+    z = _decode(sf["iterate"]).reshape(-1, 2)
+    x = _decode(sf["xy"]).reshape(-1, 2)
+    assert z.shape == x.shape and np.array_equal(z[0], x[0])  # both start at the start
+    np.testing.assert_array_equal(z[1:], trajs[0].state["z"].astype("<f4"))
+    assert np.abs(z[1:] - x[1:]).max() > 1e-3  # a different point: worth its own marker
+    assert adam["iterate"] is None
+
+
+@pytest.mark.parametrize("names,labels", [
+    (["newton", "newton"], None),
+    (["momentum", "momentum"], ["Momentum (form pytorch)", "Momentum (form classical)"]),
+])  # fmt: skip
+def test_copies_of_an_optimizer_are_named_by_what_differs(names, labels):
+    racers = [{"optimizer": n, "key": f"{n}~{i + 1}" if i else n} for i, n in enumerate(names)]
+    if labels:
+        racers[1]["hyper"] = {"form": "classical"}
+    cfg, _ = validate.config({"racers": racers})
+    got = [m["label"] for m in runs.racer_meta(cfg)]
+    assert got == (labels or ["Newton", "Newton"])

@@ -50,6 +50,7 @@ class Roles:
     grad: str = "grad"
     vel: str = "vel"
     loss: str = "loss"
+    iterate: str = "iterate"  # schedule-free's z, the iterate beside the evaluated point x
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,10 @@ ARROWS = (
     Arrow(ROLES.vel, "move", 1, "move_heading", "#1a237e", True, "step"),
 )
 # the 2D paths go to the canvas overlay while playing; these traces are emptied meanwhile
-OVERLAY_ROLES = {"contour": (ROLES.path, ROLES.head, ROLES.end, ROLES.grad, ROLES.vel), "loss": (ROLES.loss,)}
+OVERLAY_ROLES = {
+    "contour": (ROLES.path, ROLES.head, ROLES.end, ROLES.grad, ROLES.vel, ROLES.iterate),
+    "loss": (ROLES.loss,),
+}
 LR_SLIDER = {"min": -5, "max": 1, "step": 0.01}  # log10 of the learning rate
 SHORTCUTS = (
     Shortcut("Space", (" ",), "toggle", "play / pause", prevent=True),

@@ -206,6 +206,10 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
         data.append(_empty("scatter", mode="markers", name=r["label"] + " diverged", meta=_meta(ROLES.end, i),
                            hoverinfo="skip", marker={"size": 16, "symbol": "x", "color": r["color"],
                                                      "line": {"color": DIVERGED_INK, "width": 2}}))  # fmt: skip
+        # schedule-free racers: the iterate z as a hollow ring (empty for every other racer)
+        data.append(_empty("scatter", mode="markers", name=r["label"] + " iterate z", meta=_meta(ROLES.iterate, i),
+                           hoverinfo="skip", marker={"size": 12, "symbol": "circle-open", "color": r["color"],
+                                                     "line": {"width": 3}}))  # fmt: skip
     # "what the optimizer is thinking": gradient and step arrows of the inspected racer
     for a in ARROWS:
         data.append(_empty("scatter", mode="lines+markers", name=a.name, meta=_meta(a.role, -1), hoverinfo="skip",

@@ -82,5 +82,27 @@ LESSONS = (
            "Far from the well the gradient is almost zero: gradient descent barely moves. Adam divides by the "
            "gradient's own size and walks at about the learning rate.",
            "surface=plateau&opt=gd,adam&lr.gd=0.1&lr.adam=0.05&steps=300"),
+    Lesson("conventions-momentum", "Conventions: one momentum, two bookkeepings",
+           "PyTorch keeps the velocity in gradient units and multiplies it by the learning rate at every step "
+           "(v = μv + g, θ ← θ − ηv); the classical form folds the learning rate into the velocity "
+           "(v = μv + ηg, θ ← θ − v). While the learning rate is constant the two trace the same points. Here "
+           "it drops tenfold at step 100: PyTorch's form slows down at once, the classical form coasts on the "
+           "speed it gathered before the drop, and from then on the paths part.",
+           "surface=rosenbrock&opt=momentum,momentum~2&lr.momentum=0.002&lr.momentum~2=0.002"
+           "&momentum~2.form=classical&schedule=step&s.step_size=100&s.gamma=0.1&steps=300&start=-1.2,1"),
+    Lesson("conventions-eps", "Conventions: ε inside or outside the root",
+           "PyTorch divides by √s + ε; TensorFlow 1 and many papers divide by √(s + ε). For a tiny ε the two "
+           "agree, but ε is a setting, and the same number means different things: with ε = 1, √(s + 1) is "
+           "always smaller than √s + 1, so the run with ε inside the root takes larger steps and reaches the "
+           "floor of the ravine far sooner.",
+           "surface=ravine&opt=rmsprop,rmsprop~2&lr.rmsprop=0.01&lr.rmsprop~2=0.01&rmsprop.eps=1"
+           "&rmsprop~2.eps=1&rmsprop~2.eps_inside_sqrt=true&steps=400"),
+    Lesson("conventions-nag", "Conventions: Nesterov, look-ahead or PyTorch",
+           "Sutskever's Nesterov momentum takes the gradient at the look-ahead point θ − μv. PyTorch's "
+           "SGD(nesterov=True) rewrites the same algorithm in shifted variables so that it only ever needs the "
+           "gradient at its own parameters. The two paths on the map differ, yet they are one algorithm: "
+           "every point of the PyTorch path is a look-ahead point θ − μv of the other.",
+           "surface=ravine&opt=nag,nag~2&lr.nag=0.01&lr.nag~2=0.01&nag.momentum=0.95&nag~2.momentum=0.95"
+           "&nag~2.form=pytorch&steps=300&start=-2.8,0.8"),
 )  # fmt: skip
 LESSON_BY_ID = {lesson.id: lesson for lesson in LESSONS}

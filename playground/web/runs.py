@@ -21,7 +21,7 @@ from .figures import MESH_3D, PALETTE, mesh, z_transform
 from .validate import Config, Racer
 
 # each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
-FLOAT32_FIELDS = ("xy", "loss", "gap", "z", "dist", "lr", *(a.data for a in contract.ARROWS))
+FLOAT32_FIELDS = ("xy", "loss", "gap", "z", "dist", "lr", "iterate", *(a.data for a in contract.ARROWS))
 
 
 def b64(a: np.ndarray) -> str:
@@ -29,13 +29,23 @@ def b64(a: np.ndarray) -> str:
 
 
 def label(r: Racer, others: list[Racer]) -> str:
+    """The optimizer's title, plus, when it races copies of itself, the settings in which
+    the copies differ ("Momentum (form classical)", "Newton (saddle free)", "GD (lr 0.3)")."""
     title = OPTIMIZERS[r.optimizer].title
-    same = [o for o in others if o.optimizer == r.optimizer]
-    if len(same) > 1:
-        hp = dict(r.hyper)
-        extra = " saddle-free" if hp.get("saddle_free") else ""
-        return f"{title}{extra} (lr {r.lr:g})"
-    return title
+    same = [{"lr": o.lr, **dict(o.hyper)} for o in others if o.optimizer == r.optimizer]
+    if len(same) < 2:
+        return title
+    mine = {"lr": r.lr, **dict(r.hyper)}
+    parts = []
+    for name, value in mine.items():
+        if len({repr(s[name]) for s in same}) == 1:
+            continue  # the same in every copy: says nothing
+        words = name.replace("_", " ")
+        if isinstance(value, bool):
+            parts += [words] if value else []
+        else:
+            parts.append(f"{words} {value:g}" if isinstance(value, float) else f"{words} {value}")
+    return f"{title} ({', '.join(parts)})" if parts else title
 
 
 @lru_cache(maxsize=512)  # bounded; identical configurations (lessons, defaults) are shared
@@ -140,6 +150,14 @@ def _which(surface: Surface, index: int) -> str | None:
     return f"{kind} ({c.x:.4g}, {c.y:.4g})"
 
 
+def _iterate(tr: Trajectory) -> str | None:
+    """Where a schedule-free racer's iterate z is at each step (x is the drawn path); z is
+    recorded after each step, so the start comes first."""
+    if "z" not in tr.state:
+        return None
+    return b64(np.vstack([tr.positions[:1], tr.state["z"]]))
+
+
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
     status, stop, last = str(tr.status), int(tr.stopped_at), int(tr.last_kept)
     lr = tr.lr
@@ -160,6 +178,7 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
         "dist": b64(dist),
         "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
         "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
+        "iterate": _iterate(tr),
         **_inspect(surface, tr, cfg.racers[i].optimizer, meta),
     }
 
