@@ -40,6 +40,9 @@ def test_a_shared_link_reproduces_the_paths(browser, base_url):
     b.page.click("#button-share")
     b.page.wait_for_selector("#img-qr[src^='data:image/svg']")
     assert b.page.input_value("#input-share-url") == link
+    b.page.wait_for_function("() => document.querySelector('#img-qr').complete")
+    # the image really decoded (an SVG without its namespace lays out at full size but draws nothing)
+    assert b.page.eval_on_selector("#img-qr", "img => img.naturalWidth") > 0
     qr = b.page.locator("#img-qr").bounding_box()
     assert qr["width"] >= 250, qr  # scannable from the back of a hall when projected
     assert not b.errors, b.errors

@@ -429,3 +429,14 @@ def test_copies_of_an_optimizer_are_named_by_what_differs(names, labels):
     cfg, _ = validate.config({"racers": racers})
     got = [m["label"] for m in runs.racer_meta(cfg)]
     assert got == (labels or ["Newton", "Newton"])
+
+
+def test_the_qr_code_is_an_svg_an_img_can_draw():
+    from urllib.parse import unquote
+
+    from playground.web import exports
+
+    uri = exports.qr_data_uri("http://127.0.0.1:8050/?surface=beale&opt=adam")
+    assert uri.startswith("data:image/svg+xml")
+    svg = unquote(uri.split(",", 1)[1])
+    assert "xmlns='http://www.w3.org/2000/svg'" in svg or 'xmlns="http://www.w3.org/2000/svg"' in svg

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 import json
@@ -15,8 +14,9 @@ from .validate import Config
 
 def qr_data_uri(url: str) -> str:
     """A QR code of ``url`` as an SVG data URI, drawn large for the back of a hall."""
-    svg = segno.make(url, error="m").svg_inline(scale=8, dark="#1f2a33", light="#ffffff")
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    # svg_data_uri declares the SVG namespace, without which an <img> draws nothing
+    # (svg_inline leaves it out: it is meant for pasting into HTML)
+    return segno.make(url, error="m").svg_data_uri(scale=8, dark="#1f2a33", light="#ffffff")
 
 
 def export_json(cfg: Config, labels: list[str], trajs: list[Trajectory]) -> str:
