@@ -346,10 +346,13 @@ def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, records, gtol, x
         if records:
             records["step_size"][:last, 0] = [s.step_size for s in states_x]
         return positions, last
-    for arr, *values in zip(records.values(), *map(rule.info, states_x)):
-        arr[:last, 0, 0] = values
-    for arr, *values in zip(records.values(), *map(rule.info, states_y)):
-        arr[:last, 0, 1] = values
+    # one pass per recorded field (the order of Rule.records: state fields, then the step size)
+    where = [*((1, i, j) for i, j in rule.recorded), (2,)]
+    for arr, path in zip(records.values(), where):
+        for c, states in enumerate((states_x, states_y)):
+            arr[:last, 0, c] = (
+                [s[2] for s in states] if len(path) == 1 else [s[1][path[1]][path[2]] for s in states]
+            )
     return positions, last
 
 

@@ -440,3 +440,21 @@ def test_the_qr_code_is_an_svg_an_img_can_draw():
     assert uri.startswith("data:image/svg+xml")
     svg = unquote(uri.split(",", 1)[1])
     assert "xmlns='http://www.w3.org/2000/svg'" in svg or 'xmlns="http://www.w3.org/2000/svg"' in svg
+
+
+def test_a_long_runs_state_chart_is_thinned_to_what_the_chart_can_show():
+    tr = simulate("rosenbrock", "adagrad", (-1.5, 2.0), steps=5000, lr=0.5, gtol=0, xtol=0)
+    fig = figures.state_figure(RACERS[0], tr.state, OPTIMIZERS["adagrad"].inspect)
+    for trace in fig["data"]:
+        y = _arr(trace["y"])
+        assert len(y) <= figures.STATE_POINTS and trace["x0"] + trace["dx"] * (len(y) - 1) <= 5000
+        # the thinned line still spans the run: step size falls from its first to its last value
+        np.testing.assert_allclose(
+            y[0],
+            np.abs(
+                tr.state[trace["name"].startswith("step") and "step_size" or "sum_sq"][
+                    0, 0 if "(x)" in trace["name"] else 1
+                ]
+            ),
+            rtol=1e-6,
+        )

@@ -269,13 +269,18 @@ def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
     return {"data": data, "layout": layout}
 
 
+STATE_POINTS = 500  # points per state-chart line: about a pixel each at the chart's width
+
+
 def _per_step(values: np.ndarray) -> dict:
     """x and y of a series over steps 1..n; a constant one as its two ends (the page holds
-    every racer's state chart, and most step sizes without an accumulator are constant)."""
+    every racer's state chart, and most step sizes without an accumulator are constant); a
+    long one every k-th step, at most `STATE_POINTS` (exact values are in the exports)."""
     y = np.abs(values)
     if y.size > 2 and np.ptp(y) == 0:
         return {"x": [1, int(y.size)], "y": [float(y[0])] * 2}
-    return {"x0": 1, "dx": 1, "y": typed(y)}  # step numbers from 1, not sent as an array
+    stride = -(-y.size // STATE_POINTS)
+    return {"x0": 1, "dx": stride, "y": typed(y[::stride])}  # step numbers from 1, not sent
 
 
 def _state_lines(values: np.ndarray, name: str, color: str, width: float, **kw) -> list[dict]:
