@@ -269,7 +269,7 @@ def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
     return {"data": data, "layout": layout}
 
 
-STATE_POINTS = 500  # points per state-chart line: about a pixel each at the chart's width
+STATE_POINTS = 250  # points per state-chart line: two pixels each at the chart's width
 
 
 def _per_step(values: np.ndarray) -> dict:
