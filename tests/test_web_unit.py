@@ -452,3 +452,9 @@ def test_a_long_runs_state_chart_is_thinned_to_what_the_chart_can_show():
         if trace["name"] in series:  # every k-th value of the exact series, from the first step
             full = np.abs(series[trace["name"]]).astype("<f4")
             np.testing.assert_array_equal(y, full[:: trace["dx"]])
+
+
+@pytest.mark.parametrize("name", list(OPTIMIZERS))
+def test_a_racer_from_a_link_without_an_lr_starts_where_the_dropdown_starts_it(name):
+    cfg, msgs = validate.config(urlstate.from_query(f"?opt={name}")[0])
+    assert msgs.items == [] and cfg.racers[0].lr == OPTIMIZERS[name].lr_for_page

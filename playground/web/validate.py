@@ -145,8 +145,8 @@ def racer(raw: object, index: int, msgs: Messages) -> Racer | None:
         return None
     opt = OPTIMIZERS[name]
     specs = {h.name: h for h in opt.hypers}
-    lr_default = float(specs["lr"].default)  # type: ignore[arg-type]
-    lr = as_number(raw.get("lr"), lr_default, *LR_RANGE, control, msgs, f"{opt.title}: learning rate")
+    # a racer without a learning rate gets the one it gets from the dropdown, whichever way it came
+    lr = as_number(raw.get("lr"), opt.lr_for_page, *LR_RANGE, control, msgs, f"{opt.title}: learning rate")
     given = raw.get("hyper")
     given = given if isinstance(given, dict) else {}
     hyper = []
