@@ -60,21 +60,3 @@ def test_the_update_rms_is_clipped_at_d():
     tr = simulate("quadratic_bowl", "adafactor", (3.0, -4.0), steps=1, lr=0.1)
     rms = np.sqrt((9 + 16) / 2)
     np.testing.assert_allclose(tr.positions[1], [3 - 0.1 * rms, -4 + 0.1 * rms], rtol=1e-14)
-
-
-@pytest.mark.parametrize("schedule", [None, "plateau"])
-@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau", "beale"])
-def test_batched_runs_equal_single_runs_exactly(surface, schedule):
-    """The coupled rule runs on (N, 2) rows: row i of a batch is the single run, bit for bit."""
-    s = get_surface(surface)
-    rng = np.random.default_rng(12)
-    (x0, x1), (y0, y1) = s.domain
-    starts = np.column_stack([rng.uniform(x0, x1, 6), rng.uniform(y0, y1, 6)])
-    kw = dict(steps=150, lr=0.05, noise=1.0, seed=4, schedule=schedule, hyper={"weight_decay": 0.05})
-    batch = simulate(s, "adafactor", starts, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, "adafactor", p, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        np.testing.assert_array_equal(batch.lr[:, i], one.lr)
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])

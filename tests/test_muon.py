@@ -89,21 +89,3 @@ def test_orthogonalising_a_row_keeps_its_direction_and_sets_its_length():
     tr = simulate("rosenbrock", "muon", (-1.2, 1.0), steps=100, lr=0.01, hyper={"weight_decay": 0.0})
     lengths = np.hypot(*np.diff(tr.positions, axis=0).T)
     np.testing.assert_allclose(lengths, 0.01 * 0.6964364094697519, rtol=1e-9)
-
-
-@pytest.mark.parametrize("schedule", [None, "plateau"])
-@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau", "beale"])
-def test_batched_runs_equal_single_runs_exactly(surface, schedule):
-    """The coupled rule runs on (N, 2) rows: row i of a batch is the single run, bit for bit."""
-    s = get_surface(surface)
-    rng = np.random.default_rng(13)
-    (x0, x1), (y0, y1) = s.domain
-    starts = np.column_stack([rng.uniform(x0, x1, 6), rng.uniform(y0, y1, 6)])
-    kw = dict(steps=150, lr=0.02, noise=1.0, seed=4, schedule=schedule)
-    batch = simulate(s, "muon", starts, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, "muon", p, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        np.testing.assert_array_equal(batch.lr[:, i], one.lr)
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])

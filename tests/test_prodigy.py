@@ -94,21 +94,3 @@ def test_no_step_while_the_gradient_sums_are_zero():
     tr = simulate("saddle", "prodigy", (0.0, 0.0), steps=5, hyper=hp, gtol=-1.0, xtol=0.0)
     np.testing.assert_array_equal(tr.positions, 0.0)
     assert (tr.state["d"] == 1e-6).all()
-
-
-@pytest.mark.parametrize("schedule", [None, "plateau"])
-@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau", "beale"])
-def test_batched_runs_equal_single_runs_exactly(surface, schedule):
-    """The coupled rule runs on (N, 2) rows: row i of a batch is the single run, bit for bit."""
-    s = get_surface(surface)
-    rng = np.random.default_rng(14)
-    (x0, x1), (y0, y1) = s.domain
-    starts = np.column_stack([rng.uniform(x0, x1, 6), rng.uniform(y0, y1, 6)])
-    kw = dict(steps=150, lr=0.5, noise=1.0, seed=4, schedule=schedule, hyper={"weight_decay": 0.05})
-    batch = simulate(s, "prodigy", starts, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, "prodigy", p, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        np.testing.assert_array_equal(batch.lr[:, i], one.lr)
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])

@@ -57,21 +57,6 @@ def test_a_schedule_does_not_change_the_step_sizes():
     np.testing.assert_array_equal(plain.positions, sched.positions)
 
 
-@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau", "beale"])
-def test_batched_runs_equal_single_runs_exactly(surface):
-    s = get_surface(surface)
-    rng = np.random.default_rng(11)
-    (x0, x1), (y0, y1) = s.domain
-    starts = np.column_stack([rng.uniform(x0, x1, 6), rng.uniform(y0, y1, 6)])
-    kw = dict(steps=150, lr=0.05, noise=1.0, seed=4)
-    batch = simulate(s, "rprop", starts, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, "rprop", p, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])
-
-
 def test_etas_are_validated_like_torch():
     from playground import ConfigError
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from playground import OPTIMIZERS, simulate
-from surfaces import get_surface, surface_names
+from surfaces import get_surface
 
 schedulefree = pytest.importorskip("schedulefree")
 torch.set_default_dtype(torch.float64)
@@ -89,32 +89,6 @@ def test_gradient_is_taken_at_y_and_the_first_step_from_the_start(name):
         g = g / (np.sqrt(g * g * 0.001 / 0.001) + 1e-8)
     np.testing.assert_allclose(tr.state["z"][0], [1.0, -2.0] - 0.1 * g, rtol=1e-14)
     np.testing.assert_allclose(tr.positions[1], tr.state["z"][0], rtol=1e-14)
-
-
-@pytest.mark.parametrize("name", ["sgd_schedulefree", "adamw_schedulefree"])
-@pytest.mark.parametrize(
-    "kw",
-    [
-        {"schedule": "cosine", "noise": 3.0, "batch_size": 4, "seed": 7, "hyper": {"warmup_steps": 10}},
-        {"schedule": "plateau", "schedule_params": {"patience": 3}, "hyper": {"r": 1.0, "weight_decay": 0.1}},
-    ],
-    ids=["cosine-noise", "plateau"],
-)
-@pytest.mark.parametrize("surface", surface_names())
-def test_batched_runs_equal_single_runs_exactly(name, kw, surface):
-    s = get_surface(surface)
-    (x0, x1), (y0, y1) = s.domain
-    rng = np.random.default_rng(3)
-    starts = np.column_stack([rng.uniform(x0, x1, 4), rng.uniform(y0, y1, 4)])
-    lr = OPTIMIZERS[name].lr_for_page * 0.1
-    batch = simulate(s, name, starts, steps=80, lr=lr, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, name, p, steps=80, lr=lr, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        np.testing.assert_array_equal(batch.lr[:, i], one.lr)
-        assert batch.status[i] == one.status and batch.stopped_at[i] == one.stopped_at
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])
 
 
 @pytest.mark.parametrize("name", ["sgd_schedulefree", "adamw_schedulefree"])
