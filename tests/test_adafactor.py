@@ -7,6 +7,8 @@ import torch
 from playground import OPTIMIZERS, simulate
 from surfaces import get_surface
 
+from .cases import torch_class_path
+
 STEPS = 300
 SURFACES = [("rosenbrock", (-1.2, 1.0)), ("beale", (1.0, 1.2))]
 SETTINGS = [
@@ -16,19 +18,6 @@ SETTINGS = [
 ]
 
 
-def _torch_path(surface, start, hp, steps):
-    s = get_surface(surface)
-    theta = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = eval(OPTIMIZERS["adafactor"].torch_class(hp), {"torch": torch, "theta": theta})
-    out = [theta.detach().numpy().copy()]
-    for _ in range(steps):
-        opt.zero_grad()
-        theta.grad = torch.tensor(s.gradient(theta.detach().numpy()), dtype=torch.float64)
-        opt.step()
-        out.append(theta.detach().numpy().copy())
-    return np.array(out)
-
-
 @pytest.mark.parametrize("setting", SETTINGS, ids=["defaults", "custom", "eps1"])
 @pytest.mark.parametrize("surface,start", SURFACES, ids=[s for s, _ in SURFACES])
 def test_matches_torch_adafactor_in_float64(surface, start, setting):
@@ -36,7 +25,7 @@ def test_matches_torch_adafactor_in_float64(surface, start, setting):
     # gtol = xtol = 0: the run never counts as converged, so every step is compared
     tr = simulate(surface, "adafactor", start, steps=STEPS, hyper=hp, gtol=0.0, xtol=0.0)
     assert tr.status == "running"
-    ref = _torch_path(surface, start, hp, STEPS)
+    ref = torch_class_path("adafactor", surface, start, hp, STEPS)
     np.testing.assert_allclose(tr.positions, ref, rtol=1e-10, atol=1e-14)
     assert np.abs(tr.positions[-1] - tr.positions[0]).max() > 0.1  # it went somewhere
 
