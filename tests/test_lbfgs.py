@@ -23,6 +23,8 @@ from playground.torch_export import torch_script
 from playground.web import validate
 from surfaces import get_surface, surface_names
 
+from .cases import assert_batch_equals_single
+
 torch.set_default_dtype(torch.float64)
 
 STEPS = 250
@@ -116,18 +118,7 @@ def test_a_step_is_one_iteration_by_default_and_its_first_step_is_torchs():
 @pytest.mark.parametrize("surface", surface_names())
 def test_batched_runs_equal_single_runs_exactly(surface, hyper, kw):
     """torch keeps one history per optimizer: each run of a batch has its own, and equals the single run."""
-    s = get_surface(surface)
-    (x0, x1), (y0, y1) = s.domain
-    rng = np.random.default_rng(3)
-    starts = np.column_stack([rng.uniform(x0, x1, 4), rng.uniform(y0, y1, 4)])
-    batch = simulate(s, "lbfgs", starts, steps=60, hyper=hyper, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, "lbfgs", p, steps=60, hyper=hyper, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        np.testing.assert_array_equal(batch.lr[:, i], one.lr)
-        assert batch.status[i] == one.status and batch.stopped_at[i] == one.stopped_at
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])
+    assert_batch_equals_single(get_surface(surface), "lbfgs", 4, 3, steps=60, hyper=hyper, **kw)
 
 
 def test_evaluations_never_exceed_the_bound_the_work_budget_counts():

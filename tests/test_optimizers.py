@@ -11,7 +11,7 @@ from playground.engine import STATUSES
 from playground.optimizers import newton_direction
 from surfaces import get_surface, surface_names
 
-from .cases import conventions
+from .cases import assert_batch_equals_single, conventions
 from .reference import KNOWN as REFERENCE_KNOWS
 from .reference import run as reference_run
 
@@ -168,19 +168,7 @@ def test_batched_runs_equal_single_runs_exactly(case, surface):
     """A batch runs on arrays, a single run on floats (the fast path): same bits."""
     name, hp = case
     s = get_surface(surface)
-    rng = np.random.default_rng(3)
-    (x0, x1), (y0, y1) = s.domain
-    starts = np.column_stack([rng.uniform(x0, x1, 8), rng.uniform(y0, y1, 8)])
-    kw = dict(steps=60, hyper=hp, schedule="cosine", **NOISY)
-    batch = simulate(s, name, starts, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, name, p, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        np.testing.assert_array_equal(batch.loss[:, i], one.loss)
-        np.testing.assert_array_equal(batch.lr[:, i], one.lr)
-        assert batch.status[i] == one.status and batch.stopped_at[i] == one.stopped_at
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])
+    assert_batch_equals_single(s, name, 8, 3, steps=60, hyper=hp, schedule="cosine", **NOISY)
 
 
 @pytest.mark.parametrize("name", ["adam", "adagrad", "rmsprop", "adadelta", "adamax"])
@@ -208,17 +196,7 @@ COUPLED = [(name, {"lr": OPTIMIZERS[name].lr_for_page, "schedule": "plateau", "s
 @pytest.mark.parametrize("surface", surface_names())
 def test_batched_newton_and_plateau_schedule_equal_single_runs(name, kw, surface):
     s = get_surface(surface)
-    (x0, x1), (y0, y1) = s.domain
-    rng = np.random.default_rng(5)
-    starts = np.column_stack([rng.uniform(x0, x1, 4), rng.uniform(y0, y1, 4)])
-    batch = simulate(s, name, starts, steps=120, **kw)
-    for i, p in enumerate(starts):
-        one = simulate(s, name, p, steps=120, **kw)
-        np.testing.assert_array_equal(batch.positions[:, i], one.positions)
-        np.testing.assert_array_equal(batch.lr[:, i], one.lr)
-        assert batch.status[i] == one.status and batch.stopped_at[i] == one.stopped_at
-        for k in one.state:
-            np.testing.assert_array_equal(batch.state[k][:, i], one.state[k])
+    assert_batch_equals_single(s, name, 4, 5, steps=120, **kw)
 
 
 @pytest.mark.parametrize("name", list(OPTIMIZERS))

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from playground import OPTIMIZERS, simulate
-from surfaces import get_surface
+
+from .cases import reference_path
 
 pytorch_optimizer = pytest.importorskip("pytorch_optimizer")
 torch.set_default_dtype(torch.float64)
@@ -45,26 +46,13 @@ def _reference(hp, **replace):
     return lambda theta: pytorch_optimizer.Prodigy([theta], **kw)
 
 
-def _reference_path(surface, start, make, steps):
-    s = get_surface(surface)
-    theta = torch.tensor(start, dtype=torch.float64, requires_grad=True)
-    opt = make(theta)
-    out = [theta.detach().numpy().copy()]
-    for _ in range(steps):
-        opt.zero_grad()
-        theta.grad = torch.tensor(s.gradient(theta.detach().numpy()), dtype=torch.float64)
-        opt.step()
-        out.append(theta.detach().numpy().copy())
-    return np.array(out), opt
-
-
 @pytest.mark.parametrize("surface,start,setting", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_matches_pytorch_optimizer_prodigy_in_float64(surface, start, setting):
     hp = PRODIGY.resolve(None, setting)
     # gtol = xtol = 0: the run never counts as converged, so every step is compared
     tr = simulate(surface, "prodigy", start, steps=STEPS, hyper=hp, gtol=0.0, xtol=0.0)
     assert tr.status == "running"
-    ref, opt = _reference_path(surface, start, _reference(hp), STEPS)
+    ref, opt = reference_path(surface, start, _reference(hp), STEPS)
     np.testing.assert_allclose(tr.positions, ref, rtol=1e-10, atol=1e-14)
     assert np.abs(tr.positions[-1] - tr.positions[0]).max() > 0.1  # it went somewhere
     # the distance estimate too
@@ -75,7 +63,7 @@ def test_the_defaults_are_the_references_none_and_inf():
     """beta3 = sqrt(0.999) is the reference's None at the default beta2; growth_rate = 1e300
     acts as inf (d * 1e300 always exceeds d_max)."""
     hp = PRODIGY.resolve()
-    ref, _ = _reference_path("beale", (1.0, 1.2), _reference(hp, growth_rate=..., beta3=...), STEPS)
+    ref, _ = reference_path("beale", (1.0, 1.2), _reference(hp, growth_rate=..., beta3=...), STEPS)
     tr = simulate("beale", "prodigy", (1.0, 1.2), steps=STEPS, gtol=0.0, xtol=0.0)
     np.testing.assert_allclose(tr.positions, ref, rtol=1e-10, atol=1e-14)
 
