@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..hyper import Hyper
+from ..ops import row_norm
 from . import blocks as B
 from .base import HP, Block, Optimizer, lr_hyper, wd_hyper
 
@@ -25,7 +26,7 @@ _EPS64 = float(np.finfo(np.float64).eps)  # torch's eps1=None for float64 parame
 
 def _rms(a: Any) -> Any:
     """``a.norm(2) / sqrt(numel)`` of each row, as a column ``(N, 1)``."""
-    return np.sqrt(np.add.reduce(a * a, axis=-1, keepdims=True)) / (a.shape[-1] ** 0.5)
+    return row_norm(a) / (a.shape[-1] ** 0.5)
 
 
 def _larger(a: Any, floor: float) -> Any:

@@ -21,6 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..hyper import Hyper
+from ..ops import row_norm, row_sum
 from . import blocks as B
 from .base import HP, Block, Optimizer, beta_hyper, lr_hyper, wd_hyper
 
@@ -60,11 +61,6 @@ MUON_MOMENTUM = Block(
 )
 
 
-def _rows_norm(a: Any) -> Any:
-    """The Frobenius norm of each 1×2 row, as a column ``(N, 1)``."""
-    return np.sqrt(np.add.reduce(a * a, axis=-1, keepdims=True))
-
-
 def newton_schulz(u: Any, a: float, b: float, c: float, steps: int, eps: float) -> tuple[Any, Any]:
     """torch's ``_zeropower_via_newtonschulz`` on each row of ``u`` (a 1×2 matrix), in float64.
 
@@ -72,12 +68,12 @@ def newton_schulz(u: Any, a: float, b: float, c: float, steps: int, eps: float) 
     Gram matrix ``A = X X^T`` (1×1 here: the squared length). Returns ``X`` and the factor
     ``|X| / |u|`` by which the iteration scaled the update (the step size per unit of it).
     """
-    n = np.maximum(_rows_norm(u), eps)  # ortho_grad.norm().clamp(min=eps)
+    n = np.maximum(row_norm(u), eps)  # ortho_grad.norm().clamp(min=eps)
     x = u / n
     for _ in range(steps):
-        gram = np.add.reduce(x * x, axis=-1, keepdims=True)  # X @ X.T
+        gram = row_sum(x * x)  # X @ X.T
         x = a * x + (b * gram + c * (gram * gram)) * x  # addmm(X, addmm(A, A, A, beta=b, alpha=c), X, beta=a)
-    return x, _rows_norm(x) / n  # (the engine runs under np.errstate(all="ignore"))
+    return x, row_norm(x) / n  # (the engine runs under np.errstate(all="ignore"))
 
 
 def _ns_update(u, s, p, q, lr, t, hp, aux):

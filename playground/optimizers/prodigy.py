@@ -25,6 +25,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..hyper import Hyper
+from ..ops import row_sum
 from . import blocks as B
 from .base import HP, Block, Optimizer, beta_hyper, eps_hyper, lr_hyper, wd_hyper
 
@@ -65,12 +66,12 @@ def _prodigy_update(u, s, p, q, lr, t, hp, aux):
         bc = 1.0
     d, d0 = s.d, hp["d0"]
     d_lr = d * lr / bc
-    dot = np.add.reduce(u * (s.p0 - p), axis=-1, keepdims=True)  # torch.dot(grad, p0 - p)
+    dot = row_sum(u * (s.p0 - p))  # torch.dot(grad, p0 - p)
     d_num = s.d_num * b3 + ((d / d0) * d_lr) * dot
     m = s.m * b1 + (d * (1.0 - b1)) * u
     v = s.v * b2 + ((d * d * (1.0 - b2)) * u) * u  # addcmul_(grad, grad, value=d^2 (1 - beta2))
     sw = s.s * b3 + ((d / d0) * (d if hp["safeguard_warmup"] else d_lr)) * u
-    den = np.add.reduce(np.abs(sw), axis=-1, keepdims=True)
+    den = row_sum(np.abs(sw))
     moving = den != 0
     d_hat = (hp["d_coef"] * d_num) / den  # 0 / 0 where not moving: unused (errstate: the engine's)
     # Python's max(a, b) / min(a, b) as the reference writes them: b only if strictly larger / smaller
