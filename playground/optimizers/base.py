@@ -222,9 +222,8 @@ class Optimizer:
     # (Muon orthogonalises in bfloat16): the export then writes the chain's blocks out
     torch_exact: bool = True
     # rules that couple the coordinates (Newton): the update on one point held as floats,
-    # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state, info)``
-    update_pair: Callable[..., tuple[tuple, Any, dict]] | None = field(default=None, repr=False)
-    order: float = 0.0  # place in menus and listings
+    # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state)``
+    update_pair: Callable[..., tuple[tuple, Any]] | None = field(default=None, repr=False)
 
     def resolve(self, lr: object = None, hyper: Mapping[str, object] | None = None) -> dict:
         """Validated hyperparameters, defaults filled in; ``lr`` overrides ``hyper['lr']``."""

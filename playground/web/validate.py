@@ -254,6 +254,14 @@ def work_per_step(cfg: Config) -> int:
     return sum(OPTIMIZERS[r.optimizer].step_cost(dict(r.hyper)) + extra for r in cfg.racers)
 
 
+def _costly(cfg: Config) -> list[str]:
+    """What the racers cost per step, for the message that cuts the steps."""
+    costs = {
+        OPTIMIZERS[r.optimizer].title: OPTIMIZERS[r.optimizer].step_cost(dict(r.hyper)) for r in cfg.racers
+    }
+    return [f"{title} counts {cost}x" for title, cost in costs.items() if cost > 1] or ["a step counts 1"]
+
+
 def _fit_budget(cfg: Config, msgs: Messages) -> None:
     per_step = work_per_step(cfg)
     if per_step * cfg.steps > WORK_BUDGET:
@@ -261,7 +269,7 @@ def _fit_budget(cfg: Config, msgs: Messages) -> None:
         msgs.add(
             "input-steps",
             f"{cfg.steps} steps of these racers is more work than one request may do "
-            f"(Newton counts {OPTIMIZERS['newton'].cost}x, the plateau schedule +{COST_PLATEAU}); ran {fit} steps",
+            f"({', '.join(_costly(cfg))}, the plateau schedule +{COST_PLATEAU}); ran {fit} steps",
         )
         cfg.steps = fit
 
