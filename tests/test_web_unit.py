@@ -399,7 +399,8 @@ def test_a_link_fills_the_controls_and_store_url_holds_its_canonical_query(clien
     out = r.get_json()["response"]
     assert out["select-surface"]["value"] == "ravine" and out["select-optimizers"]["value"] == ["gd", "adam"]
     assert out["input-batch"]["value"] == "8" and out["input-noise"]["value"] == "0.5"
-    assert out["input-steps"]["value"] == "300" and out["select-lesson"]["value"] == "ravine"
+    # the menu returns to its prompt so that choosing the same lesson again re-applies it
+    assert out["input-steps"]["value"] == "300" and out["select-lesson"]["value"] == ""
     cfg = validate.config(urlstate.from_query(out["store-url"]["data"])[0])[0]
     assert cfg.racers[1].lr == 0.02 and cfg.surface == "ravine" and cfg.batch_size == 8
 
