@@ -28,6 +28,7 @@
     lastSlider: 0,
     lastTable: 0,
     frames: 0, // frames actually painted (read by the browser benchmark)
+    draws3d: 0, // 3D scene redraws finished (read by the browser benchmark)
   };
   const PG = window.PG;
 

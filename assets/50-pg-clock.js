@@ -20,6 +20,7 @@
     P.restyle(g, u[0], u[1]).finally(function () {
       PG.busy3d = false;
       PG.cost3d = performance.now() - now;
+      PG.draws3d++;
     });
   }
 
