@@ -15,6 +15,7 @@ from playground.optimizers import OPTIMIZERS
 from playground.schedules import SCHEDULES
 from playground.web import exports, runs, urlstate, validate
 from playground.web.lessons import LESSON_BY_ID, LESSONS
+from playground.web.settings import BY_NAME as SETTINGS
 from playground.web.torch_snippet import torch_snippet
 from surfaces import FAMILIES
 
@@ -227,3 +228,18 @@ def test_the_torch_snippet_is_valid_python_for_every_schedule(schedule):
     compile(code, "snippet", "exec")
     assert ("sched = " in code) == (schedule != "constant")
     assert "not in torch.optim" not in code  # every racer is written out, in torch.optim or not
+
+
+@pytest.mark.parametrize(
+    ("search", "view"),
+    [("", "race"), ("?view=race", "race"), ("?view=nonsense", "race"), ("?view=", "race")]
+    + [(f"?surface=beale&view={v}", v) for v in SETTINGS["view"].choices],
+    ids=lambda v: v or "empty",
+)
+def test_the_view_travels_in_the_link_and_the_race_is_left_out(search, view):
+    assert urlstate.view_in(search) == view
+    raw, notices, _ = urlstate.from_query(search)
+    assert notices == []  # view= is a known key, whatever its value
+    query = urlstate.to_query(validate.config(raw)[0], view=view)
+    assert urlstate.view_in("?" + query) == view
+    assert ("view=" in query) == (view != "race")

@@ -21,7 +21,8 @@ from surfaces import FAMILIES, get_surface
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import exports, figures, guard, layout, runs, settings, urlstate, validate
+from . import exports, figures, guard, layout, runs, settings, urlstate, validate, views
+from .contract import IDS
 from .lessons import LESSON_BY_ID
 from .shapes import COUNT, NUMBER, TEXT, list_of, record
 from .torch_snippet import torch_snippet
@@ -289,11 +290,11 @@ def _register_explain(app: Dash) -> None:
         cfg, _ = config_of(TORCH, ctx.inputs_list)
         return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
 
-    @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), State("url", "href"),
-                    shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
+    @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), *settings.inputs(["view"]),
+                    State("url", "href"), shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
     def query(*values):
-        cfg, _ = config_of(settings.RUN, ctx.inputs_list)
-        return urlstate.to_query(cfg, urlstate.lesson_in(values[-1]))
+        cfg, _ = config_of(settings.RUN, ctx.inputs_list[: -len(settings.inputs(["view"]))])
+        return urlstate.to_query(cfg, urlstate.lesson_in(values[-1]), values[-2])
 
 
 LINK_OUTPUTS = [Output(c, f.prop) for f in settings.fields(settings.FROM_LINK) for c in f.components]
@@ -308,8 +309,13 @@ def _register_link(app: Dash) -> None:
         # href, not search: the page rewrites its address with history.replaceState, which
         # dcc.Location does not see, so only a new href reliably tells it to navigate
         raw, notices, lesson_id = urlstate.from_query(urlstate.search_of(href))
-        if not raw and not notices:  # the page as first served: nothing to set, nothing to rerun
-            return (*[no_update] * len(LINK_OUTPUTS), no_update, no_update, no_update)
+        view = urlstate.view_in(href)
+        if not raw and not notices:  # the page as first served: nothing to rerun; the view if one is asked
+            shown_view = [
+                view if f.kind == "page" and view != f.default else no_update
+                for f in settings.fields(settings.FROM_LINK)
+            ]
+            return (*shown_view, no_update, no_update, no_update)
         cfg, msgs = validate.config(raw)
         notices += [t for _, t in msgs.items]
         notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
@@ -317,7 +323,7 @@ def _register_link(app: Dash) -> None:
         lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
         lesson_box = [dbc.Alert([html.Strong(lesson.title), html.P(lesson.text, className="mb-0")], color="light",
                                 className="pg-lesson", id="alert-lesson")] if lesson else []  # fmt: skip
-        shown = urlstate.widget_values(cfg, lesson.id if lesson else None)
+        shown = urlstate.widget_values(cfg, lesson.id if lesson else None, view)
         return (*shown.values(), urlstate.to_query(cfg), notice, lesson_box)
 
     @guard.callback(app, Output("url", "href"), *settings.inputs(["lesson"]), State("url", "href"),
@@ -417,6 +423,12 @@ def _register_clientside(app: Dash) -> None:
         Input("button-copy-link", "n_clicks"),
         State("input-share-url", "value"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("pg", "showView"),
+        [Output(views.container_id(v), "hidden") for v in views.view_ids()],  # a list: one flag per view
+        Input("tabs-view", "value"),
+        State(IDS.contract, "data"),
     )
     app.clientside_callback(
         ClientsideFunction("pg", "toggleHelp"),

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import engine
 from ..optimizers import OPTIMIZERS
+from .views import view_ids
 
 
 @dataclass(frozen=True)
@@ -202,4 +203,5 @@ def as_dict() -> dict[str, Any]:
         "divergedInk": DIVERGED_INK,
         "palette": list(PALETTE),
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
+        "views": list(view_ids()),
     }

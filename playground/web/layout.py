@@ -15,7 +15,7 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import contract, figures, runs, urlstate, validate
+from . import contract, figures, runs, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
 from .settings import MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
@@ -358,7 +358,7 @@ def layout() -> html.Div:
             dcc.Store(id=IDS.contract, data=contract.as_dict()),  # read once by the playback scripts
             dcc.Store(id="store-figure-key", data=first["key"]),
             dcc.Store(id="store-url"),
-            dcc.Store(id="store-query", data=urlstate.to_query(DEFAULT_CONFIG)),
+            dcc.Store(id="store-query", data=urlstate.to_query(DEFAULT_CONFIG, None, INITIAL["view"])),
             dcc.Download(id="download-export"),
             share_modal(),
             help_box(),
@@ -383,80 +383,9 @@ def layout() -> html.Div:
                         [
                             html.Div(id="div-notice"),
                             html.Div(id="div-lesson"),
-                            transport(),
-                            html.Div(
-                                [
-                                    html.Section(
-                                        [html.H2("Surface"), _graph(IDS.surface, "pg-g3d", first["surface"])],
-                                        className="pg-card",
-                                    ),
-                                    html.Section(
-                                        [
-                                            html.H2("Contour map"),
-                                            _graph(IDS.contour, "pg-g2d", first["contour"]),
-                                        ],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
-                            html.Section(
-                                [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
-                                className="pg-card",
-                            ),
-                            html.Div(
-                                [
-                                    html.Section(
-                                        [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss", first["loss"])],
-                                        className="pg-card",
-                                    ),
-                                    html.Section(
-                                        [
-                                            html.H2("What the optimizer is thinking"),
-                                            dbc.Select(
-                                                id=IDS.inspect, value="0", size="sm", options=first["inspect"]
-                                            ),
-                                            html.Small(
-                                                "Arrows on the contour map: red = −gradient, dotted blue = "
-                                                "the step taken. Chart: effective per-coordinate step size.",
-                                                className="pg-muted d-block my-1",
-                                            ),
-                                            _graph(IDS.state_chart, "pg-gstate"),
-                                        ],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
-                            html.Div(
-                                [
-                                    html.Section(
-                                        [html.H2("The math"), html.Div(id="div-math")], className="pg-card"
-                                    ),
-                                    html.Section(
-                                        [
-                                            html.H2("Learning-rate schedule"),
-                                            _graph("graph-schedule", "pg-gsched", first["schedule"]),
-                                            html.Div(id="div-surface-info"),
-                                        ],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
-                            html.Div(
-                                [
-                                    html.Section([html.H2("Export"), export_box()], className="pg-card"),
-                                    html.Section(
-                                        [
-                                            html.H2("EWMA: the average inside momentum, RMSProp and Adam"),
-                                            ewma_box(),
-                                        ],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
+                            view_tabs(),
+                            *extra_views(),
+                            html.Div(race_view(first), id=views.container_id(views.RACE)),
                         ],
                         className="pg-main",
                     ),
@@ -466,6 +395,100 @@ def layout() -> html.Div:
         ],
         className="pg-app",
     )
+
+
+def view_tabs() -> html.Div:
+    """One tab per view (views/); hidden when the race is the only view."""
+    options = [{"label": "Race", "value": views.RACE}] + [
+        {"label": v.title, "value": v.id} for v in views.discover()
+    ]
+    return html.Div(
+        dbc.RadioItems(id="tabs-view", options=options, value=INITIAL["view"], inline=True,
+                       className="btn-group", inputClassName="btn-check",
+                       labelClassName="btn btn-sm btn-outline-primary", labelCheckedClassName="active"),
+        className="pg-view-tabs", hidden=len(options) < 2,
+    )  # fmt: skip
+
+
+def extra_views() -> list[html.Div]:
+    """The other views' containers, hidden until chosen (their callbacks work while hidden)."""
+    return [html.Div(v.layout(), id=views.container_id(v.id), hidden=True) for v in views.discover()]
+
+
+def race_view(first: dict | None = None) -> list:
+    """The race: transport, the 3D surface and contour map, the table, loss and inspect charts, the math.
+
+    ``first``: what the plots show before any callback (runs.view of the default configuration)."""
+    first = first or runs.view(DEFAULT_CONFIG)
+    return [
+        transport(),
+        html.Div(
+            [
+                html.Section(
+                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d", first["surface"])],
+                    className="pg-card",
+                ),
+                html.Section(
+                    [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d", first["contour"])],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Section(
+            [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
+            className="pg-card",
+        ),
+        html.Div(
+            [
+                html.Section(
+                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss", first["loss"])],
+                    className="pg-card",
+                ),
+                html.Section(
+                    [
+                        html.H2("What the optimizer is thinking"),
+                        dbc.Select(id=IDS.inspect, value="0", size="sm", options=first["inspect"]),
+                        html.Small(
+                            "Arrows on the contour map: red = −gradient, dotted blue = "
+                            "the step taken. Chart: effective per-coordinate step size.",
+                            className="pg-muted d-block my-1",
+                        ),
+                        _graph(IDS.state_chart, "pg-gstate"),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Div(
+            [
+                html.Section([html.H2("The math"), html.Div(id="div-math")], className="pg-card"),
+                html.Section(
+                    [
+                        html.H2("Learning-rate schedule"),
+                        _graph("graph-schedule", "pg-gsched", first["schedule"]),
+                        html.Div(id="div-surface-info"),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Div(
+            [
+                html.Section([html.H2("Export"), export_box()], className="pg-card"),
+                html.Section(
+                    [
+                        html.H2("EWMA: the average inside momentum, RMSProp and Adam"),
+                        ewma_box(),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+    ]
 
 
 def header_actions() -> html.Div:
