@@ -14,9 +14,14 @@
   function draw3d(g, now) {
     const u = PG.sceneUpdate(g);
     if (!u[1].length) return;
-    PG.busy3d = true;
     PG.last3d = now;
     PG.step3d = PG.step;
+    if (PG.playing && P.sceneFast(g, u[0], u[1])) { // the paths alone, synchronously
+      PG.cost3d = performance.now() - now;
+      PG.draws3d++;
+      return;
+    }
+    PG.busy3d = true;
     P.restyle(g, u[0], u[1]).finally(function () {
       PG.busy3d = false;
       PG.cost3d = performance.now() - now;
@@ -50,13 +55,9 @@
       if (gl) draw2d(gl, PG.lossUpdate(gl));
     }
     PG.showStep(now);
-    PG.syncSlider(false);
   };
 
-  PG.syncSlider = function (force) {
-    const now = performance.now();
-    if (!force && PG.playing && now - PG.lastSlider < 250) return; // the scrubber needs no 60 fps (each move re-renders it through Dash)
-    PG.lastSlider = now;
+  PG.syncSlider = function () {
     if (window.dash_clientside && window.dash_clientside.set_props) {
       PG.sliderSet = PG.step; // remember what we pushed, so seek() can ignore its own echo
       window.dash_clientside.set_props(PG.C.ids.scrubber, { value: PG.step, max: PG.maxStep() });

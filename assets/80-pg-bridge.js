@@ -25,7 +25,7 @@
 
   /* Dash replaces the figure when settings change: put the paths back at the current step. */
   function afterplot(key, g) {
-    if (key === "surface" && document.body.classList.contains("pg-dark")) PG.themeScene();
+    PG.style(g); // theme and presenter text size, once per figure
     if (!PG.run || (PG.playing && PG.overlay && key !== "surface")) return; // canvas has them
     const first = P.firstPath(g);
     if (!first) return;
@@ -49,6 +49,7 @@
     window.requestAnimationFrame(function () {
       PG.setLogScale(); // also applies the step
       PG.syncSlider(true);
+      PG.styleAll(); // the other charts (schedule...) came with the run
     });
     return String(data.steps);
   }

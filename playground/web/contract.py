@@ -130,6 +130,9 @@ CRITICAL_MARKS = (
     ("saddle", "saddle point", "x", "x-thin-open"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
+# the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
+# height over PRESENTER_LINES (19 px at 1080p), never under 14 px
+FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
 # One colour per racer, tied to its optimizer and its copy ("adam", "adam~2"), not to its
 # place in the list: an optimizer's colour is the palette entry at its place in the registry,
 # a second or third copy is COPY_SHIFT entries further on. Colour-blind safe (Okabe-Ito, then
@@ -196,6 +199,7 @@ def as_dict() -> dict[str, Any]:
         "sceneInk": SCENE_INK,
         "surfaceScales": SURFACE_SCALES,
         "markInk": MARK_INK,
+        "font": FONT,
         "statuses": STATUSES,
         "stoppedBefore": list(STOPPED_BEFORE),
         "inProgress": IN_PROGRESS,

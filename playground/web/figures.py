@@ -21,12 +21,13 @@ import numpy as np
 from surfaces import Surface
 
 from .contract import ARROWS, CRITICAL_MARKS, DIVERGED_INK, MARK_INK, ROLES, SCENE_INK, SURFACE_SCALES
+from .contract import FONT as FONT_RULE
 
 SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
 FONT = {
     "family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-    "size": 13,
-    "color": "#263238",
+    "size": FONT_RULE["size"],
+    "color": SCENE_INK["light"]["color"],
 }
 GRID = "#eceff1"
 MESH_3D = 72
@@ -105,7 +106,8 @@ def _layout(**kw) -> dict:
 
 
 def _axis(title: str, **kw) -> dict:
-    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, **kw}
+    # automargin: presenter mode lays the text out larger, and the margins grow to fit it
+    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
 
 
 def _meta(role: str, i: int) -> dict:

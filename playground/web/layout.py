@@ -324,7 +324,7 @@ def transport() -> html.Div:
                 ]
             ),
             html.Div(dcc.Slider(id=IDS.scrubber, min=0, max=500, step=1, value=0, marks=None,
-                                updatemode="drag"),
+                                updatemode="drag", allow_direct_input=False),  # one step readout: the counter
                      className="pg-scrub"),
             html.Div([html.Span("step "), html.Span("0", id=IDS.step_text, className="pg-step"),
                       html.Span(" / "), html.Span("500", id="text-steps")], className="pg-stepbox"),
@@ -426,24 +426,24 @@ def race_view(first: dict | None = None) -> list:
             [
                 html.Section(
                     [html.H2("Surface"), _graph(IDS.surface, "pg-g3d", first["surface"])],
-                    className="pg-card",
+                    className="pg-card pg-card-3d",
                 ),
                 html.Section(
                     [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d", first["contour"])],
-                    className="pg-card",
+                    className="pg-card pg-card-contour",
                 ),
             ],
             className="pg-views",
         ),
         html.Section(
             [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
-            className="pg-card",
+            className="pg-card pg-card-race",
         ),
         html.Div(
             [
                 html.Section(
                     [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss", first["loss"])],
-                    className="pg-card",
+                    className="pg-card pg-card-loss",
                 ),
                 html.Section(
                     [
