@@ -46,7 +46,8 @@
       });
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {
-        if (g.layout[a]) lay[a + ".gridcolor"] = ink.grid;
+        const ax = g.layout[a];
+        if (ax && ax.gridcolor !== "rgba(0,0,0,0)") lay[a + ".gridcolor"] = ink.grid; // no grid stays none
       });
     }
     const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);

@@ -197,7 +197,7 @@ def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
         # at least 0.6 of the longer; the contour map keeps the true aspect
         "aspectratio": _box_aspect(x1 - x0, y1 - y0),
-        "camera": {"eye": {"x": -1.0, "y": -1.2, "z": 0.72}, "center": {"x": 0, "y": 0, "z": -0.12}},
+        "camera": {"eye": {"x": -1.2, "y": -1.42, "z": 0.85}, "center": {"x": 0, "y": 0, "z": -0.1}},
         "domain": {"x": [0, 1], "y": [0, 1]},
         "uirevision": "keep",
     }  # fmt: skip
