@@ -11,6 +11,7 @@
   window.PG = {
     C: null, // the contract, set by pg.contract before any run arrives
     run: null, // the decoded store
+    source: null, // the store object it was decoded from
     inspect: 0, // the racer whose arrows and state chart are shown
     logWanted: true, // the log-scale switch (used when the surface knows its f*)
     step: 0,

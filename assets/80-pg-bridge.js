@@ -40,6 +40,10 @@
   function load(data) {
     const nu = window.dash_clientside.no_update;
     if (!data) return nu;
+    // a figure changed (Dash hands relayouts back as new figures), not the run: the
+    // afterplot hooks put the paths back; decoding and redrawing again would loop
+    if (data === PG.source) { hookAll(50); return nu; }
+    PG.source = data;
     const fresh = !PG.run || PG.run.steps !== data.steps;
     PG.run = PG.decodeRun(data);
     PG.run.logLoss = PG.logWanted && PG.canLog();

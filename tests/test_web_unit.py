@@ -106,7 +106,6 @@ def test_pack_precomputes_what_the_browser_shows_for_every_racer():
     )
     surface, _start, trajs = runs.run_all(cfg)
     data = runs.pack(cfg, surface, trajs)
-    floor = figures.mesh(surface, figures.MESH_3D)[3]
     for r, tr in zip(data["racers"], trajs):
         # heights above the mesh and distances to the nearest minimum come computed
         heights = figures.height_3d(surface, tr.loss)
