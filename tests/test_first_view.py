@@ -100,3 +100,20 @@ def test_the_first_response_carries_the_default_view():
         assert by_id[graph].figure == view[key]
     assert len(by_id["div-racer-controls"].children) == len(cfg.racers)
     assert by_id["store-figure-key"].data == view["key"]
+
+
+def test_3d_paths_lie_on_the_drawn_surface_never_under_it():
+    cfg, _ = validate.config({"racers": [{"optimizer": "gd", "lr": 1e-3}, {"optimizer": "adam"}]})
+    surface, _, trajs = runs.run_all(cfg)
+    data = runs.pack(cfg, surface, trajs)
+    for r, tr in zip(data["racers"], trajs):
+        z = np.frombuffer(__import__("base64").b64decode(r["z"]), "<f4")
+        drawn = figures.drawn_height(surface, tr.positions)
+        inside = np.isfinite(drawn)
+        assert inside.sum() > 10
+        assert (z[inside] >= drawn[inside] + 0.99 * figures.path_lift(surface)).all()
+    # the mesh's own nodes are where the drawn height is exact
+    xs, ys, zz, _ = figures.mesh(surface, figures.MESH_3D)
+    nodes = np.array([[xs[3], ys[5]], [xs[40], ys[17]]])
+    want = figures.height_3d(surface, zz[[5, 17], [3, 40]])
+    np.testing.assert_allclose(figures.drawn_height(surface, nodes), want, rtol=1e-6)

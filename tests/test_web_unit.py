@@ -108,9 +108,10 @@ def test_pack_precomputes_what_the_browser_shows_for_every_racer():
     data = runs.pack(cfg, surface, trajs)
     for r, tr in zip(data["racers"], trajs):
         # heights above the mesh and distances to the nearest minimum come computed
-        heights = figures.height_3d(surface, tr.loss)
-        lift = _decode(r["z"]) - heights
-        assert np.allclose(lift, lift[0], atol=1e-4) and lift[0] > 0
+        # the higher of f's height and the drawn mesh's, lifted: never under the surface drawn
+        on = np.maximum(figures.height_3d(surface, tr.loss), figures.drawn_height(surface, tr.positions))
+        lift = _decode(r["z"]) - on
+        assert np.allclose(lift, figures.path_lift(surface), atol=1e-4) and lift[0] > 0
         dist = surface.nearest_minimum_distance(tr.positions)
         np.testing.assert_allclose(_decode(r["dist"]), dist, rtol=1e-6)
         assert r["gap"] is None  # f* = 0 here: the losses are f - f* already, no copy sent

@@ -85,6 +85,24 @@ def height_title(surface: Surface) -> str:
     return f"log₁₀(f − f* + {scene_offset(surface):g})" if surface.log_z else "f"
 
 
+def drawn_height(surface: Surface, xy: np.ndarray) -> np.ndarray:
+    """Height of the drawn 3D mesh at points (bilinear between its nodes; NaN outside it).
+    Between nodes the mesh cuts corners: a path at f's true height dips under it across a
+    narrow valley, so the scene draws paths at the higher of the two."""
+    xs, ys, _, _ = mesh(surface, MESH_3D)
+    zt = _surface_heights(surface)
+    fx = np.interp(xy[:, 0], xs, np.arange(xs.size), left=np.nan, right=np.nan)
+    fy = np.interp(xy[:, 1], ys, np.arange(ys.size), left=np.nan, right=np.nan)
+    ok = np.isfinite(fx) & np.isfinite(fy)
+    out = np.full(len(xy), np.nan)
+    i = np.minimum(fx[ok].astype(int), xs.size - 2)
+    j = np.minimum(fy[ok].astype(int), ys.size - 2)
+    tx, ty = fx[ok] - i, fy[ok] - j
+    out[ok] = (zt[j, i] * (1 - tx) * (1 - ty) + zt[j, i + 1] * tx * (1 - ty)
+               + zt[j + 1, i] * (1 - tx) * ty + zt[j + 1, i + 1] * tx * ty)  # fmt: skip
+    return out
+
+
 def path_lift(surface: Surface) -> float:
     """How far above the mesh the 3D paths are drawn (2% of the scene's height), so they lie
     on the surface instead of cutting through it between mesh points."""
@@ -122,9 +140,23 @@ def _empty(kind: str, **kw) -> dict:
 
 
 @lru_cache(maxsize=32)
+def _surface_heights(surface: Surface) -> np.ndarray:
+    return height_3d(surface, mesh(surface, MESH_3D)[2]).astype(np.float32)  # 7 digits are plenty
+
+
+def _z_ticks(lo: float, hi: float) -> list[float]:
+    """Round heights to label, none near the floor (its label would sit on the x and y axes'
+    ones at the scene's corner)."""
+    step = 10 ** np.floor(np.log10((hi - lo) / 3 or 1.0))
+    step *= 2 if (hi - lo) / step > 7 else 1
+    ticks = np.arange(np.ceil(lo / step) * step, hi + step / 2, step)
+    return [float(round(t, 10)) for t in ticks if t > lo + 0.12 * (hi - lo)]
+
+
+@lru_cache(maxsize=32)
 def _surface_trace(surface: Surface) -> tuple[dict, float, float]:
-    xs, ys, z, _ = mesh(surface, MESH_3D)
-    zt = height_3d(surface, z).astype(np.float32)  # 7 digits are plenty for a picture
+    xs, ys, _, _ = mesh(surface, MESH_3D)
+    zt = _surface_heights(surface)
     lo, hi = float(np.nanmin(zt)), float(np.nanmax(zt))
     trace = {
         "type": "surface", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
@@ -192,12 +224,12 @@ def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
         "xaxis": {"range": [x0, x1], "title": {"text": "x"}, **bg},
         "yaxis": {"range": [y0, y1], "title": {"text": "y"}, **bg},
         "zaxis": {"range": [lo - 0.02 * zr, hi + 0.08 * zr], "title": {"text": height_title(surface)}, **bg,
-                  "nticks": 4},
+                  "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
         # at least 0.6 of the longer; the contour map keeps the true aspect
         "aspectratio": _box_aspect(x1 - x0, y1 - y0),
-        "camera": {"eye": {"x": -1.2, "y": -1.42, "z": 0.85}, "center": {"x": 0, "y": 0, "z": -0.1}},
+        "camera": {"eye": {"x": -1.15, "y": -1.38, "z": 0.8}, "center": {"x": 0, "y": 0, "z": -0.2}},
         "domain": {"x": [0, 1], "y": [0, 1]},
         "uirevision": "keep",
     }  # fmt: skip

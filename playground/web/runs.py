@@ -98,11 +98,14 @@ def racer_meta(cfg: Config) -> list[dict]:
     return [{"label": label(r, cfg.racers), "color": c} for r, c in zip(cfg.racers, colors)]
 
 
-def _heights(surface: Surface, loss: np.ndarray) -> np.ndarray:
-    """Path heights in the 3D scene: the surface's own height transform, lifted above the
-    mesh (figures.PATH_LIFT) so the path is drawn over it, not hidden inside it."""
+def _heights(surface: Surface, positions: np.ndarray, loss: np.ndarray) -> np.ndarray:
+    """Path heights in the 3D scene: the surface's own height transform, or the drawn mesh's
+    where that is higher (figures.drawn_height), lifted (figures.path_lift) so the path lies
+    on the surface instead of cutting through it."""
     with np.errstate(invalid="ignore", over="ignore"):
-        return height_3d(surface, loss) + figures.path_lift(surface)
+        true = height_3d(surface, loss)
+        drawn = figures.drawn_height(surface, positions)
+        return np.fmax(true, np.where(np.isfinite(true), drawn, np.nan)) + figures.path_lift(surface)
 
 
 def _heading(v: np.ndarray, sign: int) -> np.ndarray:
@@ -171,7 +174,7 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
         "xy": b64(tr.positions),
         "loss": b64(tr.loss),
         "gap": b64(gap) if gap is not None else None,
-        "z": b64(_heights(surface, tr.loss)),
+        "z": b64(_heights(surface, tr.positions, tr.loss)),
         "dist": b64(dist),
         "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
         "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
