@@ -229,7 +229,8 @@ def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
         # at least 0.6 of the longer; the contour map keeps the true aspect
         "aspectratio": _box_aspect(x1 - x0, y1 - y0),
-        "camera": {"eye": {"x": -1.15, "y": -1.38, "z": 0.8}, "center": {"x": 0, "y": 0, "z": -0.2}},
+        # from high up: the valleys the paths run along stay in sight behind their walls
+        "camera": {"eye": {"x": -0.68, "y": -0.94, "z": 1.45}, "center": {"x": 0, "y": 0, "z": -0.12}},
         "domain": {"x": [0, 1], "y": [0, 1]},
         "uirevision": "keep",
     }  # fmt: skip
