@@ -3,10 +3,10 @@
   "use strict";
   const PG = window.PG, P = PG.plotly;
 
-  /* The 3D scene redraws everything (the surface too) on any change. While playing it gets
-   * at most a fifth of the time (a GPU draws it in a few ms and keeps up; software GL needs
-   * ~100 ms), only after its previous draw finished, and none while it is out of sight; its
-   * update is then not even built. Paused, stepping or scrubbing always draws it. */
+  /* While playing the 3D scene gets at most a fifth of the time (a GPU draws it in a few ms
+   * and keeps up; software GL needs ~100 ms a frame), only after its previous draw finished,
+   * and none while it is out of sight; its update is then not even built. Paused, stepping or
+   * scrubbing always draws it, through Plotly. */
   function due3d(now) {
     return !PG.playing || (!PG.busy3d && PG.visible3d && now - PG.last3d >= Math.max(33, 4 * PG.cost3d));
   }
@@ -16,9 +16,15 @@
     if (!u[1].length) return;
     PG.last3d = now;
     PG.step3d = PG.step;
-    if (PG.playing && P.sceneFast(g, u[0], u[1])) { // the paths alone, synchronously
-      PG.cost3d = performance.now() - now;
-      PG.draws3d++;
+    if (PG.playing && P.sceneFast(g, u[0], u[1])) { // the paths alone
+      // the GL work happens after this call returns and holds up the next frame: the cost
+      // is the time to that frame, which spaces the next 3D redraw (2D frames go between)
+      PG.busy3d = true;
+      window.requestAnimationFrame(function () {
+        PG.busy3d = false;
+        PG.cost3d = performance.now() - now;
+        PG.draws3d++;
+      });
       return;
     }
     PG.busy3d = true;

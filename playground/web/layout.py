@@ -342,9 +342,16 @@ GRAPH_HEIGHT = {
 }
 
 
+# plotly.js draws a WebGL scene at twice the screen's pixels by default (plotGlPixelRatio 2):
+# four times the fill work, which software GL (a projector PC without a GPU, this machine)
+# pays on every frame. One to one with a standard screen.
+SCENE_CONFIG = {**GRAPH_CONFIG, "plotGlPixelRatio": 1}
+
+
 def _graph(id_: str, cls: str, figure: dict | None = None) -> dcc.Graph:
+    config = SCENE_CONFIG if id_ == IDS.surface else GRAPH_CONFIG
     return dcc.Graph(
-        id=id_, config=GRAPH_CONFIG, className=cls, style={"height": GRAPH_HEIGHT[cls]}, figure=figure or {}
+        id=id_, config=config, className=cls, style={"height": GRAPH_HEIGHT[cls]}, figure=figure or {}
     )
 
 
