@@ -18,7 +18,7 @@ from .browser import ARTIFACTS, Page  # noqa: E402
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
 # the outputs the first visit asks the server for: the explaining panels and the link reader
-FIRST_WAVE = {"div-math.children", "div-surface-info.children", "pre-torch.children"}
+FIRST_WAVE = {"div-math.children", "div-surface-info.children", "pre-torch.children", "div-lesson.children"}
 
 
 def _shot(page, name: str, **kw) -> None:
