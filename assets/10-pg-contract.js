@@ -11,6 +11,7 @@
   window.PG = {
     C: null, // the contract, set by pg.contract before any run arrives
     run: null, // the decoded store
+    source: null, // the store object it was decoded from
     inspect: 0, // the racer whose arrows and state chart are shown
     logWanted: true, // the log-scale switch (used when the surface knows its f*)
     step: 0,
@@ -25,9 +26,9 @@
     step3d: 0, // the step the 3D scene shows
     overlay: false, // playing with the 2D paths painted on canvases
     visible3d: true, // the 3D plot is on screen (IntersectionObserver)
-    lastSlider: 0,
     lastTable: 0,
     frames: 0, // frames actually painted (read by the browser benchmark)
+    draws3d: 0, // 3D scene redraws finished (read by the browser benchmark)
   };
   const PG = window.PG;
 

@@ -5,6 +5,7 @@
   "use strict";
   const PG = window.PG;
   const hooked = new WeakSet();
+  const styleOf = new WeakMap(); // a figure's layout -> the style applied to it
 
   const P = {
     /* The Plotly graph div of the contract's graph `key` (once it has data). */
@@ -81,9 +82,50 @@
       return Promise.resolve(window.Plotly.relayout(g, upd));
     },
 
-    sceneAxisColor: function (g) {
-      const s = g.layout && g.layout.scene;
-      return s ? (s.xaxis && s.xaxis.color) || "" : null;
+    /* While playing: new points straight into the scene's path objects, then one WebGL redraw.
+     * Plotly.restyle rebuilds every object of the scene (the surface mesh and its contour
+     * lines too: ~100 ms in software GL) and recomputes its bounds; the axes' ranges are fixed,
+     * so only the paths change. False when a trace is not built yet (the caller restyles). */
+    sceneFast: function (g, upd, idx) {
+      const fl = g._fullLayout, scene = fl && fl.scene && fl.scene._scene, fd = g._fullData;
+      if (!scene || !fd || !scene.glplot) return false;
+      const objs = idx.map(function (i) { return fd[i] && fd[i].visible === true ? scene.traces[fd[i].uid] : null; });
+      if (objs.some(function (o, n) { return !o && fd[idx[n]] && fd[idx[n]].visible === true; })) return false;
+      idx.forEach(function (i, n) {
+        const t = fd[i], d = g.data[i];
+        d.x = t.x = upd.x[n]; d.y = t.y = upd.y[n]; d.z = t.z = upd.z[n];
+        t._length = upd.x[n].length;
+        if (objs[n]) objs[n].update(t);
+      });
+      scene.glplot.redraw();
+      return true;
+    },
+
+    /* A signature of the style last applied to the figure now drawn (a new figure from Dash
+     * starts with none). */
+    styled: function (g, sig) {
+      if (!g.layout) return true;
+      if (styleOf.get(g.layout) === sig) return true;
+      styleOf.set(g.layout, sig);
+      return false;
+    },
+
+    /* [trace index] of every trace with meta.role in `roles`. */
+    withRoles: function (g, roles) {
+      const out = [];
+      (g.data || []).forEach(function (t, i) { if (t.meta && roles.indexOf(t.meta.role) >= 0) out.push(i); });
+      return out;
+    },
+
+    isScene: function (g) {
+      return !!(g.layout && g.layout.scene);
+    },
+
+    /* Every Plotly graph in the page (the views' too). */
+    all: function () {
+      return Array.prototype.slice.call(document.querySelectorAll(".js-plotly-plot")).filter(function (g) {
+        return g.data && g._fullLayout;
+      });
     },
 
     /* Run `fn` after every draw of `g`; true only the first time (the graph is new). */

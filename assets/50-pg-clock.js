@@ -3,10 +3,10 @@
   "use strict";
   const PG = window.PG, P = PG.plotly;
 
-  /* The 3D scene redraws everything (the surface too) on any change. While playing it gets
-   * at most a fifth of the time (a GPU draws it in a few ms and keeps up; software GL needs
-   * ~100 ms), only after its previous draw finished, and none while it is out of sight; its
-   * update is then not even built. Paused, stepping or scrubbing always draws it. */
+  /* While playing the 3D scene gets at most a fifth of the time (a GPU draws it in a few ms
+   * and keeps up; software GL needs ~100 ms a frame), only after its previous draw finished,
+   * and none while it is out of sight; its update is then not even built. Paused, stepping or
+   * scrubbing always draws it, through Plotly. */
   function due3d(now) {
     return !PG.playing || (!PG.busy3d && PG.visible3d && now - PG.last3d >= Math.max(33, 4 * PG.cost3d));
   }
@@ -14,12 +14,24 @@
   function draw3d(g, now) {
     const u = PG.sceneUpdate(g);
     if (!u[1].length) return;
-    PG.busy3d = true;
     PG.last3d = now;
     PG.step3d = PG.step;
+    if (PG.playing && P.sceneFast(g, u[0], u[1])) { // the paths alone
+      // the GL work happens after this call returns and holds up the next frame: the cost
+      // is the time to that frame, which spaces the next 3D redraw (2D frames go between)
+      PG.busy3d = true;
+      window.requestAnimationFrame(function () {
+        PG.busy3d = false;
+        PG.cost3d = performance.now() - now;
+        PG.draws3d++;
+      });
+      return;
+    }
+    PG.busy3d = true;
     P.restyle(g, u[0], u[1]).finally(function () {
       PG.busy3d = false;
       PG.cost3d = performance.now() - now;
+      PG.draws3d++;
     });
   }
 
@@ -49,13 +61,9 @@
       if (gl) draw2d(gl, PG.lossUpdate(gl));
     }
     PG.showStep(now);
-    PG.syncSlider(false);
   };
 
-  PG.syncSlider = function (force) {
-    const now = performance.now();
-    if (!force && PG.playing && now - PG.lastSlider < 250) return; // the scrubber needs no 60 fps (each move re-renders it through Dash)
-    PG.lastSlider = now;
+  PG.syncSlider = function () {
     if (window.dash_clientside && window.dash_clientside.set_props) {
       PG.sliderSet = PG.step; // remember what we pushed, so seek() can ignore its own echo
       window.dash_clientside.set_props(PG.C.ids.scrubber, { value: PG.step, max: PG.maxStep() });

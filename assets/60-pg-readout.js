@@ -39,13 +39,15 @@
       "</tr></thead><tbody>" + rows + "</tbody></table>";
   }
 
+  /* The step counter, the table and the slider show the same step: while playing they are
+   * updated together, five times a second (the table is read, not watched, and each slider
+   * move re-renders it through Dash); paused, at once. */
   PG.showStep = function (now) {
+    if (PG.playing && now - PG.lastTable < 200) return;
+    PG.lastTable = now;
     const t = PG.el("step_text");
     if (t) t.textContent = String(PG.step);
-    // the table is read, not watched: ~8 updates a second while playing spare the page layout
-    if (!PG.playing || now - PG.lastTable > 120) {
-      PG.lastTable = now;
-      renderReadout(PG.step);
-    }
+    renderReadout(PG.step);
+    PG.syncSlider(true);
   };
 })();

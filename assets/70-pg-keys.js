@@ -15,26 +15,55 @@
   PG.togglePresenter = function () {
     document.body.classList.toggle("pg-presenter");
     window.dispatchEvent(new Event("resize")); // plots refit their new boxes
+    PG.styleAll();
   };
 
-  /* The 3D axes are drawn in WebGL, out of CSS's reach: recolour them through Plotly. */
-  PG.themeScene = function () {
-    const g = P.gd("surface"), now = P.sceneAxisColor(g || {});
-    if (!g || now === null) return;
-    const ink = PG.C.sceneInk[document.body.classList.contains("pg-dark") ? "dark" : "light"];
-    if (now === ink.color) return; // already right
-    const upd = {};
-    ["xaxis", "yaxis", "zaxis"].forEach(function (a) {
-      upd["scene." + a + ".color"] = ink.color;
-      upd["scene." + a + ".gridcolor"] = ink.grid;
-    });
-    P.relayout(g, upd);
+  function theme() {
+    return document.body.classList.contains("pg-dark") ? "dark" : "light";
+  }
+
+  /* Text size the plots are laid out with: the figure's own, or in presenter mode one that
+   * reads from the back of a hall (scaled with the screen's height: 19 px at 1080p). */
+  function fontSize() {
+    const f = PG.C.font;
+    if (!document.body.classList.contains("pg-presenter")) return f.size;
+    return Math.max(f.presenterMin, Math.round(window.innerHeight / f.presenterLines));
+  }
+
+  /* Theme and text size of one graph, through Plotly (which lays the text out at its size,
+   * and draws the 3D axes in WebGL, out of CSS's reach). Once per figure and style. */
+  PG.style = function (g) {
+    if (!g || !g.layout || !PG.C) return;
+    const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t];
+    if (P.styled(g, [t, size].join("|"))) return;
+    const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
+    if (P.isScene(g)) {
+      ["xaxis", "yaxis", "zaxis"].forEach(function (a) {
+        lay["scene." + a + ".color"] = ink.color;
+        lay["scene." + a + ".gridcolor"] = ink.grid;
+        lay["scene." + a + ".tickfont.size"] = size;
+        lay["scene." + a + ".title.font.size"] = size;
+      });
+    } else {
+      ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {
+        const ax = g.layout[a];
+        if (ax && ax.gridcolor !== "rgba(0,0,0,0)") lay[a + ".gridcolor"] = ink.grid; // no grid stays none
+      });
+    }
+    const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);
+    if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
+    if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t] }, marks);
+    P.relayout(g, lay);
+  };
+
+  PG.styleAll = function () {
+    P.all().forEach(PG.style);
   };
 
   function toggleTheme(b) {
     document.body.classList.toggle("pg-dark");
     b.textContent = PG.C.labels[document.body.classList.contains("pg-dark") ? "light" : "dark"];
-    PG.themeScene();
+    PG.styleAll();
   }
 
   // contract action name -> what it does; `i` is the index of the pressed key in its list

@@ -25,7 +25,7 @@
 
   /* Dash replaces the figure when settings change: put the paths back at the current step. */
   function afterplot(key, g) {
-    if (key === "surface" && document.body.classList.contains("pg-dark")) PG.themeScene();
+    PG.style(g); // theme and presenter text size, once per figure
     if (!PG.run || (PG.playing && PG.overlay && key !== "surface")) return; // canvas has them
     const first = P.firstPath(g);
     if (!first) return;
@@ -40,6 +40,10 @@
   function load(data) {
     const nu = window.dash_clientside.no_update;
     if (!data) return nu;
+    // a figure changed (Dash hands relayouts back as new figures), not the run: the
+    // afterplot hooks put the paths back; decoding and redrawing again would loop
+    if (data === PG.source) { hookAll(50); return nu; }
+    PG.source = data;
     const fresh = !PG.run || PG.run.steps !== data.steps;
     PG.run = PG.decodeRun(data);
     PG.run.logLoss = PG.logWanted && PG.canLog();
@@ -49,6 +53,7 @@
     window.requestAnimationFrame(function () {
       PG.setLogScale(); // also applies the step
       PG.syncSlider(true);
+      PG.styleAll(); // the other charts (schedule...) came with the run
     });
     return String(data.steps);
   }

@@ -1,14 +1,18 @@
 """Browser benchmark: the real app in headless Chromium (software WebGL through SwiftShader).
 
-Measures, for the page a student opens:
-  * time from navigation to the 3D surface drawn (WebGL canvas present, paths loaded);
-  * frames per second while 8 optimizers play in both plots, counting frames the page
-    actually drew (window.PG.frames), and requests sent while playing (must be 0);
+Measures, for the page a student opens (1600×1000, as issue #12 measured it):
+  * cold load (a fresh browser context, empty cache): time from navigation to the contour
+    map drawn, to the 3D surface drawn with its paths, bytes transferred (compressed, as on
+    the wire, per kind of resource) and callback requests sent, in how many waves;
+  * warm load (same context, cache filled): navigation to the contour map drawn;
+  * frames per second while 8 optimizers play, with the 3D scene on screen and hidden,
+    counting frames the page actually drew (window.PG.frames), and requests sent while
+    playing (must be 0);
   * the JS heap while playback loops for --minutes (after a forced GC at each sample).
 
-    python -m benchmarks.browser --minutes 5
+    python -m benchmarks.browser --minutes 1
 
-Bounded: one local server, one page, fixed durations. Prints a table.
+Bounded: one local server, one page at a time, fixed durations. Prints a table.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import argparse
 import statistics
 import sys
 import time
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,12 +29,38 @@ sys.path.insert(0, str(ROOT))
 
 from tests.browser import ARGS, CHROMIUM, app_server, free_port  # noqa: E402
 
+VIEWPORT = {"width": 1600, "height": 1000}
 EIGHT = "opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=5000"
 LOOP = "() => { window.PGloop = setInterval(() => { if (!window.PG.playing) window.PG.play(); }, 200); }"
 READY = (
     "() => window.PG && window.PG.run && document.querySelector('#graph-surface-3d canvas')"
     " && document.querySelector('#graph-surface-3d .js-plotly-plot').data.length > 0"
 )
+# Installed before the page's own scripts: each animation frame, note when the contour map
+# first shows its filled contours and when the 3D scene first shows its surface with the
+# racers' paths in it (ms since navigation start)
+MILESTONES = """
+(() => {
+  window.__pgT = {};
+  const gd = (id) => { const el = document.getElementById(id);
+    return el && (el.classList.contains('js-plotly-plot') ? el : el.querySelector('.js-plotly-plot')); };
+  const contour = () => { const g = gd('graph-contour');
+    return g && g._fullLayout && g.querySelector('.contourlayer path'); };
+  const scene = () => { const g = gd('graph-surface-3d');
+    if (!g || !g._fullLayout || !g.querySelector('canvas')) return false;
+    const s = g._fullLayout.scene && g._fullLayout.scene._scene;
+    const paths = (g.data || []).filter(t => t.meta && t.meta.role === 'path');
+    return !!s && paths.length > 0 && paths.every(t => (t.x || []).length > 0); };
+  const look = () => {
+    const t = performance.now();
+    if (!window.__pgT.contour && contour()) window.__pgT.contour = t;
+    if (!window.__pgT.scene && scene()) window.__pgT.scene = t;
+    if (!(window.__pgT.contour && window.__pgT.scene)) requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+})();
+"""
+DONE = "() => window.__pgT && window.__pgT.contour && window.__pgT.scene"
 
 
 def heap_mb(cdp) -> float:
@@ -37,14 +68,69 @@ def heap_mb(cdp) -> float:
     return cdp.send("Runtime.getHeapUsage")["usedSize"] / 1e6
 
 
-def time_to_surface(browser, url: str, runs: int) -> list[float]:
-    out = []
+class Wire:
+    """Bytes on the wire per resource kind and the callback requests' start times (CDP)."""
+
+    def __init__(self, cdp) -> None:
+        self.kind: dict[str, str] = {}
+        self.url: dict[str, str] = {}
+        self.bytes: dict[str, int] = defaultdict(int)
+        self.callbacks: list[float] = []  # ms since the first request
+        self.t0: float | None = None
+        cdp.send("Network.enable")
+        cdp.on("Network.requestWillBeSent", self._sent)
+        cdp.on("Network.loadingFinished", self._done)
+
+    def _sent(self, e: dict) -> None:
+        url = e["request"]["url"]
+        self.t0 = e["timestamp"] if self.t0 is None else self.t0
+        self.url[e["requestId"]] = url
+        if "_dash-update-component" in url:
+            self.callbacks.append(1000 * (e["timestamp"] - self.t0))
+
+    def _done(self, e: dict) -> None:
+        url = self.url.get(e["requestId"], "")
+        name = url.split("?")[0].rsplit("/", 1)[-1]
+        kind = (
+            name
+            if name.endswith(".js") and ("plotly" in name or "async-" in name)
+            else "callbacks"
+            if "_dash-update-component" in url
+            else "other"
+        )
+        self.bytes[kind] += int(e["encodedDataLength"])
+
+    def waves(self, gap_ms: float = 150.0) -> int:
+        """Groups of callback requests separated by more than ``gap_ms`` of silence."""
+        times = sorted(self.callbacks)
+        return sum(1 for i, t in enumerate(times) if i == 0 or t - times[i - 1] > gap_ms)
+
+
+def load_once(ctx, url: str) -> tuple[dict, Wire]:
+    page = ctx.new_page()
+    wire = Wire(ctx.new_cdp_session(page))
+    page.goto(url)
+    page.wait_for_function(DONE, timeout=60_000)
+    page.wait_for_timeout(1500)  # late requests (MathJax, a second wave of callbacks) count too
+    marks = page.evaluate("() => window.__pgT")
+    page.close()
+    return marks, wire
+
+
+def cold_and_warm(browser, url: str, runs: int) -> dict[str, list]:
+    out: dict[str, list] = defaultdict(list)
     for _ in range(runs):
-        ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-        page = ctx.new_page()
-        page.goto(url)
-        page.wait_for_function(READY, timeout=60_000, polling="raf")
-        out.append(page.evaluate("() => performance.now()"))  # ms since navigation start
+        ctx = browser.new_context(viewport=VIEWPORT)
+        ctx.add_init_script(MILESTONES)
+        marks, wire = load_once(ctx, url)
+        out["contour"].append(marks["contour"])
+        out["scene"].append(marks["scene"])
+        out["bytes"].append(sum(wire.bytes.values()))
+        out["kinds"].append(dict(wire.bytes))
+        out["callbacks"].append(len(wire.callbacks))
+        out["waves"].append(wire.waves())
+        warm, _ = load_once(ctx, url)
+        out["warm"].append(warm["contour"])
         ctx.close()
     return out
 
@@ -73,11 +159,76 @@ def fps(page, seconds: float, hide_3d: bool = False) -> tuple[float, int, int]:
     return (f1 - f0) / dt, s1 - s0, len(sent)
 
 
+def _ms(xs: list[float]) -> str:
+    return f"{statistics.median(xs):.0f} ms (min {min(xs):.0f}, max {max(xs):.0f})"
+
+
+def load_rows(browser, base: str, runs: int) -> list[tuple[str, str]]:
+    cold_and_warm(browser, base + "/", 1)  # warm the server's caches
+    m = cold_and_warm(browser, base + "/", runs)
+    kinds: dict[str, list[int]] = defaultdict(list)
+    for k in m["kinds"]:
+        for name, n in k.items():
+            kinds[name].append(n)
+    split = ", ".join(
+        f"{name} {statistics.median(v) / 1e6:.2f}"
+        for name, v in sorted(kinds.items(), key=lambda kv: -statistics.median(kv[1]))
+    )
+    return [
+        (f"cold load → contour map drawn (median of {runs})", _ms(m["contour"])),
+        (f"cold load → 3D scene with paths drawn (median of {runs})", _ms(m["scene"])),
+        ("cold load, bytes transferred", f"{statistics.median(m['bytes']) / 1e6:.2f} MB ({split} MB)"),
+        (
+            "cold load, callback requests (waves)",
+            f"{statistics.median(m['callbacks']):.0f} ({statistics.median(m['waves']):.0f})",
+        ),
+        (f"warm load → contour map drawn (median of {runs})", _ms(m["warm"])),
+    ]
+
+
+def playback_rows(page, seconds: float) -> list[tuple[str, str]]:
+    rows = []
+    d0 = page.evaluate("() => window.PG.draws3d || 0")
+    both, steps, sent = fps(page, seconds)
+    d3 = page.evaluate("() => window.PG.draws3d || 0") - d0
+    rows.append(("FPS, 8 optimizers, 3D + contour + loss", f"{both:.1f} frames/s ({steps} steps)"))
+    if d3:
+        rows.append(("  of which 3D scene redraws", f"{d3 / seconds:.1f} frames/s"))
+    rows.append(("requests sent during that playback", str(sent)))
+    flat, steps2, sent2 = fps(page, seconds, hide_3d=True)
+    rows.append(("FPS, 8 optimizers, contour + loss (3D hidden)", f"{flat:.1f} frames/s ({steps2} steps)"))
+    rows.append(("requests sent during that playback", str(sent2)))
+    return rows
+
+
+def heap_rows(ctx, page, minutes: float) -> list[tuple[str, str]]:
+    cdp = ctx.new_cdp_session(page)
+    page.evaluate("() => window.PG.reset()")
+    samples = [(0.0, heap_mb(cdp))]
+    page.evaluate(LOOP)
+    t0 = time.perf_counter()
+    end = t0 + minutes * 60
+    frames0 = page.evaluate("() => window.PG.frames")
+    while time.perf_counter() < end:
+        time.sleep(min(30.0, max(0.0, end - time.perf_counter())))
+        samples.append(((time.perf_counter() - t0) / 60, heap_mb(cdp)))
+    frames = page.evaluate("() => window.PG.frames") - frames0
+    page.evaluate("() => { clearInterval(window.PGloop); window.PG.pause(); }")
+    first, last = samples[0][1], samples[-1][1]
+    return [
+        (f"JS heap, looping playback {minutes:g} min ({frames} frames drawn)",
+         f"{first:.1f} MB → {last:.1f} MB (max {max(s for _, s in samples):.1f})"),
+        ("heap samples (min: MB)", ", ".join(f"{t:.1f}: {m:.1f}" for t, m in samples)),
+    ]  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--minutes", type=float, default=5.0, help="looping playback for the heap check")
+    ap.add_argument(
+        "--minutes", type=float, default=5.0, help="looping playback for the heap check (0: skip)"
+    )
     ap.add_argument("--seconds", type=float, default=10.0, help="playback window for the FPS figure")
-    ap.add_argument("--loads", type=int, default=5, help="page loads for the time-to-surface figure")
+    ap.add_argument("--loads", type=int, default=3, help="cold page loads for the load figures")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -88,41 +239,15 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            time_to_surface(browser, base + "/", 1)  # warm the server's caches
-            loads = time_to_surface(browser, base + "/", args.loads)
-            rows.append(("navigation → 3D surface drawn, default page (median of %d)" % args.loads,
-                         f"{statistics.median(loads):.0f} ms (min {min(loads):.0f}, max {max(loads):.0f})"))  # fmt: skip
-
-            ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+            rows += load_rows(browser, base, args.loads)
+            ctx = browser.new_context(viewport=VIEWPORT)
             page = ctx.new_page()
-            cdp = ctx.new_cdp_session(page)
             page.goto(f"{base}/?{EIGHT}")
             page.wait_for_function(READY + " && window.PG.run.racers.length === 8", timeout=60_000)
             page.wait_for_timeout(1500)
-            both, steps, sent = fps(page, args.seconds)
-            rows.append(("FPS, 8 optimizers, 3D + contour + loss", f"{both:.1f} frames/s ({steps} steps)"))
-            rows.append(("requests sent during that playback", str(sent)))
-            flat, steps2, sent2 = fps(page, args.seconds, hide_3d=True)
-            rows.append(
-                ("FPS, 8 optimizers, contour + loss (3D hidden)", f"{flat:.1f} frames/s ({steps2} steps)")
-            )
-            rows.append(("requests sent during that playback", str(sent2)))
-
-            page.evaluate("() => window.PG.reset()")
-            samples = [(0.0, heap_mb(cdp))]
-            page.evaluate(LOOP)
-            t0 = time.perf_counter()
-            end = t0 + args.minutes * 60
-            frames0 = page.evaluate("() => window.PG.frames")
-            while time.perf_counter() < end:
-                time.sleep(min(30.0, max(0.0, end - time.perf_counter())))
-                samples.append(((time.perf_counter() - t0) / 60, heap_mb(cdp)))
-            frames = page.evaluate("() => window.PG.frames") - frames0
-            page.evaluate("() => { clearInterval(window.PGloop); window.PG.pause(); }")
-            first, last = samples[0][1], samples[-1][1]
-            rows.append((f"JS heap, looping playback {args.minutes:g} min ({frames} frames drawn)",
-                         f"{first:.1f} MB → {last:.1f} MB (max {max(s for _, s in samples):.1f})"))  # fmt: skip
-            rows.append(("heap samples (min: MB)", ", ".join(f"{t:.1f}: {m:.1f}" for t, m in samples)))
+            rows += playback_rows(page, args.seconds)
+            if args.minutes > 0:
+                rows += heap_rows(ctx, page, args.minutes)
             ctx.close()
             browser.close()
     finally:

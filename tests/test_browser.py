@@ -9,8 +9,11 @@ pw = pytest.importorskip("playwright.sync_api")
 
 from playground.optimizers import OPTIMIZERS  # noqa: E402
 from playground.web.callbacks import MESSAGE_BOXES  # noqa: E402
+from playground.web.contract import racer_colors  # noqa: E402
 
 from .browser import ARTIFACTS, Page  # noqa: E402
+
+ADAM_COLOR = racer_colors(["momentum", "rmsprop", "adam"])[2]
 
 
 def test_default_view_renders_both_landscapes(page):
@@ -81,7 +84,7 @@ def test_inspect_and_log_scale_redraw_without_the_server(page):
     accumulator = OPTIMIZERS["adam"].inspect[1][1] + " (x)"
     p.wait_for_function(f"() => ({STATE_TRACES})().some(t => t[0] === '{accumulator}')", timeout=5000)
     adam = p.evaluate(STATE_TRACES)
-    assert adam != momentum and adam[0] == ["step size (x)", "#D55E00"]  # Adam's colour, its accumulator v
+    assert adam != momentum and adam[0] == ["step size (x)", ADAM_COLOR]  # Adam's colour, its accumulator v
     p.wait_for_function(f"() => JSON.stringify(({GRAD_ARROW})()) !== {json.dumps(json.dumps(arrow))}")
     assert p.evaluate(LOSS_AXIS) == "log"
     p.click("#switch-log-loss")

@@ -9,7 +9,8 @@ from dash import html
 from playground.web import contract, create_app, layout
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
-SCRIPTS = {p.name: p.read_text() for p in sorted(ASSETS.glob("*.js"))}
+# the playground's own scripts (not the vendored plotly.js bundle, assets/*.min.js)
+SCRIPTS = {p.name: p.read_text() for p in sorted(ASSETS.glob("*.js")) if not p.name.endswith(".min.js")}
 JS = "\n".join(SCRIPTS.values())
 
 

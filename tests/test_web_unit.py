@@ -48,11 +48,12 @@ def test_surface_3d_keeps_the_mesh_fixed_and_light():
     z = _arr(surf["z"])
     assert z.shape == (figures.MESH_3D, figures.MESH_3D) and np.isfinite(z).all()
     roles = [t["meta"]["role"] for t in fig["data"][1:]]
-    assert roles == ["path", "head", "path", "head"]
+    # the global minimum's mark, then per racer its cased path (casing, colour) and its ball
+    assert roles == ["mark", "path", "path", "head", "path", "path", "head"]
     scene = fig["layout"]["scene"]
     assert scene["xaxis"]["range"] == [-2, 2] and scene["uirevision"] == "keep"
-    # log height for Rosenbrock: the minimum sits at log10(1e-3) = -3
-    assert z.min() >= -3.0001
+    # log height for Rosenbrock, log10(f - f* + 1): the minimum sits at 0, and the title says + 1
+    assert z.min() >= -1e-4 and scene["zaxis"]["title"]["text"] == "log₁₀(f − f* + 1)"
 
 
 def test_contour_marks_minima_and_saddles():
@@ -105,12 +106,12 @@ def test_pack_precomputes_what_the_browser_shows_for_every_racer():
     )
     surface, _start, trajs = runs.run_all(cfg)
     data = runs.pack(cfg, surface, trajs)
-    floor = figures.mesh(surface, figures.MESH_3D)[3]
     for r, tr in zip(data["racers"], trajs):
         # heights above the mesh and distances to the nearest minimum come computed
-        heights = figures.z_transform(surface, tr.loss, floor)
-        lift = _decode(r["z"]) - heights
-        assert np.allclose(lift, lift[0], atol=1e-4) and lift[0] > 0
+        # the higher of f's height and the drawn mesh's, lifted: never under the surface drawn
+        on = np.maximum(figures.height_3d(surface, tr.loss), figures.drawn_height(surface, tr.positions))
+        lift = _decode(r["z"]) - on
+        assert np.allclose(lift, figures.path_lift(surface), atol=1e-4) and lift[0] > 0
         dist = surface.nearest_minimum_distance(tr.positions)
         np.testing.assert_allclose(_decode(r["dist"]), dist, rtol=1e-6)
         assert r["gap"] is None  # f* = 0 here: the losses are f - f* already, no copy sent

@@ -10,7 +10,6 @@ Reset and the slider run in the browser.
 
 from __future__ import annotations
 
-import json
 import random
 from typing import Any
 
@@ -158,7 +157,7 @@ def _register_builders(app: Dash) -> None:
     # A link (or a lesson) arriving in store-url re-renders the parameter boxes even when the
     # surface, schedule or optimizer list stays the same: the link's values win over the boxes.
     @guard.callback(app, Output("div-surface-params", "children"), Input("select-surface", "value"),
-                    Input("store-url", "data"), shapes={"store-url.data": TEXT})  # fmt: skip
+                    Input("store-url", "data"), shapes={"store-url.data": TEXT}, prevent_initial_call=True)  # fmt: skip
     def surface_params(surface, url):
         name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
         link = _link(url, name, "surface")
@@ -171,6 +170,7 @@ def _register_builders(app: Dash) -> None:
         *settings.inputs(["schedule", "then"]),
         Input("store-url", "data"),
         shapes={"store-url.data": TEXT},
+        prevent_initial_call=True,
     )
     def schedule_params(schedule, then, url):
         name = schedule if isinstance(schedule, str) and schedule in SCHEDULES else "constant"
@@ -181,7 +181,8 @@ def _register_builders(app: Dash) -> None:
         return layout.schedule_param_inputs(name, then, values), shown
 
     @guard.callback(app, Output("div-racer-controls", "children"), *settings.inputs(["optimizers"]),
-                    Input("store-url", "data"), *settings.states(["lr"]), shapes={"store-url.data": TEXT})  # fmt: skip
+                    Input("store-url", "data"), *settings.states(["lr"]), shapes={"store-url.data": TEXT},
+                    prevent_initial_call=True)  # fmt: skip
     def racer_controls(optimizers, url, _lr_vals):
         return _racer_cards(optimizers, url)
 
@@ -214,15 +215,14 @@ def _racer_cards(optimizers: object, url: object) -> list:
     kept = {} if from_link else {i["opt"]: v for i, v in settings.read(["lr"], ctx.states_list)["lr"]}
     link = urlstate.link_config(url)
     linked = dict(zip(link.keys, link.racers)) if link else {}
-    cards = []
-    for i, name in enumerate(names):
+    lrs, hypers = [], []
+    for name in names:
         raw_lr = kept.get(name, linked[name].lr if name in linked else None)
-        lr = validate.as_number(
+        lrs.append(validate.as_number(
             raw_lr, DEFAULT_LR[urlstate.base_name(name)], *validate.LR_RANGE, "", validate.Messages(), "lr"
-        )
-        hyper = dict(linked[name].hyper) if name in linked else {}
-        cards.append(layout.racer_card(i, name, figures.PALETTE[i % len(figures.PALETTE)], lr, hyper))
-    return cards
+        ))  # fmt: skip
+        hypers.append(dict(linked[name].hyper) if name in linked else {})
+    return layout.racer_cards(names, lrs, hypers)
 
 
 def _start_point(name: str, click: dict | None, n_random: int | None, link: validate.Config | None) -> tuple:
@@ -261,24 +261,16 @@ def _register_engine(app: Dash) -> None:
         *settings.inputs(ENGINE),
         State("store-figure-key", "data"),
         shapes=FIGURE_KEY,
+        prevent_initial_call=True,  # the page's first response carries the default view
     )
     def engine(*_values):
         values = settings.read(ENGINE, ctx.inputs_list)
         cfg, msgs = validate.config(gather(values))
-        surface_obj, _, trajs = runs.run_all(cfg)
-        meta = runs.racer_meta(cfg)
-        data = runs.pack(cfg, surface_obj, trajs)
-        key = json.dumps([cfg.surface, cfg.surface_params, [(m["label"], m["color"]) for m in meta]])
-        if key != ctx.states_list[0].get("value"):
-            fig3d = figures.surface_3d(surface_obj, meta)
-            fig2d = figures.contour_map(surface_obj, meta)
-        else:  # same surface and racers: keep the drawn mesh, only the paths change
-            fig3d = fig2d = no_update
-        # drawn for the log scale where f* is known; the browser applies the switch
-        loss = figures.loss_figure(meta, surface_obj.fglob is not None, surface_obj.fglob)
-        sched = figures.schedule_figure(meta, [t.lr for t in trajs])
-        options = [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)]
-        return (data, fig3d, fig2d, loss, sched, *_messages(msgs), options, key)
+        v = runs.view(cfg)
+        fig3d, fig2d = v["surface"], v["contour"]
+        if v["key"] == ctx.states_list[0].get("value"):
+            fig3d = fig2d = no_update  # same surface and racers: keep the drawn mesh, only the paths change
+        return (v["run"], fig3d, fig2d, v["loss"], v["schedule"], *_messages(msgs), v["inspect"], v["key"])
 
 
 def _register_explain(app: Dash) -> None:
@@ -299,7 +291,7 @@ def _register_explain(app: Dash) -> None:
         return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
 
     @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), *settings.inputs(["view"]),
-                    State("url", "href"), shapes={"url.href": TEXT})  # fmt: skip
+                    State("url", "href"), shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
     def query(*values):
         cfg, _ = config_of(settings.RUN, ctx.inputs_list[: -len(settings.inputs(["view"]))])
         return urlstate.to_query(cfg, urlstate.lesson_in(values[-1]), values[-2])
@@ -318,11 +310,12 @@ def _register_link(app: Dash) -> None:
         # dcc.Location does not see, so only a new href reliably tells it to navigate
         raw, notices, _ = urlstate.from_query(urlstate.search_of(href))
         view = urlstate.view_in(href)
-        if not raw and not notices:
+        if not raw and not notices:  # the page as first served: nothing to rerun; the view if one is asked
             shown_view = [
-                view if f.kind == "page" else no_update for f in settings.fields(settings.FROM_LINK)
+                view if f.kind == "page" and view != f.default else no_update
+                for f in settings.fields(settings.FROM_LINK)
             ]
-            return (*shown_view, None, [])
+            return (*shown_view, no_update, no_update)
         cfg, msgs = validate.config(raw)
         notices += [t for _, t in msgs.items]
         notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
@@ -378,7 +371,7 @@ def _register_exports(app: Dash) -> None:
         return dcc.send_string(exports.export_csv(labels, trajs), "trajectories.csv")
 
     @guard.callback(app, Output("graph-ewma", "figure"), Input("slider-ewma-beta", "value"),
-                    shapes={"slider-ewma-beta.value": NUMBER})  # fmt: skip
+                    shapes={"slider-ewma-beta.value": NUMBER}, prevent_initial_call=True)  # fmt: skip
     def ewma(beta):
         b = validate.as_number(beta, 0.9, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
         return figures.ewma_figure(float(b))  # type: ignore[arg-type]

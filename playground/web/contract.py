@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import engine
+from ..optimizers import OPTIMIZERS
 from .views import view_ids
 
 
@@ -52,6 +53,8 @@ class Roles:
     vel: str = "vel"
     loss: str = "loss"
     iterate: str = "iterate"  # schedule-free's z, the iterate beside the evaluated point x
+    mesh: str = "mesh"  # the height colours (surface, contour fill): recoloured per theme
+    mark: str = "mark"  # critical points: inked per theme
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,62 @@ SHORTCUTS = (
 )
 # the 3D axes are drawn in WebGL, out of CSS's reach: the browser recolours them per theme
 SCENE_INK = {
-    "light": {"color": "#263238", "grid": "#e0e0e0"},
+    "light": {"color": "#263238", "grid": "#d5dbe0"},
     "dark": {"color": "#dfe6ea", "grid": "#3b4b55"},
 }
+# Height colours (3D surface and contour map), per theme: cividis (perceptually uniform and
+# readable with every common colour-vision deficiency), reversed so the valleys the paths end
+# in are the light end, and eased towards the page so the racers' saturated colours stand out.
+_CIVIDIS = ("#00224e", "#123570", "#3b496c", "#575d6d", "#707173", "#8a8678", "#a59c74", "#c3b369",
+            "#e1cc55", "#fee838")  # fmt: skip
+
+
+def _eased(colors: tuple[str, ...], toward: str, share: float) -> list[list]:
+    rgb = [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in (*colors, toward)]
+    *ramp, page = rgb
+    mix = ["#%02x%02x%02x" % tuple(round(a + (b - a) * share) for a, b in zip(c, page)) for c in ramp]
+    return [[i / (len(mix) - 1), c] for i, c in enumerate(reversed(mix))]
+
+
+SURFACE_SCALES = {"light": _eased(_CIVIDIS, "#ffffff", 0.35), "dark": _eased(_CIVIDIS, "#1c252c", 0.25)}
+# what marks a critical point, in the 3D scene (WebGL markers) and on the contour map (SVG)
+CRITICAL_MARKS = (
+    ("global_min", "global minimum", "diamond", "star"),
+    ("local_min", "local minimum", "circle-open", "circle-open"),
+    ("saddle", "saddle point", "x", "x-thin-open"),
+)
+MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
+# the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
+# height over PRESENTER_LINES (19 px at 1080p), never under 14 px
+FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
+# One colour per racer, tied to its optimizer and its copy ("adam", "adam~2"), not to its
+# place in the list: an optimizer's colour is the palette entry at its place in the registry,
+# a second or third copy is COPY_SHIFT entries further on. Colour-blind safe (Okabe-Ito, then
+# Paul Tol's bright and muted sets), ordered so that the default race (momentum, RMSProp,
+# Adam) is blue, bluish green and orange, and the registry's first twelve all differ.
+PALETTE = (
+    "#CC79A7", "#882255", "#0072B2", "#56B4E9", "#AA3377", "#009E73",
+    "#999933", "#44AA99", "#E69F00", "#D55E00", "#332288", "#EE6677",
+)  # fmt: skip
+COPY_SHIFT = 5
+_ORDER = {name: i for i, name in enumerate(OPTIMIZERS)}
+
+
+def racer_colors(keys: list[str]) -> list[str]:
+    """Each racer's colour: its own (see PALETTE), unless a racer before it in this race has it
+    already; then the next free one, so no two racers of a race share a colour."""
+    taken: set[str] = set()
+    out = []
+    for key in keys:
+        name, _, copy = key.partition("~")
+        i = _ORDER.get(name, 0) + COPY_SHIFT * (int(copy) - 1 if copy.isdigit() else 0)
+        free = [PALETTE[(i + k) % len(PALETTE)] for k in range(len(PALETTE))]
+        color = next((c for c in free if c not in taken), free[0])
+        taken.add(color)
+        out.append(color)
+    return out
+
+
 # how the results table words each of the engine's statuses (engine.STATUSES names them),
 # and its tone; "moving" is a racer whose outcome the playback has not reached yet.
 # {at} is the step, {which} the minimum reached
@@ -127,6 +183,10 @@ LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": 
 ARROW_SPAN = 0.12  # arrow length as a share of the domain's width
 
 
+# every racer key the page offers (three copies of each optimizer), each with its own colour
+ALL_KEYS = [f"{n}~{c}" if c > 1 else n for c in (1, 2, 3) for n in OPTIMIZERS]
+
+
 def as_dict() -> dict[str, Any]:
     """The contract as JSON for the browser (one ``dcc.Store`` in the page)."""
     return {
@@ -137,10 +197,15 @@ def as_dict() -> dict[str, Any]:
         "lrSlider": dict(LR_SLIDER),
         "shortcuts": [{**asdict(s), "keys": list(s.keys)} for s in SHORTCUTS],
         "sceneInk": SCENE_INK,
+        "surfaceScales": SURFACE_SCALES,
+        "markInk": MARK_INK,
+        "font": FONT,
         "statuses": STATUSES,
         "stoppedBefore": list(STOPPED_BEFORE),
         "inProgress": IN_PROGRESS,
         "labels": LABELS,
         "divergedInk": DIVERGED_INK,
+        "palette": list(PALETTE),
+        "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
     }

@@ -21,22 +21,22 @@ import numpy as np
 
 from surfaces import Surface
 
-from .contract import ARROWS, DIVERGED_INK, ROLES, SCENE_INK
+from .contract import ARROWS, CRITICAL_MARKS, DIVERGED_INK, MARK_INK, ROLES, SCENE_INK, SURFACE_SCALES
+from .contract import FONT as FONT_RULE
 
-# colour-blind-safe: Okabe-Ito first, then Paul Tol's bright and muted sets
-PALETTE = (
-    "#E69F00", "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9",
-    "#AA3377", "#228833", "#4477AA", "#EE6677", "#882255", "#44AA99",
-)  # fmt: skip
-SURFACE_SCALE = [[0.0, "#f4f1ea"], [0.35, "#cfd8dc"], [0.7, "#90a4ae"], [1.0, "#455a64"]]
+SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
 FONT = {
     "family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
-    "size": 13,
-    "color": "#263238",
+    "size": FONT_RULE["size"],
+    "color": SCENE_INK["light"]["color"],
 }
 GRID = "#eceff1"
 MESH_3D = 72
 MESH_2D = 100
+PATH_WIDTH_3D = 7  # px; the white casing under it is CASING_3D px wide
+CASING_3D = 13
+LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+          "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
 
 
 def typed(a: np.ndarray, dtype: str = "f4") -> dict:
@@ -48,11 +48,11 @@ def typed(a: np.ndarray, dtype: str = "f4") -> dict:
     return spec
 
 
-def z_transform(surface: Surface, values: np.ndarray, floor: float) -> np.ndarray:
-    """Height shown in the plots: ``log10(f - f* + 1e-3)`` where the surface asks for it."""
+def z_transform(surface: Surface, values: np.ndarray, floor: float, offset: float = 1e-3) -> np.ndarray:
+    """Height shown in the plots: ``log10(f - f* + offset)`` where the surface asks for it."""
     if not surface.log_z:
         return values
-    return np.log10(np.maximum(values - floor, 0.0) + 1e-3)
+    return np.log10(np.maximum(values - floor, 0.0) + offset)
 
 
 @lru_cache(maxsize=32)  # identical for everyone: one mesh per surface and parameter set
@@ -63,6 +63,52 @@ def mesh(surface: Surface, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, 
     z = surface.value(np.stack([gx, gy], axis=-1))
     floor = surface.fglob if surface.fglob is not None else float(np.nanmin(z))
     return xs, ys, z, floor
+
+
+@lru_cache(maxsize=32)
+def scene_offset(surface: Surface) -> float:
+    """The offset c of the 3D scene's log height, log10(f − f* + c): three decades below the
+    mesh's range, rounded to a power of ten. With the contour map's 10⁻³ the 72-point mesh
+    sampled a narrow valley's floor at a few points only and drew it as jagged pits; this
+    keeps three decades of height and smooths the last ones away, and the axis title says so."""
+    _, _, z, floor = mesh(surface, MESH_3D)
+    span = float(np.nanmax(z) - floor) if np.isfinite(z).any() else 1.0
+    return float(10.0 ** (np.round(np.log10(max(span, 1e-9))) - 3))
+
+
+def height_3d(surface: Surface, values: np.ndarray) -> np.ndarray:
+    """Height of f in the 3D scene (paths and surface alike)."""
+    floor = mesh(surface, MESH_3D)[3]
+    return z_transform(surface, values, floor, scene_offset(surface) if surface.log_z else 1e-3)
+
+
+def height_title(surface: Surface) -> str:
+    return f"log₁₀(f − f* + {scene_offset(surface):g})" if surface.log_z else "f"
+
+
+def drawn_height(surface: Surface, xy: np.ndarray) -> np.ndarray:
+    """Height of the drawn 3D mesh at points (bilinear between its nodes; NaN outside it).
+    Between nodes the mesh cuts corners: a path at f's true height dips under it across a
+    narrow valley, so the scene draws paths at the higher of the two."""
+    xs, ys, _, _ = mesh(surface, MESH_3D)
+    zt = _surface_heights(surface)
+    fx = np.interp(xy[:, 0], xs, np.arange(xs.size), left=np.nan, right=np.nan)
+    fy = np.interp(xy[:, 1], ys, np.arange(ys.size), left=np.nan, right=np.nan)
+    ok = np.isfinite(fx) & np.isfinite(fy)
+    out = np.full(len(xy), np.nan)
+    i = np.minimum(fx[ok].astype(int), xs.size - 2)
+    j = np.minimum(fy[ok].astype(int), ys.size - 2)
+    tx, ty = fx[ok] - i, fy[ok] - j
+    out[ok] = (zt[j, i] * (1 - tx) * (1 - ty) + zt[j, i + 1] * tx * (1 - ty)
+               + zt[j + 1, i] * (1 - tx) * ty + zt[j + 1, i + 1] * tx * ty)  # fmt: skip
+    return out
+
+
+def path_lift(surface: Surface) -> float:
+    """How far above the mesh the 3D paths are drawn (2% of the scene's height), so they lie
+    on the surface instead of cutting through it between mesh points."""
+    lo, hi = _surface_trace(surface)[1:]
+    return 0.02 * ((hi - lo) or 1.0)
 
 
 def _layout(**kw) -> dict:
@@ -79,7 +125,8 @@ def _layout(**kw) -> dict:
 
 
 def _axis(title: str, **kw) -> dict:
-    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, **kw}
+    # automargin: presenter mode lays the text out larger, and the margins grow to fit it
+    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
 
 
 def _meta(role: str, i: int) -> dict:
@@ -87,64 +134,109 @@ def _meta(role: str, i: int) -> dict:
 
 
 def _empty(kind: str, **kw) -> dict:
-    trace = {"type": kind, "x": [], "y": [], **kw}
+    trace = {"type": kind, "x": [], "y": [], "showlegend": False, **kw}
     if kind == "scatter3d":
         trace["z"] = []
     return trace
 
 
 @lru_cache(maxsize=32)
+def _surface_heights(surface: Surface) -> np.ndarray:
+    return height_3d(surface, mesh(surface, MESH_3D)[2]).astype(np.float32)  # 7 digits are plenty
+
+
+def _z_ticks(lo: float, hi: float) -> list[float]:
+    """Round heights to label, none near the floor (its label would sit on the x and y axes'
+    ones at the scene's corner)."""
+    step = 10 ** np.floor(np.log10((hi - lo) / 3 or 1.0))
+    step *= 2 if (hi - lo) / step > 7 else 1
+    ticks = np.arange(np.ceil(lo / step) * step, hi + step / 2, step)
+    return [float(round(t, 10)) for t in ticks if t > lo + 0.12 * (hi - lo)]
+
+
+@lru_cache(maxsize=32)
 def _surface_trace(surface: Surface) -> tuple[dict, float, float]:
-    xs, ys, z, floor = mesh(surface, MESH_3D)
-    zt = z_transform(surface, z, floor).astype(np.float32)  # 7 digits are plenty for a picture
-    lo, hi = float(zt.min()), float(zt.max())
+    xs, ys, _, _ = mesh(surface, MESH_3D)
+    zt = _surface_heights(surface)
+    lo, hi = float(np.nanmin(zt)), float(np.nanmax(zt))
     trace = {
         "type": "surface", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-        "showscale": False, "opacity": 0.92, "hoverinfo": "skip", "name": "surface",
-        "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(69,90,100,0.35)", "width": 1,
-                           "start": lo, "end": hi, "size": (hi - lo) / 14 or 1.0}},
-        "lighting": {"ambient": 0.75, "diffuse": 0.5, "specular": 0.05},
+        "showscale": False, "opacity": 1, "hoverinfo": "skip", "name": "surface", "showlegend": False,
+        "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(38,50,56,0.28)", "width": 1,
+                           "start": lo, "end": hi, "size": (hi - lo) / 12 or 1.0}},
+        "lighting": {"ambient": 0.78, "diffuse": 0.45, "specular": 0.06, "roughness": 0.8},
+        "meta": {"role": ROLES.mesh},
     }  # fmt: skip
     return trace, lo, hi
 
 
+def critical_points(surface: Surface) -> list:
+    pts = [c for c in surface.critical_points if c.kind != "max"]
+    if len(pts) > 40:  # egg-box surfaces: mark only the global minima
+        pts = list(surface.global_minima)
+    return pts
+
+
+def _critical_3d(surface: Surface) -> list[dict]:
+    """The contour map's critical-point marks, in the scene, on the surface."""
+    out, pts, lift = [], critical_points(surface), path_lift(surface)
+    for kind, name, symbol, _ in CRITICAL_MARKS:
+        sel = [c for c in pts if c.kind == kind]
+        if not sel:
+            continue
+        z = height_3d(surface, np.array([c.value for c in sel], dtype=float)) + 1.5 * lift
+        out.append({
+            "type": "scatter3d", "mode": "markers", "name": name, "x": [c.x for c in sel], "y": [c.y for c in sel],
+            "z": [float(v) for v in z], "hoverinfo": "skip", "showlegend": False, "meta": {"role": ROLES.mark},
+            "marker": {"symbol": symbol, "size": 7, "color": MARK_INK["light"],
+                       "line": {"color": "#ffffff", "width": 1}},
+        })  # fmt: skip
+    return out
+
+
 def _box_aspect(wx: float, wy: float) -> dict[str, float]:
     long = max(wx, wy)
-    return {"x": max(wx / long, 0.6), "y": max(wy / long, 0.6), "z": 0.6}
+    return {"x": max(wx / long, 0.6), "y": max(wy / long, 0.6), "z": 0.55}
+
+
+def _path_3d(r: dict, i: int) -> list[dict]:
+    """A racer's 3D path over a white casing (visible on any height colour), and its ball."""
+    path = {"mode": "lines", "hoverinfo": "skip"}
+    return [
+        _empty("scatter3d", **path, line={"color": "#ffffff", "width": CASING_3D}, name=r["label"],
+               showlegend=False, meta=_meta(ROLES.path, i)),
+        _empty("scatter3d", **path, line={"color": r["color"], "width": PATH_WIDTH_3D}, name=r["label"],
+               showlegend=True, legendgroup=str(i), meta=_meta(ROLES.path, i)),
+        _empty("scatter3d", mode="markers", name=r["label"], meta=_meta(ROLES.head, i), hoverinfo="skip",
+               showlegend=False, marker={"size": 8, "color": r["color"], "line": {"color": "#ffffff", "width": 2}}),
+    ]  # fmt: skip
 
 
 def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
     trace, lo, hi = _surface_trace(surface)
-    data = [trace]
+    data = [trace, *_critical_3d(surface)]
     for i, r in enumerate(racers):
-        data.append(
-            _empty(
-                "scatter3d",
-                mode="lines",
-                line={"color": r["color"], "width": 6},
-                name=r["label"],
-                meta=_meta(ROLES.path, i),
-                hoverinfo="skip",
-            )
-        )
-        data.append(_empty("scatter3d", mode="markers", name=r["label"], meta=_meta(ROLES.head, i), hoverinfo="skip",
-                           marker={"size": 6, "color": r["color"], "line": {"color": "white", "width": 2}}))  # fmt: skip
+        data += _path_3d(r, i)
     (x0, x1), (y0, y1) = surface.domain
     zr = (hi - lo) or 1.0
-    ztitle = "log₁₀(f − f*)" if surface.log_z else "f"
-    bg = {"backgroundcolor": "rgba(0,0,0,0)", "gridcolor": SCENE_INK["light"]["grid"]}
+    bg = {"backgroundcolor": "rgba(0,0,0,0)", "gridcolor": SCENE_INK["light"]["grid"], "nticks": 5,
+          "color": SCENE_INK["light"]["color"]}  # fmt: skip
     scene = {
         "xaxis": {"range": [x0, x1], "title": {"text": "x"}, **bg},
         "yaxis": {"range": [y0, y1], "title": {"text": "y"}, **bg},
-        "zaxis": {"range": [lo - 0.02 * zr, hi + 0.08 * zr], "title": {"text": ztitle}, **bg},
+        "zaxis": {"range": [lo - 0.02 * zr, hi + 0.08 * zr], "title": {"text": height_title(surface)}, **bg,
+                  "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
         # at least 0.6 of the longer; the contour map keeps the true aspect
         "aspectratio": _box_aspect(x1 - x0, y1 - y0),
-        "camera": {"eye": {"x": -1.15, "y": -1.32, "z": 0.9}},
+        # from high up: the valleys the paths run along stay in sight behind their walls
+        "camera": {"eye": {"x": -0.68, "y": -0.94, "z": 1.45}, "center": {"x": 0, "y": 0, "z": -0.12}},
+        "domain": {"x": [0, 1], "y": [0, 1]},
         "uirevision": "keep",
-    }
-    return {"data": data, "layout": _layout(scene=scene)}
+    }  # fmt: skip
+    return {"data": data, "layout": _layout(scene=scene, showlegend=True, legend=LEGEND,
+                                            margin={"l": 0, "r": 0, "t": 4, "b": 0})}  # fmt: skip
 
 
 @lru_cache(maxsize=32)
@@ -155,25 +247,19 @@ def _contour_traces(surface: Surface) -> tuple[dict, ...]:
     out = [
         {
             "type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-            "ncontours": 28, "showscale": False, "name": "surface",
-            "line": {"width": 0.6, "color": "rgba(55,71,79,0.35)"},
+            "ncontours": 28, "showscale": False, "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
+            "line": {"width": 0.6, "color": "rgba(38,50,56,0.3)"},
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }
     ]  # fmt: skip
-    pts = [c for c in surface.critical_points if c.kind != "max"]
-    if len(pts) > 40:  # egg-box surfaces: mark only the global minima
-        pts = list(surface.global_minima)
-    for kind, symbol, size, name in (
-        ("global_min", "star", 15, "global minimum"),
-        ("local_min", "circle-open", 9, "local minimum"),
-        ("saddle", "x-thin-open", 10, "saddle point"),
-    ):
-        sel = [c for c in pts if c.kind == kind]
+    for kind, name, _, symbol in CRITICAL_MARKS:
+        sel = [c for c in critical_points(surface) if c.kind == kind]
         if sel:
             out.append({
                 "type": "scatter", "x": [c.x for c in sel], "y": [c.y for c in sel], "mode": "markers",
-                "name": name, "customdata": [c.value for c in sel],
-                "marker": {"symbol": symbol, "size": size, "color": "#263238", "line": {"width": 2, "color": "#263238"}},
+                "name": name, "customdata": [c.value for c in sel], "showlegend": False, "meta": {"role": ROLES.mark},
+                "marker": {"symbol": symbol, "size": 15 if kind == "global_min" else 10, "color": MARK_INK["light"],
+                           "line": {"width": 2, "color": MARK_INK["light"]}},
                 "hovertemplate": name + "<br>(%{x:.4f}, %{y:.4f})<br>f = %{customdata:.6g}<extra></extra>",
             })  # fmt: skip
     return tuple(out)
@@ -189,6 +275,7 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
                 line={"color": r["color"], "width": 3},
                 name=r["label"],
                 meta=_meta(ROLES.path, i),
+                showlegend=True,
                 customdata=[],
                 hovertemplate=r["label"] + "<br>step %{customdata[0]}<br>(%{x:.4f}, %{y:.4f})"
                 "<br>loss %{customdata[1]:.6g}<br>lr %{customdata[2]:.3g}<extra></extra>",
@@ -220,9 +307,11 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
     layout = _layout(
         xaxis=_axis("x", range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
         yaxis=_axis("y", range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
-        margin={"l": 45, "r": 10, "t": 10, "b": 40},
+        margin={"l": 45, "r": 10, "t": 4, "b": 40},
         hovermode="closest",
         dragmode="pan",
+        showlegend=True,
+        legend=LEGEND,
     )
     return {"data": data, "layout": layout}
 
@@ -237,7 +326,7 @@ def loss_yaxis(log_y: bool) -> dict:
 def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> dict:
     data = [
         _empty("scatter", mode="lines", line={"color": r["color"], "width": 2.5}, name=r["label"],
-               meta=_meta(ROLES.loss, i), customdata=[],
+               meta=_meta(ROLES.loss, i), customdata=[], showlegend=True,
                hovertemplate=r["label"] + "<br>step %{x}<br>loss %{customdata[1]:.6g}"
                "<br>(%{customdata[3]:.4f}, %{customdata[4]:.4f})<br>lr %{customdata[2]:.3g}<extra></extra>")
         for i, r in enumerate(racers)
@@ -245,8 +334,10 @@ def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> dic
     layout = _layout(
         xaxis=_axis("step", rangemode="tozero"),
         yaxis=loss_yaxis(log_y),
-        margin={"l": 60, "r": 10, "t": 10, "b": 40},
+        margin={"l": 60, "r": 10, "t": 4, "b": 40},
         hovermode="closest",
+        showlegend=True,
+        legend=LEGEND,
         meta={"log": bool(log_y), "fglob": fglob},
     )
     return {"data": data, "layout": layout}

@@ -15,7 +15,7 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import contract, urlstate, validate, views
+from . import contract, figures, runs, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
 from .settings import MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
@@ -37,7 +37,8 @@ SPEEDS = [
     ("fast · 300/s", 300),
 ]
 # what each control shows before any link: the defaults of settings.FIELDS
-INITIAL = urlstate.widget_values(validate.config({})[0], None)
+DEFAULT_CONFIG = validate.config({})[0]
+INITIAL = urlstate.widget_values(DEFAULT_CONFIG, None)
 
 
 def _label(text: str, target: str | None = None, hint: str = "") -> html.Label:
@@ -137,6 +138,12 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
     )
 
 
+def racer_cards(keys: list[str], lrs: list[float], hypers: list[dict]) -> list[dbc.Card]:
+    """One card per racer, in its own colour (contract.racer_colors)."""
+    colors = contract.racer_colors(keys)
+    return [racer_card(i, k, c, lr, h) for i, (k, c, lr, h) in enumerate(zip(keys, colors, lrs, hypers))]
+
+
 def surface_param_inputs(name: str, values: dict | None = None) -> list:
     fam = FAMILIES[name]
     values = values or {}
@@ -224,7 +231,14 @@ def controls() -> html.Div:
                     placeholder=f"pick up to {MAX_RACERS}",
                 ),
                 message_box("msg-optimizers"),
-                html.Div(id="div-racer-controls"),
+                html.Div(
+                    racer_cards(
+                        DEFAULT_CONFIG.keys,
+                        [r.lr for r in DEFAULT_CONFIG.racers],
+                        [{} for _ in DEFAULT_CONFIG.racers],
+                    ),
+                    id="div-racer-controls",
+                ),
             ),
             _section(
                 "Schedule & noise",
@@ -310,7 +324,7 @@ def transport() -> html.Div:
                 ]
             ),
             html.Div(dcc.Slider(id=IDS.scrubber, min=0, max=500, step=1, value=0, marks=None,
-                                updatemode="drag"),
+                                updatemode="drag", allow_direct_input=False),  # one step readout: the counter
                      className="pg-scrub"),
             html.Div([html.Span("step "), html.Span("0", id=IDS.step_text, className="pg-step"),
                       html.Span(" / "), html.Span("500", id="text-steps")], className="pg-stepbox"),
@@ -328,19 +342,30 @@ GRAPH_HEIGHT = {
 }
 
 
-def _graph(id_: str, cls: str) -> dcc.Graph:
-    return dcc.Graph(id=id_, config=GRAPH_CONFIG, className=cls, style={"height": GRAPH_HEIGHT[cls]})
+# plotly.js draws a WebGL scene at twice the screen's pixels by default (plotGlPixelRatio 2):
+# four times the fill work, which software GL (a projector PC without a GPU, this machine)
+# pays on every frame. One to one with a standard screen.
+SCENE_CONFIG = {**GRAPH_CONFIG, "plotGlPixelRatio": 1}
+
+
+def _graph(id_: str, cls: str, figure: dict | None = None) -> dcc.Graph:
+    config = SCENE_CONFIG if id_ == IDS.surface else GRAPH_CONFIG
+    return dcc.Graph(
+        id=id_, config=config, className=cls, style={"height": GRAPH_HEIGHT[cls]}, figure=figure or {}
+    )
 
 
 def layout() -> html.Div:
+    # the default view travels with the page itself: the plots draw without a callback first
+    first = runs.view(DEFAULT_CONFIG)
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
-            dcc.Store(id=IDS.run),
+            dcc.Store(id=IDS.run, data=first["run"]),
             dcc.Store(id=IDS.contract, data=contract.as_dict()),  # read once by the playback scripts
-            dcc.Store(id="store-figure-key"),
+            dcc.Store(id="store-figure-key", data=first["key"]),
             dcc.Store(id="store-url"),
-            dcc.Store(id="store-query"),
+            dcc.Store(id="store-query", data=urlstate.to_query(DEFAULT_CONFIG, None, INITIAL["view"])),
             dcc.Download(id="download-export"),
             share_modal(),
             help_box(),
@@ -367,7 +392,7 @@ def layout() -> html.Div:
                             html.Div(id="div-lesson"),
                             view_tabs(),
                             *extra_views(),
-                            html.Div(race_view(), id=views.container_id(views.RACE)),
+                            html.Div(race_view(first), id=views.container_id(views.RACE)),
                         ],
                         className="pg-main",
                     ),
@@ -397,37 +422,40 @@ def extra_views() -> list[html.Div]:
     return [html.Div(v.layout(), id=views.container_id(v.id), hidden=True) for v in views.discover()]
 
 
-def race_view() -> list:
-    """The race: transport, the 3D surface and contour map, the table, loss and inspect charts, the math."""
+def race_view(first: dict | None = None) -> list:
+    """The race: transport, the 3D surface and contour map, the table, loss and inspect charts, the math.
+
+    ``first``: what the plots show before any callback (runs.view of the default configuration)."""
+    first = first or runs.view(DEFAULT_CONFIG)
     return [
         transport(),
         html.Div(
             [
                 html.Section(
-                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d")],
-                    className="pg-card",
+                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d", first["surface"])],
+                    className="pg-card pg-card-3d",
                 ),
                 html.Section(
-                    [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d")],
-                    className="pg-card",
+                    [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d", first["contour"])],
+                    className="pg-card pg-card-contour",
                 ),
             ],
             className="pg-views",
         ),
         html.Section(
             [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
-            className="pg-card",
+            className="pg-card pg-card-race",
         ),
         html.Div(
             [
                 html.Section(
-                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
-                    className="pg-card",
+                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss", first["loss"])],
+                    className="pg-card pg-card-loss",
                 ),
                 html.Section(
                     [
                         html.H2("What the optimizer is thinking"),
-                        dbc.Select(id=IDS.inspect, value="0", size="sm", options=[]),
+                        dbc.Select(id=IDS.inspect, value="0", size="sm", options=first["inspect"]),
                         html.Small(
                             "Arrows on the contour map: red = −gradient, dotted blue = "
                             "the step taken. Chart: effective per-coordinate step size.",
@@ -446,7 +474,7 @@ def race_view() -> list:
                 html.Section(
                     [
                         html.H2("Learning-rate schedule"),
-                        _graph("graph-schedule", "pg-gsched"),
+                        _graph("graph-schedule", "pg-gsched", first["schedule"]),
                         html.Div(id="div-surface-info"),
                     ],
                     className="pg-card",
@@ -545,6 +573,6 @@ def ewma_box() -> html.Div:
             html.Div([html.Label("β", className="pg-label"),
                       dcc.Slider(id="slider-ewma-beta", min=0.5, max=0.99, step=0.01, value=0.9,
                                  marks={0.5: "0.5", 0.9: "0.9", 0.99: "0.99"})]),
-            dcc.Graph(id="graph-ewma", config=GRAPH_CONFIG, style={"height": "240px"}),
+            dcc.Graph(id="graph-ewma", config=GRAPH_CONFIG, style={"height": "240px"}, figure=figures.ewma_figure(0.9)),
         ]
     )  # fmt: skip

@@ -7,6 +7,7 @@ digits a screen shows); exact float64 values for the results table travel as JSO
 from __future__ import annotations
 
 import base64
+import json
 from functools import lru_cache
 from typing import Any
 
@@ -17,7 +18,7 @@ from surfaces import Surface, get_surface
 from ..engine import Trajectory, simulate
 from ..optimizers import OPTIMIZERS
 from . import contract, figures
-from .figures import MESH_3D, PALETTE, mesh, z_transform
+from .figures import height_3d
 from .validate import Config, Racer
 
 # each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
@@ -93,19 +94,18 @@ def run_all(cfg: Config) -> tuple[Surface, tuple[float, float], list[Trajectory]
 
 
 def racer_meta(cfg: Config) -> list[dict]:
-    return [
-        {"label": label(r, cfg.racers), "color": PALETTE[i % len(PALETTE)]} for i, r in enumerate(cfg.racers)
-    ]
+    colors = contract.racer_colors(cfg.keys or [r.optimizer for r in cfg.racers])
+    return [{"label": label(r, cfg.racers), "color": c} for r, c in zip(cfg.racers, colors)]
 
 
-def _heights(surface: Surface, loss: np.ndarray) -> np.ndarray:
-    """Path heights in the 3D scene: the surface's own height transform, lifted a little
-    above the mesh so the path is not hidden inside it."""
-    _, _, z, floor = mesh(surface, MESH_3D)
-    zt = z_transform(surface, z, floor)
-    lift = 0.012 * float(zt.max() - zt.min() or 1.0)
+def _heights(surface: Surface, positions: np.ndarray, loss: np.ndarray) -> np.ndarray:
+    """Path heights in the 3D scene: the surface's own height transform, or the drawn mesh's
+    where that is higher (figures.drawn_height), lifted (figures.path_lift) so the path lies
+    on the surface instead of cutting through it."""
     with np.errstate(invalid="ignore", over="ignore"):
-        return z_transform(surface, loss, floor) + lift
+        true = height_3d(surface, loss)
+        drawn = figures.drawn_height(surface, positions)
+        return np.fmax(true, np.where(np.isfinite(true), drawn, np.nan)) + figures.path_lift(surface)
 
 
 def _heading(v: np.ndarray, sign: int) -> np.ndarray:
@@ -174,12 +174,31 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
         "xy": b64(tr.positions),
         "loss": b64(tr.loss),
         "gap": b64(gap) if gap is not None else None,
-        "z": b64(_heights(surface, tr.loss)),
+        "z": b64(_heights(surface, tr.positions, tr.loss)),
         "dist": b64(dist),
         "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
         "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
         "iterate": _iterate(tr),
         **_inspect(surface, tr, cfg.racers[i].optimizer, meta),
+    }
+
+
+def view(cfg: Config) -> dict[str, Any]:
+    """What the plots show for a configuration: the run store, the four figures and the
+    inspect choices. The engine callback sends it on a change; the page's layout carries
+    the default configuration's from the first response (no callback before the plots)."""
+    surface, _, trajs = run_all(cfg)
+    meta = racer_meta(cfg)
+    return {
+        "run": pack(cfg, surface, trajs),
+        "surface": figures.surface_3d(surface, meta),
+        "contour": figures.contour_map(surface, meta),
+        # drawn for the log scale where f* is known; the browser applies the switch
+        "loss": figures.loss_figure(meta, surface.fglob is not None, surface.fglob),
+        "schedule": figures.schedule_figure(meta, [t.lr for t in trajs]),
+        "inspect": [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)],
+        # the drawn mesh and racers: the same key keeps the drawn landscape figures
+        "key": json.dumps([cfg.surface, cfg.surface_params, [(m["label"], m["color"]) for m in meta]]),
     }
 
 

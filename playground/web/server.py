@@ -51,6 +51,7 @@ def harden(app: Dash) -> None:
         "text/html",
         "text/css",
         "application/javascript",
+        "text/javascript",  # what Flask names .js files (plotly.js went out uncompressed, 4.8 MB)
         "application/json",
     ]
     server.config["COMPRESS_MIN_SIZE"] = 1024

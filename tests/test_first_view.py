@@ -1,0 +1,119 @@
+"""What a first visit is served: colours tied to optimizers, the 3D scene's heights, the
+default view carried by the page itself (issue #12). Browser checks: test_browser_first.py."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from playground.optimizers import OPTIMIZERS
+from playground.web import contract, create_app, figures, runs, validate
+from surfaces import get_surface
+
+EIGHT = ["gd", "momentum", "nag", "adagrad", "rmsprop", "adam", "adamw", "nadam"]
+
+
+def _lightness(hex_color: str) -> float:
+    """CIE L* of an sRGB colour."""
+    rgb = np.array([int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]) / 255
+    lin = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    y = float(lin @ [0.2126, 0.7152, 0.0722])
+    return 116 * np.cbrt(y) - 16 if y > 0.008856 else 903.3 * y
+
+
+@pytest.mark.parametrize("race", [["momentum", "rmsprop", "adam"], EIGHT, list(OPTIMIZERS)[:12]], ids=len)
+def test_the_racers_of_a_race_never_share_a_colour(race):
+    colors = contract.racer_colors(race)
+    assert len(set(colors)) == len(race)
+    assert set(colors) <= set(contract.PALETTE)
+
+
+def test_an_optimizer_keeps_its_colour_wherever_it_stands():
+    for name in EIGHT:
+        alone = contract.racer_colors([name])[0]
+        assert contract.racer_colors(["lion", name])[1] == alone or name == "lion"
+        assert contract.racer_colors([name, "gd" if name != "gd" else "adam"])[0] == alone
+        assert contract.as_dict()["racerColors"][name] == alone
+    # copies of one optimizer are told apart
+    assert len(set(contract.racer_colors(["adam", "adam~2", "adam~3"]))) == 3
+    # the default race's colours, far apart in hue (the issue: Momentum orange beside Adam vermillion)
+    assert contract.racer_colors(["momentum", "rmsprop", "adam"]) == ["#0072B2", "#009E73", "#E69F00"]
+
+
+def test_the_page_and_the_run_give_each_racer_the_same_colour():
+    cfg, _ = validate.config({"racers": [{"optimizer": n} for n in ["adam", "gd", "adam"]]})
+    meta = runs.racer_meta(cfg)
+    assert [m["color"] for m in meta] == contract.racer_colors(cfg.keys)
+    fig = figures.surface_3d(runs.surface_of(cfg), meta)
+    legend = [(t["name"], t["line"]["color"]) for t in fig["data"] if t.get("showlegend")]
+    assert legend == [(m["label"], m["color"]) for m in meta]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_height_colours_are_a_monotone_lightness_ramp(theme):
+    # perceptual and colour-blind safe: the height is read from lightness alone
+    scale = contract.SURFACE_SCALES[theme]
+    light = [_lightness(c) for _, c in scale]
+    assert all(a > b for a, b in itertools.pairwise(light)), light  # valleys light, peaks dark
+    assert light[0] - light[-1] > 30
+
+
+@pytest.mark.parametrize("name", ["rosenbrock", "himmelblau", "beale", "ravine", "rastrigin"])
+def test_the_3d_height_is_smooth_and_says_its_transform(name):
+    s = get_surface(name)
+    fig = figures.surface_3d(s, [])
+    z = np.frombuffer(__import__("base64").b64decode(fig["data"][0]["z"]["bdata"]), "<f4")
+    assert np.isfinite(z).all()
+    title = fig["layout"]["scene"]["zaxis"]["title"]["text"]
+    if s.log_z:
+        c = figures.scene_offset(s)
+        assert title == f"log₁₀(f − f* + {c:g})"
+        # the offset keeps three decades under the mesh's range: the valley floor is no pit
+        _, _, zz, floor = figures.mesh(s, figures.MESH_3D)
+        assert np.nanmax(zz) - floor == pytest.approx(1000 * c, rel=3.2)
+        assert z.min() >= np.log10(c) - 1e-5
+    else:
+        assert title == "f"
+
+
+def test_critical_points_are_marked_in_3d_as_on_the_contour_map():
+    s = get_surface("himmelblau")
+    fig3, fig2 = figures.surface_3d(s, []), figures.contour_map(s, [])
+    marks3 = {t["name"]: sorted(zip(t["x"], t["y"])) for t in fig3["data"] if t["meta"]["role"] == "mark"}
+    marks2 = {t["name"]: sorted(zip(t["x"], t["y"])) for t in fig2["data"] if t["meta"]["role"] == "mark"}
+    assert marks3 == marks2 and "global minimum" in marks3 and "saddle point" in marks3
+    surf = fig3["data"][0]
+    zmesh = np.frombuffer(__import__("base64").b64decode(surf["z"]["bdata"]), "<f4")
+    for t in fig3["data"]:
+        if t["meta"]["role"] == "mark":  # drawn above the surface, not buried in it
+            assert min(t["z"]) > zmesh.min()
+
+
+def test_the_first_response_carries_the_default_view():
+    app = create_app()
+    by_id = {c.id: c for c in app.layout._traverse() if isinstance(getattr(c, "id", None), str)}
+    cfg, _ = validate.config({})
+    view = runs.view(cfg)
+    assert by_id[contract.IDS.run].data == view["run"]
+    for key, graph in (("surface", contract.IDS.surface), ("contour", contract.IDS.contour),
+                       ("loss", contract.IDS.loss_chart)):  # fmt: skip
+        assert by_id[graph].figure == view[key]
+    assert len(by_id["div-racer-controls"].children) == len(cfg.racers)
+    assert by_id["store-figure-key"].data == view["key"]
+
+
+def test_3d_paths_lie_on_the_drawn_surface_never_under_it():
+    cfg, _ = validate.config({"racers": [{"optimizer": "gd", "lr": 1e-3}, {"optimizer": "adam"}]})
+    surface, _, trajs = runs.run_all(cfg)
+    data = runs.pack(cfg, surface, trajs)
+    for r, tr in zip(data["racers"], trajs):
+        z = np.frombuffer(__import__("base64").b64decode(r["z"]), "<f4")
+        drawn = figures.drawn_height(surface, tr.positions)
+        inside = np.isfinite(drawn)
+        assert inside.sum() > 10
+        assert (z[inside] >= drawn[inside] + 0.99 * figures.path_lift(surface)).all()
+    # the mesh's own nodes are where the drawn height is exact
+    xs, ys, zz, _ = figures.mesh(surface, figures.MESH_3D)
+    nodes = np.array([[xs[3], ys[5]], [xs[40], ys[17]]])
+    want = figures.height_3d(surface, zz[[5, 17], [3, 40]])
+    np.testing.assert_allclose(figures.drawn_height(surface, nodes), want, rtol=1e-6)

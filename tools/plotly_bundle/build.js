@@ -1,0 +1,16 @@
+// Builds assets/00-plotly-pg.min.js: plotly.js with the three trace types the playground
+// draws, with plotly.js's own esbuild settings (esbuild-config.js of the release).
+const esbuild = require('esbuild');
+const { environmentPlugin } = require('esbuild-plugin-environment');
+const { glsl } = require('esbuild-plugin-glsl');
+const InlineCSSPlugin = require('esbuild-plugin-inline-css');
+esbuild.build({
+  entryPoints: ['entry.js'],
+  outfile: process.argv[2] || 'plotly-pg.min.js',
+  format: 'iife', globalName: 'Plotly', bundle: true, minify: true, sourcemap: false,
+  plugins: [InlineCSSPlugin(), glsl({ minify: true }), environmentPlugin({ NODE_DEBUG: false })],
+  alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
+  define: { global: 'window', 'define.amd': 'false' },
+  target: 'es2016', logLevel: 'info', legalComments: 'eof',
+  banner: { js: '/* plotly.js 4.1.1 (MIT, https://github.com/plotly/plotly.js): core + contour, surface, scatter3d; built by tools/plotly_bundle */' },
+}).catch(() => process.exit(1));
