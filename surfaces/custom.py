@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from ._core import CriticalPoint, Kind, Param, Surface, SurfaceFamily, refine_critical_points
+from ._core import CriticalPoint, Kind, Param, Surface, SurfaceFamily, solve2
 from .formula import MAX_DERIVED, FormulaError, Program, X, Y, parse_formula, tree_size
 
 NAME = "custom"
@@ -28,10 +28,15 @@ DEFAULT_FORMULA = "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)"
 DOMAIN_LIMIT = 1000.0  # |x0|, |x1|, |y0|, |y1| at most
 MIN_WIDTH = 1e-3
 PROBE = 64  # probe grid per side
-PROBE_BUDGET = 0.25  # seconds the probe grid may take (value, gradient and Hessian)
+# sizes, not timers, bound the work, so a formula is accepted or refused the same way on any
+# machine and at any load (a link always gives the same surface)
+MAX_GRADIENT = 400  # nodes of each gradient entry (the Hessian grows from it)
+MAX_INSTRUCTIONS = 2500  # interpreter instructions of f, gradient and Hessian together
+PROBE_BUDGET = 1.0  # a safety net only: seconds the probe grid may take  # seconds the probe grid may take (value, gradient and Hessian)
 MIN_FINITE = 0.5  # share of the probe grid where f and its gradient must be finite
 SEED_GRID = 48  # grid per side whose local minima of |grad f| seed the critical points
 MAX_CRITICAL = 450
+NEWTON_STEPS = 60
 # log height when the range (max - min) exceeds this many times the 10th percentile above the
 # minimum: this threshold reproduces the built-in surfaces' own choice on all twelve
 LOG_RATIO = 35.0
@@ -55,12 +60,16 @@ def _shaped(v: Any, like: Any) -> Any:
 def _functions(expr: sp.Expr):
     """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives."""
     grad = [sp.diff(expr, v) for v in (X, Y)]
-    if max(tree_size(g) for g in grad) > MAX_DERIVED:
+    if max(tree_size(g) for g in grad) > MAX_GRADIENT:
         raise FormulaError("the formula's gradient is too large to work with; try a shorter formula")
-    hess = [sp.diff(grad[0], X), sp.diff(grad[0], Y), sp.diff(grad[1], Y)]
-    if max(tree_size(h) for h in hess) > MAX_DERIVED:
-        raise FormulaError("the formula's Hessian is too large to work with; try a shorter formula")
+    hess = []
+    for g, v in ((0, X), (0, Y), (1, Y)):  # one entry at a time: stop as soon as it is too much
+        hess.append(sp.diff(grad[g], v))
+        if tree_size(hess[-1]) > MAX_DERIVED:
+            raise FormulaError("the formula's Hessian is too large to work with; try a shorter formula")
     pf, pg, ph = Program([expr]), Program(grad), Program(hess)
+    if len(pf.code) + len(pg.code) + len(ph.code) > MAX_INSTRUCTIONS:
+        raise FormulaError("the formula's derivatives are too long to evaluate; try a shorter formula")
 
     def f(x, y):
         return _shaped(pf.run(x, y)[0], x)
@@ -124,32 +133,55 @@ def _ring_kind(f, c: CriticalPoint, width: float) -> Kind:
     return "max" if np.all(ring < 0) else "saddle"
 
 
+def _newton(fns, p: np.ndarray) -> np.ndarray:
+    """Newton's method on the exact derivatives from every seed at once (the polish the
+    catalog's surfaces get), stopping as soon as no point moves any more."""
+    _, df, d2f = fns
+    with np.errstate(all="ignore"):
+        for _ in range(NEWTON_STEPS):
+            gx, gy = df(p[:, 0], p[:, 1])
+            sx, sy = solve2(*d2f(p[:, 0], p[:, 1]), gx, gy)
+            p = p - np.stack([sx, sy], axis=-1)
+            if not (np.abs(sx) + np.abs(sy) > 1e-13 * (1 + np.abs(p).sum(-1))).any():
+                break  # quadratic convergence: a few steps unless a point is degenerate
+    return p
+
+
+def _kind(fns, x: float, y: float, value: float, width: float) -> Kind:
+    """By the Hessian's eigenvalues, or by the values around the point where it is singular."""
+    hxx, hxy, hyy = (float(v) for v in fns[2](x, y))
+    scale = max(1.0, abs(hxx), abs(hxy), abs(hyy))
+    if abs(hxx * hyy - hxy * hxy) <= 1e-10 * scale * scale:
+        return _ring_kind(fns[0], CriticalPoint(x, y, value, "saddle"), width)
+    mean, rad = (hxx + hyy) / 2, math.hypot((hxx - hyy) / 2, hxy)
+    return "local_min" if mean - rad > 0 else "max" if mean + rad < 0 else "saddle"
+
+
 def _critical_points(fns, domain, zmin: float) -> tuple[CriticalPoint, ...]:
     """Polished, in-domain critical points; ``global_min`` only if no grid value is lower."""
     (x0, x1), (y0, y1) = domain
     width = max(x1 - x0, y1 - y0)
-    polished = refine_critical_points(fns, _seeds(fns, domain))
     f, df, d2f = fns
-    kept: list[tuple[float, float, Kind | None]] = []
-    for c in polished:
+    seeds = np.array([s[:2] for s in _seeds(fns, domain)], dtype=np.float64).reshape(-1, 2)
+    points: list[CriticalPoint] = []
+    for x, y in _newton(fns, seeds).tolist():
         with np.errstate(all="ignore"):
-            g = np.hypot(*df(c.x, c.y))
-            h = np.abs(np.array(d2f(c.x, c.y), dtype=float)).max()
-        inside = x0 <= c.x <= x1 and y0 <= c.y <= y1
-        if not (inside and np.isfinite(c.value) and g <= 1e-9 * max(1.0, h)):
+            value, g = float(f(x, y)), math.hypot(*(float(v) for v in df(x, y)))
+            h = max(abs(float(v)) for v in d2f(x, y))
+        if not (x0 <= x <= x1 and y0 <= y <= y1 and math.isfinite(value) and g <= 1e-9 * max(1.0, h)):
             continue
-        hxx, hxy, hyy = (float(v) for v in d2f(c.x, c.y))
-        det_small = abs(hxx * hyy - hxy * hxy) <= 1e-10 * max(1.0, h) ** 2
-        kept.append((c.x, c.y, _ring_kind(f, c, width) if det_small else None))
-        if len(kept) >= MAX_CRITICAL:
+        if any(math.hypot(x - c.x, y - c.y) < 1e-5 * width for c in points):
+            continue  # Newton converges only linearly to a degenerate point: seeds stop apart
+        points.append(CriticalPoint(x, y, value, _kind(fns, x, y, value, width)))
+        if len(points) >= MAX_CRITICAL:
             break
-    points = refine_critical_points(fns, kept)
-    best = min((c.value for c in points if c.kind == "global_min"), default=None)
-    if best is not None and zmin < best - 1e-9 * max(1.0, abs(best)):
-        # lower values elsewhere in the domain: the lowest minimum found is not global
-        points = tuple(CriticalPoint(c.x, c.y, c.value, "local_min") if c.kind == "global_min" else c
-                       for c in points)  # fmt: skip
-    return points
+    best = min((c.value for c in points if c.kind == "local_min"), default=math.inf)
+    if zmin >= best - 1e-9 * max(1.0, abs(best)):  # no lower value anywhere on the domain's grid
+        points = [CriticalPoint(c.x, c.y, c.value, "global_min")
+                  if c.kind == "local_min" and c.value <= best + 1e-9 * max(1.0, abs(best)) else c
+                  for c in points]  # fmt: skip
+    order = {"global_min": 0, "local_min": 1, "saddle": 2, "max": 3}
+    return tuple(sorted(points, key=lambda c: (order[c.kind], c.value, c.x, c.y)))
 
 
 def _start(fns, domain) -> tuple[float, float]:

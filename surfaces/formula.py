@@ -79,7 +79,9 @@ def _check_text(text: object) -> str:
     for i, ch in enumerate(text):
         if not (" " <= ch <= "~"):  # printable ASCII only: no look-alikes, no control characters
             raise FormulaError(f"character {ch!r} at position {i + 1} is not allowed (plain ASCII only)")
-    return text.replace("^", "**")  # ^ is the power, as on paper (Python's ^ would bind looser than +)
+    return text.strip().replace(
+        "^", "**"
+    )  # ^ is the power, as on paper (Python's ^ would bind looser than +)
 
 
 def _parse(text: str) -> ast.expr:
