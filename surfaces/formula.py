@@ -218,6 +218,9 @@ def parse_formula(text: object) -> sp.Expr:
         raise FormulaError(
             "the formula has a complex or infinite constant part (e.g. log of a negative number)"
         )
+    if any(p.exp.is_number and abs(float(p.exp)) > MAX_EXPONENT**2 for p in expr.atoms(sp.Pow)):
+        # SymPy folds (x^64)^64 into x^4096; deeper towers are refused
+        raise FormulaError(f"the formula raises to a power larger than {MAX_EXPONENT**2}")
     if expr.free_symbols - {X, Y}:  # cannot happen: only x and y are built
         raise FormulaError("the formula may only use the variables x and y")
     return expr
