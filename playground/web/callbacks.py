@@ -31,7 +31,7 @@ DEFAULT_LR = {name: o.lr_for_page for name, o in OPTIMIZERS.items()}
 # the settings each callback reads (names of settings.FIELDS)
 ENGINE = settings.RUN  # the inspect selection and the log scale redraw in the browser
 MATH = ("optimizers", "lr", "hyper", "schedule", "then", "schedule_params")
-SURFACE = ("surface", "surface_params")
+SURFACE = ("surface", "surface_params", "formula")
 TORCH = settings.RUN  # the script reruns the racers exactly, noise included
 # shapes of the inputs that are not settings (settings declare their own)
 CLICK = record({"points": list_of(record({"x": NUMBER, "y": NUMBER}))})
@@ -267,7 +267,9 @@ def _register_engine(app: Dash) -> None:
         surface_obj, _, trajs = runs.run_all(cfg)
         meta = runs.racer_meta(cfg)
         data = runs.pack(cfg, surface_obj, trajs)
-        key = json.dumps([cfg.surface, cfg.surface_params, [(m["label"], m["color"]) for m in meta]])
+        key = json.dumps(
+            [cfg.surface, validate.surface_kwargs(cfg), [(m["label"], m["color"]) for m in meta]]
+        )
         if key != ctx.states_list[0].get("value"):
             fig3d = figures.surface_3d(surface_obj, meta)
             fig2d = figures.contour_map(surface_obj, meta)
