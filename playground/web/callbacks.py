@@ -62,7 +62,7 @@ def gather(values: dict[str, Any]) -> dict:
             raw.setdefault(f.name, {}).update({i["name"]: v for i, v in values[f.name]})
         elif f.kind == "point":
             raw[f.name] = list(values[f.name])
-        elif f.kind in ("name", "number", "int"):
+        elif f.kind in ("name", "number", "int", "text"):
             raw[f.name] = values[f.name]
     if "optimizers" in values:
         raw["racers"] = _racers(values)
