@@ -116,6 +116,12 @@
         if (navigator.clipboard && url) navigator.clipboard.writeText(url).catch(function () {});
         return "Copied ✓";
       },
+      showView: function (value, contract) {
+        // one "hidden" flag per view container, in the contract's order; unknown -> the race
+        const ids = contract.views;
+        const shown = ids.indexOf(value) >= 0 ? value : ids[0];
+        return ids.map(function (id) { return id !== shown; });
+      },
       toggleHelp: function (n, open) {
         return !open;
       },

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from playground.optimizers import OPTIMIZERS
 from playground.schedules import SCHEDULES
 from playground.web import exports, runs, urlstate, validate
-from playground.web.lessons import LESSON_BY_ID, LESSONS
+from playground.web.lessons import LESSON_BY_ID
+from playground.web.settings import BY_NAME as SETTINGS
 from playground.web.torch_snippet import torch_snippet
 from surfaces import FAMILIES
 
@@ -114,71 +115,6 @@ def _lesson_runs(lesson_id):
     return cfg, trajs
 
 
-def _path_length(t):
-    k = int(t.stopped_at)
-    return float(np.linalg.norm(np.diff(t.positions[: k + 1], axis=0), axis=1).sum())
-
-
-def _step_sizes(t):
-    return np.linalg.norm(np.diff(t.positions[: int(t.stopped_at) + 1], axis=0), axis=1)
-
-
-def _final(t):
-    return float(t.loss[int(t.stopped_at)])
-
-
-# each lesson claims something; the claim must hold in the run it shows
-STORIES = {
-    "ravine": lambda gd, mom: _final(mom) < 1e-3 * _final(gd),
-    "nag": lambda mom, nag: _path_length(nag) < 0.5 * _path_length(mom),
-    "adagrad-rmsprop": lambda ada, rms: (
-        _step_sizes(ada)[-10:].mean() < 0.1 * _step_sizes(ada)[:10].mean()
-        and _step_sizes(rms)[-10:].mean() > 0.3 * _step_sizes(rms)[:10].mean()
-    ),
-    "beale": lambda gd, rms, adam: _final(adam) < _final(rms) < 1e-3 * _final(gd),
-    "noise": lambda gd, sgd: _path_length(sgd) > 3 * _path_length(gd),
-    "batch": lambda gd, sgd: _path_length(sgd) < 3 * _path_length(gd),
-    "lr": lambda big, small, good: (
-        str(big.status) in ("left", "blew_up")
-        and str(good.status) == "minimum"
-        and _final(small) > 1e6 * _final(good)
-    ),
-    "schedule-step": lambda a, b: a.lr[300] == pytest.approx(0.1 * a.lr[0]) and a.lr[299] == a.lr[0],
-    "schedule-cosine": lambda a, b: a.lr[500] == pytest.approx(0.5 * a.lr[0]) and a.lr[-1] < 1e-5 * a.lr[0],
-    "schedule-restarts": lambda a, b: a.lr[100] == a.lr[0] > a.lr[99] and a.lr[300] == a.lr[0],
-    "schedule-warmup": lambda a, b: a.lr[0] < a.lr[50] < a.lr[100] == pytest.approx(0.002),
-    "newton-bowl": lambda gd, newton: int(newton.stopped_at) == 1 and _final(newton) < 1e-12 < _final(gd),
-    "newton-saddle": lambda newton, free, gd: (
-        np.linalg.norm(newton.positions[int(newton.stopped_at)]) < 1e-5
-        and str(newton.status) == "saddle"  # and told so: not a minimum
-        and _final(free) < -1.0
-    ),
-    "adamw": lambda adam, adamw: np.linalg.norm(adam.positions[-1] - adamw.positions[-1]) > 0.1,
-    "conventions-momentum": lambda pt, classical: (
-        np.abs(pt.positions[:101] - classical.positions[:101]).max() < 1e-12  # the same until the lr drops
-        and np.abs(pt.positions[-1] - classical.positions[-1]).max() > 1e-2
-    ),
-    "conventions-eps": lambda outside, inside: _final(inside) < 0.2 * _final(outside),
-    "conventions-nag": lambda look, pt: (
-        np.abs(look.positions - pt.positions).max() > 0.1  # two different paths on the map ...
-        and np.allclose(
-            look.positions[1:] - 0.95 * look.state["velocity"], pt.positions[1:], rtol=1e-9, atol=1e-12
-        )
-    ),
-    "plateau": lambda gd, adam: _path_length(adam) > 20 * _path_length(gd) and str(adam.status) == "minimum",
-}
-
-
-def test_every_lesson_has_a_story_check():
-    assert set(STORIES) == set(LESSON_BY_ID) and len(LESSONS) >= 10
-
-
-@pytest.mark.parametrize("lesson_id", list(STORIES))
-def test_each_lesson_shows_what_it_claims(lesson_id):
-    _, trajs = _lesson_runs(lesson_id)
-    assert STORIES[lesson_id](*trajs)
-
-
 def test_exports_hold_the_exact_run():
     cfg, trajs = _lesson_runs("lr")
     labels = [m["label"] for m in runs.racer_meta(cfg)]
@@ -227,3 +163,18 @@ def test_the_torch_snippet_is_valid_python_for_every_schedule(schedule):
     compile(code, "snippet", "exec")
     assert ("sched = " in code) == (schedule != "constant")
     assert "not in torch.optim" not in code  # every racer is written out, in torch.optim or not
+
+
+@pytest.mark.parametrize(
+    ("search", "view"),
+    [("", "race"), ("?view=race", "race"), ("?view=nonsense", "race"), ("?view=", "race")]
+    + [(f"?surface=beale&view={v}", v) for v in SETTINGS["view"].choices],
+    ids=lambda v: v or "empty",
+)
+def test_the_view_travels_in_the_link_and_the_race_is_left_out(search, view):
+    assert urlstate.view_in(search) == view
+    raw, notices, _ = urlstate.from_query(search)
+    assert notices == []  # view= is a known key, whatever its value
+    query = urlstate.to_query(validate.config(raw)[0], view=view)
+    assert urlstate.view_in("?" + query) == view
+    assert ("view=" in query) == (view != "race")

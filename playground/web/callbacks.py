@@ -22,7 +22,8 @@ from surfaces import FAMILIES, get_surface
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import exports, figures, guard, layout, runs, settings, urlstate, validate
+from . import exports, figures, guard, layout, lesson_box, runs, settings, urlstate, validate, views
+from .contract import IDS
 from .lessons import LESSON_BY_ID
 from .shapes import COUNT, NUMBER, TEXT, list_of, record
 from .torch_snippet import torch_snippet
@@ -299,11 +300,11 @@ def _register_explain(app: Dash) -> None:
         cfg, _ = config_of(TORCH, ctx.inputs_list)
         return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
 
-    @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), State("url", "href"),
-                    shapes={"url.href": TEXT})  # fmt: skip
+    @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), *settings.inputs(["view"]),
+                    State("url", "href"), shapes={"url.href": TEXT})  # fmt: skip
     def query(*values):
-        cfg, _ = config_of(settings.RUN, ctx.inputs_list)
-        return urlstate.to_query(cfg, urlstate.lesson_in(values[-1]))
+        cfg, _ = config_of(settings.RUN, ctx.inputs_list[: -len(settings.inputs(["view"]))])
+        return urlstate.to_query(cfg, urlstate.lesson_in(values[-1]), values[-2])
 
 
 LINK_OUTPUTS = [Output(c, f.prop) for f in settings.fields(settings.FROM_LINK) for c in f.components]
@@ -313,30 +314,36 @@ def _register_link(app: Dash) -> None:
     """Opening a link (or a lesson) fills the controls."""
 
     @guard.callback(app, *LINK_OUTPUTS, Output("store-url", "data"), Output("div-notice", "children"),
-                    Output("div-lesson", "children"), Input("url", "href"), shapes={"url.href": TEXT})  # fmt: skip
+                    Input("url", "href"), shapes={"url.href": TEXT})  # fmt: skip
     def apply_url(href):
         # href, not search: the page rewrites its address with history.replaceState, which
         # dcc.Location does not see, so only a new href reliably tells it to navigate
-        raw, notices, lesson_id = urlstate.from_query(urlstate.search_of(href))
+        raw, notices, _ = urlstate.from_query(urlstate.search_of(href))
+        view = urlstate.view_in(href)
         if not raw and not notices:
-            return (*[no_update] * len(LINK_OUTPUTS), None, [], [])
+            shown_view = [
+                view if f.kind == "page" else no_update for f in settings.fields(settings.FROM_LINK)
+            ]
+            return (*shown_view, None, [])
         cfg, msgs = validate.config(raw)
         notices += [t for _, t in msgs.items]
         notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
                              "; ".join(notices[:10])], color="info", dismissable=True, id="alert-url")] if notices else []  # fmt: skip
-        lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
-        lesson_box = [dbc.Alert([html.Strong(lesson.title), html.P(lesson.text, className="mb-0")], color="light",
-                                className="pg-lesson", id="alert-lesson")] if lesson else []  # fmt: skip
-        shown = urlstate.widget_values(cfg, lesson.id if lesson else None)
-        return (*shown.values(), urlstate.to_query(cfg), notice, lesson_box)
+        # the lesson menu goes back to its prompt: choosing the same lesson again re-applies it
+        shown = urlstate.widget_values(cfg, None, view)
+        return (*shown.values(), urlstate.to_query(cfg), notice)
 
     @guard.callback(app, Output("url", "href"), *settings.inputs(["lesson"]), State("url", "href"),
                     shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
-    def choose_lesson(lesson_id, href):
+    def choose_lesson(lesson_id, _href):
         lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
-        if lesson is None or urlstate.lesson_in(href) == lesson.id:
-            return no_update  # the link already shows this lesson (maybe with the user's changes)
-        return f"?{lesson.query}&lesson={lesson.id}"
+        return no_update if lesson is None else lesson_box.lesson_link(lesson)
+
+    @guard.callback(app, Output("div-lesson", "children"), *settings.inputs(settings.RUN), State("url", "href"),
+                    shapes={"url.href": TEXT})  # fmt: skip
+    def lesson_text(*values):
+        cfg, _ = config_of(settings.RUN, ctx.inputs_list)
+        return lesson_box.box(cfg, LESSON_BY_ID.get(urlstate.lesson_in(values[-1]) or ""))
 
 
 def _register_exports(app: Dash) -> None:
@@ -427,6 +434,12 @@ def _register_clientside(app: Dash) -> None:
         Input("button-copy-link", "n_clicks"),
         State("input-share-url", "value"),
         prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        ClientsideFunction("pg", "showView"),
+        [Output(views.container_id(v), "hidden") for v in views.view_ids()],  # a list: one flag per view
+        Input("tabs-view", "value"),
+        State(IDS.contract, "data"),
     )
     app.clientside_callback(
         ClientsideFunction("pg", "toggleHelp"),

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import engine
+from .views import view_ids
 
 
 @dataclass(frozen=True)
@@ -141,4 +142,5 @@ def as_dict() -> dict[str, Any]:
         "inProgress": IN_PROGRESS,
         "labels": LABELS,
         "divergedInk": DIVERGED_INK,
+        "views": list(view_ids()),
     }

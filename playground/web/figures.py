@@ -13,6 +13,7 @@ figures are rebuilt only when the surface or the set of racers changes.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -343,5 +344,33 @@ def ewma_figure(beta: float) -> dict:
         showlegend=True,
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
         margin={"l": 45, "r": 10, "t": 30, "b": 40},
+    )
+    return {"data": data, "layout": layout}
+
+
+def evidence_figure(racers: Sequence[dict], series: Sequence[np.ndarray], label: str, log_y: bool) -> dict:
+    """A lesson's evidence: one quantity of every racer over the steps (evidence.py), drawn
+    beside the lesson's text. Later racers are drawn thinner on top, so equal curves stay visible."""
+    n = len(racers)
+    data = []
+    top = max((float(np.nanmax(np.abs(s), initial=0.0)) for s in series if s.size), default=1.0) or 1.0
+    for i, (r, s) in enumerate(zip(racers, series)):
+        y = np.where(np.isfinite(s), s, np.nan)
+        if log_y:  # eight decades below the largest value (and zero) sit on the axis' floor
+            y = np.where(y >= 0, np.maximum(y, top * 1e-8), np.nan)
+        data.append({"type": "scatter", "x": typed(np.arange(y.size), "i4"), "y": typed(y, "f8"), "mode": "lines",
+                     "name": r["label"], "line": {"color": r["color"], "width": 1.5 + 1.5 * (n - i)},
+                     "hovertemplate": r["label"] + "<br>step %{x}<br>%{y:.4g}<extra></extra>"})  # fmt: skip
+    layout = _layout(
+        xaxis=_axis("step"),
+        yaxis=_axis(
+            label,
+            type="log" if log_y else "linear",
+            exponentformat="power",
+            **({"range": [math.log10(top) - 8.2, math.log10(top) + 0.3]} if log_y else {}),
+        ),
+        margin={"l": 60, "r": 10, "t": 24, "b": 36},
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
     )
     return {"data": data, "layout": layout}

@@ -15,7 +15,7 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import contract, urlstate, validate
+from . import contract, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
 from .settings import MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
@@ -371,75 +371,9 @@ def layout() -> html.Div:
                         [
                             html.Div(id="div-notice"),
                             html.Div(id="div-lesson"),
-                            transport(),
-                            html.Div(
-                                [
-                                    html.Section(
-                                        [html.H2("Surface"), _graph(IDS.surface, "pg-g3d")],
-                                        className="pg-card",
-                                    ),
-                                    html.Section(
-                                        [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d")],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
-                            html.Section(
-                                [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
-                                className="pg-card",
-                            ),
-                            html.Div(
-                                [
-                                    html.Section(
-                                        [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
-                                        className="pg-card",
-                                    ),
-                                    html.Section(
-                                        [
-                                            html.H2("What the optimizer is thinking"),
-                                            dbc.Select(id=IDS.inspect, value="0", size="sm", options=[]),
-                                            html.Small(
-                                                "Arrows on the contour map: red = −gradient, dotted blue = "
-                                                "the step taken. Chart: effective per-coordinate step size.",
-                                                className="pg-muted d-block my-1",
-                                            ),
-                                            _graph(IDS.state_chart, "pg-gstate"),
-                                        ],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
-                            html.Div(
-                                [
-                                    html.Section(
-                                        [html.H2("The math"), html.Div(id="div-math")], className="pg-card"
-                                    ),
-                                    html.Section(
-                                        [
-                                            html.H2("Learning-rate schedule"),
-                                            _graph("graph-schedule", "pg-gsched"),
-                                            html.Div(id="div-surface-info"),
-                                        ],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
-                            html.Div(
-                                [
-                                    html.Section([html.H2("Export"), export_box()], className="pg-card"),
-                                    html.Section(
-                                        [
-                                            html.H2("EWMA: the average inside momentum, RMSProp and Adam"),
-                                            ewma_box(),
-                                        ],
-                                        className="pg-card",
-                                    ),
-                                ],
-                                className="pg-views",
-                            ),
+                            view_tabs(),
+                            *extra_views(),
+                            html.Div(race_view(), id=views.container_id(views.RACE)),
                         ],
                         className="pg-main",
                     ),
@@ -449,6 +383,97 @@ def layout() -> html.Div:
         ],
         className="pg-app",
     )
+
+
+def view_tabs() -> html.Div:
+    """One tab per view (views/); hidden when the race is the only view."""
+    options = [{"label": "Race", "value": views.RACE}] + [
+        {"label": v.title, "value": v.id} for v in views.discover()
+    ]
+    return html.Div(
+        dbc.RadioItems(id="tabs-view", options=options, value=INITIAL["view"], inline=True,
+                       className="btn-group", inputClassName="btn-check",
+                       labelClassName="btn btn-sm btn-outline-primary", labelCheckedClassName="active"),
+        className="pg-view-tabs", hidden=len(options) < 2,
+    )  # fmt: skip
+
+
+def extra_views() -> list[html.Div]:
+    """The other views' containers, hidden until chosen (their callbacks work while hidden)."""
+    return [html.Div(v.layout(), id=views.container_id(v.id), hidden=True) for v in views.discover()]
+
+
+def race_view() -> list:
+    """The race: transport, the 3D surface and contour map, the table, loss and inspect charts, the math."""
+    return [
+        transport(),
+        html.Div(
+            [
+                html.Section(
+                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d")],
+                    className="pg-card",
+                ),
+                html.Section(
+                    [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d")],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Section(
+            [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
+            className="pg-card",
+        ),
+        html.Div(
+            [
+                html.Section(
+                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
+                    className="pg-card",
+                ),
+                html.Section(
+                    [
+                        html.H2("What the optimizer is thinking"),
+                        dbc.Select(id=IDS.inspect, value="0", size="sm", options=[]),
+                        html.Small(
+                            "Arrows on the contour map: red = −gradient, dotted blue = "
+                            "the step taken. Chart: effective per-coordinate step size.",
+                            className="pg-muted d-block my-1",
+                        ),
+                        _graph(IDS.state_chart, "pg-gstate"),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Div(
+            [
+                html.Section([html.H2("The math"), html.Div(id="div-math")], className="pg-card"),
+                html.Section(
+                    [
+                        html.H2("Learning-rate schedule"),
+                        _graph("graph-schedule", "pg-gsched"),
+                        html.Div(id="div-surface-info"),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Div(
+            [
+                html.Section([html.H2("Export"), export_box()], className="pg-card"),
+                html.Section(
+                    [
+                        html.H2("EWMA: the average inside momentum, RMSProp and Adam"),
+                        ewma_box(),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+    ]
 
 
 def header_actions() -> html.Div:

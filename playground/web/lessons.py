@@ -1,6 +1,7 @@
-"""Guided lessons: a title, the story it tells, and the link that shows it.
+"""Guided lessons: a title, the story it tells, the link that shows it, and the quantity
+(evidence.QUANTITIES) the lesson box draws beside the text so the story is on the first screen.
 
-tests/test_share.py checks that each lesson's run really shows what its text claims.
+tests/test_lessons.py checks each lesson's claim on the series the lesson box draws.
 """
 
 from __future__ import annotations
@@ -14,74 +15,79 @@ class Lesson:
     title: str
     text: str
     query: str
+    evidence: str  # a key of evidence.QUANTITIES: what the text is about, drawn for every racer
 
 
 LESSONS = (
-    Lesson("ravine", "SGD zig-zags in a ravine; momentum fixes it",
-           "The walls are 100 times steeper than the floor. Gradient descent needs a learning rate below 2/100 "
-           "to stay stable across the valley, so it bounces from wall to wall and creeps along the floor. "
-           "Momentum averages the bouncing away and keeps the speed along the floor.",
-           "surface=ravine&opt=gd,momentum&lr.gd=0.019&lr.momentum=0.019&steps=300&start=-2.8,0.8"),
+    Lesson("ravine", "Gradient descent zig-zags in a ravine; momentum damps it",
+           "The walls are 100 times steeper than the floor, so a learning rate must stay below 2/100 for them. "
+           "At 0.019 gradient descent overshoots the floor on every step and bounces from wall to wall. "
+           "Momentum 0.5 at the same rate adds up successive steps: the bounces cancel, the moves along the floor "
+           "add up. The zig-zag dies within a few steps and the run crosses the floor twice as fast.",
+           "surface=ravine&opt=gd,momentum&lr.gd=0.019&lr.momentum=0.019&momentum.momentum=0.5&steps=300"
+           "&start=-2.8,0.8", "across"),
     Lesson("nag", "Nesterov overshoots less than momentum",
            "Both use the same learning rate and momentum 0.95. Classical momentum swings past the valley floor "
            "again and again; NAG measures the slope where it is about to land and brakes earlier.",
            "surface=ravine&opt=momentum,nag&lr.momentum=0.01&lr.nag=0.01&momentum.momentum=0.95"
-           "&nag.momentum=0.95&steps=300&start=-2.8,0.8"),
+           "&nag.momentum=0.95&steps=300&start=-2.8,0.8", "across"),
     Lesson("adagrad-rmsprop", "AdaGrad's step size dies, RMSProp's holds",
            "AdaGrad divides by the root of all past squared gradients, a sum that only grows, so its steps "
-           "shrink for ever (watch the step-size chart). RMSProp forgets old gradients and keeps its stride.",
-           "surface=rosenbrock&opt=adagrad,rmsprop&lr.adagrad=0.1&lr.rmsprop=0.01&steps=1500"),
+           "shrink for ever (the step lengths beside this text fall and keep falling). RMSProp forgets old "
+           "gradients and keeps its stride.",
+           "surface=rosenbrock&opt=adagrad,rmsprop&lr.adagrad=0.1&lr.rmsprop=0.01&steps=1500", "step"),
     Lesson("beale", "Adam against RMSProp and SGD on Beale",
            "Beale's gradients range over many orders of magnitude. Plain gradient descent is stuck with one "
            "step size; RMSProp and Adam normalise each coordinate, and Adam's momentum smooths the path.",
-           "surface=beale&opt=gd,rmsprop,adam&lr.gd=0.001&lr.rmsprop=0.01&lr.adam=0.05&steps=1000"),
+           "surface=beale&opt=gd,rmsprop,adam&lr.gd=0.001&lr.rmsprop=0.01&lr.adam=0.05&steps=1000", "gap"),
     Lesson("noise", "Noisy mini-batch gradients against the full batch",
            "SGD sees the true gradient plus noise, as a mini-batch would; GD sees the exact gradient. The noisy "
            "path wanders around the exact one and never settles exactly.",
-           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&steps=1000"),
+           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&steps=1000", "apart"),
     Lesson("batch", "A larger batch shrinks the noise",
            "The same noisy SGD with batch size 16: the noise has a quarter of the spread (σ/√B), and the path "
-           "hugs the full-batch one. Try batch sizes 1, 4, 64.",
-           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000"),
+           "stays about four times closer to the full-batch one (the chart: distance between the two). Try "
+           "batch sizes 1, 4, 64.",
+           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000", "apart"),
     Lesson("lr", "Too large diverges, too small crawls",
            "On a bowl with curvature 2, gradient descent is stable only for learning rates below 1. At 1.05 each "
            "step overshoots a little more and the run diverges; at 0.005 it is stable but barely moves.",
-           "surface=quadratic_bowl&opt=gd,gd~2,gd~3&lr.gd=1.05&lr.gd~2=0.005&lr.gd~3=0.3&steps=200"),
+           "surface=quadratic_bowl&opt=gd,gd~2,gd~3&lr.gd=1.05&lr.gd~2=0.005&lr.gd~3=0.3&steps=200", "gap"),
     Lesson("schedule-step", "Step decay",
            "The learning rate drops tenfold every 300 steps: big strides early, fine steps late.",
            "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=step"
-           "&s.step_size=300&s.gamma=0.1&steps=1000"),
+           "&s.step_size=300&s.gamma=0.1&steps=1000", "lr"),
     Lesson("schedule-cosine", "Cosine annealing",
            "The learning rate glides from its start value to zero along half a cosine over the run.",
-           "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=cosine&steps=1000"),
+           "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=cosine&steps=1000", "lr"),
     Lesson("schedule-restarts", "Warm restarts",
            "Cosine cycles that restart at the full learning rate: each restart can kick the run out of a "
            "narrow spot.",
            "surface=six_hump_camel&opt=momentum,adam&lr.momentum=0.02&lr.adam=0.1&schedule=cosine_restarts"
-           "&s.t_0=100&s.t_mult=2&steps=700&start=-1.9,1.1"),
+           "&s.t_0=100&s.t_mult=2&steps=700&start=-1.9,1.1", "lr"),
     Lesson("schedule-warmup", "Warmup, then cosine",
            "The learning rate ramps up linearly over 100 steps before the cosine decay, so the large early "
            "gradients do not throw the run off.",
            "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=warmup"
-           "&s.warmup_steps=100&s.then=cosine&steps=1000"),
+           "&s.warmup_steps=100&s.then=cosine&steps=1000", "lr"),
     Lesson("newton-bowl", "Newton lands on a bowl's minimum in one step",
            "On a quadratic the local model is exact, so one Newton step jumps to the minimum while gradient "
            "descent takes many.",
-           "surface=quadratic_bowl&opt=gd,newton&lr.gd=0.1&lr.newton=1&steps=60"),
+           "surface=quadratic_bowl&opt=gd,newton&lr.gd=0.1&lr.newton=1&steps=60", "gap"),
     Lesson("newton-saddle", "Newton walks into a saddle; saddle-free Newton escapes",
            "Newton's method looks for any point with zero gradient, so on a saddle it jumps straight onto it. "
            "Using the absolute eigenvalues |H| turns the uphill direction around and the run escapes.",
            "surface=saddle&opt=newton,newton~2,gd&lr.newton=0.5&lr.newton~2=0.5&newton~2.saddle_free=true"
-           "&lr.gd=0.05&start=-1.5,0.3&steps=60"),
+           "&lr.gd=0.05&start=-1.5,0.3&steps=60", "loss"),
     Lesson("adamw", "Adam with L2 against AdamW",
            "Same weight decay 0.5, two places to apply it. Adam adds it to the gradient, where the adaptive "
            "scaling weakens it; AdamW shrinks the weights directly. They settle at different points.",
            "surface=rosenbrock&opt=adam,adamw&lr.adam=0.02&lr.adamw=0.02&adam.weight_decay=0.5"
-           "&adamw.weight_decay=0.5&steps=1500"),
+           "&adamw.weight_decay=0.5&steps=1500", "distance"),
     Lesson("plateau", "Vanishing gradients on a plateau",
            "Far from the well the gradient is almost zero: gradient descent barely moves. Adam divides by the "
            "gradient's own size and walks at about the learning rate.",
-           "surface=plateau&opt=gd,adam&lr.gd=0.1&lr.adam=0.05&steps=300"),
+           "surface=plateau&opt=gd,adam&lr.gd=0.1&lr.adam=0.05&steps=300", "step"),
     Lesson("conventions-momentum", "Conventions: one momentum, two bookkeepings",
            "PyTorch keeps the velocity in gradient units and multiplies it by the learning rate at every step "
            "(v = μv + g, θ ← θ − ηv); the classical form folds the learning rate into the velocity "
@@ -89,20 +95,20 @@ LESSONS = (
            "it drops tenfold at step 100: PyTorch's form slows down at once, the classical form coasts on the "
            "speed it gathered before the drop, and from then on the paths part.",
            "surface=rosenbrock&opt=momentum,momentum~2&lr.momentum=0.002&lr.momentum~2=0.002"
-           "&momentum~2.form=classical&schedule=step&s.step_size=100&s.gamma=0.1&steps=300&start=-1.2,1"),
+           "&momentum~2.form=classical&schedule=step&s.step_size=100&s.gamma=0.1&steps=300&start=-1.2,1", "step"),
     Lesson("conventions-eps", "Conventions: ε inside or outside the root",
            "PyTorch divides by √s + ε; TensorFlow 1 and many papers divide by √(s + ε). For a tiny ε the two "
            "agree, but ε is a setting, and the same number means different things: with ε = 1, √(s + 1) is "
            "always smaller than √s + 1, so the run with ε inside the root takes larger steps and reaches the "
            "floor of the ravine far sooner.",
            "surface=ravine&opt=rmsprop,rmsprop~2&lr.rmsprop=0.01&lr.rmsprop~2=0.01&rmsprop.eps=1"
-           "&rmsprop~2.eps=1&rmsprop~2.eps_inside_sqrt=true&steps=400"),
+           "&rmsprop~2.eps=1&rmsprop~2.eps_inside_sqrt=true&steps=400", "gap"),
     Lesson("conventions-nag", "Conventions: Nesterov, look-ahead or PyTorch",
            "Sutskever's Nesterov momentum takes the gradient at the look-ahead point θ − μv. PyTorch's "
            "SGD(nesterov=True) rewrites the same algorithm in shifted variables so that it only ever needs the "
            "gradient at its own parameters. The two paths on the map differ, yet they are one algorithm: "
            "every point of the PyTorch path is a look-ahead point θ − μv of the other.",
            "surface=ravine&opt=nag,nag~2&lr.nag=0.01&lr.nag~2=0.01&nag.momentum=0.95&nag~2.momentum=0.95"
-           "&nag~2.form=pytorch&steps=300&start=-2.8,0.8"),
+           "&nag~2.form=pytorch&steps=300&start=-2.8,0.8", "across"),
 )  # fmt: skip
 LESSON_BY_ID = {lesson.id: lesson for lesson in LESSONS}

@@ -22,6 +22,7 @@ from surfaces.custom import DEFAULT_FORMULA
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from .shapes import SCALAR, TEXT, Shape, list_of
+from .views import RACE, view_ids
 
 # caps on the work one request may ask for (documented in the README)
 MAX_RACERS = 12
@@ -44,7 +45,8 @@ class Field:
     ``name`` (one of ``choices``), ``number`` / ``int`` (clamped to [low, high]), ``point``
     (two coordinates, range from the surface), ``racers`` / ``lr`` / ``hyper`` (read
     together into the racers), ``params`` (a pattern family of named numbers), ``view``
-    (shapes the plots only, not part of a run) and ``lesson``.
+    (shapes the plots only, not part of a run), ``lesson`` and ``page`` (which view of the page
+    is shown: in the URL, not part of a run).
     """
 
     name: str  # key in the raw config, the store-url record and benchmark payloads
@@ -113,11 +115,12 @@ FIELDS: tuple[Field, ...] = (
     Field("inspect", "select-inspect", "view", default=0),
     Field("log_loss", "switch-log-loss", "view", default=True),
     Field("lesson", "select-lesson", "lesson", url="lesson", shape=TEXT),
+    Field("view", "tabs-view", "page", url="view", default=RACE, choices=view_ids(), shape=TEXT),
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FIELDS}
 # what one run depends on: the fields validate.config reads
-RUN = tuple(f.name for f in FIELDS if f.kind not in ("view", "lesson"))
-LINKED = tuple(f.name for f in FIELDS if f.url and f.kind != "lesson")
+RUN = tuple(f.name for f in FIELDS if f.kind not in ("view", "lesson", "page"))
+LINKED = tuple(f.name for f in FIELDS if f.url and f.kind not in ("lesson", "page"))
 # the controls a link (apply_url) sets directly; the pattern families, and the start
 # point (which also follows the surface), rebuild themselves from the link in store-url
 FROM_LINK = tuple(f.name for f in FIELDS if isinstance(f.component, str) and f.kind not in ("view",))

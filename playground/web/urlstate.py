@@ -77,13 +77,17 @@ _ENCODE = {"text": _formula, "name": _scalar, "number": _scalar, "int": _scalar,
            "lr": _lr, "hyper": _hyper, "point": _point}  # fmt: skip
 
 
-def to_query(cfg: Config, lesson: str | None = None) -> str:
-    """Canonical query string of a validated configuration, plus the lesson it belongs to."""
+def to_query(cfg: Config, lesson: str | None = None, view: str | None = None) -> str:
+    """Canonical query string of a validated configuration, plus the lesson it belongs to and
+    the view shown (left out when it is the race)."""
     q: list[tuple[str, str]] = []
     for f in settings.fields(settings.LINKED):
         q += _ENCODE[f.kind](f, cfg)
     if lesson:
         q.append((settings.BY_NAME["lesson"].url, lesson))  # type: ignore[arg-type]
+    page = settings.BY_NAME["view"]
+    if view in page.choices and view != page.default:
+        q.append((page.url, view))  # type: ignore[arg-type]
     return urlencode(q, safe=",~")
 
 
@@ -96,6 +100,13 @@ def lesson_in(href: object) -> str | None:
     """The id of the (known) lesson a link was opened with, if any."""
     lesson = from_query(search_of(href))[2]
     return lesson if lesson in LESSON_BY_ID else None
+
+
+def view_in(href: object) -> str:
+    """The (known) view a link asks for; the race when it names none or an unknown one."""
+    page = settings.BY_NAME["view"]
+    asked = dict(parse_qsl(search_of(href), max_num_fields=200)).get(page.url)  # type: ignore[arg-type]
+    return asked if asked in page.choices else page.default
 
 
 def _pairs(search: str, notices: list[str]) -> dict[str, str]:
@@ -124,7 +135,7 @@ def _racers(seen: dict[str, str], used: set[str]) -> list[dict]:
 def _decode(seen: dict[str, str], notices: list[str]) -> dict[str, Any]:
     """The raw config (validate.config's input), setting by setting; names what no setting reads."""
     raw: dict[str, Any] = {}
-    used = {settings.BY_NAME["lesson"].url}
+    used = {settings.BY_NAME["lesson"].url, settings.BY_NAME["view"].url}
     for f in settings.fields(settings.LINKED):
         if f.url is None or f.url.startswith("<"):
             continue  # read with its racer (hyper)
@@ -164,7 +175,7 @@ def link_config(query: object) -> Config | None:
     return validate.config(from_query(query)[0])[0]
 
 
-def widget_values(cfg: Config, lesson: str | None) -> dict[str, Any]:
+def widget_values(cfg: Config, lesson: str | None, view: str | None = None) -> dict[str, Any]:
     """What each control a link fills directly (settings.FROM_LINK) shows for ``cfg``."""
     out: dict[str, Any] = {}
     for f in settings.fields(settings.FROM_LINK):
@@ -174,6 +185,8 @@ def widget_values(cfg: Config, lesson: str | None) -> dict[str, Any]:
             out[f.name] = getattr(cfg, f.within).get(f.name, f.default)
         elif f.kind == "lesson":
             out[f.name] = lesson or ""
+        elif f.kind == "page":
+            out[f.name] = view if view in f.choices else f.default
         elif f.kind in ("number", "int"):
             value = getattr(cfg, f.name)
             out[f.name] = "" if value is None else num(value) if isinstance(value, float) else str(value)

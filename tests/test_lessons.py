@@ -1,0 +1,111 @@
+"""Every lesson's sentence, checked on what the page draws: the evidence chart beside the text
+(lesson_box.evidence_figure) and the statuses the results table shows."""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pytest
+
+from playground.web import lesson_box, runs, urlstate, validate
+from playground.web.lessons import LESSON_BY_ID, LESSONS
+
+
+def _decode(spec) -> np.ndarray:
+    if isinstance(spec, dict):
+        return np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<" + spec["dtype"])
+    return np.asarray(spec, dtype=float)
+
+
+def drawn(lesson_id: str) -> tuple[list[np.ndarray], list]:
+    """The evidence series as the lesson box draws them, and the runs behind them."""
+    lesson = LESSON_BY_ID[lesson_id]
+    raw, notices, _ = urlstate.from_query("?" + lesson.query)
+    cfg, msgs = validate.config(raw)
+    assert notices == [] and msgs.items == [], "a lesson's link is read without a note"
+    assert lesson_box.shows(cfg, lesson)
+    fig = lesson_box.evidence_figure(cfg, lesson)
+    assert [t["name"] for t in fig["data"]] == [m["label"] for m in runs.racer_meta(cfg)]
+    return [_decode(t["y"]) for t in fig["data"]], runs.run_all(cfg)[2]
+
+
+def early(a, lo=10, hi=30):
+    return float(np.nanmax(a[lo:hi]))
+
+
+def head(a, n=10):
+    return float(np.nanmean(a[:n]))
+
+
+def tail(a, n=10):
+    return float(np.nanmean(a[-n:]))
+
+
+# (series, runs) -> bool: what each lesson's text claims, on the drawn quantity
+STORIES = {
+    # the zig-zag across the valley dies out fast with momentum, and momentum ends far lower
+    "ravine": lambda s, t: early(s[1]) < 0.2 * early(s[0]) and t[1].loss[-1] < 1e-3 * t[0].loss[-1],
+    "nag": lambda s, t: early(s[1], 5, 60) < 0.5 * early(s[0], 5, 60),
+    "adagrad-rmsprop": lambda s, t: tail(s[0]) < 0.1 * head(s[0]) and tail(s[1]) > 0.3 * head(s[1]),
+    "beale": lambda s, t: tail(s[2]) < tail(s[1]) < 1e-3 * tail(s[0]),
+    "noise": lambda s, t: np.all(s[0] == 0) and s[1][1:].min() > 0 and tail(s[1]) > 0.02,
+    "batch": lambda s, t: 0 < s[1].mean() < 0.35 * STORY_NOISE_APART().mean(),
+    "lr": lambda s, t: (
+        str(t[0].status) == "left"
+        and s[0][-1] > 100 * s[0][0]  # 1.05: grows until it leaves
+        and str(t[2].status) == "minimum"
+        and tail(s[1]) > 1e3 * s[2][-1]  # 0.005 crawls
+    ),
+    "schedule-step": lambda s, t: s[0][300] == pytest.approx(0.1 * s[0][0]) and s[0][299] == s[0][0],
+    "schedule-cosine": lambda s, t: s[0][500] == pytest.approx(0.5 * s[0][0]) and s[0][-1] < 1e-5 * s[0][0],
+    "schedule-restarts": lambda s, t: s[0][100] == s[0][0] > s[0][99] and s[0][300] == s[0][0],
+    "schedule-warmup": lambda s, t: s[0][0] < s[0][50] < s[0][100] == pytest.approx(0.002),
+    "newton-bowl": lambda s, t: s[1].size == 2 and s[1][-1] < 1e-6 * s[1][0] and s[0][1] > 0.5 * s[0][0],
+    "newton-saddle": lambda s, t: (
+        str(t[0].status) == "saddle"
+        and abs(s[0][-1]) < 1e-6  # plain Newton sits on the saddle, f = 0
+        and str(t[1].status) == "left"
+        and s[1][-1] < -100  # |H| escapes downhill
+        and int(t[1].stopped_at) < int(t[2].stopped_at)  # sooner than gradient descent
+    ),
+    "adamw": lambda s, t: abs(s[0][-1] - s[1][-1]) > 0.1,
+    "plateau": lambda s, t: head(s[1]) > 100 * head(s[0]) and str(t[1].status) == "minimum",
+    "conventions-momentum": lambda s, t: (
+        np.allclose(s[0][:100], s[1][:100], rtol=1e-9, atol=0)
+        and s[1][101:120].mean() > 2 * s[0][101:120].mean()
+    ),
+    "conventions-eps": lambda s, t: tail(s[1]) < 0.2 * tail(s[0]),
+    "conventions-nag": lambda s, t: np.abs(s[0][:50] - s[1][:50]).max() > 0.01,
+}
+
+
+def STORY_NOISE_APART():
+    return drawn("noise")[0][1]
+
+
+def test_every_lesson_has_a_story_check():
+    assert set(STORIES) == set(LESSON_BY_ID) and len(LESSONS) >= 10
+
+
+@pytest.mark.parametrize("lesson_id", list(STORIES))
+def test_each_lesson_shows_what_it_claims(lesson_id):
+    series, trajs = drawn(lesson_id)
+    assert STORIES[lesson_id](series, trajs)
+
+
+@pytest.mark.parametrize("lesson_id", list(STORIES))
+def test_lesson_racers_have_distinct_names(lesson_id):
+    cfg = validate.config(urlstate.from_query("?" + LESSON_BY_ID[lesson_id].query)[0])[0]
+    labels = [m["label"] for m in runs.racer_meta(cfg)]
+    assert len(set(labels)) == len(labels)
+
+
+def test_a_changed_setting_withdraws_the_lesson_text():
+    lesson = LESSON_BY_ID["ravine"]
+    cfg = validate.config(urlstate.from_query("?" + lesson.query)[0])[0]
+    assert lesson_box.shows(cfg, lesson)
+    cfg.steps = 299
+    assert not lesson_box.shows(cfg, lesson)
+    box = lesson_box.box(cfg, lesson)[0]
+    assert "Back to the lesson" in str(box) and lesson_box.lesson_link(lesson) in str(box)
