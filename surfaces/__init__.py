@@ -7,15 +7,21 @@ array(0.)
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import lru_cache
 
 from . import catalog, custom
 from ._core import CriticalPoint, Param, Surface, SurfaceFamily
 from .formula import FormulaError
+from .rotation import ROTATION, rotate
 
-# the catalog's analytic surfaces, then the user's own formula ("custom", see custom.py)
-FAMILIES: dict[str, SurfaceFamily] = {**catalog.FAMILIES, custom.NAME: custom.FAMILY}
+# the catalog's analytic surfaces, then the user's own formula ("custom", see custom.py);
+# every one may be rotated (rotation.py)
+FAMILIES: dict[str, SurfaceFamily] = {
+    fam.name: dataclasses.replace(fam, params=(*fam.params, ROTATION))
+    for fam in (*catalog.FAMILIES.values(), custom.FAMILY)
+}
 
 __all__ = [
     "FAMILIES",
@@ -77,6 +83,10 @@ def get_surface(name: str, formula: str | None = None, **params: object) -> Surf
 
 @lru_cache(maxsize=64)  # bounded: critical points are refined once per parameter set
 def _build(name: str, items: tuple[tuple[str, float], ...], formula: str | None) -> Surface:
+    params = dict(items)
+    degrees = params.pop(ROTATION.name, 0.0)
     if name == custom.NAME:
-        return custom.custom_surface(custom.DEFAULT_FORMULA if formula is None else formula, **dict(items))
-    return FAMILIES[name].build(**dict(items))
+        base = custom.custom_surface(custom.DEFAULT_FORMULA if formula is None else formula, **params)
+    else:
+        base = FAMILIES[name].build(**params)
+    return rotate(base, degrees) if degrees else base

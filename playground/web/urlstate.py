@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from surfaces import custom
+from surfaces.rotation import ROTATION
 
 from ..optimizers import OPTIMIZERS
 from . import settings, validate
@@ -46,7 +47,9 @@ def _scalar(f: Field, cfg: Config) -> list[tuple[str, str]]:
 
 
 def _params(f: Field, cfg: Config) -> list[tuple[str, str]]:
-    return [(f"{f.url}{k}", _text(v)) for k, v in getattr(cfg, f.name).items()]
+    # an unrotated surface's link does not name the rotation (links from before it stay canonical)
+    items = getattr(cfg, f.name).items()
+    return [(f"{f.url}{k}", _text(v)) for k, v in items if not (k == ROTATION.name and v == 0)]
 
 
 def _racers(f: Field, cfg: Config) -> list[tuple[str, str]]:
