@@ -43,6 +43,14 @@ def _build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("trajectory", help="run one optimizer and print its path")
     t.add_argument("--surface", default="rosenbrock")
     t.add_argument("--surface-set", action="append", metavar="NAME=VALUE")
+    t.add_argument("--formula", help='with --surface custom: f(x, y), e.g. "(1 - x)^2 + 100*(y - x^2)^2"')
+    t.add_argument(
+        "--domain",
+        nargs=4,
+        type=float,
+        metavar=("X0", "X1", "Y0", "Y1"),
+        help="with --surface custom: the domain [X0, X1] x [Y0, Y1] (default -2 2 -2 2)",
+    )
     t.add_argument("--optimizer", default="adam")
     t.add_argument("--lr", type=float)
     t.add_argument("--set", action="append", metavar="NAME=VALUE", dest="hyper")
@@ -69,7 +77,11 @@ def _trajectory(args: argparse.Namespace) -> None:
     surf_params = _pairs(args.surface_set, "--surface-set")
     if args.surface not in FAMILIES:
         raise ConfigError(f"unknown surface {args.surface!r}; choose one of: {', '.join(FAMILIES)}")
-    surface = get_surface(args.surface, **surf_params)
+    if args.domain is not None:
+        if args.surface != "custom":
+            raise ConfigError("--domain is only for --surface custom")
+        surf_params.update(zip(("x0", "x1", "y0", "y1"), map(str, args.domain)))
+    surface = get_surface(args.surface, formula=args.formula, **surf_params)
     tr = simulate(
         surface,
         args.optimizer,
@@ -91,6 +103,8 @@ def _trajectory(args: argparse.Namespace) -> None:
     if args.format == "json":
         data = tr.to_dict()
         data["surface_params"] = dict(surface.params)
+        if getattr(surface, "formula", None):
+            data["formula"] = surface.formula  # type: ignore[attr-defined]
         json.dump(data, sys.stdout)
         sys.stdout.write("\n")
         return

@@ -7,15 +7,26 @@ array(0.)
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from functools import lru_cache
 
+from . import catalog, custom
 from ._core import CriticalPoint, Param, Surface, SurfaceFamily
-from .catalog import FAMILIES
+from .formula import FormulaError
+from .rotation import ROTATION, rotate
+
+# the catalog's analytic surfaces, then the user's own formula ("custom", see custom.py);
+# every one may be rotated (rotation.py)
+FAMILIES: dict[str, SurfaceFamily] = {
+    fam.name: dataclasses.replace(fam, params=(*fam.params, ROTATION))
+    for fam in (*catalog.FAMILIES.values(), custom.FAMILY)
+}
 
 __all__ = [
     "FAMILIES",
     "CriticalPoint",
+    "FormulaError",
     "Param",
     "Surface",
     "SurfaceError",
@@ -55,12 +66,27 @@ def resolve_surface_params(name: str, params: dict[str, object] | None = None) -
     return resolved
 
 
-def get_surface(name: str, **params: object) -> Surface:
-    """The surface ``name`` built with ``params`` (defaults for the rest)."""
+def get_surface(name: str, formula: str | None = None, **params: object) -> Surface:
+    """The surface ``name`` built with ``params`` (defaults for the rest).
+
+    ``formula`` is the text of the "custom" surface (its default formula when ``None``);
+    a refused formula raises `SurfaceError` with the reason.
+    """
     resolved = resolve_surface_params(name, params)
-    return _build(name, tuple(sorted(resolved.items())))
+    if formula is not None and name != custom.NAME:
+        raise SurfaceError(f"a formula is only for the {custom.NAME!r} surface, not {name!r}")
+    try:
+        return _build(name, tuple(sorted(resolved.items())), formula)
+    except FormulaError as e:
+        raise SurfaceError(str(e)) from None
 
 
 @lru_cache(maxsize=64)  # bounded: critical points are refined once per parameter set
-def _build(name: str, items: tuple[tuple[str, float], ...]) -> Surface:
-    return FAMILIES[name].build(**dict(items))
+def _build(name: str, items: tuple[tuple[str, float], ...], formula: str | None) -> Surface:
+    params = dict(items)
+    degrees = params.pop(ROTATION.name, 0.0)
+    if name == custom.NAME:
+        base = custom.custom_surface(custom.DEFAULT_FORMULA if formula is None else formula, **params)
+    else:
+        base = FAMILIES[name].build(**params)
+    return rotate(base, degrees) if degrees else base

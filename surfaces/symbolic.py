@@ -84,6 +84,8 @@ class Traced:
 
 def expression(surface: Surface) -> sp.Expr:
     """``f(x, y)`` of ``surface`` as a SymPy expression in the symbols ``x`` and ``y``."""
+    if getattr(surface, "expr", None) is not None:  # a typed formula: its vetted expression
+        return surface.expr  # type: ignore[attr-defined]
     out = surface.f(Traced(X), Traced(Y))
     return _expr(out)
 

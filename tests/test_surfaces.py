@@ -125,7 +125,7 @@ def test_every_surface_describes_itself(name):
 
 
 def test_parameters_are_validated():
-    assert resolve_surface_params("ravine", {"condition": "250"}) == {"condition": 250.0}
+    assert resolve_surface_params("ravine", {"condition": "250"}) == {"condition": 250.0, "rotation": 0.0}
     for bad in [{"condition": 0}, {"condition": "nan"}, {"condition": "abc"}, {"kappa": 3}]:
         with pytest.raises(SurfaceError, match="ravine"):
             resolve_surface_params("ravine", bad)

@@ -31,7 +31,7 @@ DEFAULT_LR = {name: o.lr_for_page for name, o in OPTIMIZERS.items()}
 # the settings each callback reads (names of settings.FIELDS)
 ENGINE = settings.RUN  # the inspect selection and the log scale redraw in the browser
 MATH = ("optimizers", "lr", "hyper", "schedule", "then", "schedule_params")
-SURFACE = ("surface", "surface_params")
+SURFACE = ("surface", "surface_params", "formula")
 TORCH = settings.RUN  # the script reruns the racers exactly, noise included
 # shapes of the inputs that are not settings (settings declare their own)
 CLICK = record({"points": list_of(record({"x": NUMBER, "y": NUMBER}))})
@@ -62,7 +62,7 @@ def gather(values: dict[str, Any]) -> dict:
             raw.setdefault(f.name, {}).update({i["name"]: v for i, v in values[f.name]})
         elif f.kind == "point":
             raw[f.name] = list(values[f.name])
-        elif f.kind in ("name", "number", "int"):
+        elif f.kind in ("name", "number", "int", "text"):
             raw[f.name] = values[f.name]
     if "optimizers" in values:
         raw["racers"] = _racers(values)

@@ -202,6 +202,12 @@ def controls() -> html.Div:
                 html.Div(
                     surface_param_inputs(INITIAL["surface"]), id="div-surface-params", className="pg-grid"
                 ),
+                text_field(
+                    "formula f(x, y) (Custom formula surface)",
+                    "input-formula",
+                    INITIAL["formula"],
+                    hint="numbers, x, y, pi, e, + - * / ^ and sin cos tan exp log sqrt abs tanh sinh cosh",
+                ),
                 message_box("msg-surface"),
                 html.Div(
                     [

@@ -19,7 +19,7 @@ from ..engine import Trajectory, simulate
 from ..optimizers import OPTIMIZERS
 from . import contract, figures
 from .figures import height_3d
-from .validate import Config, Racer
+from .validate import Config, Racer, surface_kwargs
 
 # each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
 FLOAT32_FIELDS = ("xy", "loss", "gap", "z", "dist", "lr", "iterate", *(a.data for a in contract.ARROWS))
@@ -51,7 +51,7 @@ def label(r: Racer, others: list[Racer]) -> str:
 
 @lru_cache(maxsize=512)  # bounded; identical configurations (lessons, defaults) are shared
 def run_racer(
-    surface_key: tuple[str, tuple[tuple[str, float], ...]],
+    surface_key: tuple[str, tuple[tuple[str, Any], ...]],
     racer: Racer,
     schedule: str,
     schedule_items: tuple[tuple[str, Any], ...],
@@ -78,13 +78,13 @@ def run_racer(
 
 
 def surface_of(cfg: Config) -> Surface:
-    return get_surface(cfg.surface, **cfg.surface_params)
+    return get_surface(cfg.surface, **surface_kwargs(cfg))
 
 
 def run_all(cfg: Config) -> tuple[Surface, tuple[float, float], list[Trajectory]]:
     surface = surface_of(cfg)
     start = cfg.start if cfg.start is not None else surface.start
-    key = (cfg.surface, tuple(sorted(cfg.surface_params.items())))
+    key = (cfg.surface, tuple(sorted(surface_kwargs(cfg).items())))
     sched_items = tuple(sorted(cfg.schedule_params.items()))
     trajs = [
         run_racer(key, r, cfg.schedule, sched_items, cfg.noise, cfg.batch_size, cfg.seed, start, cfg.steps)
@@ -198,7 +198,7 @@ def view(cfg: Config) -> dict[str, Any]:
         "schedule": figures.schedule_figure(meta, [t.lr for t in trajs]),
         "inspect": [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)],
         # the drawn mesh and racers: the same key keeps the drawn landscape figures
-        "key": json.dumps([cfg.surface, cfg.surface_params, [(m["label"], m["color"]) for m in meta]]),
+        "key": json.dumps([cfg.surface, surface_kwargs(cfg), [(m["label"], m["color"]) for m in meta]]),
     }
 
 

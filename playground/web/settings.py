@@ -17,6 +17,7 @@ from typing import Any
 from dash import ALL, Input, State
 
 from surfaces import FAMILIES
+from surfaces.custom import DEFAULT_FORMULA
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
@@ -87,6 +88,9 @@ FIELDS: tuple[Field, ...] = (
     Field("surface", "select-surface", "name", url="surface", default="rosenbrock", choices=tuple(FAMILIES),
           label="surface", box="msg-surface", always=True),
     Field("surface_params", _pattern("input-surface-param", "name"), "params", url="p.", box="msg-surface"),
+    # the custom surface's f(x, y): read by surfaces/formula.py, never executed
+    Field("formula", "input-formula", "text", url="f", default=DEFAULT_FORMULA, label="formula",
+          box="msg-surface", flagged=True, shape=TEXT),
     Field("optimizers", "select-optimizers", "racers", url="opt", default=DEFAULT_OPTIMIZERS,
           box="msg-optimizers", shape=list_of(SCALAR), also=("racer-",)),
     Field("lr", _pattern("input-lr", "opt"), "lr", url="lr.", low=LR_RANGE[0], high=LR_RANGE[1],

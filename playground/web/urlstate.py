@@ -15,6 +15,9 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from surfaces import custom
+from surfaces.rotation import ROTATION
+
 from ..optimizers import OPTIMIZERS
 from . import settings, validate
 from .lessons import LESSON_BY_ID
@@ -44,7 +47,9 @@ def _scalar(f: Field, cfg: Config) -> list[tuple[str, str]]:
 
 
 def _params(f: Field, cfg: Config) -> list[tuple[str, str]]:
-    return [(f"{f.url}{k}", _text(v)) for k, v in getattr(cfg, f.name).items()]
+    # an unrotated surface's link does not name the rotation (links from before it stay canonical)
+    items = getattr(cfg, f.name).items()
+    return [(f"{f.url}{k}", _text(v)) for k, v in items if not (k == ROTATION.name and v == 0)]
 
 
 def _racers(f: Field, cfg: Config) -> list[tuple[str, str]]:
@@ -67,7 +72,11 @@ def _point(f: Field, cfg: Config) -> list[tuple[str, str]]:
     return [] if cfg.start is None else [(f.url, f"{num(cfg.start[0])},{num(cfg.start[1])}")]  # type: ignore[list-item]
 
 
-_ENCODE = {"name": _scalar, "number": _scalar, "int": _scalar, "params": _params, "racers": _racers,
+def _formula(f: Field, cfg: Config) -> list[tuple[str, str]]:
+    return _scalar(f, cfg) if cfg.surface == custom.NAME else []
+
+
+_ENCODE = {"text": _formula, "name": _scalar, "number": _scalar, "int": _scalar, "params": _params, "racers": _racers,
            "lr": _lr, "hyper": _hyper, "point": _point}  # fmt: skip
 
 
@@ -142,7 +151,7 @@ def _decode(seen: dict[str, str], notices: list[str]) -> dict[str, Any]:
             raw[f.name] = seen[f.url].split(",")
         elif f.kind == "racers" and f.url in seen:
             raw["racers"] = _racers(seen, used)
-        elif f.kind in ("name", "number", "int"):
+        elif f.kind in ("name", "number", "int", "text"):
             raw[f.name] = seen.get(f.url)
         used.add(f.url)
     notices += [f"unknown parameter '{k[:30]}'" for k in seen if k not in used]

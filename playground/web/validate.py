@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from surfaces import FAMILIES
+from surfaces import FAMILIES, SurfaceError, custom, get_surface
 
 from ..hyper import ConfigError, Hyper
 from ..optimizers import OPTIMIZERS
@@ -51,6 +51,7 @@ class Racer:
 class Config:
     surface: str = "rosenbrock"
     surface_params: dict[str, float] = field(default_factory=dict)
+    formula: str = custom.DEFAULT_FORMULA  # the custom surface's f(x, y) (unused by the others)
     racers: list[Racer] = field(default_factory=list)
     keys: list[str] = field(default_factory=list)  # "adam", or "adam~2" for a second Adam
     schedule: str = "constant"
@@ -180,6 +181,29 @@ def _surface_params(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
         )
 
 
+def _formula(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
+    """The custom surface's formula, and its domain (the surface parameters), or the defaults
+    with the reason beside the box."""
+    text = raw.get(f.name)
+    if cfg.surface != custom.NAME or text in (None, ""):
+        return
+    try:
+        get_surface(custom.NAME, formula=text, **cfg.surface_params)
+        cfg.formula = text  # type: ignore[assignment]
+        return
+    except SurfaceError as e:
+        reason = str(e)
+    try:  # the formula may be fine and the domain not: keep the formula on the default domain
+        get_surface(custom.NAME, formula=text)
+        cfg.formula = text  # type: ignore[assignment]
+    except SurfaceError:
+        msgs.add(f.controls[0], f"formula refused: {reason}; showing {custom.DEFAULT_FORMULA}")
+        cfg.surface_params = custom.FAMILY.defaults()
+        return
+    msgs.add(f.controls[0], f"{reason}; using the default domain")
+    cfg.surface_params = custom.FAMILY.defaults()
+
+
 def _racers(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
     racers = raw.get("racers")
     if not isinstance(racers, list):
@@ -231,7 +255,7 @@ def _nothing(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
 
 
 _READ = {"name": _name, "number": _number, "int": _number, "racers": _racers, "lr": _nothing,
-         "hyper": _nothing, "point": _start}  # fmt: skip
+         "hyper": _nothing, "point": _start, "text": _formula}  # fmt: skip
 _PARAMS = {"surface_params": _surface_params, "schedule_params": _schedule_params}
 
 
@@ -274,7 +298,16 @@ def _fit_budget(cfg: Config, msgs: Messages) -> None:
         cfg.steps = fit
 
 
-def _domain(cfg: Config):
-    from surfaces import get_surface
+def surface_kwargs(cfg: Config) -> dict:
+    """What `surfaces.get_surface` needs besides the name: the parameters, and the formula
+    for the custom surface."""
+    if cfg.surface == custom.NAME:
+        return {"formula": cfg.formula, **cfg.surface_params}
+    return dict(cfg.surface_params)
 
-    return get_surface(cfg.surface, **cfg.surface_params).domain
+
+def _domain(cfg: Config):
+    try:
+        return get_surface(cfg.surface, **surface_kwargs(cfg)).domain
+    except SurfaceError:  # a bad custom domain: the formula field reports it
+        return get_surface(cfg.surface).domain
