@@ -27,7 +27,10 @@
     hold: 0, // lecturer: publish nothing before this time (adopting the session's state)
     timer: 0,
     chain: Promise.resolve(), // the lecturer's events go out one after the other, in order
-    applied: 0, // follower: the version last applied (read by tests and the benchmark)
+    applied: 0, // follower: the version last applied
+    actionAt: 0, // lecturer: Date.now() of the first action of the burst being published
+    sentLog: [], // lecturer: {v, kind, at: action time} per event the server took
+    appliedLog: [], // follower: {v, at} per snapshot applied (tests measure the delay)
   };
   PG.live = L;
 
@@ -38,6 +41,7 @@
   }
 
   function cfg() { return PG.C.live; }
+  const K = {}; // the event kinds, as the server names them (contract.live.events)
   function id(key) { return PG.C.ids[key]; }
   function set(key, props) { window.dash_clientside.set_props(id(key), props); }
   function storeKey(code) { return "pg-live-" + code; }
@@ -144,6 +148,7 @@
   /* Throttled: bursts (a drag of the scrubber, a chain of callbacks) go out as one event. */
   function schedule() {
     if (L.role !== "lead" || L.timer) return;
+    L.actionAt = Date.now();
     L.timer = window.setTimeout(function () { L.timer = 0; flush(); }, 60);
   }
 
@@ -154,24 +159,27 @@
       L.hold = 0; // the page shows the session's settings: from now on its changes are the lecturer's
     }
     const now = current(), was = L.sent, events = [];
-    if (now.query !== was.query) events.push({ kind: "query", query: now.query });
-    if (now.presenter !== was.presenter) events.push({ kind: "presenter", on: now.presenter });
+    if (now.query !== was.query) events.push({ kind: K.query, query: now.query });
+    if (now.presenter !== was.presenter) events.push({ kind: K.presenter, on: now.presenter });
     if (now.playing && (!was.playing || now.speed !== was.speed)) {
-      events.push({ kind: "play", step: now.step, speed: now.speed });
+      events.push({ kind: K.play, step: now.step, speed: now.speed });
     } else if (!now.playing && (was.playing || now.step !== was.step)) {
-      events.push({ kind: was.playing ? "pause" : "seek", step: now.step });
+      events.push({ kind: was.playing ? K.pause : K.seek, step: now.step });
     }
     L.sent = now;
-    events.forEach(send);
+    const at = L.actionAt;
+    events.forEach(function (ev) { send(ev, at); });
   }
 
-  function send(ev) {
+  function send(ev, at) {
     L.chain = L.chain.then(function () {
       return api("/" + L.code + "/events", { method: "POST", headers: { "Content-Type": "application/json" },
                                               body: JSON.stringify(ev) });
     }).then(function (r) {
-      if (r.status === 200) L.v = r.body.v;
-      else if (r.status === 429) { L.sent = null; window.setTimeout(function () { resend(); }, 1000); }
+      if (r.status === 200) {
+        L.v = r.body.v;
+        keep(L.sentLog, { v: r.body.v, kind: ev.kind, at: at || Date.now() });
+      } else if (r.status === 429) { L.sent = null; window.setTimeout(function () { resend(); }, 1000); }
       else if (r.status === 404 || r.status === 410) { forget(); finish("This live session is over"); }
     }).catch(function () {});
   }
@@ -185,7 +193,7 @@
 
   function end() {
     if (L.role !== "lead") return;
-    send({ kind: "end" });
+    send({ kind: K.end });
     L.chain.then(function () {
       forget();
       window.history.replaceState(null, "", "/" + window.location.search);
@@ -229,12 +237,18 @@
   /* Make this page show snapshot `s`: settings first, then presenter mode and playback. */
   function replay(s) {
     if (s.query !== window.location.search.replace(/^\?/, "")) {
-      set("url", { href: window.location.pathname + (s.query ? "?" + s.query : "") });
+      window.dash_clientside.set_props(cfg().location, { href: window.location.pathname + (s.query ? "?" + s.query : "") });
     }
     if (document.body.classList.contains("pg-presenter") !== s.presenter) togglePresenter();
     if (String(PG.speed) !== String(s.speed) && s.playing) set("speed", { value: String(s.speed) });
     replayPlayback();
     L.applied = s.v;
+    keep(L.appliedLog, { v: s.v, at: Date.now() });
+  }
+
+  function keep(log, item) {
+    log.push(item);
+    if (log.length > 200) log.shift();
   }
 
   /* Playback from the snapshot, at this moment (called again whenever a new run arrives). */
@@ -382,6 +396,7 @@
       return;
     }
     wrapBridge();
+    Object.keys(cfg().events).forEach(function (k) { K[k] = k; });
     if (!L.code) return;
     if (L.token) lead();
     else follow();

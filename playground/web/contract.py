@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import engine
+from ..live.events import KEYS as LIVE_EVENTS
 from ..live.model import Limits
 
 
@@ -39,7 +40,6 @@ class Ids:
     lr_slider: str = "slider-lr"  # the pattern-matching type of each racer's slider
     contract: str = "store-contract"
     run: str = "store-run"
-    url: str = "url"  # the page's dcc.Location: a follower navigates by setting its href
     speed: str = "select-speed"
     controls: str = "panel-controls"
     lesson: str = "select-lesson"
@@ -165,5 +165,12 @@ def as_dict() -> dict[str, Any]:
         "inProgress": IN_PROGRESS,
         "labels": LABELS,
         "divergedInk": DIVERGED_INK,
-        "live": {**Limits().client(), "api": LIVE_API, "page": LIVE_PAGE, "tokenHeader": LIVE_TOKEN_HEADER},
+        "live": {
+            **Limits().client(),
+            "api": LIVE_API,
+            "page": LIVE_PAGE,
+            "tokenHeader": LIVE_TOKEN_HEADER,
+            "location": "url",  # layout's dcc.Location: a follower navigates by setting its href
+            "events": {kind: sorted(keys) for kind, keys in LIVE_EVENTS.items()},
+        },
     }
