@@ -26,11 +26,14 @@
     query: null, // the lecturer page's current canonical query (from writeUrl)
     hold: 0, // lecturer: publish nothing before this time (adopting the session's state)
     timer: 0,
+    flushed: 0, // performance.now() of the last flush
     chain: Promise.resolve(), // the lecturer's events go out one after the other, in order
+    inflight: 0,
     applied: 0, // follower: the version last applied
     actionAt: 0, // lecturer: Date.now() of the first action of the burst being published
     sentLog: [], // lecturer: {v, kind, at: action time} per event the server took
     appliedLog: [], // follower: {v, at} per snapshot applied (tests measure the delay)
+    pollLog: [], // follower: {asked, got} per poll (Date.now())
   };
   PG.live = L;
 
@@ -145,20 +148,25 @@
     };
   }
 
-  /* Throttled: bursts (a drag of the scrubber, a chain of callbacks) go out as one event. */
+  /* Throttled, leading edge first: a click goes out at once (the page may then be busy
+   * drawing for a while), a drag of the scrubber at most every 100 ms, and the last
+   * state of a burst always goes out. */
   function schedule() {
     if (L.role !== "lead" || L.timer) return;
+    const wait = 100 - (performance.now() - L.flushed);
     L.actionAt = Date.now();
-    L.timer = window.setTimeout(function () { L.timer = 0; flush(); }, 60);
+    if (wait <= 0) return flush();
+    L.timer = window.setTimeout(function () { L.timer = 0; flush(); }, wait);
   }
 
-  function flush() {
+  function flush(ahead) {
+    L.flushed = performance.now();
     if (L.role !== "lead" || !L.sent || L.query === null) return;
     if (performance.now() < L.hold) {
       if (L.query !== L.sent.query) return schedule();
       L.hold = 0; // the page shows the session's settings: from now on its changes are the lecturer's
     }
-    const now = current(), was = L.sent, events = [];
+    const now = Object.assign(current(), ahead || {}), was = L.sent, events = [];
     if (now.query !== was.query) events.push({ kind: K.query, query: now.query });
     if (now.presenter !== was.presenter) events.push({ kind: K.presenter, on: now.presenter });
     if (now.playing && (!was.playing || now.speed !== was.speed)) {
@@ -171,17 +179,25 @@
     events.forEach(function (ev) { send(ev, at); });
   }
 
+  /* One event to the server. The request starts now, synchronously, when none is in flight
+   * (the click that caused it may go on to draw for a long while); otherwise after the
+   * ones before it, so the server takes them in order. */
   function send(ev, at) {
-    L.chain = L.chain.then(function () {
+    let posted = 0;
+    function post() {
+      posted = Date.now();
       return api("/" + L.code + "/events", { method: "POST", headers: { "Content-Type": "application/json" },
                                               body: JSON.stringify(ev) });
-    }).then(function (r) {
+    }
+    const request = L.inflight ? L.chain.then(post) : post();
+    L.inflight++;
+    L.chain = request.then(function (r) {
       if (r.status === 200) {
         L.v = r.body.v;
-        keep(L.sentLog, { v: r.body.v, kind: ev.kind, at: at || Date.now() });
+        keep(L.sentLog, { v: r.body.v, kind: ev.kind, at: at || posted, posted: posted, done: Date.now() });
       } else if (r.status === 429) { L.sent = null; window.setTimeout(function () { resend(); }, 1000); }
       else if (r.status === 404 || r.status === 410) { forget(); finish("This live session is over"); }
-    }).catch(function () {});
+    }).catch(function () {}).then(function () { L.inflight--; });
   }
 
   /* After a refusal for speed, publish the whole current state again. */
@@ -217,7 +233,9 @@
       path += "&f=" + L.fid;
       L.lastBeat = now;
     }
+    const asked = Date.now();
     api(path).then(function (r) {
+      keep(L.pollLog, { asked: asked, got: Date.now() });
       if (r.status === 200) receive(r.body);
       else if (r.status === 404) finish("This live session is over (ended or expired): explore freely");
     }).catch(function () {}).then(function () {
@@ -230,6 +248,7 @@
     L.v = s.v;
     L.state = s;
     L.received = performance.now();
+    L.receivedAt = Date.now();
     if (!L.detached) replay(s);
     if (s.ended) finish("The lecturer ended the session: you keep the last state");
   }
@@ -243,7 +262,7 @@
     if (String(PG.speed) !== String(s.speed) && s.playing) set("speed", { value: String(s.speed) });
     replayPlayback();
     L.applied = s.v;
-    keep(L.appliedLog, { v: s.v, at: Date.now() });
+    keep(L.appliedLog, { v: s.v, got: L.receivedAt || Date.now(), at: Date.now() });
   }
 
   function keep(log, item) {
@@ -313,9 +332,18 @@
   // the originals, for the replay (a follower's replay must not look like an action)
   const playback = { play: PG.play, pause: PG.pause, apply: PG.apply };
   const togglePresenter = PG.togglePresenter;
+  // Play and Pause are published before they draw (a full redraw can take a while)
+  const predicted = {
+    play: function () { return { playing: true, step: PG.step >= PG.maxStep() ? 0 : PG.step }; },
+    pause: function () { return { playing: false, step: PG.step }; },
+  };
   ["play", "pause", "apply"].forEach(function (name) {
     const orig = PG[name];
     PG[name] = function () {
+      if (L.role === "lead" && predicted[name] && PG.run) {
+        L.actionAt = Date.now();
+        flush(predicted[name]());
+      }
       const out = orig.apply(this, arguments);
       if (L.role === "lead") schedule();
       return out;
