@@ -26,6 +26,7 @@
     step3d: 0, // the step the 3D scene shows
     overlay: false, // playing with the 2D paths painted on canvases
     visible3d: true, // the 3D plot is on screen (IntersectionObserver)
+    stale3d: false, // a step was not drawn in the 3D scene while it was out of sight
     lastTable: 0,
     frames: 0, // frames actually painted (read by the browser benchmark)
     draws3d: 0, // 3D scene redraws finished (read by the browser benchmark)

@@ -8,10 +8,17 @@
    * and none while it is out of sight; its update is then not even built. Paused, stepping or
    * scrubbing always draws it, through Plotly. */
   function due3d(now) {
+    // out of sight it is not drawn at all (a software-GL redraw takes a second); it is drawn
+    // when it comes into view
+    if (!PG.visible3d) {
+      PG.stale3d = true;
+      return false;
+    }
     return !PG.playing || (!PG.busy3d && PG.visible3d && now - PG.last3d >= Math.max(33, 4 * PG.cost3d));
   }
 
   function draw3d(g, now) {
+    PG.stale3d = false;
     const u = PG.sceneUpdate(g);
     if (!u[1].length) return;
     PG.last3d = now;
@@ -34,6 +41,12 @@
       PG.draws3d++;
     });
   }
+
+  /* The 3D scene alone, at the current step (it came into view). */
+  PG.draw3d = function () {
+    const g3 = P.gd("surface");
+    if (g3 && PG.run) draw3d(g3, performance.now());
+  };
 
   /* A 2D restyle, counted so the clock skips frames while one is still drawing. */
   function draw2d(g, u) {

@@ -4,6 +4,7 @@
   "use strict";
   const PG = window.PG, P = PG.plotly;
   const GRAPHS = ["surface", "contour", "loss_chart"];
+  const drawnData = new WeakMap(); // graph div -> the data array its paths were checked on
 
   /* A figure may be drawn after the run data arrives: keep looking for a few seconds. */
   function hookAll(tries) {
@@ -19,6 +20,7 @@
     if (key === "surface" && window.IntersectionObserver) {
       new IntersectionObserver(function (entries) {
         PG.visible3d = entries[entries.length - 1].isIntersecting;
+        if (PG.visible3d && PG.stale3d) window.requestAnimationFrame(PG.draw3d);
       }).observe(g);
     }
   }
@@ -26,6 +28,11 @@
   /* Dash replaces the figure when settings change: put the paths back at the current step. */
   function afterplot(key, g) {
     PG.style(g); // theme and presenter text size, once per figure
+    // only a figure Dash put in (a new data array) needs its paths back; after our own
+    // restyles (same array) they are there, and re-applying would loop (the 3D paths carry
+    // extra points where they follow the mesh, so their length never equals the step count)
+    if (drawnData.get(g) === g.data) return;
+    drawnData.set(g, g.data);
     if (!PG.run || (PG.playing && PG.overlay && key !== "surface")) return; // canvas has them
     const first = P.firstPath(g);
     if (!first) return;

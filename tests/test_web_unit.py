@@ -390,7 +390,7 @@ def test_explaining_callbacks_show_the_settings(client, deps):
     assert "torch.optim.Adam([theta], lr=0.05" in out["pre-torch"]["children"]
     assert out["store-query"]["data"] == (
         "surface=rosenbrock&p.a=1&p.b=100&opt=adam,newton&lr.adam=0.05&lr.newton=0.01&schedule=cosine"
-        "&s.eta_min=0&start=-1.5,2&steps=300&lesson=nag"
+        "&s.eta_min=0&steps=300&lesson=nag"
     )
 
 

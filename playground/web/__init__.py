@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, clientside, figures, guard, layout, runs, server, urlstate, validate
+from . import callbacks, clientside, figures, guard, layout, live, runs, server, urlstate, validate
 from .lessons import LESSONS
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -26,6 +26,7 @@ def create_app() -> Dash:
     app.layout = layout.layout()
     callbacks.register(app)
     clientside.register(app)
+    live.register(app)
     guard.install(app)
     server.harden(app)
     # Dash finishes its setup (registering component libraries) on the first request; doing

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .. import engine
+from ..live.events import KEYS as LIVE_EVENTS
+from ..live.model import Limits
 from ..optimizers import OPTIMIZERS
 from .views import view_ids
 
@@ -40,6 +42,24 @@ class Ids:
     lr_slider: str = "slider-lr"  # the pattern-matching type of each racer's slider
     contract: str = "store-contract"
     run: str = "store-run"
+    speed: str = "select-speed"
+    controls: str = "panel-controls"
+    lesson: str = "select-lesson"
+    # live lecture (playground/web/live.py builds them, assets/85-pg-live.js drives them)
+    live_button: str = "button-live"
+    live_modal: str = "modal-live"
+    live_code: str = "text-live-code"
+    live_student: str = "link-live-student"
+    live_qr: str = "img-live-qr"
+    live_secret: str = "div-live-secret"
+    live_lecturer: str = "input-live-lecturer"
+    live_copy: str = "button-live-copy"
+    live_bar: str = "div-live-bar"
+    live_status: str = "text-live-status"
+    live_followers: str = "text-live-followers"
+    live_rejoin: str = "button-live-rejoin"
+    live_show: str = "button-live-show"
+    live_end: str = "button-live-end"
 
 
 @dataclass(frozen=True)
@@ -180,6 +200,10 @@ STATUSES = {
 # statuses whose stop step is the bad one: the path ends just before it, with a cross
 STOPPED_BEFORE = engine.STOPPED_BEFORE
 LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light"}
+# live sessions: where the browser finds them (playground/web/live.py serves these paths)
+LIVE_API = "/live/api"
+LIVE_PAGE = "/live/"
+LIVE_TOKEN_HEADER = "X-Live-Token"
 ARROW_SPAN = 0.12  # arrow length as a share of the domain's width
 
 
@@ -208,4 +232,12 @@ def as_dict() -> dict[str, Any]:
         "palette": list(PALETTE),
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
+        "live": {
+            **Limits().client(),
+            "api": LIVE_API,
+            "page": LIVE_PAGE,
+            "tokenHeader": LIVE_TOKEN_HEADER,
+            "location": "url",  # layout's dcc.Location: a follower navigates by setting its href
+            "events": {kind: sorted(keys) for kind, keys in LIVE_EVENTS.items()},
+        },
     }

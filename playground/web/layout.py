@@ -15,7 +15,7 @@ from surfaces import FAMILIES, get_surface
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
-from . import contract, figures, runs, urlstate, validate, views
+from . import contract, figures, live, runs, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
 from .settings import MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
@@ -511,6 +511,7 @@ def header_actions() -> html.Div:
             dbc.Select(id="select-lesson", size="sm", value="", placeholder="Guided lessons…",
                        className="pg-lesson-select", options=lessons),
             dbc.Button("Share", id="button-share", size="sm", color="light", outline=True),
+            *live.header_pieces(),
             dbc.Button("Presenter", id=IDS.presenter, size="sm", color="light", outline=True,
                        title="Presenter mode (P)"),
             dbc.Button(LABELS["dark"], id=IDS.theme, size="sm", color="light", outline=True),

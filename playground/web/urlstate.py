@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from surfaces import custom
+from surfaces import custom, get_surface
 from surfaces.rotation import ROTATION
 
 from ..optimizers import OPTIMIZERS
@@ -69,7 +69,11 @@ def _hyper(f: Field, cfg: Config) -> list[tuple[str, str]]:
 
 
 def _point(f: Field, cfg: Config) -> list[tuple[str, str]]:
-    return [] if cfg.start is None else [(f.url, f"{num(cfg.start[0])},{num(cfg.start[1])}")]  # type: ignore[list-item]
+    # the surface's own start is left out: a page that shows it in its boxes and one that was
+    # given none make the same link
+    if cfg.start is None or cfg.start == get_surface(cfg.surface, **validate.surface_kwargs(cfg)).start:
+        return []
+    return [(f.url, f"{num(cfg.start[0])},{num(cfg.start[1])}")]  # type: ignore[list-item]
 
 
 def _formula(f: Field, cfg: Config) -> list[tuple[str, str]]:
