@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, clientside, figures, guard, layout, live, runs, server, urlstate, validate
+from . import callbacks, clientside, figures, guard, layout, live, runs, server, urlstate, validate, views
 from .lessons import LESSONS
 
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
@@ -27,6 +27,8 @@ def create_app() -> Dash:
     callbacks.register(app)
     clientside.register(app)
     live.register(app)
+    for view in views.discover():  # each extra view's own callbacks
+        view.register(app)
     guard.install(app)
     server.harden(app)
     # Dash finishes its setup (registering component libraries) on the first request; doing
