@@ -41,6 +41,31 @@
     return PG.C.stoppedBefore.indexOf(r.status) >= 0 && step >= r.stopped_at;
   };
 
+  function inView(v, x, y) {
+    return x >= v[0] && x <= v[1] && y >= v[2] && y <= v[3];
+  }
+
+  /* Where a stopped racer's end mark goes: its last point when that is in the frame;
+   * otherwise where its path last crossed the frame's edge, with the heading it left on
+   * (radians, y up) so the mark can point out of the frame. */
+  PG.endMark = function (r) {
+    const v = PG.run.view, n = r.last;
+    let x = PG.X(r, n), y = PG.Y(r, n);
+    if (inView(v, x, y)) return { x: x, y: y, out: false, heading: 0 };
+    let j = n - 1;
+    while (j >= 0 && !inView(v, PG.X(r, j), PG.Y(r, j))) j--;
+    if (j < 0) { // never inside: the nearest point of the frame
+      return { x: Math.min(Math.max(x, v[0]), v[1]), y: Math.min(Math.max(y, v[2]), v[3]), out: true, heading: 0 };
+    }
+    const ax = PG.X(r, j), ay = PG.Y(r, j), dx = (isFinite(x) ? x : ax) - ax, dy = (isFinite(y) ? y : ay) - ay;
+    let t = 1; // the largest share of the step that stays inside the frame
+    if (dx > 0) t = Math.min(t, (v[1] - ax) / dx);
+    if (dx < 0) t = Math.min(t, (v[0] - ax) / dx);
+    if (dy > 0) t = Math.min(t, (v[3] - ay) / dy);
+    if (dy < 0) t = Math.min(t, (v[2] - ay) / dy);
+    return { x: ax + t * dx, y: ay + t * dy, out: true, heading: Math.atan2(dy, dx) };
+  };
+
   /* Log scale only where the surface knows its minimum f*. */
   PG.canLog = function () {
     return !!(PG.run && PG.run.can_log);
@@ -63,7 +88,8 @@
     const run = PG.run, insp = run.racers[PG.inspected()], heading = insp && insp[a.data + "A"];
     if (!heading) return [[], []];
     const k = PG.kOf(insp, step), x = PG.X(insp, k), y = PG.Y(insp, k), t = heading[k];
-    if (!isFinite(t)) return [[], []]; // no arrow: the vector was zero or not finite
-    return [[x, x + Math.cos(t) * run.arrow_span], [y, y + Math.sin(t) * run.arrow_span]];
+    const lengths = insp[a.length + "A"], len = (lengths ? lengths[k] : 1) * run.arrow_span;
+    if (!isFinite(t) || !(len > 0)) return [[], []]; // no arrow: the vector vanished or is not finite
+    return [[x, x + Math.cos(t) * len], [y, y + Math.sin(t) * len]];
   };
 })();

@@ -129,10 +129,24 @@
     ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI);
     ctx.fillStyle = r.color; ctx.fill();
     ctx.lineWidth = 2; ctx.strokeStyle = "white"; ctx.stroke();
-    if (!PG.divergedBy(r, PG.step)) return;
+    if (PG.divergedBy(r, PG.step)) endOn(o, ctx, r);
+  }
+
+  /* A stopped racer's end mark (PG.endMark): a cross in the frame, an arrow on its edge. */
+  function endOn(o, ctx, r) {
+    const m = PG.endMark(r), x = o.px(m.x), y = o.py(m.y), st = PG.C.statuses[r.status];
+    ctx.strokeStyle = ctx.fillStyle = PG.C.endInk[st && st.tone] || PG.C.divergedInk;
     ctx.beginPath();
-    ctx.moveTo(hx - 7, hy - 7); ctx.lineTo(hx + 7, hy + 7); ctx.moveTo(hx + 7, hy - 7); ctx.lineTo(hx - 7, hy + 7);
-    ctx.lineWidth = 4; ctx.strokeStyle = PG.C.divergedInk; ctx.stroke();
+    if (m.out) { // screen y grows downwards
+      const c = Math.cos(m.heading), s = -Math.sin(m.heading);
+      ctx.moveTo(x + 10 * c, y + 10 * s);
+      ctx.lineTo(x - 8 * c - 7 * s, y - 8 * s + 7 * c);
+      ctx.lineTo(x - 8 * c + 7 * s, y - 8 * s - 7 * c);
+      ctx.closePath(); ctx.fill();
+      return;
+    }
+    ctx.moveTo(x - 7, y - 7); ctx.lineTo(x + 7, y + 7); ctx.moveTo(x + 7, y - 7); ctx.lineTo(x - 7, y + 7);
+    ctx.lineWidth = 4; ctx.stroke();
   }
 
   PG.paintContour = function (g) {

@@ -14,7 +14,11 @@
   function statusText(r, step) {
     const S = PG.C.statuses, done = step >= r.stopped_at;
     const st = done && S[r.status] ? S[r.status] : S[PG.C.inProgress];
-    return [st.text.replace("{at}", r.stopped_at).replace("{which}", r.which || "minimum"), st.tone];
+    return [st.text.replace("{at}", r.stopped_at).replace("{last}", r.last).replace("{which}", r.which || "minimum"), st.tone];
+  }
+
+  function reached(r, step) {
+    return step >= Math.min(r.stopped_at, r.last, PG.maxStep());
   }
 
   function row(r, step) {
@@ -24,8 +28,9 @@
       "<td class='num'>" + fmt(r.lossA[k]) + "</td>" +
       "<td class='num'>(" + fmt(x, 4) + ", " + fmt(y, 4) + ")</td>" +
       "<td class='num'>" + fmt(PG.lrAt(r, k), 3) + "</td>" +
-      "<td class='num'>" + fmt(r.distA[k], 3) + "</td>" +
-      "<td class='num'>" + fmt(r.final_loss, 6) + "</td>" +
+      "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 3) : "no minimum") + "</td>" +
+      // the outcome is not given away before the playback reaches it
+      "<td class='num'>" + (reached(r, step) ? fmt(r.final_loss, 6) : "…") + "</td>" +
       "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
   }
 

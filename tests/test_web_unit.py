@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import simulate
 from playground.optimizers import OPTIMIZERS
-from playground.web import create_app, figures, runs, urlstate, validate, warm_caches
+from playground.web import contract, create_app, figures, runs, urlstate, validate, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from playground.web.lessons import LESSONS
 from surfaces import get_surface
@@ -98,6 +98,22 @@ def test_pack_sends_float32_paths_and_exact_summaries():
     )
     assert np.isnan(_decode(r["move_heading"])[-1])  # no step after the last point: no arrow
     assert json.dumps(data)  # strict JSON: no NaN, no numpy types
+
+
+def test_arrows_shrink_with_the_gradient_and_vanish_at_a_minimum():
+    # gradient descent on the bowl: |g| falls geometrically, so the length falls linearly in
+    # log10 |g| from the start (1) to nothing once |g| is ARROW_DECADES decades smaller
+    cfg, _ = validate.config(
+        {"surface": "quadratic_bowl", "racers": [{"optimizer": "gd", "lr": 0.3}], "steps": 200}
+    )
+    surface, _start, trajs = runs.run_all(cfg)
+    r = runs.pack(cfg, surface, trajs)["racers"][0]
+    size = np.hypot(*surface.gradient(trajs[0].positions).T)
+    want = np.clip(1 + np.log10(size / size.max()) / contract.ARROW_DECADES, 0, 1)
+    got = _decode(r["grad_length"])
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    assert got[0] == 1 and np.all(np.diff(got) <= 1e-7) and got[-1] == 0
+    assert size[-1] < 1e-6 * size[0]  # the last arrow is gone because the gradient is
 
 
 def test_pack_precomputes_what_the_browser_shows_for_every_racer():

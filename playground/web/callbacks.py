@@ -17,7 +17,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from surfaces import FAMILIES, get_surface
+from surfaces import FAMILIES, custom, get_surface
 
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
@@ -186,6 +186,10 @@ def _register_builders(app: Dash) -> None:
     def racer_controls(optimizers, url, _lr_vals):
         return _racer_cards(optimizers, url)
 
+    @guard.callback(app, Output("div-formula", "hidden"), Input("select-surface", "value"))
+    def formula_box(surface):
+        return surface != custom.NAME
+
     @guard.callback(
         app,
         Output("input-start-x", "value"),
@@ -222,7 +226,10 @@ def _racer_cards(optimizers: object, url: object) -> list:
             raw_lr, DEFAULT_LR[urlstate.base_name(name)], *validate.LR_RANGE, "", validate.Messages(), "lr"
         ))  # fmt: skip
         hypers.append(dict(linked[name].hyper) if name in linked else {})
-    return layout.racer_cards(names, lrs, hypers)
+    # a link's racers are titled as in its plots (copies told apart by their settings)
+    others = list(linked.values())
+    titles = [runs.label(linked[n], others) if n in linked else None for n in names]
+    return layout.racer_cards(names, lrs, hypers, titles)
 
 
 def _start_point(name: str, click: dict | None, n_random: int | None, link: validate.Config | None) -> tuple:

@@ -85,6 +85,7 @@ class Arrow:
     vector: str  # what the server measures: the gradient or the step to the next point
     sign: int  # -1: drawn against the vector (downhill for the gradient)
     data: str  # the racer's headings in the run store (base64 float32 radians, one per step)
+    length: str  # its lengths as shares of ARROW_SPAN (base64 float32, one per step)
     color: str
     dashed: bool
     name: str
@@ -104,9 +105,11 @@ class Shortcut:
 IDS = Ids()
 ROLES = Roles()
 DIVERGED_INK = "#b71c1c"
+# the ink of a stopped racer's end mark, by its status's tone (a run that left downhill is good)
+END_INK = {"bad": DIVERGED_INK, "good": "#1b5e20"}
 ARROWS = (
-    Arrow(ROLES.grad, "grad", -1, "grad_heading", DIVERGED_INK, False, "−gradient"),
-    Arrow(ROLES.vel, "move", 1, "move_heading", "#1a237e", True, "step"),
+    Arrow(ROLES.grad, "grad", -1, "grad_heading", "grad_length", DIVERGED_INK, False, "−gradient"),
+    Arrow(ROLES.vel, "move", 1, "move_heading", "move_length", "#1a237e", True, "step"),
 )
 # the 2D paths go to the canvas overlay while playing; these traces are emptied meanwhile
 OVERLAY_ROLES = {
@@ -183,28 +186,38 @@ def racer_colors(keys: list[str]) -> list[str]:
 
 # how the results table words each of the engine's statuses (engine.STATUSES names them),
 # and its tone; "moving" is a racer whose outcome the playback has not reached yet.
-# {at} is the step, {which} the minimum reached
+# {at} is the step, {last} the last one drawn (a run that left or blew up), {which} the minimum reached
+LEFT_DOWNHILL = "left_downhill"
 _WORDING = {
     "minimum": ("reached the {which} at step {at}", "good"),
     "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn"),
     "critical": ("stopped where the gradient vanishes at step {at}: not a minimum", "warn"),
-    "left": ("left the region at step {at}", "bad"),
-    "blew_up": ("blew up at step {at}", "bad"),
+    "left": ("left the region after step {last}", "bad"),
+    # a run that left the region with a lower loss than it started with went downhill (out of
+    # a saddle, say): a success the plotted region was too small to hold
+    LEFT_DOWNHILL: ("left the region going downhill after step {last}", "good"),
+    "blew_up": ("blew up after step {last}", "bad"),
     "running": ("still moving at the last step", "neutral"),
 }
 IN_PROGRESS = "moving"
 STATUSES = {
-    **{name: {"text": _WORDING[name][0], "tone": _WORDING[name][1]} for name in engine.STATUSES},
+    **{
+        name: {"text": _WORDING[name][0], "tone": _WORDING[name][1]}
+        for name in (*engine.STATUSES, LEFT_DOWNHILL)
+    },
     IN_PROGRESS: {"text": "moving", "tone": "neutral"},
 }
 # statuses whose stop step is the bad one: the path ends just before it, with a cross
-STOPPED_BEFORE = engine.STOPPED_BEFORE
+STOPPED_BEFORE = (*engine.STOPPED_BEFORE, LEFT_DOWNHILL)
 LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light"}
 # live sessions: where the browser finds them (playground/web/live.py serves these paths)
 LIVE_API = "/live/api"
 LIVE_PAGE = "/live/"
 LIVE_TOKEN_HEADER = "X-Live-Token"
 ARROW_SPAN = 0.12  # arrow length as a share of the domain's width
+# an arrow's length follows log10 of its vector's size: the run's largest vector is drawn at
+# ARROW_SPAN, one this many decades smaller (or less: a minimum) at nothing
+ARROW_DECADES = 6
 
 
 # every racer key the page offers (three copies of each optimizer), each with its own colour
@@ -229,6 +242,7 @@ def as_dict() -> dict[str, Any]:
         "inProgress": IN_PROGRESS,
         "labels": LABELS,
         "divergedInk": DIVERGED_INK,
+        "endInk": END_INK,
         "palette": list(PALETTE),
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),

@@ -10,7 +10,7 @@ import math
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from surfaces import FAMILIES, get_surface
+from surfaces import FAMILIES, custom, get_surface
 
 from ..hyper import Hyper
 from ..optimizers import OPTIMIZERS
@@ -82,7 +82,9 @@ def optimizer_options() -> list[dict]:
     return out
 
 
-def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc.Card:
+def racer_card(
+    index: int, name: str, color: str, lr: float, hyper: dict, title: str | None = None
+) -> dbc.Card:
     opt = OPTIMIZERS[name.split("~")[0]]
     fields = [hyper_input(h, hyper.get(h.name, h.default), {"type": "input-hyper", "opt": name, "name": h.name})
               for h in opt.hypers if h.name != "lr"]  # fmt: skip
@@ -94,7 +96,7 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
                 html.Div(
                     [
                         html.Span(className="pg-swatch", style={"background": color}),
-                        html.Strong(opt.title),
+                        html.Strong(title or opt.title),
                         html.Small(opt.summary, className="pg-muted d-block"),
                     ],
                     className="mb-1",
@@ -138,10 +140,14 @@ def racer_card(index: int, name: str, color: str, lr: float, hyper: dict) -> dbc
     )
 
 
-def racer_cards(keys: list[str], lrs: list[float], hypers: list[dict]) -> list[dbc.Card]:
-    """One card per racer, in its own colour (contract.racer_colors)."""
+def racer_cards(
+    keys: list[str], lrs: list[float], hypers: list[dict], titles: list[str | None] | None = None
+) -> list[dbc.Card]:
+    """One card per racer, in its own colour (contract.racer_colors), titled like its racer in
+    the plots where ``titles`` gives it ("Newton (saddle free)")."""
     colors = contract.racer_colors(keys)
-    return [racer_card(i, k, c, lr, h) for i, (k, c, lr, h) in enumerate(zip(keys, colors, lrs, hypers))]
+    titles = titles or [None] * len(keys)
+    return [racer_card(i, *args) for i, args in enumerate(zip(keys, colors, lrs, hypers, titles))]
 
 
 def surface_param_inputs(name: str, values: dict | None = None) -> list:
@@ -202,11 +208,15 @@ def controls() -> html.Div:
                 html.Div(
                     surface_param_inputs(INITIAL["surface"]), id="div-surface-params", className="pg-grid"
                 ),
-                text_field(
-                    "formula f(x, y) (Custom formula surface)",
-                    "input-formula",
-                    INITIAL["formula"],
-                    hint="numbers, x, y, pi, e, + - * / ^ and sin cos tan exp log sqrt abs tanh sinh cosh",
+                html.Div(  # shown for the Custom formula surface only
+                    text_field(
+                        "formula f(x, y)",
+                        "input-formula",
+                        INITIAL["formula"],
+                        hint="numbers, x, y, pi, e, + - * / ^ and sin cos tan exp log sqrt abs tanh sinh cosh",
+                    ),
+                    id="div-formula",
+                    hidden=INITIAL["surface"] != custom.NAME,
                 ),
                 message_box("msg-surface"),
                 html.Div(

@@ -22,7 +22,10 @@ from .figures import height_3d
 from .validate import Config, Racer, surface_kwargs
 
 # each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
-FLOAT32_FIELDS = ("xy", "loss", "gap", "z", "dist", "lr", "iterate", *(a.data for a in contract.ARROWS))
+FLOAT32_FIELDS = (
+    "xy", "loss", "gap", "z", "dist", "lr", "iterate",
+    *(a.data for a in contract.ARROWS), *(a.length for a in contract.ARROWS),
+)  # fmt: skip
 
 
 def b64(a: np.ndarray) -> str:
@@ -110,10 +113,23 @@ def _heights(surface: Surface, positions: np.ndarray, loss: np.ndarray) -> np.nd
 
 def _heading(v: np.ndarray, sign: int) -> np.ndarray:
     """Direction of an arrow at each step, in radians (NaN: no arrow). Arrows are drawn at a
-    fixed length, so one angle per step carries all the browser needs of a 2-D vector."""
+    length given apart (`_arrow_length`)."""
     with np.errstate(invalid="ignore", over="ignore"):
         ok = np.isfinite(v).all(axis=1) & (np.hypot(v[:, 0], v[:, 1]) > 0)
         return np.where(ok, np.arctan2(sign * v[:, 1], sign * v[:, 0]), np.nan)
+
+
+def _arrow_length(v: np.ndarray) -> np.ndarray:
+    """Length of an arrow at each step as a share of the full span: log10 of the vector's size,
+    the run's largest at 1 and `contract.ARROW_DECADES` decades smaller at 0, so the arrows
+    shrink as the steps do and vanish at a minimum."""
+    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
+        size = np.hypot(v[:, 0], v[:, 1])
+        finite = size[np.isfinite(size) & (size > 0)]
+        if not finite.size:
+            return np.zeros(len(v))
+        share = 1 + np.log10(size / finite.max()) / contract.ARROW_DECADES
+        return np.where(np.isfinite(share), np.clip(share, 0, 1), 0.0)
 
 
 def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> dict:
@@ -125,6 +141,7 @@ def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> di
     state = figures.state_figure(meta, tr.state, OPTIMIZERS[optimizer].inspect)
     return {
         **{a.data: b64(_heading(vectors[a.vector], a.sign)) for a in contract.ARROWS},
+        **{a.length: b64(_arrow_length(vectors[a.vector])) for a in contract.ARROWS},
         "state": state["data"],
     }
 
@@ -158,6 +175,13 @@ def _iterate(tr: Trajectory) -> str | None:
     return b64(np.vstack([tr.positions[:1], tr.state["z"]]))
 
 
+def _shown_status(status: str, loss: np.ndarray, last: int) -> str:
+    """The engine's status, told apart where a run left the region downhill (a success)."""
+    if status == "left" and np.isfinite(loss[last]) and loss[last] < loss[0]:
+        return contract.LEFT_DOWNHILL
+    return status
+
+
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
     status, stop, last = str(tr.status), int(tr.stopped_at), int(tr.last_kept)
     lr = tr.lr
@@ -166,7 +190,7 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
     gap = _gap(surface, tr.loss)
     return {
         **meta,
-        "status": status,
+        "status": _shown_status(status, tr.loss, last),
         "which": _which(surface, int(tr.minimum)),
         "stopped_at": stop,
         "last": last,
@@ -212,6 +236,8 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
         "float32": list(FLOAT32_FIELDS),
         "can_log": surface.fglob is not None,  # f - f* is known: the loss chart may go log
         "arrow_span": contract.ARROW_SPAN * (x1 - x0),
+        "has_minima": bool(surface.minima),  # else the table's distance column says so
+        "view": [x0, x1, *surface.domain[1]],  # the contour map's frame: end marks stay inside it
         "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
         "state_layout": figures.state_figure(None, None)["layout"],
         "racers": [_racer(cfg, surface, i, m, tr) for i, (m, tr) in enumerate(zip(meta, trajs))],
