@@ -1,0 +1,81 @@
+"""What a run's end looks like in real headless Chromium: marks inside the frame, honest
+statuses, nothing given away early, and lessons that re-apply."""
+
+import pytest
+
+pytest.importorskip("playwright.sync_api")
+
+from playground.web.lessons import LESSON_BY_ID
+
+from .browser import ARTIFACTS, Page
+
+# the end marks (role "end") of the contour map, with the axis ranges they must stay inside
+END_MARKS = """() => { const gd = document.querySelector('#graph-contour .js-plotly-plot');
+  return {x: gd.layout.xaxis.range, y: gd.layout.yaxis.range,
+          marks: gd.data.filter(t => t.meta && t.meta.role === 'end').map(t => ({
+            racer: t.meta.racer, x: t.x, y: t.y, symbol: t.marker.symbol, ink: t.marker.line.color}))}; }"""
+HEADS = """() => document.querySelector('#graph-contour .js-plotly-plot').data
+  .filter(t => t.meta && t.meta.role === 'head').map(t => t.marker.symbol || 'circle')"""
+
+
+def _at_end(pg: Page) -> None:
+    pg.page.evaluate("() => window.PG.apply(window.PG.run.steps)")
+    pg.idle()
+    pg.page.wait_for_function(
+        "() => document.querySelector('#graph-contour .js-plotly-plot').data"
+        ".some(t => t.meta && t.meta.role === 'end' && t.x.length > 0)",
+        timeout=15000,
+    )
+
+
+def _row(pg: Page, i: int) -> str:
+    return pg.page.inner_text(f"#div-readout tbody tr:nth-child({i + 1})")
+
+
+@pytest.mark.parametrize(
+    ("query", "racer", "symbol", "words", "tone"),
+    [
+        # Adam at lr 10 leaves Rosenbrock's frame upwards: an arrow on the top edge
+        ("surface=rosenbrock&opt=adam,gd&lr.adam=10&lr.gd=0.001&steps=100", 0, "arrow-wide",
+         "left the region after step", "bad"),
+        # the saddle-free Newton escapes the saddle downhill: shown as the success it is
+        (LESSON_BY_ID["newton-saddle"].query, 1, "arrow-wide", "left the region going downhill", "good"),
+    ],
+    ids=["adam-lr10-rosenbrock", "saddle-free-newton"],
+)  # fmt: skip
+def test_a_run_that_left_is_marked_on_the_frame(browser, base_url, query, racer, symbol, words, tone):
+    pg = Page(browser, f"{base_url}/?{query}")
+    assert "…" in _row(pg, racer)  # the final loss waits for the playback to reach it
+    _at_end(pg)
+    got = pg.page.evaluate(END_MARKS)
+    mark = next(m for m in got["marks"] if m["racer"] == racer)
+    (x,), (y,) = mark["x"], mark["y"]
+    (x0, x1), (y0, y1) = got["x"], got["y"]
+    assert x0 - 1e-9 <= x <= x1 + 1e-9 and y0 - 1e-9 <= y <= y1 + 1e-9, (x, y, got)
+    assert min(x - x0, x1 - x, y - y0, y1 - y) < 1e-6  # on the edge, where the path went out
+    assert mark["symbol"] == symbol
+    assert pg.page.locator(f"#div-readout tbody tr:nth-child({racer + 1}) .pg-status.{tone}").count() == 1
+    assert words in _row(pg, racer) and "…" not in _row(pg, racer)
+    # the racers' heads keep their own markers (the end marks are styled apart)
+    assert set(pg.page.evaluate(HEADS)) == {"circle"}
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.page.screenshot(path=str(ARTIFACTS / f"outcome-{racer}-{symbol}.png"))
+    assert not pg.errors
+
+
+def test_choosing_the_same_lesson_again_reapplies_it(page):
+    p, lesson = page.page, LESSON_BY_ID["ravine"]
+    p.select_option("#select-lesson", lesson.id)
+    p.wait_for_function(
+        "t => (document.querySelector('#alert-lesson') || {}).innerText?.includes(t)",
+        arg=lesson.title,
+        timeout=20000,
+    )
+    page.idle()
+    page.set_text("#input-steps", "77")  # the user edits: the lesson withdraws its text
+    p.wait_for_selector("#link-lesson-back", timeout=15000)
+    assert p.input_value("#select-lesson") == ""  # the menu is back at its prompt
+    p.select_option("#select-lesson", lesson.id)
+    p.wait_for_function("() => !document.querySelector('#link-lesson-back')", timeout=20000)
+    page.idle()
+    assert p.input_value("#input-steps") == "300" and lesson.title in p.inner_text("#alert-lesson")
