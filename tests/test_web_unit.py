@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.dash_payload import body, compute_dep, compute_values
-from playground import simulate
+from playground import fair, simulate
 from playground.optimizers import OPTIMIZERS
 from playground.web import contract, create_app, figures, runs, urlstate, validate, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
@@ -472,7 +472,36 @@ def test_a_long_runs_state_chart_is_thinned_to_what_the_chart_can_show():
             np.testing.assert_array_equal(y, full[:: trace["dx"]])
 
 
-@pytest.mark.parametrize("name", list(OPTIMIZERS))
-def test_a_racer_from_a_link_without_an_lr_starts_where_the_dropdown_starts_it(name):
-    cfg, msgs = validate.config(urlstate.from_query(f"?opt={name}")[0])
-    assert msgs.items == [] and cfg.racers[0].lr == OPTIMIZERS[name].lr_for_page
+def _card_lr(client, deps, name: str, surface: str) -> float:
+    """The learning rate a racer's card shows when it is added from the dropdown."""
+    dep = _dep(deps, "div-racer-controls.children")
+    r = client.post("/_dash-update-component", json=body(dep, [[name], None], [[], surface]))
+
+    def find(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if props.get("id") == {"opt": name, "type": "input-lr"}:
+                return props["value"]
+            return next((v for v in map(find, node.values()) if v is not None), None)
+        if isinstance(node, list):
+            return next((v for v in map(find, node) if v is not None), None)
+        return None
+
+    return float(find(r.get_json()["response"]))
+
+
+@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau"])
+@pytest.mark.parametrize("name", ["adam", "lion", "adagrad", "momentum", "newton"])
+def test_a_racer_without_an_lr_gets_the_fair_one_by_link_and_by_dropdown(client, deps, name, surface):
+    cfg, msgs = validate.config(urlstate.from_query(f"?surface={surface}&opt={name}")[0])
+    want = fair.fair_lr(surface, name)
+    assert msgs.items == [] and cfg.racers[0].lr == want
+    assert _card_lr(client, deps, name, surface) == pytest.approx(want, rel=1e-3)
+    if OPTIMIZERS[name].second_order:
+        assert want == OPTIMIZERS[name].lr_for_page  # the full Newton step
+        return
+    scores = dict(fair.sweep(surface, name))
+    assert want in fair.GRID and scores[want] == min(scores.values())  # the best of the sweep
+    # it moves: its final loss is well under the loss at the start
+    tr = simulate(surface, name, steps=fair.STEPS, lr=want)
+    assert tr.loss[int(tr.last_kept)] < 0.5 * tr.loss[0]

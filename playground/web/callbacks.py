@@ -19,6 +19,7 @@ from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc
 
 from surfaces import FAMILIES, custom, get_surface
 
+from ..fair import fair_lr
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from . import exports, figures, guard, layout, lesson_box, runs, settings, urlstate, validate, views
@@ -27,7 +28,6 @@ from .lessons import LESSON_BY_ID
 from .shapes import COUNT, NUMBER, TEXT, list_of, record
 from .torch_snippet import torch_snippet
 
-DEFAULT_LR = {name: o.lr_for_page for name, o in OPTIMIZERS.items()}
 # the settings each callback reads (names of settings.FIELDS)
 ENGINE = settings.RUN  # the inspect selection and the log scale redraw in the browser
 MATH = ("optimizers", "lr", "hyper", "schedule", "then", "schedule_params")
@@ -46,7 +46,7 @@ def _racers(values: dict[str, Any]) -> list[dict]:
     optimizers = values.get("optimizers") or []  # a cleared multi-select sends null
     return [
         {"optimizer": urlstate.base_name(o) if isinstance(o, str) else o, "key": o,
-         "lr": lrs.get(o, DEFAULT_LR.get(urlstate.base_name(o)) if isinstance(o, str) else None),
+         "lr": lrs.get(o) if isinstance(o, str) else None,  # none yet: validation gives the fair one
          "hyper": hypers.get(o, {})}
         for o in optimizers
     ]  # fmt: skip
@@ -181,10 +181,10 @@ def _register_builders(app: Dash) -> None:
         return layout.schedule_param_inputs(name, then, values), shown
 
     @guard.callback(app, Output("div-racer-controls", "children"), *settings.inputs(["optimizers"]),
-                    Input("store-url", "data"), *settings.states(["lr"]), shapes={"store-url.data": TEXT},
-                    prevent_initial_call=True)  # fmt: skip
-    def racer_controls(optimizers, url, _lr_vals):
-        return _racer_cards(optimizers, url)
+                    Input("store-url", "data"), *settings.states(["lr"]), *settings.states(["surface"]),
+                    shapes={"store-url.data": TEXT}, prevent_initial_call=True)  # fmt: skip
+    def racer_controls(optimizers, url, _lr_vals, surface):
+        return _racer_cards(optimizers, url, surface if surface in FAMILIES else "rosenbrock")
 
     @guard.callback(app, Output("div-formula", "hidden"), Input("select-surface", "value"))
     def formula_box(surface):
@@ -210,7 +210,7 @@ def _register_builders(app: Dash) -> None:
         return _start_point(name, click, n_random, _link(url, name, "surface"))
 
 
-def _racer_cards(optimizers: object, url: object) -> list:
+def _racer_cards(optimizers: object, url: object, surface: str) -> list:
     valid = {o["value"] for o in layout.optimizer_options()}
     names = [o for o in (optimizers or []) if isinstance(o, str) and o in valid]  # type: ignore[union-attr]
     names = list(dict.fromkeys(names))[: validate.MAX_RACERS]
@@ -222,9 +222,9 @@ def _racer_cards(optimizers: object, url: object) -> list:
     lrs, hypers = [], []
     for name in names:
         raw_lr = kept.get(name, linked[name].lr if name in linked else None)
-        lrs.append(validate.as_number(
-            raw_lr, DEFAULT_LR[urlstate.base_name(name)], *validate.LR_RANGE, "", validate.Messages(), "lr"
-        ))  # fmt: skip
+        base = urlstate.base_name(name)  # a new racer: the fair rate on this surface
+        fallback = fair_lr(surface, base) if raw_lr is None or raw_lr == "" else OPTIMIZERS[base].lr_for_page
+        lrs.append(validate.as_number(raw_lr, fallback, *validate.LR_RANGE, "", validate.Messages(), "lr"))
         hypers.append(dict(linked[name].hyper) if name in linked else {})
     # a link's racers are titled as in its plots (copies told apart by their settings)
     others = list(linked.values())

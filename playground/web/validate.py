@@ -15,6 +15,7 @@ from typing import Any
 
 from surfaces import FAMILIES, SurfaceError, custom, get_surface
 
+from ..fair import fair_lr
 from ..hyper import ConfigError, Hyper
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
@@ -135,7 +136,7 @@ def coerce_hyper(spec: Hyper, owner: str, value: object, control: str, msgs: Mes
         return spec.default
 
 
-def racer(raw: object, index: int, msgs: Messages) -> Racer | None:
+def racer(raw: object, index: int, msgs: Messages, surface: str = "rosenbrock") -> Racer | None:
     control = f"racer-{index}"
     if not isinstance(raw, dict):
         msgs.add(control, "racer settings must be an object; dropped")
@@ -146,8 +147,11 @@ def racer(raw: object, index: int, msgs: Messages) -> Racer | None:
         return None
     opt = OPTIMIZERS[name]
     specs = {h.name: h for h in opt.hypers}
-    # a racer without a learning rate gets the one it gets from the dropdown, whichever way it came
-    lr = as_number(raw.get("lr"), opt.lr_for_page, *LR_RANGE, control, msgs, f"{opt.title}: learning rate")
+    # a racer without a learning rate gets the fair one on its surface (playground.fair), the
+    # same whichever way it came (dropdown, link, lesson, shortcut)
+    given_lr = raw.get("lr")
+    default_lr = fair_lr(surface, name) if given_lr is None or given_lr == "" else opt.lr_for_page
+    lr = as_number(given_lr, default_lr, *LR_RANGE, control, msgs, f"{opt.title}: learning rate")
     given = raw.get("hyper")
     given = given if isinstance(given, dict) else {}
     hyper = []
@@ -184,24 +188,24 @@ def _surface_params(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
 def _formula(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
     """The custom surface's formula, and its domain (the surface parameters), or the defaults
     with the reason beside the box."""
-    text = raw.get(f.name)
-    if cfg.surface != custom.NAME or text in (None, ""):
+    if cfg.surface != custom.NAME:
         return
+    text = raw.get(f.name) or None  # none: the default formula (its domain is still checked)
     try:
         get_surface(custom.NAME, formula=text, **cfg.surface_params)
-        cfg.formula = text  # type: ignore[assignment]
+        cfg.formula = text or cfg.formula
         return
     except SurfaceError as e:
         reason = str(e)
     try:  # the formula may be fine and the domain not: keep the formula on the default domain
         get_surface(custom.NAME, formula=text)
-        cfg.formula = text  # type: ignore[assignment]
+        cfg.formula = text or cfg.formula
     except SurfaceError:
         msgs.add(f.controls[0], f"formula refused: {reason}; showing {custom.DEFAULT_FORMULA}")
-        cfg.surface_params = custom.FAMILY.defaults()
+        cfg.surface_params = {**cfg.surface_params, **custom.FAMILY.defaults()}  # the rotation stays
         return
     msgs.add(f.controls[0], f"{reason}; using the default domain")
-    cfg.surface_params = custom.FAMILY.defaults()
+    cfg.surface_params = {**cfg.surface_params, **custom.FAMILY.defaults()}
 
 
 def _racers(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
@@ -212,7 +216,7 @@ def _racers(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
         msgs.add(f.controls[0], f"at most {MAX_RACERS} optimizers race at once; kept the first {MAX_RACERS}")
         racers = racers[:MAX_RACERS]
     for i, raw_r in enumerate(racers):
-        r = racer(raw_r, i, msgs)
+        r = racer(raw_r, i, msgs, cfg.surface)
         if r is None:
             continue
         key = raw_r.get("key") if isinstance(raw_r, dict) else None
