@@ -186,7 +186,10 @@ def _register_builders(app: Dash) -> None:
     def racer_controls(optimizers, url, _lr_vals, surface):
         return _racer_cards(optimizers, url, surface if surface in FAMILIES else "rosenbrock")
 
-    @guard.callback(app, Output("div-formula", "hidden"), Input("select-surface", "value"))
+    # the layout hides it for the first surface: no callback before the plots
+    @guard.callback(
+        app, Output("div-formula", "hidden"), Input("select-surface", "value"), prevent_initial_call=True
+    )
     def formula_box(surface):
         return surface != custom.NAME
 
