@@ -191,6 +191,6 @@ def test_phone_width_layout(browser, base_url):
     assert p.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth + 1")
     assert not p.locator("#panel-controls").is_visible()
     p.click("#button-controls")
-    assert p.locator("#panel-controls").is_visible()
+    p.wait_for_selector("#panel-controls", state="visible", timeout=10000)  # the panel slides in
     p.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=False)
     pg.close()
