@@ -36,23 +36,19 @@
   /* The contour map's extras: where diverged racers left, schedule-free iterates, and the
    * inspected racer's arrows. */
   function markUpdate(g, upd, idx) {
-    const ends = P.indices(g, PG.C.roles.end);
-    const style = { "marker.symbol": [], "marker.angle": [], "marker.line.color": [] };
-    idx.forEach(function () { Object.keys(style).forEach(function (k) { style[k].push(undefined); }); });
-    ends.forEach(function (p) {
+    const ends = {}; // trace index -> its marker style, for the end marks shown
+    P.indices(g, PG.C.roles.end).forEach(function (p) {
       const r = PG.run.racers[p[1]];
       if (!r) return;
-      const show = PG.divergedBy(r, PG.step), m = PG.endMark(r), st = PG.C.statuses[r.status];
-      upd.x.push(show ? [m.x] : []);
-      upd.y.push(show ? [m.y] : []);
+      const m = PG.divergedBy(r, PG.step) ? PG.endMark(r) : null, st = m && PG.C.statuses[r.status];
+      upd.x.push(m ? [m.x] : []);
+      upd.y.push(m ? [m.y] : []);
       idx.push(p[0]);
       // out of the frame: an arrow on its edge pointing the way the run went (Plotly's
       // angle is clockwise from up); in it: a cross where the run stopped
-      style["marker.symbol"].push(m.out ? "arrow-wide" : "x");
-      style["marker.angle"].push(m.out ? 90 - m.heading * 180 / Math.PI : 0);
-      style["marker.line.color"].push(PG.C.endInk[st && st.tone] || PG.C.divergedInk);
+      if (m) ends[p[0]] = { "marker.symbol": m.out ? "arrow-wide" : "x", "marker.angle": m.out ? 90 - m.heading * 180 / Math.PI : 0,
+                            "marker.line.color": PG.C.endInk[st && st.tone] || PG.C.divergedInk };
     });
-
     P.indices(g, PG.C.roles.iterate).forEach(function (p) {
       const r = PG.run.racers[p[1]];
       if (!r) return;
@@ -67,14 +63,10 @@
         upd.x.push(seg[0]); upd.y.push(seg[1]); idx.push(p[0]);
       });
     });
-    // one value per updated trace: undefined leaves the others' markers alone (an array
-    // shorter than the traces would be repeated over them)
-    if (ends.length) {
-      Object.keys(style).forEach(function (k) {
-        while (style[k].length < idx.length) style[k].push(undefined);
-        upd[k] = style[k];
-      });
-    }
+    // one value per updated trace: undefined leaves a trace's marker as it is
+    ["marker.symbol", "marker.angle", "marker.line.color"].forEach(function (k) {
+      if (Object.keys(ends).length) upd[k] = idx.map(function (i) { return ends[i] && ends[i][k]; });
+    });
   }
 
   /* Hover data of the contour paths: [step, loss, lr] per point. */

@@ -14,7 +14,7 @@
       PG.stale3d = true;
       return false;
     }
-    return !PG.playing || (!PG.busy3d && PG.visible3d && now - PG.last3d >= Math.max(33, 4 * PG.cost3d));
+    return !PG.playing || (!PG.busy3d && now - PG.last3d >= Math.max(33, 4 * PG.cost3d));
   }
 
   function draw3d(g, now) {

@@ -17,9 +17,6 @@
     return [st.text.replace("{at}", r.stopped_at).replace("{last}", r.last).replace("{which}", r.which || "minimum"), st.tone];
   }
 
-  function reached(r, step) {
-    return step >= Math.min(r.stopped_at, r.last, PG.maxStep());
-  }
 
   function row(r, step) {
     const k = PG.kOf(r, step), x = PG.X(r, k), y = PG.Y(r, k), st = statusText(r, step);
@@ -30,7 +27,7 @@
       "<td class='num'>" + fmt(PG.lrAt(r, k), 3) + "</td>" +
       "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 3) : "no minimum") + "</td>" +
       // the outcome is not given away before the playback reaches it
-      "<td class='num'>" + (reached(r, step) ? fmt(r.final_loss, 6) : "…") + "</td>" +
+      "<td class='num'>" + (step >= r.last ? fmt(r.final_loss, 6) : "…") + "</td>" +
       "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
   }
 

@@ -117,6 +117,17 @@ class Page:
             graph,
         )
 
+    def choose_lesson(self, lesson_id, title):
+        """Pick a lesson from the menu and wait for its text: it comes at the end of a chain
+        of callbacks, which a quiet spell alone does not prove finished."""
+        self.page.select_option("#select-lesson", lesson_id)
+        self.page.wait_for_function(
+            "t => (document.querySelector('#alert-lesson') || {}).innerText?.includes(t)",
+            arg=title,
+            timeout=20000,
+        )
+        self.idle()
+
     def set_text(self, selector, value):
         self.page.fill(selector, str(value))
         self.page.press(selector, "Enter")

@@ -113,14 +113,7 @@ def test_every_shortcut(page):
 def test_every_lesson_loads_and_plays(page):
     p = page.page
     for lesson in LESSONS:
-        p.select_option("#select-lesson", lesson.id)
-        # the lesson's text comes at the end of a chain of callbacks: wait for it, not for a quiet spell
-        p.wait_for_function(
-            "t => (document.querySelector('#alert-lesson') || {}).innerText?.includes(t)",
-            arg=lesson.title,
-            timeout=20000,
-        )
-        page.idle()
+        page.choose_lesson(lesson.id, lesson.title)
         assert "You changed" not in p.inner_text("#alert-lesson")
         assert f"lesson={lesson.id}" in p.evaluate("() => window.location.search")
         opts = parse_qs(lesson.query)["opt"][0].split(",")

@@ -65,13 +65,7 @@ def test_a_run_that_left_is_marked_on_the_frame(browser, base_url, query, racer,
 
 def test_choosing_the_same_lesson_again_reapplies_it(page):
     p, lesson = page.page, LESSON_BY_ID["ravine"]
-    p.select_option("#select-lesson", lesson.id)
-    p.wait_for_function(
-        "t => (document.querySelector('#alert-lesson') || {}).innerText?.includes(t)",
-        arg=lesson.title,
-        timeout=20000,
-    )
-    page.idle()
+    page.choose_lesson(lesson.id, lesson.title)
     page.set_text("#input-steps", "77")  # the user edits: the lesson withdraws its text
     p.wait_for_selector("#link-lesson-back", timeout=15000)
     assert p.input_value("#select-lesson") == ""  # the menu is back at its prompt

@@ -19,7 +19,6 @@ from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc
 
 from surfaces import FAMILIES, custom, get_surface
 
-from ..fair import fair_lr
 from ..optimizers import OPTIMIZERS
 from ..schedules import SCHEDULES
 from . import exports, figures, guard, layout, lesson_box, runs, settings, urlstate, validate, views
@@ -225,9 +224,7 @@ def _racer_cards(optimizers: object, url: object, surface: str) -> list:
     lrs, hypers = [], []
     for name in names:
         raw_lr = kept.get(name, linked[name].lr if name in linked else None)
-        base = urlstate.base_name(name)  # a new racer: the fair rate on this surface
-        fallback = fair_lr(surface, base) if raw_lr is None or raw_lr == "" else OPTIMIZERS[base].lr_for_page
-        lrs.append(validate.as_number(raw_lr, fallback, *validate.LR_RANGE, "", validate.Messages(), "lr"))
+        lrs.append(validate.racer_lr(raw_lr, surface, urlstate.base_name(name), "", validate.Messages()))
         hypers.append(dict(linked[name].hyper) if name in linked else {})
     # a link's racers are titled as in its plots (copies told apart by their settings)
     others = list(linked.values())

@@ -136,6 +136,14 @@ def coerce_hyper(spec: Hyper, owner: str, value: object, control: str, msgs: Mes
         return spec.default
 
 
+def racer_lr(given: object, surface: str, name: str, control: str, msgs: Messages) -> float:
+    """A racer's learning rate: the one given, or for none the fair one on its surface
+    (playground.fair), the same whichever way the racer came (dropdown, link, lesson)."""
+    opt = OPTIMIZERS[name]
+    fallback = fair_lr(surface, name) if given is None or given == "" else opt.lr_for_page
+    return as_number(given, fallback, *LR_RANGE, control, msgs, f"{opt.title}: learning rate")
+
+
 def racer(raw: object, index: int, msgs: Messages, surface: str = "rosenbrock") -> Racer | None:
     control = f"racer-{index}"
     if not isinstance(raw, dict):
@@ -147,11 +155,7 @@ def racer(raw: object, index: int, msgs: Messages, surface: str = "rosenbrock") 
         return None
     opt = OPTIMIZERS[name]
     specs = {h.name: h for h in opt.hypers}
-    # a racer without a learning rate gets the fair one on its surface (playground.fair), the
-    # same whichever way it came (dropdown, link, lesson, shortcut)
-    given_lr = raw.get("lr")
-    default_lr = fair_lr(surface, name) if given_lr is None or given_lr == "" else opt.lr_for_page
-    lr = as_number(given_lr, default_lr, *LR_RANGE, control, msgs, f"{opt.title}: learning rate")
+    lr = racer_lr(raw.get("lr"), surface, name, control, msgs)
     given = raw.get("hyper")
     given = given if isinstance(given, dict) else {}
     hyper = []
