@@ -11,8 +11,12 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 2000  # recycle workers now and then: bounded memory whatever happens
-max_requests_jitter = 200
+# recycle workers now and then: bounded memory whatever happens. Counted in requests, and a
+# live lecture's followers poll ~2.5 times a second each (300 students: ~750 requests/s), so
+# the count is high enough that a worker lives minutes, not seconds, in a lecture
+# (benchmarks/live.py: at 2,000 a worker was recycled every ~5 s, its caches lost each time)
+max_requests = 100_000
+max_requests_jitter = 10_000
 preload_app = True  # import NumPy/Dash once, share pages between workers
 accesslog = "-" if os.environ.get("ACCESS_LOG") else None
 errorlog = "-"

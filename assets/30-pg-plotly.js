@@ -103,9 +103,11 @@
 
     /* A signature of the style last applied to the figure now drawn (a new figure from Dash
      * starts with none). */
-    styled: function (g, sig) {
+    /* True when the figure already has style `sig`; a new figure has `fresh`, the style the
+     * server draws in (so the common case, light theme and normal text, costs no redraw). */
+    styled: function (g, sig, fresh) {
       if (!g.layout) return true;
-      if (styleOf.get(g.layout) === sig) return true;
+      if ((styleOf.has(g.layout) ? styleOf.get(g.layout) : fresh) === sig) return true;
       styleOf.set(g.layout, sig);
       return false;
     },

@@ -34,7 +34,9 @@
   function renderReadout(step) {
     const el = PG.el("readout");
     if (!el || !PG.run) return;
-    const rows = PG.run.racers.map(function (r) { return row(r, step); }).join("");
+    const rows = PG.run.racers.length
+      ? PG.run.racers.map(function (r) { return row(r, step); }).join("")
+      : "<tr><td colspan='8' class='pg-empty-race'>" + PG.C.labels.empty + "</td></tr>";
     el.innerHTML =
       "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'><thead><tr><th>optimizer</th><th>step</th>" +
       "<th>loss</th><th>position</th><th>lr</th><th>to nearest min</th><th>final loss</th><th>status</th>" +

@@ -35,7 +35,7 @@
   PG.style = function (g) {
     if (!g || !g.layout || !PG.C) return;
     const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t];
-    if (P.styled(g, [t, size].join("|"))) return;
+    if (P.styled(g, [t, size].join("|"), ["light", PG.C.font.size].join("|"))) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
     if (P.isScene(g)) {
       ["xaxis", "yaxis", "zaxis"].forEach(function (a) {

@@ -71,7 +71,8 @@
     const k = parseInt(value, 10);
     PG.inspect = isFinite(k) && k >= 0 ? k : 0;
     if (PG.run && !PG.playing) PG.apply(PG.step);
-    if (!data || !data.racers.length) return window.dash_clientside.no_update;
+    if (!data) return window.dash_clientside.no_update;
+    if (!data.racers.length) return { data: [], layout: JSON.parse(JSON.stringify(data.state_layout)) }; // an empty race
     const r = data.racers[PG.inspect] || data.racers[0];
     // a copy: Plotly writes into the figure it draws (decoded arrays, axis ranges); the
     // store's own stays as the server sent it for the next choice

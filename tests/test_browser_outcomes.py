@@ -5,7 +5,10 @@ import pytest
 
 pytest.importorskip("playwright.sync_api")
 
+from playground.optimizers import OPTIMIZERS
+from playground.web import contract
 from playground.web.lessons import LESSON_BY_ID
+from playground.web.settings import MAX_RACERS
 
 from .browser import ARTIFACTS, Page
 
@@ -73,3 +76,42 @@ def test_choosing_the_same_lesson_again_reapplies_it(page):
     p.wait_for_function("() => !document.querySelector('#link-lesson-back')", timeout=20000)
     page.idle()
     assert p.input_value("#input-steps") == "300" and lesson.title in p.inner_text("#alert-lesson")
+
+
+def test_an_empty_race_says_what_to_do(browser, base_url):
+    pg = Page(browser, f"{base_url}/?opt=")
+    pg.idle()
+    assert pg.page.inner_text("#div-readout tbody") == contract.EMPTY_RACE
+    assert contract.EMPTY_RACE in pg.page.inner_text("#div-racer-controls")
+    pg.page.click("#button-play")  # nothing to play: the page stays as it is, no error
+    pg.page.wait_for_timeout(500)
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_a_thirteenth_optimizer_is_refused_with_its_reason(browser, base_url):
+    twelve = list(OPTIMIZERS)[:MAX_RACERS]
+    extra = list(OPTIMIZERS.values())[MAX_RACERS]
+    pg = Page(browser, f"{base_url}/?opt={','.join(twelve)}")
+    pg.idle()
+    pg.page.click("#select-optimizers")
+    pg.page.get_by_role("option", name=extra.title, exact=True).click()
+    pg.page.keyboard.press("Escape")
+    pg.page.wait_for_selector(".pg-msg-refused", timeout=15000)
+    note = pg.page.inner_text(".pg-msg-refused")
+    assert note == contract.TOO_MANY.format(dropped=extra.title)
+    pg.idle()
+    chosen = pg.page.evaluate("() => [...document.querySelectorAll('#div-racer-controls .card')].length")
+    assert chosen == MAX_RACERS
+    assert pg.page.locator("#div-readout tbody tr").count() == MAX_RACERS
+    assert f"opt={','.join(twelve)}" in pg.page.evaluate("() => window.location.search")
+    pg.page.screenshot(path=str(ARTIFACTS / "refused-thirteenth.png"))
+    pg.close()
+
+
+def test_the_status_key_names_every_status_and_mark(page):
+    key = page.page.inner_text(".pg-status-key")
+    for st in contract.STATUSES.values():
+        assert st["key"] in key
+    for glyph, words in contract.END_MARKS:
+        assert glyph in key and words in key

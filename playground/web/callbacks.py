@@ -179,11 +179,18 @@ def _register_builders(app: Dash) -> None:
         values = {k: v for k, v in link.schedule_params.items() if k != "then"} if link else None
         return layout.schedule_param_inputs(name, then, values), shown
 
-    @guard.callback(app, Output("div-racer-controls", "children"), *settings.inputs(["optimizers"]),
-                    Input("store-url", "data"), *settings.states(["lr"]), *settings.states(["surface"]),
-                    shapes={"store-url.data": TEXT}, prevent_initial_call=True)  # fmt: skip
+    # the list itself is cut back to what can race (an output on its own input: Dash runs it
+    # once more with the cut list, which changes nothing)
+    @guard.callback(app, Output("div-racer-controls", "children"), Output("select-optimizers", "value"),
+                    *settings.inputs(["optimizers"]), Input("store-url", "data"), *settings.states(["lr"]),
+                    *settings.states(["surface"]), shapes={"store-url.data": TEXT},
+                    prevent_initial_call=True)  # fmt: skip
     def racer_controls(optimizers, url, _lr_vals, surface):
-        return _racer_cards(optimizers, url, surface if surface in FAMILIES else "rosenbrock")
+        names, refused = _selection(optimizers)
+        cards = _racer_cards(names, url, surface if surface in FAMILIES else "rosenbrock")
+        if not refused:
+            return cards, no_update
+        return [layout.selection_note(refused), *cards], names
 
     # the layout hides it for the first surface: no callback before the plots
     @guard.callback(
@@ -212,10 +219,15 @@ def _register_builders(app: Dash) -> None:
         return _start_point(name, click, n_random, _link(url, name, "surface"))
 
 
-def _racer_cards(optimizers: object, url: object, surface: str) -> list:
+def _selection(optimizers: object) -> tuple[list[str], list[str]]:
+    """The known optimizers of a selection, once each: (those that race, those refused)."""
     valid = {o["value"] for o in layout.optimizer_options()}
     names = [o for o in (optimizers or []) if isinstance(o, str) and o in valid]  # type: ignore[union-attr]
-    names = list(dict.fromkeys(names))[: validate.MAX_RACERS]
+    names = list(dict.fromkeys(names))
+    return names[: validate.MAX_RACERS], names[validate.MAX_RACERS :]
+
+
+def _racer_cards(names: list[str], url: object, surface: str) -> list:
     # a new link's learning rates win; otherwise the boxes keep what the user typed
     from_link = "store-url.data" in ctx.triggered_prop_ids
     kept = {} if from_link else {i["opt"]: v for i, v in settings.read(["lr"], ctx.states_list)["lr"]}

@@ -16,6 +16,7 @@ from .. import engine
 from ..live.events import KEYS as LIVE_EVENTS
 from ..live.model import Limits
 from ..optimizers import OPTIMIZERS
+from .settings import MAX_RACERS
 from .views import view_ids
 
 
@@ -189,27 +190,40 @@ def racer_colors(keys: list[str]) -> list[str]:
 # {at} is the step, {last} the last one drawn (a run that left or blew up), {which} the minimum reached
 LEFT_DOWNHILL = "left_downhill"
 _WORDING = {
-    "minimum": ("reached the {which} at step {at}", "good"),
-    "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn"),
-    "critical": ("stopped where the gradient vanishes at step {at}: not a minimum", "warn"),
-    "left": ("left the region after step {last}", "bad"),
+    "minimum": ("reached the {which} at step {at}", "good", "minimum"),
+    "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn", "saddle: not a minimum"),
+    "critical": (
+        "stopped where the gradient vanishes at step {at}: not a minimum",
+        "warn",
+        "flat spot: not a minimum",
+    ),
+    "left": ("left the region after step {last}", "bad", "left the region"),
     # a run that left the region with a lower loss than it started with went downhill (out of
     # a saddle, say): a success the plotted region was too small to hold
-    LEFT_DOWNHILL: ("left the region going downhill after step {last}", "good"),
-    "blew_up": ("blew up after step {last}", "bad"),
-    "running": ("still moving at the last step", "neutral"),
+    LEFT_DOWNHILL: ("left the region going downhill after step {last}", "good", "left going downhill"),
+    "blew_up": ("blew up after step {last}", "bad", "blew up"),
+    "running": ("still moving at the last step", "neutral", "still moving"),
 }
 IN_PROGRESS = "moving"
 STATUSES = {
     **{
-        name: {"text": _WORDING[name][0], "tone": _WORDING[name][1]}
+        name: {"text": _WORDING[name][0], "tone": _WORDING[name][1], "key": _WORDING[name][2]}
         for name in (*engine.STATUSES, LEFT_DOWNHILL)
     },
-    IN_PROGRESS: {"text": "moving", "tone": "neutral"},
+    IN_PROGRESS: {"text": "moving", "tone": "neutral", "key": "moving (not there yet)"},
 }
+# the marks a run's end leaves on the contour map, in the key under the race table (their
+# colour is the status's tone: END_INK)
+END_MARKS = (("➤", "on the map's edge: where a path left it, pointing the way it went"),
+             ("✕", "where a run stopped: it blew up, or its next step left the map"))  # fmt: skip
 # statuses whose stop step is the bad one: the path ends just before it, with a cross
 STOPPED_BEFORE = (*engine.STOPPED_BEFORE, LEFT_DOWNHILL)
-LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light"}
+# what an empty race and a refused selection say (the table and the optimizer cards show them)
+EMPTY_RACE = (
+    f"No optimizer is racing: pick one or more under Optimizers (up to {MAX_RACERS}), or a guided lesson."
+)
+TOO_MANY = f"At most {MAX_RACERS} optimizers race at once: {{dropped}} not added. Remove one to add another."
+LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light", "empty": EMPTY_RACE}
 # live sessions: where the browser finds them (playground/web/live.py serves these paths)
 LIVE_API = "/live/api"
 LIVE_PAGE = "/live/"

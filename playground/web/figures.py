@@ -30,7 +30,7 @@ FONT = {
     "size": FONT_RULE["size"],
     "color": SCENE_INK["light"]["color"],
 }
-GRID = "#eceff1"
+GRID = SCENE_INK["light"]["grid"]  # the light theme's, as the browser styles it
 MESH_3D = 72
 MESH_2D = 100
 PATH_WIDTH_3D = 7  # px; the white casing under it is CASING_3D px wide
@@ -400,7 +400,7 @@ def state_figure(
         yaxis2={"title": {"text": "accumulator"}, "type": "log", "overlaying": "y", "side": "right",
                 "showgrid": False, "exponentformat": "power"},
         showlegend=True,
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": FONT_RULE["size"]}},
         margin={"l": 60, "r": 60, "t": 30, "b": 40},
     )  # fmt: skip
     return {"data": data, "layout": layout}
@@ -433,7 +433,13 @@ def ewma_figure(beta: float) -> dict:
         xaxis=_axis("t"),
         yaxis=_axis("value"),
         showlegend=True,
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+            "font": {"size": FONT_RULE["size"]},
+        },
         margin={"l": 45, "r": 10, "t": 30, "b": 40},
     )
     return {"data": data, "layout": layout}
@@ -462,6 +468,12 @@ def evidence_figure(racers: Sequence[dict], series: Sequence[np.ndarray], label:
         ),
         margin={"l": 60, "r": 10, "t": 24, "b": 36},
         showlegend=True,
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "font": {"size": 11}},
+        legend={
+            "orientation": "h",
+            "y": 1.0,
+            "yanchor": "bottom",
+            "x": 0,
+            "font": {"size": FONT_RULE["size"]},
+        },
     )
     return {"data": data, "layout": layout}

@@ -142,9 +142,11 @@ def racer_card(
 
 def racer_cards(
     keys: list[str], lrs: list[float], hypers: list[dict], titles: list[str | None] | None = None
-) -> list[dbc.Card]:
+) -> list:
     """One card per racer, in its own colour (contract.racer_colors), titled like its racer in
     the plots where ``titles`` gives it ("Newton (saddle free)")."""
+    if not keys:  # what to do, where the cards would be (the race table says it too)
+        return [html.Div(contract.EMPTY_RACE, className="pg-msg")]
     colors = contract.racer_colors(keys)
     titles = titles or [None] * len(keys)
     return [racer_card(i, *args) for i, args in enumerate(zip(keys, colors, lrs, hypers, titles))]
@@ -459,7 +461,7 @@ def race_view(first: dict | None = None) -> list:
             className="pg-views",
         ),
         html.Section(
-            [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout")],
+            [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout"), status_key()],
             className="pg-card pg-card-race",
         ),
         html.Div(
@@ -593,3 +595,26 @@ def ewma_box() -> html.Div:
             dcc.Graph(id="graph-ewma", config=GRAPH_CONFIG, style={"height": "240px"}, figure=figures.ewma_figure(0.9)),
         ]
     )  # fmt: skip
+
+
+def status_key() -> html.Div:
+    """The key under the race table: every status's chip, in its tone, and the end marks."""
+    tones = ("good", "warn", "bad", "neutral")  # successes first, then the rest
+    ordered = sorted(contract.STATUSES.values(), key=lambda st: tones.index(st["tone"]))
+    chips = [html.Span(st["key"], className=f"pg-status {st['tone']}") for st in ordered]
+    marks = [
+        html.Span([html.B(glyph), " ", words], className="pg-key-mark") for glyph, words in contract.END_MARKS
+    ]
+    return html.Div(
+        [html.Span("Status:", className="pg-key-title"), *chips, *marks], className="pg-status-key"
+    )
+
+
+def selection_note(refused: list[str]) -> html.Div:
+    """Why the last optimizers chosen are not in the race (above the racer cards)."""
+    label = {o["value"]: o["label"] for o in optimizer_options()}
+    titles = [label[name] for name in refused]
+    dropped = ", ".join(titles) if len(titles) <= 3 else f"{len(titles)} more"
+    return html.Div(
+        contract.TOO_MANY.format(dropped=dropped), className="pg-msg pg-msg-refused", role="alert"
+    )

@@ -128,7 +128,8 @@ def _pairs(search: str, notices: list[str]) -> dict[str, str]:
 
 def _racers(seen: dict[str, str], used: set[str]) -> list[dict]:
     opt, lr = settings.BY_NAME["optimizers"], settings.BY_NAME["lr"]
-    keys = [o for o in seen[opt.url].split(",") if o][: settings.MAX_RACERS]  # type: ignore[index]
+    # all of them: validate.config cuts the list to what can race, with its message
+    keys = [o for o in seen[opt.url].split(",") if o][:200]  # type: ignore[index]
     racers = []
     for key in keys:
         hyper = {k.split(".", 1)[1]: v for k, v in seen.items() if k.startswith(key + ".")}
