@@ -164,12 +164,20 @@ def test_bad_values_show_a_message_and_the_page_recovers(page):
     assert "steps must be in [1, 5000]" in p.inner_text("#msg-steps")  # right under the steps box
     assert p.eval_on_selector("#input-steps", red)
     assert p.inner_text("#text-steps") == "5000"
-    page.set_text("#input-steps", "banana")
-    assert "steps must be a number" in p.inner_text("#msg-steps")
+    page.set_text("#input-steps", "banana")  # no number: the last good value stays, and says so
+    assert "steps must be a number, got 'banana'; kept 5000, the last good value" in p.inner_text(
+        "#msg-steps"
+    )
+    assert p.eval_on_selector("#input-steps", red) and p.inner_text("#text-steps") == "5000"
     page.set_text("#input-steps", "200")
     assert all_notes().strip() == "" and not p.eval_on_selector("#input-steps", red)
     assert p.inner_text("#text-steps") == "200"
     lr = '#\\{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"input-lr\\"\\}'
+    page.set_text(lr, "fast")
+    assert "Adam: learning rate must be a number, got 'fast'; kept 0.05, the last good value" in p.inner_text(
+        "#msg-optimizers"
+    )
+    assert "lr.adam=0.05" in p.evaluate("() => window.location.search")
     page.set_text(lr, "-3")
     assert "Adam: learning rate" in p.inner_text("#msg-optimizers")
     page.set_text("#input-start-x", "1e400")

@@ -505,3 +505,40 @@ def test_a_racer_without_an_lr_gets_the_fair_one_by_link_and_by_dropdown(client,
     # it moves: its final loss is well under the loss at the start
     tr = simulate(surface, name, steps=fair.STEPS, lr=want)
     assert tr.loss[int(tr.last_kept)] < 0.5 * tr.loss[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [("banana", True), ("", False), ("1e400", True), ("nan", True), ("0.2", False), (None, False)],
+    ids=["word", "empty-means-default", "overflow", "nan", "a-number", "missing"],
+)
+def test_a_box_without_a_number_keeps_the_last_good_value(typed, kept):
+    last = urlstate.from_query("opt=adam&lr.adam=0.05&steps=300")[0]
+    raw = {"steps": typed, "racers": [{"optimizer": "adam", "key": "adam", "lr": typed, "hyper": {}}]}
+    msgs = validate.Messages()
+    out = validate.keep_last_good(raw, last, msgs)
+    cfg, msgs = validate.config(out, msgs)
+    notes = [t for _, t in msgs.items]
+    if kept:
+        assert (cfg.steps, cfg.racers[0].lr) == (300, 0.05)
+        assert f"steps must be a number, got {typed!r}; kept 300, the last good value" in notes
+        assert any("kept 0.05, the last good value" in t for t in notes)
+    else:
+        assert not any("last good value" in t for t in notes)
+        assert out == raw
+
+
+def test_a_new_racer_has_no_last_good_value():
+    last = urlstate.from_query("opt=adam&lr.adam=0.05")[0]
+    raw = {"racers": [{"optimizer": "lion", "key": "lion", "lr": "fast", "hyper": {}}]}
+    msgs = validate.Messages()
+    cfg, msgs = validate.config(validate.keep_last_good(raw, last, msgs), msgs)
+    assert cfg.racers[0].lr == OPTIMIZERS["lion"].lr_for_page  # the documented fallback, with its note
+    assert any("Lion: learning rate must be a number" in t for _, t in msgs.items)
+
+
+def test_a_start_is_clamped_into_the_map():
+    cfg, msgs = validate.config({"surface": "rosenbrock", "start": ["9", "-0.5"]})
+    (_, x1), _ = get_surface("rosenbrock").domain
+    assert cfg.start == (x1, -0.5)
+    assert any(c == "input-start-x" and "clamped" in t for c, t in msgs.items)

@@ -73,6 +73,16 @@ def config_of(names: tuple[str, ...], specs: list) -> tuple[validate.Config, val
     return validate.config(gather(settings.read(names, specs)))
 
 
+def run_config(
+    names: tuple[str, ...], specs: list, last_query: object
+) -> tuple[validate.Config, validate.Messages]:
+    """As `config_of`, where a number box holding no number keeps the last good run's value
+    (``last_query``: store-query, the canonical query of the run on screen)."""
+    last = urlstate.from_query(last_query)[0] if isinstance(last_query, str) else {}
+    msgs = validate.Messages()
+    return validate.config(validate.keep_last_good(gather(settings.read(names, specs)), last, msgs), msgs)
+
+
 # each control's notes appear in the box under it; a control id ending in "-" is a prefix
 MESSAGE_BOXES = settings.message_boxes()
 # text boxes that turn red while the server had to replace what they hold
@@ -279,12 +289,12 @@ def _register_engine(app: Dash) -> None:
         Output("store-figure-key", "data"),
         *settings.inputs(ENGINE),
         State("store-figure-key", "data"),
-        shapes=FIGURE_KEY,
+        State("store-query", "data"),
+        shapes={**FIGURE_KEY, "store-query.data": TEXT},
         prevent_initial_call=True,  # the page's first response carries the default view
     )
     def engine(*_values):
-        values = settings.read(ENGINE, ctx.inputs_list)
-        cfg, msgs = validate.config(gather(values))
+        cfg, msgs = run_config(ENGINE, ctx.inputs_list, ctx.states_list[1].get("value"))
         v = runs.view(cfg)
         fig3d, fig2d = v["surface"], v["contour"]
         if v["key"] == ctx.states_list[0].get("value"):
@@ -310,10 +320,11 @@ def _register_explain(app: Dash) -> None:
         return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
 
     @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), *settings.inputs(["view"]),
-                    State("url", "href"), shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
+                    State("url", "href"), State("store-query", "data"), shapes={"url.href": TEXT, "store-query.data": TEXT},
+                    prevent_initial_call=True)  # fmt: skip
     def query(*values):
-        cfg, _ = config_of(settings.RUN, ctx.inputs_list[: -len(settings.inputs(["view"]))])
-        return urlstate.to_query(cfg, urlstate.lesson_in(values[-1]), values[-2])
+        cfg, _ = run_config(settings.RUN, ctx.inputs_list[: -len(settings.inputs(["view"]))], values[-1])
+        return urlstate.to_query(cfg, urlstate.lesson_in(values[-2]), values[-3])
 
 
 LINK_OUTPUTS = [Output(c, f.prop) for f in settings.fields(settings.FROM_LINK) for c in f.components]

@@ -249,10 +249,9 @@ def _schedule_params(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
 def _start(f: Field, raw: dict, cfg: Config, msgs: Messages) -> None:
     start = raw.get(f.name)
     if isinstance(start, (list, tuple)) and len(start) == 2:
-        (x0, x1), (y0, y1) = _domain(cfg)
-        wx, wy = x1 - x0, y1 - y0  # a start may lie up to one domain width outside the view
-        x = as_number(start[0], None, x0 - wx, x1 + wx, f.controls[0], msgs, "start x")
-        y = as_number(start[1], None, y0 - wy, y1 + wy, f.controls[1], msgs, "start y")
+        (x0, x1), (y0, y1) = _domain(cfg)  # the contour map's frame: a start is always in sight
+        x = as_number(start[0], None, x0, x1, f.controls[0], msgs, "start x")
+        y = as_number(start[1], None, y0, y1, f.controls[1], msgs, "start y")
         cfg.start = (x, y) if x is not None and y is not None else None
     elif start is not None:
         msgs.add(f.also[0], "start must be two numbers; using the surface's start")
@@ -267,9 +266,49 @@ _READ = {"name": _name, "number": _number, "int": _number, "racers": _racers, "l
 _PARAMS = {"surface_params": _surface_params, "schedule_params": _schedule_params}
 
 
-def config(raw: dict[str, Any]) -> tuple[Config, Messages]:
-    """Build a safe `Config` from whatever the browser sent, setting by setting (settings.FIELDS)."""
-    msgs = Messages()
+def _junk(value: object) -> bool:
+    """A value typed into a number box that is no number at all (empty boxes mean "default")."""
+    if value is None or value == "" or isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return not math.isfinite(value)
+    if not isinstance(value, str) or len(value) > MAX_TEXT:
+        return True
+    try:
+        return not math.isfinite(float(value.strip()))
+    except ValueError:
+        return True
+
+
+def keep_last_good(raw: dict[str, Any], last: dict[str, Any], msgs: Messages) -> dict[str, Any]:
+    """``raw`` where each number box holding no number takes the value of the last good run
+    (``last``: the raw configuration of its link), said beside the box; the box stays red."""
+    out = dict(raw)
+    for f in settings.fields(settings.RUN):
+        if f.kind in ("number", "int") and _junk(raw.get(f.name)) and last.get(f.name) is not None:
+            out[f.name] = last[f.name]
+            msgs.add(f.controls[0], f"{f.label} must be a number, got {_short(raw[f.name])}; "
+                                    f"kept {last[f.name]}, the last good value")  # fmt: skip
+    before = {r.get("key"): r.get("lr") for r in last.get("racers") or [] if isinstance(r, dict)}
+    racers = raw.get("racers")
+    if isinstance(racers, list):
+        out["racers"] = [_keep_lr(r, i, before, msgs) for i, r in enumerate(racers)]
+    return out
+
+
+def _keep_lr(r: object, index: int, before: dict, msgs: Messages) -> object:
+    if not isinstance(r, dict) or not _junk(r.get("lr")) or before.get(r.get("key")) is None:
+        return r
+    title = OPTIMIZERS[r["optimizer"]].title if r.get("optimizer") in OPTIMIZERS else "this racer"
+    msgs.add(f"racer-{index}", f"{title}: learning rate must be a number, got {_short(r['lr'])}; "
+                               f"kept {before[r['key']]}, the last good value")  # fmt: skip
+    return {**r, "lr": before[r["key"]]}
+
+
+def config(raw: dict[str, Any], msgs: Messages | None = None) -> tuple[Config, Messages]:
+    """Build a safe `Config` from whatever the browser sent, setting by setting (settings.FIELDS);
+    its notes go after those already in ``msgs``."""
+    msgs = msgs if msgs is not None else Messages()
     cfg = Config()
     for f in settings.fields(settings.RUN):
         if f.within:  # read by the setting it travels in
