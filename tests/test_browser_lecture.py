@@ -125,6 +125,10 @@ def test_every_lesson_loads_and_plays(page):
         p.click("#button-play")
         p.wait_for_function("() => window.PG.step > 3", timeout=10000)
         p.click("#button-play")
+        # its end state, saved to be looked at beside the lesson's sentence
+        p.evaluate("() => window.PG.apply(window.PG.run.steps)")
+        page.idle()
+        p.screenshot(path=str(ARTIFACTS / f"lesson-end-{lesson.id}.png"))
     assert not page.errors
 
 
