@@ -24,7 +24,7 @@ from ..optimizers import OPTIMIZERS, Optimizer
 from . import model as M
 from .data import Digits, load
 
-CHECKPOINTS = 120  # weights kept along a run for the projected path (plus the start and the end)
+CHECKPOINTS = 60  # weights kept along a run for the projected path (plus the start and the end)
 
 
 def excluded_reason(opt: Optimizer) -> str | None:
