@@ -3,7 +3,7 @@
 network's landscape with the paths projected onto it (labelled as the projection it is).
 
 Training is bounded (at most `MAX_OPTIMIZERS` optimizers and `MAX_EPOCHS` epochs, about
-30 s for the seed's six at 10 epochs on a 2-core machine) and cached per validated settings
+15 s for the seed's six at 10 epochs on a 2-core machine, measured) and cached per validated settings
 (`playground.network.study.study`). Every value from the page is checked for its JSON shape
 by the guard (400 otherwise) and for its content here (a note, and the nearest valid value).
 """
@@ -112,7 +112,7 @@ def _controls() -> html.Div:
             ),
             html.Button("Train", id="button-network-train", n_clicks=0, className="pg-button"),
             html.Small(
-                " The seed's six at 10 epochs take about half a minute (the tuned preset about "
+                " The seed's six at 10 epochs take about 15 s on a 2-core machine (the tuned preset about "
                 "twice that); the same settings again come from the cache."
             ),
         ],
