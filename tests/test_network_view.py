@@ -19,8 +19,8 @@ def small():
 
 
 def test_valid_input_gives_the_table_curves_and_the_labelled_projection(small):
-    message, table, explain, loss, acc, slice_map, surface, honesty = small
-    assert message == ""
+    message, table, explain, loss, acc, slice_map, surface, honesty, hidden = small
+    assert message == "" and hidden is False
     for fig in (loss, acc, slice_map, surface):
         assert isinstance(fig, go.Figure)
     assert [t.name for t in loss.data] == ["Adam", "Momentum"] and len(loss.data[0].y) == 3
@@ -49,7 +49,7 @@ def test_the_contour_centre_is_the_first_run_final_weights(small):
 )
 def test_no_trainable_optimizer_gives_a_message_and_no_figures(names, epochs, preset, plane, says):
     out = N.train_view(1, names, epochs, preset, plane)
-    assert says in out[0].children and out[3] == {} and out[5] == {}
+    assert says in out[0].children and out[3] == {} and out[5] == {} and out[-1] is True
 
 
 def test_bad_settings_are_replaced_with_a_note():

@@ -30,14 +30,12 @@ CHECKPOINTS = 60  # weights kept along a run for the projected path (plus the st
 def excluded_reason(opt: Optimizer) -> str | None:
     """Why a record cannot train the network, or ``None`` when it can."""
     if opt.second_order:
-        return "needs the Hessian at every step (1,610 × 1,610 here, and its own 2-D solver)"
+        return "needs the Hessian at every step"
     if opt.closure:
-        return "re-evaluates the loss at points of its own (a line search over the whole batch)"
+        return "takes line-search steps at points of its own"
     if opt.coupled:
-        return (
-            "mixes the coordinates of a 2-D point (norms, factored moments or orthogonalisation "
-            "over rows of (N, 2) arrays), so it is not element-wise over a weight tensor"
-        )
+        # norms, factored moments or orthogonalisation over rows of (N, 2) points
+        return "mixes the coordinates of a point, so it is not element-wise over a weight tensor"
     return None
 
 

@@ -46,7 +46,8 @@ def _path_traces(st: Study, upto: float, colors: dict[str, str], three_d: bool) 
     traces = []
     for r, p in zip(st.showdown.runs, st.projections):
         k = max(1, math.ceil(upto * len(p.coords)))
-        x, y, z = p.coords[:k, 0], p.coords[:k, 1], p.plane_loss[:k]
+        # plain lists: the page reads the animated traces' lengths (typed arrays arrive as bdata)
+        x, y, z = p.coords[:k, 0].tolist(), p.coords[:k, 1].tolist(), p.plane_loss[:k].tolist()
         hover = [
             f"{_title(r.optimizer)} step {s}<br>true loss {t:.4g}<br>plane loss {q:.4g}<br>off the plane {o:.3g}"
             for s, t, q, o in zip(r.path_steps, p.true_loss, p.plane_loss, p.off_plane)

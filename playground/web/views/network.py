@@ -60,22 +60,27 @@ def clean(
 
 
 def train_view(n_clicks: Any, names: Any, epochs: Any, preset: Any, plane: Any) -> tuple:
-    """The view's outputs (see OUTPUTS) for the page's values."""
+    """The view's outputs (OUTPUTS, then whether the results stay hidden) for the page's values."""
     chosen, epochs, preset, plane, notes = clean(names, epochs, preset, plane)
     if not chosen:
         empty = ("",) * 2 + ({},) * 4 + ("",)
-        return (
-            html.P(" ".join([*notes, "Choose at least one optimizer."]), className="pg-network-error"),
-            *empty,
-        )
+        message = html.P(" ".join([*notes, "Choose at least one optimizer."]), className="pg-network-error")
+        return (message, *empty, True)
     st = study(chosen, epochs, preset, plane)
     note = html.P(" ".join(notes), className="pg-network-error") if notes else ""
     return (note, F.comparison_table(st), F.explanation(st), F.curves(st, "loss"), F.curves(st, "accuracy"),
-            F.slice_map(st), F.slice_surface(st), F.honesty(st))  # fmt: skip
+            F.slice_map(st), F.slice_surface(st), F.honesty(st), False)  # fmt: skip
+
+
+def _not_offered() -> str:
+    """The records that cannot train the network, grouped by their reason."""
+    by_reason: dict[str, list[str]] = {}
+    for name, why in excluded().items():
+        by_reason.setdefault(why, []).append(OPTIMIZERS[name].title)
+    return "Not offered: " + "; ".join(f"{', '.join(t)} ({why})" for why, t in by_reason.items()) + "."
 
 
 def _controls() -> html.Div:
-    skipped = "; ".join(f"{OPTIMIZERS[n].title}: {why}" for n, why in excluded().items())
     return html.Div(
         [
             html.Label("Optimizers", htmlFor="select-network-optimizers"),
@@ -85,7 +90,7 @@ def _controls() -> html.Div:
                 value=list(SEED_SIX),
                 options=[{"label": OPTIMIZERS[n].title, "value": n} for n in eligible()],
             ),
-            html.Small(f"Not offered (they are not element-wise over a weight tensor): {skipped}."),
+            html.Small(_not_offered(), className="pg-network-note"),
             html.Label("Epochs", htmlFor="input-network-epochs"),
             dcc.Input(
                 id="input-network-epochs", type="number", min=1, max=MAX_EPOCHS, step=1, value=DEFAULT_EPOCHS
@@ -122,10 +127,7 @@ def _controls() -> html.Div:
 
 def layout() -> html.Div:
     graph = {"config": {"displaylogo": False}}
-    body = [
-        html.H2("Real network: the same optimizers on handwritten digits"),
-        _controls(),
-        html.Div(id="div-network-message", **{"aria-live": "polite"}),
+    results = [
         html.Section(
             [
                 html.H3("Our table beside the seed's (MNIST)"),
@@ -136,22 +138,32 @@ def layout() -> html.Div:
         ),
         html.Div(
             [dcc.Graph(id="graph-network-loss", **graph), dcc.Graph(id="graph-network-accuracy", **graph)],
-            className="pg-card",
+            className="pg-card pg-network-pair",
         ),
         html.Div(
             [dcc.Graph(id="graph-network-slice", **graph), dcc.Graph(id="graph-network-surface", **graph)],
-            className="pg-card",
+            className="pg-card pg-network-pair",
         ),
         html.Section(
             [html.H3("What the slice leaves out"), html.Div(id="div-network-honesty")], className="pg-card"
         ),
     ]
-    return dcc.Loading(html.Div(body, className="pg-network"), type="default", id="loading-network",
-                       target_components={o: "children" for o in OUTPUTS if o.startswith("div-network-t")})  # fmt: skip
+    # the spinner sits where the answer will appear; the controls stay usable meanwhile
+    busy = dcc.Loading(html.Div(id="div-network-message", **{"aria-live": "polite"}), type="default")
+    return html.Div(
+        [
+            html.H2("Real network: the same optimizers on handwritten digits"),
+            _controls(),
+            busy,
+            html.Div(results, id="div-network-results", hidden=True),
+        ],
+        className="pg-network",
+    )
 
 
 def register(app: Dash) -> None:
     outputs = [Output(o, "figure" if o.startswith("graph") else "children") for o in OUTPUTS]
+    outputs.append(Output("div-network-results", "hidden"))
     guard.callback(
         app,
         *outputs,
