@@ -46,6 +46,8 @@ def test_train_two_optimizers_and_see_the_table_beside_the_seeds(browser, base_u
             timeout=20000,
         )
         assert mid < full
+        # the slice itself survives the animation (Plotly drops a contour when frames skip redraws)
+        assert p.evaluate("document.querySelectorAll('#graph-network-slice .contourlayer path').length") > 0
         ARTIFACTS.mkdir(exist_ok=True)
         p.screenshot(path=str(ARTIFACTS / "network.png"), full_page=True)
         assert not page.errors, page.errors

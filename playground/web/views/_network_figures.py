@@ -62,8 +62,9 @@ def slice_map(st: Study) -> go.Figure:
     """The slice as a contour map with each run's path projected onto it, animated."""
     names = [r.optimizer for r in st.showdown.runs]
     colors, s = _colors(names), st.slice
-    contour = go.Contour(x=s.alphas, y=s.betas, z=np.log10(s.loss), colorscale="Cividis", name="slice",
-                         colorbar={"title": "log₁₀ loss"}, contours={"coloring": "heatmap"}, hoverinfo="skip")  # fmt: skip
+    # redraw=True in the Play button: without it Plotly's animate drops the (non-animatable) contour
+    contour = go.Contour(x=s.alphas.tolist(), y=s.betas.tolist(), z=np.log10(s.loss).tolist(), colorscale="Cividis", name="slice",
+                         colorbar={"title": "log₁₀ loss"}, ncontours=24, hoverinfo="skip")  # fmt: skip
     centre = go.Scatter(x=[0], y=[0], mode="markers", name=f"centre: {_title(st.center)}'s final weights",
                         marker={"symbol": "x", "size": 12, "color": "black"})  # fmt: skip
     fig = go.Figure([contour, centre, *_path_traces(st, 1.0, colors, False)])
@@ -76,12 +77,13 @@ def slice_map(st: Study) -> go.Figure:
         for i in range(FRAMES)
     ]
     play = {"label": "Play paths", "method": "animate",
-            "args": [None, {"frame": {"duration": 80, "redraw": False}, "fromcurrent": False, "transition": {"duration": 0}}]}  # fmt: skip
+            "args": [None, {"frame": {"duration": 80, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}]}  # fmt: skip
     fig.update_layout(
-        template="plotly_white", height=460, margin={"l": 60, "r": 10, "t": 60, "b": 40},
-        title=f"PROJECTION of the paths onto a 2-D slice ({_plane_name(st)}) of a 1,610-dimensional space",
+        template="plotly_white", height=500, margin={"l": 60, "r": 10, "t": 80, "b": 40},
+        title={"text": f"PROJECTION of the paths onto a 2-D slice of a 1,610-dimensional space<br>"
+                       f"<sup>plane: {_plane_name(st)}</sup>", "font": {"size": 14}},
         xaxis_title="α (direction 1)", yaxis_title="β (direction 2)", legend={"orientation": "h", "y": -0.2},
-        updatemenus=[{"type": "buttons", "buttons": [play], "x": 0, "y": 1.08, "xanchor": "left"}],
+        updatemenus=[{"type": "buttons", "buttons": [play], "x": 1, "y": -0.2, "xanchor": "right", "yanchor": "top"}],
     )  # fmt: skip
     return fig
 
