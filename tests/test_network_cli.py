@@ -64,7 +64,7 @@ def test_tuned_picks_the_grid_rate_with_the_lowest_validation_loss(capsys):
     ("argv", "says"),
     [
         (["--optimizers", "newton"], "Hessian"),
-        (["--optimizers", "lbfgs"], "line search"),
+        (["--optimizers", "lbfgs"], "line-search steps"),
         (["--optimizers", "muon"], "element-wise"),
         (["--optimizers", "nope"], "unknown optimizer 'nope'; choose from: gd,"),
         (["--optimizers", ""], "unknown optimizer ''"),
