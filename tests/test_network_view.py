@@ -59,6 +59,14 @@ def test_bad_settings_are_replaced_with_a_note():
     assert N.clean(list(N.eligible()), 2.0, "tuned", "random")[0] == N.eligible()[: N.MAX_OPTIMIZERS]
 
 
+def test_the_work_per_request_is_capped():
+    eight = N.eligible()[:8]
+    assert N.clean(eight, 20, "seed", "pca")[1] == 20  # 160 epochs fit
+    _, epochs, _, _, notes = N.clean(eight, 20, "tuned", "pca")
+    assert epochs == N.WORK_EPOCHS // 8 - 18 == 12 and "fit 12 epochs" in notes[0]
+    assert N.clean(N.SEED_SIX, 10, "tuned", "pca")[1] == 10  # the default study is never cut
+
+
 def test_the_view_is_discovered():
     assert [v.id for v in discover()].count("network") == 1
 

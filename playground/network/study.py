@@ -28,7 +28,7 @@ class Study:
     projections: tuple[L.Projection, ...]  # one per run, in the showdown's order
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)  # one study holds ~5 MB of checkpoints
 def study(names: tuple[str, ...], epochs: int, preset: str, plane: str) -> Study:
     """Train ``names`` and slice the landscape around the first one's final weights."""
     sd = run_showdown(names, epochs=epochs, batch_size=BATCH_SIZE, seed=SEED, preset=preset)

@@ -14,7 +14,8 @@ from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html
 
-from ...network.presets import PRESETS, SEED_SIX
+from ...fair import GRID
+from ...network.presets import PRESETS, SEED_SIX, TUNE_EPOCHS
 from ...network.study import PLANES, study
 from ...network.train import eligible, excluded
 from ...optimizers import OPTIMIZERS
@@ -25,6 +26,9 @@ from . import _network_figures as F
 
 MAX_OPTIMIZERS = 8
 MAX_EPOCHS = 20
+# epochs trained per request, the tuned preset's sweeps included (~0.09 s an epoch here): keeps
+# the slowest request near 30 s on a 2-core machine (the seed's six at 10 epochs use 60)
+WORK_EPOCHS = 240
 DEFAULT_EPOCHS = 10
 OUTPUTS = ("div-network-message", "div-network-table", "div-network-explain", "graph-network-loss",
            "graph-network-accuracy", "graph-network-slice", "graph-network-surface", "div-network-honesty")  # fmt: skip
@@ -53,6 +57,13 @@ def clean(
     if preset not in PRESETS:
         notes.append(f"Unknown preset {preset!r}: used “seed”.")
         preset = "seed"
+    sweep = len(GRID) * TUNE_EPOCHS if preset == "tuned" else 0
+    fits = WORK_EPOCHS // max(len(chosen), 1) - sweep
+    if chosen and epochs > fits:
+        notes.append(
+            f"{len(chosen)} optimizers with preset “{preset}” fit {fits} epochs in one run: used {fits}."
+        )
+        epochs = fits
     if plane not in PLANES:
         notes.append(f"Unknown plane {plane!r}: used “pca”.")
         plane = "pca"
