@@ -1,4 +1,4 @@
-"""Command line: ``python -m playground trajectory|surfaces|optimizers|schedules``.
+"""Command line: ``python -m playground trajectory|surfaces|optimizers|schedules|showdown``.
 
 Bad input exits with code 2 and one line on stderr that names the valid choices.
 """
@@ -67,10 +67,43 @@ def _build_parser() -> argparse.ArgumentParser:
         default="json",
         help="torch: a self-contained PyTorch script that prints the same points",
     )
+    _add_showdown(sub)
     sub.add_parser("surfaces", help="list the surfaces and their parameters")
     sub.add_parser("optimizers", help="list the optimizers and their hyperparameters")
     sub.add_parser("schedules", help="list the learning-rate schedules")
     return p
+
+
+def _add_showdown(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("showdown", help="train the real network (8x8 digits) with several optimizers")
+    s.add_argument("--epochs", type=int, default=10)
+    s.add_argument("--batch-size", type=int, default=64)
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--preset", choices=("seed", "tuned"), default="seed")
+    s.add_argument("--optimizers", help="comma-separated (default: the seed's six)")
+    s.add_argument("--format", choices=("json", "csv"), default="json")
+
+
+def _showdown(args: argparse.Namespace) -> None:
+    from .network.presets import SEED_SIX
+    from .network.showdown import COLUMNS, row, run_showdown, to_dict
+
+    names = SEED_SIX if args.optimizers is None else [n.strip() for n in args.optimizers.split(",")]
+    sd = run_showdown(
+        names, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, preset=args.preset
+    )
+    data = to_dict(sd)
+    if args.format == "json":
+        json.dump(data, sys.stdout)
+        sys.stdout.write("\n")
+        return
+    # one row per optimizer; the run's settings repeat on every row so each row stands alone
+    meta = ("dataset", "model", "epochs", "preset")
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow([*COLUMNS, *meta])
+    for run in sd.runs:
+        r = row(run)
+        w.writerow([*("" if r[c] is None else r[c] for c in COLUMNS), *(data[m] for m in meta)])
 
 
 def _trajectory(args: argparse.Namespace) -> None:
@@ -147,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "trajectory":
             _trajectory(args)
+        elif args.command == "showdown":
+            _showdown(args)
         elif args.command == "surfaces":
             _list_surfaces()
         elif args.command == "optimizers":
