@@ -87,10 +87,10 @@
       o.upto = [];
     }
     o.step = PG.step;
-    ctx.lineWidth = width;
     PG.run.racers.forEach(function (r, i) {
       const k = PG.kOf(r, PG.step), seen = o.upto[i] !== undefined;
       if (hide[i] || (seen && k <= o.upto[i])) return;
+      ctx.lineWidth = width === "racer" ? r.width : width; // the contour map: each racer's own
       strokePath(ctx, o, r, seen ? o.upto[i] : 0, k, xAt, yAt);
       o.upto[i] = k;
     });
@@ -152,7 +152,7 @@
   PG.paintContour = function (g) {
     const o = overlay(g);
     if (!o) return false;
-    const t = paintTrail(g, o, PG.X, PG.Y, 3);
+    const t = paintTrail(g, o, PG.X, PG.Y, "racer");
     PG.run.racers.forEach(function (r, i) { if (!t.hide[i]) headOn(o, t.ctx, r); });
     if (t.hide[PG.inspected()]) return true;
     PG.C.arrows.forEach(function (a) { arrowOn(o, t.ctx, PG.arrowAt(a, PG.step), a.color, a.dashed); });

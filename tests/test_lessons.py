@@ -31,7 +31,8 @@ def drawn(lesson_id: str) -> tuple[list[np.ndarray], list]:
 
 
 def early(a, lo=10, hi=30):
-    return float(np.nanmax(a[lo:hi]))
+    """The largest swing (either sign) over steps lo..hi."""
+    return float(np.nanmax(np.abs(a[lo:hi])))
 
 
 def head(a, n=10):
@@ -55,11 +56,17 @@ STORIES = {
         str(t[0].status) == "left"
         and s[0][-1] > 100 * s[0][0]  # 1.05: grows until it leaves
         and str(t[2].status) == "minimum"
-        and tail(s[1]) > 1e3 * s[2][-1]  # 0.005 crawls
+        and tail(s[1]) > 1e3 * s[2][-1]  # 0.0005 crawls
+        and s[1][-1] > 0.64 * s[1][0]  # less than a fifth of the way (f - f* goes with the distance squared)
     ),
     "schedule-step": lambda s, t: s[0][300] == pytest.approx(0.1 * s[0][0]) and s[0][299] == s[0][0],
     "schedule-cosine": lambda s, t: s[0][500] == pytest.approx(0.5 * s[0][0]) and s[0][-1] < 1e-5 * s[0][0],
-    "schedule-restarts": lambda s, t: s[0][100] == s[0][0] > s[0][99] and s[0][300] == s[0][0],
+    "schedule-restarts": lambda s, t: (
+        s[0][100] == s[0][0] > s[0][99]
+        and s[0][300] == s[0][0]
+        and all(str(r.status) == "minimum" and int(r.stopped_at) < 350 for r in t)  # both settled...
+        and int(t[0].minimum) == int(t[1].minimum)  # ...in the same minimum
+    ),
     "schedule-warmup": lambda s, t: s[0][0] < s[0][50] < s[0][100] == pytest.approx(0.002),
     "newton-bowl": lambda s, t: s[1].size == 2 and s[1][-1] < 1e-6 * s[1][0] and s[0][1] > 0.5 * s[0][0],
     "newton-saddle": lambda s, t: (

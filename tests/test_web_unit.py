@@ -18,7 +18,10 @@ from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from playground.web.lessons import LESSONS
 from surfaces import get_surface
 
-RACERS = [{"label": "Adam", "color": "#E69F00"}, {"label": "GD", "color": "#0072B2"}]
+RACERS = [
+    {"label": "Adam", "color": "#E69F00", "width": 4.5},
+    {"label": "GD", "color": "#0072B2", "width": 3.15},
+]
 
 
 def _arr(spec):
@@ -542,3 +545,20 @@ def test_a_start_is_clamped_into_the_map():
     (_, x1), _ = get_surface("rosenbrock").domain
     assert cfg.start == (x1, -0.5)
     assert any(c == "input-start-x" and "clamped" in t for c, t in msgs.items)
+
+
+def test_a_run_still_creeping_next_to_a_minimum_says_where():
+    from playground.web.lessons import LESSON_BY_ID
+
+    cfg = validate.config(urlstate.from_query("?" + LESSON_BY_ID["ravine"].query)[0])[0]
+    gd, momentum = runs.view(cfg)["run"]["racers"]
+    _, _, trajs = runs.run_all(cfg)
+    surface = get_surface(cfg.surface)
+    (x0, x1), _ = surface.domain
+    for shown, tr in zip((gd, momentum), trajs):
+        assert str(tr.status) == "running"  # the engine's strict test (|g| <= 1e-6) says neither
+        d = float(surface.nearest_minimum_distance(tr.positions[-1]))
+        assert (shown["status"] == contract.NEAR_MINIMUM) == (d <= contract.NEAR_SHARE * (x1 - x0))
+    assert momentum["status"] == contract.NEAR_MINIMUM and momentum["which"].startswith("global minimum")
+    assert gd["status"] == "running"
+    assert "{which}" in contract.STATUSES[contract.NEAR_MINIMUM]["text"]

@@ -148,15 +148,28 @@ def _eased(colors: tuple[str, ...], toward: str, share: float) -> list[list]:
 
 SURFACE_SCALES = {"light": _eased(_CIVIDIS, "#ffffff", 0.35), "dark": _eased(_CIVIDIS, "#1c252c", 0.25)}
 # what marks a critical point, in the 3D scene (WebGL markers) and on the contour map (SVG)
+# (kind, words, 3D symbol, contour-map symbol, the glyph the key under the race table shows)
 CRITICAL_MARKS = (
-    ("global_min", "global minimum", "diamond", "star"),
-    ("local_min", "local minimum", "circle-open", "circle-open"),
-    ("saddle", "saddle point", "x", "x-thin-open"),
+    ("global_min", "global minimum", "diamond", "star", "★"),
+    ("local_min", "local minimum", "circle-open", "circle-open", "○"),
+    ("saddle", "saddle point", "x", "x-thin-open", "×"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
 # the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
 # height over PRESENTER_LINES (19 px at 1080p), never under 14 px
 FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
+# Paths narrow the later their racer comes in the list, so a racer drawn on top of another
+# (gradient descent under SGD, Adam under AdamW) shows as a thin line inside the wider one:
+# racer i is drawn at width * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** i)
+PATH_TAPER = {"rate": 0.7, "floor": 0.4}
+PATH_WIDTH = {"contour": 4.5, "scene": 9.0}  # px, the first racer's (the scene's white casing is 6 px wider)
+
+
+def path_width(where: str, index: int) -> float:
+    """The width racer ``index`` is drawn with in the contour map or the 3D scene."""
+    return round(PATH_WIDTH[where] * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** index), 2)
+
+
 # One colour per racer, tied to its optimizer and its copy ("adam", "adam~2"), not to its
 # place in the list: an optimizer's colour is the palette entry at its place in the registry,
 # a second or third copy is COPY_SHIFT entries further on. Colour-blind safe (Okabe-Ito, then
@@ -189,6 +202,11 @@ def racer_colors(keys: list[str]) -> list[str]:
 # and its tone; "moving" is a racer whose outcome the playback has not reached yet.
 # {at} is the step, {last} the last one drawn (a run that left or blew up), {which} the minimum reached
 LEFT_DOWNHILL = "left_downhill"
+# a run still moving at the last step but already this close to a minimum (a share of the
+# domain's width): the gradient test is strict (1e-6), and a steep valley keeps it above
+# that at a loss of 1e-10; the table says where it is instead of "still moving"
+NEAR_MINIMUM = "near_minimum"
+NEAR_SHARE = 1e-3
 _WORDING = {
     "minimum": ("reached the {which} at step {at}", "good", "minimum"),
     "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn", "saddle: not a minimum"),
@@ -203,19 +221,20 @@ _WORDING = {
     LEFT_DOWNHILL: ("left the region going downhill after step {last}", "good", "left going downhill"),
     "blew_up": ("blew up after step {last}", "bad", "blew up"),
     "running": ("still moving at the last step", "neutral", "still moving"),
+    NEAR_MINIMUM: ("next to the {which} at the last step, still creeping", "good", "next to a minimum"),
 }
 IN_PROGRESS = "moving"
 STATUSES = {
     **{
         name: {"text": _WORDING[name][0], "tone": _WORDING[name][1], "key": _WORDING[name][2]}
-        for name in (*engine.STATUSES, LEFT_DOWNHILL)
+        for name in (*engine.STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM)
     },
     IN_PROGRESS: {"text": "moving", "tone": "neutral", "key": "moving (not there yet)"},
 }
 # the marks a run's end leaves on the contour map, in the key under the race table (their
 # colour is the status's tone: END_INK)
-END_MARKS = (("➤", "on the map's edge: where a path left it, pointing the way it went"),
-             ("✕", "where a run stopped: it blew up, or its next step left the map"))  # fmt: skip
+END_MARKS = (("➤", "in red or green on the map's edge: a path left the map there, the way it went"),
+             ("✕", "bold, in red or green: where a run stopped (it blew up, or its next step left)"))  # fmt: skip
 # statuses whose stop step is the bad one: the path ends just before it, with a cross
 STOPPED_BEFORE = (*engine.STOPPED_BEFORE, LEFT_DOWNHILL)
 # what an empty race and a refused selection say (the table and the optimizer cards show them)

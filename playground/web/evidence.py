@@ -23,7 +23,8 @@ def _kept(t: Trajectory) -> int:
 
 
 def _across(t: Trajectory, s: Surface, first: Trajectory) -> np.ndarray:
-    return np.abs(t.positions[: _kept(t), 1])
+    # signed: a bounce from wall to wall reads as the sign flipping on every step
+    return t.positions[: _kept(t), 1].copy()
 
 
 def _step(t: Trajectory, s: Surface, first: Trajectory) -> np.ndarray:
@@ -62,13 +63,14 @@ class Quantity:
 
 
 QUANTITIES: dict[str, Quantity] = {
-    "across": Quantity("|y|, across the valley", _across, log=True),
+    "across": Quantity("y, across the valley", _across),
     "step": Quantity("step length", _step, log=True),
     "gap": Quantity("f − f*", _gap, log=True),
     "loss": Quantity("loss f", _loss),
-    "lr": Quantity("learning rate", _lr, log=True),
+    # linear: a cosine's shape, a warmup's ramp and a restart's jump read as they are
+    "lr": Quantity("learning rate", _lr),
     "distance": Quantity("to nearest minimum", _distance, log=True),
-    "apart": Quantity("distance from the first racer", _apart),
+    "apart": Quantity("off the first path", _apart),
 }
 
 

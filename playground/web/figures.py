@@ -21,7 +21,16 @@ import numpy as np
 
 from surfaces import Surface
 
-from .contract import ARROWS, CRITICAL_MARKS, DIVERGED_INK, MARK_INK, ROLES, SCENE_INK, SURFACE_SCALES
+from .contract import (
+    ARROWS,
+    CRITICAL_MARKS,
+    DIVERGED_INK,
+    MARK_INK,
+    ROLES,
+    SCENE_INK,
+    SURFACE_SCALES,
+    path_width,
+)
 from .contract import FONT as FONT_RULE
 
 SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
@@ -33,8 +42,7 @@ FONT = {
 GRID = SCENE_INK["light"]["grid"]  # the light theme's, as the browser styles it
 MESH_3D = 72
 MESH_2D = 100
-PATH_WIDTH_3D = 7  # px; the white casing under it is CASING_3D px wide
-CASING_3D = 13
+CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
 LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
           "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
 
@@ -180,7 +188,7 @@ def critical_points(surface: Surface) -> list:
 def _critical_3d(surface: Surface) -> list[dict]:
     """The contour map's critical-point marks, in the scene, on the surface."""
     out, pts, lift = [], critical_points(surface), path_lift(surface)
-    for kind, name, symbol, _ in CRITICAL_MARKS:
+    for kind, name, symbol, _, _ in CRITICAL_MARKS:
         sel = [c for c in pts if c.kind == kind]
         if not sel:
             continue
@@ -203,9 +211,9 @@ def _path_3d(r: dict, i: int) -> list[dict]:
     """A racer's 3D path over a white casing (visible on any height colour), and its ball."""
     path = {"mode": "lines", "hoverinfo": "skip"}
     return [
-        _empty("scatter3d", **path, line={"color": "#ffffff", "width": CASING_3D}, name=r["label"],
-               showlegend=False, meta=_meta(ROLES.path, i)),
-        _empty("scatter3d", **path, line={"color": r["color"], "width": PATH_WIDTH_3D}, name=r["label"],
+        _empty("scatter3d", **path, line={"color": "#ffffff", "width": path_width("scene", i) + CASING_3D},
+               name=r["label"], showlegend=False, meta=_meta(ROLES.path, i)),
+        _empty("scatter3d", **path, line={"color": r["color"], "width": path_width("scene", i)}, name=r["label"],
                showlegend=True, legendgroup=str(i), meta=_meta(ROLES.path, i)),
         _empty("scatter3d", mode="markers", name=r["label"], meta=_meta(ROLES.head, i), hoverinfo="skip",
                showlegend=False, marker={"size": 8, "color": r["color"], "line": {"color": "#ffffff", "width": 2}}),
@@ -252,7 +260,7 @@ def _contour_traces(surface: Surface) -> tuple[dict, ...]:
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }
     ]  # fmt: skip
-    for kind, name, _, symbol in CRITICAL_MARKS:
+    for kind, name, _, symbol, _ in CRITICAL_MARKS:
         sel = [c for c in critical_points(surface) if c.kind == kind]
         if sel:
             out.append({
@@ -272,7 +280,7 @@ def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
             _empty(
                 "scatter",
                 mode="lines",
-                line={"color": r["color"], "width": 3},
+                line={"color": r["color"], "width": r["width"]},
                 name=r["label"],
                 meta=_meta(ROLES.path, i),
                 showlegend=True,

@@ -602,12 +602,16 @@ def status_key() -> html.Div:
     tones = ("good", "warn", "bad", "neutral")  # successes first, then the rest
     ordered = sorted(contract.STATUSES.values(), key=lambda st: tones.index(st["tone"]))
     chips = [html.Span(st["key"], className=f"pg-status {st['tone']}") for st in ordered]
-    marks = [
+    ends = [
         html.Span([html.B(glyph), " ", words], className="pg-key-mark") for glyph, words in contract.END_MARKS
     ]
+    points = [html.Span([html.B(m[4], className="pg-key-point"), " ", m[1]], className="pg-key-mark")
+              for m in contract.CRITICAL_MARKS]  # fmt: skip
     return html.Div(
-        [html.Span("Status:", className="pg-key-title"), *chips, *marks], className="pg-status-key"
-    )
+        [html.Span("Status:", className="pg-key-title"), *chips, html.Span("On the map:", className="pg-key-title"),
+         *points, *ends],
+        className="pg-status-key",
+    )  # fmt: skip
 
 
 def selection_note(refused: list[str]) -> html.Div:

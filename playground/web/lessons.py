@@ -51,8 +51,9 @@ LESSONS = (
            "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000", "apart"),
     Lesson("lr", "Too large diverges, too small crawls",
            "On a bowl with curvature 2, gradient descent is stable only for learning rates below 1. At 1.05 each "
-           "step overshoots a little more and the run diverges; at 0.005 it is stable but barely moves.",
-           "surface=quadratic_bowl&opt=gd,gd~2,gd~3&lr.gd=1.05&lr.gd~2=0.005&lr.gd~3=0.3&steps=200", "gap"),
+           "step overshoots a little more and the run diverges; at 0.0005 it is stable but crawls: in 200 "
+           "steps it covers less than a fifth of the way. At 0.3 it is there in a few dozen.",
+           "surface=quadratic_bowl&opt=gd,gd~2,gd~3&lr.gd=1.05&lr.gd~2=0.0005&lr.gd~3=0.3&steps=200", "gap"),
     Lesson("schedule-step", "Step decay",
            "The learning rate drops tenfold every 300 steps: big strides early, fine steps late.",
            "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=step"
@@ -61,8 +62,9 @@ LESSONS = (
            "The learning rate glides from its start value to zero along half a cosine over the run.",
            "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=cosine&steps=1000", "lr"),
     Lesson("schedule-restarts", "Warm restarts",
-           "Cosine cycles that restart at the full learning rate: each restart can kick the run out of a "
-           "narrow spot.",
+           "Cosine cycles that restart at the full learning rate (steps 100 and 300 here): the step size jumps "
+           "back up while a run is still on its way, so it can leave a narrow spot it was slowing down in. A run "
+           "that has already settled stays settled: here both reach the same local minimum before step 350.",
            "surface=six_hump_camel&opt=momentum,adam&lr.momentum=0.02&lr.adam=0.1&schedule=cosine_restarts"
            "&s.t_0=100&s.t_mult=2&steps=700&start=-1.9,1.1", "lr"),
     Lesson("schedule-warmup", "Warmup, then cosine",
@@ -81,7 +83,8 @@ LESSONS = (
            "&lr.gd=0.05&start=-1.5,0.3&steps=60", "loss"),
     Lesson("adamw", "Adam with L2 against AdamW",
            "Same weight decay 0.5, two places to apply it. Adam adds it to the gradient, where the adaptive "
-           "scaling weakens it; AdamW shrinks the weights directly. They settle at different points.",
+           "scaling weakens it; AdamW shrinks the weights directly. They head for different points (the chart: "
+           "each one's distance to the minimum of f).",
            "surface=rosenbrock&opt=adam,adamw&lr.adam=0.02&lr.adamw=0.02&adam.weight_decay=0.5"
            "&adamw.weight_decay=0.5&steps=1500", "distance"),
     Lesson("plateau", "Vanishing gradients on a plateau",
@@ -99,8 +102,8 @@ LESSONS = (
     Lesson("conventions-eps", "Conventions: ε inside or outside the root",
            "PyTorch divides by √s + ε; TensorFlow 1 and many papers divide by √(s + ε). For a tiny ε the two "
            "agree, but ε is a setting, and the same number means different things: with ε = 1, √(s + 1) is "
-           "always smaller than √s + 1, so the run with ε inside the root takes larger steps and reaches the "
-           "floor of the ravine far sooner.",
+           "always smaller than √s + 1, so the run with ε inside the root takes larger steps: both drop to the "
+           "floor of the ravine, and along the floor it ends five times closer in f − f*.",
            "surface=ravine&opt=rmsprop,rmsprop~2&lr.rmsprop=0.01&lr.rmsprop~2=0.01&rmsprop.eps=1"
            "&rmsprop~2.eps=1&rmsprop~2.eps_inside_sqrt=true&steps=400", "gap"),
     Lesson("conventions-nag", "Conventions: Nesterov, look-ahead or PyTorch",

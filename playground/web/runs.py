@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from functools import lru_cache
 from typing import Any
 
@@ -98,7 +99,10 @@ def run_all(cfg: Config) -> tuple[Surface, tuple[float, float], list[Trajectory]
 
 def racer_meta(cfg: Config) -> list[dict]:
     colors = contract.racer_colors(cfg.keys or [r.optimizer for r in cfg.racers])
-    return [{"label": label(r, cfg.racers), "color": c} for r, c in zip(cfg.racers, colors)]
+    return [
+        {"label": label(r, cfg.racers), "color": c, "width": contract.path_width("contour", i)}
+        for i, (r, c) in enumerate(zip(cfg.racers, colors))
+    ]
 
 
 def _heights(surface: Surface, positions: np.ndarray, loss: np.ndarray) -> np.ndarray:
@@ -182,16 +186,27 @@ def _shown_status(status: str, loss: np.ndarray, last: int) -> str:
     return status
 
 
+def _near(surface: Surface, status: str, point: np.ndarray) -> int:
+    """The minimum a still-moving run ended next to (contract.NEAR_MINIMUM), or -1."""
+    if status != "running" or not surface.minima or not np.all(np.isfinite(point)):
+        return -1
+    (x0, x1), _ = surface.domain
+    d = [math.hypot(point[0] - c.x, point[1] - c.y) for c in surface.minima]
+    k = int(np.argmin(d))
+    return k if d[k] <= contract.NEAR_SHARE * (x1 - x0) else -1
+
+
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
     status, stop, last = str(tr.status), int(tr.stopped_at), int(tr.last_kept)
     lr = tr.lr
     with np.errstate(invalid="ignore", over="ignore"):
         dist = surface.nearest_minimum_distance(tr.positions)
     gap = _gap(surface, tr.loss)
+    near = _near(surface, status, tr.positions[last])
     return {
         **meta,
-        "status": _shown_status(status, tr.loss, last),
-        "which": _which(surface, int(tr.minimum)),
+        "status": contract.NEAR_MINIMUM if near >= 0 else _shown_status(status, tr.loss, last),
+        "which": _which(surface, near if near >= 0 else int(tr.minimum)),
         "stopped_at": stop,
         "last": last,
         "final_loss": float(tr.loss[last]),
