@@ -133,6 +133,8 @@
         // one "hidden" flag per view container, in the contract's order; unknown -> the race
         const ids = contract.views;
         const shown = ids.indexOf(value) >= 0 ? value : ids[0];
+        // the side panel holds the race's settings: other views have their own controls
+        document.body.classList.toggle("pg-other-view", shown !== ids[0]);
         return ids.map(function (id) { return id !== shown; });
       },
       toggleHelp: function (n, open) {

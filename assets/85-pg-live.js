@@ -244,7 +244,10 @@
   }
 
   function receive(s) {
-    if (s.query === undefined) return; // nothing new
+    if (s.query === undefined) { // nothing new: while the lecture plays, catch up with its clock
+      if (L.state && L.state.playing && !L.detached) replayPlayback(); // (a stalled page loses frames)
+      return;
+    }
     L.v = s.v;
     L.state = s;
     L.received = performance.now();
