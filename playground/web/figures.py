@@ -119,6 +119,11 @@ def path_lift(surface: Surface) -> float:
     return 0.02 * ((hi - lo) or 1.0)
 
 
+def _legend(y: float) -> dict:
+    """A horizontal legend above a chart's plot area, at the figures' text size."""
+    return {"orientation": "h", "y": y, "yanchor": "bottom", "x": 0, "font": {"size": FONT_RULE["size"]}}
+
+
 def _layout(**kw) -> dict:
     base = {
         "font": FONT,
@@ -408,7 +413,7 @@ def state_figure(
         yaxis2={"title": {"text": "accumulator"}, "type": "log", "overlaying": "y", "side": "right",
                 "showgrid": False, "exponentformat": "power"},
         showlegend=True,
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": FONT_RULE["size"]}},
+        legend=_legend(1.02),
         margin={"l": 60, "r": 60, "t": 30, "b": 40},
     )  # fmt: skip
     return {"data": data, "layout": layout}
@@ -441,13 +446,7 @@ def ewma_figure(beta: float) -> dict:
         xaxis=_axis("t"),
         yaxis=_axis("value"),
         showlegend=True,
-        legend={
-            "orientation": "h",
-            "y": 1.02,
-            "yanchor": "bottom",
-            "x": 0,
-            "font": {"size": FONT_RULE["size"]},
-        },
+        legend=_legend(1.02),
         margin={"l": 45, "r": 10, "t": 30, "b": 40},
     )
     return {"data": data, "layout": layout}
@@ -476,12 +475,6 @@ def evidence_figure(racers: Sequence[dict], series: Sequence[np.ndarray], label:
         ),
         margin={"l": 60, "r": 10, "t": 24, "b": 36},
         showlegend=True,
-        legend={
-            "orientation": "h",
-            "y": 1.0,
-            "yanchor": "bottom",
-            "x": 0,
-            "font": {"size": FONT_RULE["size"]},
-        },
+        legend=_legend(1.0),
     )
     return {"data": data, "layout": layout}

@@ -107,25 +107,12 @@ def _controls() -> html.Div:
                 id="input-network-epochs", type="number", min=1, max=MAX_EPOCHS, step=1, value=DEFAULT_EPOCHS
             ),
             html.Label("Hyperparameters"),
-            dcc.RadioItems(
-                id="radio-network-preset",
-                value="seed",
-                inline=True,
-                options=[
-                    {"label": "seed (Keras defaults)", "value": "seed"},
-                    {"label": "tuned (same learning-rate sweep for all)", "value": "tuned"},
-                ],
+            _radio(
+                "radio-network-preset",
+                {"seed": "seed (Keras defaults)", "tuned": "tuned (same learning-rate sweep for all)"},
             ),
             html.Label("Slice directions"),
-            dcc.RadioItems(
-                id="radio-network-plane",
-                value="pca",
-                inline=True,
-                options=[
-                    {"label": "PCA of the paths", "value": "pca"},
-                    {"label": "random, filter-normalised", "value": "random"},
-                ],
-            ),
+            _radio("radio-network-plane", {"pca": "PCA of the paths", "random": "random, filter-normalised"}),
             html.Button("Train", id="button-network-train", n_clicks=0, className="pg-button"),
             html.Small(
                 " The seed's six at 10 epochs take about 15 s on a 2-core machine (the tuned preset about "
@@ -133,6 +120,16 @@ def _controls() -> html.Div:
             ),
         ],
         className="pg-card pg-network-controls",
+    )
+
+
+def _radio(id_: str, choices: dict[str, str]) -> dcc.RadioItems:
+    """One choice of the view, the first one chosen (value -> label)."""
+    return dcc.RadioItems(
+        id=id_,
+        value=next(iter(choices)),
+        inline=True,
+        options=[{"label": t, "value": v} for v, t in choices.items()],
     )
 
 
