@@ -452,6 +452,14 @@ def ewma_figure(beta: float) -> dict:
     return {"data": data, "layout": layout}
 
 
+def _log_range(series: Sequence[np.ndarray], top: float) -> list[float]:
+    """A log axis fitted to the data (a falling step length reads as falling), at most eight
+    decades deep."""
+    positive = [float(np.nanmin(s[s > 0])) for s in series if np.any(s > 0)]
+    low = max(min(positive, default=top * 1e-8), top * 1e-8)
+    return [math.log10(low) - 0.2, math.log10(top) + 0.3]
+
+
 def evidence_figure(racers: Sequence[dict], series: Sequence[np.ndarray], label: str, log_y: bool) -> dict:
     """A lesson's evidence: one quantity of every racer over the steps (evidence.py), drawn
     beside the lesson's text. Later racers are drawn thinner on top, so equal curves stay visible."""
@@ -471,7 +479,7 @@ def evidence_figure(racers: Sequence[dict], series: Sequence[np.ndarray], label:
             label,
             type="log" if log_y else "linear",
             exponentformat="power",
-            **({"range": [math.log10(top) - 8.2, math.log10(top) + 0.3]} if log_y else {}),
+            **({"range": _log_range(series, top)} if log_y else {}),
         ),
         margin={"l": 60, "r": 10, "t": 24, "b": 36},
         showlegend=True,

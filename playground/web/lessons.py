@@ -29,7 +29,7 @@ LESSONS = (
     Lesson("nag", "Nesterov overshoots less than momentum",
            "Both use the same learning rate and momentum 0.95. Classical momentum swings past the valley floor "
            "again and again; NAG measures the slope where it is about to land and brakes earlier.",
-           "surface=ravine&opt=momentum,nag&lr.momentum=0.01&lr.nag=0.01&momentum.momentum=0.95"
+           "surface=ravine&opt=momentum,nag&lr.momentum=0.008&lr.nag=0.008&momentum.momentum=0.95"
            "&nag.momentum=0.95&steps=300&start=-2.8,0.8", "across"),
     Lesson("adagrad-rmsprop", "AdaGrad's step size dies, RMSProp's holds",
            "AdaGrad divides by the root of all past squared gradients, a sum that only grows, so its steps "
@@ -68,8 +68,8 @@ LESSONS = (
            "surface=six_hump_camel&opt=momentum,adam&lr.momentum=0.02&lr.adam=0.1&schedule=cosine_restarts"
            "&s.t_0=100&s.t_mult=2&steps=700&start=-1.9,1.1", "lr"),
     Lesson("schedule-warmup", "Warmup, then cosine",
-           "The learning rate ramps up linearly over 100 steps before the cosine decay, so the large early "
-           "gradients do not throw the run off.",
+           "The learning rate ramps up linearly over 100 steps before the cosine decay: the first steps, taken "
+           "where the gradients are largest and the optimizer's averages know least, are small ones.",
            "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=warmup"
            "&s.warmup_steps=100&s.then=cosine&steps=1000", "lr"),
     Lesson("newton-bowl", "Newton lands on a bowl's minimum in one step",
@@ -111,7 +111,7 @@ LESSONS = (
            "SGD(nesterov=True) rewrites the same algorithm in shifted variables so that it only ever needs the "
            "gradient at its own parameters. The two paths on the map differ, yet they are one algorithm: "
            "every point of the PyTorch path is a look-ahead point θ − μv of the other.",
-           "surface=ravine&opt=nag,nag~2&lr.nag=0.01&lr.nag~2=0.01&nag.momentum=0.95&nag~2.momentum=0.95"
+           "surface=ravine&opt=nag,nag~2&lr.nag=0.008&lr.nag~2=0.008&nag.momentum=0.95&nag~2.momentum=0.95"
            "&nag~2.form=pytorch&steps=300&start=-2.8,0.8", "across"),
 )  # fmt: skip
 LESSON_BY_ID = {lesson.id: lesson for lesson in LESSONS}
