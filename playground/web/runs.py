@@ -179,34 +179,36 @@ def _iterate(tr: Trajectory) -> str | None:
     return b64(np.vstack([tr.positions[:1], tr.state["z"]]))
 
 
-def _shown_status(status: str, loss: np.ndarray, last: int) -> str:
-    """The engine's status, told apart where a run left the region downhill (a success)."""
+def _outcome(surface: Surface, tr: Trajectory) -> tuple[str, int]:
+    """The status the page shows and the minimum it names (an index into ``minima``, -1: none).
+
+    The engine's, told apart where a run left the region downhill (a success) and where a run
+    still moving at the last step ended next to a minimum (contract.NEAR_MINIMUM).
+    """
+    status, last, loss = str(tr.status), int(tr.last_kept), tr.loss
     if status == "left" and np.isfinite(loss[last]) and loss[last] < loss[0]:
-        return contract.LEFT_DOWNHILL
-    return status
-
-
-def _near(surface: Surface, status: str, point: np.ndarray) -> int:
-    """The minimum a still-moving run ended next to (contract.NEAR_MINIMUM), or -1."""
-    if status != "running" or not surface.minima or not np.all(np.isfinite(point)):
-        return -1
-    (x0, x1), _ = surface.domain
-    d = [math.hypot(point[0] - c.x, point[1] - c.y) for c in surface.minima]
-    k = int(np.argmin(d))
-    return k if d[k] <= contract.NEAR_SHARE * (x1 - x0) else -1
+        return contract.LEFT_DOWNHILL, int(tr.minimum)
+    point = tr.positions[last]
+    if status == "running" and surface.minima and np.all(np.isfinite(point)):
+        (x0, x1), _ = surface.domain
+        d = [math.hypot(point[0] - c.x, point[1] - c.y) for c in surface.minima]
+        k = int(np.argmin(d))
+        if d[k] <= contract.NEAR_SHARE * (x1 - x0):
+            return contract.NEAR_MINIMUM, k
+    return status, int(tr.minimum)
 
 
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
-    status, stop, last = str(tr.status), int(tr.stopped_at), int(tr.last_kept)
+    stop, last = int(tr.stopped_at), int(tr.last_kept)
     lr = tr.lr
     with np.errstate(invalid="ignore", over="ignore"):
         dist = surface.nearest_minimum_distance(tr.positions)
     gap = _gap(surface, tr.loss)
-    near = _near(surface, status, tr.positions[last])
+    shown, which = _outcome(surface, tr)
     return {
         **meta,
-        "status": contract.NEAR_MINIMUM if near >= 0 else _shown_status(status, tr.loss, last),
-        "which": _which(surface, near if near >= 0 else int(tr.minimum)),
+        "status": shown,
+        "which": _which(surface, which),
         "stopped_at": stop,
         "last": last,
         "final_loss": float(tr.loss[last]),

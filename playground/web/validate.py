@@ -88,6 +88,20 @@ def as_name(value: object, choices, default: str, control: str, msgs: Messages, 
     return default
 
 
+def _parsed(value: object) -> float | None:
+    """The number a box holds: a number, or text that reads as one; None for anything else (NaN too)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value)
+    elif isinstance(value, str) and len(value) <= MAX_TEXT:
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return None if math.isnan(number) else number
+
+
 def as_number(
     value: object,
     default: float | None,
@@ -101,15 +115,8 @@ def as_number(
     """A finite number clamped to ``[low, high]``; text is parsed; junk gives ``default``."""
     if value is None or value == "":
         return default
-    number: float | None = None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
-    elif isinstance(value, str) and len(value) <= MAX_TEXT:
-        try:
-            number = float(value.strip())
-        except ValueError:
-            number = None
-    if number is None or math.isnan(number):
+    number = _parsed(value)
+    if number is None:
         using = "the default" if default is None else f"{default:g}"
         msgs.add(control, f"{label} must be a number, got {_short(value)}; using {using}")
         return default
@@ -267,17 +274,11 @@ _PARAMS = {"surface_params": _surface_params, "schedule_params": _schedule_param
 
 
 def _junk(value: object) -> bool:
-    """A value typed into a number box that is no number at all (empty boxes mean "default")."""
+    """A value typed into a number box that is no finite number at all (empty boxes mean "default")."""
     if value is None or value == "" or isinstance(value, bool):
         return False
-    if isinstance(value, (int, float)):
-        return not math.isfinite(value)
-    if not isinstance(value, str) or len(value) > MAX_TEXT:
-        return True
-    try:
-        return not math.isfinite(float(value.strip()))
-    except ValueError:
-        return True
+    number = _parsed(value)
+    return number is None or not math.isfinite(number)
 
 
 def keep_last_good(raw: dict[str, Any], last: dict[str, Any], msgs: Messages) -> dict[str, Any]:
