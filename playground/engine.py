@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -136,7 +136,23 @@ def _converged(surface: Surface, gnorm: np.ndarray, p: np.ndarray, gtol: float, 
     return out
 
 
-def simulate(
+class Run(NamedTuple):
+    """A run's settings, validated and resolved (what `simulate` and the map cells share)."""
+
+    surf: Surface
+    opt: Optimizer
+    hp: dict
+    steps: int
+    batch_size: int
+    noise: float
+    seed: int
+    schedule: str
+    schedule_params: dict
+    start: np.ndarray  # (N, 2)
+    single: bool  # the start was one point (2,)
+
+
+def resolve_run(
     surface: Surface | str,
     optimizer: Optimizer | str,
     start: ArrayLike | None = None,
@@ -148,20 +164,8 @@ def simulate(
     noise: float | None = None,
     batch_size: int = 1,
     seed: int = 0,
-    gtol: float = 1e-6,
-    xtol: float = 1e-6,
-    record_state: bool = True,
-) -> Trajectory:
-    """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
-
-    ``noise`` is the per-sample gradient noise σ: each step adds ``N(0, σ²/batch_size)``
-    to each gradient coordinate, drawn from ``numpy.random.default_rng(seed)`` and shared
-    by every run of a batch (common random numbers make runs comparable). ``None`` means
-    the optimizer's default: the surface's ``noise_scale`` for ``sgd``, zero otherwise.
-    A run is ``converged`` once its gradient norm is ``<= gtol`` or it is within ``xtol``
-    of a global minimum, ``diverged`` once its point, loss or gradient is not finite or it
-    leaves the domain by more than ten domain widths, and ``max_steps`` otherwise.
-    """
+) -> Run:
+    """Validate and resolve a run's settings (`simulate` documents them); `ConfigError` if bad."""
     try:
         surf = get_surface(surface) if isinstance(surface, str) else surface
     except SurfaceError as e:
@@ -188,6 +192,41 @@ def simulate(
     sched_name, sched_params = resolve_schedule(schedule, schedule_params, steps)
     p, single = _validate_start(start if start is not None else surf.start, surf)
 
+    return Run(
+        surf, opt, hp, steps, int(batch_size), float(noise), int(seed), sched_name, sched_params, p, single
+    )
+
+
+def simulate(
+    surface: Surface | str,
+    optimizer: Optimizer | str,
+    start: ArrayLike | None = None,
+    steps: int = 200,
+    lr: float | None = None,
+    hyper: Mapping[str, object] | None = None,
+    schedule: str | None = None,
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float | None = None,
+    batch_size: int = 1,
+    seed: int = 0,
+    gtol: float = 1e-6,
+    xtol: float = 1e-6,
+    record_state: bool = True,
+) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
+
+    ``noise`` is the per-sample gradient noise σ: each step adds ``N(0, σ²/batch_size)``
+    to each gradient coordinate, drawn from ``numpy.random.default_rng(seed)`` and shared
+    by every run of a batch (common random numbers make runs comparable). ``None`` means
+    the optimizer's default: the surface's ``noise_scale`` for ``sgd``, zero otherwise.
+    A run is ``converged`` once its gradient norm is ``<= gtol`` or it is within ``xtol``
+    of a global minimum, ``diverged`` once its point, loss or gradient is not finite or it
+    leaves the domain by more than ten domain widths, and ``max_steps`` otherwise.
+    """
+    run = resolve_run(
+        surface, optimizer, start, steps, lr, hyper, schedule, schedule_params, noise, batch_size, seed
+    )
+    surf, opt, hp, steps, batch_size, noise, seed, sched_name, sched_params, p, single = run
     n = p.shape[0]
     lr0 = float(hp["lr"])
     sched = build_schedule(sched_name, lr0, sched_params)

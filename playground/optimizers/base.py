@@ -117,8 +117,11 @@ class Rule:
             tuple(b.update for b in self.blocks), self.hp
         )
 
-    def init(self, params: Array) -> ChainState:
-        return ChainState(0, tuple(b.init(params, self.hp) for b in self.blocks))
+    def init(self, params: Array, lr: Any = None) -> ChainState:
+        """The state before the first step; ``lr`` (one value per run, an ``(N, 1)`` column)
+        replaces ``hp['lr']`` for a state that starts from the learning rate (Rprop's steps)."""
+        hp = self.hp if lr is None else {**self.hp, "lr": lr}
+        return ChainState(0, tuple(b.init(params, hp) for b in self.blocks))
 
     def lookahead(self, p: Any, s: ChainState) -> Any:
         """Where the gradient is taken: ``p`` itself unless a block looks ahead."""

@@ -36,7 +36,7 @@ ORDER = 80
 
 class Lbfgs(NamedTuple):
     evals: Any  # (N, 2): evaluations of f and its gradient in the last step (both columns)
-    runs: tuple  # per run: a _Run, or None before the first step
+    runs: np.ndarray  # per run (object array, so a batch's rows can be taken): a _Run, or None before the first step
 
 
 class _Run(NamedTuple):
@@ -253,6 +253,13 @@ def max_evals(hp: HP) -> int:
     return 1 if hp["max_iter"] == 1 else min(hp["max_iter"], max(hp["max_eval"], 2))
 
 
+def _objects(items: list) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):  # one by one: NumPy would unpack the tuples
+        out[i] = item
+    return out
+
+
 def _update(u, s, p, q, lr, t, hp, aux):
     n = p.shape[0]
     lrs = [float(lr)] * n if np.ndim(lr) == 0 else np.asarray(lr, dtype=np.float64).reshape(n).tolist()
@@ -266,7 +273,7 @@ def _update(u, s, p, q, lr, t, hp, aux):
         runs.append(run)
         # the step per unit of gradient, per coordinate (0 where the gradient is 0)
         gain.append(tuple(abs(a - b) / abs(c) if c != 0 else 0.0 for a, b, c in zip(xy, points[i], g)))
-    return u, Lbfgs(np.array(evals, dtype=np.float64), tuple(runs)), np.array(new), np.array(gain)
+    return u, Lbfgs(np.array(evals, dtype=np.float64), _objects(runs)), np.array(new), np.array(gain)
 
 
 def _latex(hp: HP, u: str) -> tuple[list[str], str]:
@@ -325,7 +332,7 @@ LBFGS_BLOCK = Block(
     _update,
     _latex,
     _torch_step,
-    init=lambda params, hp: Lbfgs(np.zeros_like(params), (None,) * params.shape[0]),
+    init=lambda params, hp: Lbfgs(np.zeros_like(params), _objects([None] * params.shape[0])),
     torch_init=_torch_init,
 )
 
