@@ -1,4 +1,4 @@
-"""Command line: ``python -m playground trajectory|surfaces|optimizers|schedules|showdown``.
+"""Command line: ``python -m playground trajectory|sweep|tune|surfaces|optimizers|schedules|showdown``.
 
 Bad input exits with code 2 and one line on stderr that names the valid choices.
 """
@@ -15,8 +15,10 @@ import numpy as np
 
 from surfaces import FAMILIES, get_surface
 
+from .cli_args import add_run_args, pairs, surface_from_args
 from .engine import simulate
 from .hyper import ConfigError
+from .maps_cli import MAP_COMMANDS, add_map_commands
 from .optimizers import OPTIMIZERS
 from .schedules import SCHEDULES
 from .torch_export import torch_script
@@ -27,40 +29,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message}\n")
 
 
-def _pairs(items: Sequence[str] | None, flag: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for item in items or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"{flag} expects NAME=VALUE, got {item!r}")
-        out[key.strip()] = value.strip()
-    return out
-
-
 def _build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m playground", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     t = sub.add_parser("trajectory", help="run one optimizer and print its path")
-    t.add_argument("--surface", default="rosenbrock")
-    t.add_argument("--surface-set", action="append", metavar="NAME=VALUE")
-    t.add_argument("--formula", help='with --surface custom: f(x, y), e.g. "(1 - x)^2 + 100*(y - x^2)^2"')
-    t.add_argument(
-        "--domain",
-        nargs=4,
-        type=float,
-        metavar=("X0", "X1", "Y0", "Y1"),
-        help="with --surface custom: the domain [X0, X1] x [Y0, Y1] (default -2 2 -2 2)",
-    )
-    t.add_argument("--optimizer", default="adam")
-    t.add_argument("--lr", type=float)
-    t.add_argument("--set", action="append", metavar="NAME=VALUE", dest="hyper")
+    add_run_args(t)
     t.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
-    t.add_argument("--steps", type=int, default=200)
-    t.add_argument("--schedule", default="constant")
-    t.add_argument("--schedule-set", action="append", metavar="NAME=VALUE")
-    t.add_argument("--noise", type=float)
-    t.add_argument("--batch-size", type=int, default=1)
-    t.add_argument("--seed", type=int, default=0)
     t.add_argument(
         "--format",
         choices=("json", "csv", "torch"),
@@ -68,6 +42,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="torch: a self-contained PyTorch script that prints the same points",
     )
     _add_showdown(sub)
+    add_map_commands(sub, add_run_args)
     sub.add_parser("surfaces", help="list the surfaces and their parameters")
     sub.add_parser("optimizers", help="list the optimizers and their hyperparameters")
     sub.add_parser("schedules", help="list the learning-rate schedules")
@@ -107,23 +82,16 @@ def _showdown(args: argparse.Namespace) -> None:
 
 
 def _trajectory(args: argparse.Namespace) -> None:
-    surf_params = _pairs(args.surface_set, "--surface-set")
-    if args.surface not in FAMILIES:
-        raise ConfigError(f"unknown surface {args.surface!r}; choose one of: {', '.join(FAMILIES)}")
-    if args.domain is not None:
-        if args.surface != "custom":
-            raise ConfigError("--domain is only for --surface custom")
-        surf_params.update(zip(("x0", "x1", "y0", "y1"), map(str, args.domain)))
-    surface = get_surface(args.surface, formula=args.formula, **surf_params)
+    surface = surface_from_args(args)
     tr = simulate(
         surface,
         args.optimizer,
         start=args.start,
         steps=args.steps,
         lr=args.lr,
-        hyper=_pairs(args.hyper, "--set"),
+        hyper=pairs(args.hyper, "--set"),
         schedule=args.schedule,
-        schedule_params=_pairs(args.schedule_set, "--schedule-set"),
+        schedule_params=pairs(args.schedule_set, "--schedule-set"),
         noise=args.noise,
         batch_size=args.batch_size,
         seed=args.seed,
@@ -182,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _trajectory(args)
         elif args.command == "showdown":
             _showdown(args)
+        elif args.command in MAP_COMMANDS:
+            MAP_COMMANDS[args.command](args, surface_from_args(args))
         elif args.command == "surfaces":
             _list_surfaces()
         elif args.command == "optimizers":

@@ -80,10 +80,10 @@ def _finite_or_none(v: float) -> float | None:
 
 
 def _column(values: ArrayLike | None, n: int, name: str, default: Any) -> np.ndarray:
-    out = np.broadcast_to(np.asarray(default if values is None else values), (n,))
-    if out.shape != (n,):
-        raise ConfigError(f"{name} must be one value or one per start")
-    return out
+    given = np.asarray(default if values is None else values)
+    if given.shape not in ((), (n,)):
+        raise ConfigError(f"{name} must be one value or one per start, got shape {given.shape}")
+    return np.broadcast_to(given, (n,))
 
 
 def run_cells(

@@ -36,7 +36,9 @@ ORDER = 80
 
 class Lbfgs(NamedTuple):
     evals: Any  # (N, 2): evaluations of f and its gradient in the last step (both columns)
-    runs: np.ndarray  # per run (object array, so a batch's rows can be taken): a _Run, or None before the first step
+    runs: (
+        np.ndarray
+    )  # per run (object array, so a batch's rows can be taken): a _Run, or None before the first step
 
 
 class _Run(NamedTuple):
