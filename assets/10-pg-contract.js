@@ -16,6 +16,7 @@
     logWanted: true, // the log-scale switch (used when the surface knows its f*)
     step: 0,
     playing: false,
+    autoplay: false, // play the next run as soon as it arrives (a map cell was clicked)
     speed: 60, // steps per second
     carry: 0,
     lastT: 0,

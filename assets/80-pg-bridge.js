@@ -61,6 +61,10 @@
       PG.setLogScale(); // also applies the step
       PG.syncSlider(true);
       PG.styleAll(); // the other charts (schedule...) came with the run
+      if (PG.autoplay) { // a map cell was clicked: its run plays as it arrives
+        PG.autoplay = false;
+        PG.play();
+      }
     });
     return String(data.steps);
   }

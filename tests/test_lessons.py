@@ -8,8 +8,10 @@ import base64
 import numpy as np
 import pytest
 
+from playground.maps import basin
 from playground.web import lesson_box, runs, urlstate, validate
 from playground.web.lessons import LESSON_BY_ID, LESSONS
+from playground.web.views import maps as maps_view
 
 
 def _decode(spec) -> np.ndarray:
@@ -78,6 +80,7 @@ STORIES = {
     ),
     "adamw": lambda s, t: abs(s[0][-1] - s[1][-1]) > 0.1,
     "plateau": lambda s, t: head(s[1]) > 100 * head(s[0]) and str(t[1].status) == "minimum",
+    "basins": lambda s, t: (lambda share: share[0] < 0.03 and 0.25 < share[1] < 0.35)(basins_not_nearest()),
     "conventions-momentum": lambda s, t: (
         np.allclose(s[0][:100], s[1][:100], rtol=1e-9, atol=0)
         and s[1][101:120].mean() > 2 * s[0][101:120].mean()
@@ -85,6 +88,21 @@ STORIES = {
     "conventions-eps": lambda s, t: tail(s[1]) < 0.2 * tail(s[0]),
     "conventions-nag": lambda s, t: np.abs(s[0][:50] - s[1][:50]).max() > 0.01,
 }
+
+
+def basins_not_nearest() -> list[float]:
+    """Per racer of the basins lesson, on the map it shows (the default 120 x 120 starts): the
+    share of the starts that reached a minimum and reached one that is not the nearest."""
+    cfg = validate.config(urlstate.from_query("?" + LESSON_BY_ID["basins"].query)[0])[0]
+    out = []
+    for setup in maps_view.plan("basin", lesson_box.canonical_query("basins"), 0, None).setups:
+        c = basin(setup, 120, 120)
+        mins = np.array([m.xy for m in setup.surface.minima])
+        nearest = ((c.start[:, None, :] - mins) ** 2).sum(-1).argmin(1)
+        reached = c.minimum >= 0
+        out.append(float((reached & (c.minimum != nearest)).sum() / reached.sum()))
+    assert len(out) == len(cfg.racers)
+    return out
 
 
 def STORY_NOISE_APART():

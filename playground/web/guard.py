@@ -124,13 +124,19 @@ def _check_deps(given: object, declared: tuple[Dep, ...], what: str) -> None:
             _check_item(entry, dep, where)
 
 
+def _prop(prop: str) -> str:
+    """A property without the ``@<hash>`` Dash adds to an output shared by callbacks
+    (``allow_duplicate=True``)."""
+    return prop.split("@", 1)[0]
+
+
 def _check_outputs(given: object, declared: Declared) -> None:
     many = given if isinstance(given, list) else [given]
     try:
-        got = tuple((o["id"], o["property"]) for o in many)  # type: ignore[index]
-    except (TypeError, KeyError):
+        got = tuple((o["id"], _prop(o["property"])) for o in many)  # type: ignore[index]
+    except (TypeError, KeyError, AttributeError):
         abort(400, "'outputs' must be {id, property} objects")
-    if got != declared.outputs:
+    if got != tuple((i, _prop(p)) for i, p in declared.outputs):
         abort(400, "'outputs' differ from the callback's declaration")
 
 

@@ -91,6 +91,14 @@ LESSONS = (
            "Far from the well the gradient is almost zero: gradient descent barely moves. Adam divides by the "
            "gradient's own size and walks at about the learning rate.",
            "surface=plateau&opt=gd,adam&lr.gd=0.1&lr.adam=0.05&steps=300", "step"),
+    Lesson("basins", "Four minima, four basins: momentum blurs the borders",
+           "The map colours every start point by the minimum its run reaches (Himmelblau has four). Gradient "
+           "descent at lr 0.01 rolls to the nearest minimum from 98 % of the starts: four solid basins. Now pick "
+           "Momentum (0.9, same rate) in the racer box: the speed it gathers carries runs over the ridges, and "
+           "from about 30 % of the starts it ends in a minimum that is not the nearest one. The basins break "
+           "into interleaved bands. Click any cell to race that start.",
+           "surface=himmelblau&opt=gd,momentum&lr.gd=0.01&lr.momentum=0.01&momentum.momentum=0.9&steps=500"
+           "&view=maps", "loss"),
     Lesson("conventions-momentum", "Conventions: one momentum, two bookkeepings",
            "PyTorch keeps the velocity in gradient units and multiplies it by the learning rate at every step "
            "(v = μv + g, θ ← θ − ηv); the classical form folds the learning rate into the velocity "

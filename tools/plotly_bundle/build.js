@@ -1,4 +1,4 @@
-// Builds assets/00-plotly-pg.min.js: plotly.js with the three trace types the playground
+// Builds assets/00-plotly-pg.min.js: plotly.js with the trace types the playground
 // draws, with plotly.js's own esbuild settings (esbuild-config.js of the release).
 const esbuild = require('esbuild');
 const { environmentPlugin } = require('esbuild-plugin-environment');
@@ -12,5 +12,5 @@ esbuild.build({
   alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
   define: { global: 'window', 'define.amd': 'false' },
   target: 'es2016', logLevel: 'info', legalComments: 'eof',
-  banner: { js: '/* plotly.js 4.1.1 (MIT, https://github.com/plotly/plotly.js): core + contour, surface, scatter3d; built by tools/plotly_bundle */' },
+  banner: { js: '/* plotly.js 4.1.1 (MIT, https://github.com/plotly/plotly.js): core + contour, heatmap, surface, scatter3d; built by tools/plotly_bundle */' },
 }).catch(() => process.exit(1));

@@ -2,6 +2,7 @@
 var Plotly = require('plotly.js/lib/core');
 Plotly.register([
     require('plotly.js/lib/contour'),
+    require('plotly.js/lib/heatmap'),
     require('plotly.js/lib/surface'),
     require('plotly.js/lib/scatter3d'),
 ]);

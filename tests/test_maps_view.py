@@ -1,0 +1,131 @@
+"""The Maps view's server side: what a request may ask for, the piece-by-piece chain, and what
+a clicked cell or the tuning puts in the race."""
+
+import json
+from urllib.parse import parse_qs
+
+import numpy as np
+import pytest
+from dash import no_update
+
+from app import create_app
+from playground.maps import basin
+from playground.web import urlstate, validate
+from playground.web.views import maps as M
+
+RACE = urlstate.to_query(validate.config({})[0])  # the default race: momentum, RMSProp, Adam on Rosenbrock
+
+
+def _ops(patch) -> list[dict]:
+    return patch.to_plotly_json()["operations"]
+
+
+def _chain(kind: str, query: str = RACE, racer: int = 0, size=None) -> tuple[dict, list]:
+    fig, job, _, _, token = M.start_map(1, kind, racer, M.VIEW_ID, query, size)
+    patches = []
+    while job:
+        patch, job, _ = M.advance_map(job, token)
+        patches.append(patch)
+    return fig, patches
+
+
+@pytest.mark.parametrize(
+    "args,words",
+    [
+        (("nope", RACE, 0, None), "Unknown map"),
+        (("basin", "surface=rosenbrock&opt=", 0, None), "Add an optimizer"),
+        (("phase", "opt=adagrad", 0, None), "has no momentum"),
+    ],
+    ids=["unknown-kind", "empty-race", "no-momentum"],
+)
+def test_a_map_that_cannot_be_drawn_says_why(args, words):
+    p = M.plan(*args)
+    assert isinstance(p, str) and words in p
+
+
+def test_sizes_and_work_are_bounded_with_a_note():
+    p = M.plan("basin", RACE, 0, 10_000)
+    assert p.size == M.SIZES["basin"][0] and "whole number" in p.note
+    big = M.plan("basin", RACE.replace("steps=500", "steps=5000"), 0, 200)
+    assert big.size == 200 and big.steps * 200 * 200 <= M.MAP_WORK and "each run took" in big.note
+
+
+def test_only_the_open_view_draws():
+    assert M.start_map(1, "basin", 0, "race", RACE, None) == (no_update,) * 5
+
+
+def test_the_chain_fills_every_row_once_with_the_whole_maps_values():
+    fig, patches = _chain("basin", size=30)
+    assert len(fig["data"][0]["z"]) == 30 and len(patches) >= 1
+    rows = {}
+    for patch in patches:
+        for op in _ops(patch):
+            location = op["location"]
+            if location[:3] == ["data", 0, "z"]:
+                rows[location[3]] = op["params"]["value"]
+    assert sorted(rows) == list(range(30))
+    setup = M.plan("basin", RACE, 0, 30).setups[0]
+    whole = basin(setup, 30, 30)
+    codes = np.floor(np.array([rows[i] for i in range(30)]) * (len(setup.surface.minima) + 3)).ravel()
+    assert np.array_equal(codes == 0, whole.minimum == 0)  # Rosenbrock's one minimum, cell by cell
+
+
+def test_a_newer_map_stops_the_older_chain_and_forged_jobs_get_a_message():
+    _fig, job, _, _, token = M.start_map(1, "basin", 0, M.VIEW_ID, RACE, 20)
+    assert M.advance_map(job, token + 1) == (no_update,) * 3  # a newer Draw owns the map
+    for bad in ({**job, "next": 10_000}, {**job, "kind": "x"}, {**job, "next": -1}, {**job, "racer": 99}):
+        out = M.advance_map(bad, token)
+        if bad["racer"] == 99:  # an unknown racer falls back to the first: still a valid piece
+            assert out[1] is None or out[1]["next"] > 0
+        else:
+            assert out[0] is no_update and "not valid" in str(out[2])
+
+
+def test_sweep_and_phase_fill_their_rows():
+    _, patches = _chain("sweep", size=12)
+    marks = [op for p in patches for op in _ops(p) if op["location"][:3] == ["data", 1, "x"]]
+    assert len(marks) == 3  # one best learning rate per racer
+    _fig, patches = _chain("phase", size=8)
+    filled = {op["location"][3] for p in patches for op in _ops(p) if op["location"][:3] == ["data", 1, "z"]}
+    assert filled == set(range(8))
+
+
+def test_a_clicked_cell_races_exactly_that_run():
+    job = {"kind": "basin", "query": RACE, "racer": 2, "size": 120, "next": 0, "token": 5}
+    href, play = M.click_cell({"points": [{"x": 0.25, "y": -0.5}]}, job)
+    q = parse_qs(href.lstrip("?"))
+    assert q["opt"] == ["adam"] and q["start"] == ["0.25,-0.5"] and q["lr.adam"] == ["0.05"] and play
+    job = {**job, "kind": "sweep", "size": 60}
+    q = parse_qs(M.click_cell({"points": [{"x": -2.0, "y": "RMSProp"}]}, job)[0].lstrip("?"))
+    assert q["opt"] == ["rmsprop"] and q["lr.rmsprop"] == ["0.01"]
+    job = {**job, "kind": "phase", "racer": 0, "size": 40}
+    q = parse_qs(M.click_cell({"points": [{"x": -1.0, "y": 0.5}]}, job)[0].lstrip("?"))
+    assert q["opt"] == ["momentum"] and q["lr.momentum"] == ["0.1"] and q["momentum.momentum"] == ["0.5"]
+    assert (
+        M.click_cell({"points": [{"x": -2.0, "y": "nobody"}]}, {**job, "kind": "sweep"}) == (no_update,) * 2
+    )
+    assert M.click_cell(None, job) == (no_update,) * 2
+
+
+def test_tuning_puts_the_tuned_rates_in_the_race():
+    _table, fig, query, hidden = M.tune_racers(1, RACE)
+    assert not hidden and len(fig["data"]) >= 3
+    cfg = urlstate.link_config(query)
+    before = urlstate.link_config(RACE)
+    assert [r.optimizer for r in cfg.racers] == [r.optimizer for r in before.racers]
+    assert all(a.lr != b.lr for a, b in zip(cfg.racers, before.racers))
+    assert M.race_tuned(1, query) == "?" + query
+
+
+def test_forged_map_requests_are_refused_by_shape():
+    client = create_app().server.test_client()
+    deps = client.get("/_dash-dependencies").get_json()
+    dep = next(d for d in deps if d["inputs"] and d["inputs"][0]["id"] == "store-maps-job")
+    outputs = [
+        {"id": o.split(".")[0], "property": o.split(".")[1]} for o in dep["output"].strip(".").split("...")
+    ]
+    body = {"output": dep["output"], "outputs": outputs,
+            "inputs": [{"id": "store-maps-job", "property": "data", "value": ["not", "a", "job"]}],
+            "state": [{"id": "store-maps-token", "property": "data", "value": 1}], "changedPropIds": []}  # fmt: skip
+    r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 400 and b"store-maps-job.data must be" in r.data
