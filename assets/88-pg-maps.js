@@ -6,8 +6,16 @@
   "use strict";
   const PG = window.PG;
   Object.assign(window.dash_clientside.pg, {
-    mapsNext: function (job) {
-      return job || window.dash_clientside.no_update;
+    mapsNext: function (job, target) {
+      // set_props, not an output: an output would close a loop (job -> next -> job), and Dash
+      // does not run a callback chain around a loop
+      if (job) window.dash_clientside.set_props(target, { data: job });
+      return window.dash_clientside.no_update;
+    },
+    mapsStyle: function () {
+      // a new map (or piece) was drawn: theme and text size as every other plot, after Plotly's draw
+      window.requestAnimationFrame(PG.styleAll);
+      return window.dash_clientside.no_update;
     },
     mapsAutoplay: function (token) {
       if (token) PG.autoplay = true;

@@ -44,9 +44,9 @@ def test_basin_map_renders_and_a_clicked_cell_races_and_plays(browser, base_url)
     try:
         p.goto(f"{base_url}/?surface=himmelblau&opt=adam&lr.adam=0.05&steps=300&view=maps")
         p.wait_for_selector("#button-maps-draw", state="visible", timeout=30000)
-        _draw(page, "basin", 60)
+        _draw(page, "basin", 120)  # two pieces: the chain of requests carries on
         z = p.evaluate("document.querySelector('#graph-maps .js-plotly-plot').data[0].z")
-        assert len(z) == 60 and all(len(r) == 60 for r in z)
+        assert len(z) == 120 and all(len(r) == 120 for r in z)
         bands = {int(v * 7) for row in z for v in row}  # four minima, then stopped / diverged / moving
         assert {0, 1, 2, 3} <= bands  # Himmelblau's four basins all show
         ARTIFACTS.mkdir(exist_ok=True)

@@ -24,10 +24,10 @@ WORDS = {"saddle": "stopped on a saddle", "critical": "stopped on a flat spot", 
 HOVER = "%{text}<br>step %{customdata[0]}<br>final loss %{customdata[1]:.3g}<extra></extra>"
 
 
-def _mix(hex_color: str, share: float) -> str:
-    """``hex_color`` moved toward white by ``share``."""
+def _mix(hex_color: str, share: float, toward: int = 255) -> str:
+    """``hex_color`` moved toward white (or ``toward=0``: black) by ``share``."""
     rgb = [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
-    return "rgb({},{},{})".format(*(round(c + (255 - c) * share) for c in rgb))
+    return "rgb({},{},{})".format(*(round(c + (toward - c) * share) for c in rgb))
 
 
 def hue(k: int) -> str:
@@ -89,7 +89,7 @@ def _blank(ny: int, nx: int) -> list:
     return [[None] * nx for _ in range(ny)]
 
 
-def basin_skeleton(surface: Surface, nx: int, ny: int, title: str) -> dict:
+def basin_skeleton(surface: Surface, nx: int, ny: int) -> dict:
     (x0, x1), (y0, y1) = surface.domain
     xs = (x0 + (np.arange(nx) + 0.5) * (x1 - x0) / nx).tolist()
     ys = (y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny).tolist()
@@ -101,16 +101,17 @@ def basin_skeleton(surface: Surface, nx: int, ny: int, title: str) -> dict:
     }  # fmt: skip
     marks = [
         {"type": "scatter", "x": [m.x], "y": [m.y], "mode": "markers", "name": name, "showlegend": True,
-         "marker": {"symbol": "star" if m in surface.global_minima else "circle", "size": 16, "color": color,
+         "marker": {"symbol": "star" if m in surface.global_minima else "circle", "size": 18,
+                    "color": _mix(color, 0.45, toward=0),  # darker than its own basin, so it shows on it
                     "line": {"width": 2, "color": MARK_INK["light"]}},
          "hovertemplate": f"{name} ({m.x:.3g}, {m.y:.3g})<extra></extra>"}
         for (name, color, _), m in zip(cats, surface.minima)
     ]  # fmt: skip
     keys = [_key_trace(name, color) for name, color, _ in cats[len(surface.minima) :]]
     layout = _layout(
-        height=HEIGHT, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=HEIGHT, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
         xaxis=_axis("start x", range=[x0, x1], constrain="domain"),
-        yaxis=_axis("start y", range=[y0, y1], scaleanchor="x"), title={"text": title, "x": 0, "y": 0.99},
+        yaxis=_axis("start y", range=[y0, y1], scaleanchor="x"),
     )  # fmt: skip
     return {"data": [heat, *marks, *keys], "layout": layout}
 
@@ -134,7 +135,7 @@ def _decades(lrs: np.ndarray) -> dict:
     return {"tickvals": ticks.tolist(), "ticktext": [f"1e{int(t)}" for t in ticks]}
 
 
-def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str], title: str) -> dict:
+def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
     """Rows: the racers; columns: log10 of the learning rate. Empty cells are drawn in the
     plot's background, the "failed" ink: a rate where a probe failed stays dark."""
     heat = {
@@ -151,9 +152,8 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str], title: str) -> dict:
             _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": "#555555"})]  # fmt: skip
     layout = _layout(
         height=max(260, 90 + 46 * len(labels)), showlegend=True, legend=_legend(1.02),
-        plot_bgcolor=MAP_INK["failed"], margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        xaxis=_axis("learning rate (log scale)", **_decades(lrs)), yaxis=_axis("", autorange="reversed"),
-        title={"text": title, "x": 0, "y": 0.99}, shapes=[],
+        plot_bgcolor=MAP_INK["failed"], margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis=_axis("learning rate (log scale)", **_decades(lrs)), yaxis=_axis("", autorange="reversed"), shapes=[],
     )  # fmt: skip
     return {"data": [heat, best, *keys], "layout": layout}
 
@@ -177,7 +177,7 @@ def stable_shape(row: int, stable: tuple[float, float], step: float) -> dict:
             "line": {"width": 2, "color": "#ffffff"}, "fillcolor": "rgba(0,0,0,0)"}  # fmt: skip
 
 
-def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str, title: str,
+def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
                    boundary: tuple[np.ndarray, np.ndarray, np.ndarray, str] | None) -> dict:  # fmt: skip
     x = np.log10(lrs).tolist()
     base = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)), "zmin": 0,
@@ -201,9 +201,9 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str, title: str,
                      "colorscale": [[0, "#ffffff"], [1, "#ffffff"]],
                      "name": f"ρ = 1: {words}'s analytic edge of stability", "showlegend": True})  # fmt: skip
     layout = _layout(
-        height=HEIGHT, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        height=HEIGHT, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
         xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), **_decades(lrs)),
-        yaxis=_axis(key, range=_edges(momenta)), title={"text": title, "x": 0, "y": 0.99},
+        yaxis=_axis(key, range=_edges(momenta)),
     )  # fmt: skip
     return {"data": data, "layout": layout}
 

@@ -105,23 +105,23 @@ def _title(p: Plan) -> str:
     r = p.cfg.racers[p.racer]
     name = OPTIMIZERS[r.optimizer].title
     if p.kind == "basin":
-        return f"{name}, lr {r.lr:g}, {p.steps} steps: the outcome from each of {p.size}×{p.size} starts"
+        return f"{name}, lr {r.lr:.4g}, {p.steps} steps: the outcome from each of {p.size}×{p.size} starts"
     if p.kind == "sweep":
-        return f"Median final loss over {PROBES} probes, {p.size} learning rates, {p.steps} steps"
-    return f"{name}: steps to converge from the start, {p.size}×{p.size} settings, {p.steps} steps"
+        return f"{p.size} learning rates, {p.steps} steps: median final loss over {PROBES} probes"
+    return f"{name}, {p.steps} steps: steps to converge, {p.size}×{p.size} settings"
 
 
 def skeleton(p: Plan) -> dict:
     setups = p.setups
     s = setups[p.racer]
     if p.kind == "basin":
-        return F.basin_skeleton(s.surface, p.size, p.size, _title(p))
+        return F.basin_skeleton(s.surface, p.size, p.size)
     if p.kind == "sweep":
         labels = [m["label"] for m in runs.racer_meta(p.cfg)]
-        return F.sweep_skeleton(np.geomspace(*SWEEP_LRS, p.size), labels, _title(p))
+        return F.sweep_skeleton(np.geomspace(*SWEEP_LRS, p.size), labels)
     key = momentum_key(s.optimizer)
     lrs, momenta = _phase_axes(p.size)
-    return F.phase_skeleton(lrs, momenta, key, _title(p), _boundary(s))
+    return F.phase_skeleton(lrs, momenta, key, _boundary(s))
 
 
 def _phase_axes(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -185,16 +185,17 @@ def _progress(done: int, total: int, p: Plan) -> list:
 
 
 def start_map(n_clicks: Any, kind: Any, racer: Any, view: Any, query: Any, size: Any) -> tuple:
-    """Draw (the button, or the view opened, or another map or racer chosen while it is open):
-    the empty map and the first piece's job."""
+    """Draw (the button; or while the view is open: it opened, another map or racer was
+    chosen, or the race's settings changed, as when a link or lesson loads): the empty map
+    and the first piece's job."""
     if view != VIEW_ID:
-        return (no_update,) * 5
+        return (no_update,) * 6
     p = plan(kind, query, racer, size)
     if isinstance(p, str):
-        return no_update, None, html.P(p, className="pg-network-error"), "", None
+        return no_update, None, html.P(p, className="pg-network-error"), "", None, ""
     token = time.time_ns() % 2**31  # names this map: an older map's pieces stop when they see a newer one
     job = {"kind": p.kind, "racer": p.racer, "size": p.size, "query": query, "next": 0, "token": token}
-    return skeleton(p), job, _progress(0, p.rows, p), p.note, token
+    return skeleton(p), job, _progress(0, p.rows, p), p.note, token, _title(p)
 
 
 def advance_map(job: Any, token: Any) -> tuple:
@@ -349,9 +350,9 @@ def layout() -> html.Div:
     graph = dcc.Graph(id="graph-maps", figure=F.waiting(), config={"displaylogo": False})
     hint = html.P("Click a cell to race exactly that run: it replaces the race's racers (Back returns).",
                   className="pg-network-note")  # fmt: skip
-    top = html.Div(
-        [_controls(), html.Div([graph, hint], className="pg-card pg-maps-plot")], className="pg-maps-top"
-    )
+    title = html.H3(id="text-maps-title", className="pg-maps-title")
+    plot = html.Div([title, graph, hint], className="pg-card pg-maps-plot")
+    top = html.Div([_controls(), plot], className="pg-maps-top")
     stores = [dcc.Store(id=f"store-maps-{name}") for name in ("job", "token", "next", "play")]
     return html.Div(
         [html.H2("Outcome maps: every start, every learning rate at once"), top, _tune_card(), *stores],
@@ -375,9 +376,9 @@ def register(app: Dash) -> None:
     )(racer_options)  # fmt: skip
     guard.callback(
         app, Output("graph-maps", "figure"), Output("store-maps-job", "data"), Output("div-maps-progress", "children"),
-        Output("div-maps-note", "children"), Output("store-maps-token", "data"),
+        Output("div-maps-note", "children"), Output("store-maps-token", "data"), Output("text-maps-title", "children"),
         Input("button-maps-draw", "n_clicks"), Input("radio-maps-kind", "value"), Input("select-maps-racer", "value"),
-        Input("tabs-view", "value"), State("store-query", "data"), State("input-maps-size", "value"),
+        Input("tabs-view", "value"), Input("store-query", "data"), State("input-maps-size", "value"),
         shapes={"button-maps-draw.n_clicks": COUNT, "store-query.data": TEXT, "radio-maps-kind.value": TEXT,
                 "select-maps-racer.value": COUNT, "input-maps-size.value": NUMBER},
         prevent_initial_call=True,
@@ -388,13 +389,17 @@ def register(app: Dash) -> None:
         Input("store-maps-job", "data"), State("store-maps-token", "data"),
         shapes={"store-maps-job.data": JOB, "store-maps-token.data": COUNT}, prevent_initial_call=True,
     )(advance_map)  # fmt: skip
-    app.clientside_callback(ClientsideFunction("pg", "mapsNext"), Output("store-maps-job", "data", allow_duplicate=True),
-                            Input("store-maps-next", "data"), prevent_initial_call=True)  # fmt: skip
+    app.clientside_callback(ClientsideFunction("pg", "mapsNext"), Output("store-maps-next", "modified_timestamp"),
+                            Input("store-maps-next", "data"), State("store-maps-job", "id"),
+                            prevent_initial_call=True)  # fmt: skip
     guard.callback(
         app, Output("url", "href", allow_duplicate=True), Output("store-maps-play", "data"),
         Input("graph-maps", "clickData"), State("store-maps-job", "data"),
         shapes={"graph-maps.clickData": CLICK, "store-maps-job.data": JOB}, prevent_initial_call=True,
     )(click_cell)  # fmt: skip
+    for graph in ("graph-maps", "graph-maps-tune"):
+        app.clientside_callback(ClientsideFunction("pg", "mapsStyle"), Output(graph, "className"),
+                                Input(graph, "figure"), prevent_initial_call=True)  # fmt: skip
     app.clientside_callback(ClientsideFunction("pg", "mapsAutoplay"), Output("store-maps-play", "modified_timestamp"),
                             Input("store-maps-play", "data"), prevent_initial_call=True)  # fmt: skip
     guard.callback(
