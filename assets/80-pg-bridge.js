@@ -95,6 +95,24 @@
     return [nu, nu];
   }
 
+  /* A click on the contour map sets the start. On a touch screen a tap only shows the value
+   * under the finger (Plotly's hover label): the start moves on the tap after "Set start". */
+  let tapArmed = false;
+  function startClick(click, nTap) {
+    const nu = window.dash_clientside.no_update, labels = PG.C.labels;
+    const byButton = window.dash_clientside.callback_context.triggered.some(function (t) {
+      return t.prop_id.endsWith(".n_clicks");
+    });
+    if (byButton) {
+      tapArmed = !tapArmed;
+      return [nu, labels[tapArmed ? "tapArmed" : "tapStart"]];
+    }
+    const touch = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+    if (touch && !tapArmed) return [nu, nu];
+    tapArmed = false;
+    return [click, labels.tapStart];
+  }
+
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     pg: {
       contract: function (c) {
@@ -122,6 +140,7 @@
         return window.dash_clientside.no_update;
       },
       syncLr: syncLr,
+      startClick: startClick,
       writeUrl: function (query) {
         // keep the address bar equal to the settings, without reloading or adding history entries
         if (typeof query === "string") {

@@ -52,8 +52,10 @@ def app_server(port: int) -> subprocess.Popen:
 class Page:
     """A page plus a count of in-flight Dash callback requests."""
 
-    def __init__(self, browser, url, width=1440, height=1000):
-        self.ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    def __init__(self, browser, url, width=1440, height=1000, touch=False):
+        # touch: a phone's touch screen (CSS "pointer: coarse", taps)
+        self.ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
+                                       has_touch=touch, is_mobile=touch)  # fmt: skip
         self.page = self.ctx.new_page()
         self.updates = 0
         self.inflight = 0

@@ -224,6 +224,28 @@ def test_the_phone_view(browser, base_url):
     pg.close()
 
 
+def test_on_a_touch_screen_a_tap_reads_the_map_and_set_start_arms_the_next_tap(browser, base_url):
+    pg = Page(browser, base_url, width=390, height=844, touch=True)
+    p = pg.page
+    start = (p.input_value("#input-start-x"), p.input_value("#input-start-y"))
+    button = p.locator("#button-tap-start")
+    assert button.is_visible() and "Set start" in button.inner_text()
+    area = p.locator("#graph-contour .nsewdrag").first
+    box = area.bounding_box()
+    area.tap(position={"x": box["width"] * 0.7, "y": box["height"] * 0.6})
+    pg.idle()
+    assert (p.input_value("#input-start-x"), p.input_value("#input-start-y")) == start  # a tap only reads
+    button.tap()
+    assert "Tap the map" in button.inner_text()
+    area.tap(position={"x": box["width"] * 0.7, "y": box["height"] * 0.6})
+    p.wait_for_function(
+        "s => document.querySelector('#input-start-x').value !== s", arg=start[0], timeout=20000
+    )
+    assert "Set start" in button.inner_text()  # one tap per press
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
 def test_the_share_qr_code_reads_back_as_the_link(page):
     zxing = pytest.importorskip("zxingcpp")
     p = page.page

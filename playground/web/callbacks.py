@@ -214,11 +214,11 @@ def _register_builders(app: Dash) -> None:
         Output("input-start-x", "value"),
         Output("input-start-y", "value"),
         Input("select-surface", "value"),
-        Input("graph-contour", "clickData"),
+        Input("store-start-click", "data"),
         Input("button-random-start", "n_clicks"),
         Input("store-url", "data"),
         shapes={
-            "graph-contour.clickData": CLICK,
+            "store-start-click.data": CLICK,
             "button-random-start.n_clicks": COUNT,
             "store-url.data": TEXT,
         },
@@ -260,7 +260,7 @@ def _start_point(name: str, click: dict | None, n_random: int | None, link: vali
     trigger = ctx.triggered_id
     if trigger in ("store-url", "select-surface") and link is not None and link.start:
         return validate.num(link.start[0]), validate.num(link.start[1])  # the shared link's own start
-    if trigger == "graph-contour":
+    if trigger == "store-start-click":  # a click on the contour map, passed on by the browser (startClick)
         points = (click or {}).get("points") or [None]
         pt = points[0] or {}
         x, y = pt.get("x"), pt.get("y")
@@ -433,6 +433,14 @@ def _register_clientside(app: Dash) -> None:
         Input("graph-surface-3d", "figure"),
         Input("graph-contour", "figure"),
         Input("graph-loss", "figure"),
+    )
+    app.clientside_callback(
+        ClientsideFunction("pg", "startClick"),
+        Output("store-start-click", "data"),
+        Output("button-tap-start", "children"),
+        Input("graph-contour", "clickData"),
+        Input("button-tap-start", "n_clicks"),
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("pg", "seek"),

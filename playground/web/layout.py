@@ -237,7 +237,11 @@ def controls() -> html.Div:
                     className="pg-grid pg-start",
                 ),
                 message_box("msg-start"),
-                html.Small("Tip: click anywhere on the contour map to start there.", className="pg-muted"),
+                html.Small(
+                    "Tip: click anywhere on the contour map to start there (on a touch screen: 📍 Set start, "
+                    "then tap).",
+                    className="pg-muted",
+                ),
             ),
             _section(
                 "Optimizers",
@@ -440,6 +444,14 @@ def extra_views() -> list[html.Div]:
     return [html.Div(v.layout(), id=views.container_id(v.id), hidden=True) for v in views.discover()]
 
 
+def _contour_head() -> html.Div:
+    """The contour card's title, and the button that arms the next tap as the start (shown on
+    touch screens only, where a tap otherwise just reads the value under the finger)."""
+    arm = html.Button(LABELS["tapStart"], id="button-tap-start", n_clicks=0, className="pg-tap-start",
+                      title="Touch screens: the next tap on the map sets the start")  # fmt: skip
+    return html.Div([html.H2("Contour map"), arm], className="pg-card-head")
+
+
 def race_view(first: dict | None = None) -> list:
     """The race: transport, the 3D surface and contour map, the table, loss and inspect charts, the math.
 
@@ -454,7 +466,11 @@ def race_view(first: dict | None = None) -> list:
                     className="pg-card pg-card-3d",
                 ),
                 html.Section(
-                    [html.H2("Contour map"), _graph(IDS.contour, "pg-g2d", first["contour"])],
+                    [
+                        _contour_head(),
+                        _graph(IDS.contour, "pg-g2d", first["contour"]),
+                        dcc.Store(id="store-start-click"),
+                    ],
                     className="pg-card pg-card-contour",
                 ),
             ],
