@@ -9,6 +9,8 @@ import pytest
 from dash import no_update
 
 from app import create_app
+from playground import OPTIMIZERS
+from playground.cells import PYTHON_LOOP, cell_cost
 from playground.maps import basin
 from playground.web import urlstate, validate
 from playground.web.views import maps as M
@@ -129,3 +131,12 @@ def test_forged_map_requests_are_refused_by_shape():
             "state": [{"id": "store-maps-token", "property": "data", "value": 1}], "changedPropIds": []}  # fmt: skip
     r = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 400 and b"store-maps-job.data must be" in r.data
+
+
+def test_a_rule_that_loops_over_runs_in_python_weighs_more_in_the_budgets():
+    lbfgs = OPTIMIZERS["lbfgs"]
+    cost = cell_cost(lbfgs, lbfgs.resolve())
+    assert cost == lbfgs.step_cost(lbfgs.resolve()) * PYTHON_LOOP > 1 == cell_cost(OPTIMIZERS["adam"], {})
+    p = M.plan("basin", "surface=himmelblau&opt=lbfgs&steps=500", 0, 120)
+    assert p.steps < 500 and p.steps * 120 * 120 * cost <= M.MAP_WORK
+    assert p.chunk * 120 * p.steps * cost <= M.CHUNK_WORK

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
 
+from ...cells import cell_cost
 from ...maps import PROBES, Setup, analytic_boundary, basin, momentum_key, phase, spectral_radius, sweep
 from ...optimizers import OPTIMIZERS
 from ...tune import BUDGET, FINE, MOMENTA, SECOND, tune
@@ -34,8 +35,10 @@ KINDS = {
     "phase": "Phase diagram: learning rate × momentum",
 }
 SIZES = {"basin": (120, 10, 200), "sweep": (60, 5, 120), "phase": (40, 5, 80)}  # default, least, most
-MAP_WORK = 24_000_000  # cell-steps one map may run (a 120 × 120 basin map of 1,000 steps is 14.4 M)
+# work in cell-steps, each weighted by cells.cell_cost (1 for the element-wise rules)
+MAP_WORK = 24_000_000  # one map (a 120 × 120 basin map of 1,000 steps is 14.4 M)
 CHUNK_WORK = 3_000_000  # cell-steps a request runs
+TUNE_WORK = 10_000_000  # cell-steps one tuning may run (every racer's 24 tries x 5 probes)
 PHASE_LRS = (1e-4, 3.0)
 SWEEP_LRS = (1e-5, 3.0)
 CLICK = record({"points": list_of(record({"x": NUMBER}))})  # y: a number, or a racer's name (sweep)
@@ -65,7 +68,8 @@ class Plan:
     @property
     def chunk(self) -> int:
         """Rows per request (a sweep's row is a racer: its rates times the probes)."""
-        per_row = self.size * self.steps * (PROBES if self.kind == "sweep" else 1)
+        racers = self.cfg.racers if self.kind == "sweep" else [self.cfg.racers[self.racer]]
+        per_row = self.size * self.steps * (PROBES if self.kind == "sweep" else 1) * max(map(_cost, racers))
         return max(1, CHUNK_WORK // per_row)
 
 
@@ -92,13 +96,22 @@ def plan(kind: Any, query: Any, racer: Any, size: Any) -> Plan | str:
     size = int(size)
     if kind == "phase" and momentum_key(cfg.racers[racer].optimizer) is None:
         return f"{OPTIMIZERS[cfg.racers[racer].optimizer].title} has no momentum: pick Momentum, Nesterov or an Adam."
-    cells = size * size if kind != "sweep" else size * PROBES * len(cfg.racers)
-    steps = min(cfg.steps, max(10, MAP_WORK // cells))
+    shown = cfg.racers if kind == "sweep" else [cfg.racers[racer]]
+    cells = size * PROBES if kind == "sweep" else size * size  # per racer shown
+    steps = _fit(cfg.steps, cells * sum(_cost(r) for r in shown), MAP_WORK)
     if steps < cfg.steps:
-        notes.append(
-            f"{cells:,} runs × {cfg.steps} steps is more than a map may do: each run took {steps} steps."
-        )
+        notes.append(f"{cells * len(shown):,} runs × {cfg.steps} steps is more than a map may do: "
+                     f"each run took {steps} steps.")  # fmt: skip
     return Plan(kind, cfg, racer, size, steps, " ".join(notes))
+
+
+def _cost(r: Racer) -> int:
+    return cell_cost(OPTIMIZERS[r.optimizer], dict(r.hyper))
+
+
+def _fit(steps: int, work_per_step: int, budget: int) -> int:
+    """The steps that keep ``work_per_step × steps`` within ``budget`` (at least 10)."""
+    return min(steps, max(10, budget // max(work_per_step, 1)))
 
 
 def _title(p: Plan) -> str:
@@ -254,10 +267,14 @@ def tune_racers(n_clicks: Any, query: Any) -> tuple:
     p = plan("sweep", query, 0, SIZES["sweep"][0])
     if isinstance(p, str):
         return html.P(p, className="pg-network-error"), {}, None, True
-    results = [tune(s) for s in p.setups]
+    steps = _fit(p.cfg.steps, BUDGET * PROBES * sum(_cost(r) for r in p.cfg.racers), TUNE_WORK)
+    results = [tune(s.with_(steps=steps)) for s in p.setups]
     meta = runs.racer_meta(p.cfg)
     tuned = _tuned_config(p.cfg, results)
     table = _tune_table(results, [m["label"] for m in meta], p.setups)
+    if steps < p.cfg.steps:
+        table = html.Div([html.P(f"Tuning every racer for {p.cfg.steps} steps is more than one request may do: "
+                                 f"each try ran {steps} steps.", className="pg-network-note"), table])  # fmt: skip
     fig = F.tune_figure(results, [m["label"] for m in meta], [m["color"] for m in meta])
     return table, fig, urlstate.to_query(tuned), False
 
