@@ -313,17 +313,18 @@ def race_tuned(n_clicks: Any, query: Any) -> Any:
 
 
 def _controls() -> html.Div:
-    default, least, most = SIZES["basin"]
+    options, default, size_note = racer_options(None, "basin")
     return html.Div(
         [
             html.Label("Map"),
             dcc.RadioItems(id="radio-maps-kind", value="basin", className="pg-maps-kinds",
                            options=[{"label": t, "value": k} for k, t in KINDS.items()]),
             html.Label("Racer (basins, phase diagram)", htmlFor="select-maps-racer"),
-            dcc.Dropdown(id="select-maps-racer", value=0, options=[], clearable=False),
+            dcc.Dropdown(id="select-maps-racer", value=0, options=options, clearable=False),
             html.Label("Grid size", htmlFor="input-maps-size"),
-            dcc.Input(id="input-maps-size", type="number", min=least, max=most, step=1, value=default),
-            html.Small(id="text-maps-size", className="pg-network-note"),
+            dcc.Input(id="input-maps-size", type="number", min=min(s[1] for s in SIZES.values()),
+                      max=max(s[2] for s in SIZES.values()), step=1, value=default),
+            html.Small(size_note, id="text-maps-size", className="pg-network-note"),
             html.Button("Redraw", id="button-maps-draw", n_clicks=0, className="pg-button"),
             html.Div(id="div-maps-progress", **{"aria-live": "polite"}),
             html.Div(id="div-maps-note", className="pg-network-note"),
@@ -390,6 +391,7 @@ def register(app: Dash) -> None:
         app, Output("select-maps-racer", "options"), Output("input-maps-size", "value"), Output("text-maps-size", "children"),
         Input("store-query", "data"), Input("radio-maps-kind", "value"),
         shapes={"store-query.data": TEXT, "radio-maps-kind.value": TEXT},
+        prevent_initial_call=True,  # the layout carries the default race's choices
     )(racer_options)  # fmt: skip
     guard.callback(
         app, Output("graph-maps", "figure"), Output("store-maps-job", "data"), Output("div-maps-progress", "children"),
