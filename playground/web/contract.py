@@ -201,12 +201,7 @@ def racer_colors(keys: list[str]) -> list[str]:
 # The outcome maps (views/maps.py): one hue per minimum, in the order of the surface's minima
 # (Paul Tol's light scheme: none is near black or grey), and the inks of the other outcomes.
 BASIN_HUES = ("#77AADD", "#EE8866", "#44BB99", "#EEDD88", "#FFAABB", "#99DDFF", "#BBCC33", "#AAAA00")
-MAP_INK = {
-    "failed": "#111111",
-    "running": "#9e9e9e",
-    "stopped": "#7b5ea7",
-    "stable": "rgba(255,255,255,0.35)",
-}
+MAP_INK = {"failed": "#111111", "running": "#9e9e9e", "stopped": "#7b5ea7", "frame": "#ffffff"}
 MAP_SHADE = 0.6  # a cell's hue fades toward white by this share as its steps run out (slow = pale)
 
 

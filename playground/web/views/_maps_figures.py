@@ -146,10 +146,10 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
                          "<br>%{customdata[2]}<extra></extra>", "name": "score",
     }  # fmt: skip
     best = {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "best learning rate",
-            "marker": {"symbol": "star", "size": 16, "color": "#ffffff", "line": {"width": 1.5, "color": "#111"}},
+            "marker": {"symbol": "star", "size": 16, "color": MAP_INK["frame"], "line": {"width": 1.5, "color": MAP_INK["failed"]}},
             "hovertemplate": "%{y}: best lr %{customdata:.3g}<extra></extra>", "customdata": []}  # fmt: skip
     keys = [_key_trace("a probe left or blew up", MAP_INK["failed"]),
-            _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": "#555555"})]  # fmt: skip
+            _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": MAP_INK["running"]})]  # fmt: skip
     layout = _layout(
         height=max(260, 90 + 46 * len(labels)), showlegend=True, legend=_legend(1.02),
         plot_bgcolor=MAP_INK["failed"], margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -174,7 +174,7 @@ def sweep_row(sw: Sweep, floor: float) -> dict:
 def stable_shape(row: int, stable: tuple[float, float], step: float) -> dict:
     lo, hi = np.log10(stable[0]) - step / 2, np.log10(stable[1]) + step / 2
     return {"type": "rect", "xref": "x", "yref": "y", "x0": lo, "x1": hi, "y0": row - 0.45, "y1": row + 0.45,
-            "line": {"width": 2, "color": "#ffffff"}, "fillcolor": "rgba(0,0,0,0)"}  # fmt: skip
+            "line": {"width": 2, "color": MAP_INK["frame"]}, "fillcolor": "rgba(0,0,0,0)"}  # fmt: skip
 
 
 def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
@@ -197,8 +197,8 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
         bx, by, rho, words = boundary
         data.append({"type": "contour", "x": np.log10(bx).tolist(), "y": by.tolist(), "z": rho.tolist(),
                      "contours": {"start": 1, "end": 1, "coloring": "lines"}, "showscale": False,
-                     "line": {"width": 3, "color": "#ffffff", "dash": "dash"}, "hoverinfo": "skip",
-                     "colorscale": [[0, "#ffffff"], [1, "#ffffff"]],
+                     "line": {"width": 3, "color": MAP_INK["frame"], "dash": "dash"}, "hoverinfo": "skip",
+                     "colorscale": [[0, MAP_INK["frame"]], [1, MAP_INK["frame"]]],
                      "name": f"ρ = 1: {words}'s analytic edge of stability", "showlegend": True})  # fmt: skip
     layout = _layout(
         height=HEIGHT, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
@@ -236,7 +236,7 @@ def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequenc
                      "hovertemplate": name + ": lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
         if r.lr is not None:
             data.append({"type": "scatter", "x": [r.lr], "y": [r.score], "mode": "markers", "showlegend": False,
-                         "marker": {"symbol": "star", "size": 18, "color": color, "line": {"width": 1.5, "color": "#111"}},
+                         "marker": {"symbol": "star", "size": 18, "color": color, "line": {"width": 1.5, "color": MAP_INK["failed"]}},
                          "hovertemplate": name + " tuned: lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
     layout = _layout(height=360, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
                      xaxis=_axis("learning rate", type="log"), yaxis=_axis("score: median final loss", type="log"))  # fmt: skip
