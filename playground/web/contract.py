@@ -251,7 +251,7 @@ EMPTY_RACE = (
 TOO_MANY = f"At most {MAX_RACERS} optimizers race at once: {{dropped}} not added. Remove one to add another."
 LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light", "empty": EMPTY_RACE,
           # on a touch screen a tap on the contour map shows its value; this button arms the next tap
-          "tapStart": "📍 Set start", "tapArmed": "Tap the map…"}  # fmt: skip
+          "tapStart": "⊕ Set start", "tapArmed": "Tap the map…"}  # fmt: skip
 # live sessions: where the browser finds them (playground/web/live.py serves these paths)
 LIVE_API = "/live/api"
 LIVE_PAGE = "/live/"

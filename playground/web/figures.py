@@ -483,6 +483,7 @@ def evidence_figure(racers: Sequence[dict], series: Sequence[np.ndarray], label:
         ),
         margin={"l": 60, "r": 10, "t": 24, "b": 36},
         showlegend=True,
-        legend=_legend(1.0),
+        # a size smaller than the plots': two racers' names fit on one line of the lesson box
+        legend={**_legend(1.0), "font": {"size": FONT_RULE["size"] - 2}},
     )
     return {"data": data, "layout": layout}

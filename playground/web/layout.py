@@ -238,8 +238,8 @@ def controls() -> html.Div:
                 ),
                 message_box("msg-start"),
                 html.Small(
-                    "Tip: click anywhere on the contour map to start there (on a touch screen: 📍 Set start, "
-                    "then tap).",
+                    "Tip: click anywhere on the contour map to start there "
+                    f"(on a touch screen: {LABELS['tapStart']}, then tap).",
                     className="pg-muted",
                 ),
             ),
