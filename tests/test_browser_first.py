@@ -236,7 +236,8 @@ def test_on_a_touch_screen_a_tap_reads_the_map_and_set_start_arms_the_next_tap(b
     pg.idle()
     assert (p.input_value("#input-start-x"), p.input_value("#input-start-y")) == start  # a tap only reads
     button.tap()
-    assert "Tap the map" in button.inner_text()
+    p.wait_for_function("() => document.querySelector('#button-tap-start').innerText.includes('Tap the map')",
+                        timeout=10000)  # fmt: skip
     area.tap(position={"x": box["width"] * 0.7, "y": box["height"] * 0.6})
     p.wait_for_function(
         "s => document.querySelector('#input-start-x').value !== s", arg=start[0], timeout=20000
