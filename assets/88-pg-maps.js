@@ -13,8 +13,12 @@
       return window.dash_clientside.no_update;
     },
     mapsStyle: function () {
-      // a new map (or piece) was drawn: theme and text size as every other plot, after Plotly's draw
-      window.requestAnimationFrame(PG.styleAll);
+      // a new map (or piece) was drawn: theme and text size as every other plot, after Plotly's
+      // draw; and a refit, for a chart drawn while its box was still hidden (the tuning's)
+      window.requestAnimationFrame(function () {
+        PG.styleAll();
+        window.dispatchEvent(new Event("resize"));
+      });
       return window.dash_clientside.no_update;
     },
     mapsAutoplay: function (token) {

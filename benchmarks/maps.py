@@ -29,7 +29,7 @@ def _size(obj) -> tuple[int, int]:
 
 def one_map(kind: str, query: str) -> tuple[int, float, int, int]:
     t0 = time.perf_counter()
-    fig, job, _, _, token, _ = M.start_map(1, kind, 0, M.VIEW_ID, query, None)
+    fig, job, _, _, token, _, _ = M.start_map(1, kind, 0, M.VIEW_ID, query, None)
     raw, gz = _size(fig)
     requests = 1
     while job:

@@ -23,7 +23,7 @@ def _ops(patch) -> list[dict]:
 
 
 def _chain(kind: str, query: str = RACE, racer: int = 0, size=None) -> tuple[dict, list]:
-    fig, job, _, _, token, _ = M.start_map(1, kind, racer, M.VIEW_ID, query, size)
+    fig, job, _, _, token, _, _ = M.start_map(1, kind, racer, M.VIEW_ID, query, size)
     patches = []
     while job:
         patch, job, _ = M.advance_map(job, token)
@@ -53,7 +53,7 @@ def test_sizes_and_work_are_bounded_with_a_note():
 
 
 def test_only_the_open_view_draws():
-    assert M.start_map(1, "basin", 0, "race", RACE, None) == (no_update,) * 6
+    assert M.start_map(1, "basin", 0, "race", RACE, None) == (no_update,) * 7
 
 
 def test_the_chain_fills_every_row_once_with_the_whole_maps_values():
@@ -73,7 +73,7 @@ def test_the_chain_fills_every_row_once_with_the_whole_maps_values():
 
 
 def test_a_newer_map_stops_the_older_chain_and_forged_jobs_get_a_message():
-    _fig, job, _, _, token, _ = M.start_map(1, "basin", 0, M.VIEW_ID, RACE, 20)
+    _fig, job, _, _, token, _, _ = M.start_map(1, "basin", 0, M.VIEW_ID, RACE, 20)
     assert M.advance_map(job, token + 1) == (no_update,) * 3  # a newer Draw owns the map
     for bad in ({**job, "next": 10_000}, {**job, "kind": "x"}, {**job, "next": -1}, {**job, "racer": 99}):
         out = M.advance_map(bad, token)

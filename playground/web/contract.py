@@ -202,7 +202,10 @@ def racer_colors(keys: list[str]) -> list[str]:
 # (Paul Tol's light scheme: none is near black or grey), and the inks of the other outcomes.
 BASIN_HUES = ("#77AADD", "#EE8866", "#44BB99", "#EEDD88", "#FFAABB", "#99DDFF", "#BBCC33", "#AAAA00")
 MAP_INK = {"failed": "#111111", "running": "#9e9e9e", "stopped": "#7b5ea7", "frame": "#ffffff"}
-MAP_SHADE = 0.6  # a cell's hue fades toward white by this share as its steps run out (slow = pale)
+MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps run out (slow = pale)
+# sweep and phase diagram: viridis without its darkest quarter, so no cell reads as "diverged" black;
+# the maps reverse it: bright = better (lower loss, fewer steps)
+MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 
 
 # how the results table words each of the engine's statuses (engine.STATUSES names them),

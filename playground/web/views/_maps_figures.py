@@ -15,10 +15,17 @@ from surfaces import Surface
 from ...cells import Cells
 from ...maps import Sweep
 from ...tune import Tuned
-from ..contract import BASIN_HUES, MAP_INK, MAP_SHADE, MARK_INK
+from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK
 from ..figures import _axis, _layout, _legend
 
-HEIGHT = 640
+SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's screen
+
+
+def graph_style(kind: str, rows: int) -> dict:
+    """The map's box: square maps fit the screen's height, a sweep grows with its racers."""
+    return {"height": SQUARE if kind != "sweep" else f"{max(260, 110 + 46 * rows)}px"}
+
+
 WORDS = {"saddle": "stopped on a saddle", "critical": "stopped on a flat spot", "left": "left the region",
          "blew_up": "blew up", "running": "still moving"}  # fmt: skip
 HOVER = "%{text}<br>step %{customdata[0]}<br>final loss %{customdata[1]:.3g}<extra></extra>"
@@ -34,11 +41,15 @@ def hue(k: int) -> str:
     return BASIN_HUES[k % len(BASIN_HUES)]
 
 
-def basin_categories(n_minima: int) -> list[tuple[str, str, bool]]:
+def minimum_name(m) -> str:
+    return f"minimum ({m.x:.3g}, {m.y:.3g})"
+
+
+def basin_categories(minima: Sequence) -> list[tuple[str, str, bool]]:
     """``(name, colour, shaded)`` of the basin map's bands: each minimum, then the rest."""
-    mins = [(f"minimum {k + 1}", hue(k), True) for k in range(n_minima)]
-    return [*mins, ("stopped elsewhere", MAP_INK["stopped"], True), ("diverged", MAP_INK["failed"], False),
-            ("still moving", MAP_INK["running"], False)]  # fmt: skip
+    mins = [(minimum_name(m), hue(k), True) for k, m in enumerate(minima)]
+    return [*mins, ("stopped on a saddle or flat spot", MAP_INK["stopped"], True),
+            ("diverged", MAP_INK["failed"], False), ("still moving", MAP_INK["running"], False)]  # fmt: skip
 
 
 def band_scale(cats: Sequence[tuple[str, str, bool]]) -> list[list]:
@@ -61,9 +72,10 @@ def _basin_code(c: Cells, n_minima: int) -> np.ndarray:
     return code
 
 
-def _words(c: Cells) -> list[str]:
+def _words(c: Cells, minima: Sequence) -> list[str]:
+    names = [minimum_name(m) for m in minima]
     return [
-        f"minimum {m + 1}" if m >= 0 else WORDS.get(s, s)
+        f"reached the {names[m]}" if m >= 0 else WORDS.get(s, s)
         for s, m in zip(c.status.tolist(), c.minimum.tolist())
     ]
 
@@ -73,14 +85,15 @@ def _custom(c: Cells) -> np.ndarray:
     return np.stack([c.stopped_at.astype(object), loss], -1)
 
 
-def basin_rows(c: Cells, n_minima: int, nx: int) -> dict[str, list]:
+def basin_rows(c: Cells, minima: Sequence, nx: int) -> dict[str, list]:
     """z, text and customdata of the rows ``c`` holds (``nx`` cells a row)."""
+    n_minima = len(minima)
     k = n_minima + 3
     shade = np.round(0.999 * c.stopped_at / max(c.steps, 1), 3)
     z = np.round((_basin_code(c, n_minima) + shade) / k, 5)
     return {
         "z": z.reshape(-1, nx).tolist(),
-        "text": np.array(_words(c), dtype=object).reshape(-1, nx).tolist(),
+        "text": np.array(_words(c, minima), dtype=object).reshape(-1, nx).tolist(),
         "customdata": _custom(c).reshape(-1, nx, 2).tolist(),
     }
 
@@ -93,32 +106,38 @@ def basin_skeleton(surface: Surface, nx: int, ny: int) -> dict:
     (x0, x1), (y0, y1) = surface.domain
     xs = (x0 + (np.arange(nx) + 0.5) * (x1 - x0) / nx).tolist()
     ys = (y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny).tolist()
-    cats = basin_categories(len(surface.minima))
+    cats = basin_categories(surface.minima)
     heat = {
         "type": "heatmap", "x": xs, "y": ys, "z": _blank(ny, nx), "text": _blank(ny, nx),
         "customdata": _blank(ny, nx), "zmin": 0, "zmax": 1, "colorscale": band_scale(cats), "showscale": False,
         "hovertemplate": "start (%{x:.3g}, %{y:.3g})<br>" + HOVER, "name": "outcome",
     }  # fmt: skip
+    # the stars sit on their own basin: a darker shade of its hue, so they show on it; the legend
+    # shows each basin's own colour
     marks = [
-        {"type": "scatter", "x": [m.x], "y": [m.y], "mode": "markers", "name": name, "showlegend": True,
+        {"type": "scatter", "x": [m.x], "y": [m.y], "mode": "markers", "name": name, "showlegend": False,
          "marker": {"symbol": "star" if m in surface.global_minima else "circle", "size": 18,
-                    "color": _mix(color, 0.45, toward=0),  # darker than its own basin, so it shows on it
-                    "line": {"width": 2, "color": MARK_INK["light"]}},
-         "hovertemplate": f"{name} ({m.x:.3g}, {m.y:.3g})<extra></extra>"}
+                    "color": _mix(color, 0.45, toward=0), "line": {"width": 2, "color": MARK_INK["light"]}},
+         "hovertemplate": f"{name}<extra></extra>"}
         for (name, color, _), m in zip(cats, surface.minima)
     ]  # fmt: skip
-    keys = [_key_trace(name, color) for name, color, _ in cats[len(surface.minima) :]]
+    keys = [_key_trace(name, color) for name, color, _ in cats]
     layout = _layout(
-        height=HEIGHT, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis=_axis("start x", range=[x0, x1], constrain="domain"),
-        yaxis=_axis("start y", range=[y0, y1], scaleanchor="x"),
+        showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis=_axis("start x", range=[x0, x1], constrain="domain", showgrid=False),
+        yaxis=_axis("start y", range=[y0, y1], scaleanchor="x", showgrid=False),
     )  # fmt: skip
     return {"data": [heat, *marks, *keys], "layout": layout}
 
 
 def _key_trace(name: str, color: str, line: dict | None = None) -> dict:
-    """A legend entry for a colour that has no trace of its own."""
-    marker = {"symbol": "square", "size": 12, "color": color, **({"line": line} if line else {})}
+    """A legend entry for a colour that has no trace of its own (outlined: black shows on a dark page)."""
+    marker = {
+        "symbol": "square",
+        "size": 13,
+        "color": color,
+        "line": line or {"width": 1, "color": MAP_INK["running"]},
+    }
     return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name, "marker": marker,
             "hoverinfo": "skip"}  # fmt: skip
 
@@ -140,8 +159,8 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
     plot's background, the "failed" ink: a rate where a probe failed stays dark."""
     heat = {
         "type": "heatmap", "x": np.log10(lrs).tolist(), "y": list(labels), "z": _blank(len(labels), len(lrs)),
-        "customdata": _blank(len(labels), len(lrs)), "colorscale": "Viridis", "reversescale": True,
-        "colorbar": {"title": {"text": "log₁₀ loss gap"}, "thickness": 12},
+        "customdata": _blank(len(labels), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
+        "colorbar": {"title": {"text": "log₁₀(median final loss − f*)<br>bright = lower"}, "thickness": 12},
         "hovertemplate": "%{y}, lr %{customdata[0]:.3g}<br>median final loss %{customdata[1]:.4g}"
                          "<br>%{customdata[2]}<extra></extra>", "name": "score",
     }  # fmt: skip
@@ -151,9 +170,10 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
     keys = [_key_trace("a probe left or blew up", MAP_INK["failed"]),
             _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": MAP_INK["running"]})]  # fmt: skip
     layout = _layout(
-        height=max(260, 90 + 46 * len(labels)), showlegend=True, legend=_legend(1.02),
+        showlegend=True, legend=_legend(1.02),
         plot_bgcolor=MAP_INK["failed"], margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis=_axis("learning rate (log scale)", **_decades(lrs)), yaxis=_axis("", autorange="reversed"), shapes=[],
+        xaxis=_axis("learning rate (log scale)", showgrid=False, **_decades(lrs)),
+        yaxis=_axis("", autorange="reversed", showgrid=False), shapes=[],
     )  # fmt: skip
     return {"data": [heat, best, *keys], "layout": layout}
 
@@ -184,8 +204,8 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
             "zmax": 2, "showscale": False, "hoverinfo": "skip", "name": "outcome",
             "colorscale": [[0, MAP_INK["failed"]], [0.5, MAP_INK["running"]], [1, MAP_INK["stopped"]]]}  # fmt: skip
     speed = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)),
-             "customdata": _blank(len(momenta), len(lrs)), "colorscale": "Viridis", "name": "steps",
-             "colorbar": {"title": {"text": "log₁₀ steps to converge"}, "thickness": 12},
+             "customdata": _blank(len(momenta), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
+             "name": "steps", "colorbar": {"title": {"text": "log₁₀ steps to converge<br>bright = faster"}, "thickness": 12},
              "hovertemplate": f"lr %{{customdata[0]:.3g}}, {key} %{{y:.3g}}<br>%{{customdata[1]}}<extra></extra>"}  # fmt: skip
     data = [
         base,
@@ -197,13 +217,13 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
         bx, by, rho, words = boundary
         data.append({"type": "contour", "x": np.log10(bx).tolist(), "y": by.tolist(), "z": rho.tolist(),
                      "contours": {"start": 1, "end": 1, "coloring": "lines"}, "showscale": False,
-                     "line": {"width": 3, "color": MAP_INK["frame"], "dash": "dash"}, "hoverinfo": "skip",
-                     "colorscale": [[0, MAP_INK["frame"]], [1, MAP_INK["frame"]]],
+                     "line": {"width": 3, "color": DIVERGED_INK, "dash": "dash"}, "hoverinfo": "skip",
+                     "colorscale": [[0, DIVERGED_INK], [1, DIVERGED_INK]],
                      "name": f"ρ = 1: {words}'s analytic edge of stability", "showlegend": True})  # fmt: skip
     layout = _layout(
-        height=HEIGHT, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), **_decades(lrs)),
-        yaxis=_axis(key, range=_edges(momenta)),
+        showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
+        yaxis=_axis(key, range=_edges(momenta), showgrid=False),
     )  # fmt: skip
     return {"data": data, "layout": layout}
 
@@ -227,19 +247,25 @@ def phase_rows(c: Cells, n_lrs: int) -> dict[str, list]:
 
 
 def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequence[str]) -> dict:
-    """Every try of every racer: score against learning rate (log-log), the best one starred."""
+    """Every try of every racer: score against learning rate (log-log), the momentum round's
+    tries as diamonds, the best one starred."""
     data = []
     for r, name, color in zip(results, labels, colors):
         tries = sorted((t for t in r.trials if np.isfinite(t.score)), key=lambda t: t.lr)
-        data.append({"type": "scatter", "x": [t.lr for t in tries], "y": [t.score for t in tries],
-                     "mode": "markers", "name": name, "marker": {"color": color, "size": 8},
-                     "hovertemplate": name + ": lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
+        symbols = ["diamond" if r.key and t.momentum != tries[0].momentum else "circle" for t in tries]
+        words = [f"{r.key} {t.momentum:g}" if r.key else "" for t in tries]
+        data.append({"type": "scatter", "x": [t.lr for t in tries], "y": [t.score for t in tries], "text": words,
+                     "mode": "markers", "name": name, "marker": {"color": color, "size": 9, "symbol": symbols},
+                     "hovertemplate": name + ": lr %{x:.3g} %{text}<br>score %{y:.4g}<extra></extra>"})  # fmt: skip
         if r.lr is not None:
             data.append({"type": "scatter", "x": [r.lr], "y": [r.score], "mode": "markers", "showlegend": False,
-                         "marker": {"symbol": "star", "size": 18, "color": color, "line": {"width": 1.5, "color": MAP_INK["failed"]}},
+                         "marker": {"symbol": "star", "size": 18, "color": color,
+                                    "line": {"width": 1.5, "color": MAP_INK["failed"]}},
                          "hovertemplate": name + " tuned: lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
-    layout = _layout(height=360, showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                     xaxis=_axis("learning rate", type="log"), yaxis=_axis("score: median final loss", type="log"))  # fmt: skip
+    decades = {"type": "log", "dtick": 1, "exponentformat": "e", "showexponent": "all"}
+    layout = _layout(showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                     xaxis=_axis("learning rate", **decades),
+                     yaxis=_axis("score: median final loss (◆ momentum round)", **decades))  # fmt: skip
     return {"data": data, "layout": layout}
 
 
@@ -247,5 +273,4 @@ def waiting() -> dict:
     """The map before the first Draw."""
     note = {"text": "Choose a map and press Draw map", "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
             "xref": "paper", "yref": "paper"}  # fmt: skip
-    return {"data": [], "layout": _layout(height=240, xaxis={"visible": False}, yaxis={"visible": False},
-                                          annotations=[note])}  # fmt: skip
+    return {"data": [], "layout": _layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])}  # fmt: skip

@@ -116,12 +116,13 @@ def _fit(steps: int, work_per_step: int, budget: int) -> int:
 
 def _title(p: Plan) -> str:
     r = p.cfg.racers[p.racer]
-    name = OPTIMIZERS[r.optimizer].title
+    name, surface = OPTIMIZERS[r.optimizer].title, runs.surface_of(p.cfg).title
     if p.kind == "basin":
-        return f"{name}, lr {r.lr:.4g}, {p.steps} steps: the outcome from each of {p.size}×{p.size} starts"
+        return (f"{surface}, {name}, lr {r.lr:.3g}, {p.steps} steps: where each of {p.size}×{p.size} starts ends "
+                "(paler: it took more steps)")  # fmt: skip
     if p.kind == "sweep":
-        return f"{p.size} learning rates, {p.steps} steps: median final loss over {PROBES} probes"
-    return f"{name}, {p.steps} steps: steps to converge, {p.size}×{p.size} settings"
+        return f"{surface}, {p.size} learning rates, {p.steps} steps: median final loss over {PROBES} starts nearby"
+    return f"{surface}, {name}, {p.steps} steps: steps to converge, {p.size}×{p.size} settings"
 
 
 def skeleton(p: Plan) -> dict:
@@ -154,9 +155,7 @@ def fill(p: Plan, a: int, b: int) -> Patch:
     """The patch that fills rows ``[a, b)``."""
     patch, s = Patch(), p.setups[p.racer]
     if p.kind == "basin":
-        vals = F.basin_rows(
-            basin(s.with_(steps=p.steps), p.size, p.size, (a, b)), len(s.surface.minima), p.size
-        )
+        vals = F.basin_rows(basin(s.with_(steps=p.steps), p.size, p.size, (a, b)), s.surface.minima, p.size)
         for k, rows in vals.items():
             for i, row in enumerate(rows):
                 patch["data"][0][k][a + i] = row
@@ -202,13 +201,13 @@ def start_map(n_clicks: Any, kind: Any, racer: Any, view: Any, query: Any, size:
     chosen, or the race's settings changed, as when a link or lesson loads): the empty map
     and the first piece's job."""
     if view != VIEW_ID:
-        return (no_update,) * 6
+        return (no_update,) * 7
     p = plan(kind, query, racer, size)
     if isinstance(p, str):
-        return no_update, None, html.P(p, className="pg-network-error"), "", None, ""
+        return no_update, None, html.P(p, className="pg-network-error"), "", None, "", no_update
     token = time.time_ns() % 2**31  # names this map: an older map's pieces stop when they see a newer one
     job = {"kind": p.kind, "racer": p.racer, "size": p.size, "query": query, "next": 0, "token": token}
-    return skeleton(p), job, _progress(0, p.rows, p), p.note, token, _title(p)
+    return skeleton(p), job, _progress(0, p.rows, p), p.note, token, _title(p), F.graph_style(p.kind, p.rows)
 
 
 def advance_map(job: Any, token: Any) -> tuple:
@@ -292,17 +291,24 @@ def _tuned_config(cfg: Config, results: list) -> Config:
 
 def _tune_table(results: list, labels: list[str], setups: list[Setup]) -> html.Table:
     head = html.Tr(
-        [html.Th(h) for h in ("racer", "tuned", "learning rate", "momentum / β₁", "score", "tries")]
+        [html.Th(h) for h in ("racer", "tried", "learning rate", "momentum / β₁", "score", "tries")]
     )
     rows = []
     for r, name, s in zip(results, labels, setups):
-        mom = "—" if r.key is None or r.momentum is None else f"{r.key} {r.momentum:g}"
         rows.append(html.Tr([
             html.Td(name), html.Td(" and ".join(["lr", *([r.key] if r.key else [])])),
-            html.Td("none stable" if r.lr is None else f"{r.lr:.4g} (was {s.lr:g})"), html.Td(mom),
-            html.Td("—" if not np.isfinite(r.score) else f"{r.score:.4g}"), html.Td(str(len(r.trials))),
+            html.Td("none stable" if r.lr is None else f"{r.lr:.3g} (was {s.lr:.3g})"), html.Td(_momentum_cell(r)),
+            html.Td("—" if not np.isfinite(r.score) else f"{r.score:.3g}"), html.Td(str(len(r.trials))),
         ]))  # fmt: skip
     return html.Table([html.Thead(head), html.Tbody(rows)], className="pg-network-table")
+
+
+def _momentum_cell(r: Any) -> str:
+    if r.key is None or r.momentum is None:
+        return "—"
+    tried = sorted({t.momentum for t in r.trials} - {r.momentum})
+    kept = r.momentum not in MOMENTA  # the racer's own value beat every one tried
+    return f"{r.key} {r.momentum:g}" + (f" (kept: beat {', '.join(f'{m:g}' for m in tried)})" if kept else "")
 
 
 def race_tuned(n_clicks: Any, query: Any) -> Any:
@@ -347,7 +353,12 @@ def _tune_card() -> html.Section:
             dcc.Loading(html.Div(id="div-maps-tune"), type="default"),
             html.Div(
                 [
-                    dcc.Graph(id="graph-maps-tune", config={"displaylogo": False}),
+                    dcc.Graph(
+                        id="graph-maps-tune",
+                        config={"displaylogo": False},
+                        responsive=True,
+                        style={"height": "380px"},
+                    ),
                     html.Button(
                         "Race the tuned settings",
                         id="button-maps-race-tuned",
@@ -365,7 +376,8 @@ def _tune_card() -> html.Section:
 
 
 def layout() -> html.Div:
-    graph = dcc.Graph(id="graph-maps", figure=F.waiting(), config={"displaylogo": False})
+    graph = dcc.Graph(id="graph-maps", figure=F.waiting(), config={"displaylogo": False}, responsive=True,
+                      style={"height": "240px"})  # fmt: skip
     hint = html.P("Click a cell to race exactly that run: it replaces the race's racers (Back returns).",
                   className="pg-network-note")  # fmt: skip
     title = html.H3(id="text-maps-title", className="pg-maps-title")
@@ -396,6 +408,7 @@ def register(app: Dash) -> None:
     guard.callback(
         app, Output("graph-maps", "figure"), Output("store-maps-job", "data"), Output("div-maps-progress", "children"),
         Output("div-maps-note", "children"), Output("store-maps-token", "data"), Output("text-maps-title", "children"),
+        Output("graph-maps", "style"),
         Input("button-maps-draw", "n_clicks"), Input("radio-maps-kind", "value"), Input("select-maps-racer", "value"),
         Input("tabs-view", "value"), Input("store-query", "data"), State("input-maps-size", "value"),
         shapes={"button-maps-draw.n_clicks": COUNT, "store-query.data": TEXT, "radio-maps-kind.value": TEXT,
