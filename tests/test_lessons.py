@@ -49,6 +49,7 @@ def tail(a, n=10):
 STORIES = {
     # the zig-zag across the valley dies out fast with momentum, and momentum ends far lower
     "ravine": lambda s, t: early(s[1]) < 0.2 * early(s[0]) and t[1].loss[-1] < 1e-3 * t[0].loss[-1],
+    "rotation": lambda s, t: ROTATION_STORY(s, t),
     "nag": lambda s, t: early(s[1], 5, 60) < 0.5 * early(s[0], 5, 60),
     "adagrad-rmsprop": lambda s, t: tail(s[0]) < 0.1 * head(s[0]) and tail(s[1]) > 0.3 * head(s[1]),
     "beale": lambda s, t: tail(s[2]) < tail(s[1]) < 1e-3 * tail(s[0]),
@@ -103,6 +104,21 @@ def basins_not_nearest() -> list[float]:
         out.append(float((reached & (c.minimum != nearest)).sum() / reached.sum()))
     assert len(out) == len(cfg.racers)
     return out
+
+
+def ROTATION_STORY(s, t) -> bool:
+    """GD, momentum and Newton draw the unturned ravine's f − f* step for step; RMSProp and Adam
+    reach its minimum unturned (the chart's floor) and end 100 times above it turned."""
+    query = LESSON_BY_ID["rotation"].query.replace("&p.rotation=45", "")
+    cfg = validate.config(urlstate.from_query("?" + query)[0])[0]
+    plain = runs.run_all(cfg)[2]
+    flat = [_decode(d["y"]) for d in lesson_box.evidence_figure(cfg, LESSON_BY_ID["rotation"])["data"]]
+    invariant = all(np.allclose(s[i], flat[i], rtol=1e-6, atol=0) for i in (0, 1, 2))
+    lost = all(
+        str(plain[i].status) == "minimum" and str(t[i].status) == "running" and s[i][-1] > 100 * flat[i][-1]
+        for i in (3, 4)
+    )
+    return invariant and lost
 
 
 def STORY_NOISE_APART():

@@ -26,6 +26,16 @@ LESSONS = (
            "add up. The zig-zag dies within a few steps and the run crosses the floor twice as fast.",
            "surface=ravine&opt=gd,momentum&lr.gd=0.019&lr.momentum=0.019&momentum.momentum=0.5&steps=300"
            "&start=-2.8,0.8", "across"),
+    Lesson("rotation", "Turn the ravine by 45°: who cares about the axes",
+           "The ravine of the first lesson, turned by φ = 45°: its steep direction is now a diagonal. "
+           "Gradient descent, momentum and Newton see only the surface, not the axes: their f − f* curves are "
+           "those of the unturned ravine, step for step. RMSProp and Adam divide each coordinate by its own "
+           "gradient size; on the unturned ravine that evens out the steep and the flat direction and both reach "
+           "the minimum within 300 steps. Turned, each coordinate mixes the two directions, the per-coordinate "
+           "scaling no longer separates them, and after 300 steps both are still far above the minimum "
+           "(set φ back to 0 to compare).",
+           "surface=ravine&p.rotation=45&opt=gd,momentum,newton,rmsprop,adam&lr.gd=0.019&lr.momentum=0.019"
+           "&lr.newton=1&lr.rmsprop=0.05&lr.adam=0.1&steps=300", "gap"),
     Lesson("nag", "Nesterov overshoots less than momentum",
            "Both use the same learning rate and momentum 0.95. Classical momentum swings past the valley floor "
            "again and again; NAG measures the slope where it is about to land and brakes earlier.",
