@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from playground.maps import basin
-from playground.web import lesson_box, runs, urlstate, validate
+from playground.web import evidence, lesson_box, runs, urlstate, validate
 from playground.web.lessons import LESSON_BY_ID, LESSONS
 from playground.web.views import maps as maps_view
 
@@ -55,6 +55,7 @@ STORIES = {
     "beale": lambda s, t: tail(s[2]) < tail(s[1]) < 1e-3 * tail(s[0]),
     "noise": lambda s, t: np.all(s[0] == 0) and s[1][1:].min() > 0 and tail(s[1]) > 0.02,
     "batch": lambda s, t: 0 < s[1].mean() < 0.35 * STORY_NOISE_APART().mean(),
+    "minibatch": lambda s, t: MINIBATCH_STORY(s, t),
     "lr": lambda s, t: (
         str(t[0].status) == "left"
         and s[0][-1] > 100 * s[0][0]  # 1.05: grows until it leaves
@@ -119,6 +120,23 @@ def ROTATION_STORY(s, t) -> bool:
         for i in (3, 4)
     )
     return invariant and lost
+
+
+def MINIBATCH_STORY(s, t) -> bool:
+    """On the interpolating data SGD (batch 1) reaches the minimum like GD; with label noise 0.5
+    the same SGD is still jittering, about 0.06 off on average over its last 100 steps."""
+    fits = all(str(r.status) == "minimum" for r in t) and s[1][-1] < 1e-5
+    fits &= (int(t[1].stopped_at), int(t[0].stopped_at)) == (328, 344)  # the steps the text names
+    query = LESSON_BY_ID["minibatch"].query.replace("surface=linreg", "surface=linreg&p.label_noise=0.5")
+    cfg = validate.config(urlstate.from_query("?" + query)[0])[0]
+    surface, _, noisy = runs.run_all(cfg)
+    off = evidence.series("distance", surface, noisy)
+    return (
+        fits
+        and str(noisy[0].status) == "minimum"
+        and str(noisy[1].status) == "running"
+        and tail(off[1], 100) > 0.02
+    )
 
 
 def STORY_NOISE_APART():
