@@ -66,7 +66,7 @@ def linreg(label_noise: float = 0.0) -> Surface:
         domain=((-1.5, 4.5), (-3.5, 2.5)),
         start=(-1.0, 2.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \tfrac{1}{2}\,(x\,u_i + y - v_i)^2,\quad "
-        r"v_i = 1.5\,u_i - 0.5 + \sigma\,\varepsilon_i,\ N = %d,\ \sigma = %g" % (N_SAMPLES, label_noise),
+        r"v_i = 1.5\,u_i - 0.5 + %g\,\varepsilon_i" % label_noise,
         note=(
             "A line v = x·u + y (slope x, intercept y) fitted to %d points (u, v) by least squares; "
             "the loss is the mean over the points. "

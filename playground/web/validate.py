@@ -60,6 +60,7 @@ class Config:
     noise: float | None = None
     batch_size: int = 1
     seed: int = 0
+    fan: int = 0  # seeds per stochastic racer drawn as a fan (0: none)
     start: tuple[float, float] | None = None
     steps: int = 500
 
