@@ -107,17 +107,18 @@
     return [upd, idx];
   };
 
-  /* A seed fan's traces on the loss chart (band and median) and the values they show on the
-   * current axis: the server put both, f and f - f*, in each trace's meta. */
+  /* The loss chart's traces drawn whole by the server (a seed fan's band and median, a
+   * mini-batch loss) and the values they show on the current axis: the server put both, f and
+   * f - f*, in each one's meta.y. */
   function fanTraces(g) {
     const key = PG.run && PG.run.logLoss ? "log" : "linear", out = [];
     (g && g.data || []).forEach(function (t, i) {
-      if (t.meta && t.meta.role === PG.C.roles.fan && t.meta.y) out.push([i, t.meta.y[key] || []]);
+      if (t.meta && t.meta.y) out.push([i, t.meta.y[key] || []]);
     });
     return out;
   }
 
-  /* The fan on the loss chart follows the log-scale switch (called for a new figure too). */
+  /* Those traces follow the log-scale switch (called for a new figure too). */
   PG.fanScale = function () {
     const g = P.gd("loss_chart"), fans = fanTraces(g);
     if (fans.length) P.restyle(g, { y: fans.map(function (f) { return f[1]; }) }, fans.map(function (f) { return f[0]; }));

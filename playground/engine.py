@@ -238,7 +238,7 @@ def simulate(
         lrs = np.empty((steps, n))
     sigma = float(noise) / np.sqrt(batch_size)
     batch_dfs = _minibatches(surf, steps, batch_size, seed) if sigma > 0 else None
-    if surf.batch_df is not None:  # a data-backed surface: its own data is the noise, never a Gaussian
+    if surf.batch is not None:  # a data-backed surface: its own data is the noise, never a Gaussian
         sigma = 0.0
     kicks = np.random.default_rng(seed).standard_normal((steps, 2)) * sigma if sigma > 0 else None
 
@@ -331,17 +331,17 @@ def batch_indices(n: int, steps: int, batch_size: int, seed: int) -> list[np.nda
 
 def _minibatches(surf: Surface, steps: int, batch_size: int, seed: int) -> list | None:
     """Real mini-batches of a data-backed surface: for each step, the gradient components of the
-    mean over its batch (``surf.batch_df``, batches from `batch_indices`). The same sequence
+    mean over its batch (``surf.batch``, batches from `batch_indices`). The same sequence
     serves every run of a batch (common random numbers). ``None`` (the exact gradient) for an
     analytic surface or a batch that holds all the data."""
-    if surf.batch_df is None or batch_size >= surf.n_samples:
+    if surf.batch is None or batch_size >= surf.n_samples:
         return None
     cache: dict[bytes, Any] = {}  # a batch drawn again (small data, small batches) is built once
     out = []
     for idx in batch_indices(surf.n_samples, steps, batch_size, seed):
         key = idx.tobytes()
         if key not in cache:
-            cache[key] = surf.batch_df(idx)
+            cache[key] = surf.batch(idx)[1]
         out.append(cache[key])
     return out
 

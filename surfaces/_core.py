@@ -67,10 +67,8 @@ class Surface:
     noise_scale: float
     params: Mapping[str, float] = field(default_factory=dict)
     # data-backed surfaces (data.py): the loss is a mean over n_samples samples, and
-    # batch_df(indices) gives the gradient components of the mean over those samples only
-    batch_df: Callable[[NDArray[np.intp]], Callable[[Array, Array], tuple[Array, Array]]] | None = field(
-        default=None, repr=False
-    )
+    # batch(indices) gives (f, df) of the mean over those samples only
+    batch: Callable[[NDArray[np.intp]], tuple[Callable, Callable]] | None = field(default=None, repr=False)
     n_samples: int = 0
 
     # -- evaluation ------------------------------------------------------------------

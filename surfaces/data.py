@@ -7,8 +7,9 @@ sample exactly (interpolation), so every sample's gradient vanishes at the minim
 classes (not separable, so the minimum is finite, and no weight fits every sample).
 
 Besides ``f`` / ``df`` / ``d2f`` (exact, closed form, broadcasting over ``(..., 2)`` like every
-surface) each one gives ``batch_df(idx)``: the gradient components of the mean over the samples
-``idx`` only, which the engine uses to draw real mini-batches (engine.py, ``_minibatches``).
+surface) each one gives ``batch(idx)``: the value and gradient components ``(f, df)`` of the mean
+over the samples ``idx`` only, which the engine uses to draw real mini-batches (engine.py,
+``_minibatches``) and the page to show the mini-batch loss.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def linreg(label_noise: float = 0.0) -> Surface:
     f, df, d2f = _linreg_fns(x, y)
     w, b = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0]
     return _surface(
-        "linreg", "Linear regression (data)", (f, df, d2f), (w, b), lambda idx: _linreg_fns(x[idx], y[idx])[1],
+        "linreg", "Linear regression (data)", (f, df, d2f), (w, b), lambda idx: _linreg_fns(x[idx], y[idx])[:2],
         domain=((-1.5, 4.5), (-3.5, 2.5)),
         start=(-1.0, 2.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \tfrac{1}{2}\,(x\,u_i + y - v_i)^2,\quad "
@@ -112,7 +113,7 @@ def logreg() -> Surface:
     X, s = logreg_data()
     fns = _logreg_fns(X, s)
     return _surface(
-        "logreg", "Logistic regression (data)", fns, (0.0, 0.0), lambda idx: _logreg_fns(X[idx], s[idx])[1],
+        "logreg", "Logistic regression (data)", fns, (0.0, 0.0), lambda idx: _logreg_fns(X[idx], s[idx])[:2],
         domain=((-3.0, 5.0), (-4.0, 4.0)),
         start=(-2.0, 3.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \log\left(1 + e^{-s_i\,(x\,u_i + y\,v_i)}\right),"
@@ -126,7 +127,7 @@ def logreg() -> Surface:
     )  # fmt: skip
 
 
-def _surface(name, title, fns, seed, batch_df: Callable, **kw) -> Surface:
+def _surface(name, title, fns, seed, batch: Callable, **kw) -> Surface:
     return Surface(
         name=name,
         title=title,
@@ -136,7 +137,7 @@ def _surface(name, title, fns, seed, batch_df: Callable, **kw) -> Surface:
         critical_points=refine_critical_points(fns, [(float(seed[0]), float(seed[1]), None)]),
         log_z=False,
         noise_scale=1.0,  # SGD draws mini-batches by default (the size of σ plays no part here)
-        batch_df=batch_df,
+        batch=batch,
         n_samples=N_SAMPLES,
         **kw,
     )

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.engine import batch_indices, simulate
+from playground.web import runs, urlstate, validate
 from surfaces import get_surface
 from surfaces.data import N_SAMPLES, linreg_data, logreg_data
 
@@ -20,7 +21,7 @@ IDS = ["linreg-interpolating", "linreg-noisy", "logreg"]
 
 
 def _grad(surface, idx, p) -> np.ndarray:
-    gx, gy = surface.batch_df(np.asarray(idx))(np.asarray(p[0]), np.asarray(p[1]))
+    gx, gy = surface.batch(np.asarray(idx))[1](np.asarray(p[0]), np.asarray(p[1]))
     return np.array([gx, gy], dtype=float)
 
 
@@ -70,6 +71,10 @@ def test_minibatch_gradients_average_to_the_full_gradient_over_an_epoch(name, pa
     batches = batch_indices(N_SAMPLES, math.ceil(N_SAMPLES / batch), batch, seed)
     mean = sum(len(b) * _grad(s, b, p) for b in batches) / N_SAMPLES  # weighted by size: the last is short
     np.testing.assert_allclose(mean, s.gradient(p), rtol=1e-10, atol=1e-13)
+    value = (
+        sum(len(b) * float(s.batch(b)[0](np.asarray(p[0]), np.asarray(p[1]))) for b in batches) / N_SAMPLES
+    )
+    assert value == pytest.approx(float(s.value(p)), rel=1e-12)  # so do the mini-batch losses
     if N_SAMPLES % batch == 0:  # equal batches: the plain mean of the batch gradients
         np.testing.assert_allclose(np.mean([_grad(s, b, p) for b in batches], 0), s.gradient(p), atol=1e-12)
 
@@ -131,3 +136,21 @@ def test_a_turned_data_surface_turns_the_minibatch_path_with_it():
     a = simulate(plain, "sgd", steps=300, lr=0.1, batch_size=3, seed=2)
     b = simulate(turned, "sgd", steps=300, lr=0.1, batch_size=3, seed=2)
     np.testing.assert_allclose(b.positions, a.positions @ rot.T, rtol=0, atol=1e-9)
+
+
+def test_the_page_draws_each_steps_minibatch_loss_beside_the_full_loss():
+    query = "?surface=linreg&p.label_noise=0.5&opt=gd,sgd&lr.gd=0.05&lr.sgd=0.05&batch=4&seed=3&steps=120"
+    cfg = validate.config(urlstate.from_query(query)[0])[0]
+    surface, _, (_, sgd) = runs.run_all(cfg)
+    none, series = runs.batch_loss_all(cfg)
+    assert none is None and series.size == 120  # gradient descent takes the full batch
+    x, y = linreg_data(0.5)
+    for k, idx in enumerate(batch_indices(N_SAMPLES, 120, 4, 3)):  # by hand: the batch step k drew
+        w, b = sgd.positions[k]
+        assert series[k] == pytest.approx(np.mean(0.5 * (w * x[idx] + b - y[idx]) ** 2), rel=1e-12)
+    (trace,) = [t for t in runs.view(cfg)["loss"]["data"] if t["meta"]["role"] == "batch"]
+    assert trace["meta"]["racer"] == 1 and trace["meta"]["y"]["linear"] == pytest.approx(series.tolist())
+    below = series <= surface.fglob  # a batch can fit better than the whole data: no point on a log axis
+    assert below.any() and all((g is None) == bool(lo) for g, lo in zip(trace["meta"]["y"]["log"], below))
+    analytic = validate.config(urlstate.from_query("?opt=sgd&steps=50")[0])[0]
+    assert runs.batch_loss_all(analytic) == [None]

@@ -48,7 +48,7 @@ def stochastic(surface: Surface, t: Trajectory) -> bool:
     """Whether a run depends on its seed: Gaussian noise, or real mini-batches smaller than the data."""
     if t.noise <= 0:
         return False
-    return surface.batch_df is None or t.batch_size < surface.n_samples
+    return surface.batch is None or t.batch_size < surface.n_samples
 
 
 def from_runs(trajs: list[Trajectory]) -> Fan:

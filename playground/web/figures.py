@@ -44,6 +44,7 @@ GRID = SCENE_INK["light"]["grid"]  # the light theme's, as the browser styles it
 MESH_3D = 72
 MESH_2D = 100
 FAN_POINTS = 300  # points per seed's path and per band edge drawn of a fan (thinned evenly beyond)
+BATCH_POINTS = 1000  # points of a mini-batch loss drawn (thinned evenly beyond)
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
 LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
           "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
@@ -339,7 +340,11 @@ def loss_yaxis(log_y: bool) -> dict:
 
 
 def loss_figure(
-    racers: Sequence[dict], log_y: bool, fglob: float | None, fans: Sequence[Fan | None] = ()
+    racers: Sequence[dict],
+    log_y: bool,
+    fglob: float | None,
+    fans: Sequence[Fan | None] = (),
+    batch: Sequence[np.ndarray | None] = (),
 ) -> dict:
     data = [
         _empty("scatter", mode="lines", line={"color": r["color"], "width": 2.5}, name=r["label"],
@@ -348,7 +353,8 @@ def loss_figure(
                "<br>(%{customdata[3]:.4f}, %{customdata[4]:.4f})<br>lr %{customdata[2]:.3g}<extra></extra>")
         for i, r in enumerate(racers)
     ]  # fmt: skip
-    data = [*fan_bands(racers, fans, log_y, fglob), *data]  # the bands under the curves
+    # the bands under the curves, the mini-batch losses beside them
+    data = [*fan_bands(racers, fans, log_y, fglob), *batch_losses(racers, batch, log_y, fglob), *data]
     layout = _layout(
         xaxis=_axis("step", rangemode="tozero"),
         yaxis=loss_yaxis(log_y),
@@ -361,9 +367,9 @@ def loss_figure(
     return {"data": data, "layout": layout}
 
 
-def _thinned(n: int) -> np.ndarray:
-    """At most FAN_POINTS step indices spread evenly over ``n`` steps, the last one included."""
-    return np.unique(np.linspace(0, n - 1, min(n, FAN_POINTS)).round().astype(int))
+def _thinned(n: int, points: int = FAN_POINTS) -> np.ndarray:
+    """At most ``points`` step indices spread evenly over ``n`` steps, the last one included."""
+    return np.unique(np.linspace(0, n - 1, min(n, points)).round().astype(int))
 
 
 def fan_paths(racers: Sequence[dict], fans: Sequence[Fan | None]) -> list[dict]:
@@ -408,6 +414,28 @@ def _both_scales(fan: Fan, fglob: float | None, steps: np.ndarray) -> dict[str, 
 def _plain(a: np.ndarray | None) -> list | None:
     """JSON-ready values (None where not finite): the browser swaps them in as they are."""
     return None if a is None else [float(v) if math.isfinite(v) else None for v in a]
+
+
+def batch_losses(
+    racers: Sequence[dict], series: Sequence[np.ndarray | None], log_y: bool, fglob: float | None
+) -> list[dict]:
+    """The loss of the mini-batch each step drew (runs.batch_loss_all), dotted beside the
+    full-batch loss; both scales in ``meta.y`` as for a fan. On the log scale a batch whose loss
+    is below f* has no point."""
+    data = []
+    for i, (r, v) in enumerate(zip(racers, series)):
+        if v is None or not v.size:
+            continue
+        steps = _thinned(v.size, BATCH_POINTS)
+        with np.errstate(invalid="ignore"):
+            gap = None if fglob is None else np.where(v > fglob, v - fglob, np.nan)
+        ys = {"linear": _plain(v[steps]), "log": None if gap is None else _plain(gap[steps])}
+        name = r["label"] + ": mini-batch loss"
+        data.append({"type": "scatter", "mode": "lines", "x": steps.tolist(), "y": ys["log" if log_y and gap is not None else "linear"],
+                     "name": name, "line": {"color": r["color"], "width": 1, "dash": "dot"}, "opacity": 0.8,
+                     "showlegend": False, "hovertemplate": name + "<br>step %{x}<br>%{y:.4g}<extra></extra>",
+                     "meta": {**_meta(ROLES.batch, i), "y": ys}})  # fmt: skip
+    return data
 
 
 def fan_bands(

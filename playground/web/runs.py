@@ -16,7 +16,7 @@ import numpy as np
 
 from surfaces import Surface, get_surface
 
-from ..engine import Trajectory, simulate
+from ..engine import Trajectory, batch_indices, simulate
 from ..optimizers import OPTIMIZERS
 from . import contract, fans, figures
 from .figures import height_3d
@@ -117,6 +117,28 @@ def fan_all(cfg: Config) -> list[fans.Fan | None]:
     surface, _, trajs = run_all(cfg)
     return [
         _fan(racer_args(cfg, r, cfg.seed), cfg.fan) if fans.stochastic(surface, t) else None
+        for r, t in zip(cfg.racers, trajs)
+    ]
+
+
+@lru_cache(maxsize=64)  # bounded: one series per racer and settings
+def _batch_loss(args: tuple) -> np.ndarray:
+    t = run_racer(*args)
+    surface = get_surface(args[0][0], **dict(args[0][1]))
+    p = t.positions
+    batches = batch_indices(surface.n_samples, int(t.last_kept), args[5], args[6])
+    return np.array([float(surface.batch(idx)[0](p[k, 0], p[k, 1])) for k, idx in enumerate(batches)])  # type: ignore[misc]
+
+
+def batch_loss_all(cfg: Config) -> list[np.ndarray | None]:
+    """Each racer's mini-batch loss on a data-backed surface: at step k, the loss of the batch
+    the engine drew for step k (engine.batch_indices) at the point the step started from;
+    ``None`` for a racer that takes the full gradient or an analytic surface."""
+    if surface_of(cfg).batch is None:
+        return [None] * len(cfg.racers)
+    surface, _, trajs = run_all(cfg)
+    return [
+        _batch_loss(racer_args(cfg, r, cfg.seed)) if fans.stochastic(surface, t) else None
         for r, t in zip(cfg.racers, trajs)
     ]
 
@@ -267,7 +289,7 @@ def view(cfg: Config) -> dict[str, Any]:
         "surface": figures.surface_3d(surface, meta),
         "contour": figures.contour_map(surface, meta, fan),
         # drawn for the log scale where f* is known; the browser applies the switch
-        "loss": figures.loss_figure(meta, surface.fglob is not None, surface.fglob, fan),
+        "loss": figures.loss_figure(meta, surface.fglob is not None, surface.fglob, fan, batch_loss_all(cfg)),
         "schedule": figures.schedule_figure(meta, [t.lr for t in trajs]),
         "inspect": [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)],
         # the drawn mesh and racers: the same key keeps the drawn landscape figures
