@@ -17,8 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import sympy as sp
 
 from ._core import Param, Surface, SurfaceFamily, refine_critical_points
+from .symbolic import Traced
 
 N_SAMPLES = 24
 DATA_SEED = 15
@@ -31,6 +33,20 @@ def _col(a) -> np.ndarray:
 
 def _mean(a: np.ndarray):
     return a.sum(axis=-1) / a.shape[-1]
+
+
+def _over_samples(loss, w, b, *columns: np.ndarray):
+    """The mean over the samples of ``loss(w, b, *sample)``: vectorised on floats and arrays; on
+    the symbolic stand-ins the exports trace (symbolic.Traced) a sum with one term per sample."""
+    if isinstance(w, Traced):
+        n = len(columns[0])
+        return sum(loss(w, b, *(float(c[i]) for c in columns)) for i in range(n)) / n
+    return _mean(loss(_col(w), _col(b), *columns))
+
+
+def _softplus(z):
+    """log(1 + e^z): NumPy's stable form on numbers, the plain formula on the stand-ins."""
+    return Traced(sp.log(1 + sp.exp(z.expr))) if isinstance(z, Traced) else np.logaddexp(0.0, z)
 
 
 def _full(w, value: float):
@@ -47,8 +63,7 @@ def linreg_data(label_noise: float) -> tuple[np.ndarray, np.ndarray]:
 
 def _linreg_fns(x: np.ndarray, y: np.ndarray):
     def f(w, b):
-        r = _col(w) * x + _col(b) - y
-        return _mean(0.5 * r * r)
+        return _over_samples(lambda w, b, u, v: 0.5 * (w * u + b - v) ** 2, w, b, x, y)
 
     def df(w, b):
         r = _col(w) * x + _col(b) - y
@@ -95,7 +110,7 @@ def _logreg_fns(X: np.ndarray, s: np.ndarray):
     a, c = s * X[:, 0], s * X[:, 1]  # the margin is m = a·w1 + c·w2
 
     def f(w1, w2):
-        return _mean(np.logaddexp(0.0, -(_col(w1) * a + _col(w2) * c)))
+        return _over_samples(lambda w1, w2, a, c: _softplus(-(w1 * a + w2 * c)), w1, w2, a, c)
 
     def df(w1, w2):
         q = _sigmoid(-(_col(w1) * a + _col(w2) * c))  # −∂ log(1 + e^{−m}) / ∂m

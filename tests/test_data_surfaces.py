@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.engine import batch_indices, simulate
-from playground.web import runs, urlstate, validate
+from playground.web import runs, torch_snippet, urlstate, validate
 from surfaces import get_surface
 from surfaces.data import N_SAMPLES, linreg_data, logreg_data
 
@@ -154,3 +154,17 @@ def test_the_page_draws_each_steps_minibatch_loss_beside_the_full_loss():
     assert below.any() and all((g is None) == bool(lo) for g, lo in zip(trace["meta"]["y"]["log"], below))
     analytic = validate.config(urlstate.from_query("?opt=sgd&steps=50")[0])[0]
     assert runs.batch_loss_all(analytic) == [None]
+
+
+@pytest.mark.parametrize(
+    ("name", "params"), [*DATA, ("logreg", {"rotation": 30.0})], ids=[*IDS, "logreg-turned"]
+)
+def test_the_pytorch_export_traces_the_same_loss(name, params):
+    from surfaces.symbolic import X, Y, expression
+
+    s = get_surface(name, **params)
+    for p in [(0.3, -0.7), (2.0, 1.0), s.start]:
+        assert float(expression(s).subs({X: p[0], Y: p[1]})) == pytest.approx(float(s.value(p)), rel=1e-12)
+    query = f"?surface={name}&opt=sgd&steps=20" + "".join(f"&p.{k}={v}" for k, v in params.items())
+    script = torch_snippet.torch_snippet(validate.config(urlstate.from_query(query)[0])[0], ["SGD"])
+    assert "torch.log" in script or "torch.pow" in script
