@@ -220,6 +220,9 @@ def simulate(
     to each gradient coordinate, drawn from ``numpy.random.default_rng(seed)`` and shared
     by every run of a batch (common random numbers make runs comparable). ``None`` means
     the optimizer's default: the surface's ``noise_scale`` for ``sgd``, zero otherwise.
+    On a data-backed surface (``surface.batch``) noise > 0 means real mini-batches of
+    ``batch_size`` samples instead (`batch_indices`, seeded the same way; σ's size plays no
+    part), and a batch of all the data is the full gradient.
     A run is ``converged`` once its gradient norm is ``<= gtol`` or it is within ``xtol``
     of a global minimum, ``diverged`` once its point, loss or gradient is not finite or it
     leaves the domain by more than ten domain widths, and ``max_steps`` otherwise.

@@ -168,3 +168,16 @@ def test_the_pytorch_export_traces_the_same_loss(name, params):
     query = f"?surface={name}&opt=sgd&steps=20" + "".join(f"&p.{k}={v}" for k, v in params.items())
     script = torch_snippet.torch_snippet(validate.config(urlstate.from_query(query)[0])[0], ["SGD"])
     assert "torch.log" in script or "torch.pow" in script
+
+
+def test_maps_refuse_minibatches_they_do_not_draw_and_equal_simulate_without_noise():
+    from playground.cells import run_cells
+    from playground.hyper import ConfigError
+
+    s = get_surface("linreg", label_noise=0.5)
+    with pytest.raises(ConfigError, match="set noise 0"):
+        run_cells(s, "sgd", [s.start], steps=20)
+    cells = run_cells(s, "gd", [s.start, (0.0, 0.0)], lr=0.05, steps=50)
+    np.testing.assert_array_equal(
+        cells.final_point[1], simulate(s, "gd", (0.0, 0.0), lr=0.05, steps=50).positions[-1]
+    )
