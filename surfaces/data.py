@@ -142,7 +142,36 @@ def logreg() -> Surface:
     )  # fmt: skip
 
 
-def _surface(name, title, fns, seed, batch: Callable, **kw) -> Surface:
+def iris_data() -> tuple[np.ndarray, np.ndarray]:
+    """Petal length and width of scikit-learn's iris versicolor (s = −1) and virginica (s = +1),
+    100 flowers, standardised; the two species overlap, so the minimum is finite."""
+    from sklearn.datasets import load_iris  # shipped with scikit-learn, never downloaded; loaded on use
+
+    iris = load_iris()
+    keep = iris.target > 0
+    X = iris.data[keep][:, 2:4]
+    return (X - X.mean(0)) / X.std(0), np.where(iris.target[keep] == 2, 1.0, -1.0)
+
+
+def iris() -> Surface:
+    X, s = iris_data()
+    return _surface(
+        "iris", "Iris, logistic regression (data)", _logreg_fns(X, s), (0.0, 0.0),
+        lambda idx: _logreg_fns(X[idx], s[idx])[:2], n_samples=len(s),
+        domain=((-2.0, 9.0), (-3.0, 8.0)),
+        start=(-1.0, 6.0),
+        latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \log\left(1 + e^{-s_i\,(x\,u_i + y\,v_i)}\right),"
+        r"\quad (u_i, v_i) = \text{petal length, width},\ N = %d" % len(s),
+        note=(
+            "Real data: scikit-learn's iris flowers, versicolor against virginica by petal length and "
+            "width (standardised), %d flowers; a linear classifier with weights (x, y). A few flowers of "
+            "the two species look alike, so no weight classifies them all and mini-batches keep "
+            "disagreeing at the minimum." % len(s)
+        ),
+    )  # fmt: skip
+
+
+def _surface(name, title, fns, seed, batch: Callable, n_samples: int = N_SAMPLES, **kw) -> Surface:
     return Surface(
         name=name,
         title=title,
@@ -153,7 +182,7 @@ def _surface(name, title, fns, seed, batch: Callable, **kw) -> Surface:
         log_z=False,
         noise_scale=1.0,  # SGD draws mini-batches by default (the size of σ plays no part here)
         batch=batch,
-        n_samples=N_SAMPLES,
+        n_samples=n_samples,
         **kw,
     )
 
@@ -165,5 +194,6 @@ FAMILIES: dict[str, SurfaceFamily] = {
             Param("label_noise", 0.0, 0.0, 2.0, "label noise σ of the data (0: the line fits every point)"),
         ), linreg),
         SurfaceFamily("logreg", "Logistic regression (data)", (), logreg),
+        SurfaceFamily("iris", "Iris, logistic regression (data)", (), iris),
     )
 }  # fmt: skip
