@@ -112,3 +112,22 @@ def _decode(spec) -> np.ndarray:
     import base64
 
     return np.frombuffer(base64.b64decode(spec["bdata"]), dtype="<" + spec["dtype"]).astype(float)
+
+
+@pytest.mark.parametrize(
+    ("query", "seeds"),
+    [("?opt=sgd,adam,momentum&steps=2000&fan=20", 20),  # 20 x 3 x 2000 = the budget exactly
+     ("?opt=sgd,adam,momentum&steps=5000&fan=50", 8),  # 120000 // 15000
+     ("?opt=" + ",".join(["sgd"] + [f"sgd~{k}" for k in range(2, 13)]) + "&steps=5000&fan=50", 2),
+     ("?opt=" + ",".join(["newton"] + [f"newton~{k}" for k in range(2, 13)]) + "&noise=1&steps=5000&fan=50", 2)],
+    ids=["at-the-budget", "cut", "twelve-racers", "steps-cut-too"],
+)  # fmt: skip
+def test_a_fan_is_cut_to_the_work_one_request_may_do(query, seeds):
+    cfg, notes = _cfg(query)
+    assert cfg.fan == seeds
+    cut = [t for c, t in notes if c == "input-fan"]
+    asked = int(query.rsplit("fan=", 1)[1])
+    assert (cut != []) == (seeds < asked)
+    if cut:
+        assert cut[0].startswith(f"a fan of {asked} seeds") and cut[0].endswith(f"ran {seeds} seeds")
+    assert cfg.fan * validate.work_per_step(cfg) * cfg.steps <= validate.FAN_BUDGET

@@ -105,8 +105,10 @@ def run_all(cfg: Config) -> tuple[Surface, tuple[float, float], list[Trajectory]
 
 @lru_cache(maxsize=64)  # bounded: a fan is K runs, kept per racer and settings
 def _fan(args: tuple, k: int) -> fans.Fan:
-    seed = args[6]
-    return fans.from_runs([simulate_racer(*args[:6], seed + i, *args[7:]) for i in range(k)])
+    seed = args[6]  # member 0 is the racer's own run, already in run_racer's cache
+    return fans.from_runs(
+        [run_racer(*args)] + [simulate_racer(*args[:6], seed + i, *args[7:]) for i in range(1, k)]
+    )
 
 
 def fan_all(cfg: Config) -> list[fans.Fan | None]:
