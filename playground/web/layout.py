@@ -294,7 +294,7 @@ def controls() -> html.Div:
                             "noise σ",
                             "input-noise",
                             INITIAL["noise"],
-                            hint="per-sample gradient noise; empty = auto (SGD only)",
+                            hint="per-sample gradient noise; empty = auto (SGD only); on a data surface: on or off (real mini-batches)",
                             placeholder="auto",
                         ),
                         text_field(
