@@ -189,3 +189,13 @@ def test_maps_refuse_minibatches_they_do_not_draw_and_equal_simulate_without_noi
     np.testing.assert_array_equal(
         cells.final_point[1], simulate(s, "gd", (0.0, 0.0), lr=0.05, steps=50).positions[-1]
     )
+
+
+def test_the_maps_view_says_why_it_draws_no_minibatch_map():
+    from playground.web.views import maps as maps_view
+
+    refused = maps_view.plan("basin", "surface=linreg&opt=sgd", 0, None)
+    assert isinstance(refused, str) and "set noise σ to 0" in refused
+    assert isinstance(maps_view.tune_racers(1, "surface=linreg&opt=gd,sgd")[0].children, str)
+    assert not isinstance(maps_view.plan("basin", "surface=linreg&opt=gd,sgd", 0, None), str)  # GD's map
+    assert not isinstance(maps_view.plan("sweep", "surface=linreg&opt=sgd&noise=0", 0, None), str)
