@@ -107,18 +107,34 @@
     return [upd, idx];
   };
 
+  /* The loss chart's traces drawn whole by the server (a seed fan's band and median, a
+   * mini-batch loss) and the values they show on the current axis: the server put both, f and
+   * f - f*, in each one's meta.y. */
+  function fanTraces(g) {
+    const key = PG.run && PG.run.logLoss ? "log" : "linear", out = [];
+    (g && g.data || []).forEach(function (t, i) {
+      if (t.meta && t.meta.y) out.push([i, t.meta.y[key] || []]);
+    });
+    return out;
+  }
+
+  /* Those traces follow the log-scale switch (called for a new figure too). */
+  PG.fanScale = function () {
+    const g = P.gd("loss_chart"), fans = fanTraces(g);
+    if (fans.length) P.restyle(g, { y: fans.map(function (f) { return f[1]; }) }, fans.map(function (f) { return f[0]; }));
+  };
+
   /* The loss chart's axes span the whole run, so curves grow into a fixed frame; its y axis
    * (log f - f* or linear f, as the server built both) follows the log-scale switch. */
   PG.fixLossAxes = function () {
     const g = P.gd("loss_chart"), run = PG.run;
     if (!g || !run) return;
     let lo = Infinity, hi = -Infinity;
+    function take(v) { if (v !== null && isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } }
     run.racers.forEach(function (r) {
-      for (let j = 0; j <= r.last; j++) {
-        const v = PG.lossY(r, j);
-        if (isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-      }
+      for (let j = 0; j <= r.last; j++) take(PG.lossY(r, j));
     });
+    fanTraces(g).forEach(function (f) { f[1].forEach(take); });
     const axis = Object.assign({}, run.loss_axes[run.logLoss ? "log" : "linear"]);
     if (isFinite(lo)) axis.range = paddedRange(lo, hi, run.logLoss);
     P.relayout(g, { "xaxis.range": [0, Math.max(run.steps, 1)], yaxis: axis });
@@ -137,6 +153,7 @@
   PG.setLogScale = function () {
     if (!PG.run) return;
     PG.run.logLoss = PG.logWanted && PG.canLog();
+    PG.fanScale();
     PG.fixLossAxes();
     if (!PG.playing) PG.apply(PG.step); // the curves' y values change with the scale
   };

@@ -18,6 +18,14 @@
   }
 
 
+  /* A seed fan's final losses: the median and the 10–90 % range over its seeds. */
+  function fanSpread(r) {
+    if (!r.fan) return "";
+    const f = r.fan.final;
+    return "<div class='pg-fan-spread' title='final loss over " + r.fan.seeds + " seeds: median (10–90 %)'>" +
+      r.fan.seeds + " seeds: " + fmt(f[1], 3) + " (" + fmt(f[0], 3) + "–" + fmt(f[2], 3) + ")</div>";
+  }
+
   function row(r, step) {
     const k = PG.kOf(r, step), x = PG.X(r, k), y = PG.Y(r, k), st = statusText(r, step);
     return "<tr><td><span class='pg-swatch' style='background:" + r.color + "'></span>" + r.label + "</td>" +
@@ -27,7 +35,7 @@
       "<td class='num'>" + fmt(PG.lrAt(r, k), 3) + "</td>" +
       "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 3) : "no minimum") + "</td>" +
       // the outcome is not given away before the playback reaches it
-      "<td class='num'>" + (step >= r.last ? fmt(r.final_loss, 6) : "…") + "</td>" +
+      "<td class='num'>" + (step >= r.last ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
       "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
   }
 

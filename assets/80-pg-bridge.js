@@ -33,6 +33,7 @@
     // extra points where they follow the mesh, so their length never equals the step count)
     if (drawnData.get(g) === g.data) return;
     drawnData.set(g, g.data);
+    if (key === "loss_chart" && PG.run) { PG.fanScale(); PG.fixLossAxes(); } // a new chart: its fan on the switch's axis
     if (!PG.run || (PG.playing && PG.overlay && key !== "surface")) return; // canvas has them
     const first = P.firstPath(g);
     if (!first) return;

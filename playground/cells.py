@@ -119,6 +119,8 @@ def run_cells(
     run = resolve_run(
         surface, optimizer, starts, steps, None, hyper, schedule, schedule_params, noise, batch_size
     )
+    if run.surf.batch is not None and run.noise > 0:  # engine._minibatches is not streamed here
+        raise ConfigError(f"{run.surf.name}: maps take the full batch on data-backed surfaces; set noise 0")
     lrs = _column(lr, n, "lr", run.hp["lr"]).astype(np.float64)
     seed = _column(seeds, n, "seeds", 0)
     for v in np.unique(lrs):  # each learning rate is checked like the race's

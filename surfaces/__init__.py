@@ -11,16 +11,16 @@ import dataclasses
 import math
 from functools import lru_cache
 
-from . import catalog, custom
+from . import catalog, custom, data
 from ._core import CriticalPoint, Param, Surface, SurfaceFamily
 from .formula import FormulaError
 from .rotation import ROTATION, rotate
 
-# the catalog's analytic surfaces, then the user's own formula ("custom", see custom.py);
-# every one may be rotated (rotation.py)
+# the catalog's analytic surfaces, the data-backed ones (data.py, real mini-batches), then the
+# user's own formula ("custom", see custom.py); every one may be rotated (rotation.py)
 FAMILIES: dict[str, SurfaceFamily] = {
     fam.name: dataclasses.replace(fam, params=(*fam.params, ROTATION))
-    for fam in (*catalog.FAMILIES.values(), custom.FAMILY)
+    for fam in (*catalog.FAMILIES.values(), *data.FAMILIES.values(), custom.FAMILY)
 }
 
 __all__ = [

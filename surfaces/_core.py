@@ -66,6 +66,10 @@ class Surface:
     log_z: bool
     noise_scale: float
     params: Mapping[str, float] = field(default_factory=dict)
+    # data-backed surfaces (data.py): the loss is a mean over n_samples samples, and
+    # batch(indices) gives (f, df) of the mean over those samples only
+    batch: Callable[[NDArray[np.intp]], tuple[Callable, Callable]] | None = field(default=None, repr=False)
+    n_samples: int = 0
 
     # -- evaluation ------------------------------------------------------------------
     def value(self, points: ArrayLike) -> Array:
@@ -73,16 +77,7 @@ class Surface:
         return np.asarray(self.f(p[..., 0], p[..., 1]), dtype=np.float64)
 
     def gradient(self, points: ArrayLike) -> Array:
-        p = (
-            points
-            if type(points) is np.ndarray and points.dtype == np.float64
-            else np.asarray(points, np.float64)
-        )
-        gx, gy = self.df(p[..., 0], p[..., 1])
-        out = np.empty(p.shape, dtype=np.float64)
-        out[..., 0] = gx
-        out[..., 1] = gy
-        return out
+        return pack_gradient(self.df, points)
 
     def hessian(self, points: ArrayLike) -> Array:
         p = np.asarray(points, dtype=np.float64)
@@ -122,6 +117,20 @@ class Surface:
         m = np.array([c.xy for c in mins])
         d = p[..., None, :] - m
         return np.sqrt(np.min(np.einsum("...ij,...ij->...i", d, d), axis=-1))
+
+
+def pack_gradient(df: Callable[[Array, Array], tuple[Array, Array]], points: ArrayLike) -> Array:
+    """The components ``df(x, y)`` at points ``(..., 2)`` packed as ``(..., 2)``."""
+    p = (
+        points
+        if type(points) is np.ndarray and points.dtype == np.float64
+        else np.asarray(points, np.float64)
+    )
+    gx, gy = df(p[..., 0], p[..., 1])
+    out = np.empty(p.shape, dtype=np.float64)
+    out[..., 0] = gx
+    out[..., 1] = gy
+    return out
 
 
 # -- critical points: refined by Newton's method on the exact derivatives ---------------

@@ -43,6 +43,12 @@ def rotate(surface: Surface, degrees: float) -> Surface:
         hyy = s * s * a + 2 * c * s * b + c * c * d
         return hxx, hxy, hyy
 
+    batch0 = surface.batch
+
+    def batch(idx):  # a mini-batch's loss and gradient turn like the full ones
+        fb, dfb = batch0(idx)  # type: ignore[misc]
+        return (lambda x, y: fb(*back(x, y))), (lambda x, y: _turn(c, s, *dfb(*back(x, y))))
+
     (x0, x1), (y0, y1) = surface.domain
     corners = [_turn(c, s, x, y) for x in (x0, x1) for y in (y0, y1)]
     xs, ys = [p[0] for p in corners], [p[1] for p in corners]
@@ -52,6 +58,7 @@ def rotate(surface: Surface, degrees: float) -> Surface:
         f=f,
         df=df,
         d2f=d2f,
+        batch=batch if batch0 is not None else None,
         domain=((min(xs), max(xs)), (min(ys), max(ys))),
         critical_points=points,
         start=_turn(c, s, *surface.start),

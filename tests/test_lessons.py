@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from playground.maps import basin
-from playground.web import lesson_box, runs, urlstate, validate
+from playground.web import evidence, lesson_box, runs, urlstate, validate
 from playground.web.lessons import LESSON_BY_ID, LESSONS
 from playground.web.views import maps as maps_view
 
@@ -49,11 +49,13 @@ def tail(a, n=10):
 STORIES = {
     # the zig-zag across the valley dies out fast with momentum, and momentum ends far lower
     "ravine": lambda s, t: early(s[1]) < 0.2 * early(s[0]) and t[1].loss[-1] < 1e-3 * t[0].loss[-1],
+    "rotation": lambda s, t: ROTATION_STORY(s, t),
     "nag": lambda s, t: early(s[1], 5, 60) < 0.5 * early(s[0], 5, 60),
     "adagrad-rmsprop": lambda s, t: tail(s[0]) < 0.1 * head(s[0]) and tail(s[1]) > 0.3 * head(s[1]),
     "beale": lambda s, t: tail(s[2]) < tail(s[1]) < 1e-3 * tail(s[0]),
     "noise": lambda s, t: np.all(s[0] == 0) and s[1][1:].min() > 0 and tail(s[1]) > 0.02,
     "batch": lambda s, t: 0 < s[1].mean() < 0.35 * STORY_NOISE_APART().mean(),
+    "minibatch": lambda s, t: MINIBATCH_STORY(s, t),
     "lr": lambda s, t: (
         str(t[0].status) == "left"
         and s[0][-1] > 100 * s[0][0]  # 1.05: grows until it leaves
@@ -103,6 +105,38 @@ def basins_not_nearest() -> list[float]:
         out.append(float((reached & (c.minimum != nearest)).sum() / reached.sum()))
     assert len(out) == len(cfg.racers)
     return out
+
+
+def ROTATION_STORY(s, t) -> bool:
+    """GD, momentum and Newton draw the unturned ravine's f − f* step for step; RMSProp and Adam
+    reach its minimum unturned (the chart's floor) and end 100 times above it turned."""
+    query = LESSON_BY_ID["rotation"].query.replace("&p.rotation=45", "")
+    cfg = validate.config(urlstate.from_query("?" + query)[0])[0]
+    plain = runs.run_all(cfg)[2]
+    flat = [_decode(d["y"]) for d in lesson_box.evidence_figure(cfg, LESSON_BY_ID["rotation"])["data"]]
+    invariant = all(np.allclose(s[i], flat[i], rtol=1e-6, atol=0) for i in (0, 1, 2))
+    lost = all(
+        str(plain[i].status) == "minimum" and str(t[i].status) == "running" and s[i][-1] > 100 * flat[i][-1]
+        for i in (3, 4)
+    )
+    return invariant and lost
+
+
+def MINIBATCH_STORY(s, t) -> bool:
+    """On the interpolating data SGD (batch 1) reaches the minimum like GD; with label noise 0.5
+    the same SGD is still jittering, about 0.06 off on average over its last 100 steps."""
+    fits = all(str(r.status) == "minimum" for r in t) and s[1][-1] < 1e-5
+    fits &= (int(t[1].stopped_at), int(t[0].stopped_at)) == (328, 344)  # the steps the text names
+    query = LESSON_BY_ID["minibatch"].query.replace("surface=linreg", "surface=linreg&p.label_noise=0.5")
+    cfg = validate.config(urlstate.from_query("?" + query)[0])[0]
+    surface, _, noisy = runs.run_all(cfg)
+    off = evidence.series("distance", surface, noisy)
+    return (
+        fits
+        and str(noisy[0].status) == "minimum"
+        and str(noisy[1].status) == "running"
+        and tail(off[1], 100) > 0.02
+    )
 
 
 def STORY_NOISE_APART():

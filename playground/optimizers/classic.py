@@ -55,7 +55,7 @@ RECORDS = (
     Optimizer(
         "sgd", "SGD (noisy)", (lr_hyper(1e-3), wd_hyper()),
         lambda hp: (B.coupled_decay(), B.DESCEND), torch_class=_sgd_class, default_noise=True,
-        summary="Gradient descent on a mini-batch gradient: the exact gradient plus noise.",
+        summary="Gradient descent on a mini-batch gradient: the exact gradient plus noise (real mini-batches on a data surface).",
     ),
     Optimizer(
         "momentum", "Momentum",

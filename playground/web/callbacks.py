@@ -255,7 +255,8 @@ def _racer_cards(names: list[str], url: object, surface: str) -> list:
 
 
 def _start_point(name: str, click: dict | None, n_random: int | None, link: validate.Config | None) -> tuple:
-    s = get_surface(name)
+    # the link's own surface, with its parameters: a rotated surface's start turns with it
+    s = runs.surface_of(link) if link is not None else get_surface(name)
     (x0, x1), (y0, y1) = s.domain
     trigger = ctx.triggered_id
     if trigger in ("store-url", "select-surface") and link is not None and link.start:
@@ -270,7 +271,8 @@ def _start_point(name: str, click: dict | None, n_random: int | None, link: vali
     if trigger == "button-random-start":
         rng = random.Random(n_random or 0)
         return f"{rng.uniform(x0, x1):.3g}", f"{rng.uniform(y0, y1):.3g}"
-    return f"{s.start[0]:g}", f"{s.start[1]:g}"
+    # exact: a start equal to the surface's own stays out of the link (urlstate._point)
+    return validate.num(s.start[0]), validate.num(s.start[1])
 
 
 def _register_engine(app: Dash) -> None:

@@ -76,6 +76,8 @@ class Roles:
     iterate: str = "iterate"  # schedule-free's z, the iterate beside the evaluated point x
     mesh: str = "mesh"  # the height colours (surface, contour fill): recoloured per theme
     mark: str = "mark"  # critical points: inked per theme
+    fan: str = "fan"  # a seed fan (fans.py): drawn whole by the server, never played
+    batch: str = "batch"  # the mini-batch loss on a data-backed surface: drawn whole too
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from .contract import (
     path_width,
 )
 from .contract import FONT as FONT_RULE
+from .fans import Fan
 
 SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
 FONT = {
@@ -42,6 +43,8 @@ FONT = {
 GRID = SCENE_INK["light"]["grid"]  # the light theme's, as the browser styles it
 MESH_3D = 72
 MESH_2D = 100
+FAN_POINTS = 300  # points per seed's path and per band edge drawn of a fan (thinned evenly beyond)
+BATCH_POINTS = 1000  # points of a mini-batch loss drawn (thinned evenly beyond)
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
 LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
           "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
@@ -278,8 +281,8 @@ def _contour_traces(surface: Surface) -> tuple[dict, ...]:
     return tuple(out)
 
 
-def contour_map(surface: Surface, racers: Sequence[dict]) -> dict:
-    data = list(_contour_traces(surface))
+def contour_map(surface: Surface, racers: Sequence[dict], fans: Sequence[Fan | None] = ()) -> dict:
+    data = [*_contour_traces(surface), *fan_paths(racers, fans)]
     for i, r in enumerate(racers):
         data.append(
             _empty(
@@ -336,7 +339,13 @@ def loss_yaxis(log_y: bool) -> dict:
     )
 
 
-def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> dict:
+def loss_figure(
+    racers: Sequence[dict],
+    log_y: bool,
+    fglob: float | None,
+    fans: Sequence[Fan | None] = (),
+    batch: Sequence[np.ndarray | None] = (),
+) -> dict:
     data = [
         _empty("scatter", mode="lines", line={"color": r["color"], "width": 2.5}, name=r["label"],
                meta=_meta(ROLES.loss, i), customdata=[], showlegend=True,
@@ -344,6 +353,8 @@ def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> dic
                "<br>(%{customdata[3]:.4f}, %{customdata[4]:.4f})<br>lr %{customdata[2]:.3g}<extra></extra>")
         for i, r in enumerate(racers)
     ]  # fmt: skip
+    # the bands under the curves, the mini-batch losses beside them
+    data = [*fan_bands(racers, fans, log_y, fglob), *batch_losses(racers, batch, log_y, fglob), *data]
     layout = _layout(
         xaxis=_axis("step", rangemode="tozero"),
         yaxis=loss_yaxis(log_y),
@@ -354,6 +365,116 @@ def loss_figure(racers: Sequence[dict], log_y: bool, fglob: float | None) -> dic
         meta={"log": bool(log_y), "fglob": fglob},
     )
     return {"data": data, "layout": layout}
+
+
+def _thinned(n: int, points: int = FAN_POINTS) -> np.ndarray:
+    """At most ``points`` step indices spread evenly over ``n`` steps, the last one included."""
+    return np.unique(np.linspace(0, n - 1, min(n, points)).round().astype(int))
+
+
+def fan_paths(racers: Sequence[dict], fans: Sequence[Fan | None]) -> list[dict]:
+    """A seed fan on the contour map: every seed's path faintly, the step-wise median path dashed."""
+    data = []
+    for i, (r, fan) in enumerate(zip(racers, fans)):
+        if fan is None:
+            continue
+        steps = _thinned(fan.paths.shape[1])
+        gaps = np.full((fan.paths.shape[0], 1, 2), np.nan)  # a gap between two seeds' paths
+        xy = np.concatenate([fan.paths[:, steps], gaps], axis=1).reshape(-1, 2)
+        mid = fan.median_path[steps]
+        name = f"{r['label']}: {len(fan.seeds)} seeds"
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": typed(xy[:, 0]),
+                "y": typed(xy[:, 1]),
+                "name": name,
+                "line": {"color": r["color"], "width": 1},
+                "opacity": 0.3,
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "meta": _meta(ROLES.fan, i),
+            }
+        )
+        data.append({"type": "scatter", "mode": "lines", "x": typed(mid[:, 0]), "y": typed(mid[:, 1]),
+                     "name": f"{r['label']}: median of {len(fan.seeds)} seeds", "showlegend": False,
+                     "line": {"color": r["color"], "width": 3.5, "dash": "dash"}, "meta": _meta(ROLES.fan, i),
+                     "hovertemplate": name + ", median path<br>(%{x:.4f}, %{y:.4f})<extra></extra>"})  # fmt: skip
+    return data
+
+
+def _both_scales(fan: Fan, fglob: float | None, steps: np.ndarray) -> dict[str, np.ndarray | None]:
+    """The fan's loss quantiles (3, len(steps)) as the two loss axes plot them: f, and f − f*."""
+    with np.errstate(invalid="ignore"):
+        gap = None if fglob is None else fan.band(np.maximum(fan.loss - fglob, 1e-16))[:, steps]
+    return {"linear": fan.band(fan.loss)[:, steps], "log": gap}
+
+
+def _plain(a: np.ndarray | None) -> list | None:
+    """JSON-ready values (None where not finite): the browser swaps them in as they are."""
+    return None if a is None else [float(v) if math.isfinite(v) else None for v in a]
+
+
+def batch_losses(
+    racers: Sequence[dict], series: Sequence[np.ndarray | None], log_y: bool, fglob: float | None
+) -> list[dict]:
+    """The loss of the mini-batch each step drew (runs.batch_loss_all), dotted beside the
+    full-batch loss; both scales in ``meta.y`` as for a fan. On the log scale a batch whose loss
+    is below f* has no point."""
+    data = []
+    for i, (r, v) in enumerate(zip(racers, series)):
+        if v is None or not v.size:
+            continue
+        steps = _thinned(v.size, BATCH_POINTS)
+        with np.errstate(invalid="ignore"):
+            gap = None if fglob is None else np.where(v > fglob, v - fglob, np.nan)
+        ys = {"linear": _plain(v[steps]), "log": None if gap is None else _plain(gap[steps])}
+        name = r["label"] + ": mini-batch loss"
+        data.append({"type": "scatter", "mode": "lines", "x": steps.tolist(), "y": ys["log" if log_y and gap is not None else "linear"],
+                     "name": name, "line": {"color": r["color"], "width": 1, "dash": "dot"}, "opacity": 0.8,
+                     "showlegend": False, "hovertemplate": name + "<br>step %{x}<br>%{y:.4g}<extra></extra>",
+                     "meta": {**_meta(ROLES.batch, i), "y": ys}})  # fmt: skip
+    return data
+
+
+def fan_bands(
+    racers: Sequence[dict], fans: Sequence[Fan | None], log_y: bool, fglob: float | None
+) -> list[dict]:
+    """A seed fan on the loss chart: the 10–90 % band over the seeds and the median line. Each
+    trace carries its values on both axes in ``meta.y``; the browser picks the one its log-scale
+    switch shows (45-pg-traces.js, fanScale)."""
+    data = []
+    for i, (r, fan) in enumerate(zip(racers, fans)):
+        if fan is None:
+            continue
+        steps = _thinned(fan.loss.shape[1])
+        q = _both_scales(fan, fglob, steps)
+        band = {k: None if v is None else np.concatenate([v[2], v[0][::-1]]) for k, v in q.items()}
+        mid = {k: None if v is None else v[1] for k, v in q.items()}
+        shown = "log" if log_y and fglob is not None else "linear"
+        name = f"{r['label']}: {len(fan.seeds)} seeds"
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "x": np.concatenate([steps, steps[::-1]]).tolist(),
+                "y": _plain(band[shown]),
+                "fill": "toself",
+                "fillcolor": r["color"],
+                "opacity": 0.2,
+                "line": {"width": 0},
+                "name": name + ", 10–90 %",
+                "hoverinfo": "skip",
+                "showlegend": False,
+                "meta": {**_meta(ROLES.fan, i), "y": {k: _plain(v) for k, v in band.items()}},
+            }
+        )
+        data.append({"type": "scatter", "mode": "lines", "x": steps.tolist(), "y": _plain(mid[shown]),
+                     "line": {"color": r["color"], "width": 2, "dash": "dash"}, "name": name + ", median",
+                     "showlegend": False, "hovertemplate": name + ", median<br>step %{x}<br>%{y:.4g}<extra></extra>",
+                     "meta": {**_meta(ROLES.fan, i), "y": {k: _plain(v) for k, v in mid.items()}}})  # fmt: skip
+    return data
 
 
 def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:

@@ -18,7 +18,7 @@ from ..schedules import SCHEDULES
 from . import contract, figures, live, runs, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
-from .settings import MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
+from .settings import FAN_SEEDS, MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
 from .validate import num
 
 GRAPH_CONFIG = {
@@ -294,13 +294,19 @@ def controls() -> html.Div:
                             "noise σ",
                             "input-noise",
                             INITIAL["noise"],
-                            hint="per-sample gradient noise; empty = auto (SGD only)",
+                            hint="per-sample gradient noise; empty = auto (SGD only); on a data surface: on or off (real mini-batches)",
                             placeholder="auto",
                         ),
                         text_field(
                             "batch size B", "input-batch", INITIAL["batch_size"], hint="noise shrinks as σ/√B"
                         ),
                         text_field("seed", "input-seed", INITIAL["seed"]),
+                        text_field(
+                            "fan seeds K",
+                            "input-fan",
+                            INITIAL["fan"],
+                            hint=f"0 = off; {FAN_SEEDS} draws each noisy racer's spread over seeds",
+                        ),
                     ],
                     className="pg-grid",
                 ),

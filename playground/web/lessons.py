@@ -26,6 +26,16 @@ LESSONS = (
            "add up. The zig-zag dies within a few steps and the run crosses the floor twice as fast.",
            "surface=ravine&opt=gd,momentum&lr.gd=0.019&lr.momentum=0.019&momentum.momentum=0.5&steps=300"
            "&start=-2.8,0.8", "across"),
+    Lesson("rotation", "Turn the ravine by 45°: who cares about the axes",
+           "The ravine of the first lesson, turned by φ = 45°: its steep direction is now a diagonal. "
+           "Gradient descent, momentum and Newton see only the surface, not the axes: their f − f* curves are "
+           "those of the unturned ravine, step for step. RMSProp and Adam divide each coordinate by its own "
+           "gradient size; on the unturned ravine that evens out the steep and the flat direction and both reach "
+           "the minimum within 300 steps. Turned, each coordinate mixes the two directions, the per-coordinate "
+           "scaling no longer separates them, and after 300 steps both are still far above the minimum "
+           "(set φ back to 0 to compare).",
+           "surface=ravine&p.rotation=45&opt=gd,momentum,newton,rmsprop,adam&lr.gd=0.019&lr.momentum=0.019"
+           "&lr.newton=1&lr.rmsprop=0.05&lr.adam=0.1&steps=300", "gap"),
     Lesson("nag", "Nesterov overshoots less than momentum",
            "Both use the same learning rate and momentum 0.95. Classical momentum swings past the valley floor "
            "again and again; NAG measures the slope where it is about to land and brakes earlier.",
@@ -49,6 +59,14 @@ LESSONS = (
            "stays about four times closer to the full-batch one (the chart: distance between the two). Try "
            "batch sizes 1, 4, 64.",
            "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000", "apart"),
+    Lesson("minibatch", "Mini-batch noise is not a constant",
+           "A line fitted to 24 points; SGD takes one point per step (batch 1, reshuffled every epoch), "
+           "gradient descent all 24. Here the line fits every point exactly, so every point's gradient "
+           "shrinks to zero as the line nears the fit: the noise dies with it, and SGD lands on the minimum "
+           "(step 328) as surely as gradient descent (step 344). Give the data label noise 0.5 (the surface's "
+           "label noise box): the points now disagree, their gradients no longer vanish at the minimum, and "
+           "the same SGD keeps jittering around it (0.06 away on average over the last 100 steps).",
+           "surface=linreg&opt=gd,sgd&lr.gd=0.05&lr.sgd=0.05&steps=800", "distance"),
     Lesson("lr", "Too large diverges, too small crawls",
            "On a bowl with curvature 2, gradient descent is stable only for learning rates below 1. At 1.05 each "
            "step overshoots a little more and the run diverges; at 0.0005 it is stable but crawls: in 200 "

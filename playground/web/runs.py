@@ -16,9 +16,9 @@ import numpy as np
 
 from surfaces import Surface, get_surface
 
-from ..engine import Trajectory, simulate
+from ..engine import Trajectory, batch_indices, simulate
 from ..optimizers import OPTIMIZERS
-from . import contract, figures
+from . import contract, fans, figures
 from .figures import height_3d
 from .validate import Config, Racer, surface_kwargs
 
@@ -53,8 +53,7 @@ def label(r: Racer, others: list[Racer]) -> str:
     return f"{title} ({', '.join(parts)})" if parts else title
 
 
-@lru_cache(maxsize=512)  # bounded; identical configurations (lessons, defaults) are shared
-def run_racer(
+def simulate_racer(
     surface_key: tuple[str, tuple[tuple[str, Any], ...]],
     racer: Racer,
     schedule: str,
@@ -81,20 +80,69 @@ def run_racer(
     )
 
 
+# bounded; identical configurations (lessons, defaults) are shared
+run_racer = lru_cache(maxsize=512)(simulate_racer)
+
+
 def surface_of(cfg: Config) -> Surface:
     return get_surface(cfg.surface, **surface_kwargs(cfg))
+
+
+def racer_args(cfg: Config, racer: Racer, seed: int) -> tuple:
+    """The arguments of `simulate_racer` / `run_racer` for one racer of ``cfg`` with ``seed``."""
+    start = cfg.start if cfg.start is not None else surface_of(cfg).start
+    key = (cfg.surface, tuple(sorted(surface_kwargs(cfg).items())))
+    sched_items = tuple(sorted(cfg.schedule_params.items()))
+    return (key, racer, cfg.schedule, sched_items, cfg.noise, cfg.batch_size, seed, start, cfg.steps)
 
 
 def run_all(cfg: Config) -> tuple[Surface, tuple[float, float], list[Trajectory]]:
     surface = surface_of(cfg)
     start = cfg.start if cfg.start is not None else surface.start
-    key = (cfg.surface, tuple(sorted(surface_kwargs(cfg).items())))
-    sched_items = tuple(sorted(cfg.schedule_params.items()))
-    trajs = [
-        run_racer(key, r, cfg.schedule, sched_items, cfg.noise, cfg.batch_size, cfg.seed, start, cfg.steps)
-        for r in cfg.racers
-    ]
+    trajs = [run_racer(*racer_args(cfg, r, cfg.seed)) for r in cfg.racers]
     return surface, start, trajs
+
+
+@lru_cache(maxsize=64)  # bounded: a fan is K runs, kept per racer and settings
+def _fan(args: tuple, k: int) -> fans.Fan:
+    seed = args[6]  # member 0 is the racer's own run, already in run_racer's cache
+    return fans.from_runs(
+        [run_racer(*args)] + [simulate_racer(*args[:6], seed + i, *args[7:]) for i in range(1, k)]
+    )
+
+
+def fan_all(cfg: Config) -> list[fans.Fan | None]:
+    """The seed fan of each racer of ``cfg`` (fans.py): ``None`` when the fan is off or the racer
+    does not depend on its seed."""
+    if cfg.fan <= 0:
+        return [None] * len(cfg.racers)
+    surface, _, trajs = run_all(cfg)
+    return [
+        _fan(racer_args(cfg, r, cfg.seed), cfg.fan) if fans.stochastic(surface, t) else None
+        for r, t in zip(cfg.racers, trajs)
+    ]
+
+
+@lru_cache(maxsize=64)  # bounded: one series per racer and settings
+def _batch_loss(args: tuple) -> np.ndarray:
+    t = run_racer(*args)
+    surface = get_surface(args[0][0], **dict(args[0][1]))
+    p = t.positions
+    batches = batch_indices(surface.n_samples, int(t.last_kept), args[5], args[6])
+    return np.array([float(surface.batch(idx)[0](p[k, 0], p[k, 1])) for k, idx in enumerate(batches)])  # type: ignore[misc]
+
+
+def batch_loss_all(cfg: Config) -> list[np.ndarray | None]:
+    """Each racer's mini-batch loss on a data-backed surface: at step k, the loss of the batch
+    the engine drew for step k (engine.batch_indices) at the point the step started from;
+    ``None`` for a racer that takes the full gradient or an analytic surface."""
+    if surface_of(cfg).batch is None:
+        return [None] * len(cfg.racers)
+    surface, _, trajs = run_all(cfg)
+    return [
+        _batch_loss(racer_args(cfg, r, cfg.seed)) if fans.stochastic(surface, t) else None
+        for r, t in zip(cfg.racers, trajs)
+    ]
 
 
 def racer_meta(cfg: Config) -> list[dict]:
@@ -224,22 +272,32 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
     }
 
 
+def _spread(fan: fans.Fan | None) -> dict | None:
+    """What the race table shows of a fan: the seeds and the 10/50/90 % final losses."""
+    return None if fan is None else {"seeds": len(fan.seeds), "final": list(fan.spread())}
+
+
 def view(cfg: Config) -> dict[str, Any]:
     """What the plots show for a configuration: the run store, the four figures and the
     inspect choices. The engine callback sends it on a change; the page's layout carries
     the default configuration's from the first response (no callback before the plots)."""
     surface, _, trajs = run_all(cfg)
     meta = racer_meta(cfg)
+    fan = fan_all(cfg)
+    # a fan is drawn into the contour map: then every run needs its own map
+    fanned = repr(cfg) if any(f is not None for f in fan) else None
     return {
         "run": pack(cfg, surface, trajs),
         "surface": figures.surface_3d(surface, meta),
-        "contour": figures.contour_map(surface, meta),
+        "contour": figures.contour_map(surface, meta, fan),
         # drawn for the log scale where f* is known; the browser applies the switch
-        "loss": figures.loss_figure(meta, surface.fglob is not None, surface.fglob),
+        "loss": figures.loss_figure(meta, surface.fglob is not None, surface.fglob, fan, batch_loss_all(cfg)),
         "schedule": figures.schedule_figure(meta, [t.lr for t in trajs]),
         "inspect": [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)],
         # the drawn mesh and racers: the same key keeps the drawn landscape figures
-        "key": json.dumps([cfg.surface, surface_kwargs(cfg), [(m["label"], m["color"]) for m in meta]]),
+        "key": json.dumps(
+            [cfg.surface, surface_kwargs(cfg), [(m["label"], m["color"]) for m in meta], fanned]
+        ),
     }
 
 
@@ -257,5 +315,8 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
         "view": [x0, x1, *surface.domain[1]],  # the contour map's frame: end marks stay inside it
         "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
         "state_layout": figures.state_figure(None, None)["layout"],
-        "racers": [_racer(cfg, surface, i, m, tr) for i, (m, tr) in enumerate(zip(meta, trajs))],
+        "racers": [
+            {**_racer(cfg, surface, i, m, tr), "fan": _spread(f)}
+            for i, (m, tr, f) in enumerate(zip(meta, trajs, fan_all(cfg)))
+        ],
     }

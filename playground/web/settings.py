@@ -31,6 +31,8 @@ MIN_STEPS = 1
 MAX_BATCH = 100_000
 MAX_NOISE = 1e4
 MAX_SEED = 2**31 - 1
+MAX_FAN = 50  # seeds per racer in a fan (0: no fan)
+FAN_SEEDS = 20  # the fan the control suggests
 LR_RANGE = (1e-8, 1e3)
 DEFAULT_OPTIMIZERS = ("momentum", "rmsprop", "adam")
 SCHEDULE_THEN = SCHEDULES["warmup"].hypers[2].choices
@@ -107,6 +109,9 @@ FIELDS: tuple[Field, ...] = (
     Field("batch_size", "input-batch", "int", url="batch", default=1, low=1, high=MAX_BATCH,
           label="batch size", box="msg-noise", flagged=True),
     Field("seed", "input-seed", "int", url="seed", default=0, low=0, high=MAX_SEED, label="seed",
+          box="msg-noise", flagged=True),
+    # a fan: every stochastic racer again with seeds seed, seed + 1, ..., seed + K - 1 (runs.fans)
+    Field("fan", "input-fan", "int", url="fan", default=0, low=0, high=MAX_FAN, label="fan seeds K",
           box="msg-noise", flagged=True),
     Field("start", ("input-start-x", "input-start-y"), "point", url="start", label="start",
           box="msg-start", flagged=True, also=("input-start",)),

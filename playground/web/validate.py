@@ -30,6 +30,9 @@ MAX_TEXT = 64
 # for its hyperparameters (Optimizer.step_cost). Fixed costs, not a timer: the same link
 # always gives the same run, on any machine.
 WORK_BUDGET = MAX_RACERS * MAX_STEPS
+# a seed fan runs its racers again once per seed: at most FAN_BUDGET step units more (a fan of
+# 20 seeds of 3 racers over 2000 steps; the largest fans take ~3 s on the shared 2-core VM)
+FAN_BUDGET = 2 * WORK_BUDGET
 COST_PLATEAU = 1
 
 DEFAULT_RACERS = settings.default_racers()
@@ -60,6 +63,7 @@ class Config:
     noise: float | None = None
     batch_size: int = 1
     seed: int = 0
+    fan: int = 0  # seeds per stochastic racer drawn as a fan (0: none)
     start: tuple[float, float] | None = None
     steps: int = 500
 
@@ -317,6 +321,7 @@ def config(raw: dict[str, Any], msgs: Messages | None = None) -> tuple[Config, M
         (_PARAMS[f.name] if f.kind == "params" else _READ[f.kind])(f, raw, cfg, msgs)
         if f.name == "steps":  # the budget needs the racers, the schedule and the steps
             _fit_budget(cfg, msgs)
+            _fit_fan(cfg, msgs)
     return cfg, msgs
 
 
@@ -344,6 +349,18 @@ def _fit_budget(cfg: Config, msgs: Messages) -> None:
             f"({', '.join(_costly(cfg))}, the plateau schedule +{COST_PLATEAU}); ran {fit} steps",
         )
         cfg.steps = fit
+
+
+def _fit_fan(cfg: Config, msgs: Messages) -> None:
+    work = work_per_step(cfg) * cfg.steps
+    if cfg.fan * work > FAN_BUDGET:  # the race itself fits WORK_BUDGET: 2 seeds always fit
+        fit = FAN_BUDGET // work
+        msgs.add(
+            settings.BY_NAME["fan"].controls[0],
+            f"a fan of {cfg.fan} seeds of these racers over {cfg.steps} steps is more work than one "
+            f"request may do; ran {fit} seeds",
+        )
+        cfg.fan = fit
 
 
 def surface_kwargs(cfg: Config) -> dict:

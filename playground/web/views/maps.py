@@ -19,7 +19,17 @@ import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
 
 from ...cells import cell_cost
-from ...maps import PROBES, Setup, analytic_boundary, basin, momentum_key, phase, spectral_radius, sweep
+from ...maps import (
+    PROBES,
+    Setup,
+    analytic_boundary,
+    basin,
+    momentum_key,
+    noisy,
+    phase,
+    spectral_radius,
+    sweep,
+)
 from ...optimizers import OPTIMIZERS
 from ...tune import BUDGET, FINE, MOMENTA, SECOND, tune
 from .. import guard, runs, urlstate, validate
@@ -102,7 +112,11 @@ def plan(kind: Any, query: Any, racer: Any, size: Any) -> Plan | str:
     if steps < cfg.steps:
         notes.append(f"{cells * len(shown):,} runs × {cfg.steps} steps is more than a map may do: "
                      f"each run took {steps} steps.")  # fmt: skip
-    return Plan(kind, cfg, racer, size, steps, " ".join(notes))
+    p = Plan(kind, cfg, racer, size, steps, " ".join(notes))
+    used = p.setups if kind == "sweep" else [p.setups[racer]]
+    if used[0].surface.batch is not None and any(noisy(s) for s in used):  # cells.run_cells refuses them
+        return "Maps take the full batch on a data-backed surface: set noise σ to 0 (mini-batches are not mapped)."
+    return p
 
 
 def _cost(r: Racer) -> int:
