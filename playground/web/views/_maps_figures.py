@@ -172,7 +172,7 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
     layout = _layout(
         showlegend=True, legend=_legend(1.02),
         plot_bgcolor=MAP_INK["failed"], margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        xaxis=_axis("learning rate (log scale)", showgrid=False, **_decades(lrs)),
+        xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
         yaxis=_axis("", autorange="reversed", showgrid=False), shapes=[],
     )  # fmt: skip
     return {"data": [heat, best, *keys], "layout": layout}
@@ -262,7 +262,7 @@ def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequenc
                          "marker": {"symbol": "star", "size": 18, "color": color,
                                     "line": {"width": 1.5, "color": MAP_INK["failed"]}},
                          "hovertemplate": name + " tuned: lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
-    decades = {"type": "log", "dtick": 1, "exponentformat": "e", "showexponent": "all"}
+    decades = {"type": "log", "nticks": 8, "exponentformat": "e", "showexponent": "all"}
     layout = _layout(showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
                      xaxis=_axis("learning rate", **decades),
                      yaxis=_axis("score: median final loss (◆ momentum round)", **decades))  # fmt: skip

@@ -140,16 +140,21 @@ def _title(p: Plan) -> str:
 
 
 def skeleton(p: Plan) -> dict:
-    setups = p.setups
-    s = setups[p.racer]
+    fig = _skeleton(p)
+    # a new map starts at its own full view (not the zoom of the map it replaces)
+    fig["layout"]["uirevision"] = _title(p)
+    return fig
+
+
+def _skeleton(p: Plan) -> dict:
+    s = p.setups[p.racer]
     if p.kind == "basin":
         return F.basin_skeleton(s.surface, p.size, p.size)
     if p.kind == "sweep":
         labels = [m["label"] for m in runs.racer_meta(p.cfg)]
         return F.sweep_skeleton(np.geomspace(*SWEEP_LRS, p.size), labels)
-    key = momentum_key(s.optimizer)
     lrs, momenta = _phase_axes(p.size)
-    return F.phase_skeleton(lrs, momenta, key, _boundary(s))
+    return F.phase_skeleton(lrs, momenta, momentum_key(s.optimizer), _boundary(s))
 
 
 def _phase_axes(n: int) -> tuple[np.ndarray, np.ndarray]:
