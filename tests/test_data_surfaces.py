@@ -199,3 +199,21 @@ def test_the_maps_view_says_why_it_draws_no_minibatch_map():
     assert isinstance(maps_view.tune_racers(1, "surface=linreg&opt=gd,sgd")[0].children, str)
     assert not isinstance(maps_view.plan("basin", "surface=linreg&opt=gd,sgd", 0, None), str)  # GD's map
     assert not isinstance(maps_view.plan("sweep", "surface=linreg&opt=sgd&noise=0", 0, None), str)
+
+
+@pytest.mark.parametrize("batch,per_epoch", [(1, 24), (5, 5), (24, None)], ids=["B1", "B5", "full"])
+def test_the_loss_chart_counts_epochs_when_racers_draw_mini_batches(batch, per_epoch):
+    cfg, _ = validate.config({"surface": "linreg", "racers": [{"optimizer": "sgd", "lr": 0.05}],
+                              "batch_size": batch, "steps": 300})  # fmt: skip
+    top = runs.view(cfg)["loss"]["layout"].get("xaxis2")
+    if per_epoch is None:  # the whole data every step: no epochs to count
+        assert top is None
+        return
+    ticks = top["tickvals"]
+    assert ticks[0] == 0 and all(t % per_epoch == 0 for t in ticks) and ticks[-1] <= 300
+    assert (
+        top["ticktext"] == [str(t // per_epoch) for t in ticks]
+        and f"{per_epoch} steps" in top["title"]["text"]
+    )
+    rosenbrock, _ = validate.config({"racers": [{"optimizer": "sgd", "lr": 0.001}]})
+    assert "xaxis2" not in runs.view(rosenbrock)["loss"]["layout"]  # Gaussian noise has no epochs

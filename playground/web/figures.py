@@ -345,7 +345,10 @@ def loss_figure(
     fglob: float | None,
     fans: Sequence[Fan | None] = (),
     batch: Sequence[np.ndarray | None] = (),
+    epochs: tuple[int, int] | None = None,
 ) -> dict:
+    """The loss of every racer over the steps; ``epochs``: (the steps one pass over the data
+    takes, the run's steps) when racers draw mini-batches: an axis of epochs on top."""
     data = [
         _empty("scatter", mode="lines", line={"color": r["color"], "width": 2.5}, name=r["label"],
                meta=_meta(ROLES.loss, i), customdata=[], showlegend=True,
@@ -364,7 +367,22 @@ def loss_figure(
         legend=LEGEND,
         meta={"log": bool(log_y), "fglob": fglob},
     )
+    if epochs:
+        data.append(_empty("scatter", xaxis="x2", hoverinfo="skip"))  # an axis is drawn for its traces
+        layout["xaxis2"] = epoch_axis(*epochs)
+        # the legend goes to the figure's top edge, the epoch axis between it and the plot
+        layout["legend"] = {**LEGEND, "yref": "container", "y": 1.0, "yanchor": "top"}
+        layout["margin"]["t"] = 78
     return {"data": data, "layout": layout}
+
+
+def epoch_axis(epoch: int, steps: int) -> dict:
+    """A step axis on top that counts epochs (``epoch`` steps each), at most ~10 labels."""
+    every = max(1, math.ceil(steps / epoch / 10))
+    ticks = list(range(0, steps + 1, epoch * every))
+    return {"overlaying": "x", "matches": "x", "side": "top", "tickmode": "array", "tickvals": ticks,
+            "ticktext": [str(t // epoch) for t in ticks], "showgrid": False, "zeroline": False,
+            "title": {"text": f"epoch ({epoch} steps each)", "standoff": 2}}  # fmt: skip
 
 
 def _thinned(n: int, points: int = FAN_POINTS) -> np.ndarray:

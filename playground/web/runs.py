@@ -277,6 +277,14 @@ def _spread(fan: fans.Fan | None) -> dict | None:
     return None if fan is None else {"seeds": len(fan.seeds), "final": list(fan.spread())}
 
 
+def _epochs(cfg: Config, batches: list[np.ndarray | None]) -> tuple[int, int] | None:
+    """(steps per epoch, steps) when a racer draws mini-batches: a pass over the data takes
+    ceil(samples / batch size) steps (the last batch holds what is left)."""
+    if all(b is None for b in batches):
+        return None
+    return -(-surface_of(cfg).n_samples // cfg.batch_size), cfg.steps
+
+
 def view(cfg: Config) -> dict[str, Any]:
     """What the plots show for a configuration: the run store, the four figures and the
     inspect choices. The engine callback sends it on a change; the page's layout carries
@@ -284,6 +292,7 @@ def view(cfg: Config) -> dict[str, Any]:
     surface, _, trajs = run_all(cfg)
     meta = racer_meta(cfg)
     fan = fan_all(cfg)
+    batches = batch_loss_all(cfg)
     # a fan is drawn into the contour map: then every run needs its own map
     fanned = repr(cfg) if any(f is not None for f in fan) else None
     return {
@@ -291,7 +300,9 @@ def view(cfg: Config) -> dict[str, Any]:
         "surface": figures.surface_3d(surface, meta),
         "contour": figures.contour_map(surface, meta, fan),
         # drawn for the log scale where f* is known; the browser applies the switch
-        "loss": figures.loss_figure(meta, surface.fglob is not None, surface.fglob, fan, batch_loss_all(cfg)),
+        "loss": figures.loss_figure(
+            meta, surface.fglob is not None, surface.fglob, fan, batches, _epochs(cfg, batches)
+        ),
         "schedule": figures.schedule_figure(meta, [t.lr for t in trajs]),
         "inspect": [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)],
         # the drawn mesh and racers: the same key keeps the drawn landscape figures
