@@ -78,6 +78,7 @@ class Roles:
     mark: str = "mark"  # critical points: inked per theme
     fan: str = "fan"  # a seed fan (fans.py): drawn whole by the server, never played
     batch: str = "batch"  # the mini-batch loss on a data-backed surface: drawn whole too
+    epochs: str = "epochs"  # the empty trace that makes the loss chart draw its axis of epochs
 
 
 @dataclass(frozen=True)

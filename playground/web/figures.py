@@ -368,7 +368,9 @@ def loss_figure(
         meta={"log": bool(log_y), "fglob": fglob},
     )
     if epochs:
-        data.append(_empty("scatter", xaxis="x2", hoverinfo="skip"))  # an axis is drawn for its traces
+        data.append(
+            _empty("scatter", xaxis="x2", hoverinfo="skip", meta={"role": ROLES.epochs})
+        )  # an axis is drawn for its traces
         layout["xaxis2"] = epoch_axis(*epochs)
         # the legend goes to the figure's top edge, the epoch axis between it and the plot
         layout["legend"] = {**LEGEND, "yref": "container", "y": 1.0, "yanchor": "top"}
