@@ -38,12 +38,18 @@ def _click_cell(page: Page, fx: float, fy: float) -> None:
     page.page.mouse.click(box["x"] + fx * box["width"], box["y"] + (1 - fy) * box["height"])
 
 
+def _maps_page(browser, base_url: str, race: str) -> Page:
+    """The race of ``race`` (a query), then its Maps tab."""
+    page = Page(browser, f"{base_url}/?{race}", 1440, 1100)
+    page.page.goto(f"{base_url}/?{race}&view=maps")
+    page.page.wait_for_selector("#button-maps-draw", state="visible", timeout=30000)
+    return page
+
+
 def test_basin_map_renders_and_a_clicked_cell_races_and_plays(browser, base_url):
-    page = Page(browser, f"{base_url}/?surface=himmelblau&opt=adam&lr.adam=0.05&steps=300", 1440, 1100)
+    page = _maps_page(browser, base_url, "surface=himmelblau&opt=adam&lr.adam=0.05&steps=300")
     p = page.page
     try:
-        p.goto(f"{base_url}/?surface=himmelblau&opt=adam&lr.adam=0.05&steps=300&view=maps")
-        p.wait_for_selector("#button-maps-draw", state="visible", timeout=30000)
         _draw(page, "basin", 120)  # two pieces: the chain of requests carries on
         z = p.evaluate("document.querySelector('#graph-maps .js-plotly-plot').data[0].z")
         assert len(z) == 120 and all(len(r) == 120 for r in z)
@@ -64,11 +70,9 @@ def test_basin_map_renders_and_a_clicked_cell_races_and_plays(browser, base_url)
 
 
 def test_sweep_and_phase_maps_render_and_tuning_races_its_result(browser, base_url):
-    page = Page(browser, f"{base_url}/?surface=quadratic_bowl&opt=momentum,adam&steps=200", 1440, 1100)
+    page = _maps_page(browser, base_url, "surface=quadratic_bowl&opt=momentum,adam&steps=200")
     p = page.page
     try:
-        p.goto(f"{base_url}/?surface=quadratic_bowl&opt=momentum,adam&steps=200&view=maps")
-        p.wait_for_selector("#button-maps-draw", state="visible", timeout=30000)
         _draw(page, "sweep", 30, rows=2)
         assert (
             p.evaluate("document.querySelector('#graph-maps .js-plotly-plot').data[1].x.length") == 2
