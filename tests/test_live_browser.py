@@ -191,11 +191,12 @@ def test_two_students_follow_a_lecturer(browser, student_browser, live_base):
     lp.click("#button-play")
     entry = lecture.published("pause", n)
     delays["pause"] = [delay_ms(s, entry) for s in students]
-    paused = lec.step()
-    assert paused > 0
-    for s in students:
-        s.page.wait_for_function(f"() => !window.PG.playing && window.PG.step === {paused}", timeout=WAIT)
-        assert s.step() == paused
+    # the step the lecturer paused at, as published (the readout's text refreshes a moment later)
+    paused = lp.evaluate("() => window.PG.live.sent.step")
+    assert paused > 0 and lp.evaluate("() => window.PG.step") == paused
+    shown = f"() => !window.PG.playing && window.PG.step === {paused} && document.querySelector('#text-step').innerText.trim() === '{paused}'"
+    for page in (lec, *students):  # every page stopped at that step, and says so
+        page.page.wait_for_function(shown, timeout=WAIT)
     n = lecture.sent()
     box = lp.locator("#slider-step").bounding_box()
     lp.mouse.click(box["x"] + box["width"] * 0.7, box["y"] + box["height"] / 2)
