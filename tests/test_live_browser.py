@@ -46,6 +46,7 @@ DEPLOYMENTS = (
     ["app-sqlite", "app-redis", "gunicorn2-sqlite"] if os.environ.get("LIVE_MATRIX") else ["app-redis"]
 )
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
+SPEED = 8  # steps per second the lecture plays at
 SEARCH = "() => window.location.search"
 # The issue's target is 1 s. benchmarks/live.py measures the transport alone (300 followers,
 # well under it); here the delay also holds each page's own redraw of the new run, which in
@@ -170,7 +171,9 @@ def test_two_students_follow_a_lecturer(browser, student_browser, live_base):
     assert "Newton" in s1.page.inner_text("#div-readout")
 
     # playback: play, pause (same step exactly), scrub
-    lp.evaluate("() => { window.PG.speed = 30; }")
+    # slow enough that the run (500 steps) cannot reach its end, and pause by itself, during the
+    # waits below on a loaded machine
+    lp.evaluate(f"() => {{ window.PG.speed = {SPEED}; }}")
     n = lecture.sent()
     lp.click("#button-play")
     entry = lecture.published("play", n)
@@ -178,13 +181,13 @@ def test_two_students_follow_a_lecturer(browser, student_browser, live_base):
     play_step = lp.evaluate("() => window.PG.live.sent.step")
     for s in students:
         s.page.wait_for_function("() => window.PG.playing", timeout=WAIT)
-    # each student plays on the lecture's clock (play at step k at time t, 30 steps/s): a page
-    # that stalls catches up at its next poll instead of staying behind
+    # each student plays on the lecture's clock (play at step k at time t, SPEED steps/s): a page
+    # that stalls catches up at its next poll instead of staying behind (checked within 2 s of play)
     on_clock = """([k, at, speed]) => Math.abs(window.PG.step - Math.min(window.PG.maxStep(),
-                    k + Math.floor((Date.now() - at) / 1000 * speed))) <= 30"""
+                    k + Math.floor((Date.now() - at) / 1000 * speed))) <= 2 * speed"""
     lp.wait_for_timeout(1200)
     for s in students:
-        s.page.wait_for_function(on_clock, arg=[play_step, entry["at"], 30], timeout=WAIT)
+        s.page.wait_for_function(on_clock, arg=[play_step, entry["at"], SPEED], timeout=WAIT)
     lp.screenshot(path=str(ARTIFACTS / f"live-{name}-lecturer.png"))
     s1.page.screenshot(path=str(ARTIFACTS / f"live-{name}-student.png"))
     n = lecture.sent()
