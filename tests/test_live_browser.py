@@ -39,11 +39,13 @@ def student_browser(browser):
     b.close()
 
 
-# The whole matrix takes ~5 min of the 2-core CI box and its three WebGL pages per case stall
-# each other under the parallel suite: the default run drives one deployment, LIVE_MATRIX=1 all
-# three (the Redis store and gunicorn's workers are also covered by test_live_store/test_live_http)
+# Every run drives Redis on app.py and gunicorn with 2 workers on the SQLite store (the
+# followers' polls land on both workers, which share nothing but the file); LIVE_MATRIX=1 adds
+# app.py on SQLite. Each case takes ~70 s of the 2-core CI box.
 DEPLOYMENTS = (
-    ["app-sqlite", "app-redis", "gunicorn2-sqlite"] if os.environ.get("LIVE_MATRIX") else ["app-redis"]
+    ["app-sqlite", "app-redis", "gunicorn2-sqlite"]
+    if os.environ.get("LIVE_MATRIX")
+    else ["app-redis", "gunicorn2-sqlite"]
 )
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
 SPEED = 8  # steps per second the lecture plays at
