@@ -14,10 +14,14 @@
     },
     mapsStyle: function () {
       // a new map (or piece) was drawn: theme and text size as every other plot, after Plotly's
-      // draw; and a refit, for a chart drawn while its box was still hidden (the tuning's)
+      // draw; a chart drawn while its box was still hidden (the tuning's) is refitted, alone
+      const trig = window.dash_clientside.callback_context.triggered[0];
+      const box = trig && document.getElementById(trig.prop_id.split(".")[0]);
+      const g = box && box.querySelector(".js-plotly-plot");
       window.requestAnimationFrame(function () {
-        PG.styleAll();
-        window.dispatchEvent(new Event("resize"));
+        if (!g || !g._fullLayout) return;
+        PG.style(g);
+        if (Math.abs(g._fullLayout.width - g.clientWidth) > 1) window.Plotly.Plots.resize(g);
       });
       return window.dash_clientside.no_update;
     },

@@ -27,11 +27,13 @@ from surfaces import Surface
 
 from .engine import (
     CHECK_EVERY,
+    _closure,
     _converged,
     _critical_kind,
     _inside_far,
     _norm,
     _reached_minimum,
+    gaussian_kicks,
     resolve_run,
 )
 from .hyper import ConfigError
@@ -149,11 +151,8 @@ class _Stream:
         self.lrs = lrs
         useeds, self.seed_col = np.unique(seeds, return_inverse=True)
         sigma = run.noise / np.sqrt(run.batch_size)
-        self.kicks = (
-            np.stack([np.random.default_rng(int(s)).standard_normal((steps, 2)) * sigma for s in useeds], 1)
-            if sigma > 0
-            else None
-        )
+        kicks = [gaussian_kicks(int(s), steps, sigma) for s in useeds]
+        self.kicks = None if kicks[0] is None else np.stack(kicks, 1)  # (steps, seeds, 2)
         never = steps + 1
         self.first_nan = np.full(n, never)
         self.first_far = np.full(n, never)
@@ -260,12 +259,6 @@ class _Stream:
         status[converged] = _critical_kind(run.surf, self.final_p[converged], self.xtol)
         minimum, _ = _reached_minimum(run.surf, self.final_p, status)
         return status, stopped_at, self.final_p, self.final_f, minimum
-
-
-def _closure(surf: Surface):
-    from .engine import _closure as engine_closure
-
-    return engine_closure(surf)
 
 
 def _take(tree: Any, keep: np.ndarray, n: int) -> Any:

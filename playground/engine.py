@@ -243,7 +243,7 @@ def simulate(
     batch_dfs = _minibatches(surf, steps, batch_size, seed) if sigma > 0 else None
     if surf.batch is not None:  # a data-backed surface: its own data is the noise, never a Gaussian
         sigma = 0.0
-    kicks = np.random.default_rng(seed).standard_normal((steps, 2)) * sigma if sigma > 0 else None
+    kicks = gaussian_kicks(seed, steps, sigma)
 
     positions = np.empty((steps + 1, n, 2))
     positions[0] = p
@@ -319,6 +319,12 @@ def simulate(
         minimum_distance=np.asarray(minimum_distance),
         state=records,
     )
+
+
+def gaussian_kicks(seed: int, steps: int, sigma: float) -> np.ndarray | None:
+    """The noise added to each step's gradient, ``(steps, 2)``, from ``default_rng(seed)``
+    (None without noise): one draw per step, shared by every run with that seed."""
+    return np.random.default_rng(seed).standard_normal((steps, 2)) * sigma if sigma > 0 else None
 
 
 def batch_indices(n: int, steps: int, batch_size: int, seed: int) -> list[np.ndarray]:

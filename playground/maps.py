@@ -24,8 +24,8 @@ import numpy as np
 
 from surfaces import Surface
 
-from .cells import Cells, log_grid, run_cells, start_grid
-from .engine import STOPPED_BEFORE
+from .cells import Cells, run_cells, start_grid
+from .engine import STOPPED_BEFORE, resolve_run
 from .optimizers import OPTIMIZERS
 
 PROBES = 5  # start points (or noise seeds) per learning rate in a sweep
@@ -68,10 +68,12 @@ class Setup:
 
 
 def noisy(s: Setup) -> bool:
-    """Whether the gradient is noisy for this racer (then probes vary the seed, not the start)."""
-    if s.noise is not None:
-        return s.noise > 0
-    return OPTIMIZERS[s.optimizer].default_noise and s.surface.noise_scale > 0
+    """Whether the gradient is noisy for this racer (then probes vary the seed, not the start):
+    the engine's own rule for the noise a run gets."""
+    run = resolve_run(
+        s.surface, s.optimizer, s.origin, 0, s.lr, s.hyper, noise=s.noise, batch_size=s.batch_size
+    )
+    return run.noise > 0
 
 
 # -- basin ------------------------------------------------------------------------------------
@@ -229,10 +231,6 @@ def analytic_boundary(s: Setup) -> tuple[np.ndarray, str] | None:
     if eig is None or eig.min() <= 0:  # a saddle has no stable region
         return None
     return eig, HEAVY_BALL[s.optimizer]
-
-
-def default_lrs(n: int, lo: float = 1e-4, hi: float = 1.0) -> np.ndarray:
-    return log_grid(lo, hi, n)
 
 
 __all__ = ["Cells", "Phase", "Setup", "Sweep", "basin", "phase", "spectral_radius", "start_grid", "sweep"]

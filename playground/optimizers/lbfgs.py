@@ -36,9 +36,8 @@ ORDER = 80
 
 class Lbfgs(NamedTuple):
     evals: Any  # (N, 2): evaluations of f and its gradient in the last step (both columns)
-    runs: (
-        np.ndarray
-    )  # per run (object array, so a batch's rows can be taken): a _Run, or None before the first step
+    # per run, an object array (so a batch's rows can be taken): a _Run, or None before the first step
+    runs: np.ndarray
 
 
 class _Run(NamedTuple):
