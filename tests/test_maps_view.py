@@ -107,6 +107,17 @@ def test_a_clicked_cell_races_exactly_that_run():
         M.click_cell({"points": [{"x": -2.0, "y": "nobody"}]}, {**job, "kind": "sweep"}) == (no_update,) * 2
     )
     assert M.click_cell(None, job) == (no_update,) * 2
+    # points off the map (a forged click; 10 ** 1e300 would overflow) change nothing
+    for kind, x, y in [
+        ("phase", 1e300, 0.5),
+        ("phase", -1.0, 5.0),
+        ("sweep", -1e300, "Adam"),
+        ("basin", 9.0, 0.0),
+    ]:
+        assert (
+            M.click_cell({"points": [{"x": x, "y": y}]}, {**job, "kind": kind, "racer": 2})
+            == (no_update,) * 2
+        )
 
 
 def test_tuning_puts_the_tuned_rates_in_the_race():

@@ -259,9 +259,11 @@ def click_cell(click: Any, job: Any) -> tuple:
 
 
 def _cell_config(p: Plan, x: float, y: Any) -> Config | None:
+    """The race of the clicked cell, or None for a point off the map (a click the page cannot
+    send: the map's axes hold every cell)."""
     if p.kind == "sweep":
         names = [m["label"] for m in runs.racer_meta(p.cfg)]
-        if y not in names:
+        if y not in names or not _within(x, np.log10(SWEEP_LRS)):
             return None
         i = names.index(y)
         return _alone(p.cfg, i, replace(p.cfg.racers[i], lr=float(f"{10**x:.4g}")), None)
@@ -269,10 +271,23 @@ def _cell_config(p: Plan, x: float, y: Any) -> Config | None:
         return None
     r = p.cfg.racers[p.racer]
     if p.kind == "basin":
+        (x0, x1), (y0, y1) = runs.surface_of(p.cfg).domain
+        if not (_within(x, (x0, x1)) and _within(y, (y0, y1))):
+            return None
         return _alone(p.cfg, p.racer, r, (float(f"{x:.4g}"), float(f"{y:.4g}")))
+    _, momenta = _phase_axes(2)
+    if not (_within(x, np.log10(PHASE_LRS)) and _within(y, (momenta[0], momenta[-1]))):
+        return None
     key = momentum_key(r.optimizer)
     hyper = tuple((k, float(f"{y:.4g}") if k == key else v) for k, v in r.hyper)
     return _alone(p.cfg, p.racer, replace(r, lr=float(f"{10**x:.4g}"), hyper=hyper), None)
+
+
+def _within(v: float, bounds: Any) -> bool:
+    """``v`` in the closed range, with the half cell a map shows around its outer centres."""
+    lo, hi = float(bounds[0]), float(bounds[1])
+    pad = 0.05 * (hi - lo)
+    return lo - pad <= v <= hi + pad
 
 
 def _alone(cfg: Config, i: int, r: Racer, start: tuple[float, float] | None) -> Config:
