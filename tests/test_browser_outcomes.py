@@ -115,3 +115,29 @@ def test_the_status_key_names_every_status_and_mark(page):
         assert st["key"] in key
     for glyph, words in contract.END_MARKS:
         assert glyph in key and words in key
+
+
+RANGES = """() => { const l = document.querySelector('#graph-contour .js-plotly-plot').layout;
+  return [l.xaxis.range, l.yaxis.range]; }"""
+
+
+def test_the_map_frames_the_paths_on_request_and_the_link_keeps_it(browser, base_url):
+    query = LESSON_BY_ID["beale"].query.replace("&frame=paths", "")
+    pg = Page(browser, f"{base_url}/?{query}")
+    p = pg.page
+    assert p.evaluate(RANGES) == [[-4.5, 4.5], [-4.5, 4.5]]
+    p.select_option("#select-frame", "paths")
+    p.wait_for_function(f"() => ({RANGES})()[0][0] > -4.5", timeout=30000)
+    pg.idle()
+    (x0, x1), (y0, y1) = p.evaluate(RANGES)
+    assert x1 - x0 < 4.5 and y1 - y0 < 4.5  # at least twice as close
+    assert "frame=paths" in p.evaluate("() => window.location.search")
+    # every drawn point of every path is inside the new frame
+    p.evaluate("() => window.PG.apply(window.PG.run.steps)")
+    pg.idle()
+    pts = p.evaluate("""() => document.querySelector('#graph-contour .js-plotly-plot').data
+      .filter(t => t.meta && t.meta.role === 'path').map(t => [Array.from(t.x), Array.from(t.y)])""")
+    assert pts and all(x0 <= x <= x1 and y0 <= y <= y1 for xs, ys in pts for x, y in zip(xs, ys))
+    p.screenshot(path=str(ARTIFACTS / "frame-paths.png"))
+    assert not pg.errors
+    pg.close()

@@ -10,6 +10,7 @@ import pytest
 
 from playground.maps import basin
 from playground.web import evidence, lesson_box, runs, urlstate, validate
+from playground.web.contract import ROLES
 from playground.web.lessons import LESSON_BY_ID, LESSONS
 from playground.web.views import maps as maps_view
 
@@ -27,9 +28,18 @@ def drawn(lesson_id: str) -> tuple[list[np.ndarray], list]:
     cfg, msgs = validate.config(raw)
     assert notices == [] and msgs.items == [], "a lesson's link is read without a note"
     assert lesson_box.shows(cfg, lesson)
-    fig = lesson_box.evidence_figure(cfg, lesson)
-    assert [t["name"] for t in fig["data"]] == [m["label"] for m in runs.racer_meta(cfg)]
-    return [_decode(t["y"]) for t in fig["data"]], runs.run_all(cfg)[2]
+    own = [t for t in lesson_box.evidence_figure(cfg, lesson)["data"] if "meta" not in t]
+    assert [t["name"] for t in own] == [m["label"] for m in runs.racer_meta(cfg)]
+    return [_decode(t["y"]) for t in own], runs.run_all(cfg)[2]
+
+
+def drawn_reference(lesson_id: str) -> np.ndarray:
+    """The dashed curve a lesson's chart draws from another lesson."""
+    lesson = LESSON_BY_ID[lesson_id]
+    fig = lesson_box.evidence_figure(lesson_box.lesson_config(lesson_id), lesson)
+    (ref,) = [t for t in fig["data"] if t.get("meta", {}).get("role") == ROLES.reference]
+    assert ref["name"] == lesson.reference.label and ref["line"]["dash"] == "dash"
+    return _decode(ref["y"])
 
 
 def early(a, lo=10, hi=30):
@@ -54,7 +64,11 @@ STORIES = {
     "adagrad-rmsprop": lambda s, t: tail(s[0]) < 0.1 * head(s[0]) and tail(s[1]) > 0.3 * head(s[1]),
     "beale": lambda s, t: tail(s[2]) < tail(s[1]) < 1e-3 * tail(s[0]),
     "noise": lambda s, t: np.all(s[0] == 0) and s[1][1:].min() > 0 and tail(s[1]) > 0.02,
-    "batch": lambda s, t: 0 < s[1].mean() < 0.35 * STORY_NOISE_APART().mean(),
+    # four times closer than the dashed batch-1 curve beside it, which is the noise lesson's own
+    "batch": lambda s, t: (
+        0 < s[1].mean() < 0.35 * drawn_reference("batch").mean()
+        and np.array_equal(drawn_reference("batch"), drawn("noise")[0][1])
+    ),
     "minibatch": lambda s, t: MINIBATCH_STORY(s, t),
     "lr": lambda s, t: (
         str(t[0].status) == "left"
@@ -72,7 +86,14 @@ STORIES = {
         and int(t[0].minimum) == int(t[1].minimum)  # ...in the same minimum
     ),
     "schedule-warmup": lambda s, t: s[0][0] < s[0][50] < s[0][100] == pytest.approx(0.002),
-    "newton-bowl": lambda s, t: s[1].size == 2 and s[1][-1] < 1e-6 * s[1][0] and s[0][1] > 0.5 * s[0][0],
+    "newton-bowl": lambda s, t: (
+        s[1].size == 2
+        and s[1][-1] <= 1e-8 * s[1][0]
+        and t[1].loss[-1] < 1e-20  # Newton: there in one step
+        and np.all(np.diff(np.sign(t[0].positions[:8, 1])) != 0)  # GD bounces across the valley
+        and 4e-5 < s[0][-1] < 6e-5  # and is still 5e-5 above after 30
+        and str(t[1].status) == "minimum"
+    ),
     "newton-saddle": lambda s, t: (
         str(t[0].status) == "saddle"
         and abs(s[0][-1]) < 1e-6  # plain Newton sits on the saddle, f = 0
@@ -137,10 +158,6 @@ def MINIBATCH_STORY(s, t) -> bool:
         and str(noisy[1].status) == "running"
         and tail(off[1], 100) > 0.02
     )
-
-
-def STORY_NOISE_APART():
-    return drawn("noise")[0][1]
 
 
 def test_every_lesson_has_a_story_check():

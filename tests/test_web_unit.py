@@ -562,3 +562,52 @@ def test_a_run_still_creeping_next_to_a_minimum_says_where():
     assert momentum["status"] == contract.NEAR_MINIMUM and momentum["which"].startswith("global minimum")
     assert gd["status"] == "running"
     assert "{which}" in contract.STATUSES[contract.NEAR_MINIMUM]["text"]
+
+
+def _config(query: str) -> validate.Config:
+    raw, notices, _ = urlstate.from_query(query)
+    cfg, msgs = validate.config(raw)
+    assert notices == [] and msgs.items == []
+    return cfg
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "surface=beale&opt=gd,rmsprop,adam&lr.gd=0.001&lr.rmsprop=0.01&lr.adam=0.05&steps=1000",
+        "surface=rosenbrock&opt=adam&lr.adam=0.0001&steps=20",  # barely moves: the smallest frame
+        "surface=saddle&opt=momentum&lr.momentum=0.05&steps=300",  # leaves the domain
+    ],
+    ids=["beale", "still", "left"],
+)
+def test_the_paths_frame_holds_every_drawn_point_and_its_own_mesh(query):
+    cfg = _config(query + "&frame=paths")
+    surface, _, trajs = runs.run_all(cfg)
+    view = runs.view(cfg)
+    lay, mesh = view["contour"]["layout"], view["contour"]["data"][0]
+    (x0, x1), (y0, y1) = lay["xaxis"]["range"], lay["yaxis"]["range"]
+    (dx0, dx1), (dy0, dy1) = surface.domain
+    assert dx0 <= x0 < x1 <= dx1 and dy0 <= y0 < y1 <= dy1
+    assert (x1 - x0) * (y1 - y0) < (dx1 - dx0) * (dy1 - dy0)  # it zooms in
+    assert view["run"]["view"] == [x0, x1, y0, y1]  # end marks are placed on its edges
+    assert min(x1 - x0, y1 - y0) >= 0.5 * max(x1 - x0, y1 - y0) - 1e-12  # not a strip
+    for t in trajs:
+        p = t.positions[: int(t.last_kept) + 1]
+        p = p[(p[:, 0] >= dx0) & (p[:, 0] <= dx1) & (p[:, 1] >= dy0) & (p[:, 1] <= dy1)]
+        assert np.all((p[:, 0] >= x0) & (p[:, 0] <= x1) & (p[:, 1] >= y0) & (p[:, 1] <= y1))
+    # the mesh covers the frame and a square around it (the plot widens one range to fill its card)
+    xs, ys = (np.frombuffer(base64.b64decode(mesh[k]["bdata"]), "<f4") for k in "xy")
+    assert xs[0] <= x0 + 1e-5 and xs[-1] >= x1 - 1e-5 and ys[0] <= y0 + 1e-5 and ys[-1] >= y1 - 1e-5
+    assert dx0 - 1e-5 <= xs[0] and xs[-1] <= dx1 + 1e-5 and dy0 - 1e-5 <= ys[0] and ys[-1] <= dy1 + 1e-5
+    assert (xs[-1] - xs[0]) * (ys[-1] - ys[0]) > 1.1 * (x1 - x0) * (y1 - y0)
+    # the same run framed whole: the domain, and a different drawn landscape (the page redraws it)
+    whole = runs.view(_config(query))
+    assert whole["contour"]["layout"]["xaxis"]["range"] == [dx0, dx1] and whole["key"] != view["key"]
+    assert urlstate.to_query(cfg).endswith("&frame=paths" + query[query.index("&steps") :])
+
+
+def test_an_unknown_frame_is_named_and_the_domain_shown():
+    cfg, msgs = validate.config(urlstate.from_query("surface=beale&frame=zoom")[0])
+    assert cfg.frame == "domain" and msgs.for_control("select-frame") == [
+        "unknown contour map frame 'zoom'; using domain"
+    ]

@@ -79,6 +79,7 @@ class Roles:
     fan: str = "fan"  # a seed fan (fans.py): drawn whole by the server, never played
     batch: str = "batch"  # the mini-batch loss on a data-backed surface: drawn whole too
     epochs: str = "epochs"  # the empty trace that makes the loss chart draw its axis of epochs
+    reference: str = "reference"  # a lesson chart's dashed curve from another lesson (lessons.Reference)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from .contract import (
 from .contract import FONT as FONT_RULE
 from .fans import Fan
 
+Window = tuple[tuple[float, float], tuple[float, float]]  # ((x0, x1), (y0, y1))
+
 SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
 FONT = {
     "family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
@@ -68,12 +70,40 @@ def z_transform(surface: Surface, values: np.ndarray, floor: float, offset: floa
 
 @lru_cache(maxsize=32)  # identical for everyone: one mesh per surface and parameter set
 def mesh(surface: Surface, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    (x0, x1), (y0, y1) = surface.domain
-    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
-    gx, gy = np.meshgrid(xs, ys)
-    z = surface.value(np.stack([gx, gy], axis=-1))
+    xs, ys, z = _grid(surface, n, surface.domain)
     floor = surface.fglob if surface.fglob is not None else float(np.nanmin(z))
     return xs, ys, z, floor
+
+
+def _grid(surface: Surface, n: int, window: Window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    (x0, x1), (y0, y1) = window
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, surface.value(np.stack([gx, gy], axis=-1))
+
+
+FRAME_PAD = 0.1  # of the paths' larger extent, on every side
+FRAME_MIN = 0.15  # the smallest window side, as a share of the domain's (a run that barely moves)
+
+
+def paths_window(surface: Surface, paths: Sequence[np.ndarray]) -> Window:
+    """The part of the domain the paths cover, padded, no side shorter than half the other
+    (a thin strip would read as a line), clipped to the domain. Points outside it are ignored:
+    a run that left is drawn to the edge it crossed."""
+    (x0, x1), (y0, y1) = surface.domain
+    pts = np.concatenate([np.asarray(p, dtype=float).reshape(-1, 2) for p in paths] or [np.empty((0, 2))])
+    inside = np.all(np.isfinite(pts), axis=1) & (pts[:, 0] >= x0) & (pts[:, 0] <= x1)
+    pts = pts[inside & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)]
+    if not len(pts):
+        return surface.domain
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    width = np.array([x1 - x0, y1 - y0])
+    side = np.maximum(hi - lo, FRAME_MIN * width)
+    side = np.maximum(side, 0.5 * side.max()) * (1 + 2 * FRAME_PAD)
+    mid = (lo + hi) / 2
+    lo = np.clip(mid - side / 2, [x0, y0], [x1, y1])
+    hi = np.clip(mid + side / 2, [x0, y0], [x1, y1])
+    return (float(lo[0]), float(hi[0])), (float(lo[1]), float(hi[1]))
 
 
 @lru_cache(maxsize=32)
@@ -255,9 +285,23 @@ def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
                                             margin={"l": 0, "r": 0, "t": 4, "b": 0})}  # fmt: skip
 
 
+def _meshed(surface: Surface, window: Window) -> Window:
+    """The part of the domain the contour mesh covers for a frame: the frame, grown to a square
+    1.6 times its longer side. The map keeps x and y at one scale, so the plot widens one range
+    beyond the frame to fill its card; the mesh is there too."""
+    if window == surface.domain:
+        return window
+    (x0, x1), (y0, y1) = window
+    half = 0.8 * max(x1 - x0, y1 - y0)
+    (dx0, dx1), (dy0, dy1) = surface.domain
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    return (max(dx0, cx - half), min(dx1, cx + half)), (max(dy0, cy - half), min(dy1, cy + half))
+
+
 @lru_cache(maxsize=32)
-def _contour_traces(surface: Surface) -> tuple[dict, ...]:
-    xs, ys, z, floor = mesh(surface, MESH_2D)
+def _contour_traces(surface: Surface, window: Window) -> tuple[dict, ...]:
+    floor = mesh(surface, MESH_2D)[3]  # the whole domain's: a window shows the same heights
+    xs, ys, z = _grid(surface, MESH_2D, _meshed(surface, window))
     zt = z_transform(surface, z, floor).astype(np.float32)
     label = "log₁₀(f − f*)" if surface.log_z else "f"
     out = [
@@ -281,8 +325,13 @@ def _contour_traces(surface: Surface) -> tuple[dict, ...]:
     return tuple(out)
 
 
-def contour_map(surface: Surface, racers: Sequence[dict], fans: Sequence[Fan | None] = ()) -> dict:
-    data = [*_contour_traces(surface), *fan_paths(racers, fans)]
+def contour_map(
+    surface: Surface, racers: Sequence[dict], fans: Sequence[Fan | None] = (), window: Window | None = None
+) -> dict:
+    """The contour map of ``window`` (default: the surface's domain) with the racers' empty
+    traces the browser fills as it plays."""
+    window = window or surface.domain
+    data = [*_contour_traces(surface, window), *fan_paths(racers, fans)]
     for i, r in enumerate(racers):
         data.append(
             _empty(
@@ -319,8 +368,10 @@ def contour_map(surface: Surface, racers: Sequence[dict], fans: Sequence[Fan | N
         data.append(_empty("scatter", mode="lines+markers", name=a.name, meta=_meta(a.role, -1), hoverinfo="skip",
                            line={"color": a.color, "width": 3, "dash": "dot" if a.dashed else "solid"},
                            marker={"symbol": "arrow", "angleref": "previous", "size": [0, 14], "color": a.color}))  # fmt: skip
-    (x0, x1), (y0, y1) = surface.domain
+    (x0, x1), (y0, y1) = window
     layout = _layout(
+        # a new frame replaces whatever the user zoomed or panned to; the same frame keeps it
+        uirevision=repr(window),
         xaxis=_axis("x", range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
         yaxis=_axis("y", range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
         margin={"l": 45, "r": 10, "t": 4, "b": 40},
@@ -601,26 +652,42 @@ def _log_range(series: Sequence[np.ndarray], top: float) -> list[float]:
     return [math.log10(low) - 0.2, math.log10(top) + 0.3]
 
 
-def evidence_figure(racers: Sequence[dict], series: Sequence[np.ndarray], label: str, log_y: bool) -> dict:
+def evidence_figure(
+    racers: Sequence[dict],
+    series: Sequence[np.ndarray],
+    label: str,
+    log_y: bool,
+    reference: tuple[dict, np.ndarray] | None = None,
+) -> dict:
     """A lesson's evidence: one quantity of every racer over the steps (evidence.py), drawn
-    beside the lesson's text. Later racers are drawn thinner on top, so equal curves stay visible."""
+    beside the lesson's text. Later racers are drawn thinner on top, so equal curves stay visible.
+    ``reference`` (a racer's label and colour, its series) is drawn dashed: the comparison the
+    lesson's text makes with another lesson."""
     n = len(racers)
-    data = []
-    top = max((float(np.nanmax(np.abs(s), initial=0.0)) for s in series if s.size), default=1.0) or 1.0
-    for i, (r, s) in enumerate(zip(racers, series)):
+    shown = [*series, reference[1]] if reference else list(series)
+    top = max((float(np.nanmax(np.abs(s), initial=0.0)) for s in shown if s.size), default=1.0) or 1.0
+
+    def line(r: dict, s: np.ndarray, **style) -> dict:
         y = np.where(np.isfinite(s), s, np.nan)
         if log_y:  # eight decades below the largest value (and zero) sit on the axis' floor
             y = np.where(y >= 0, np.maximum(y, top * 1e-8), np.nan)
-        data.append({"type": "scatter", "x": typed(np.arange(y.size), "i4"), "y": typed(y, "f8"), "mode": "lines",
-                     "name": r["label"], "line": {"color": r["color"], "width": 1.5 + 1.5 * (n - i)},
-                     "hovertemplate": r["label"] + "<br>step %{x}<br>%{y:.4g}<extra></extra>"})  # fmt: skip
+        return {"type": "scatter", "x": typed(np.arange(y.size), "i4"), "y": typed(y, "f8"), "mode": "lines",
+                "name": r["label"], "hovertemplate": r["label"] + "<br>step %{x}<br>%{y:.4g}<extra></extra>",
+                **style}  # fmt: skip
+
+    data = [line(r, s, line={"color": r["color"], "width": 1.5 + 1.5 * (n - i)})
+            for i, (r, s) in enumerate(zip(racers, series))]  # fmt: skip
+    if reference:
+        r = reference[0]
+        data.append(line(r, reference[1], line={"color": r["color"], "width": 1.5, "dash": "dash"},
+                         opacity=0.75, meta={"role": ROLES.reference}))  # fmt: skip
     layout = _layout(
         xaxis=_axis("step"),
         yaxis=_axis(
             label,
             type="log" if log_y else "linear",
             exponentformat="power",
-            **({"range": _log_range(series, top)} if log_y else {}),
+            **({"range": _log_range(shown, top)} if log_y else {}),
         ),
         margin={"l": 60, "r": 10, "t": 24, "b": 36},
         showlegend=True,

@@ -18,7 +18,7 @@ from ..schedules import SCHEDULES
 from . import contract, figures, live, runs, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
-from .settings import FAN_SEEDS, MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
+from .settings import FAN_SEEDS, FRAMES, MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
 from .validate import num
 
 GRAPH_CONFIG = {
@@ -235,6 +235,18 @@ def controls() -> html.Div:
                         ),
                     ],
                     className="pg-grid pg-start",
+                ),
+                html.Div(
+                    [
+                        _label("contour map frame"),
+                        dbc.Select(
+                            id="select-frame",
+                            value=INITIAL["frame"],
+                            size="sm",
+                            options=[{"label": t, "value": v} for v, t in FRAMES.items()],
+                        ),
+                    ],
+                    className="pg-field",
                 ),
                 message_box("msg-start"),
                 html.Small(

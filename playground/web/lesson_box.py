@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import dash_bootstrap_components as dbc
+import numpy as np
 from dash import dcc, html
 
 from . import evidence, figures, runs, urlstate, validate
@@ -21,7 +22,7 @@ def lesson_link(lesson: Lesson) -> str:
 @lru_cache(maxsize=64)
 def canonical_query(lesson_id: str) -> str:
     """The lesson's settings as the page writes them (what store-query holds when they match)."""
-    return urlstate.to_query(validate.config(urlstate.from_query(LESSON_BY_ID[lesson_id].query)[0])[0])
+    return urlstate.to_query(lesson_config(lesson_id))
 
 
 def shows(cfg: Config, lesson: Lesson) -> bool:
@@ -29,11 +30,32 @@ def shows(cfg: Config, lesson: Lesson) -> bool:
     return urlstate.to_query(cfg) == canonical_query(lesson.id)
 
 
+def lesson_config(lesson_id: str) -> Config:
+    """The settings a lesson's link sets."""
+    return validate.config(urlstate.from_query(LESSON_BY_ID[lesson_id].query)[0])[0]
+
+
+def _reference(lesson: Lesson) -> tuple[dict, np.ndarray] | None:
+    """The other lesson's racer the text compares with: its label and colour, and its series of
+    this lesson's quantity (cached runs: the same for every visitor)."""
+    ref = lesson.reference
+    if ref is None:
+        return None
+    cfg = lesson_config(ref.lesson)
+    surface, _, trajs = runs.run_all(cfg)
+    meta = {**runs.racer_meta(cfg)[ref.racer], "label": ref.label}
+    return meta, evidence.series(lesson.evidence, surface, trajs)[ref.racer]
+
+
 def evidence_figure(cfg: Config, lesson: Lesson) -> dict:
     surface, _, trajs = runs.run_all(cfg)  # cached: the engine callback ran the same settings
     q = evidence.QUANTITIES[lesson.evidence]
     return figures.evidence_figure(
-        runs.racer_meta(cfg), evidence.series(lesson.evidence, surface, trajs), q.label, q.log
+        runs.racer_meta(cfg),
+        evidence.series(lesson.evidence, surface, trajs),
+        q.label,
+        q.log,
+        _reference(lesson),
     )
 
 

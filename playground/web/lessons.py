@@ -10,12 +10,23 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class Reference:
+    """A curve from another lesson drawn dashed beside a lesson's own, for the comparison its
+    text makes: racer ``racer`` of lesson ``lesson``, under ``label``."""
+
+    lesson: str
+    racer: int
+    label: str
+
+
+@dataclass(frozen=True)
 class Lesson:
     id: str
     title: str
     text: str
     query: str
     evidence: str  # a key of evidence.QUANTITIES: what the text is about, drawn for every racer
+    reference: Reference | None = None
 
 
 LESSONS = (
@@ -49,16 +60,18 @@ LESSONS = (
     Lesson("beale", "Adam against RMSProp and SGD on Beale",
            "Beale's gradients range over many orders of magnitude. Plain gradient descent is stuck with one "
            "step size; RMSProp and Adam normalise each coordinate, and Adam's momentum smooths the path.",
-           "surface=beale&opt=gd,rmsprop,adam&lr.gd=0.001&lr.rmsprop=0.01&lr.adam=0.05&steps=1000", "gap"),
+           "surface=beale&opt=gd,rmsprop,adam&lr.gd=0.001&lr.rmsprop=0.01&lr.adam=0.05&steps=1000&frame=paths",
+           "gap"),
     Lesson("noise", "Noisy mini-batch gradients against the full batch",
            "SGD sees the true gradient plus noise, as a mini-batch would; GD sees the exact gradient. The noisy "
            "path wanders around the exact one and never settles exactly.",
            "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&steps=1000", "apart"),
     Lesson("batch", "A larger batch shrinks the noise",
            "The same noisy SGD with batch size 16: the noise has a quarter of the spread (σ/√B), and the path "
-           "stays about four times closer to the full-batch one (the chart: distance between the two). Try "
-           "batch sizes 1, 4, 64.",
-           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000", "apart"),
+           "stays about four times closer to the full-batch one (the chart: distance between the two; dashed, "
+           "the same SGD at batch size 1 from the lesson before). Try batch sizes 1, 4, 64.",
+           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000", "apart",
+           Reference("noise", 1, "SGD (noisy), batch 1")),
     Lesson("minibatch", "Mini-batch noise is not a constant",
            "A line fitted to 24 points; SGD takes one point per step (batch 1, reshuffled every epoch), "
            "gradient descent all 24. Here the line fits every point exactly, so every point's gradient "
@@ -90,10 +103,12 @@ LESSONS = (
            "where the gradients are largest and the optimizer's averages know least, are small ones.",
            "surface=rosenbrock&opt=momentum,adam&lr.momentum=0.002&lr.adam=0.1&schedule=warmup"
            "&s.warmup_steps=100&s.then=cosine&steps=1000", "lr"),
-    Lesson("newton-bowl", "Newton lands on a bowl's minimum in one step",
-           "On a quadratic the local model is exact, so one Newton step jumps to the minimum while gradient "
-           "descent takes many.",
-           "surface=quadratic_bowl&opt=gd,newton&lr.gd=0.1&lr.newton=1&steps=60", "gap"),
+    Lesson("newton-bowl", "Newton lands on a quadratic's minimum in one step",
+           "On a quadratic the local model is exact, so one Newton step jumps straight to the minimum, however "
+           "stretched the bowl: here a valley ten times steeper across than along. Gradient descent follows the "
+           "steepest slope instead, bounces across the valley, then slides along its floor, and after 30 steps "
+           "it is still 5·10⁻⁵ above the minimum.",
+           "surface=ravine&p.condition=10&opt=gd,newton&lr.gd=0.17&lr.newton=1&steps=30", "gap"),
     Lesson("newton-saddle", "Newton walks into a saddle; saddle-free Newton escapes",
            "Newton's method looks for any point with zero gradient, so on a saddle it jumps straight onto it. "
            "Using the absolute eigenvalues |H| turns the uphill direction around and the run escapes.",

@@ -295,10 +295,11 @@ def view(cfg: Config) -> dict[str, Any]:
     batches = batch_loss_all(cfg)
     # a fan is drawn into the contour map: then every run needs its own map
     fanned = repr(cfg) if any(f is not None for f in fan) else None
+    window = frame(cfg, surface, trajs)
     return {
         "run": pack(cfg, surface, trajs),
         "surface": figures.surface_3d(surface, meta),
-        "contour": figures.contour_map(surface, meta, fan),
+        "contour": figures.contour_map(surface, meta, fan, window),
         # drawn for the log scale where f* is known; the browser applies the switch
         "loss": figures.loss_figure(
             meta, surface.fglob is not None, surface.fglob, fan, batches, _epochs(cfg, batches)
@@ -307,9 +308,16 @@ def view(cfg: Config) -> dict[str, Any]:
         "inspect": [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)],
         # the drawn mesh and racers: the same key keeps the drawn landscape figures
         "key": json.dumps(
-            [cfg.surface, surface_kwargs(cfg), [(m["label"], m["color"]) for m in meta], fanned]
+            [cfg.surface, surface_kwargs(cfg), [(m["label"], m["color"]) for m in meta], fanned, window]
         ),
     }
+
+
+def frame(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> figures.Window:
+    """What the contour map shows: the domain, or the part of it the drawn paths cover."""
+    if cfg.frame == "paths":
+        return figures.paths_window(surface, [t.positions[: int(t.last_kept) + 1] for t in trajs])
+    return surface.domain
 
 
 def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
@@ -323,7 +331,8 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
         "can_log": surface.fglob is not None,  # f - f* is known: the loss chart may go log
         "arrow_span": contract.ARROW_SPAN * (x1 - x0),
         "has_minima": bool(surface.minima),  # else the table's distance column says so
-        "view": [x0, x1, *surface.domain[1]],  # the contour map's frame: end marks stay inside it
+        # the contour map's frame: end marks stay inside it
+        "view": [c for pair in frame(cfg, surface, trajs) for c in pair],
         "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
         "state_layout": figures.state_figure(None, None)["layout"],
         "racers": [

@@ -36,6 +36,8 @@ FAN_SEEDS = 20  # the fan the control suggests
 LR_RANGE = (1e-8, 1e3)
 DEFAULT_OPTIMIZERS = ("momentum", "rmsprop", "adam")
 SCHEDULE_THEN = SCHEDULES["warmup"].hypers[2].choices
+# what the contour map frames: the whole domain, or the part the paths cover (figures.paths_window)
+FRAMES = {"domain": "whole domain", "paths": "zoomed to the paths"}
 
 Component = str | dict | tuple[str, ...]  # an id, an ALL pattern, or several boxes of one setting
 
@@ -115,6 +117,9 @@ FIELDS: tuple[Field, ...] = (
           box="msg-noise", flagged=True),
     Field("start", ("input-start-x", "input-start-y"), "point", url="start", label="start",
           box="msg-start", flagged=True, also=("input-start",)),
+    # what the contour map frames: the whole domain, or only the part the paths cover
+    Field("frame", "select-frame", "name", url="frame", default="domain", choices=tuple(FRAMES),
+          label="contour map frame", box="msg-start"),
     Field("steps", "input-steps", "int", url="steps", default=500, low=MIN_STEPS, high=MAX_STEPS,
           label="steps", box="msg-steps", flagged=True, always=True),
     Field("inspect", "select-inspect", "view", default=0),

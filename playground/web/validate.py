@@ -65,6 +65,7 @@ class Config:
     seed: int = 0
     fan: int = 0  # seeds per stochastic racer drawn as a fan (0: none)
     start: tuple[float, float] | None = None
+    frame: str = "domain"  # what the contour map frames (figures.FRAMES); not part of a run
     steps: int = 500
 
 
