@@ -73,6 +73,18 @@
       };
     },
 
+    /* The 2D plot's ranges and a map from screen (client) pixels to data, or null. */
+    view: function (g) {
+      const fl = g._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
+      if (!xa || !ya || !xa.p2c || !ya.p2c) return null;
+      const box = g.getBoundingClientRect();
+      return {
+        x: xa.range.slice(), y: ya.range.slice(),
+        /* where a screen point falls, as shares of the plot area from its left and top */
+        share: function (cx, cy) { return [(cx - box.left - xa._offset) / xa._length, (cy - box.top - ya._offset) / ya._length]; },
+      };
+    },
+
     /* Promise of a restyle (Plotly returns one, or nothing when it has nothing to do). */
     restyle: function (g, upd, idx) {
       return Promise.resolve(window.Plotly.restyle(g, upd, idx));

@@ -267,3 +267,41 @@ def test_the_share_qr_code_reads_back_as_the_link(page):
     assert w > 0 and h > 0
     found = zxing.read_barcodes(np.array(px, dtype=np.uint8).reshape(h, w))
     assert [b.text for b in found] == [link]
+
+
+def _touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:
+    cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y} for x, y in points]})
+
+
+def test_on_a_touch_screen_two_fingers_pinch_the_contour_map_about_their_midpoint(browser, base_url):
+    pg = Page(browser, base_url, width=390, height=844, touch=True)
+    p = pg.page
+    area = p.locator("#graph-contour .nsewdrag").first
+    area.scroll_into_view_if_needed()
+    box = area.bounding_box()
+    ranges = "() => { const l = document.querySelector('#graph-contour .js-plotly-plot').layout; return [l.xaxis.range, l.yaxis.range]; }"
+    (x0, x1), (y0, y1) = p.evaluate(ranges)
+    cx, cy = box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.6
+    # the data point under the fingers' midpoint
+    at = (x0 + 0.4 * (x1 - x0), y1 - 0.6 * (y1 - y0))
+    cdp = p.context.new_cdp_session(p)
+    _touch(cdp, "touchStart", [(cx - 30, cy), (cx + 30, cy)])
+    for d in (45, 60, 75, 90):  # the fingers move apart to three times their distance
+        _touch(cdp, "touchMove", [(cx - d, cy), (cx + d, cy)])
+        p.wait_for_timeout(50)
+    _touch(cdp, "touchEnd", [])
+    p.wait_for_function(
+        f"() => {{ const r = ({ranges})(); return r[0][1] - r[0][0] < {(x1 - x0) / 2}; }}", timeout=10000
+    )
+    pg.idle()
+    (a0, a1), (b0, b1) = p.evaluate(ranges)
+    assert a1 - a0 == pytest.approx((x1 - x0) / 3, rel=0.02) and b1 - b0 == pytest.approx(
+        (y1 - y0) / 3, rel=0.02
+    )
+    # the point under the midpoint stayed under it
+    assert a0 + 0.4 * (a1 - a0) == pytest.approx(at[0], abs=0.01 * (x1 - x0))
+    assert b1 - 0.6 * (b1 - b0) == pytest.approx(at[1], abs=0.01 * (y1 - y0))
+    # and the page itself did not zoom, nor did the start move
+    assert p.evaluate("() => window.visualViewport.scale") == 1
+    assert not pg.errors, pg.errors
+    pg.close()
