@@ -44,6 +44,7 @@ FONT = {
 GRID = SCENE_INK["light"]["grid"]  # the light theme's, as the browser styles it
 MESH_3D = 72
 MESH_2D = 100
+MAP_OFFSET = 1e-3  # c of the contour map's log height, log10(f − f* + c)
 FAN_POINTS = 300  # points per seed's path and per band edge drawn of a fan (thinned evenly beyond)
 BATCH_POINTS = 1000  # points of a mini-batch loss drawn (thinned evenly beyond)
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
@@ -81,7 +82,7 @@ class Terrain:
 Land = Surface | Terrain  # what every function below takes: a surface, or a terrain from elsewhere
 
 
-def z_transform(surface: Land, values: np.ndarray, floor: float, offset: float = 1e-3) -> np.ndarray:
+def z_transform(surface: Land, values: np.ndarray, floor: float, offset: float = MAP_OFFSET) -> np.ndarray:
     """Height shown in the plots: ``log10(f - f* + offset)`` where the surface asks for it."""
     if not surface.log_z:
         return values
@@ -122,7 +123,7 @@ def scene_offset(surface: Land) -> float:
 def height_3d(surface: Land, values: np.ndarray) -> np.ndarray:
     """Height of f in the 3D scene (paths and surface alike)."""
     floor = mesh(surface, MESH_3D)[3]
-    return z_transform(surface, values, floor, scene_offset(surface) if surface.log_z else 1e-3)
+    return z_transform(surface, values, floor, scene_offset(surface) if surface.log_z else MAP_OFFSET)
 
 
 def height_title(surface: Land) -> str:

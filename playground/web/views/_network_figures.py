@@ -17,6 +17,9 @@ from ..contract import MARK_INK, ROLES, path_width, racer_colors
 from ..figures import Terrain
 from ..figures import _plain as plain
 
+MESH_HOVER = (
+    f"α=%{{x:.3f}}<br>β=%{{y:.3f}}<br>log₁₀(loss + {figures.MAP_OFFSET:g})=%{{z:.3f}}<extra>the plane</extra>"
+)
 PATH_HOVER = ("<br>step %{customdata[0]}<br>(α, β) = (%{x:.3f}, %{y:.3f})<br>true loss %{customdata[1]:.4g}"
               "<br>plane loss %{customdata[2]:.4g}<br>off the plane %{customdata[3]:.3g}<extra></extra>")  # fmt: skip
 
@@ -89,9 +92,7 @@ def slice_map(st: Study) -> dict:
     for t in fig["data"]:
         role = (t.get("meta") or {}).get("role")
         if role == ROLES.mesh:  # a copy: the builder's traces are cached
-            t = t | {
-                "hovertemplate": "α=%{x:.3f}<br>β=%{y:.3f}<br>log₁₀(loss + 0.001)=%{z:.3f}<extra>the plane</extra>"
-            }
+            t = t | {"hovertemplate": MESH_HOVER}
         data.append(_path_hover(t) if role == ROLES.path else t)
     fig["data"] = [*data, _centre(st)]
     return fig
