@@ -8,8 +8,9 @@
   const PG = window.PG, P = PG.plotly;
   const drawnData = new WeakMap(); // graph div -> the data array its paths were put into
   // k: checkpoints shown (1..n); pending: restyles in flight (the clock skips frames meanwhile)
-  // pushed: slider values set from here, whose echo (sliceSeek) is not a hand on the slider
-  const S = { data: null, k: 0, playing: false, pending: 0, lastT: 0, carry: 0, pushed: new Set() };
+  // pushed: slider values set from here, whose echo (sliceSeek) is not a hand on the slider;
+  // slider: the value it holds (a value it holds already is not pushed: no echo would come)
+  const S = { data: null, k: 0, playing: false, pending: 0, lastT: 0, carry: 0, pushed: new Set(), slider: 0 };
   PG.slice = S;
 
   function graphs() {
@@ -48,8 +49,9 @@
   function show(k, sync) {
     S.k = Math.max(1, Math.min(k, S.data.n));
     draw();
-    if (sync) {
+    if (sync && S.k !== S.slider) {
       S.pushed.add(S.k);
+      S.slider = S.k;
       window.dash_clientside.set_props(S.data.ids.slider, { value: S.k });
     }
   }
@@ -122,7 +124,7 @@
       if (data && data.paths && data.paths.length && PG.C) {
         S.data = data;
         S.playing = false;
-        S.k = data.n; // the whole paths first: the still picture tells the story
+        S.k = S.slider = data.n; // the whole paths first (the server set the slider there too)
         setLabel();
         S.pushed.clear();
         hookAll(50);
@@ -133,6 +135,7 @@
     sliceSeek: function (value) {
       // the slider moved by hand, not by show()
       if (S.pushed.delete(value)) return window.dash_clientside.no_update;
+      S.slider = value;
       if (S.data && typeof value === "number" && value !== S.k) {
         S.playing = false;
         setLabel();

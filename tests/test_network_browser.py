@@ -50,6 +50,12 @@ def _plays_and_pauses_both_figures(page: Page) -> None:
     p.wait_for_timeout(1000)
     assert _lengths(page) == held and held[0] == held[1] < full
     assert f"checkpoint {held[0]} / {full}" in p.inner_text("#" + SLICE["readout"])
+    # the slider moves both figures too, to its first checkpoint and back to the whole paths
+    p.focus(f"#{SLICE['slider']} [role=slider]")
+    p.keyboard.press("Home")
+    _wait_lengths(page, "n === 1")
+    p.keyboard.press("End")
+    _wait_lengths(page, f"n === {full}")
 
 
 def test_train_two_optimizers_and_see_the_table_beside_the_seeds(browser, base_url):

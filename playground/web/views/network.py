@@ -1,6 +1,9 @@
 """The "Real network" view: the playground's optimizer records train a small conv net on the
 8×8 digits, beside the seed's MNIST table, with curves per epoch and a 2-D slice of the
 network's landscape with the paths projected onto it (labelled as the projection it is).
+The slice is drawn by the race's own figure builders, as a 3D scene and a contour map, and
+its paths are played on both in the browser (assets/89-pg-slice.js) with one Play / Pause and
+one slider over the checkpoints, as a race is played: no request per frame.
 
 Training is bounded (at most `MAX_OPTIMIZERS` optimizers and `MAX_EPOCHS` epochs, about
 15 s for the seed's six at 10 epochs on a 2-core machine, measured) and cached per validated settings
