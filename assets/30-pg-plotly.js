@@ -10,7 +10,12 @@
   const P = {
     /* The Plotly graph div of the contract's graph `key` (once it has data). */
     gd: function (key) {
-      const el = PG.el(key);
+      return PG.C ? P.byId(PG.C.ids[key]) : null;
+    },
+
+    /* The Plotly graph div of the dcc.Graph with id `id` (once it has data). */
+    byId: function (id) {
+      const el = document.getElementById(id);
       if (!el) return null;
       const g = el.classList.contains("js-plotly-plot") ? el : el.querySelector(".js-plotly-plot");
       return g && g.data ? g : null;

@@ -2,15 +2,22 @@
 bad input; forged shapes are refused by the guard before the callback runs."""
 
 import json
+from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from benchmarks.dash_payload import body
 from playground.network.presets import SEED_TABLE
-from playground.web import create_app
+from playground.web import create_app, figures
+from playground.web.contract import ROLES, path_width
+from playground.web.views import _network_figures as F
 from playground.web.views import discover
 from playground.web.views import network as N
+from surfaces import get_surface
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
 
 @pytest.fixture(scope="module")
@@ -18,25 +25,81 @@ def small():
     return N.train_view(1, ["adam", "momentum"], 2, "seed", "pca")
 
 
+def _roles(fig: dict) -> list[tuple]:
+    return [(t["type"], t["meta"]["role"], t["meta"].get("racer")) for t in fig["data"] if t.get("meta")]
+
+
 def test_valid_input_gives_the_table_curves_and_the_labelled_projection(small):
-    message, table, explain, loss, acc, slice_map, surface, honesty, hidden = small
+    message, table, explain, loss, acc = small[:5]
+    honesty, note = small[7:9]
+    hidden = small[-1]
     assert message == "" and hidden is False
-    for fig in (loss, acc, slice_map, surface):
+    for fig in (loss, acc):
         assert isinstance(fig, go.Figure)
     assert [t.name for t in loss.data] == ["Adam", "Momentum"] and len(loss.data[0].y) == 3
     assert max(acc.data[0].y) <= 1.0
-    assert "PROJECTION" in slice_map.layout.title.text and "1,610-dimensional" in slice_map.layout.title.text
-    assert len(slice_map.frames) > 1 and slice_map.layout.updatemenus[0].buttons[0].label == "Play paths"
+    assert "PROJECTION" in N.SLICE_LABEL and "2-D slice of a 1,610-dimensional space" in N.SLICE_LABEL
+    layout_text = json.dumps(N.layout().to_plotly_json(), default=str)
+    assert N.SLICE_LABEL in layout_text
+    a, b = N.study(("adam", "momentum"), 2, "seed", "pca").explained
+    assert f"{100 * a:.0f}% + {100 * b:.0f}% of their variance" in note and "Adam's final weights" in note
     text = json.dumps(table.to_plotly_json(), default=str)
     assert f"{SEED_TABLE['adam'][1]:.4f}" in text and f"{SEED_TABLE['momentum'][2]:.4f}" in text
     assert "space with 1,610 dimensions" in json.dumps(honesty.to_plotly_json(), default=str)
     assert "Equal epochs are not equal work" in json.dumps([p.to_plotly_json() for p in explain], default=str)
 
 
-def test_the_contour_centre_is_the_first_run_final_weights(small):
-    slice_map = small[5]
-    path = slice_map.data[2]  # contour, centre marker, then the paths in the chosen order
-    assert (path.x[-1], path.y[-1]) == pytest.approx((0.0, 0.0), abs=1e-9)
+def test_the_slice_is_drawn_by_the_race_figure_builders(small):
+    slice_map, surface = small[5], small[6]
+    two = [{"label": "a", "color": "#000000", "width": 1.0}] * 2
+    race = get_surface("rosenbrock")  # no critical point but its minimum: marks aside, the same traces
+    for fig, built in ((slice_map, figures.contour_map(race, two)), (surface, figures.surface_3d(race, two))):
+        mesh = fig["data"][0]
+        assert mesh["meta"]["role"] == ROLES.mesh and mesh["colorscale"] == figures.SURFACE_SCALE
+        ours = [r for r in _roles(fig) if r[1] != ROLES.mark]
+        assert ours == [r for r in _roles(built) if r[1] != ROLES.mark]
+        assert fig["layout"]["legend"] == figures.LEGEND
+        # the user's zoom and camera are kept while the same slice is shown
+        assert fig["layout"]["uirevision"]
+        # the centre, the first run's final weights, is marked (and inked per theme as a mark)
+        centre = [t for t in fig["data"] if t["meta"]["role"] == ROLES.mark]
+        assert len(centre) == 1 and (centre[0]["x"], centre[0]["y"]) == ([0.0], [0.0])
+        assert "Adam's final weights" in centre[0]["name"]
+    scene = surface["layout"]["scene"]
+    assert (scene["xaxis"]["title"]["text"], scene["yaxis"]["title"]["text"]) == ("α", "β")
+    # the race's taper and casing: racer i's path at path_width(i), its white casing under it
+    widths = [t["line"]["width"] for t in surface["data"] if t["meta"]["role"] == ROLES.path]
+    assert widths[1] == path_width("scene", 0) and widths[3] == path_width("scene", 1) < widths[1]
+    assert widths[0] == widths[1] + figures.CASING_3D
+    # the placeholders are empty: the browser fills them (hover: what the plane hides)
+    paths = [t for t in slice_map["data"] if t["meta"]["role"] == ROLES.path]
+    assert [len(t["x"]) for t in paths] == [0, 0] and all(
+        "off the plane" in t["hovertemplate"] for t in paths
+    )
+
+
+def test_the_played_paths_end_at_the_centre_and_ride_on_the_slice(small):
+    paths, top, value = small[9], small[10], small[11]
+    st = N.study(("adam", "momentum"), 2, "seed", "pca")
+    checkpoints = len(st.showdown.runs[0].path_steps)
+    assert top == value == paths["n"] == checkpoints > 2  # the slider's last value shows every checkpoint
+    assert paths["ids"] == N.SLICE and paths["seconds"] == N.PLAY_SECONDS
+    first = paths["paths"][0]  # the centre run: its last point is the slice's centre, on the plane
+    assert (first["x"][-1], first["y"][-1]) == pytest.approx((0.0, 0.0), abs=1e-9)
+    assert first["hover"][-1][3] == pytest.approx(0.0, abs=1e-9)
+    assert first["hover"][-1][1] == pytest.approx(first["hover"][-1][2], rel=1e-9)
+    assert [h[0] for h in first["hover"]] == list(st.showdown.runs[0].path_steps)
+    # in 3D every point rides just above the drawn slice (the race's lift), not through it
+    t = F.terrain(st)
+    for p in paths["paths"]:
+        xy = np.column_stack([p["x"], p["y"]])
+        assert np.all(np.array(p["z"]) >= figures.drawn_height(t, xy) + 0.99 * figures.path_lift(t))
+    assert paths["paths"][1]["x"][-1] != pytest.approx(0.0)  # the other run ends elsewhere
+
+
+def test_the_slice_script_names_no_id_of_its_own():
+    script = (ASSETS / "89-pg-slice.js").read_text()
+    assert all(i not in script for i in N.SLICE.values()) and N.STORE not in script
 
 
 @pytest.mark.parametrize(
@@ -49,7 +112,7 @@ def test_the_contour_centre_is_the_first_run_final_weights(small):
 )
 def test_no_trainable_optimizer_gives_a_message_and_no_figures(names, epochs, preset, plane, says):
     out = N.train_view(1, names, epochs, preset, plane)
-    assert says in out[0].children and out[3] == {} and out[5] == {} and out[-1] is True
+    assert says in out[0].children and out[3] == {} and out[5] == {} and out[9] is None and out[-1] is True
 
 
 def test_bad_settings_are_replaced_with_a_note():

@@ -18,7 +18,7 @@ PLANES = ("pca", "random")
 BATCH_SIZE, SEED = 64, 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: `study` builds one per settings, figures cache on it
 class Study:
     showdown: Showdown
     plane: str

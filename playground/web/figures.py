@@ -1,4 +1,4 @@
-"""Figure builders: pure functions from arrays and surfaces to Plotly figure dicts.
+"""Figure builders: pure functions from arrays and surfaces (or terrains) to Plotly figure dicts.
 
 They return plain ``{"data": [...], "layout": {...}}`` dicts with float arrays as Plotly's
 typed-array specs (``{"dtype", "bdata"}``): building ``plotly.graph_objects`` figures
@@ -15,11 +15,12 @@ from __future__ import annotations
 import base64
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from surfaces import Surface
+from surfaces import CriticalPoint, Surface
 
 from .contract import (
     ARROWS,
@@ -45,6 +46,7 @@ FONT = {
 GRID = SCENE_INK["light"]["grid"]  # the light theme's, as the browser styles it
 MESH_3D = 72
 MESH_2D = 100
+MAP_OFFSET = 1e-3  # c of the contour map's log height, log10(f − f* + c)
 FAN_POINTS = 300  # points per seed's path and per band edge drawn of a fan (thinned evenly beyond)
 BATCH_POINTS = 1000  # points of a mini-batch loss drawn (thinned evenly beyond)
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
@@ -61,18 +63,54 @@ def typed(a: np.ndarray, dtype: str = "f4") -> dict:
     return spec
 
 
-def z_transform(surface: Surface, values: np.ndarray, floor: float, offset: float = 1e-3) -> np.ndarray:
+@dataclass(frozen=True, eq=False)  # identity hash, as Surface's: the caches below key on it
+class Terrain:
+    """What the surface figures draw: heights on a grid over a domain, already sampled.
+
+    An analytic `Surface` is sampled at the resolution each figure asks for (`terrain`);
+    a terrain built elsewhere (the network view's slice of a real loss) is drawn at its own.
+    """
+
+    xs: np.ndarray
+    ys: np.ndarray
+    z: np.ndarray  # z[j, i] = f(xs[i], ys[j])
+    floor: float  # f*, the height the log scale counts from
+    log_z: bool
+    domain: tuple[tuple[float, float], tuple[float, float]]
+    marks: tuple[CriticalPoint, ...] = ()  # critical points marked on both figures
+    axes: tuple[str, str] = ("x", "y")
+
+
+Land = Surface | Terrain  # what every function below takes: a surface, or a terrain from elsewhere
+
+
+def z_transform(surface: Land, values: np.ndarray, floor: float, offset: float = MAP_OFFSET) -> np.ndarray:
     """Height shown in the plots: ``log10(f - f* + offset)`` where the surface asks for it."""
     if not surface.log_z:
         return values
     return np.log10(np.maximum(values - floor, 0.0) + offset)
 
 
-@lru_cache(maxsize=32)  # identical for everyone: one mesh per surface and parameter set
-def mesh(surface: Surface, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
-    xs, ys, z = _grid(surface, n, surface.domain)
-    floor = surface.fglob if surface.fglob is not None else float(np.nanmin(z))
-    return xs, ys, z, floor
+@lru_cache(maxsize=32)  # identical for everyone: one mesh per surface, parameter set and region
+def _sampled(surface: Surface, n: int, region: Window | None = None) -> Terrain:
+    """``surface`` on an ``n``-point mesh over ``region`` (default: its domain). A region keeps
+    the whole domain's floor: a zoomed map shows the same heights."""
+    xs, ys, z = _grid(surface, n, region or surface.domain)
+    if region is not None:
+        floor = _sampled(surface, n).floor
+    else:
+        floor = surface.fglob if surface.fglob is not None else float(np.nanmin(z))
+    return Terrain(xs, ys, z, floor, surface.log_z, surface.domain, tuple(critical_points(surface)))
+
+
+def terrain(land: Land, n: int) -> Terrain:
+    """``land`` on an ``n``-point mesh (a terrain has its own mesh and keeps it)."""
+    return land if isinstance(land, Terrain) else _sampled(land, n)
+
+
+def mesh(surface: Land, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    t = terrain(surface, n)
+    return t.xs, t.ys, t.z, t.floor
 
 
 def _grid(surface: Surface, n: int, window: Window) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -107,7 +145,7 @@ def paths_window(surface: Surface, paths: Sequence[np.ndarray]) -> Window:
 
 
 @lru_cache(maxsize=32)
-def scene_offset(surface: Surface) -> float:
+def scene_offset(surface: Land) -> float:
     """The offset c of the 3D scene's log height, log10(f − f* + c): three decades below the
     mesh's range, rounded to a power of ten. With the contour map's 10⁻³ the 72-point mesh
     sampled a narrow valley's floor at a few points only and drew it as jagged pits; this
@@ -117,17 +155,17 @@ def scene_offset(surface: Surface) -> float:
     return float(10.0 ** (np.round(np.log10(max(span, 1e-9))) - 3))
 
 
-def height_3d(surface: Surface, values: np.ndarray) -> np.ndarray:
+def height_3d(surface: Land, values: np.ndarray) -> np.ndarray:
     """Height of f in the 3D scene (paths and surface alike)."""
     floor = mesh(surface, MESH_3D)[3]
-    return z_transform(surface, values, floor, scene_offset(surface) if surface.log_z else 1e-3)
+    return z_transform(surface, values, floor, scene_offset(surface) if surface.log_z else MAP_OFFSET)
 
 
-def height_title(surface: Surface) -> str:
+def height_title(surface: Land) -> str:
     return f"log₁₀(f − f* + {scene_offset(surface):g})" if surface.log_z else "f"
 
 
-def drawn_height(surface: Surface, xy: np.ndarray) -> np.ndarray:
+def drawn_height(surface: Land, xy: np.ndarray) -> np.ndarray:
     """Height of the drawn 3D mesh at points (bilinear between its nodes; NaN outside it).
     Between nodes the mesh cuts corners: a path at f's true height dips under it across a
     narrow valley, so the scene draws paths at the higher of the two."""
@@ -145,7 +183,17 @@ def drawn_height(surface: Surface, xy: np.ndarray) -> np.ndarray:
     return out
 
 
-def path_lift(surface: Surface) -> float:
+def path_heights(surface: Land, positions: np.ndarray, loss: np.ndarray) -> np.ndarray:
+    """Path heights in the 3D scene: the surface's own height transform, or the drawn mesh's
+    where that is higher (drawn_height), lifted (path_lift) so the path lies on the surface
+    instead of cutting through it."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        true = height_3d(surface, loss)
+        drawn = drawn_height(surface, positions)
+        return np.fmax(true, np.where(np.isfinite(true), drawn, np.nan)) + path_lift(surface)
+
+
+def path_lift(surface: Land) -> float:
     """How far above the mesh the 3D paths are drawn (2% of the scene's height), so they lie
     on the surface instead of cutting through it between mesh points."""
     lo, hi = _surface_trace(surface)[1:]
@@ -187,7 +235,7 @@ def _empty(kind: str, **kw) -> dict:
 
 
 @lru_cache(maxsize=32)
-def _surface_heights(surface: Surface) -> np.ndarray:
+def _surface_heights(surface: Land) -> np.ndarray:
     return height_3d(surface, mesh(surface, MESH_3D)[2]).astype(np.float32)  # 7 digits are plenty
 
 
@@ -201,7 +249,7 @@ def _z_ticks(lo: float, hi: float) -> list[float]:
 
 
 @lru_cache(maxsize=32)
-def _surface_trace(surface: Surface) -> tuple[dict, float, float]:
+def _surface_trace(surface: Land) -> tuple[dict, float, float]:
     xs, ys, _, _ = mesh(surface, MESH_3D)
     zt = _surface_heights(surface)
     lo, hi = float(np.nanmin(zt)), float(np.nanmax(zt))
@@ -223,9 +271,9 @@ def critical_points(surface: Surface) -> list:
     return pts
 
 
-def _critical_3d(surface: Surface) -> list[dict]:
+def _critical_3d(surface: Land) -> list[dict]:
     """The contour map's critical-point marks, in the scene, on the surface."""
-    out, pts, lift = [], critical_points(surface), path_lift(surface)
+    out, pts, lift = [], terrain(surface, MESH_3D).marks, path_lift(surface)
     for kind, name, symbol, _, _ in CRITICAL_MARKS:
         sel = [c for c in pts if c.kind == kind]
         if not sel:
@@ -258,18 +306,19 @@ def _path_3d(r: dict, i: int) -> list[dict]:
     ]  # fmt: skip
 
 
-def surface_3d(surface: Surface, racers: Sequence[dict]) -> dict:
+def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
     trace, lo, hi = _surface_trace(surface)
     data = [trace, *_critical_3d(surface)]
     for i, r in enumerate(racers):
         data += _path_3d(r, i)
-    (x0, x1), (y0, y1) = surface.domain
+    t = terrain(surface, MESH_3D)
+    (x0, x1), (y0, y1) = t.domain
     zr = (hi - lo) or 1.0
     bg = {"backgroundcolor": "rgba(0,0,0,0)", "gridcolor": SCENE_INK["light"]["grid"], "nticks": 5,
           "color": SCENE_INK["light"]["color"]}  # fmt: skip
     scene = {
-        "xaxis": {"range": [x0, x1], "title": {"text": "x"}, **bg},
-        "yaxis": {"range": [y0, y1], "title": {"text": "y"}, **bg},
+        "xaxis": {"range": [x0, x1], "title": {"text": t.axes[0]}, **bg},
+        "yaxis": {"range": [y0, y1], "title": {"text": t.axes[1]}, **bg},
         "zaxis": {"range": [lo - 0.02 * zr, hi + 0.08 * zr], "title": {"text": height_title(surface)}, **bg,
                   "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
@@ -299,9 +348,10 @@ def _meshed(surface: Surface, window: Window) -> Window:
 
 
 @lru_cache(maxsize=32)
-def _contour_traces(surface: Surface, window: Window) -> tuple[dict, ...]:
-    floor = mesh(surface, MESH_2D)[3]  # the whole domain's: a window shows the same heights
-    xs, ys, z = _grid(surface, MESH_2D, _meshed(surface, window))
+def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
+    """The contour map's mesh and marks; ``window``: a part of a surface's domain it frames."""
+    t = terrain(surface, MESH_2D) if window is None else _sampled(surface, MESH_2D, _meshed(surface, window))
+    xs, ys, z, floor = t.xs, t.ys, t.z, t.floor
     zt = z_transform(surface, z, floor).astype(np.float32)
     label = "log₁₀(f − f*)" if surface.log_z else "f"
     out = [
@@ -313,7 +363,7 @@ def _contour_traces(surface: Surface, window: Window) -> tuple[dict, ...]:
         }
     ]  # fmt: skip
     for kind, name, _, symbol, _ in CRITICAL_MARKS:
-        sel = [c for c in critical_points(surface) if c.kind == kind]
+        sel = [c for c in terrain(surface, MESH_2D).marks if c.kind == kind]
         if sel:
             out.append({
                 "type": "scatter", "x": [c.x for c in sel], "y": [c.y for c in sel], "mode": "markers",
@@ -326,11 +376,12 @@ def _contour_traces(surface: Surface, window: Window) -> tuple[dict, ...]:
 
 
 def contour_map(
-    surface: Surface, racers: Sequence[dict], fans: Sequence[Fan | None] = (), window: Window | None = None
+    surface: Land, racers: Sequence[dict], fans: Sequence[Fan | None] = (), window: Window | None = None
 ) -> dict:
-    """The contour map of ``window`` (default: the surface's domain) with the racers' empty
-    traces the browser fills as it plays."""
-    window = window or surface.domain
+    """The contour map of ``window`` (default: the whole domain) with the racers' empty traces
+    the browser fills as it plays."""
+    t = terrain(surface, MESH_2D)
+    window = None if window == t.domain else window
     data = [*_contour_traces(surface, window), *fan_paths(racers, fans)]
     for i, r in enumerate(racers):
         data.append(
@@ -368,12 +419,12 @@ def contour_map(
         data.append(_empty("scatter", mode="lines+markers", name=a.name, meta=_meta(a.role, -1), hoverinfo="skip",
                            line={"color": a.color, "width": 3, "dash": "dot" if a.dashed else "solid"},
                            marker={"symbol": "arrow", "angleref": "previous", "size": [0, 14], "color": a.color}))  # fmt: skip
-    (x0, x1), (y0, y1) = window
+    (x0, x1), (y0, y1) = window or t.domain
     layout = _layout(
         # a new frame replaces whatever the user zoomed or panned to; the same frame keeps it
-        uirevision=repr(window),
-        xaxis=_axis("x", range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
-        yaxis=_axis("y", range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
+        uirevision=repr(window or t.domain),
+        xaxis=_axis(t.axes[0], range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
+        yaxis=_axis(t.axes[1], range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
         margin={"l": 45, "r": 10, "t": 4, "b": 40},
         hovermode="closest",
         dragmode="pan",

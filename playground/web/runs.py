@@ -19,7 +19,6 @@ from surfaces import Surface, get_surface
 from ..engine import Trajectory, batch_indices, simulate
 from ..optimizers import OPTIMIZERS
 from . import contract, fans, figures
-from .figures import height_3d
 from .validate import Config, Racer, surface_kwargs
 
 # each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
@@ -153,16 +152,6 @@ def racer_meta(cfg: Config) -> list[dict]:
     ]
 
 
-def _heights(surface: Surface, positions: np.ndarray, loss: np.ndarray) -> np.ndarray:
-    """Path heights in the 3D scene: the surface's own height transform, or the drawn mesh's
-    where that is higher (figures.drawn_height), lifted (figures.path_lift) so the path lies
-    on the surface instead of cutting through it."""
-    with np.errstate(invalid="ignore", over="ignore"):
-        true = height_3d(surface, loss)
-        drawn = figures.drawn_height(surface, positions)
-        return np.fmax(true, np.where(np.isfinite(true), drawn, np.nan)) + figures.path_lift(surface)
-
-
 def _heading(v: np.ndarray, sign: int) -> np.ndarray:
     """Direction of an arrow at each step, in radians (NaN: no arrow). Arrows are drawn at a
     length given apart (`_arrow_length`)."""
@@ -263,7 +252,7 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
         "xy": b64(tr.positions),
         "loss": b64(tr.loss),
         "gap": b64(gap) if gap is not None else None,
-        "z": b64(_heights(surface, tr.positions, tr.loss)),
+        "z": b64(figures.path_heights(surface, tr.positions, tr.loss)),
         "dist": b64(dist),
         "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
         "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 import plotly.graph_objects as go
@@ -11,9 +12,16 @@ from dash import html
 from ...network.presets import SEED_SETUP, SEED_TABLE
 from ...network.study import Study
 from ...optimizers import OPTIMIZERS
-from ..contract import racer_colors
+from .. import figures
+from ..contract import MARK_INK, ROLES, path_width, racer_colors
+from ..figures import Terrain
+from ..figures import _plain as plain
 
-FRAMES = 30  # animation frames of the projected paths
+MESH_HOVER = (
+    f"α=%{{x:.3f}}<br>β=%{{y:.3f}}<br>log₁₀(loss + {figures.MAP_OFFSET:g})=%{{z:.3f}}<extra>the plane</extra>"
+)
+PATH_HOVER = ("<br>step %{customdata[0]}<br>(α, β) = (%{x:.3f}, %{y:.3f})<br>true loss %{customdata[1]:.4g}"
+              "<br>plane loss %{customdata[2]:.4g}<br>off the plane %{customdata[3]:.3g}<extra></extra>")  # fmt: skip
 
 
 def _colors(names: list[str]) -> dict[str, str]:
@@ -42,66 +50,83 @@ def curves(st: Study, metric: str) -> go.Figure:
     return fig
 
 
-def _path_traces(st: Study, upto: float, colors: dict[str, str], three_d: bool) -> list:
-    traces = []
-    for r, p in zip(st.showdown.runs, st.projections):
-        k = max(1, math.ceil(upto * len(p.coords)))
-        # plain lists: the page reads the animated traces' lengths (typed arrays arrive as bdata)
-        x, y, z = p.coords[:k, 0].tolist(), p.coords[:k, 1].tolist(), p.plane_loss[:k].tolist()
-        hover = [
-            f"{_title(r.optimizer)} step {s}<br>true loss {t:.4g}<br>plane loss {q:.4g}<br>off the plane {o:.3g}"
-            for s, t, q, o in zip(r.path_steps, p.true_loss, p.plane_loss, p.off_plane)
-        ][:k]
-        style = {"line": {"color": colors[r.optimizer], "width": 4}, "name": _title(r.optimizer),
-                 "text": hover, "hoverinfo": "text", "mode": "lines+markers", "marker": {"size": 3}}  # fmt: skip
-        traces.append(go.Scatter3d(x=x, y=y, z=z, **style) if three_d else go.Scatter(x=x, y=y, **style))
-    return traces
-
-
-def slice_map(st: Study) -> go.Figure:
-    """The slice as a contour map with each run's path projected onto it, animated."""
-    names = [r.optimizer for r in st.showdown.runs]
-    colors, s = _colors(names), st.slice
-    # redraw=True in the Play button: without it Plotly's animate drops the (non-animatable) contour
-    contour = go.Contour(x=s.alphas.tolist(), y=s.betas.tolist(), z=np.log10(s.loss).tolist(), colorscale="Cividis", name="slice",
-                         colorbar={"title": "log₁₀ loss"}, ncontours=24, hoverinfo="skip")  # fmt: skip
-    centre = go.Scatter(x=[0], y=[0], mode="markers", name=f"centre: {_title(st.center)}'s final weights",
-                        marker={"symbol": "x", "size": 12, "color": "black"})  # fmt: skip
-    fig = go.Figure([contour, centre, *_path_traces(st, 1.0, colors, False)])
-    fig.frames = [
-        go.Frame(
-            data=_path_traces(st, (i + 1) / FRAMES, colors, False),
-            traces=list(range(2, 2 + len(names))),
-            name=str(i),
-        )
-        for i in range(FRAMES)
-    ]
-    play = {"label": "Play paths", "method": "animate",
-            "args": [None, {"frame": {"duration": 80, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}]}  # fmt: skip
-    fig.update_layout(
-        template="plotly_white", height=500, margin={"l": 60, "r": 10, "t": 80, "b": 40},
-        title={"text": f"PROJECTION of the paths onto a 2-D slice of a 1,610-dimensional space<br>"
-                       f"<sup>plane: {_plane_name(st)}</sup>", "font": {"size": 14}},
-        xaxis_title="α (direction 1)", yaxis_title="β (direction 2)", legend={"orientation": "h", "y": -0.2},
-        updatemenus=[{"type": "buttons", "buttons": [play], "x": 1, "y": -0.2, "xanchor": "right", "yanchor": "top"}],
-    )  # fmt: skip
-    return fig
-
-
-def slice_surface(st: Study) -> go.Figure:
-    """The slice in 3D; the paths ride at the plane's loss at their projected points."""
-    names = [r.optimizer for r in st.showdown.runs]
+@lru_cache(maxsize=8)  # one per study (cached per settings and hashed by identity)
+def terrain(st: Study) -> Terrain:
+    """The slice as the race's figures draw a surface. The floor is 0, the cross-entropy's
+    lower bound, so the log heights read as log₁₀ of the loss itself."""
     s = st.slice
-    surf = go.Surface(
-        x=s.alphas, y=s.betas, z=s.loss, colorscale="Cividis", showscale=False, opacity=0.9, name="slice"
-    )
-    fig = go.Figure([surf, *_path_traces(st, 1.0, _colors(names), True)])
-    fig.update_layout(
-        template="plotly_white", height=460, margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        title="The same slice in 3D (height: validation loss on the plane)",
-        scene={"xaxis_title": "α", "yaxis_title": "β", "zaxis_title": "loss"},
-    )  # fmt: skip
+    loss = np.where(np.isfinite(s.loss), s.loss, np.nan)
+    domain = ((float(s.alphas[0]), float(s.alphas[-1])), (float(s.betas[0]), float(s.betas[-1])))
+    return Terrain(s.alphas, s.betas, loss, 0.0, True, domain, axes=("α", "β"))
+
+
+def _racers(st: Study) -> list[dict]:
+    names = [r.optimizer for r in st.showdown.runs]
+    return [{"label": _title(n), "color": c, "width": path_width("contour", i)}
+            for i, (n, c) in enumerate(zip(names, racer_colors(names)))]  # fmt: skip
+
+
+def _path_hover(trace: dict) -> dict:
+    """A path trace that shows, per checkpoint, what the projection hides (the browser puts
+    [step, true loss, plane loss, distance off the plane] in its customdata)."""
+    return {k: v for k, v in trace.items() if k != "hoverinfo"} | {
+        "hovertemplate": trace["name"] + PATH_HOVER
+    }
+
+
+def _centre(st: Study, z: float | None = None) -> dict:
+    """The slice's centre, the first run's final weights, as a mark (themed like the race's)."""
+    trace = {"x": [0.0], "y": [0.0], "mode": "markers", "name": f"centre: {_title(st.center)}'s final weights",
+             "showlegend": True, "hoverinfo": "name", "meta": {"role": ROLES.mark},
+             "marker": {"symbol": "x", "size": 14, "color": MARK_INK["light"]}}  # fmt: skip
+    if z is not None:  # WebGL draws its "x" as a box at a marker's size: a diamond, as its minima
+        trace["marker"] = {"symbol": "diamond", "size": 7, "color": MARK_INK["light"],
+                           "line": {"color": "#ffffff", "width": 1}}  # fmt: skip
+    return trace | ({"type": "scatter3d", "z": [z]} if z is not None else {"type": "scatter"})
+
+
+def slice_map(st: Study) -> dict:
+    """The slice as the race's contour map; the browser plays the projected paths on it."""
+    fig = figures.contour_map(terrain(st), _racers(st))
+    data = []
+    for t in fig["data"]:
+        role = (t.get("meta") or {}).get("role")
+        if role == ROLES.mesh:  # a copy: the builder's traces are cached
+            t = t | {"hovertemplate": MESH_HOVER}
+        data.append(_path_hover(t) if role == ROLES.path else t)
+    fig["data"] = [*data, _centre(st)]
     return fig
+
+
+def slice_surface(st: Study) -> dict:
+    """The slice as the race's 3D scene; the paths ride on the plane's loss at their points."""
+    t = terrain(st)
+    fig = figures.surface_3d(t, _racers(st))
+    # the casing under a path stays silent; the path itself says what the plane hides
+    fig["data"] = [_path_hover(d) if d.get("showlegend") and d["meta"]["role"] == ROLES.path else d
+                   for d in fig["data"]]  # fmt: skip
+    centre = figures.path_heights(t, np.zeros((1, 2)), st.projections[0].plane_loss[-1:])
+    fig["data"].append(_centre(st, float(centre[0] + figures.path_lift(t))))
+    fig["layout"]["scene"]["zaxis"]["title"] = {"text": f"log₁₀(loss + {figures.scene_offset(t):g})"}
+    return fig
+
+
+def slice_paths(st: Study) -> dict:
+    """Every run's projected path, as the browser plays it on both figures: α, β, the height
+    in the 3D scene, and per checkpoint [step, true loss, plane loss, distance off the plane]."""
+    t, paths = terrain(st), []
+    for r, p in zip(st.showdown.runs, st.projections):
+        z = figures.path_heights(t, p.coords, p.plane_loss)
+        hover = zip(r.path_steps, *(plain(v) for v in (p.true_loss, p.plane_loss, p.off_plane)))
+        paths.append({"x": plain(p.coords[:, 0]), "y": plain(p.coords[:, 1]), "z": plain(z),
+                      "hover": [list(h) for h in hover]})  # fmt: skip
+    return {"n": max(len(p["x"]) for p in paths), "paths": paths}
+
+
+def slice_note(st: Study) -> str:
+    """What the slice above the two figures is, with this study's plane."""
+    return (f"Plane: {_plane_name(st)}; through {_title(st.center)}'s final weights (the centre ×). "
+            "Hover a path's point for its true loss, the plane's loss under it and its distance off the plane.")  # fmt: skip
 
 
 def _plane_name(st: Study) -> str:

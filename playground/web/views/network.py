@@ -1,6 +1,9 @@
 """The "Real network" view: the playground's optimizer records train a small conv net on the
 8×8 digits, beside the seed's MNIST table, with curves per epoch and a 2-D slice of the
 network's landscape with the paths projected onto it (labelled as the projection it is).
+The slice is drawn by the race's own figure builders, as a 3D scene and a contour map, and
+its paths are played on both in the browser (assets/89-pg-slice.js) with one Play / Pause and
+one slider over the checkpoints, as a race is played: no request per frame.
 
 Training is bounded (at most `MAX_OPTIMIZERS` optimizers and `MAX_EPOCHS` epochs, about
 15 s for the seed's six at 10 epochs on a 2-core machine, measured) and cached per validated settings
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from ...fair import GRID
 from ...network.presets import PRESETS, SEED_SIX, TUNE_EPOCHS
@@ -20,6 +23,8 @@ from ...network.study import PLANES, study
 from ...network.train import eligible, excluded
 from ...optimizers import OPTIMIZERS
 from .. import guard
+from ..contract import LABELS
+from ..layout import GRAPH_CONFIG, GRAPH_HEIGHT, SCENE_CONFIG
 from ..shapes import COUNT, NUMBER, TEXT, list_of
 from . import View
 from . import _network_figures as F
@@ -30,8 +35,17 @@ MAX_EPOCHS = 20
 # the slowest request near 30 s on a 2-core machine (the seed's six at 10 epochs use 60)
 WORK_EPOCHS = 240
 DEFAULT_EPOCHS = 10
-OUTPUTS = ("div-network-message", "div-network-table", "div-network-explain", "graph-network-loss",
-           "graph-network-accuracy", "graph-network-slice", "graph-network-surface", "div-network-honesty")  # fmt: skip
+# the slice's transport, sent to the browser with the paths (assets/89-pg-slice.js names no id)
+SLICE = {"surface": "graph-network-surface", "contour": "graph-network-slice", "play": "button-network-play",
+         "slider": "slider-network-step", "readout": "text-network-step"}  # fmt: skip
+STORE = "store-network-slice"
+SLICE_LABEL = "PROJECTION of the paths onto a 2-D slice of a 1,610-dimensional space"
+PLAY_SECONDS = 4  # one play of the paths, whatever the number of checkpoints
+OUTPUTS = (("div-network-message", "children"), ("div-network-table", "children"),
+           ("div-network-explain", "children"), ("graph-network-loss", "figure"),
+           ("graph-network-accuracy", "figure"), (SLICE["contour"], "figure"), (SLICE["surface"], "figure"),
+           ("div-network-honesty", "children"), ("text-network-plane", "children"), (STORE, "data"),
+           (SLICE["slider"], "max"), (SLICE["slider"], "value"))  # fmt: skip
 
 
 def clean(
@@ -74,13 +88,15 @@ def train_view(n_clicks: Any, names: Any, epochs: Any, preset: Any, plane: Any) 
     """The view's outputs (OUTPUTS, then whether the results stay hidden) for the page's values."""
     chosen, epochs, preset, plane, notes = clean(names, epochs, preset, plane)
     if not chosen:
-        empty = ("",) * 2 + ({},) * 4 + ("",)
+        empty = ("",) * 2 + ({},) * 4 + ("", "", None, 1, 1)
         message = html.P(" ".join([*notes, "Choose at least one optimizer."]), className="pg-network-error")
         return (message, *empty, True)
     st = study(chosen, epochs, preset, plane)
     note = html.P(" ".join(notes), className="pg-network-error") if notes else ""
+    paths = {**F.slice_paths(st), "ids": SLICE, "seconds": PLAY_SECONDS}
     return (note, F.comparison_table(st), F.explanation(st), F.curves(st, "loss"), F.curves(st, "accuracy"),
-            F.slice_map(st), F.slice_surface(st), F.honesty(st), False)  # fmt: skip
+            F.slice_map(st), F.slice_surface(st), F.honesty(st), F.slice_note(st), paths, paths["n"], paths["n"],
+            False)  # fmt: skip
 
 
 def _not_offered() -> str:
@@ -133,6 +149,40 @@ def _radio(id_: str, choices: dict[str, str]) -> dcc.RadioItems:
     )
 
 
+def _race_graph(id_: str, cls: str, config: dict) -> dcc.Graph:
+    """A graph sized and configured as the race's of the same kind."""
+    return dcc.Graph(id=id_, config=config, className=cls, style={"height": GRAPH_HEIGHT[cls]})
+
+
+def _slice() -> html.Section:
+    """The slice as the race shows a surface: its 3D scene and contour map, one transport."""
+    transport = html.Div(
+        [
+            html.Button(LABELS["play"], id=SLICE["play"], n_clicks=0, className="pg-button"),
+            html.Div(dcc.Slider(id=SLICE["slider"], min=1, max=1, step=1, value=1, marks=None,
+                                updatemode="drag", allow_direct_input=False), className="pg-network-scrub"),
+            html.Span("", id=SLICE["readout"], className="pg-network-readout"),
+        ],
+        className="pg-network-transport",
+    )  # fmt: skip
+    return html.Section(
+        [
+            html.H3(SLICE_LABEL),
+            html.P(id="text-network-plane", className="pg-network-note"),
+            transport,
+            html.Div(
+                [
+                    _race_graph(SLICE["surface"], "pg-g3d", SCENE_CONFIG),
+                    _race_graph(SLICE["contour"], "pg-g2d", GRAPH_CONFIG),
+                ],
+                className="pg-network-pair",
+            ),
+            dcc.Store(id=STORE),
+        ],
+        className="pg-card",
+    )
+
+
 def layout() -> html.Div:
     graph = {"config": {"displaylogo": False}}
     results = [
@@ -148,10 +198,7 @@ def layout() -> html.Div:
             [dcc.Graph(id="graph-network-loss", **graph), dcc.Graph(id="graph-network-accuracy", **graph)],
             className="pg-card pg-network-pair",
         ),
-        html.Div(
-            [dcc.Graph(id="graph-network-slice", **graph), dcc.Graph(id="graph-network-surface", **graph)],
-            className="pg-card pg-network-pair",
-        ),
+        _slice(),
         html.Section(
             [html.H3("What the slice leaves out"), html.Div(id="div-network-honesty")], className="pg-card"
         ),
@@ -170,7 +217,7 @@ def layout() -> html.Div:
 
 
 def register(app: Dash) -> None:
-    outputs = [Output(o, "figure" if o.startswith("graph") else "children") for o in OUTPUTS]
+    outputs = [Output(o, prop) for o, prop in OUTPUTS]
     outputs.append(Output("div-network-results", "hidden"))
     guard.callback(
         app,
@@ -190,6 +237,13 @@ def register(app: Dash) -> None:
         prevent_initial_call=True,
         running=[(Output("button-network-train", "disabled"), True, False)],
     )(train_view)
+    # browser-only: the slice's paths play without the server (assets/89-pg-slice.js)
+    app.clientside_callback(
+        ClientsideFunction("pg", "sliceLoad"), Output(SLICE["readout"], "title"), Input(STORE, "data")
+    )
+    app.clientside_callback(
+        ClientsideFunction("pg", "sliceSeek"), Output(SLICE["play"], "title"), Input(SLICE["slider"], "value")
+    )
 
 
 VIEW = View(id="network", title="Real network", order=30, layout=layout, register=register)
