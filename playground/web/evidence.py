@@ -41,7 +41,9 @@ def _loss(t: Trajectory, s: Surface, first: Trajectory) -> np.ndarray:
 
 
 def _lr(t: Trajectory, s: Surface, first: Trajectory) -> np.ndarray:
-    return t.lr[: _kept(t)]
+    # relative to the racer's own rate η (the schedules' largest value): racers with rates 50
+    # times apart share one linear axis
+    return t.lr[: _kept(t)] / np.max(t.lr)
 
 
 def _distance(t: Trajectory, s: Surface, first: Trajectory) -> np.ndarray:
@@ -68,7 +70,7 @@ QUANTITIES: dict[str, Quantity] = {
     "gap": Quantity("f − f*", _gap, log=True),
     "loss": Quantity("loss f", _loss),
     # linear: a cosine's shape, a warmup's ramp and a restart's jump read as they are
-    "lr": Quantity("learning rate", _lr),
+    "lr": Quantity("η_t / η", _lr),
     "distance": Quantity("to nearest minimum", _distance, log=True),
     "apart": Quantity("off the first path", _apart),
 }

@@ -708,14 +708,14 @@ def evidence_figure(
     series: Sequence[np.ndarray],
     label: str,
     log_y: bool,
-    reference: tuple[dict, np.ndarray] | None = None,
+    references: Sequence[tuple[dict, np.ndarray]] = (),
 ) -> dict:
     """A lesson's evidence: one quantity of every racer over the steps (evidence.py), drawn
     beside the lesson's text. Later racers are drawn thinner on top, so equal curves stay visible.
-    ``reference`` (a racer's label and colour, its series) is drawn dashed: the comparison the
-    lesson's text makes with another lesson."""
+    ``references`` (a racer's label and colour, its series) are drawn dashed: the comparison the
+    lesson's text makes with other settings."""
     n = len(racers)
-    shown = [*series, reference[1]] if reference else list(series)
+    shown = [*series, *(s for _, s in references)]
     top = max((float(np.nanmax(np.abs(s), initial=0.0)) for s in shown if s.size), default=1.0) or 1.0
 
     def line(r: dict, s: np.ndarray, **style) -> dict:
@@ -728,9 +728,8 @@ def evidence_figure(
 
     data = [line(r, s, line={"color": r["color"], "width": 1.5 + 1.5 * (n - i)})
             for i, (r, s) in enumerate(zip(racers, series))]  # fmt: skip
-    if reference:
-        r = reference[0]
-        data.append(line(r, reference[1], line={"color": r["color"], "width": 1.5, "dash": "dash"},
+    for r, s in references:
+        data.append(line(r, s, line={"color": r["color"], "width": 1.5, "dash": "dash"},
                          opacity=0.75, meta={"role": ROLES.reference}))  # fmt: skip
     layout = _layout(
         xaxis=_axis("step"),

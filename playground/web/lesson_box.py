@@ -4,6 +4,7 @@ shows the lesson's settings, and a way back to the lesson once the user changed 
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import parse_qsl
 
 import dash_bootstrap_components as dbc
 import numpy as np
@@ -35,16 +36,18 @@ def lesson_config(lesson_id: str) -> Config:
     return validate.config(urlstate.from_query(LESSON_BY_ID[lesson_id].query)[0])[0]
 
 
-def _reference(lesson: Lesson) -> tuple[dict, np.ndarray] | None:
-    """The other lesson's racer the text compares with: its label and colour, and its series of
-    this lesson's quantity (cached runs: the same for every visitor)."""
+def _references(lesson: Lesson) -> list[tuple[dict, np.ndarray]]:
+    """The dashed curves of a lesson's comparison: each racer's label and colour, and its series
+    of this lesson's quantity under the changed settings (cached runs: the same for every visitor)."""
     ref = lesson.reference
     if ref is None:
-        return None
-    cfg = lesson_config(ref.lesson)
+        return []
+    pairs = dict(parse_qsl(lesson.query, keep_blank_values=True))
+    pairs.update(parse_qsl(ref.change, keep_blank_values=True))
+    cfg = validate.config(urlstate.from_query("&".join(f"{k}={v}" for k, v in pairs.items()))[0])[0]
     surface, _, trajs = runs.run_all(cfg)
-    meta = {**runs.racer_meta(cfg)[ref.racer], "label": ref.label}
-    return meta, evidence.series(lesson.evidence, surface, trajs)[ref.racer]
+    meta, series = runs.racer_meta(cfg), evidence.series(lesson.evidence, surface, trajs)
+    return [({**meta[i], "label": meta[i]["label"] + ref.suffix}, series[i]) for i in ref.racers]
 
 
 def evidence_figure(cfg: Config, lesson: Lesson) -> dict:
@@ -55,7 +58,7 @@ def evidence_figure(cfg: Config, lesson: Lesson) -> dict:
         evidence.series(lesson.evidence, surface, trajs),
         q.label,
         q.log,
-        _reference(lesson),
+        _references(lesson),
     )
 
 
