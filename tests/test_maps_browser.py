@@ -95,3 +95,40 @@ def test_sweep_and_phase_maps_render_and_tuning_races_its_result(browser, base_u
         assert not page.errors, page.errors
     finally:
         page.close()
+
+
+CELLS = """() => { const gd = document.querySelector('#graph-maps .js-plotly-plot'), l = gd._fullLayout;
+  return {x: Array.from(gd.data[0].x), y: Array.from(gd.data[0].y), xr: l.xaxis.range, yr: l.yaxis.range,
+          ytype: l.yaxis.type}; }"""
+
+
+def _cell_at(cells: dict, fx: float, fy: float) -> tuple[float, object]:
+    """The centre (x, y) of the cell a click at a share (fx, fy) of the plot area lands on."""
+    (x0, x1), (y0, y1) = cells["xr"], cells["yr"]
+    x = min(cells["x"], key=lambda c: abs(c - (x0 + fx * (x1 - x0))))
+    if cells["ytype"] == "category":
+        return x, cells["y"][min(round(y0 + fy * (y1 - y0)), len(cells["y"]) - 1)]
+    return x, min(cells["y"], key=lambda c: abs(c - (y0 + fy * (y1 - y0))))
+
+
+@pytest.mark.parametrize(("kind", "size", "rows"), [("sweep", 30, 2), ("phase", 20, 20)])
+def test_a_clicked_sweep_or_phase_cell_races_that_rate_and_momentum_alone(
+    browser, base_url, kind, size, rows
+):
+    page = _maps_page(browser, base_url, "surface=quadratic_bowl&opt=momentum,adam&steps=200")
+    p = page.page
+    try:
+        _draw(page, kind, size, rows=rows)
+        x, y = _cell_at(p.evaluate(CELLS), 0.415, 0.33)  # inside a cell, off its edges
+        _click_cell(page, 0.415, 0.33)
+        p.wait_for_function("() => !document.body.classList.contains('pg-other-view')", timeout=30000)
+        p.wait_for_function("() => window.PG && window.PG.playing", timeout=60000)
+        q = parse_qs(urlparse(p.url).query)
+        racer = "momentum" if kind == "phase" or y == "Momentum" else "adam"
+        assert q["opt"] == [racer]  # that racer alone
+        assert float(q[f"lr.{racer}"][0]) == float(f"{10**x:.4g}")  # the cell's rate
+        if kind == "phase":
+            assert float(q["momentum.momentum"][0]) == float(f"{y:.4g}")  # and its momentum
+        assert not page.errors, page.errors
+    finally:
+        page.close()
