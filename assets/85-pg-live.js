@@ -27,8 +27,11 @@
     hold: 0, // lecturer: publish nothing before this time (adopting the session's state)
     timer: 0,
     flushed: 0, // performance.now() of the last flush
-    chain: Promise.resolve(), // the lecturer's events go out one after the other, in order
-    inflight: 0,
+    // the lecturer's events go out in order within a lane: the playback's (play, pause, seek
+    // change the same fields), the settings' and presenter mode's; lanes commute on the server,
+    // so a new setting never waits for a playback event's answer (the page may be busy drawing)
+    chains: {},
+    inflight: {},
     applied: 0, // follower: the version last applied
     actionAt: 0, // lecturer: Date.now() of the first action of the burst being published
     sentLog: [], // lecturer: {v, kind, at: action time} per event the server took
@@ -150,17 +153,17 @@
 
   /* Throttled, leading edge first: a click goes out at once (the page may then be busy
    * drawing for a while), a drag of the scrubber at most every 100 ms, and the last
-   * state of a burst always goes out. */
+   * state of a burst always goes out. New settings go out at once: a timer would fire only
+   * once the page has drawn them. */
   function schedule() {
     if (L.role !== "lead" || L.timer) return;
     const wait = 100 - (performance.now() - L.flushed);
     L.actionAt = Date.now();
-    if (wait <= 0) return flush();
+    if (wait <= 0 || (L.sent && L.query !== L.sent.query)) return flush();
     L.timer = window.setTimeout(function () { L.timer = 0; flush(); }, wait);
   }
 
   function flush(ahead) {
-    L.flushed = performance.now();
     if (L.role !== "lead" || !L.sent || L.query === null) return;
     if (performance.now() < L.hold) {
       if (L.query !== L.sent.query) return schedule();
@@ -176,7 +179,12 @@
     }
     L.sent = now;
     const at = L.actionAt;
+    if (events.length) L.flushed = performance.now(); // a flush that sent nothing throttles nothing
     events.forEach(function (ev) { send(ev, at); });
+  }
+
+  function laneOf(kind) {
+    return kind === K.play || kind === K.pause || kind === K.seek ? "playback" : kind;
   }
 
   /* One event to the server. The request starts now, synchronously, when none is in flight
@@ -189,15 +197,16 @@
       return api("/" + L.code + "/events", { method: "POST", headers: { "Content-Type": "application/json" },
                                               body: JSON.stringify(ev) });
     }
-    const request = L.inflight ? L.chain.then(post) : post();
-    L.inflight++;
-    L.chain = request.then(function (r) {
+    const lane = laneOf(ev.kind);
+    const request = L.inflight[lane] ? L.chains[lane].then(post) : post();
+    L.inflight[lane] = (L.inflight[lane] || 0) + 1;
+    L.chains[lane] = request.then(function (r) {
       if (r.status === 200) {
-        L.v = r.body.v;
+        L.v = Math.max(L.v || 0, r.body.v); // lanes may answer out of order
         keep(L.sentLog, { v: r.body.v, kind: ev.kind, at: at || posted, posted: posted, done: Date.now() });
       } else if (r.status === 429) { L.sent = null; window.setTimeout(function () { resend(); }, 1000); }
       else if (r.status === 404 || r.status === 410) { forget(); finish("This live session is over"); }
-    }).catch(function () {}).then(function () { L.inflight--; });
+    }).catch(function () {}).then(function () { L.inflight[lane]--; });
   }
 
   /* After a refusal for speed, publish the whole current state again. */
@@ -209,8 +218,11 @@
 
   function end() {
     if (L.role !== "lead") return;
-    send({ kind: K.end });
-    L.chain.then(function () {
+    // after every lane's events: nothing the lecturer did may arrive after the end
+    Promise.all(Object.keys(L.chains).map(function (k) { return L.chains[k]; })).then(function () {
+      send({ kind: K.end });
+      return L.chains[laneOf(K.end)];
+    }).then(function () {
       forget();
       window.history.replaceState(null, "", "/" + window.location.search);
       finish("Session ended: the students keep this state");

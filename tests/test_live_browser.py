@@ -51,9 +51,13 @@ RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
 SPEED = 8  # steps per second the lecture plays at
 SEARCH = "() => window.location.search"
 # The issue's target is 1 s. benchmarks/live.py measures the transport alone (300 followers,
-# well under it); here the delay also holds each page's own redraw of the new run, which in
-# software GL with three pages on two shared cores takes ~0.3-1.4 s (saved per event below)
-MAX_MEDIAN_MS = 2000
+# well under it); here the delay also holds the wait for the student's next poll (400 ms) and
+# the moment its page is free to apply the event: 40-500 ms measured on this 2-core machine
+# (saved per event, with where the time went). The median is held to the target; a single event
+# may meet a page still drawing on a CI box shared with the other worker's browser tests.
+MAX_MEDIAN_MS = 1000
+# from the lecturer's action to its event's request (two events of one burst go out together)
+MAX_POST_MS = 250
 # How long any wait may take. Three pages drawing WebGL in software on the 2-core CI box,
 # beside the other worker's browser tests, were seen to hold a page's main thread for up to
 # ~45 s after a surface change (its fetch callbacks run only after that). Following is
@@ -93,11 +97,22 @@ class Lecture:
         return self.p.evaluate(f"() => window.PG.live.sentLog.filter(e => e.kind === '{kind}').pop()")
 
 
+BREAKDOWNS: list[dict] = []  # per event and student, where the delay went (saved with the delays)
+
+
 def delay_ms(student: Page, entry: dict) -> float:
     """How long after the lecturer's action ``student`` applied it (ms)."""
     student.page.wait_for_function(f"() => window.PG.live.applied >= {entry['v']}", timeout=WAIT)
-    at = student.page.evaluate(f"() => window.PG.live.appliedLog.find(e => e.v >= {entry['v']}).at")
-    return at - entry["at"]
+    got = student.page.evaluate(
+        f"""() => {{ const L = window.PG.live, a = L.appliedLog.find(e => e.v >= {entry["v"]});
+             const poll = L.pollLog.filter(q => q.got <= a.got).pop() || {{}};
+             return {{applied: a.at, received: a.got, asked: poll.asked}}; }}"""
+    )
+    # from the lecturer's action: posted, answered; the student's poll that brought it: asked,
+    # received; and when the page applied it (its main thread was free)
+    BREAKDOWNS.append({k: (v - entry["at"]) if v is not None else None for k, v in
+                       {"posted": entry["posted"], "stored": entry["done"], **got}.items()})  # fmt: skip
+    return got["applied"] - entry["at"]
 
 
 def shows_the_lecturers_run(lec: Page, students: list[Page]) -> None:
@@ -137,6 +152,7 @@ def go_live(lec: Page) -> tuple[str, str, str]:
 
 def test_two_students_follow_a_lecturer(browser, student_browser, live_base):
     name, base, proc = live_base
+    BREAKDOWNS.clear()
     ARTIFACTS.mkdir(exist_ok=True)
     lec = Page(browser, base + "/")
     lp, lecture = lec.page, Lecture(lec)
@@ -266,9 +282,15 @@ def test_two_students_follow_a_lecturer(browser, student_browser, live_base):
         assert s.page.evaluate(SEARCH) == last and s.step() == scrubbed - 1
     lp.wait_for_selector("#div-live-bar.pg-live-ended")
     s2.page.screenshot(path=str(ARTIFACTS / f"live-{name}-ended.png"))
-    (ARTIFACTS / f"live-{name}-delays.json").write_text(json.dumps(delays, indent=1))
+    (ARTIFACTS / f"live-{name}-delays.json").write_text(
+        json.dumps({**delays, "breakdown": BREAKDOWNS}, indent=1)
+    )
+    BREAKDOWNS.clear()
     every = sorted(d for ds in delays.values() for d in ds)
     assert every[len(every) // 2] <= MAX_MEDIAN_MS, delays
+    # the lecturer's page posts each event as it happens: a new setting does not wait for the
+    # page to draw it, nor for the answer to an earlier playback event
+    assert all(b["posted"] <= MAX_POST_MS for b in BREAKDOWNS), BREAKDOWNS
     for pg in (lec, s1, s2):
         assert not pg.errors, pg.errors
         pg.close()
