@@ -51,6 +51,14 @@ def text_field(label: str, id_: str, value: str, hint: str = "", placeholder: st
     return html.Div([_label(label, hint=hint), box], className="pg-field")
 
 
+def select_field(label: str, id_: str, value: str, choices: dict[str, str], **div) -> html.Div:
+    """A labelled drop-down of ``choices`` (value -> label); ``div``: the field's own attributes."""
+    box = dbc.Select(
+        id=id_, value=value, size="sm", options=[{"label": t, "value": v} for v, t in choices.items()]
+    )
+    return html.Div([_label(label), box], className="pg-field", **div)
+
+
 def hyper_input(h: Hyper, value, id_: dict) -> html.Div:
     """One hyperparameter control: switch for booleans, select for choices, text otherwise."""
     label = h.name + (f"  ({h.help})" if h.help else "")
@@ -236,18 +244,7 @@ def controls() -> html.Div:
                     ],
                     className="pg-grid pg-start",
                 ),
-                html.Div(
-                    [
-                        _label("contour map frame"),
-                        dbc.Select(
-                            id="select-frame",
-                            value=INITIAL["frame"],
-                            size="sm",
-                            options=[{"label": t, "value": v} for v, t in FRAMES.items()],
-                        ),
-                    ],
-                    className="pg-field",
-                ),
+                select_field("contour map frame", "select-frame", INITIAL["frame"], FRAMES),
                 message_box("msg-start"),
                 html.Small(
                     "Tip: click anywhere on the contour map to start there "
@@ -282,18 +279,12 @@ def controls() -> html.Div:
                     size="sm",
                     options=[{"label": s.title, "value": s.name} for s in SCHEDULES.values()],
                 ),
-                html.Div(
-                    [
-                        _label("after the warmup"),
-                        dbc.Select(
-                            id="select-schedule-then",
-                            value=INITIAL["then"],
-                            size="sm",
-                            options=[{"label": SCHEDULES[n].title, "value": n} for n in SCHEDULE_THEN],
-                        ),
-                    ],
+                select_field(
+                    "after the warmup",
+                    "select-schedule-then",
+                    INITIAL["then"],
+                    {n: SCHEDULES[n].title for n in SCHEDULE_THEN},
                     id="div-schedule-then",
-                    className="pg-field",
                     style={"display": "none"},
                 ),
                 html.Div(
