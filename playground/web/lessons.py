@@ -76,7 +76,7 @@ LESSONS = (
            "stays about four times closer to the full-batch one (the chart: distance between the two; dashed, "
            "the same at batch size 1, the lesson before). Try batch sizes 1, 4, 64.",
            "surface=rosenbrock&opt=sgd,gd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000&frame=paths", "apart",
-           Reference("batch=1", (1,), ", SGD at batch 1")),
+           Reference("batch=1", (1,), " vs SGD at batch 1")),
     Lesson("minibatch", "Mini-batch noise is not a constant",
            "A line fitted to 24 points; SGD takes one point per step (batch 1, reshuffled every epoch), "
            "gradient descent all 24. Here the line fits every point exactly, so every point's gradient "
