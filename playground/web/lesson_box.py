@@ -73,6 +73,8 @@ def box(cfg: Config, lesson: Lesson | None) -> list:
     text = html.Div(
         [html.Strong(lesson.title), html.P(lesson.text, className="mb-0")], className="pg-lesson-text"
     )
+    if lesson.evidence is None:  # the view it opens is the evidence
+        return [dbc.Alert([text], color="light", className="pg-lesson", id="alert-lesson")]
     chart = dcc.Graph(id="graph-lesson", figure=evidence_figure(cfg, lesson), config=GRAPH_CONFIG,
                       className="pg-lesson-chart", style={"height": "170px"})  # fmt: skip
     return [dbc.Alert([text, chart], color="light", className="pg-lesson", id="alert-lesson")]

@@ -26,7 +26,9 @@ class Lesson:
     title: str
     text: str
     query: str
-    evidence: str  # a key of evidence.QUANTITIES: what the text is about, drawn for every racer
+    # a key of evidence.QUANTITIES: what the text is about, drawn for every racer; None where the
+    # view the lesson opens is the evidence itself (a map)
+    evidence: str | None
     reference: Reference | None = None
 
 
@@ -139,7 +141,7 @@ LESSONS = (
            "from about 30 % of the starts it ends in a minimum that is not the nearest one. The basins break "
            "into interleaved bands. Click any cell to race that start.",
            "surface=himmelblau&opt=gd,momentum&lr.gd=0.01&lr.momentum=0.01&momentum.momentum=0.9&steps=500"
-           "&view=maps", "loss"),
+           "&view=maps", None),
     Lesson("conventions-momentum", "Conventions: one momentum, two bookkeepings",
            "PyTorch keeps the velocity in gradient units and multiplies it by the learning rate at every step "
            "(v = μv + g, θ ← θ − ηv); the classical form folds the learning rate into the velocity "
