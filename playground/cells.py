@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from surfaces import Surface
+from surfaces._core import pack_gradient
 
 from .engine import (
     CHECK_EVERY,
@@ -31,6 +32,7 @@ from .engine import (
     _converged,
     _critical_kind,
     _inside_far,
+    _minibatches,
     _norm,
     _reached_minimum,
     gaussian_kicks,
@@ -121,8 +123,6 @@ def run_cells(
     run = resolve_run(
         surface, optimizer, starts, steps, None, hyper, schedule, schedule_params, noise, batch_size
     )
-    if run.surf.batch is not None and run.noise > 0:  # engine._minibatches is not streamed here
-        raise ConfigError(f"{run.surf.name}: maps take the full batch on data-backed surfaces; set noise 0")
     lrs = _column(lr, n, "lr", run.hp["lr"]).astype(np.float64)
     seed = _column(seeds, n, "seeds", 0)
     for v in np.unique(lrs):  # each learning rate is checked like the race's
@@ -150,7 +150,15 @@ class _Stream:
         )
         self.lrs = lrs
         useeds, self.seed_col = np.unique(seeds, return_inverse=True)
-        sigma = run.noise / np.sqrt(run.batch_size)
+        # a data-backed surface's noise is its own mini-batches, one sequence per seed (the
+        # engine's: `_minibatches`, shared by the cells of a seed); elsewhere Gaussian kicks
+        data = run.surf.batch is not None and run.noise > 0
+        self.batches = (
+            [_minibatches(run.surf, steps, run.batch_size, int(s)) for s in useeds] if data else None
+        )
+        if self.batches is not None and self.batches[0] is None:  # a batch of all the data: exact
+            self.batches = None
+        sigma = 0.0 if run.surf.batch is not None else run.noise / np.sqrt(run.batch_size)
         kicks = [gaussian_kicks(int(s), steps, sigma) for s in useeds]
         self.kicks = None if kicks[0] is None else np.stack(kicks, 1)  # (steps, seeds, 2)
         never = steps + 1
@@ -186,6 +194,8 @@ class _Stream:
                         state, pstate = _take(state, keep, len(keep)), _take(pstate, keep, len(keep))
                 q = p if rule.look is None else rule.lookahead(p, state)
                 g = g_here if rule.look is None else grad(q)
+                if self.batches is not None:  # the mini-batch's gradient instead of the full one
+                    g = self._batch_gradient(t, idx, q)
                 if self.kicks is not None:
                     g = g + (
                         self.kicks[t, 0] if self.kicks.shape[1] == 1 else self.kicks[t, self.seed_col[idx]]
@@ -197,6 +207,17 @@ class _Stream:
                     pstate = self.plateau.update(pstate, f_here)
         self._settle_running(idx, p, f_here)
         return self._outcome()
+
+    def _batch_gradient(self, t: int, idx: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Step ``t``'s mini-batch gradient at ``q`` for the rows ``idx``, each from its seed's batches."""
+        if len(self.batches) == 1:
+            return pack_gradient(self.batches[0][t], q)
+        g, cols = np.empty_like(q), self.seed_col[idx]
+        for k, dfs in enumerate(self.batches):
+            rows = cols == k
+            if rows.any():
+                g[rows] = pack_gradient(dfs[t], q[rows])
+        return g
 
     def _lr_at(self, t: int, idx: np.ndarray, pstate: Any) -> Any:
         """Step ``t``'s learning rate: one number when every cell shares it, else a column."""

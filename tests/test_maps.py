@@ -74,6 +74,21 @@ def test_noise_seeds_per_cell_equal_single_runs():
     assert not np.array_equal(c.final_point[0], c.final_point[1])
 
 
+@pytest.mark.parametrize("surface", ["linreg", "logreg", "iris"])
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("batch_size", [1, 5, 100_000])  # 100,000: every sample, the exact gradient
+def test_mini_batch_cells_equal_single_runs(surface, optimizer, batch_size):
+    """On a data-backed surface a noisy racer draws real mini-batches, per seed, as in the race."""
+    starts, lrs = _random_cells(surface, optimizer, 6, seed=2)
+    seeds = [0, 1, 0, 3, 1, 2]
+    c = run_cells(surface, optimizer, starts, lr=lrs, seeds=seeds, steps=90, noise=1.0, batch_size=batch_size)
+    for i, seed in enumerate(seeds):
+        assert_cell_is_single_run(c, i, seed=seed, noise=1.0, batch_size=batch_size)
+    full = run_cells(surface, optimizer, starts, lr=lrs, steps=90, noise=0.0)
+    same = np.array_equal(full.final_point, c.final_point, equal_nan=True)
+    assert same == (batch_size >= get_surface(surface).n_samples)  # mini-batches move the runs
+
+
 def test_a_basin_map_settles_cells_at_different_steps_and_each_equals_its_run():
     s = Setup(get_surface("himmelblau"), "momentum", 0.01, {"momentum": 0.9}, steps=400)
     c = basin(s, 24, 20)

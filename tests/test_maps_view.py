@@ -151,3 +151,24 @@ def test_a_rule_that_loops_over_runs_in_python_weighs_more_in_the_budgets():
     p = M.plan("basin", "surface=himmelblau&opt=lbfgs&steps=500", 0, 120)
     assert p.steps < 500 and p.steps * 120 * 120 * cost <= M.MAP_WORK
     assert p.chunk * 120 * p.steps * cost <= M.CHUNK_WORK
+
+
+def test_a_noisy_racer_on_a_data_surface_maps_its_real_mini_batches():
+    """SGD on the mini-batch lesson's line (batch 1): its basin map and sweep draw, and a map's
+    cell is the race's own run from that start (same seed, same mini-batches)."""
+    from playground import simulate
+    from playground.web.lesson_box import canonical_query
+
+    query = canonical_query("minibatch")
+    fig, patches = _chain("basin", query, 1, 12)
+    assert len(fig["data"][0]["z"]) == 12 and patches  # drawn, not refused
+    s = M.plan("basin", query, 1, 12).setups[1]
+    assert s.optimizer == "sgd" and s.surface.batch is not None
+    c = basin(s, 12, 12)
+    for i in (0, 77, 143):
+        tr = simulate(s.surface, s.optimizer, c.start[i], steps=s.steps, lr=s.lr, hyper=dict(s.hyper),
+                      noise=s.noise, batch_size=s.batch_size, seed=s.seed, record_state=False)  # fmt: skip
+        assert (c.status[i], int(c.stopped_at[i])) == (str(tr.status), int(tr.stopped_at))
+        assert np.array_equal(c.final_point[i], tr.positions[-1])
+    sweep_fig, sweep_patches = _chain("sweep", query, 0, 20)
+    assert sweep_patches and len(sweep_fig["data"][0]["z"]) == 2

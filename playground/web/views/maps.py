@@ -25,7 +25,6 @@ from ...maps import (
     analytic_boundary,
     basin,
     momentum_key,
-    noisy,
     phase,
     spectral_radius,
     sweep,
@@ -112,11 +111,7 @@ def plan(kind: Any, query: Any, racer: Any, size: Any) -> Plan | str:
     if steps < cfg.steps:
         notes.append(f"{cells * len(shown):,} runs × {cfg.steps} steps is more than a map may do: "
                      f"each run took {steps} steps.")  # fmt: skip
-    p = Plan(kind, cfg, racer, size, steps, " ".join(notes))
-    used = p.setups if kind == "sweep" else [p.setups[racer]]
-    if used[0].surface.batch is not None and any(noisy(s) for s in used):  # cells.run_cells refuses them
-        return "Maps take the full batch on a data-backed surface: set noise σ to 0 (mini-batches are not mapped)."
-    return p
+    return Plan(kind, cfg, racer, size, steps, " ".join(notes))
 
 
 def _cost(r: Racer) -> int:
