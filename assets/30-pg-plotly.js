@@ -78,6 +78,11 @@
       };
     },
 
+    /* Whether Plotly has drawn `g` (its full layout exists). */
+    drawn: function (g) {
+      return !!(g && g._fullLayout);
+    },
+
     /* The 2D plot's ranges and a map from screen (client) pixels to data, or null. */
     view: function (g) {
       const fl = g._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;

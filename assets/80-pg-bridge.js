@@ -70,6 +70,24 @@
     return String(data.steps);
   }
 
+  /* The default 3D figure, once the contour map is drawn and painted: Dash draws graphs in
+   * page order, and the scene's first WebGL draw would hold the map back (layout.layout).
+   * Nothing if a link's own figure got there first. */
+  function firstScene(figure) {
+    const nu = window.dash_clientside.no_update;
+    return new Promise(function (resolve) {
+      function show() {
+        const g3 = P.gd("surface");
+        resolve(g3 && g3.data.length ? nu : figure);
+      }
+      (function wait(frames) {
+        if (P.drawn(P.gd("contour")) || frames <= 0) { // a frame to paint the map first
+          window.requestAnimationFrame(function () { window.setTimeout(show, 0); });
+        } else window.requestAnimationFrame(function () { wait(frames - 1); });
+      })(600);
+    });
+  }
+
   /* The inspected racer changed (or a new run came): its arrows and its state chart, built
    * by the server for every racer, are shown without asking it again. */
   function inspect(value, data) {
@@ -122,6 +140,7 @@
       },
       load: load,
       inspect: inspect,
+      firstScene: firstScene,
       logScale: function (on) {
         PG.logWanted = on !== false;
         PG.setLogScale();

@@ -26,6 +26,12 @@ def register(app: Dash) -> None:
         Input(IDS.run, "data"),
     )
     app.clientside_callback(
+        ClientsideFunction("pg", "firstScene"),
+        Output(IDS.surface, "figure", allow_duplicate=True),
+        Input(IDS.first_scene, "data"),
+        prevent_initial_call="initial_duplicate",
+    )
+    app.clientside_callback(
         ClientsideFunction("pg", "logScale"),
         Output(IDS.log_loss, "className"),
         Input(IDS.log_loss, "value"),

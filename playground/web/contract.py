@@ -43,6 +43,7 @@ class Ids:
     lr_slider: str = "slider-lr"  # the pattern-matching type of each racer's slider
     contract: str = "store-contract"
     run: str = "store-run"
+    first_scene: str = "store-first-scene"  # the default 3D figure, drawn after the contour map
     speed: str = "select-speed"
     controls: str = "panel-controls"
     lesson: str = "select-lesson"

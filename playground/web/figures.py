@@ -54,6 +54,11 @@ LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "b
           "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
 
 
+# the 3D card until its first figure comes (layout.layout): an empty, axis-less chart, no WebGL
+SCENE_PLACEHOLDER = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
+                                            "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}  # fmt: skip
+
+
 def typed(a: np.ndarray, dtype: str = "f4") -> dict:
     """A Plotly typed array (base64), 2-D arrays keep their shape."""
     arr = np.ascontiguousarray(a, dtype="<" + dtype)

@@ -393,6 +393,10 @@ def layout() -> html.Div:
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id=IDS.run, data=first["run"]),
+            # the 3D scene's first figure waits in the page until the contour map is drawn
+            # (clientside.register): Dash draws graphs in page order, and the scene's first
+            # WebGL draw holds the page ~0.7 s in software GL
+            dcc.Store(id=IDS.first_scene, data=first["surface"]),
             dcc.Store(id=IDS.contract, data=contract.as_dict()),  # read once by the playback scripts
             dcc.Store(id="store-figure-key", data=first["key"]),
             dcc.Store(id="store-url"),
@@ -471,7 +475,7 @@ def race_view(first: dict | None = None) -> list:
         html.Div(
             [
                 html.Section(
-                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d", first["surface"])],
+                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d", figures.SCENE_PLACEHOLDER)],
                     className="pg-card pg-card-3d",
                 ),
                 html.Section(
