@@ -178,27 +178,25 @@ def test_the_pytorch_export_traces_the_same_loss(name, params):
     assert "torch.log" in script or "torch.pow" in script
 
 
-def test_maps_refuse_minibatches_they_do_not_draw_and_equal_simulate_without_noise():
+def test_map_cells_draw_the_races_mini_batches_and_equal_simulate():
     from playground.cells import run_cells
-    from playground.hyper import ConfigError
 
     s = get_surface("linreg", label_noise=0.5)
-    with pytest.raises(ConfigError, match="set noise 0"):
-        run_cells(s, "sgd", [s.start], steps=20)
-    cells = run_cells(s, "gd", [s.start, (0.0, 0.0)], lr=0.05, steps=50)
-    np.testing.assert_array_equal(
-        cells.final_point[1], simulate(s, "gd", (0.0, 0.0), lr=0.05, steps=50).positions[-1]
-    )
+    starts = [s.start, (0.0, 0.0)]
+    for name in ("sgd", "gd"):  # SGD draws mini-batches (seed 0), GD the full batch
+        cells = run_cells(s, name, starts, lr=0.05, steps=50)
+        for i, start in enumerate(starts):
+            np.testing.assert_array_equal(
+                cells.final_point[i], simulate(s, name, start, lr=0.05, steps=50).positions[-1]
+            )
 
 
-def test_the_maps_view_says_why_it_draws_no_minibatch_map():
+def test_the_maps_view_maps_and_tunes_noisy_racers():
     from playground.web.views import maps as maps_view
 
-    refused = maps_view.plan("basin", "surface=linreg&opt=sgd", 0, None)
-    assert isinstance(refused, str) and "set noise σ to 0" in refused
-    assert isinstance(maps_view.tune_racers(1, "surface=linreg&opt=gd,sgd")[0].children, str)
-    assert not isinstance(maps_view.plan("basin", "surface=linreg&opt=gd,sgd", 0, None), str)  # GD's map
-    assert not isinstance(maps_view.plan("sweep", "surface=linreg&opt=sgd&noise=0", 0, None), str)
+    assert not isinstance(maps_view.plan("basin", "surface=linreg&opt=sgd", 0, None), str)
+    table = maps_view.tune_racers(1, "surface=linreg&opt=gd,sgd")[0]
+    assert not isinstance(table.children, str) and len(table.children) == 2  # header and body
 
 
 @pytest.mark.parametrize("batch,per_epoch", [(1, 24), (5, 5), (24, None)], ids=["B1", "B5", "full"])
