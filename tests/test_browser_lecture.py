@@ -110,9 +110,6 @@ def test_every_shortcut(page):
     assert page.step() == 0 and not p.evaluate("() => window.PG.playing")
 
 
-# the longest browser test (~100 s) goes to the worker of the grouped browser tests, which
-# otherwise finishes minutes before the other one
-@pytest.mark.xdist_group("browser")
 def test_every_lesson_loads_and_plays(page):
     p = page.page
     for lesson in LESSONS:
