@@ -32,10 +32,9 @@ from .engine import (
     _converged,
     _critical_kind,
     _inside_far,
-    _minibatches,
     _norm,
     _reached_minimum,
-    gaussian_kicks,
+    gradient_noise,
     resolve_run,
 )
 from .hyper import ConfigError
@@ -150,17 +149,10 @@ class _Stream:
         )
         self.lrs = lrs
         useeds, self.seed_col = np.unique(seeds, return_inverse=True)
-        # a data-backed surface's noise is its own mini-batches, one sequence per seed (the
-        # engine's: `_minibatches`, shared by the cells of a seed); elsewhere Gaussian kicks
-        data = run.surf.batch is not None and run.noise > 0
-        self.batches = (
-            [_minibatches(run.surf, steps, run.batch_size, int(s)) for s in useeds] if data else None
-        )
-        if self.batches is not None and self.batches[0] is None:  # a batch of all the data: exact
-            self.batches = None
-        sigma = 0.0 if run.surf.batch is not None else run.noise / np.sqrt(run.batch_size)
-        kicks = [gaussian_kicks(int(s), steps, sigma) for s in useeds]
-        self.kicks = None if kicks[0] is None else np.stack(kicks, 1)  # (steps, seeds, 2)
+        # each seed's noise, as the engine draws it (shared by the cells of that seed)
+        noise = [gradient_noise(run.surf, steps, run.noise, run.batch_size, int(s)) for s in useeds]
+        self.batches = None if noise[0][0] is None else [b for b, _ in noise]
+        self.kicks = None if noise[0][1] is None else np.stack([k for _, k in noise], 1)  # (steps, seeds, 2)
         never = steps + 1
         self.first_nan = np.full(n, never)
         self.first_far = np.full(n, never)
@@ -193,9 +185,10 @@ class _Stream:
                         idx, p, g_here, f_here = idx[keep], p[keep], g_here[keep], f_here[keep]
                         state, pstate = _take(state, keep, len(keep)), _take(pstate, keep, len(keep))
                 q = p if rule.look is None else rule.lookahead(p, state)
-                g = g_here if rule.look is None else grad(q)
                 if self.batches is not None:  # the mini-batch's gradient instead of the full one
                     g = self._batch_gradient(t, idx, q)
+                else:
+                    g = g_here if rule.look is None else grad(q)
                 if self.kicks is not None:
                     g = g + (
                         self.kicks[t, 0] if self.kicks.shape[1] == 1 else self.kicks[t, self.seed_col[idx]]

@@ -239,11 +239,7 @@ def simulate(
         lrs = np.array([sched(t) for t in range(steps)], dtype=np.float64).reshape(steps, 1)
     else:
         lrs = np.empty((steps, n))
-    sigma = float(noise) / np.sqrt(batch_size)
-    batch_dfs = _minibatches(surf, steps, batch_size, seed) if sigma > 0 else None
-    if surf.batch is not None:  # a data-backed surface: its own data is the noise, never a Gaussian
-        sigma = 0.0
-    kicks = gaussian_kicks(seed, steps, sigma)
+    batch_dfs, kicks = gradient_noise(surf, steps, noise, batch_size, seed)
 
     positions = np.empty((steps + 1, n, 2))
     positions[0] = p
@@ -325,6 +321,18 @@ def gaussian_kicks(seed: int, steps: int, sigma: float) -> np.ndarray | None:
     """The noise added to each step's gradient, ``(steps, 2)``, from ``default_rng(seed)``
     (None without noise): one draw per step, shared by every run with that seed."""
     return np.random.default_rng(seed).standard_normal((steps, 2)) * sigma if sigma > 0 else None
+
+
+def gradient_noise(
+    surf: Surface, steps: int, noise: float, batch_size: int, seed: int
+) -> tuple[list | None, np.ndarray | None]:
+    """What seed ``seed`` adds to each step's gradient: ``(mini-batch gradients, None)`` on a
+    data-backed surface (its own data is the noise, never a Gaussian; None for a batch of all
+    the data), else ``(None, Gaussian kicks of σ/√B)`` (None without noise)."""
+    sigma = float(noise) / np.sqrt(batch_size)
+    if surf.batch is not None:
+        return (_minibatches(surf, steps, batch_size, seed) if sigma > 0 else None), None
+    return None, gaussian_kicks(seed, steps, sigma)
 
 
 def batch_indices(n: int, steps: int, batch_size: int, seed: int) -> list[np.ndarray]:

@@ -343,8 +343,6 @@ def _meshed(surface: Surface, window: Window) -> Window:
     """The part of the domain the contour mesh covers for a frame: the frame, grown to a square
     1.6 times its longer side. The map keeps x and y at one scale, so the plot widens one range
     beyond the frame to fill its card; the mesh is there too."""
-    if window == surface.domain:
-        return window
     (x0, x1), (y0, y1) = window
     half = 0.8 * max(x1 - x0, y1 - y0)
     (dx0, dx1), (dy0, dy1) = surface.domain

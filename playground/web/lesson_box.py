@@ -31,9 +31,11 @@ def shows(cfg: Config, lesson: Lesson) -> bool:
     return urlstate.to_query(cfg) == canonical_query(lesson.id)
 
 
-def lesson_config(lesson_id: str) -> Config:
-    """The settings a lesson's link sets."""
-    return validate.config(urlstate.from_query(LESSON_BY_ID[lesson_id].query)[0])[0]
+def lesson_config(lesson_id: str, change: str = "") -> Config:
+    """The settings a lesson's link sets, with ``change`` (query pairs) replacing its own."""
+    pairs = dict(parse_qsl(LESSON_BY_ID[lesson_id].query, keep_blank_values=True))
+    pairs.update(parse_qsl(change, keep_blank_values=True))
+    return validate.config(urlstate.from_query("&".join(f"{k}={v}" for k, v in pairs.items()))[0])[0]
 
 
 def _references(lesson: Lesson) -> list[tuple[dict, np.ndarray]]:
@@ -42,9 +44,7 @@ def _references(lesson: Lesson) -> list[tuple[dict, np.ndarray]]:
     ref = lesson.reference
     if ref is None:
         return []
-    pairs = dict(parse_qsl(lesson.query, keep_blank_values=True))
-    pairs.update(parse_qsl(ref.change, keep_blank_values=True))
-    cfg = validate.config(urlstate.from_query("&".join(f"{k}={v}" for k, v in pairs.items()))[0])[0]
+    cfg = lesson_config(lesson.id, ref.change)
     surface, _, trajs = runs.run_all(cfg)
     meta, series = runs.racer_meta(cfg), evidence.series(lesson.evidence, surface, trajs)
     return [({**meta[i], "label": meta[i]["label"] + ref.suffix}, series[i]) for i in ref.racers]

@@ -286,7 +286,7 @@ def view(cfg: Config) -> dict[str, Any]:
     fanned = repr(cfg) if any(f is not None for f in fan) else None
     window = frame(cfg, surface, trajs)
     return {
-        "run": pack(cfg, surface, trajs),
+        "run": pack(cfg, surface, trajs, window),
         "surface": figures.surface_3d(surface, meta),
         "contour": figures.contour_map(surface, meta, fan, window),
         # drawn for the log scale where f* is known; the browser applies the switch
@@ -309,9 +309,12 @@ def frame(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> figures.Win
     return surface.domain
 
 
-def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
+def pack(
+    cfg: Config, surface: Surface, trajs: list[Trajectory], window: figures.Window | None = None
+) -> dict:
     """The store the browser animates from: every racer's arrays, inspect data included, so
-    choosing the inspected racer or the loss scale needs no server."""
+    choosing the inspected racer or the loss scale needs no server. ``window``: the contour
+    map's frame (`frame`), when the caller has it already."""
     (x0, x1), _ = surface.domain
     meta = racer_meta(cfg)
     return {
@@ -321,7 +324,7 @@ def pack(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> dict:
         "arrow_span": contract.ARROW_SPAN * (x1 - x0),
         "has_minima": bool(surface.minima),  # else the table's distance column says so
         # the contour map's frame: end marks stay inside it
-        "view": [c for pair in frame(cfg, surface, trajs) for c in pair],
+        "view": [c for pair in window or frame(cfg, surface, trajs) for c in pair],
         "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
         "state_layout": figures.state_figure(None, None)["layout"],
         "racers": [

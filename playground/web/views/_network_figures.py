@@ -62,8 +62,11 @@ def terrain(st: Study) -> Terrain:
 
 def _racers(st: Study) -> list[dict]:
     names = [r.optimizer for r in st.showdown.runs]
-    return [{"label": _title(n), "color": c, "width": path_width("contour", i)}
-            for i, (n, c) in enumerate(zip(names, racer_colors(names)))]  # fmt: skip
+    colors = _colors(names)
+    return [
+        {"label": _title(n), "color": colors[n], "width": path_width("contour", i)}
+        for i, n in enumerate(names)
+    ]
 
 
 def _path_hover(trace: dict) -> dict:
