@@ -30,7 +30,11 @@
     stale3d: false, // a step was not drawn in the 3D scene while it was out of sight
     lastTable: 0,
     frames: 0, // frames actually painted (read by the browser benchmark)
-    draws3d: 0, // 3D scene redraws finished (read by the browser benchmark)
+    draws3d: 0, // 3D view frames drawn: WebGL redraws and overlay paints (read by the browser benchmark)
+    drawsGL: 0, // of which WebGL redraws of the scene
+    sceneHanded: null, // the 3D figure's data whose paths are on the canvas overlay while playing
+    scenePainted: 0, // points painted on the 3D overlay in its last frame
+    sceneAt: null, // {data, step, run}: the 3D figure's data array drawn in full at that step of that run
   };
   const PG = window.PG;
 

@@ -7,6 +7,45 @@
   const hooked = new WeakSet();
   const styleOf = new WeakMap(); // a figure's layout -> the style applied to it
 
+  /* a · b of two 4×4 matrices stored column by column (gl-matrix's layout) */
+  function mat4mul(a, b) {
+    const out = new Array(16);
+    for (let c = 0; c < 4; c++) {
+      for (let r = 0; r < 4; r++) {
+        out[4 * c + r] = a[r] * b[4 * c] + a[4 + r] * b[4 * c + 1] + a[8 + r] * b[4 * c + 2] + a[12 + r] * b[4 * c + 3];
+      }
+    }
+    return out;
+  }
+
+  /* The camera's eye in data units: the view is a rotation R and a shift t (eye = -Rᵀt in the
+   * scene's world); the model only scales and shifts each axis. */
+  function eyeOf(view, model, ds) {
+    const e = [0, 0, 0];
+    for (let j = 0; j < 3; j++) {
+      let w = 0;
+      for (let i = 0; i < 3; i++) w -= view[4 * j + i] * view[12 + i];
+      e[j] = (w - model[12 + j]) / model[5 * j] / ds[j];
+    }
+    return e;
+  }
+
+  /* The surface trace's drawn height at (x, y): bilinear on its evenly spaced mesh. */
+  function heightField(t) {
+    const xs = t.x, ys = t.y, zs = t.z, nx = xs.length, ny = ys.length;
+    const x0 = xs[0], y0 = ys[0], dx = (xs[nx - 1] - x0) / (nx - 1), dy = (ys[ny - 1] - y0) / (ny - 1);
+    let top = -Infinity;
+    for (let r = 0; r < ny; r++) for (let c = 0; c < nx; c++) if (zs[r][c] > top) top = zs[r][c];
+    function at(x, y) {
+      const fx = (x - x0) / dx, fy = (y - y0) / dy;
+      if (!(fx >= 0 && fy >= 0 && fx <= nx - 1 && fy <= ny - 1)) return NaN;
+      const c = Math.min(Math.floor(fx), nx - 2), r = Math.min(Math.floor(fy), ny - 2), u = fx - c, v = fy - r;
+      const a = zs[r], b = zs[r + 1];
+      return (a[c] * (1 - u) + a[c + 1] * u) * (1 - v) + (b[c] * (1 - u) + b[c + 1] * u) * v;
+    }
+    return { at: at, top: top, box: [Math.min(x0, xs[nx - 1]), Math.max(x0, xs[nx - 1]), Math.min(y0, ys[ny - 1]), Math.max(y0, ys[ny - 1])] };
+  }
+
   const P = {
     /* The Plotly graph div of the contract's graph `key` (once it has data). */
     gd: function (key) {
@@ -83,6 +122,11 @@
       return !!(g && g._fullLayout);
     },
 
+    /* Whether a 2D graph's traces are in its plot area (its first paint is under way). */
+    painted: function (g) {
+      return !!(g && g._fullLayout && g.querySelector(".overplot path"));
+    },
+
     /* The 2D plot's ranges and a map from screen (client) pixels to data, or null. */
     view: function (g) {
       const fl = g._fullLayout, xa = fl && fl.xaxis, ya = fl && fl.yaxis;
@@ -138,6 +182,44 @@
     withRoles: function (g, roles) {
       const out = [];
       (g.data || []).forEach(function (t, i) { if (t.meta && roles.indexOf(t.meta.role) >= 0) out.push(i); });
+      return out;
+    },
+
+    /* The 3D scene as its canvas overlay needs it, or null before its first WebGL draw: the
+     * WebGL canvas, a map from data (x, y, height) to its CSS pixels (the camera's own
+     * projection · view · model matrices and the scene's data scale), the camera's eye in data
+     * units, the axes' box and the drawn surface's height under (x, y) (bilinear on its mesh,
+     * NaN off it). */
+    scene3d: function (g) {
+      const fl = g._fullLayout, s = fl && fl.scene && fl.scene._scene, gp = s && s.glplot;
+      const cam = gp && gp.cameraParams, canvas = gp && gp.canvas, ds = s && s.dataScale;
+      if (!cam || !cam.view || !cam.model || !canvas || !ds || !canvas.clientWidth) return null;
+      const mesh = (g._fullData || []).find(function (t) { return t.type === "surface" && t.visible === true; });
+      const m = mat4mul(cam.projection, mat4mul(cam.view, cam.model)), w = canvas.clientWidth, h = canvas.clientHeight;
+      const range = function (a) { const r = fl.scene[a + "axis"].range; return [Math.min(r[0], r[1]), Math.max(r[0], r[1])]; };
+      return {
+        canvas: canvas, w: w, h: h, ortho: !!cam._ortho,
+        bounds: [range("x"), range("y"), range("z")], // WebGL clips the paths to the axes' box
+        key: Array.prototype.join.call(m, ",") + "|" + w + "x" + h,
+        project: function (x, y, z) {
+          const v = [x * ds[0], y * ds[1], z * ds[2]], c = [0, 0, 0, 0];
+          for (let r = 0; r < 4; r++) c[r] = m[r] * v[0] + m[4 + r] * v[1] + m[8 + r] * v[2] + m[12 + r];
+          return c[3] > 0 ? [(c[0] / c[3] + 1) / 2 * w, (1 - c[1] / c[3]) / 2 * h] : null;
+        },
+        eye: eyeOf(cam.view, cam.model, ds),
+        height: mesh ? heightField(mesh) : null,
+      };
+    },
+
+    /* Line and marker style of the scene's shown path and head traces, in drawing order, as
+     * the figure gives them (a trace emptied for the overlay keeps its style there). */
+    sceneStyles: function (g) {
+      const roles = [PG.C.roles.path, PG.C.roles.head], out = [];
+      (g.data || []).forEach(function (t) {
+        const meta = t.meta || {};
+        if (roles.indexOf(meta.role) < 0 || (t.visible !== undefined && t.visible !== true)) return;
+        out.push({ role: meta.role, racer: meta.racer, line: t.line || {}, marker: t.marker || {} });
+      });
       return out;
     },
 

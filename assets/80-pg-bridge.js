@@ -16,7 +16,7 @@
   function hook(key) {
     const g = P.gd(key);
     if (!P.hook(g, function () { afterplot(key, g); })) return;
-    if (PG.run) window.requestAnimationFrame(function () { PG.apply(PG.step); }); // figure came after the data
+    if (behind(g)) applySoon(); // figure came after the data
     if (key === "surface" && window.IntersectionObserver) {
       new IntersectionObserver(function (entries) {
         PG.visible3d = entries[entries.length - 1].isIntersecting;
@@ -35,13 +35,28 @@
     drawnData.set(g, g.data);
     if (key === "loss_chart" && PG.run) { PG.fanScale(); PG.fixLossAxes(); } // a new chart: its fan on the switch's axis
     if (!PG.run || (PG.playing && PG.overlay && key !== "surface")) return; // canvas has them
-    const first = P.firstPath(g);
-    if (!first) return;
+    if (behind(g) && PG.pending === 0) applySoon();
+  }
+
+  /* One PG.apply at the next frame for every graph that asked (a new run's three hooks ask
+   * together); none while a new run is being taken (it applies the step itself). */
+  let applyQueued = false, taking = false;
+  function applySoon() {
+    if (applyQueued || taking) return;
+    applyQueued = true;
+    window.requestAnimationFrame(function () {
+      applyQueued = false;
+      PG.apply(PG.step);
+    });
+  }
+
+  /* Whether graph g's paths do not show the run at the current step (its first path's length
+   * tells; a graph with no paths is never behind). */
+  function behind(g) {
+    const first = PG.run && P.firstPath(g);
+    if (!first) return false;
     const r = PG.run.racers[first.racer];
-    const want = r ? PG.kOf(r, PG.step) + 1 : 0;
-    if (first.length !== want && PG.pending === 0) {
-      window.requestAnimationFrame(function () { PG.apply(PG.step); });
-    }
+    return first.length !== (r ? PG.kOf(r, PG.step) + 1 : 0);
   }
 
   /* A new run (or a new figure): decode it, keep the step where possible, redraw. */
@@ -52,13 +67,29 @@
     // afterplot hooks put the paths back; decoding and redrawing again would loop
     if (data === PG.source) { hookAll(50); return nu; }
     PG.source = data;
+    take(data);
+    return String(data.steps);
+  }
+
+  /* fn once the contour map is painted (a frame after its traces are in), or after ~10 s. */
+  function afterContour(fn) {
+    (function wait(frames) {
+      if (P.painted(P.gd("contour")) || frames <= 0) {
+        window.requestAnimationFrame(function () { window.setTimeout(fn, 0); });
+      } else window.requestAnimationFrame(function () { wait(frames - 1); });
+    })(600);
+  }
+
+  function take(data) {
     const fresh = !PG.run || PG.run.steps !== data.steps;
     PG.run = PG.decodeRun(data);
     PG.run.logLoss = PG.logWanted && PG.canLog();
     PG.runId = (PG.runId || 0) + 1; // the overlays redraw their trails for a new run
     if (fresh && PG.step > data.steps) PG.step = data.steps;
+    taking = true;
     hookAll(50);
     window.requestAnimationFrame(function () {
+      taking = false;
       PG.setLogScale(); // also applies the step
       PG.syncSlider(true);
       PG.styleAll(); // the other charts (schedule...) came with the run
@@ -67,24 +98,39 @@
         PG.play();
       }
     });
-    return String(data.steps);
   }
 
-  /* The default 3D figure, once the contour map is drawn and painted: Dash draws graphs in
-   * page order, and the scene's first WebGL draw would hold the map back (layout.layout).
-   * Nothing if a link's own figure got there first. */
+  /* The figure with its racers' paths and heads at the current step, when the run is here:
+   * drawn with them, the scene needs no second WebGL draw (a restyle) to show them. */
+  function withPaths(figure) {
+    if (!PG.run || !figure || !figure.data) return figure;
+    const u = PG.sceneUpdate({ data: figure.data }), data = figure.data.slice();
+    u[1].forEach(function (i, n) {
+      data[i] = Object.assign({}, data[i], { x: u[0].x[n], y: u[0].y[n], z: u[0].z[n] });
+    });
+    PG.sceneAt = { data: data, step: PG.step, run: PG.runId }; // no restyle needed once drawn
+    return Object.assign({}, figure, { data: data });
+  }
+
+  /* The default 3D figure, handed to its graph once the contour map is painted and the run is
+   * here, so it is drawn with its paths in one WebGL draw: Dash draws graphs in page order,
+   * and the scene's first WebGL draw would hold the map back (layout.layout). Nothing if a
+   * link's own figure got there first. The callback stays pending until the map is painted:
+   * that also holds back the callbacks reading the scene's figure (load) and their work. */
   function firstScene(figure) {
     const nu = window.dash_clientside.no_update;
+    function show() {
+      const g3 = P.gd("surface");
+      if (!(g3 && g3.data.length)) window.dash_clientside.set_props(PG.C.ids.surface, { figure: withPaths(figure) });
+    }
     return new Promise(function (resolve) {
-      function show() {
-        const g3 = P.gd("surface");
-        resolve(g3 && g3.data.length ? nu : figure);
-      }
-      (function wait(frames) {
-        if (P.drawn(P.gd("contour")) || frames <= 0) { // a frame to paint the map first
-          window.requestAnimationFrame(function () { window.setTimeout(show, 0); });
-        } else window.requestAnimationFrame(function () { wait(frames - 1); });
-      })(600);
+      afterContour(function () {
+        resolve(nu);
+        (function wait(frames) { // load takes the run once this callback has returned
+          if ((PG.C && PG.run) || frames <= 0) { if (PG.C) show(); }
+          else window.requestAnimationFrame(function () { wait(frames - 1); });
+        })(600);
+      });
     });
   }
 

@@ -49,6 +49,13 @@ def app_server(port: int) -> subprocess.Popen:
     return start_server([sys.executable, "app.py", "--port", str(port)], port)
 
 
+# Callbacks Dash's renderer holds but has not finished, as dash.testing counts them
+# (dash/testing/dash_page.py: its store's callback lists but the stored and completed ones)
+PENDING_CALLBACKS = """() => { if (!window.store) return 0;
+  const c = Object.assign({}, window.store.getState().callbacks); delete c.stored; delete c.completed;
+  return Object.values(c).reduce((n, v) => n + v.length, 0); }"""
+
+
 class Page:
     """A page plus a count of in-flight Dash callback requests."""
 
@@ -86,11 +93,12 @@ class Page:
             self.inflight -= 1
 
     def idle(self, quiet=0.6, timeout=30):
-        """Wait until no callback has been in flight for `quiet` seconds."""
+        """Wait until no callback has been in flight for `quiet` seconds and Dash has none
+        waiting to be sent (a busy main thread can hold one back longer than `quiet`)."""
         end, calm = time.time() + timeout, None
         while time.time() < end:
             self.page.wait_for_timeout(100)
-            if self.inflight == 0:
+            if self.inflight == 0 and not self.page.evaluate(PENDING_CALLBACKS):
                 calm = calm or time.time()
                 if time.time() - calm >= quiet:
                     return
@@ -109,14 +117,14 @@ class Page:
             [graph, role, racer],
         )
 
-    def overlay_ink(self, graph) -> int:
-        """Painted pixels on the playback canvas over ``graph`` (-1: no canvas shown)."""
+    def overlay_ink(self, graph, layer="pg-trail") -> int:
+        """Painted pixels on the playback canvas ``layer`` over ``graph`` (-1: none shown)."""
         return self.page.evaluate(
-            """g => { const c = document.querySelector('#' + g + ' canvas.pg-trail');
+            """([g, layer]) => { const c = document.querySelector('#' + g + ' canvas.' + layer);
                  if (!c || c.style.display === 'none' || !c.width) return -1;
                  const a = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                  let n = 0; for (let i = 3; i < a.length; i += 4) if (a[i] > 0) n++; return n; }""",
-            graph,
+            [graph, layer],
         )
 
     def choose_lesson(self, lesson_id, title):

@@ -186,18 +186,75 @@ def test_a_rosenbrock_race_mid_playback_in_3d(browser, base_url):
     p.evaluate("() => { window.PG.speed = 120; }")
     p.click("#button-play")
     p.wait_for_function("() => window.PG.step > 300", timeout=20000)
-    # the scene follows while playing: its path traces grow without Plotly.restyle
-    n = p.evaluate(
-        f"() => Math.min(...{_graph_js('surface')}.data.filter(t => t.meta && t.meta.role === 'path').map(t => t.x.length))"
-    )
-    assert n > 20
+    # the scene follows while playing: the paths and heads are painted on its canvas overlay
+    # every frame, and WebGL (~150 ms a redraw in software GL) is not redrawn for them
+    frames, gl = p.evaluate("() => [window.PG.draws3d, window.PG.drawsGL]")
+    p.wait_for_timeout(1000)
+    frames2, gl2, painted = p.evaluate("() => [window.PG.draws3d, window.PG.drawsGL, window.PG.scenePainted]")
+    assert frames2 - frames >= 10 and gl2 == gl
+    assert painted > 20 and pg.overlay_ink("graph-surface-3d", "pg-scene") > 500
     p.locator("#graph-surface-3d").scroll_into_view_if_needed()
     p.locator(".pg-card-3d").screenshot(path=str(ARTIFACTS / "first-rosenbrock-3d-playing.png"))
     p.click("#button-play")
+    # paused: the paths are back in the WebGL traces (hover works) and the overlay is gone
+    p.wait_for_function(
+        "() => !document.querySelector('canvas.pg-scene') || document.querySelector('canvas.pg-scene').style.display === 'none'"
+    )
+    n = p.evaluate(
+        f"() => Math.min(...{_graph_js('surface')}.data.filter(t => t.meta && t.meta.role === 'path').map(t => t.x.length))"
+    )
+    assert n > 300
     colors = p.evaluate("() => window.PG.run.racers.map(r => r.color)")
     assert len(set(colors)) == 8
+    # the overlay paints where WebGL draws: its projection of the racers' points lands on what
+    # WebGL's paths drew; moved 25 px, mostly not
+    hit, moved = p.evaluate(PROBE_3D, 0), p.evaluate(PROBE_3D, 25)
+    assert hit["seen"] > 100
+    assert hit["match"] >= 0.75 * hit["seen"], hit
+    assert moved["match"] <= 0.4 * moved["seen"], moved
     assert not pg.errors, pg.errors
     pg.close()
+
+
+# Where WebGL draws the paths: the scene's picture with and without its path objects, each read
+# in the task that draws it (no preserveDrawingBuffer needed), differ there. For every racer's
+# points, the overlay's projection (PG.sceneProbe) moved by `shift` px: how many are shown, and
+# how many land within 2 px of a pixel that the paths changed.
+PROBE_3D = f"""shift => {{
+  const g = {_graph_js("surface")}, s = g._fullLayout.scene._scene, gp = s.glplot, c = gp.canvas;
+  function picture() {{
+    gp.redraw();
+    const copy = document.createElement('canvas'); copy.width = c.width; copy.height = c.height;
+    const ctx = copy.getContext('2d'); ctx.drawImage(c, 0, 0);
+    return ctx.getImageData(0, 0, c.width, c.height).data;
+  }}
+  const lines = Object.values(s.traces).map(t => t.linePlot).filter(Boolean);
+  const withPaths = picture(), all = gp.objects.slice();
+  gp.objects.splice(0, all.length, ...all.filter(o => lines.indexOf(o) < 0)); // gl-plot3d keeps this array
+  const without = picture();
+  gp.objects.splice(0, gp.objects.length, ...all);
+  gp.redraw();
+  const k = c.width / c.clientWidth;
+  let seen = 0, match = 0;
+  window.PG.run.racers.forEach((r, i) => {{
+    const n = window.PG.kOf(r, window.PG.step);
+    for (let j = 0; j <= n; j += Math.max(1, Math.floor(n / 40))) {{
+      const q = window.PG.sceneProbe(g, i, j);
+      if (!q) continue;
+      seen++;
+      const x0 = Math.round((q[0] + shift) * k), y0 = Math.round((q[1] + shift) * k);
+      search: for (let dy = -2; dy <= 2; dy++) for (let dx = -2; dx <= 2; dx++) {{
+        const x = x0 + dx, y = y0 + dy;
+        if (x < 0 || y < 0 || x >= c.width || y >= c.height) continue;
+        const o = 4 * (y * c.width + x);
+        let d = 0;
+        for (let ch = 0; ch < 4; ch++) d += Math.abs(withPaths[o + ch] - without[o + ch]);
+        if (d > 40) {{ match++; break search; }}
+      }}
+    }}
+  }});
+  return {{ seen: seen, match: match }};
+}}"""
 
 
 def test_the_phone_view(browser, base_url):
