@@ -32,9 +32,10 @@
     frames: 0, // frames actually painted (read by the browser benchmark)
     draws3d: 0, // 3D view frames drawn: WebGL redraws and overlay paints (read by the browser benchmark)
     drawsGL: 0, // of which WebGL redraws of the scene
-    sceneHanded: null, // the 3D figure's data whose paths are on the canvas overlay while playing
     scenePainted: 0, // points painted on the 3D overlay in its last frame
-    sceneAt: null, // {data, step, run}: the 3D figure's data array drawn in full at that step of that run
+    // what the 3D figure's WebGL paths show: {data: its data array, blank: true} while the canvas
+    // overlay has them, {data, step, run} once drawn in full at that step of that run; null: unknown
+    sceneShows: null,
   };
   const PG = window.PG;
 

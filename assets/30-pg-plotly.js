@@ -30,8 +30,15 @@
     return e;
   }
 
-  /* The surface trace's drawn height at (x, y): bilinear on its evenly spaced mesh. */
+  /* The surface trace's drawn height at (x, y): bilinear on its evenly spaced mesh; built once
+   * per mesh (the overlay asks every frame). */
+  const fields = new WeakMap(); // a surface trace's z array -> its height field
   function heightField(t) {
+    if (!fields.has(t.z)) fields.set(t.z, buildField(t));
+    return fields.get(t.z);
+  }
+
+  function buildField(t) {
     const xs = t.x, ys = t.y, zs = t.z, nx = xs.length, ny = ys.length;
     const x0 = xs[0], y0 = ys[0], dx = (xs[nx - 1] - x0) / (nx - 1), dy = (ys[ny - 1] - y0) / (ny - 1);
     let top = -Infinity;
@@ -115,11 +122,6 @@
         py: function (v) { return ya.c2p(v); },
         ranges: xa.range.join() + "|" + ya.range.join(),
       };
-    },
-
-    /* Whether Plotly has drawn `g` (its full layout exists). */
-    drawn: function (g) {
-      return !!(g && g._fullLayout);
     },
 
     /* Whether a 2D graph's traces are in its plot area (its first paint is under way). */

@@ -121,7 +121,6 @@
       const k = PG.kOf(r, PG.step);
       points += t.role === PG.C.roles.head ? headOn(ctx, o, sc, r, k, t.marker) : strokePath(ctx, o, sc, r, k, t.line);
     });
-    o.points = points;
     PG.scenePainted = points; // points painted in the last frame (read by the browser tests)
     return true;
   };

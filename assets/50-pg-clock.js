@@ -14,16 +14,17 @@
       PG.stale3d = true;
       return false;
     }
-    if (PG.playing && PG.sceneHanded) return true; // the canvas overlay: every frame
+    if (PG.playing && PG.sceneShows && PG.sceneShows.blank) return true; // the canvas overlay: every frame
     return !PG.playing || (!PG.busy3d && now - PG.last3d >= Math.max(33, 4 * PG.cost3d));
   }
 
   /* Playing: the paths and heads on the scene's canvas overlay. The first frame painted on a
    * figure blanks its WebGL paths and heads (one WebGL redraw); a new figure from Dash (a new
    * data array) is emptied again. False if the scene is not drawn yet (WebGL draws them). */
-  function paintScene(g) {
+  function overlayScene(g) {
     if (!PG.paintScene(g)) return false;
-    if (PG.sceneHanded !== g.data) {
+    const shows = PG.sceneShows;
+    if (!(shows && shows.blank && shows.data === g.data)) {
       const idx = P.withRoles(g, [PG.C.roles.path, PG.C.roles.head]);
       // one point off the plane each (WebGL draws nothing there; gl objects refuse no points)
       const none = function () { return idx.map(function () { return [NaN]; }); };
@@ -31,8 +32,7 @@
         PG.clearScene(g);
         return false;
       }
-      PG.sceneHanded = g.data;
-      PG.sceneAt = null; // its WebGL paths are blank now
+      PG.sceneShows = { data: g.data, blank: true };
       PG.drawsGL++;
     }
     return true;
@@ -40,14 +40,14 @@
 
   function draw3d(g, now) {
     PG.stale3d = false;
-    if (PG.playing && paintScene(g)) {
+    if (PG.playing && overlayScene(g)) {
       PG.step3d = PG.step;
       PG.draws3d++;
       return;
     }
-    const at = PG.sceneAt;
-    if (!PG.playing && at && at.data === g.data && at.step === PG.step && at.run === PG.runId) return; // shown
-    PG.sceneAt = null;
+    const at = PG.sceneShows;
+    if (!PG.playing && at && !at.blank && at.data === g.data && at.step === PG.step && at.run === PG.runId) return;
+    PG.sceneShows = null; // the paths go back into the WebGL traces
     const u = PG.sceneUpdate(g);
     if (!u[1].length) return;
     PG.last3d = now;
@@ -65,16 +65,15 @@
       return;
     }
     PG.busy3d = true;
-    PG.sceneHanded = null; // the paths go back into the WebGL traces
     const step = PG.step, run = PG.runId;
     P.restyle(g, u[0], u[1]).finally(function () {
       PG.busy3d = false;
       PG.cost3d = performance.now() - now;
       PG.draws3d++;
       PG.drawsGL++;
-      if (PG.sceneHanded) return;
+      if (PG.sceneShows && PG.sceneShows.blank) return; // playing again: the overlay took them meanwhile
       PG.clearScene(g); // WebGL shows them now
-      PG.sceneAt = { data: g.data, step: step, run: run };
+      PG.sceneShows = { data: g.data, step: step, run: run };
     });
   }
 

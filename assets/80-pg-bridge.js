@@ -108,7 +108,7 @@
     u[1].forEach(function (i, n) {
       data[i] = Object.assign({}, data[i], { x: u[0].x[n], y: u[0].y[n], z: u[0].z[n] });
     });
-    PG.sceneAt = { data: data, step: PG.step, run: PG.runId }; // no restyle needed once drawn
+    PG.sceneShows = { data: data, step: PG.step, run: PG.runId }; // no restyle needed once drawn
     return Object.assign({}, figure, { data: data });
   }
 
