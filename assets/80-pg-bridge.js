@@ -112,23 +112,37 @@
     return Object.assign({}, figure, { data: data });
   }
 
-  /* The default 3D figure, handed to its graph once the contour map is painted and the run is
-   * here, so it is drawn with its paths in one WebGL draw: Dash draws graphs in page order,
-   * and the scene's first WebGL draw would hold the map back (layout.layout). Nothing if a
-   * link's own figure got there first. The callback stays pending until the map is painted:
-   * that also holds back the callbacks reading the scene's figure (load) and their work. */
-  function firstScene(figure) {
+  /* Whether graph g still shows its stand-in (figures.PLACEHOLDER), no figure of its own. */
+  function waiting(g) {
+    return !!(g && g.layout && g.layout.meta === PG.C.placeholder);
+  }
+
+  /* The default view's other figures (graph id -> figure), handed to their graphs once the
+   * contour map is painted: Dash draws every graph of the page in one task, so the map would
+   * show only after all of them (layout.layout). A graph that got a figure of its own first
+   * (a link's) keeps it. The scene also waits for the run, to be drawn with its paths in one
+   * WebGL draw. The callback stays pending until the map is painted: that also holds back
+   * the callbacks reading the scene's figure (load) and their work. */
+  function firstFigures(figures) {
     const nu = window.dash_clientside.no_update;
-    function show() {
-      const g3 = P.gd("surface");
-      if (!(g3 && g3.data.length)) window.dash_clientside.set_props(PG.C.ids.surface, { figure: withPaths(figure) });
+    function hand(id, figure) {
+      const g = P.byId(id);
+      if (!waiting(g)) return;
+      const own = GRAPHS.some(function (key) { return PG.C.ids[key] === id; });
+      if (!own) P.hook(g, function () { PG.style(g); }); // the race's graphs style in afterplot
+      window.dash_clientside.set_props(id, { figure: figure });
     }
     return new Promise(function (resolve) {
       afterContour(function () {
         resolve(nu);
         (function wait(frames) { // load takes the run once this callback has returned
-          if ((PG.C && PG.run) || frames <= 0) { if (PG.C) show(); }
-          else window.requestAnimationFrame(function () { wait(frames - 1); });
+          if (!((PG.C && PG.run) || frames <= 0)) {
+            window.requestAnimationFrame(function () { wait(frames - 1); });
+          } else if (PG.C) {
+            const scene = PG.C.ids.surface;
+            Object.keys(figures).forEach(function (id) { if (id !== scene) hand(id, figures[id]); });
+            if (figures[scene]) hand(scene, withPaths(figures[scene]));
+          }
         })(600);
       });
     });
@@ -186,7 +200,7 @@
       },
       load: load,
       inspect: inspect,
-      firstScene: firstScene,
+      firstFigures: firstFigures,
       logScale: function (on) {
         PG.logWanted = on !== false;
         PG.setLogScale();

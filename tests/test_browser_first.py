@@ -118,9 +118,12 @@ def _visible(p, selector: str) -> bool:
     )
 
 
-def _text_boxes(p, key: str) -> list:
+def _text_boxes(p, key: str, graph: str = "") -> list:
+    """[text, left, top, right, bottom, font px] of every label shown (a hidden one has no box)
+    of a race graph (contract key), or of the graph a JS expression gives."""
     return p.evaluate(
-        f"""() => [...{_graph_js(key)}.querySelectorAll('.main-svg text')].filter(t => t.textContent.trim())
+        f"""() => [...{graph or _graph_js(key)}.querySelectorAll('.main-svg text')]
+             .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
              .map(t => {{ const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.top, b.right, b.bottom,
                           parseFloat(getComputedStyle(t).fontSize)]; }})"""
     )
@@ -169,6 +172,13 @@ def test_presenter_mode_fits_one_screen_with_a_lesson_open(browser, base_url, wi
         assert not _overlaps(boxes), (key, _overlaps(boxes))
         if height >= 1080:  # readable from the back of a hall, laid out by Plotly at that size
             assert min(b[5] for b in boxes) >= 18, key
+    # the lesson's chart fits its strip whole: every label inside the strip, none overlapping
+    strip = p.locator("#div-lesson").bounding_box()
+    lesson = _text_boxes(p, "", "document.querySelector('#graph-lesson .js-plotly-plot')")
+    assert len(lesson) > 4 and not _overlaps(lesson), _overlaps(lesson)
+    for text, left, top, right, bottom, _ in lesson:
+        assert strip["y"] - 1 <= top and bottom <= strip["y"] + strip["height"] + 1, text
+        assert strip["x"] - 1 <= left and right <= strip["x"] + strip["width"] + 1, text
     if height >= 1080:
         sizes = p.evaluate(f"() => {_graph_js('surface')}._fullLayout.scene.xaxis.tickfont.size")
         assert sizes >= 18
@@ -265,6 +275,13 @@ def test_the_phone_view(browser, base_url):
     assert contour["y"] < scene["y"]  # the map you can touch comes first
     assert contour["y"] + contour["height"] <= 844  # above the fold
     assert p.locator(".modebar-container").first.is_hidden()
+    # the header is one row of buttons, each label on one line (none wraps, none leaves the screen)
+    heads = p.evaluate("""() => [...document.querySelectorAll('.pg-header .btn, .pg-header select')]
+        .filter(b => b.offsetParent).map(b => { const r = b.getBoundingClientRect();
+          return [b.textContent.trim(), r.top, r.bottom, r.right, parseFloat(getComputedStyle(b).lineHeight)]; })""")
+    assert len(heads) >= 5
+    assert max(h[1] for h in heads) - min(h[1] for h in heads) < 4, heads  # one row
+    assert all(h[2] - h[1] < 2.2 * h[4] and h[3] <= 390 for h in heads), heads
     bar = p.locator(".pg-transport").bounding_box()
     play = p.locator("#button-play").bounding_box()
     p.click("#button-play")

@@ -95,11 +95,15 @@ def test_the_first_response_carries_the_default_view():
     cfg, _ = validate.config({})
     view = runs.view(cfg)
     assert by_id[contract.IDS.run].data == view["run"]
-    for key, graph in (("contour", contract.IDS.contour), ("loss", contract.IDS.loss_chart)):
-        assert by_id[graph].figure == view[key]
-    # the 3D scene's figure waits in the page and is drawn after the contour map (clientside)
-    assert by_id[contract.IDS.first_scene].data == view["surface"]
-    assert by_id[contract.IDS.surface].figure == figures.SCENE_PLACEHOLDER
+    assert by_id[contract.IDS.contour].figure == view["contour"]
+    # the other plots' figures wait in the page and are drawn after the contour map (clientside)
+    waiting = by_id[contract.IDS.first_figures].data
+    assert waiting[contract.IDS.surface] == view["surface"]
+    assert waiting[contract.IDS.loss_chart] == view["loss"]
+    assert waiting[contract.IDS.schedule_chart] == view["schedule"]
+    for graph in (*waiting, contract.IDS.state_chart):
+        assert by_id[graph].figure == figures.PLACEHOLDER
+        assert by_id[graph].figure["layout"]["meta"] == contract.as_dict()["placeholder"]
     assert len(by_id["div-racer-controls"].children) == len(cfg.racers)
     assert by_id["store-figure-key"].data == view["key"]
 

@@ -284,7 +284,7 @@ def _register_engine(app: Dash) -> None:
         Output("graph-surface-3d", "figure"),
         Output("graph-contour", "figure"),
         Output("graph-loss", "figure"),
-        Output("graph-schedule", "figure"),
+        Output(IDS.schedule_chart, "figure"),
         *MESSAGE_OUTPUTS,
         Output("div-messages", "children"),
         Output("select-inspect", "options"),
@@ -402,10 +402,12 @@ def _register_exports(app: Dash) -> None:
             return dcc.send_string(exports.export_json(cfg, labels, trajs), "trajectories.json")
         return dcc.send_string(exports.export_csv(labels, trajs), "trajectories.csv")
 
-    @guard.callback(app, Output("graph-ewma", "figure"), Input("slider-ewma-beta", "value"),
+    @guard.callback(app, Output(IDS.ewma_chart, "figure"), Input("slider-ewma-beta", "value"),
                     shapes={"slider-ewma-beta.value": NUMBER}, prevent_initial_call=True)  # fmt: skip
     def ewma(beta):
-        b = validate.as_number(beta, 0.9, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
+        b = validate.as_number(
+            beta, layout.EWMA_BETA, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta"
+        )
         return figures.ewma_figure(float(b))  # type: ignore[arg-type]
 
 

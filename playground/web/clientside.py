@@ -26,9 +26,9 @@ def register(app: Dash) -> None:
         Input(IDS.run, "data"),
     )
     app.clientside_callback(
-        ClientsideFunction("pg", "firstScene"),
+        ClientsideFunction("pg", "firstFigures"),
         Output(IDS.surface, "figure", allow_duplicate=True),
-        Input(IDS.first_scene, "data"),
+        Input(IDS.first_figures, "data"),
         prevent_initial_call="initial_duplicate",
     )
     app.clientside_callback(

@@ -28,6 +28,8 @@ class Ids:
     contour: str = "graph-contour"
     loss_chart: str = "graph-loss"
     state_chart: str = "graph-state"
+    schedule_chart: str = "graph-schedule"
+    ewma_chart: str = "graph-ewma"
     readout: str = "div-readout"
     table: str = "table-results"
     step_text: str = "text-step"
@@ -43,7 +45,8 @@ class Ids:
     lr_slider: str = "slider-lr"  # the pattern-matching type of each racer's slider
     contract: str = "store-contract"
     run: str = "store-run"
-    first_scene: str = "store-first-scene"  # the default 3D figure, drawn after the contour map
+    # the default view's other figures (3D scene, loss, schedule...), drawn after the contour map
+    first_figures: str = "store-first-figures"
     speed: str = "select-speed"
     controls: str = "panel-controls"
     lesson: str = "select-lesson"
@@ -163,6 +166,8 @@ MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
 # the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
 # height over PRESENTER_LINES (19 px at 1080p), never under 14 px
 FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
+# layout.meta of a graph's stand-in until its first figure is handed over (figures.PLACEHOLDER)
+PLACEHOLDER = "pg-placeholder"
 # Paths narrow the later their racer comes in the list, so a racer drawn on top of another
 # (gradient descent under SGD, Adam under AdamW) shows as a thin line inside the wider one:
 # racer i is drawn at width * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** i)
@@ -287,6 +292,7 @@ def as_dict() -> dict[str, Any]:
         "surfaceScales": SURFACE_SCALES,
         "markInk": MARK_INK,
         "font": FONT,
+        "placeholder": PLACEHOLDER,
         "statuses": STATUSES,
         "stoppedBefore": list(STOPPED_BEFORE),
         "inProgress": IN_PROGRESS,

@@ -58,7 +58,7 @@ def _apart(t: Trajectory, s: Surface, first: Trajectory) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Quantity:
-    label: str  # the chart's y-axis title
+    label: str  # what the chart shows (its legend's title)
     # one value per drawn step, of a racer on the surface; `first` is the first racer's run
     series: Callable[[Trajectory, Surface, Trajectory], np.ndarray]
     log: bool = False

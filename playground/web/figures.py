@@ -33,6 +33,7 @@ from .contract import (
     path_width,
 )
 from .contract import FONT as FONT_RULE
+from .contract import PLACEHOLDER as PLACEHOLDER_META
 from .fans import Fan
 
 Window = tuple[tuple[float, float], tuple[float, float]]  # ((x0, x1), (y0, y1))
@@ -54,9 +55,10 @@ LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "b
           "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
 
 
-# the 3D card until its first figure comes (layout.layout): an empty, axis-less chart, no WebGL
-SCENE_PLACEHOLDER = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
-                                            "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}  # fmt: skip
+# a graph until its first figure is handed over (layout.layout): an empty, axis-less chart, no
+# WebGL, marked by its layout.meta so the page knows it still waits
+PLACEHOLDER = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "meta": PLACEHOLDER_META,
+                                      "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}  # fmt: skip
 
 
 def typed(a: np.ndarray, dtype: str = "f4") -> dict:
@@ -735,16 +737,23 @@ def evidence_figure(
         data.append(line(r, s, line={"color": r["color"], "width": 1.5, "dash": "dash"},
                          opacity=0.75, meta={"role": ROLES.reference}))  # fmt: skip
     layout = _layout(
-        xaxis=_axis("step"),
+        # the quantity is named in the legend's title, on one line with the racers, not in axis
+        # titles: a rotated one is longer than the lesson strip is high and one under the steps
+        # leaves no room for the plot (presenter mode at 720p clipped the one, overlapped the other)
+        xaxis=_axis(""),
         yaxis=_axis(
-            label,
+            "",
             type="log" if log_y else "linear",
             exponentformat="power",
             **({"range": _log_range(shown, top)} if log_y else {}),
         ),
-        margin={"l": 60, "r": 10, "t": 24, "b": 36},
+        margin={"l": 40, "r": 10, "t": 24, "b": 20},
         showlegend=True,
         # a size smaller than the plots': two racers' names fit on one line of the lesson box
-        legend={**_legend(1.0), "font": {"size": FONT_RULE["size"] - 2}},
+        legend={
+            **_legend(1.0),
+            "font": {"size": FONT_RULE["size"] - 2},
+            "title": {"text": f"{label}, by step:"},
+        },
     )
     return {"data": data, "layout": layout}

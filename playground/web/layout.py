@@ -364,6 +364,8 @@ def transport() -> html.Div:
     )  # fmt: skip
 
 
+EWMA_BETA = 0.9  # the EWMA box's β until its slider moves
+
 GRAPH_HEIGHT = {
     "pg-g3d": "430px",
     "pg-g2d": "430px",
@@ -380,10 +382,26 @@ SCENE_CONFIG = {**GRAPH_CONFIG, "plotGlPixelRatio": 1}
 
 
 def _graph(id_: str, cls: str, figure: dict | None = None) -> dcc.Graph:
+    """A race graph: its figure, or a stand-in until `first_figures` hands its own over."""
     config = SCENE_CONFIG if id_ == IDS.surface else GRAPH_CONFIG
     return dcc.Graph(
-        id=id_, config=config, className=cls, style={"height": GRAPH_HEIGHT[cls]}, figure=figure or {}
+        id=id_,
+        config=config,
+        className=cls,
+        style={"height": GRAPH_HEIGHT[cls]},
+        figure=figure or figures.PLACEHOLDER,
     )
+
+
+def first_figures(first: dict) -> dict[str, dict]:
+    """The default view's figures drawn after its contour map (graph id -> figure). The state
+    chart has none: the inspect callback draws it from the run."""
+    return {
+        IDS.surface: first["surface"],
+        IDS.loss_chart: first["loss"],
+        IDS.schedule_chart: first["schedule"],
+        IDS.ewma_chart: figures.ewma_figure(EWMA_BETA),
+    }
 
 
 def layout() -> html.Div:
@@ -393,10 +411,11 @@ def layout() -> html.Div:
         [
             dcc.Location(id="url", refresh=False),
             dcc.Store(id=IDS.run, data=first["run"]),
-            # the 3D scene's first figure waits in the page until the contour map is drawn
-            # (clientside.register): Dash draws graphs in page order, and the scene's first
-            # WebGL draw holds the page ~0.7 s in software GL
-            dcc.Store(id=IDS.first_scene, data=first["surface"]),
+            # the other plots' first figures wait in the page until the contour map is drawn
+            # (clientside.register): Dash draws every graph of the page in one task, in page
+            # order, and the map would show only after all of them (the scene's first WebGL
+            # draw alone holds the page ~0.7 s in software GL)
+            dcc.Store(id=IDS.first_figures, data=first_figures(first)),
             dcc.Store(id=IDS.contract, data=contract.as_dict()),  # read once by the playback scripts
             dcc.Store(id="store-figure-key", data=first["key"]),
             dcc.Store(id="store-url"),
@@ -475,7 +494,7 @@ def race_view(first: dict | None = None) -> list:
         html.Div(
             [
                 html.Section(
-                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d", figures.SCENE_PLACEHOLDER)],
+                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d")],
                     className="pg-card pg-card-3d",
                 ),
                 html.Section(
@@ -496,7 +515,7 @@ def race_view(first: dict | None = None) -> list:
         html.Div(
             [
                 html.Section(
-                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss", first["loss"])],
+                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
                     className="pg-card pg-card-loss",
                 ),
                 html.Section(
@@ -521,7 +540,7 @@ def race_view(first: dict | None = None) -> list:
                 html.Section(
                     [
                         html.H2("Learning-rate schedule"),
-                        _graph("graph-schedule", "pg-gsched", first["schedule"]),
+                        _graph(IDS.schedule_chart, "pg-gsched"),
                         html.Div(id="div-surface-info"),
                     ],
                     className="pg-card",
@@ -557,8 +576,8 @@ def header_actions() -> html.Div:
                        title="Presenter mode (P)"),
             dbc.Button(LABELS["dark"], id=IDS.theme, size="sm", color="light", outline=True),
             dbc.Button("?", id="button-help", size="sm", color="light", outline=True, title="Keyboard shortcuts (?)"),
-            dbc.Button("☰ Controls", id="button-controls", className="pg-toggle", color="secondary", outline=True,
-                       size="sm"),
+            dbc.Button(["☰", html.Span(" Controls", className="pg-wide-label")], id="button-controls",
+                       className="pg-toggle", color="secondary", outline=True, size="sm", title="Controls"),
         ],
         className="pg-actions",
     )  # fmt: skip
@@ -619,9 +638,9 @@ def ewma_box() -> html.Div:
                 className="pg-muted",
             ),
             html.Div([html.Label("β", className="pg-label"),
-                      dcc.Slider(id="slider-ewma-beta", min=0.5, max=0.99, step=0.01, value=0.9,
+                      dcc.Slider(id="slider-ewma-beta", min=0.5, max=0.99, step=0.01, value=EWMA_BETA,
                                  marks={0.5: "0.5", 0.9: "0.9", 0.99: "0.99"})]),
-            dcc.Graph(id="graph-ewma", config=GRAPH_CONFIG, style={"height": "240px"}, figure=figures.ewma_figure(0.9)),
+            dcc.Graph(id=IDS.ewma_chart, config=GRAPH_CONFIG, style={"height": "240px"}, figure=figures.PLACEHOLDER),
         ]
     )  # fmt: skip
 
