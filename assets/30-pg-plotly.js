@@ -225,6 +225,24 @@
       return out;
     },
 
+    /* Turn the 3D camera by `angle` radians about the vertical axis through the scene's
+     * centre, keeping its height, distance and up (auto-rotate): a promise of the redraw,
+     * or null before the scene is built. */
+    turnScene: function (g, angle) {
+      const fl = g && g._fullLayout, s = fl && fl.scene && fl.scene._scene;
+      if (!s || !s.getCamera) return null;
+      const cam = s.getCamera(), e = cam.eye, o = cam.center, c = Math.cos(angle), n = Math.sin(angle);
+      const dx = e.x - o.x, dy = e.y - o.y;
+      const eye = { x: o.x + dx * c - dy * n, y: o.y + dx * n + dy * c, z: e.z };
+      return P.relayout(g, { "scene.camera": { eye: eye, center: o, up: cam.up } });
+    },
+
+    /* The 3D camera's eye, as the scene holds it now (after any drag), or null. */
+    sceneEye: function (g) {
+      const fl = g && g._fullLayout, s = fl && fl.scene && fl.scene._scene;
+      return s && s.getCamera ? s.getCamera().eye : null;
+    },
+
     isScene: function (g) {
       return !!(g.layout && g.layout.scene);
     },

@@ -74,6 +74,7 @@
     reset: function () { PG.reset(); },
     toggleRacer: function (i) { PG.toggleRacer(i); },
     presenter: function () { PG.togglePresenter(); },
+    rotate: function () { PG.rotate(); },
     help: function () { window.dash_clientside.set_props(PG.C.ids.help, { is_open: true }); },
   };
   PG.actions = ACTIONS;
@@ -96,5 +97,6 @@
     else if (b.id === ids.reset) PG.reset();
     else if (b.id === ids.presenter) PG.togglePresenter();
     else if (b.id === ids.theme) toggleTheme(b);
+    else if (b.id === ids.rotate) PG.rotate();
   });
 })();

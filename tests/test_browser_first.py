@@ -379,3 +379,56 @@ def test_on_a_touch_screen_two_fingers_pinch_the_contour_map_about_their_midpoin
     assert p.evaluate("() => window.visualViewport.scale") == 1
     assert not pg.errors, pg.errors
     pg.close()
+
+
+def _eye(p) -> np.ndarray:
+    return np.array(
+        p.evaluate(
+            f"() => {{ const e = window.PG.plotly.sceneEye({_graph_js('surface')}); return [e.x, e.y, e.z]; }}"
+        )
+    )
+
+
+def _turned(a: np.ndarray, b: np.ndarray) -> float:
+    """Degrees the eye went round the vertical axis from a to b."""
+    return float(np.degrees(np.arctan2(b[1], b[0]) - np.arctan2(a[1], a[0])) % 360)
+
+
+def test_auto_rotate_turns_the_scene_while_paused_and_a_hand_on_it_stops_it(page):
+    p, button = page.page, page.page.locator(f"#{contract.IDS.rotate}")
+    labels = contract.LABELS
+    start = _eye(p)
+    button.click()
+    assert button.inner_text() == labels["rotating"] and button.get_attribute("aria-pressed") == "true"
+    p.wait_for_timeout(1500)
+    turned = _eye(p)
+    assert 2 < _turned(start, turned) < 90
+    # round the vertical axis only: the height and the distance from the axis stay
+    assert turned[2] == pytest.approx(start[2]) and np.hypot(*turned[:2]) == pytest.approx(
+        np.hypot(*start[:2])
+    )
+    # playing holds it (the scene's paths are on the overlay), pausing turns again
+    p.click("#button-play")
+    p.wait_for_timeout(400)
+    held = _eye(p)
+    p.wait_for_timeout(800)
+    assert _turned(held, _eye(p)) == 0 and p.evaluate("() => window.PG.playing")
+    p.click("#button-play")
+    p.wait_for_timeout(1200)
+    assert _turned(held, _eye(p)) > 1
+    # a drag on the scene takes the camera back: rotation off, the eye stays where the hand left it
+    box = p.locator("#graph-surface-3d").bounding_box()
+    p.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    p.mouse.down()
+    p.mouse.move(box["x"] + box["width"] / 2 + 40, box["y"] + box["height"] / 2 + 5)
+    p.mouse.up()
+    assert button.inner_text() == labels["rotate"] and button.get_attribute("aria-pressed") == "false"
+    p.wait_for_timeout(300)
+    left = _eye(p)
+    p.wait_for_timeout(900)
+    assert _turned(left, _eye(p)) == 0
+    # the O key switches it too (the help lists it)
+    p.keyboard.press("o")
+    assert button.inner_text() == labels["rotating"]
+    p.keyboard.press("o")
+    assert button.inner_text() == labels["rotate"]

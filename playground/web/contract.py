@@ -38,6 +38,7 @@ class Ids:
     step: str = "button-step"
     reset: str = "button-reset"
     presenter: str = "button-presenter"
+    rotate: str = "button-rotate"
     theme: str = "button-theme"
     help: str = "modal-help"
     inspect: str = "select-inspect"
@@ -133,6 +134,7 @@ SHORTCUTS = (
     Shortcut("R", ("r", "R"), "reset", "reset to step 0"),
     Shortcut("1 – 9", tuple("123456789"), "toggleRacer", "show / hide optimizer 1 – 9"),
     Shortcut("P", ("p", "P"), "presenter", "presenter mode"),
+    Shortcut("O", ("o", "O"), "rotate", "turn the 3D view while paused (on / off)"),
     Shortcut("?", ("?",), "help", "this list"),
 )
 # the 3D axes are drawn in WebGL, out of CSS's reach: the browser recolours them per theme
@@ -264,7 +266,11 @@ EMPTY_RACE = (
 TOO_MANY = f"At most {MAX_RACERS} optimizers race at once: {{dropped}} not added. Remove one to add another."
 LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light", "empty": EMPTY_RACE,
           # on a touch screen a tap on the contour map shows its value; this button arms the next tap
-          "tapStart": "⊕ Set start", "tapArmed": "Tap the map…"}  # fmt: skip
+          "tapStart": "⊕ Set start", "tapArmed": "Tap the map…",
+          # the 3D card's auto-rotate switch (assets/55-pg-rotate.js), off and on
+          "rotate": "⟳ Rotate", "rotating": "■ Stop rotating"}  # fmt: skip
+# auto-rotate: how fast the 3D camera turns about the vertical axis while paused
+ROTATE = {"degPerSecond": 12}
 # live sessions: where the browser finds them (playground/web/live.py serves these paths)
 LIVE_API = "/live/api"
 LIVE_PAGE = "/live/"
@@ -297,6 +303,7 @@ def as_dict() -> dict[str, Any]:
         "stoppedBefore": list(STOPPED_BEFORE),
         "inProgress": IN_PROGRESS,
         "labels": LABELS,
+        "rotate": ROTATE,
         "divergedInk": DIVERGED_INK,
         "endInk": END_INK,
         "palette": list(PALETTE),

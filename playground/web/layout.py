@@ -476,10 +476,17 @@ def extra_views() -> list[html.Div]:
     return [html.Div(v.layout(), id=views.container_id(v.id), hidden=True) for v in views.discover()]
 
 
+def _scene_head() -> html.Div:
+    """The 3D card's title and its auto-rotate switch (the camera turns while paused)."""
+    turn = html.Button(LABELS["rotate"], id=IDS.rotate, className="pg-card-button", **{"aria-pressed": "false"},
+                       title="Turn the 3D view slowly while paused (O); dragging the view stops it")  # fmt: skip
+    return html.Div([html.H2("Surface"), turn], className="pg-card-head")
+
+
 def _contour_head() -> html.Div:
     """The contour card's title, and the button that arms the next tap as the start (shown on
     touch screens only, where a tap otherwise just reads the value under the finger)."""
-    arm = html.Button(LABELS["tapStart"], id="button-tap-start", n_clicks=0, className="pg-tap-start",
+    arm = html.Button(LABELS["tapStart"], id="button-tap-start", n_clicks=0, className="pg-card-button pg-tap-start",
                       title="Touch screens: the next tap on the map sets the start")  # fmt: skip
     return html.Div([html.H2("Contour map"), arm], className="pg-card-head")
 
@@ -494,7 +501,7 @@ def race_view(first: dict | None = None) -> list:
         html.Div(
             [
                 html.Section(
-                    [html.H2("Surface"), _graph(IDS.surface, "pg-g3d")],
+                    [_scene_head(), _graph(IDS.surface, "pg-g3d")],
                     className="pg-card pg-card-3d",
                 ),
                 html.Section(
