@@ -2,6 +2,8 @@
 default view carried by the page itself (issue #12). Browser checks: test_browser_first.py."""
 
 import itertools
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -123,3 +125,52 @@ def test_3d_paths_lie_on_the_drawn_surface_never_under_it():
     nodes = np.array([[xs[3], ys[5]], [xs[40], ys[17]]])
     want = figures.height_3d(surface, zz[[5, 17], [3, 40]])
     np.testing.assert_allclose(figures.drawn_height(surface, nodes), want, rtol=1e-6)
+
+
+def test_the_scene_marks_critical_points_with_glyphs_every_font_draws():
+    """plotly.js draws a 3D marker as a text glyph: its "x" is the emoji ❌ (a red picture, or
+    a blank box where the font lacks it). The page's own bundle says which glyph each symbol is;
+    every mark of the scene must be a geometric shape (U+25A0-25FF), drawn in the mark's ink."""
+    bundle = (Path(__file__).resolve().parents[1] / "assets" / "05-plotly.min.js").read_text(encoding="utf-8")
+    table = re.search(r'\{circle:"[^}]*"circle-open":[^}]*\}', bundle)
+    assert table, "the bundle's 3D symbol table"
+    glyphs = {
+        k.strip('"'): v.encode().decode("unicode_escape")
+        for k, v in re.findall(r'("?[\w-]+"?):"([^"]*)"', table.group())
+    }
+    assert glyphs["x"] == "\u274c"  # the emoji: why the scene does not use it
+    for kind, _, symbol3d, _, _ in contract.CRITICAL_MARKS:
+        assert "\u25a0" <= glyphs[symbol3d] <= "\u25ff", (kind, symbol3d, glyphs[symbol3d])
+    marks = [
+        t
+        for t in figures.surface_3d(get_surface("six_hump_camel"), [])["data"]
+        if t["meta"]["role"] == "mark"
+    ]
+    assert {t["marker"]["symbol"] for t in marks} == {m[2] for m in contract.CRITICAL_MARKS}
+    for t in marks:  # an open glyph is its outline: in the ink, not white on the pale heights
+        if t["marker"]["symbol"].endswith("-open"):
+            assert t["marker"]["line"]["color"] == contract.MARK_INK["light"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "rosenbrock",
+        "himmelblau",
+        "six_hump_camel",
+        "ravine",
+        "ackley",
+        "quadratic_bowl",
+        "monkey_saddle",
+        "plateau",
+    ],
+)
+def test_the_scene_labels_a_few_round_heights(name):
+    """Seen from high up the z axis is short: seven labels overlapped (the ravine's 10 ... 50)."""
+    z = figures.surface_3d(get_surface(name), [])["layout"]["scene"]["zaxis"]
+    ticks, (lo, hi) = z["tickvals"], z["range"]
+    assert 2 <= len(ticks) <= figures.Z_TICKS
+    step = ticks[1] - ticks[0]
+    mantissa = step / 10 ** np.floor(np.log10(step))
+    assert any(np.isclose(mantissa, m) for m in (1, 2, 5)), step
+    assert np.allclose(np.diff(ticks), step) and lo < ticks[0] and ticks[-1] <= hi

@@ -162,7 +162,9 @@ SURFACE_SCALES = {"light": _eased(_CIVIDIS, "#ffffff", 0.35), "dark": _eased(_CI
 CRITICAL_MARKS = (
     ("global_min", "global minimum", "diamond", "star", "★"),
     ("local_min", "local minimum", "circle-open", "circle-open", "○"),
-    ("saddle", "saddle point", "x", "x-thin-open", "×"),
+    # the scene has no × that draws: plotly's 3D "x" is the emoji ❌ (a red picture, or a blank box
+    # where the font lacks it), so a saddle is an open square there
+    ("saddle", "saddle point", "square-open", "x-thin-open", "×"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
 # the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's

@@ -246,13 +246,21 @@ def _surface_heights(surface: Land) -> np.ndarray:
     return height_3d(surface, mesh(surface, MESH_3D)[2]).astype(np.float32)  # 7 digits are plenty
 
 
+Z_TICKS = 4  # the most heights the scene labels: seen from high up its z axis is short
+Z_PAD = (0.02, 0.08)  # the scene's z axis reaches this share of the heights' span below and above
+
+
 def _z_ticks(lo: float, hi: float) -> list[float]:
-    """Round heights to label, none near the floor (its label would sit on the x and y axes'
-    ones at the scene's corner)."""
-    step = 10 ** np.floor(np.log10((hi - lo) / 3 or 1.0))
-    step *= 2 if (hi - lo) / step > 7 else 1
-    ticks = np.arange(np.ceil(lo / step) * step, hi + step / 2, step)
-    return [float(round(t, 10)) for t in ticks if t > lo + 0.12 * (hi - lo)]
+    """Round heights to label (steps of 1, 2 or 5 times a power of ten, at most Z_TICKS of
+    them: more overlapped on the foreshortened axis), none near the floor (its label would sit
+    on the x and y axes' ones at the scene's corner)."""
+    span = (hi - lo) or 1.0
+    decade, top = int(np.floor(np.log10(span))), hi + Z_PAD[1] * span
+    for step in (m * 10.0**e for e in range(decade - 1, decade + 2) for m in (1, 2, 5)):
+        ticks = [t for t in np.arange(np.ceil(lo / step) * step, top, step) if t > lo + 0.12 * span]
+        if len(ticks) <= Z_TICKS:
+            break
+    return [float(round(t, 10)) for t in ticks]
 
 
 @lru_cache(maxsize=32)
@@ -285,12 +293,15 @@ def _critical_3d(surface: Land) -> list[dict]:
         sel = [c for c in pts if c.kind == kind]
         if not sel:
             continue
-        z = height_3d(surface, np.array([c.value for c in sel], dtype=float)) + 1.5 * lift
+        # a mark is a glyph facing the camera: 4 path lifts up, its lower half clears the slope in
+        # front of it (at 1.5 the surface cut the diamonds and squares in half)
+        z = height_3d(surface, np.array([c.value for c in sel], dtype=float)) + 4 * lift
+        # an open glyph is its outline: drawn in the ink (a white one vanished on the pale heights)
+        casing = MARK_INK["light"] if symbol.endswith("-open") else "#ffffff"
         out.append({
             "type": "scatter3d", "mode": "markers", "name": name, "x": [c.x for c in sel], "y": [c.y for c in sel],
             "z": [float(v) for v in z], "hoverinfo": "skip", "showlegend": False, "meta": {"role": ROLES.mark},
-            "marker": {"symbol": symbol, "size": 7, "color": MARK_INK["light"],
-                       "line": {"color": "#ffffff", "width": 1}},
+            "marker": {"symbol": symbol, "size": 7, "color": MARK_INK["light"], "line": {"color": casing, "width": 1}},
         })  # fmt: skip
     return out
 
@@ -326,7 +337,7 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
     scene = {
         "xaxis": {"range": [x0, x1], "title": {"text": t.axes[0]}, **bg},
         "yaxis": {"range": [y0, y1], "title": {"text": t.axes[1]}, **bg},
-        "zaxis": {"range": [lo - 0.02 * zr, hi + 0.08 * zr], "title": {"text": height_title(surface)}, **bg,
+        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": height_title(surface)}, **bg,
                   "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
