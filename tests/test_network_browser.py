@@ -41,10 +41,20 @@ def _plays_and_pauses_both_figures(page: Page) -> None:
     _wait_lengths(page, f"n > 1 && n < {full}")
     _wait_lengths(page, f"n === {full}")
     p.wait_for_function(f"() => document.getElementById('{SLICE['play']}').textContent.includes('Play')")
-    # Pause part way: both figures hold the same checkpoint, short of the end
+    # Pause part way: both figures hold the same checkpoint, short of the end. The pause is
+    # clicked in the same turn that sees the paths part way (a click from here could land
+    # after the replay's end on a busy machine, and start it again)
     play.click()
-    _wait_lengths(page, f"n > 3 && n < {full}")
-    play.click()
+    p.wait_for_function(
+        """([ids, play, full]) => { const n = ids.map(id => {
+             const gd = document.querySelector('#' + id + ' .js-plotly-plot');
+             const t = gd && gd.data.find(t => t.meta && t.meta.role === 'path' && t.meta.racer === 0);
+             return t ? t.x.length : 0; });
+           if (!n.every(k => k > 3 && k < full)) return false;
+           document.getElementById(play).click(); return true; }""",
+        arg=[list(GRAPHS), SLICE["play"], full],
+        timeout=20000,
+    )
     assert "Play" in play.inner_text()
     held = _lengths(page)
     p.wait_for_timeout(1000)
