@@ -30,6 +30,12 @@
     return e;
   }
 
+  /* Plotly's 3D scene object of graph g (camera, WebGL plot), or null before it is built. */
+  function sceneOf(g) {
+    const fl = g && g._fullLayout;
+    return (fl && fl.scene && fl.scene._scene) || null;
+  }
+
   /* The surface trace's drawn height at (x, y): bilinear on its evenly spaced mesh; built once
    * per mesh (the overlay asks every frame). */
   const fields = new WeakMap(); // a surface trace's z array -> its height field
@@ -229,7 +235,7 @@
      * centre, keeping its height, distance and up (auto-rotate): a promise of the redraw,
      * or null before the scene is built. */
     turnScene: function (g, angle) {
-      const fl = g && g._fullLayout, s = fl && fl.scene && fl.scene._scene;
+      const s = sceneOf(g);
       if (!s || !s.getCamera) return null;
       const cam = s.getCamera(), e = cam.eye, o = cam.center, c = Math.cos(angle), n = Math.sin(angle);
       const dx = e.x - o.x, dy = e.y - o.y;
@@ -239,7 +245,7 @@
 
     /* The 3D camera's eye, as the scene holds it now (after any drag), or null. */
     sceneEye: function (g) {
-      const fl = g && g._fullLayout, s = fl && fl.scene && fl.scene._scene;
+      const s = sceneOf(g);
       return s && s.getCamera ? s.getCamera().eye : null;
     },
 
