@@ -193,13 +193,14 @@ def test_presenter_mode_fits_one_screen_with_a_lesson_open(browser, base_url, wi
 def test_a_rosenbrock_race_mid_playback_in_3d(browser, base_url):
     pg = Page(browser, f"{base_url}/?{EIGHT}", width=1600, height=1000)
     p = pg.page
-    p.evaluate("() => { window.PG.speed = 120; }")
+    p.evaluate("() => { window.PG.speed = 60; }")
     p.click("#button-play")
     p.wait_for_function("() => window.PG.step > 300", timeout=20000)
     # the scene follows while playing: the paths and heads are painted on its canvas overlay
-    # every frame, and WebGL (~150 ms a redraw in software GL) is not redrawn for them
+    # every frame, and WebGL (~150 ms a redraw in software GL) is not redrawn for them. How many
+    # frames a second is measured by benchmarks/browser.py, not asserted here (a busy CI box).
     frames, gl = p.evaluate("() => [window.PG.draws3d, window.PG.drawsGL]")
-    p.wait_for_timeout(1000)
+    p.wait_for_function(f"() => window.PG.draws3d >= {frames + 10} || !window.PG.playing", timeout=20000)
     frames2, gl2, painted = p.evaluate("() => [window.PG.draws3d, window.PG.drawsGL, window.PG.scenePainted]")
     assert frames2 - frames >= 10 and gl2 == gl
     assert painted > 20 and pg.overlay_ink("graph-surface-3d", "pg-scene") > 500
