@@ -40,6 +40,9 @@ def main() -> None:
         print(f"| {name} | {int(tr.stopped_at)} | {ms:.1f} | {tr.status} |")
 
     starts = np.random.default_rng(0).uniform([-2, -1], [2, 3], size=(40_000, 2))
+    t0 = time.perf_counter()
+    run_cells("rosenbrock", "adam", starts[:1], lr=0.05, steps=1, compiled=True)
+    print(f"\ncompiling Adam on Rosenbrock (numba import and first kernel): {time.perf_counter() - t0:.1f} s")
     print()
     print("| 40,000 Adam runs x 200 steps on Rosenbrock, float64 | median ms | min ms | peak traced MB |")
     print("|---|---:|---:|---:|")
@@ -64,8 +67,11 @@ def batch_contenders(starts: np.ndarray) -> dict:
         "engine.simulate (all steps kept)": lambda: simulate(
             "rosenbrock", "adam", starts, steps=200, lr=0.05, record_state=False
         ),
-        "cells.run_cells (outcome streamed)": lambda: run_cells(
-            "rosenbrock", "adam", starts, lr=0.05, steps=200
+        "cells.run_cells, NumPy loop (outcome streamed)": lambda: run_cells(
+            "rosenbrock", "adam", starts, lr=0.05, steps=200, compiled=False
+        ),
+        "cells.run_cells, compiled loop (playground.fused)": lambda: run_cells(
+            "rosenbrock", "adam", starts, lr=0.05, steps=200, compiled=True
         ),
     }
     try:
@@ -98,13 +104,17 @@ def maps_table() -> None:
     print("|---|---:|---:|---:|")
     cases = [("rosenbrock", "adam", 0.05, 120, 1000), ("himmelblau", "momentum", 0.01, 120, 1000),
              ("himmelblau", "adam", 0.05, 200, 600)]  # fmt: skip
-    for surface, opt, lr, n, steps in cases:
-        setup = Setup(get_surface(surface), opt, lr, steps=steps)
-        t0 = time.perf_counter()
-        basin(setup, n, n)
-        dt = time.perf_counter() - t0
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"| basin {surface} {opt} {n}x{n} | {n * n:,} x {steps} | {dt:.2f} | {rss:.0f} |")
+    for compiled in (False, True):
+        for surface, opt, lr, n, steps in cases:
+            setup = Setup(get_surface(surface), opt, lr, steps=steps, compiled=compiled)
+            if compiled:  # the kernel is built once per process; time the map, not the build
+                basin(setup, 1, 1)
+            t0 = time.perf_counter()
+            basin(setup, n, n)
+            dt = time.perf_counter() - t0
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            how = "compiled" if compiled else "NumPy"
+            print(f"| basin {surface} {opt} {n}x{n}, {how} | {n * n:,} x {steps} | {dt:.2f} | {rss:.0f} |")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 from surfaces import Surface
 from surfaces._core import pack_gradient
 
+from . import fused
 from .engine import (
     CHECK_EVERY,
     _closure,
@@ -112,9 +113,12 @@ def run_cells(
     batch_size: int = 1,
     gtol: float = 1e-6,
     xtol: float = 1e-6,
+    compiled: bool | None = None,
 ) -> Cells:
     """Run one cell per row of ``starts`` ``(N, 2)``; ``lr`` and ``seeds`` are one value or one
-    per cell (``lr=None``: the optimizer's default). Settings as in `engine.simulate`."""
+    per cell (``lr=None``: the optimizer's default). Settings as in `engine.simulate`.
+    ``compiled``: run the compiled loop (`playground.fused`) when the rule and surface allow it
+    (None: when it is ready or the job is big enough to wait for it; False: the NumPy loop)."""
     starts = np.asarray(starts, dtype=np.float64).reshape(-1, 2) if np.size(starts) else starts
     n = int(np.shape(starts)[0]) if np.ndim(starts) == 2 else 0
     if not 1 <= n <= MAX_CELLS:
@@ -128,7 +132,7 @@ def run_cells(
         run.opt.resolve(float(v), run.hp)
     for s in np.unique(seed):
         resolve_run(run.surf, run.opt, run.start[:1], 0, None, run.hp, seed=int(s))
-    out = _Stream(run, lrs, seed.astype(np.int64), gtol, xtol).go()
+    out = _Stream(run, lrs, seed.astype(np.int64), gtol, xtol).go(compiled)
     return Cells(run.surf.name, run.opt.name, run.hp, run.steps, run.start, lrs, seed, *out)
 
 
@@ -160,13 +164,17 @@ class _Stream:
         self.final_p = run.start.copy()
         self.final_f = np.full(n, np.nan)
 
-    def go(self) -> tuple:
+    def go(self, compiled: bool | None = None) -> tuple:
         run = self.run
         surf, opt = run.surf, run.opt
         rule = opt.rule(run.hp)
         idx = np.arange(self.n)  # the cells still running, as rows of the batch
         p = run.start.copy()
         state = rule.init(p, lr=self.lrs[:, None])
+        loops = self._compiled(rule, compiled)
+        if loops is not None:
+            fused.run(loops, self, state)
+            return self._outcome()
         pstate = self.plateau.init(self.n)._replace(lr=self.lrs.copy()) if self.plateau else None
         closure = _closure(surf) if opt.closure else None
         grad, prev = surf.gradient, None
@@ -200,6 +208,15 @@ class _Stream:
                     pstate = self.plateau.update(pstate, f_here)
         self._settle_running(idx, p, f_here)
         return self._outcome()
+
+    def _compiled(self, rule: Any, compiled: bool | None) -> Any:
+        """The compiled loop for this job, when it has one (see `playground.fused`)."""
+        run = self.run
+        if compiled is False or self.batches is not None or self.plateau is not None or run.steps == 0:
+            return None
+        if not fused.eligible(run.opt, rule):
+            return None
+        return fused.kernel(rule, run.surf, self.kicks is not None, self.n * run.steps, compiled)
 
     def _batch_gradient(self, t: int, idx: np.ndarray, q: np.ndarray) -> np.ndarray:
         """Step ``t``'s mini-batch gradient at ``q`` for the rows ``idx``, each from its seed's batches."""

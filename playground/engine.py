@@ -116,11 +116,16 @@ def _validate_start(start: ArrayLike, surface: Surface) -> tuple[np.ndarray, boo
     return p, single
 
 
-def _inside_far(surface: Surface, p: np.ndarray) -> np.ndarray:
+def far_box(surface: Surface) -> tuple[float, float, float, float]:
+    """``(cx, cy, rx, ry)``: a run has left the region when ``|x - cx| > rx`` or ``|y - cy| > ry``."""
     (x0, x1), (y0, y1) = surface.domain
-    cx, cy, wx, wy = (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0
+    return (x0 + x1) / 2, (y0 + y1) / 2, FAR * (x1 - x0), FAR * (y1 - y0)
+
+
+def _inside_far(surface: Surface, p: np.ndarray) -> np.ndarray:
+    cx, cy, rx, ry = far_box(surface)
     with np.errstate(invalid="ignore"):
-        return (np.abs(p[..., 0] - cx) <= FAR * wx) & (np.abs(p[..., 1] - cy) <= FAR * wy)
+        return (np.abs(p[..., 0] - cx) <= rx) & (np.abs(p[..., 1] - cy) <= ry)
 
 
 def _norm(g: np.ndarray) -> np.ndarray:

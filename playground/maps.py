@@ -49,6 +49,7 @@ class Setup:
     noise: float | None = None
     batch_size: int = 1
     seed: int = 0
+    compiled: bool | None = None  # which loop runs the cells (`cells.run_cells`; None: by the work)
 
     @property
     def origin(self) -> np.ndarray:
@@ -60,7 +61,7 @@ class Setup:
             self.surface, self.optimizer, starts, lr=self.lr if lr is None else lr,
             seeds=self.seed if seeds is None else seeds, steps=self.steps, hyper={**self.hyper, **hyper},
             schedule=self.schedule, schedule_params=self.schedule_params, noise=self.noise,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size, compiled=self.compiled,
         )  # fmt: skip
 
     def with_(self, **changes: Any) -> Setup:

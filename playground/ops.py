@@ -25,6 +25,13 @@ def maximum(a: Any, b: Any) -> Any:
     return np.maximum(a, b)
 
 
+def minimum(a: Any, b: Any) -> Any:
+    """``np.minimum``, NaN-propagating."""
+    if type(a) is float and type(b) is float:
+        return a if a < b or a != a else b
+    return np.minimum(a, b)
+
+
 def sign(a: Any) -> Any:
     """``np.sign``: -1, 0 or 1, NaN stays NaN."""
     if type(a) is float:

@@ -12,18 +12,11 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..hyper import Hyper
-from ..ops import maximum, sign, where
+from ..ops import maximum, minimum, sign, where
 from . import blocks as B
 from .base import HP, Block, Optimizer
 
 ORDER = 25
-
-
-def _minimum(a: Any, b: Any) -> Any:
-    """``np.minimum`` (NaN-propagating) on arrays or Python floats."""
-    if type(a) is float and type(b) is float:
-        return a if a < b or a != a else b
-    return np.minimum(a, b)
 
 
 class RpropState(NamedTuple):
@@ -41,7 +34,7 @@ def _rprop_update(u, s, p, q, lr, t, hp, aux):
     prod = sign(u * s.prev)
     factor = where(prod > 0, etaplus, where(prod < 0, etaminus, where(prod == 0, 1.0, prod)))
     # step_size.mul_(sign).clamp_(min, max)
-    delta = _minimum(maximum(s.delta * factor, hp["step_size_min"]), hp["step_size_max"])
+    delta = minimum(maximum(s.delta * factor, hp["step_size_min"]), hp["step_size_max"])
     # after a sign change the gradient counts as zero: no step now, no comparison next step
     g = where(factor == etaminus, 0.0, u)
     return sign(g) * delta, RpropState(g, delta), p, delta
