@@ -16,9 +16,12 @@ from the C library's: a surface whose compiled code calls anything but ``sqrt`` 
 stays on NumPy) and Python's integer power (``b ** t`` with an integer ``t`` is repeated
 multiplication in numba; the step number is passed as a float, so ``pow`` runs, as in Python).
 
-Compiling takes ~2 s per (rule, surface), so `kernel` builds in the background by default
-(`Prepared`) and `cells` keeps the NumPy loop until the kernel is ready; one process keeps
-its kernels for its lifetime. ``PG_COMPILED=0`` turns the compiled loop off.
+Cost: a kernel compiles in ~3-5 s, and numba with its first kernel adds ~180 MB to a process
+(+30 MB a kernel), which keeps it for its lifetime. So `cells` compiles only when asked
+(``compiled=True``: the benchmark, the tests) or for a job big enough that NumPy alone would
+take longer than compiling (`COMPILE_NOW_WORK` cell-steps: a large command-line sweep). A web
+request is capped far below that (3 M cell-steps, 0.1-0.2 s on NumPy): the server never
+compiles. ``PG_COMPILED=0`` turns the compiled loop off.
 """
 
 from __future__ import annotations
@@ -46,11 +49,9 @@ from .optimizers.base import Optimizer, Rule
 log = logging.getLogger(__name__)
 
 CHUNK = 512  # cells advanced together: their state (a few arrays of this length) stays in L1/L2
-# NumPy's work per cell and step is ~40 ns here and a kernel compiles in ~2 s: a job this big
-# (cells x steps) compiles before it runs even when no kernel is ready; a smaller one that is
-# still worth it starts the compile in the background and runs on NumPy meanwhile
-COMPILE_NOW_WORK = 60_000_000
-COMPILE_LATER_WORK = 1_000_000
+# NumPy runs ~30 M cell-steps a second here, the compiled loop ~200 M after a 3-5 s compile:
+# a job this big (cells x steps) is worth compiling for
+COMPILE_NOW_WORK = 200_000_000
 ENABLED = os.environ.get("PG_COMPILED", "1") != "0"
 THREADS = max(1, min(2, len(os.sched_getaffinity(0))))  # threads one job's cells are split over
 # calls a compiled surface may make and still round as NumPy does: its own compiled functions,
@@ -60,7 +61,6 @@ _EXACT_CALLS = re.compile(
 )
 
 _kernels: dict[tuple, Any] = {}  # key -> compiled kernel, or None when the rule cannot compile
-_building: set[tuple] = set()
 _lock = threading.Lock()
 _nb: Any = None  # numba, imported on first use (its import costs ~0.5 s and ~40 MB)
 
@@ -80,35 +80,23 @@ def kernel_key(rule: Rule, surf: Surface, kicked: bool) -> tuple:
 def kernel(rule: Rule, surf: Surface, kicked: bool, work: int, wait: bool | None = None) -> Any:
     """The compiled loop for ``rule`` on ``surf``, or None (NumPy then runs the cells).
 
-    ``wait=None`` follows the work: compile now for a big job, in the background for a middling
-    one, not at all for a small one. ``True`` compiles now, ``False`` never (the NumPy loop)."""
+    ``wait=True`` compiles it if need be, ``False`` never; ``None`` uses one already built, or
+    compiles for a job of at least `COMPILE_NOW_WORK` cell-steps."""
     if not ENABLED or wait is False:
         return None
     key = kernel_key(rule, surf, kicked)
-    with _lock:
-        if key in _kernels:
-            return _kernels[key]
-        now = wait or (wait is None and work >= COMPILE_NOW_WORK)
-        later = not now and work >= COMPILE_LATER_WORK and key not in _building
-        if later:
-            _building.add(key)
-    if now:
-        return _build_and_keep(key, rule, surf, kicked)
-    if later:
-        threading.Thread(target=_build_and_keep, args=(key, rule, surf, kicked), daemon=True).start()
-    return None
+    with _lock:  # one build per key, also when two threads of a server ask at once
+        if key not in _kernels and (wait or work >= COMPILE_NOW_WORK):
+            _kernels[key] = _build_or_none(rule, surf, kicked)
+        return _kernels.get(key)
 
 
-def _build_and_keep(key: tuple, rule: Rule, surf: Surface, kicked: bool) -> Any:
+def _build_or_none(rule: Rule, surf: Surface, kicked: bool) -> Any:
     try:
-        built = _build(rule, surf, kicked)
+        return _build(rule, surf, kicked)
     except numba_error() as e:  # a rule or surface numba cannot type stays on NumPy
         log.info("compiled cells: %s on %s stays on NumPy (%s)", rule.blocks, surf.name, type(e).__name__)
-        built = None
-    with _lock:
-        _kernels[key] = built
-        _building.discard(key)
-    return built
+        return None
 
 
 def _state_shape(block: B.Block, hp: dict) -> tuple:

@@ -97,7 +97,7 @@ def test_a_chunk_boundary_and_a_single_cell():
                                                 ("ackley", False), ("rastrigin", False)])  # fmt: skip
 def test_only_surfaces_that_round_as_numpy_compile(surface, exact):
     # exp, sin, cos: NumPy's own routines and the C library's differ in the last bit at some
-    # points (plateau's exp differs at ~0.4% of random points on this machine)
+    # points (plateau: its value at 0.4% and its gradient at 3.6% of random points here)
     try:
         got = fused.exact_surface(get_surface(surface))
     except fused.numba_error() as e:  # a surface numba cannot type is not compiled either
@@ -125,8 +125,9 @@ def test_what_does_not_compile_runs_on_numpy():
 def test_the_policy_follows_the_work():
     opt = OPTIMIZERS["adagrad"]
     rule, s = opt.rule(opt.resolve()), get_surface("booth")
-    assert fused.kernel(rule, s, False, fused.COMPILE_LATER_WORK - 1) is None  # small: NumPy, no compile
+    # a job of a web request's size never compiles (it runs on NumPy in ~0.1 s)
+    assert fused.kernel(rule, s, False, 3_000_000) is None
     assert fused.kernel_key(rule, s, False) not in fused._kernels
-    assert fused.kernel(rule, s, False, 10**9, wait=False) is None
+    assert fused.kernel(rule, s, False, 10**12, wait=False) is None
     built = fused.kernel(rule, s, False, fused.COMPILE_NOW_WORK)  # big: compiles first
     assert built is not None and fused.kernel(rule, s, False, 1) is built  # then every job uses it
