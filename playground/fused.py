@@ -49,9 +49,11 @@ from .optimizers.base import Optimizer, Rule
 log = logging.getLogger(__name__)
 
 CHUNK = 512  # cells advanced together: their state (a few arrays of this length) stays in L1/L2
-# NumPy runs ~30 M cell-steps a second here, the compiled loop ~200 M after a 3-5 s compile:
-# a job this big (cells x steps) is worth compiling for
-COMPILE_NOW_WORK = 200_000_000
+# NumPy runs ~30 M cell-steps a second here, the compiled loop ~200 M after a 4-7 s compile
+# (numba's import included). Counted as cells x steps, a job overstates NumPy's work: it drops
+# settled cells, and a sweep's cells often settle early (Himmelblau/Adam, 40,000 cells x 5,000
+# steps: 3.8 s on NumPy, 7.1 + 0.75 s compiled). A job this big is worth compiling for
+COMPILE_NOW_WORK = 1_000_000_000
 ENABLED = os.environ.get("PG_COMPILED", "1") != "0"
 THREADS = max(1, min(2, len(os.sched_getaffinity(0))))  # threads one job's cells are split over
 # calls a compiled surface may make and still round as NumPy does: its own compiled functions,

@@ -226,6 +226,15 @@ def test_cli_sweep_cells_equal_cli_trajectories():
         assert cell["minimum"] == (t["minimum"] if t["minimum"] >= 0 else None)
 
 
+def test_cli_sweep_prints_the_same_cells_from_either_loop():
+    args = ("sweep", "--surface", "himmelblau", "--optimizer", "momentum", "--lr", "0.001:0.1:8",
+            "--starts=-5:5:12,-5:5:12", "--steps", "400", "--format", "csv")  # fmt: skip
+    numpy, compiled = _cli(*args, "--loop", "numpy"), _cli(*args, "--loop", "compiled")
+    assert numpy.returncode == compiled.returncode == 0, (numpy.stderr, compiled.stderr)
+    assert compiled.stdout == numpy.stdout and numpy.stdout.count("\n") == 8 * 144 + 1
+    assert "minimum" in numpy.stdout and ("left" in numpy.stdout or "blew_up" in numpy.stdout)
+
+
 def test_cli_tune_prints_equal_budgets():
     out = _cli("tune", "--optimizers", "gd,adam", "--steps", "100")
     assert out.returncode == 0, out.stderr
@@ -238,8 +247,8 @@ def test_cli_tune_prints_equal_budgets():
     "args",
     [["sweep", "--lr", "abc"], ["sweep", "--lr", "1:0.1:3"], ["sweep", "--starts", "1:2"],
      ["sweep", "--seeds", "0"], ["sweep", "--lr", "1e-4:1:1000", "--starts=0:1:10,0:1:10"],
-     ["tune", "--optimizers", "adam,nope"]],
-    ids=["lr-text", "lr-reversed", "starts-shape", "no-seeds", "too-many-cells", "unknown-optimizer"],
+     ["tune", "--optimizers", "adam,nope"], ["sweep", "--loop", "fast"]],
+    ids=["lr-text", "lr-reversed", "starts-shape", "no-seeds", "too-many-cells", "unknown-optimizer", "loop"],
 )  # fmt: skip
 def test_cli_refuses_bad_input_with_one_line(args):
     out = _cli(*args)
