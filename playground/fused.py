@@ -353,15 +353,13 @@ def _advance(chain: Any, look: Any, df: Any, kicked: bool) -> Any:
     return advance
 
 
-def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, minima: tuple) -> Any:
-    """The whole run of every cell: chunks of `CHUNK` cells, each taken through all its steps
-    while any of it is open. A step evaluates the surface and screens every cell at once
-    (vectorised); the cells the screen flags are classified one by one as
-    `cells._Stream._observe` does; then every cell moves. ``box`` is `engine.far_box`,
-    ``minima`` the global minima's ``(x, y)`` (constants of the kernel: its loops unroll)."""
-    nb = _numba()
-    jit = nb.njit(error_model="numpy")
-    advance = _advance(chain, look, df, kicked)
+def _status(f: Any, df: Any, box: tuple, minima: tuple) -> tuple:
+    """The status tests of a step, as `cells._Stream._observe` takes them: ``evaluate`` (the
+    surface at every point of a chunk and a vectorised screen), ``observe`` (the flagged cells
+    one by one), ``is_open`` and ``remember`` (where a path ends if its next step is bad).
+    ``box`` is `engine.far_box`, ``minima`` the global minima's ``(x, y)``: constants of the
+    kernel, so their loops unroll."""
+    jit = _numba().njit(error_model="numpy")
     cx, cy, rx, ry = box
 
     @jit
@@ -417,6 +415,17 @@ def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, min
         for i in range(np.uint64(fv.shape[0])):
             c = np.uint64(c0) + i
             px[i], py[i], pf[i] = X[c], Y[c], fv[i]
+
+    return evaluate, observe, is_open, remember
+
+
+def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, minima: tuple) -> Any:
+    """The whole run of every cell: chunks of `CHUNK` cells, each taken through all its steps
+    while any of it is open. A step evaluates the surface and screens every cell at once
+    (vectorised); the cells the screen flags are classified one by one; then every cell moves."""
+    nb = _numba()
+    evaluate, observe, is_open, remember = _status(f, df, box, minima)
+    advance = _advance(chain, look, df, kicked)
 
     # nogil: the halves of a job run in two Python threads at once (no numba threading layer,
     # so concurrent requests in one server process are safe)
