@@ -57,8 +57,9 @@ def test_compiled_cells_equal_numpy_cells(name, hp):
     assert {"running"} < set(numpy.status) and len(set(numpy.status)) >= 2
 
 
-@pytest.mark.parametrize("surface", ["himmelblau", "six_hump_camel", "saddle", "quadratic_bowl"])
-@pytest.mark.parametrize("name", ["adam", "nag", "momentum"])
+# a kernel compiles in seconds: a few surfaces (four minima; a saddle and no global minimum)
+@pytest.mark.parametrize("surface", ["himmelblau", "saddle"])
+@pytest.mark.parametrize("name", ["adam", "nag"])
 def test_compiled_cells_on_other_surfaces(surface, name):
     numpy, compiled = _cells(surface, name, OPTIMIZERS[name].resolve(), 600, steps=200)
     assert_same(numpy, compiled)
