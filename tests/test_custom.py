@@ -188,3 +188,17 @@ def test_cli_refusal_exits_2_with_one_line(args, needle):
     r = cli("trajectory", "--surface", "custom", *args)
     assert r.returncode == 2 and r.stdout == ""
     assert r.stderr.count("\n") == 1 and needle in r.stderr, r.stderr
+
+
+def test_a_number_run_into_a_keyword_is_refused_without_a_warning():
+    # Python's parser warns about "2in" before the whitelist refuses the comparison: the
+    # refusal is the message, nothing is written to the server's log. In a fresh interpreter
+    # with Python's default warning filters, as the server runs (pytest changes the filters)
+    code = (
+        "from surfaces.custom import custom_surface\n"
+        "for t in ['2in x', 'x*2if y else x', '2or y']:\n"
+        "    try: custom_surface(t)\n"
+        "    except Exception as e: print(type(e).__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.split() == ["FormulaError"] * 3 and out.stderr == "", out.stderr
