@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import math
 import operator
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -87,11 +88,19 @@ def _check_text(text: object) -> str:
 
 # Python warns while parsing "2in x" ("invalid decimal literal") before the whitelist refuses
 # it: a line in the server's log per request, about the user's text. The refusal says enough.
+# The filter is checked at each parse rather than set once at import: a `catch_warnings` block
+# around the import (pytest's collection is one) would drop it again when it ends.
 _SOURCE = "<formula>"
-warnings.filterwarnings("ignore", category=SyntaxWarning, module=_SOURCE)
+_QUIET = ("ignore", None, SyntaxWarning, re.compile(re.escape(_SOURCE)), 0)  # as filterwarnings stores it
+
+
+def _quiet_syntax_warnings() -> None:
+    if _QUIET not in warnings.filters:
+        warnings.filterwarnings("ignore", category=SyntaxWarning, module=_QUIET[3].pattern)
 
 
 def _parse(text: str) -> ast.expr:
+    _quiet_syntax_warnings()
     try:
         tree = ast.parse(text, filename=_SOURCE, mode="eval")
     except SyntaxError as e:

@@ -10,7 +10,7 @@ import pytest
 
 pw = pytest.importorskip("playwright.sync_api")
 
-from playground.web import contract  # noqa: E402
+from playground.web import contract, views  # noqa: E402
 from playground.web.lessons import LESSONS  # noqa: E402
 
 from .browser import ARTIFACTS, Page  # noqa: E402
@@ -56,6 +56,13 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     assert len(outputs) <= len(FIRST_WAVE) + 1  # + the link reader
     assert page.evaluate("() => window.PG.run.racers.length") == 3
     assert page.evaluate("() => window.Plotly.version") == "4.1.1"  # the page's own bundle
+    # the other views are not mounted (nor their plots drawn) until chosen
+    for v in views.discover():
+        assert page.locator(f"#{views.container_id(v.id)}").count() == 0, v.id
+    assert (
+        page.locator(f"#{views.container_id(views.RACE)} .js-plotly-plot").count()
+        == page.locator(".js-plotly-plot").count()
+    )
     _shot(page, "default")
     ctx.close()
 

@@ -202,3 +202,17 @@ def test_a_number_run_into_a_keyword_is_refused_without_a_warning():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["FormulaError"] * 3 and out.stderr == "", out.stderr
+
+
+def test_no_warning_either_after_the_filters_were_reset():
+    # a catch_warnings block around the first import (pytest's collection is one) used to drop
+    # the module's filter when it ended; each parse now puts it back
+    import warnings
+
+    with warnings.catch_warnings(record=True) as log:
+        warnings.resetwarnings()
+        warnings.simplefilter("always")
+        for text in ["2in x", "x*2if y else x"]:
+            with pytest.raises(FormulaError):
+                custom_surface(text)
+    assert [str(w.message) for w in log] == []

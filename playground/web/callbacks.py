@@ -470,7 +470,9 @@ def _register_clientside(app: Dash) -> None:
     )
     app.clientside_callback(
         ClientsideFunction("pg", "showView"),
-        [Output(views.container_id(v), "hidden") for v in views.view_ids()],  # a list: one flag per view
+        # a list: one flag per view, then the view to mount
+        [Output(views.container_id(v), "hidden") for v in views.view_ids()]
+        + [Output(views.MOUNT_ID, "value")],
         Input("tabs-view", "value"),
         State(IDS.contract, "data"),
     )

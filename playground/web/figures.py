@@ -226,8 +226,11 @@ def _layout(**kw) -> dict:
 
 
 def _axis(title: str, **kw) -> dict:
-    # automargin: presenter mode lays the text out larger, and the margins grow to fit it
-    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, "automargin": True, **kw}
+    # automargin: presenter mode lays the text out larger, and the margins grow to fit it; with
+    # the margins fitted no label can overflow the plot, so Plotly's default check that hides
+    # one that does (it measures every tick label, forcing a layout each) is switched off
+    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, "automargin": True,
+            "ticklabeloverflow": "allow", **kw}  # fmt: skip
 
 
 def _meta(role: str, i: int) -> dict:

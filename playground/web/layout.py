@@ -471,9 +471,17 @@ def view_tabs() -> html.Div:
     )  # fmt: skip
 
 
-def extra_views() -> list[html.Div]:
-    """The other views' containers, hidden until chosen (their callbacks work while hidden)."""
-    return [html.Div(v.layout(), id=views.container_id(v.id), hidden=True) for v in views.discover()]
+def extra_views() -> list[dcc.Tabs]:
+    """The other views' containers, hidden until chosen.
+
+    They sit in a ``dcc.Tabs`` without its tab bar (``tabs-view`` is the bar), because a
+    ``dcc.Tabs`` mounts the chosen tab's content alone: a visit to the race does not build
+    and draw the maps' and the network's plots (~0.1 s of every page load, benchmarks/browser.py),
+    and their components stay in the layout, so their callbacks work while unmounted.
+    """
+    tabs = [dcc.Tab(html.Div(v.layout(), id=views.container_id(v.id), hidden=True), value=v.id)
+            for v in views.discover()]  # fmt: skip
+    return [dcc.Tabs(tabs, id=views.MOUNT_ID, value=INITIAL["view"], style={"display": "none"})]
 
 
 def _scene_head() -> html.Div:

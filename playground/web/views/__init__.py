@@ -2,8 +2,8 @@
 
 A view is one module in this package that defines ``VIEW = View(...)``; it is discovered here
 (like the optimizer registry), gets a tab in the bar ``tabs-view`` and a container
-``html.Div(id="view-<id>")`` in the page. Hidden views stay in the DOM (``display: none``), so
-their callbacks keep working. The chosen view is page state, not part of a run: it travels in
+``html.Div(id="view-<id>")`` in the page. Only the chosen view is mounted: the others stay in
+the layout, unmounted, and their callbacks keep working. The chosen view is page state, not part of a run: it travels in
 the URL as ``view=<id>`` (settings.FIELDS' ``view`` field, kind ``page``), and the default
 (the race) is left out of links.
 
@@ -24,6 +24,7 @@ from typing import Any
 from dash import Dash
 
 RACE = "race"
+MOUNT_ID = "tabs-view-mount"  # the dcc.Tabs that mounts only the chosen extra view (layout.extra_views)
 
 
 @dataclass(frozen=True)
