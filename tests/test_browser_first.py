@@ -63,6 +63,12 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
         page.locator(f"#{views.container_id(views.RACE)} .js-plotly-plot").count()
         == page.locator(".js-plotly-plot").count()
     )
+    # and take no room: the race starts one gap under the view tabs, the tabs one under the header
+    tops = page.evaluate(
+        "() => ['.pg-header', '.pg-view-tabs', '#view-race'].map(s => document.querySelector(s).getBoundingClientRect())"
+        ".map(r => [r.top, r.bottom])"
+    )
+    assert tops[1][0] - tops[0][1] <= 24 and tops[2][0] - tops[1][1] <= 24, tops
     _shot(page, "default")
     ctx.close()
 

@@ -20,6 +20,10 @@ from ..figures import _axis, _layout, _legend
 
 SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's screen
 
+# the legend (up to two rows) sits above the plot, and above it room for Plotly's mode bar
+# (~25 px), which would otherwise cover the legend's right end while the pointer is on the map
+MARGIN = {"l": 10, "r": 10, "t": 92, "b": 10}
+
 
 def graph_style(kind: str, rows: int) -> dict:
     """The map's box: square maps fit the screen's height, a sweep grows with its racers."""
@@ -123,7 +127,7 @@ def basin_skeleton(surface: Surface, nx: int, ny: int) -> dict:
     ]  # fmt: skip
     keys = [_key_trace(name, color) for name, color, _ in cats]
     layout = _layout(
-        showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        showlegend=True, legend=_legend(1.02), margin=MARGIN,
         xaxis=_axis("start x", range=[x0, x1], constrain="domain", showgrid=False),
         yaxis=_axis("start y", range=[y0, y1], scaleanchor="x", showgrid=False),
     )  # fmt: skip
@@ -171,7 +175,7 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
             _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": MAP_INK["running"]})]  # fmt: skip
     layout = _layout(
         showlegend=True, legend=_legend(1.02),
-        plot_bgcolor=MAP_INK["failed"], margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        plot_bgcolor=MAP_INK["failed"], margin=MARGIN,
         xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
         yaxis=_axis("", autorange="reversed", showgrid=False), shapes=[],
     )  # fmt: skip
@@ -221,7 +225,7 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
                      "colorscale": [[0, DIVERGED_INK], [1, DIVERGED_INK]],
                      "name": f"ρ = 1: {words}'s analytic edge of stability", "showlegend": True})  # fmt: skip
     layout = _layout(
-        showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        showlegend=True, legend=_legend(1.02), margin=MARGIN,
         xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
         yaxis=_axis(key, range=_edges(momenta), showgrid=False),
     )  # fmt: skip
@@ -263,7 +267,7 @@ def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequenc
                                     "line": {"width": 1.5, "color": MAP_INK["failed"]}},
                          "hovertemplate": name + " tuned: lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
     decades = {"type": "log", "nticks": 8, "exponentformat": "e", "showexponent": "all"}
-    layout = _layout(showlegend=True, legend=_legend(1.02), margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    layout = _layout(showlegend=True, legend=_legend(1.02), margin=MARGIN,
                      xaxis=_axis("learning rate", **decades),
                      yaxis=_axis("score: median final loss (◆ momentum round)", **decades))  # fmt: skip
     return {"data": data, "layout": layout}

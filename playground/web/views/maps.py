@@ -32,6 +32,7 @@ from ...maps import (
 from ...optimizers import OPTIMIZERS
 from ...tune import BUDGET, FINE, MOMENTA, SECOND, tune
 from .. import guard, runs, urlstate, validate
+from ..layout import GRAPH_CONFIG
 from ..shapes import COUNT, NUMBER, TEXT, list_of, record
 from ..validate import Config, Racer
 from . import View, race_link
@@ -384,7 +385,7 @@ def _tune_card() -> html.Section:
                 [
                     dcc.Graph(
                         id="graph-maps-tune",
-                        config={"displaylogo": False},
+                        config=GRAPH_CONFIG,
                         responsive=True,
                         style={"height": "380px"},
                     ),
@@ -405,7 +406,7 @@ def _tune_card() -> html.Section:
 
 
 def layout() -> html.Div:
-    graph = dcc.Graph(id="graph-maps", figure=F.waiting(), config={"displaylogo": False}, responsive=True,
+    graph = dcc.Graph(id="graph-maps", figure=F.waiting(), config=GRAPH_CONFIG, responsive=True,
                       style={"height": "240px"})  # fmt: skip
     hint = html.P("Click a cell to race exactly that run: it replaces the race's racers (Back returns).",
                   className="pg-network-note")  # fmt: skip
