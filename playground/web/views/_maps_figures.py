@@ -267,9 +267,11 @@ def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequenc
                                     "line": {"width": 1.5, "color": MAP_INK["failed"]}},
                          "hovertemplate": name + " tuned: lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
     decades = {"type": "log", "nticks": 8, "exponentformat": "e", "showexponent": "all"}
-    layout = _layout(showlegend=True, legend=_legend(1.02), margin=MARGIN,
-                     xaxis=_axis("learning rate", **decades),
-                     yaxis=_axis("score: median final loss (◆ momentum round)", **decades))  # fmt: skip
+    # the y title stays shorter than the chart is high (a longer one ran under the button below);
+    # the legend's title says what the marks mean
+    legend = {**_legend(1.02), "title": {"text": "● rate · ◆ momentum round · ★ best:"}}
+    layout = _layout(showlegend=True, legend=legend, margin=MARGIN, xaxis=_axis("learning rate", **decades),
+                     yaxis=_axis("score (median final loss)", **decades))  # fmt: skip
     return {"data": data, "layout": layout}
 
 
