@@ -3,9 +3,9 @@
 A view is one module in this package that defines ``VIEW = View(...)``; it is discovered here
 (like the optimizer registry), gets a tab in the bar ``tabs-view`` and a container
 ``html.Div(id="view-<id>")`` in the page. Only the chosen view is mounted: the others stay in
-the layout, unmounted, and their callbacks keep working. The chosen view is page state, not part of a run: it travels in
-the URL as ``view=<id>`` (settings.FIELDS' ``view`` field, kind ``page``), and the default
-(the race) is left out of links.
+the layout, unmounted, and their callbacks keep working. The chosen view is page state, not
+part of a run: it travels in the URL as ``view=<id>`` (settings.FIELDS' ``view`` field, kind
+``page``), and the default (the race) is left out of links.
 
 ``register(app)`` attaches the view's callbacks (use ``guard.callback`` so every input's shape
 is declared). To load a configuration into the race from a view, output
