@@ -233,13 +233,13 @@
         return "Copied ✓";
       },
       showView: function (value, contract) {
-        // one "hidden" flag per view container, in the contract's order, then the view to
-        // mount (the race is always mounted); unknown -> the race
+        // whether the race is hidden, and the view to mount (the race, listed first in the
+        // contract, is always mounted; the others only when chosen); unknown -> the race
         const ids = contract.views;
         const shown = ids.indexOf(value) >= 0 ? value : ids[0];
         // the side panel holds the race's settings: other views have their own controls
         document.body.classList.toggle("pg-other-view", shown !== ids[0]);
-        return ids.map(function (id) { return id !== shown; }).concat([shown]);
+        return [shown !== ids[0], shown];
       },
       toggleHelp: function (n, open) {
         return !open;

@@ -91,12 +91,14 @@ def _check_text(text: object) -> str:
 # The filter is checked at each parse rather than set once at import: a `catch_warnings` block
 # around the import (pytest's collection is one) would drop it again when it ends.
 _SOURCE = "<formula>"
-_QUIET = ("ignore", None, SyntaxWarning, re.compile(re.escape(_SOURCE)), 0)  # as filterwarnings stores it
+_MODULE = re.escape(_SOURCE)
+_QUIET = ("ignore", None, SyntaxWarning, re.compile(_MODULE), 0)  # the entry filterwarnings adds
 
 
 def _quiet_syntax_warnings() -> None:
+    # added only when missing: adding it again would reset which warnings were already shown
     if _QUIET not in warnings.filters:
-        warnings.filterwarnings("ignore", category=SyntaxWarning, module=_QUIET[3].pattern)
+        warnings.filterwarnings("ignore", category=SyntaxWarning, module=_MODULE)
 
 
 def _parse(text: str) -> ast.expr:

@@ -470,9 +470,9 @@ def _register_clientside(app: Dash) -> None:
     )
     app.clientside_callback(
         ClientsideFunction("pg", "showView"),
-        # a list: one flag per view, then the view to mount
-        [Output(views.container_id(v), "hidden") for v in views.view_ids()]
-        + [Output(views.MOUNT_ID, "value")],
+        # the race is hidden while another view is mounted (only the chosen one is)
+        Output(views.container_id(views.RACE), "hidden"),
+        Output(views.MOUNT_ID, "value"),
         Input("tabs-view", "value"),
         State(IDS.contract, "data"),
     )

@@ -445,7 +445,7 @@ def layout() -> html.Div:
                             html.Div(id="div-notice"),
                             html.Div(id="div-lesson"),
                             view_tabs(),
-                            *extra_views(),
+                            extra_views(),
                             html.Div(race_view(first), id=views.container_id(views.RACE)),
                         ],
                         className="pg-main",
@@ -471,17 +471,17 @@ def view_tabs() -> html.Div:
     )  # fmt: skip
 
 
-def extra_views() -> list[dcc.Tabs]:
-    """The other views' containers, hidden until chosen.
+def extra_views() -> dcc.Tabs:
+    """The other views' containers; the chosen one alone is mounted.
 
     They sit in a ``dcc.Tabs`` without its tab bar (``tabs-view`` is the bar), because a
     ``dcc.Tabs`` mounts the chosen tab's content alone: a visit to the race does not build
     and draw the maps' and the network's plots (~0.1 s of every page load, benchmarks/browser.py),
     and their components stay in the layout, so their callbacks work while unmounted.
     """
-    tabs = [dcc.Tab(html.Div(v.layout(), id=views.container_id(v.id), hidden=True), value=v.id)
-            for v in views.discover()]  # fmt: skip
-    return [dcc.Tabs(tabs, id=views.MOUNT_ID, value=INITIAL["view"], style={"display": "none"})]
+    tabs = [dcc.Tab(html.Div(v.layout(), id=views.container_id(v.id)), value=v.id) for v in views.discover()]
+    return dcc.Tabs(tabs, id=views.MOUNT_ID, value=INITIAL["view"], style={"display": "none"},
+                    parent_className="pg-view-mount", content_className="pg-view-mounted")  # fmt: skip
 
 
 def _scene_head() -> html.Div:
