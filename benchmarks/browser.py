@@ -5,6 +5,9 @@ Measures, for the page a student opens (1600×1000, as issue #12 measured it):
     map drawn, to the 3D surface drawn with its paths, bytes transferred (compressed, as on
     the wire, per kind of resource) and callback requests sent, in how many waves;
   * warm load (same context, cache filled): navigation to the contour map drawn;
+  * returning visits in a browser profile kept on disk, as a student's own browser keeps it:
+    besides the HTTP cache, Chromium keeps V8's compiled code there (made on the 2nd visit,
+    used from the 3rd), which an in-memory context like the one above never does;
   * frames per second while 8 optimizers play, with the 3D scene on screen and hidden,
     counting frames the page actually drew (window.PG.frames), and requests sent while
     playing (must be 0);
@@ -20,6 +23,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -186,6 +190,24 @@ def load_rows(browser, base: str, runs: int) -> list[tuple[str, str]]:
     ]
 
 
+def profile_rows(playwright, base: str, runs: int, visits: int = 3) -> list[tuple[str, str]]:
+    """Contour-map times of visits 2..visits in a fresh on-disk profile, `runs` profiles."""
+    times: dict[int, list[float]] = defaultdict(list)
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="pg-profile-") as profile:
+            ctx = playwright.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, args=ARGS, viewport=VIEWPORT
+            )
+            ctx.add_init_script(MILESTONES)
+            for visit in range(1, visits + 1):
+                times[visit].append(load_once(ctx, base + "/")[0]["contour"])
+            ctx.close()
+    return [
+        (f"returning visit {v}, profile on disk → contour map drawn (median of {runs})", _ms(times[v]))
+        for v in range(2, visits + 1)
+    ]
+
+
 def playback_rows(page, seconds: float) -> list[tuple[str, str]]:
     rows = []
     d0, g0 = page.evaluate("() => [window.PG.draws3d, window.PG.drawsGL]")
@@ -240,6 +262,7 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
             rows += load_rows(browser, base, args.loads)
+            rows += profile_rows(p, base, args.loads)
             ctx = browser.new_context(viewport=VIEWPORT)
             page = ctx.new_page()
             page.goto(f"{base}/?{EIGHT}")

@@ -13,12 +13,19 @@ pw = pytest.importorskip("playwright.sync_api")
 from playground.web import contract, views  # noqa: E402
 from playground.web.lessons import LESSONS  # noqa: E402
 
-from .browser import ARTIFACTS, Page  # noqa: E402
+from .browser import ARTIFACTS, ROOT, Page  # noqa: E402
 
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
 # the outputs the first visit asks the server for: the explaining panels and the link reader
 FIRST_WAVE = {"div-math.children", "div-surface-info.children", "pre-torch.children", "div-lesson.children"}
+# the trace types the page's plotly.js bundle sets up on first use, not when it loads
+LATER_TRACES = {"heatmap", "surface", "scatter3d"}
+# plotly.js's own list of the trace types set up so far, noted when the contour map is first drawn
+TYPES_AT_CONTOUR = """(() => { const look = () => {
+  const g = document.querySelector('#graph-contour .js-plotly-plot');
+  if (g && g.querySelector('.contourlayer path')) window.__typesAtContour = Object.keys(window.Plotly.PlotSchema.get().traces);
+  else requestAnimationFrame(look); }; requestAnimationFrame(look); })()"""
 
 
 def _shot(page, name: str, **kw) -> None:
@@ -32,6 +39,7 @@ def _graph_js(key: str) -> str:
 
 def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base_url):
     ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
+    ctx.add_init_script(TYPES_AT_CONTOUR)
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -56,6 +64,10 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     assert len(outputs) <= len(FIRST_WAVE) + 1  # + the link reader
     assert page.evaluate("() => window.PG.run.racers.length") == 3
     assert page.evaluate("() => window.Plotly.version") == "4.1.1"  # the page's own bundle
+    # the 3D scene's WebGL stack is set up after the contour map is drawn, not before it
+    at_contour = set(page.evaluate("() => window.__typesAtContour"))
+    assert {"contour", "scatter"} <= at_contour and not at_contour & LATER_TRACES, at_contour
+    assert {"surface", "scatter3d"} <= set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
     # the other views are not mounted (nor their plots drawn) until chosen
     for v in views.discover():
         assert page.locator(f"#{views.container_id(v.id)}").count() == 0, v.id
@@ -71,6 +83,43 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     assert tops[1][0] - tops[0][1] <= 24 and tops[2][0] - tops[1][1] <= 24, tops
     _shot(page, "default")
     ctx.close()
+
+
+# Every way a figure reaches plotly.js, with a trace type the bundle sets up on first use: the
+# trace must come out as that type (an unknown type would be drawn as a scatter)
+FIRST_USE = {
+    "newPlot-traces": "Plotly.newPlot(gd, [{type: 'surface', z: Z}])",
+    "newPlot-figure": "Plotly.newPlot(gd, {data: [{type: 'scatter3d', x: [1, 2], y: [1, 2], z: [1, 2]}]})",
+    "react-figure": "Plotly.react(gd, {data: [{type: 'heatmap', z: Z}], layout: {}})",
+    "addTraces": "Plotly.newPlot(gd, [{type: 'contour', z: Z}]).then(() => Plotly.addTraces(gd, {type: 'surface', z: Z}))",
+    "restyle": "Plotly.newPlot(gd, [{type: 'contour', z: Z}]).then(() => Plotly.restyle(gd, {type: 'heatmap'}))",
+    "update": "Plotly.newPlot(gd, [{type: 'contour', z: Z}]).then(() => Plotly.update(gd, {type: ['heatmap']}, {}))",
+}
+
+
+@pytest.mark.parametrize("call", FIRST_USE.values(), ids=FIRST_USE.keys())
+def test_the_bundle_sets_up_a_trace_type_on_its_first_use(browser, call):
+    bundle = (ROOT / "assets" / "05-plotly.min.js").read_bytes()
+    ctx = browser.new_context()
+    ctx.route(
+        "http://bundle.test/plotly.js",
+        lambda route: route.fulfill(body=bundle, content_type="text/javascript"),
+    )
+    ctx.route(
+        "http://bundle.test/",
+        lambda route: route.fulfill(
+            body="<div id=gd></div><script src=/plotly.js></script>", content_type="text/html"
+        ),
+    )
+    page = ctx.new_page()
+    page.goto("http://bundle.test/")
+    assert not LATER_TRACES & set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
+    types = page.evaluate(
+        f"""async () => {{ const gd = document.getElementById('gd'), Z = [[1, 2, 3], [2, 0, 2], [3, 2, 1]];
+        await {call}; return gd._fullData.map(t => t.type); }}"""
+    )
+    ctx.close()
+    assert types[-1] in LATER_TRACES, types
 
 
 def test_one_colour_key_in_every_plot(page):

@@ -12,5 +12,5 @@ esbuild.build({
   alias: { regl: '@plotly/regl', stream: 'stream-browserify' },
   define: { global: 'window', 'define.amd': 'false' },
   target: 'es2016', logLevel: 'info', legalComments: 'eof',
-  banner: { js: '/* plotly.js 4.1.1 (MIT, https://github.com/plotly/plotly.js): core + contour, heatmap, surface, scatter3d; built by tools/plotly_bundle */' },
+  banner: { js: '/* plotly.js 4.1.1 (MIT, https://github.com/plotly/plotly.js): core + contour; heatmap, surface, scatter3d set up on first use; built by tools/plotly_bundle */' },
 }).catch(() => process.exit(1));
