@@ -4,6 +4,7 @@ import base64
 import json
 import logging
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -611,3 +612,16 @@ def test_an_unknown_frame_is_named_and_the_domain_shown():
     assert cfg.frame == "domain" and msgs.for_control("select-frame") == [
         "unknown contour map frame 'zoom'; using domain"
     ]
+
+
+def test_values_beyond_float32_reach_the_browser_as_infinities_without_a_warning():
+    """A diverging run's positions pass float32's range before they turn inf in float64; both
+    packings the browser decodes (runs.b64, figures.typed) send them as ±inf, silently (a
+    fuzzed payload once logged numpy's "overflow encountered in cast")."""
+    values = np.array([1e39, -1e300, 3.0, np.inf, np.nan])
+    want = np.array([np.inf, -np.inf, 3.0, np.inf, np.nan], dtype="<f4")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        packed = [base64.b64decode(runs.b64(values)), base64.b64decode(figures.typed(values)["bdata"])]
+    for raw in packed:
+        np.testing.assert_array_equal(np.frombuffer(raw, dtype="<f4"), want)

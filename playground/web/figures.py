@@ -61,9 +61,16 @@ PLACEHOLDER = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"vi
                                       "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}  # fmt: skip
 
 
+def little_endian(a: np.ndarray, dtype: str = "f4") -> np.ndarray:
+    """``a`` as the browser reads it: little-endian ``dtype``. A float beyond float32's range
+    becomes ±inf, as a diverged run's values already are, so the cast's overflow is expected."""
+    with np.errstate(over="ignore"):
+        return np.ascontiguousarray(a, dtype="<" + dtype)
+
+
 def typed(a: np.ndarray, dtype: str = "f4") -> dict:
     """A Plotly typed array (base64), 2-D arrays keep their shape."""
-    arr = np.ascontiguousarray(a, dtype="<" + dtype)
+    arr = little_endian(a, dtype)
     spec = {"dtype": dtype, "bdata": base64.b64encode(arr.tobytes()).decode("ascii")}
     if arr.ndim == 2:
         spec["shape"] = f"{arr.shape[0]}, {arr.shape[1]}"

@@ -29,7 +29,7 @@ FLOAT32_FIELDS = (
 
 
 def b64(a: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
+    return base64.b64encode(figures.little_endian(a).tobytes()).decode("ascii")
 
 
 def label(r: Racer, others: list[Racer]) -> str:
