@@ -32,9 +32,10 @@ def _graph_js(key: str) -> str:
     return f"document.querySelector('#{getattr(contract.IDS, key)} .js-plotly-plot')"
 
 
+CONTOUR_DRAWN = f"{_graph_js('contour')} && {_graph_js('contour')}.querySelector('.contourlayer path')"
 # plotly.js's own list of the trace types set up so far, noted when the contour map is first drawn
-TYPES_AT_CONTOUR = f"""(() => {{ const look = () => {{ const g = {_graph_js("contour")};
-  if (g && g.querySelector('.contourlayer path')) window.__typesAtContour = Object.keys(Plotly.PlotSchema.get().traces);
+TYPES_AT_CONTOUR = f"""(() => {{ const look = () => {{
+  if ({CONTOUR_DRAWN}) window.__typesAtContour = Object.keys(Plotly.PlotSchema.get().traces);
   else requestAnimationFrame(look); }}; requestAnimationFrame(look); }})()"""
 
 
@@ -51,8 +52,7 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     # the plots are drawn from the page's first response: no callback has answered yet when
     # the contour map and the 3D scene (with its paths) are there
     page.wait_for_function(
-        f"() => {_graph_js('contour')} && {_graph_js('contour')}.querySelector('.contourlayer path')"
-        f" && {_graph_js('surface')} && {_graph_js('surface')}.querySelector('canvas')",
+        f"() => {CONTOUR_DRAWN} && {_graph_js('surface')} && {_graph_js('surface')}.querySelector('canvas')",
         timeout=30000,
     )
     page.wait_for_timeout(3000)  # MathJax and any late request count too

@@ -8,26 +8,21 @@
 var Plotly = require('plotly.js/lib/core');
 Plotly.register([require('plotly.js/lib/contour')]);
 
-var LATER = { heatmap: true, surface: true, scatter3d: true };
+// trace type -> its module, required only when first drawn (a require must name its path)
+var LATER = {
+    heatmap: function () { return require('plotly.js/lib/heatmap'); },
+    surface: function () { return require('plotly.js/lib/surface'); },
+    scatter3d: function () { return require('plotly.js/lib/scatter3d'); },
+};
 var registered = false;
-
-function registerLater() {
-    registered = true;
-    Plotly.register([
-        require('plotly.js/lib/heatmap'),
-        require('plotly.js/lib/surface'),
-        require('plotly.js/lib/scatter3d'),
-    ]);
-}
 
 // Does an argument of a plotting call name one of the later trace types? Traces come as an
 // array, inside a figure ({data: [...]}) or as a restyle object ({type: 'surface'}).
 function namesLater(arg) {
     if (!arg || typeof arg !== 'object') return false;
     if (Array.isArray(arg)) return arg.some(namesLater);
-    var type = arg.type;
-    if (typeof type === 'string' && LATER[type]) return true;
-    if (Array.isArray(type) && type.some(function (t) { return LATER[t]; })) return true;
+    var types = [].concat(arg.type);
+    if (types.some(function (t) { return typeof t === 'string' && LATER.hasOwnProperty(t); })) return true;
     return namesLater(arg.data) || namesLater(arg.frames);
 }
 
@@ -35,10 +30,12 @@ function namesLater(arg) {
     'toImage', 'downloadImage', 'validate', 'makeTemplate'].forEach(function (name) {
     var call = Plotly[name];
     Plotly[name] = function () {
-        if (!registered && Array.prototype.some.call(arguments, namesLater)) registerLater();
+        if (!registered && Array.prototype.some.call(arguments, namesLater)) {
+            registered = true; // all at once: they share the 3D stack or are small
+            Plotly.register(Object.keys(LATER).map(function (t) { return LATER[t](); }));
+        }
         return call.apply(this, arguments);
     };
 });
-Plotly.registerLater = function () { if (!registered) registerLater(); };
 
 module.exports = Plotly;
