@@ -13,9 +13,9 @@ import tracemalloc
 import numpy as np
 
 from playground import OPTIMIZERS, simulate
-from playground.cells import run_cells
-from playground.maps import Setup, basin
-from surfaces import get_surface
+from playground.batch.cells import run_cells
+from playground.batch.maps import Setup, basin
+from playground.core.surfaces import get_surface
 
 
 def timed(fn, repeat: int) -> list[float]:

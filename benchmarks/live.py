@@ -143,12 +143,12 @@ def cpu_seconds(master: int) -> float:
 
 @contextmanager
 def server(port: int, workers: int, threads: int, env: dict[str, str]):
-    """Real gunicorn serving app:server on 127.0.0.1 with a live store; yields the process."""
+    """Real gunicorn serving the playground on 127.0.0.1 with a live store; yields the process."""
     full = {**os.environ, **env, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": str(workers),
             "THREADS": str(threads)}  # fmt: skip
     (ROOT / "artifacts").mkdir(exist_ok=True)
     with open(ROOT / "artifacts" / "bench-live.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server"], cwd=ROOT, env=full,
+        proc = subprocess.Popen([sys.executable, "-m", "playground", "serve"], cwd=ROOT, env=full,
                                 stdout=log, stderr=log)  # fmt: skip
         try:
             for _ in range(300):

@@ -119,11 +119,11 @@ def pct(xs: list[float], q: float) -> float:
 
 @contextmanager
 def gunicorn(port: int, workers: int, name: str):
-    """Real gunicorn serving app:server on 127.0.0.1; yields (process, asset paths, dependencies)."""
+    """Real gunicorn serving the playground on 127.0.0.1; yields (process, asset paths, dependencies)."""
     env = {**os.environ, "PORT": str(port), "HOST": "127.0.0.1", "WORKERS": str(workers)}
     (ROOT / "artifacts").mkdir(exist_ok=True)
     log = open(ROOT / "artifacts" / f"{name}.log", "w")  # noqa: SIM115 - closed with the server
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "playground", "serve"], cwd=ROOT, env=env,
                             stdout=log, stderr=log)  # fmt: skip
     try:
         for _ in range(100):

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 
-from app import server
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from benchmarks.server import NAMES
+from playground.web.wsgi import server
 
 
 def main(steps: str = "500") -> None:

@@ -11,9 +11,9 @@ import sys
 
 from pyinstrument import Profiler
 
-from app import server
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from benchmarks.server import NAMES
+from playground.web.wsgi import server
 
 
 def main(reps: int = 30) -> None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 import statistics
 import time
 
-from app import server
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import OPTIMIZERS
-from surfaces import get_surface, surface_names
+from playground.core.surfaces import get_surface, surface_names
+from playground.web.wsgi import server
 
 # twelve first-order racers, in registry order (a new optimizer joins without an edit here)
 NAMES = [name for name, o in OPTIMIZERS.items() if not (o.second_order or o.coupled)][:12]

@@ -46,7 +46,9 @@ def start_server(cmd: list[str], port: int, timeout: float = 60) -> subprocess.P
 
 
 def app_server(port: int) -> subprocess.Popen:
-    return start_server([sys.executable, "app.py", "--port", str(port)], port)
+    return start_server(
+        [sys.executable, "-m", "playground", "serve", "--workers", "1", "--port", str(port)], port
+    )
 
 
 # Callbacks Dash's renderer holds but has not finished, as dash.testing counts them

@@ -30,7 +30,7 @@ def reference_path(surface: str, start, make, steps: int):
     import numpy as np
     import torch
 
-    from surfaces import get_surface
+    from playground.core.surfaces import get_surface
 
     s = get_surface(surface)
     theta = torch.tensor(start, dtype=torch.float64, requires_grad=True)

@@ -20,7 +20,8 @@ def base_url():
 
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
+    import playwright.sync_api as sync_api
+
     from tests.browser import ARGS, CHROMIUM
 
     with sync_api.sync_playwright() as p:

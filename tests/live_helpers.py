@@ -48,13 +48,13 @@ def redis_server():
 
 
 def live_server(kind: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    """The real app: ``python app.py`` or ``gunicorn app:server`` with 2 workers, with ``env`` added."""
+    """The real app, ``loss-playground serve`` with 1 worker or 2 (``kind`` "gunicorn"), ``env`` added."""
     full = {**os.environ, **env}
     if kind == "gunicorn":
-        cmd = [sys.executable, "-m", "gunicorn", "app:server", "--workers", "2", "--threads", "4",
-               "--bind", f"127.0.0.1:{port}"]  # fmt: skip
+        cmd = [sys.executable, "-m", "playground", "serve", "--workers", "2", "--threads", "4",
+               "--port", str(port)]  # fmt: skip
     else:
-        cmd = [sys.executable, "app.py", "--port", str(port)]
+        cmd = [sys.executable, "-m", "playground", "serve", "--workers", "1", "--port", str(port)]
     old = os.environ.copy()
     os.environ.clear()
     os.environ.update(full)

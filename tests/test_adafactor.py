@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from playground import OPTIMIZERS, simulate
-from surfaces import get_surface
+from playground.core.surfaces import get_surface
 
 from .cases import torch_class_path
 

@@ -5,13 +5,11 @@ import re
 
 import pytest
 
-pw = pytest.importorskip("playwright.sync_api")
+from playground.core.optimizers import OPTIMIZERS
+from playground.web.callbacks import MESSAGE_BOXES
+from playground.web.contract import racer_colors
 
-from playground.optimizers import OPTIMIZERS  # noqa: E402
-from playground.web.callbacks import MESSAGE_BOXES  # noqa: E402
-from playground.web.contract import racer_colors  # noqa: E402
-
-from .browser import ARTIFACTS, Page  # noqa: E402
+from .browser import ARTIFACTS, Page
 
 ADAM_COLOR = racer_colors(["momentum", "rmsprop", "adam"])[2]
 

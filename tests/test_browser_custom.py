@@ -7,9 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-pw = pytest.importorskip("playwright.sync_api")
-
-from .browser import ARTIFACTS, Page  # noqa: E402
+from .browser import ARTIFACTS, Page
 
 pytestmark = pytest.mark.xdist_group("browser")
 

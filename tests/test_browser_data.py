@@ -4,11 +4,9 @@ chart and in the race table. Screenshots: artifacts/minibatch-lesson.png, artifa
 
 import pytest
 
-pw = pytest.importorskip("playwright.sync_api")
+from playground.web.lessons import LESSON_BY_ID
 
-from playground.web.lessons import LESSON_BY_ID  # noqa: E402
-
-from .browser import ARTIFACTS, Page  # noqa: E402
+from .browser import ARTIFACTS, Page
 
 pytestmark = pytest.mark.xdist_group("browser")
 

@@ -8,12 +8,10 @@ import json
 import numpy as np
 import pytest
 
-pw = pytest.importorskip("playwright.sync_api")
+from playground.web import ASSETS, contract, views
+from playground.web.lessons import LESSONS
 
-from playground.web import contract, views  # noqa: E402
-from playground.web.lessons import LESSONS  # noqa: E402
-
-from .browser import ARTIFACTS, ROOT, Page  # noqa: E402
+from .browser import ARTIFACTS, Page
 
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
@@ -112,7 +110,7 @@ FIRST_USE = {  # id: (the call, the type its last trace must have)
 
 @pytest.mark.parametrize(("call", "want"), FIRST_USE.values(), ids=FIRST_USE.keys())
 def test_the_bundle_sets_up_a_trace_type_on_its_first_use(browser, call, want):
-    bundle = (ROOT / "assets" / "05-plotly.min.js").read_bytes()
+    bundle = (ASSETS / "05-plotly.min.js").read_bytes()
     ctx = browser.new_context()
     ctx.route(
         "http://bundle.test/plotly.js",
@@ -398,7 +396,8 @@ def test_on_a_touch_screen_a_tap_reads_the_map_and_set_start_arms_the_next_tap(b
 
 
 def test_the_share_qr_code_reads_back_as_the_link(page):
-    zxing = pytest.importorskip("zxingcpp")
+    import zxingcpp as zxing
+
     p = page.page
     p.click("#button-share")
     p.wait_for_selector("#img-qr[src^='data:image/svg']")

@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
-
-pytest.importorskip("playwright.sync_api")
 
 from playground.web.lessons import LESSONS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.engine import STATUSES
+from playground.core.status import STATUSES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,13 +2,11 @@
 
 import re
 from dataclasses import asdict
-from pathlib import Path
 
 from dash import html
 
-from playground.web import contract, create_app, layout
+from playground.web import ASSETS, contract, create_app, layout
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
 # the playground's own scripts (not the vendored plotly.js bundle, assets/*.min.js)
 SCRIPTS = {p.name: p.read_text() for p in sorted(ASSETS.glob("*.js")) if not p.name.endswith(".min.js")}
 JS = "\n".join(SCRIPTS.values())

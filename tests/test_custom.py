@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground import simulate
-from surfaces import SurfaceError, get_surface
-from surfaces.custom import custom_surface
-from surfaces.formula import FormulaError, parse_formula
+from playground.core.surfaces import SurfaceError, get_surface
+from playground.core.surfaces.custom import custom_surface
+from playground.core.surfaces.formula import FormulaError, parse_formula
 from tests.cases import assert_batch_equals_single
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -195,7 +195,7 @@ def test_a_number_run_into_a_keyword_is_refused_without_a_warning():
     # refusal is the message, nothing is written to the server's log. In a fresh interpreter
     # with Python's default warning filters, as the server runs (pytest changes the filters)
     code = (
-        "from surfaces.custom import custom_surface\n"
+        "from playground.core.surfaces.custom import custom_surface\n"
         "for t in ['2in x', 'x*2if y else x', '2or y']:\n"
         "    try: custom_surface(t)\n"
         "    except Exception as e: print(type(e).__name__)\n"

@@ -20,8 +20,8 @@ import sympy.parsing.sympy_parser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surfaces.custom import custom_surface
-from surfaces.formula import FormulaError
+from playground.core.surfaces.custom import custom_surface
+from playground.core.surfaces.formula import FormulaError
 
 TIME_LIMIT = 3.0  # seconds per formula, refused or accepted (measured worst ~1.4 s on a busy 2-core VM)
 MARKER = Path("/tmp/pg-formula-fuzz-marker")

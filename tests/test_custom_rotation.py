@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from playground import simulate
-from surfaces import FAMILIES, get_surface
+from playground.core.surfaces import FAMILIES, get_surface
 
 ANGLES = [30.0, 45.0, -120.0]
 

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.engine import batch_indices, simulate
+from playground.core.engine import batch_indices, simulate
+from playground.core.surfaces import get_surface
+from playground.core.surfaces.data import N_SAMPLES, iris_data, linreg_data, logreg_data
 from playground.web import runs, torch_snippet, urlstate, validate
-from surfaces import get_surface
-from surfaces.data import N_SAMPLES, iris_data, linreg_data, logreg_data
 
 from .cases import assert_batch_equals_single
 
@@ -168,7 +168,7 @@ def test_the_page_draws_each_steps_minibatch_loss_beside_the_full_loss():
     ("name", "params"), [*DATA, ("logreg", {"rotation": 30.0})], ids=[*IDS, "logreg-turned"]
 )
 def test_the_pytorch_export_traces_the_same_loss(name, params):
-    from surfaces.symbolic import X, Y, expression
+    from playground.core.surfaces.symbolic import X, Y, expression
 
     s = get_surface(name, **params)
     for p in [(0.3, -0.7), (2.0, 1.0), s.start]:
@@ -179,7 +179,7 @@ def test_the_pytorch_export_traces_the_same_loss(name, params):
 
 
 def test_map_cells_draw_the_races_mini_batches_and_equal_simulate():
-    from playground.cells import run_cells
+    from playground.batch.cells import run_cells
 
     s = get_surface("linreg", label_noise=0.5)
     starts = [s.start, (0.0, 0.0)]

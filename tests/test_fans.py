@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from playground.engine import simulate
+from playground.core.engine import simulate
 from playground.web import runs, urlstate, validate
 from playground.web.fans import Fan, from_runs
 from playground.web.settings import MAX_FAN

@@ -3,14 +3,13 @@ default view carried by the page itself (issue #12). Browser checks: test_browse
 
 import itertools
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from playground.optimizers import OPTIMIZERS
-from playground.web import contract, create_app, figures, runs, validate
-from surfaces import get_surface
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.surfaces import get_surface
+from playground.web import ASSETS, contract, create_app, figures, runs, validate
 
 EIGHT = ["gd", "momentum", "nag", "adagrad", "rmsprop", "adam", "adamw", "nadam"]
 
@@ -131,7 +130,7 @@ def test_the_scene_marks_critical_points_with_glyphs_every_font_draws():
     """plotly.js draws a 3D marker as a text glyph: its "x" is the emoji ❌ (a red picture, or
     a blank box where the font lacks it). The page's own bundle says which glyph each symbol is;
     every mark of the scene must be a geometric shape (U+25A0-25FF), drawn in the mark's ink."""
-    bundle = (Path(__file__).resolve().parents[1] / "assets" / "05-plotly.min.js").read_text(encoding="utf-8")
+    bundle = (ASSETS / "05-plotly.min.js").read_text(encoding="utf-8")
     table = re.search(r'\{circle:"[^}]*"circle-open":[^}]*\}', bundle)
     assert table, "the bundle's 3D symbol table"
     glyphs = {

@@ -4,9 +4,10 @@ convention of every rule that compiles; what cannot compile exactly stays on Num
 import numpy as np
 import pytest
 
-from playground import OPTIMIZERS, fused
-from playground.cells import run_cells
-from surfaces import get_surface
+from playground import OPTIMIZERS
+from playground.batch import compiled as fused
+from playground.batch.cells import run_cells
+from playground.core.surfaces import get_surface
 
 from .cases import convention_id, conventions
 

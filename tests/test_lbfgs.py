@@ -18,10 +18,10 @@ import pytest
 import torch
 
 from playground import OPTIMIZERS, simulate
-from playground.optimizers.lbfgs import max_evals
-from playground.torch_export import torch_script
+from playground.core.optimizers.lbfgs import max_evals
+from playground.core.surfaces import get_surface, surface_names
+from playground.export.pytorch import torch_script
 from playground.web import validate
-from surfaces import get_surface, surface_names
 
 from .cases import assert_batch_equals_single
 

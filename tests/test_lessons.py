@@ -8,7 +8,7 @@ import base64
 import numpy as np
 import pytest
 
-from playground.maps import basin
+from playground.batch.maps import basin
 from playground.web import evidence, lesson_box, runs, urlstate, validate
 from playground.web.contract import ROLES
 from playground.web.lessons import LESSON_BY_ID, LESSONS

@@ -1,6 +1,6 @@
 """A live lecture in real Chromium: one lecturer page and two student pages on one server.
 
-Run three times: ``python app.py`` on the SQLite store, the same with REDIS_URL on a real
+Run three times: ``loss-playground serve`` with one worker on the SQLite store, the same with REDIS_URL on a real
 redis-server, and gunicorn with 2 workers (the followers' polls land on both workers, which
 share nothing but the SQLite file). The delays are measured in the pages (same clock): from
 the lecturer's action to the moment each student applied it.
@@ -12,9 +12,8 @@ import contextlib
 import json
 import os
 
+import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
-
-pytest.importorskip("playwright.sync_api")
 
 from .browser import ARTIFACTS, Page, free_port
 from .live_helpers import live_server, redis_server, server_log
@@ -39,9 +38,9 @@ def student_browser(browser):
     b.close()
 
 
-# Every run drives Redis on app.py and gunicorn with 2 workers on the SQLite store (the
+# Every run drives Redis on one worker and gunicorn with 2 workers on the SQLite store (the
 # followers' polls land on both workers, which share nothing but the file); LIVE_MATRIX=1 adds
-# app.py on SQLite. Each case takes ~70 s of the 2-core CI box.
+# one worker on SQLite. Each case takes ~70 s of the 2-core CI box.
 DEPLOYMENTS = (
     ["app-sqlite", "app-redis", "gunicorn2-sqlite"]
     if os.environ.get("LIVE_MATRIX")

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from playground import OPTIMIZERS, ConfigError, simulate
-from playground.cells import log_grid, run_cells, start_grid
-from playground.maps import (
+from playground.batch.cells import log_grid, run_cells, start_grid
+from playground.batch.maps import (
     Setup,
     analytic_boundary,
     basin,
@@ -21,9 +21,9 @@ from playground.maps import (
     spectral_radius,
     sweep,
 )
-from playground.schedules import SCHEDULES
-from playground.tune import BUDGET, tune
-from surfaces import get_surface
+from playground.batch.tune import BUDGET, tune
+from playground.core.schedules import SCHEDULES
+from playground.core.surfaces import get_surface
 
 from .browser import ROOT
 

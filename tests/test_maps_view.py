@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 from dash import no_update
 
-from app import create_app
 from playground import OPTIMIZERS
-from playground.cells import PYTHON_LOOP, cell_cost
-from playground.maps import basin
-from playground.web import urlstate, validate
+from playground.batch.cells import PYTHON_LOOP, cell_cost
+from playground.batch.maps import basin
+from playground.web import create_app, urlstate, validate
 from playground.web.views import maps as M
 
 RACE = urlstate.to_query(validate.config({})[0])  # the default race: momentum, RMSProp, Adam on Rosenbrock

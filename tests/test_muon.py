@@ -12,8 +12,8 @@ import torch
 from torch.optim import _muon
 
 from playground import OPTIMIZERS, simulate
-from playground.optimizers.muon import newton_schulz
-from surfaces import get_surface
+from playground.core.optimizers.muon import newton_schulz
+from playground.core.surfaces import get_surface
 
 STEPS = 300
 SURFACES = [("rosenbrock", (-1.2, 1.0)), ("beale", (1.0, 1.2))]

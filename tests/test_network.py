@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
+from playground.core.optimizers import OPTIMIZERS
 from playground.network import model as M
 from playground.network.data import load
 from playground.network.train import eligible, excluded, excluded_reason, initial_params, plan, train
-from playground.optimizers import OPTIMIZERS
 
 
 def test_split_is_fixed_disjoint_and_scaled():

@@ -4,11 +4,9 @@ paths on the slice's 3D scene and contour map together. Screenshot: artifacts/ne
 
 import pytest
 
-pw = pytest.importorskip("playwright.sync_api")
+from playground.web.views.network import SLICE
 
-from playground.web.views.network import SLICE  # noqa: E402
-
-from .browser import ARTIFACTS, Page  # noqa: E402
+from .browser import ARTIFACTS, Page
 
 pytestmark = pytest.mark.xdist_group("browser")
 GRAPHS = (SLICE["surface"], SLICE["contour"])

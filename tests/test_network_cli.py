@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from playground.__main__ import main
-from playground.fair import GRID
+from playground.batch.fair import GRID
+from playground.cli.main import main
 from playground.network.presets import SEED_SIX, tuned_lr
 
 ROW_KEYS = {"optimizer", "val_accuracy", "val_loss", "train_loss", "seconds"}

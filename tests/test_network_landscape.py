@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
+from playground.core.optimizers import OPTIMIZERS
 from playground.network import landscape as L
 from playground.network import model as M
 from playground.network.data import load
 from playground.network.train import train
-from playground.optimizers import OPTIMIZERS
 
 
 @pytest.fixture(scope="module")

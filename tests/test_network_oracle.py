@@ -6,11 +6,11 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from playground.core.optimizers import OPTIMIZERS
 from playground.network import model as M
 from playground.network.data import load
 from playground.network.presets import seed_hp
 from playground.network.train import eligible, initial_params, plan, train
-from playground.optimizers import OPTIMIZERS
 
 torch.set_default_dtype(torch.float64)
 

@@ -2,22 +2,19 @@
 bad input; forged shapes are refused by the guard before the callback runs."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 import pytest
 
 from benchmarks.dash_payload import body
+from playground.core.surfaces import get_surface
 from playground.network.presets import SEED_TABLE
-from playground.web import create_app, figures
+from playground.web import ASSETS, create_app, figures
 from playground.web.contract import ROLES, path_width
 from playground.web.views import _network_figures as F
 from playground.web.views import discover
 from playground.web.views import network as N
-from surfaces import get_surface
-
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from playground import OPTIMIZERS, simulate
-from playground.optimizers import INSPECT_LABELS
+from playground.core.optimizers import INSPECT_LABELS
 
 from .cases import conventions
 

@@ -7,9 +7,9 @@ import pytest
 import torch
 
 from playground import OPTIMIZERS, ConfigError, simulate
-from playground.engine import STATUSES
-from playground.optimizers import newton_direction
-from surfaces import get_surface, surface_names
+from playground.core.optimizers import newton_direction
+from playground.core.status import STATUSES
+from playground.core.surfaces import get_surface, surface_names
 
 from .cases import assert_batch_equals_single, conventions
 from .reference import KNOWN as REFERENCE_KNOWS

@@ -6,13 +6,13 @@ torch's default dtype: the module sets it to float64 so the whole reference runs
 
 import numpy as np
 import pytest
+import pytorch_optimizer
 import torch
 
 from playground import OPTIMIZERS, simulate
 
 from .cases import reference_path
 
-pytorch_optimizer = pytest.importorskip("pytorch_optimizer")
 torch.set_default_dtype(torch.float64)
 
 STEPS = 300

@@ -6,12 +6,12 @@ gradient point is y (the parameter in train mode) and it records z.
 
 import numpy as np
 import pytest
+import schedulefree
 import torch
 
 from playground import OPTIMIZERS, simulate
-from surfaces import get_surface
+from playground.core.surfaces import get_surface
 
-schedulefree = pytest.importorskip("schedulefree")
 torch.set_default_dtype(torch.float64)
 
 SURFACES = [("rosenbrock", (-1.5, 2.0)), ("beale", (1.0, 1.2))]

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground import ConfigError, simulate
-from playground.schedules import (
+from playground.core.schedules import (
     Plateau,
     build_schedule,
     cosine,

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from playground.optimizers import OPTIMIZERS
-from playground.schedules import SCHEDULES
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.schedules import SCHEDULES
+from playground.core.surfaces import FAMILIES
 from playground.web import exports, runs, urlstate, validate
 from playground.web.lessons import LESSON_BY_ID
 from playground.web.settings import BY_NAME as SETTINGS
 from playground.web.torch_snippet import torch_snippet
-from surfaces import FAMILIES
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
 

@@ -9,9 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from playground import OPTIMIZERS, simulate
-from playground.engine import EIG_TOL, resolve_run
-from playground.optimizers.blocks import eig2
-from surfaces import FAMILIES, get_surface
+from playground.core.engine import resolve_run
+from playground.core.optimizers.blocks import eig2
+from playground.core.status import EIG_TOL
+from playground.core.surfaces import FAMILIES, get_surface
 
 SURFACES = tuple(FAMILIES)
 XTOL = 1e-6

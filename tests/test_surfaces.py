@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from surfaces import FAMILIES, SurfaceError, get_surface, resolve_surface_params
+from playground.core.surfaces import FAMILIES, SurfaceError, get_surface, resolve_surface_params
 
 NAMES = list(FAMILIES)
 

@@ -20,8 +20,8 @@ import numpy as np
 import pytest
 
 from playground import OPTIMIZERS, simulate
-from playground.torch_export import torch_script
-from surfaces import get_surface
+from playground.core.surfaces import get_surface
+from playground.export.pytorch import torch_script
 
 from .cases import convention_id, conventions
 

@@ -12,12 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.dash_payload import body, compute_dep, compute_values
-from playground import fair, simulate
-from playground.optimizers import OPTIMIZERS
+from playground import simulate
+from playground.batch import fair
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.surfaces import get_surface
 from playground.web import contract, create_app, figures, runs, urlstate, validate, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from playground.web.lessons import LESSONS
-from surfaces import get_surface
 
 RACERS = [
     {"label": "Adam", "color": "#E69F00", "width": 4.5},

@@ -29,8 +29,9 @@ import math
 from functools import lru_cache
 from typing import Any
 
-from ..fair import GRID
-from ..optimizers import OPTIMIZERS
+from playground.batch.fair import GRID
+from playground.core.optimizers import OPTIMIZERS
+
 from .train import train
 
 PRESETS = ("seed", "tuned")

@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..hyper import ConfigError
-from ..optimizers import OPTIMIZERS
+from playground.core.hyper import ConfigError
+from playground.core.optimizers import OPTIMIZERS
+
 from . import data, model
 from .presets import PRESETS, SEED_SIX, preset_hp
 from .train import Run, eligible, excluded_reason, train

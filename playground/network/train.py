@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from ..optimizers import OPTIMIZERS, Optimizer
+from playground.core.optimizers import OPTIMIZERS, Optimizer
+
 from . import model as M
 from .data import Digits, load
 

@@ -9,7 +9,7 @@ from dash import Dash
 from . import callbacks, clientside, figures, guard, layout, live, runs, server, urlstate, validate, views
 from .lessons import LESSONS
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
+ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def create_app() -> Dash:

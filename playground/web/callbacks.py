@@ -17,10 +17,10 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from surfaces import FAMILIES, custom, get_surface
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.schedules import SCHEDULES
+from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from ..optimizers import OPTIMIZERS
-from ..schedules import SCHEDULES
 from . import exports, figures, guard, layout, lesson_box, runs, settings, urlstate, validate, views
 from .contract import IDS
 from .lessons import LESSON_BY_ID

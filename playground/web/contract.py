@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .. import engine
-from ..live.events import KEYS as LIVE_EVENTS
-from ..live.model import Limits
-from ..optimizers import OPTIMIZERS
+from playground.core import status as engine_status
+from playground.core.optimizers import OPTIMIZERS
+from playground.live.events import KEYS as LIVE_EVENTS
+from playground.live.model import Limits
+
 from .settings import MAX_RACERS
 from .views import view_ids
 
@@ -222,7 +223,7 @@ MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps r
 MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 
 
-# how the results table words each of the engine's statuses (engine.STATUSES names them),
+# how the results table words each of the engine's statuses (engine_status.STATUSES names them),
 # and its tone; "moving" is a racer whose outcome the playback has not reached yet.
 # {at} is the step, {last} the last one drawn (a run that left or blew up), {which} the minimum reached
 LEFT_DOWNHILL = "left_downhill"
@@ -251,7 +252,7 @@ IN_PROGRESS = "moving"
 STATUSES = {
     **{
         name: {"text": _WORDING[name][0], "tone": _WORDING[name][1], "key": _WORDING[name][2]}
-        for name in (*engine.STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM)
+        for name in (*engine_status.STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM)
     },
     IN_PROGRESS: {"text": "moving", "tone": "neutral", "key": "moving (not there yet)"},
 }
@@ -260,7 +261,7 @@ STATUSES = {
 END_MARKS = (("➤", "in red or green on the map's edge: a path left the map there, the way it went"),
              ("✕", "bold, in red or green: where a run stopped (it blew up, or its next step left)"))  # fmt: skip
 # statuses whose stop step is the bad one: the path ends just before it, with a cross
-STOPPED_BEFORE = (*engine.STOPPED_BEFORE, LEFT_DOWNHILL)
+STOPPED_BEFORE = (*engine_status.STOPPED_BEFORE, LEFT_DOWNHILL)
 # what an empty race and a refused selection say (the table and the optimizer cards show them)
 EMPTY_RACE = (
     f"No optimizer is racing: pick one or more under Optimizers (up to {MAX_RACERS}), or a guided lesson."

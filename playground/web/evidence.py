@@ -12,9 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from surfaces import Surface
-
-from ..engine import Trajectory
+from playground.core.engine import Trajectory
+from playground.core.surfaces import Surface
 
 
 def _kept(t: Trajectory) -> int:

@@ -8,7 +8,8 @@ import json
 
 import segno
 
-from ..engine import Trajectory
+from playground.core.engine import Trajectory
+
 from .validate import Config
 
 

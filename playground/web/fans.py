@@ -13,9 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from surfaces import Surface
-
-from ..engine import Trajectory
+from playground.core.engine import Trajectory
+from playground.core.surfaces import Surface
 
 QUANTILES = (0.1, 0.5, 0.9)  # the band's edges and its median
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from surfaces import CriticalPoint, Surface
+from playground.core.surfaces import CriticalPoint, Surface
 
 from .contract import (
     ARROWS,
@@ -214,12 +214,12 @@ def path_lift(surface: Land) -> float:
     return 0.02 * ((hi - lo) or 1.0)
 
 
-def _legend(y: float) -> dict:
+def legend_style(y: float) -> dict:
     """A horizontal legend above a chart's plot area, at the figures' text size."""
     return {"orientation": "h", "y": y, "yanchor": "bottom", "x": 0, "font": {"size": FONT_RULE["size"]}}
 
 
-def _layout(**kw) -> dict:
+def base_layout(**kw) -> dict:
     base = {
         "font": FONT,
         "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
@@ -232,7 +232,7 @@ def _layout(**kw) -> dict:
     return base
 
 
-def _axis(title: str, **kw) -> dict:
+def axis_style(title: str, **kw) -> dict:
     # automargin: presenter mode lays the text out larger, and the margins grow to fit it; with
     # the margins fitted no label can overflow the plot, so Plotly's default check that hides
     # one that does (it measures every tick label, forcing a layout each) is switched off
@@ -358,7 +358,7 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
         "domain": {"x": [0, 1], "y": [0, 1]},
         "uirevision": "keep",
     }  # fmt: skip
-    return {"data": data, "layout": _layout(scene=scene, showlegend=True, legend=LEGEND,
+    return {"data": data, "layout": base_layout(scene=scene, showlegend=True, legend=LEGEND,
                                             margin={"l": 0, "r": 0, "t": 4, "b": 0})}  # fmt: skip
 
 
@@ -446,11 +446,11 @@ def contour_map(
                            line={"color": a.color, "width": 3, "dash": "dot" if a.dashed else "solid"},
                            marker={"symbol": "arrow", "angleref": "previous", "size": [0, 14], "color": a.color}))  # fmt: skip
     (x0, x1), (y0, y1) = window or t.domain
-    layout = _layout(
+    layout = base_layout(
         # a new frame replaces whatever the user zoomed or panned to; the same frame keeps it
         uirevision=repr(window or t.domain),
-        xaxis=_axis(t.axes[0], range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
-        yaxis=_axis(t.axes[1], range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
+        xaxis=axis_style(t.axes[0], range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
+        yaxis=axis_style(t.axes[1], range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
         margin={"l": 45, "r": 10, "t": 4, "b": 40},
         hovermode="closest",
         dragmode="pan",
@@ -462,7 +462,7 @@ def contour_map(
 
 def loss_yaxis(log_y: bool) -> dict:
     """The loss chart's y axis; the browser switches between the two without the server."""
-    return _axis(
+    return axis_style(
         "f − f* (log)" if log_y else "loss f", type="log" if log_y else "linear", exponentformat="power"
     )
 
@@ -486,8 +486,8 @@ def loss_figure(
     ]  # fmt: skip
     # the bands under the curves, the mini-batch losses beside them
     data = [*fan_bands(racers, fans, log_y, fglob), *batch_losses(racers, batch, log_y, fglob), *data]
-    layout = _layout(
-        xaxis=_axis("step", rangemode="tozero"),
+    layout = base_layout(
+        xaxis=axis_style("step", rangemode="tozero"),
         yaxis=loss_yaxis(log_y),
         margin={"l": 60, "r": 10, "t": 4, "b": 40},
         hovermode="closest",
@@ -559,7 +559,7 @@ def _both_scales(fan: Fan, fglob: float | None, steps: np.ndarray) -> dict[str, 
     return {"linear": fan.band(fan.loss)[:, steps], "log": gap}
 
 
-def _plain(a: np.ndarray | None) -> list | None:
+def plain(a: np.ndarray | None) -> list | None:
     """JSON-ready values (None where not finite): the browser swaps them in as they are."""
     return None if a is None else [float(v) if math.isfinite(v) else None for v in a]
 
@@ -577,7 +577,7 @@ def batch_losses(
         steps = _thinned(v.size, BATCH_POINTS)
         with np.errstate(invalid="ignore"):
             gap = None if fglob is None else np.where(v > fglob, v - fglob, np.nan)
-        ys = {"linear": _plain(v[steps]), "log": None if gap is None else _plain(gap[steps])}
+        ys = {"linear": plain(v[steps]), "log": None if gap is None else plain(gap[steps])}
         name = r["label"] + ": mini-batch loss"
         data.append({"type": "scatter", "mode": "lines", "x": steps.tolist(), "y": ys["log" if log_y and gap is not None else "linear"],
                      "name": name, "line": {"color": r["color"], "width": 1, "dash": "dot"}, "opacity": 0.8,
@@ -607,7 +607,7 @@ def fan_bands(
                 "type": "scatter",
                 "mode": "lines",
                 "x": np.concatenate([steps, steps[::-1]]).tolist(),
-                "y": _plain(band[shown]),
+                "y": plain(band[shown]),
                 "fill": "toself",
                 "fillcolor": r["color"],
                 "opacity": 0.2,
@@ -615,13 +615,13 @@ def fan_bands(
                 "name": name + ", 10–90 %",
                 "hoverinfo": "skip",
                 "showlegend": False,
-                "meta": {**_meta(ROLES.fan, i), "y": {k: _plain(v) for k, v in band.items()}},
+                "meta": {**_meta(ROLES.fan, i), "y": {k: plain(v) for k, v in band.items()}},
             }
         )
-        data.append({"type": "scatter", "mode": "lines", "x": steps.tolist(), "y": _plain(mid[shown]),
+        data.append({"type": "scatter", "mode": "lines", "x": steps.tolist(), "y": plain(mid[shown]),
                      "line": {"color": r["color"], "width": 2, "dash": "dash"}, "name": name + ", median",
                      "showlegend": False, "hovertemplate": name + ", median<br>step %{x}<br>%{y:.4g}<extra></extra>",
-                     "meta": {**_meta(ROLES.fan, i), "y": {k: _plain(v) for k, v in mid.items()}}})  # fmt: skip
+                     "meta": {**_meta(ROLES.fan, i), "y": {k: plain(v) for k, v in mid.items()}}})  # fmt: skip
     return data
 
 
@@ -635,9 +635,9 @@ def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
         data.append({"type": "scatter", "x": typed(x, "i4"), "y": typed(lr), "mode": "lines", "name": r["label"],
                      "line": {"color": r["color"], "width": 2},
                      "hovertemplate": r["label"] + " step %{x}: lr %{y:.4g}<extra></extra>"})  # fmt: skip
-    layout = _layout(
-        xaxis=_axis("step"),
-        yaxis=_axis("learning rate", type="log", exponentformat="power"),
+    layout = base_layout(
+        xaxis=axis_style("step"),
+        yaxis=axis_style("learning rate", type="log", exponentformat="power"),
         margin={"l": 60, "r": 10, "t": 10, "b": 40},
     )
     return {"data": data, "layout": layout}
@@ -676,13 +676,13 @@ def state_figure(
         shown = [(key, label) for key, label in inspect[1:] if key in state][:1]
         for key, label in shown:
             data += _state_lines(state[key], label, "#546e7a", 1.5, yaxis="y2")
-    layout = _layout(
-        xaxis=_axis("step"),
-        yaxis=_axis("effective step size", type="log", exponentformat="power"),
+    layout = base_layout(
+        xaxis=axis_style("step"),
+        yaxis=axis_style("effective step size", type="log", exponentformat="power"),
         yaxis2={"title": {"text": "accumulator"}, "type": "log", "overlaying": "y", "side": "right",
                 "showgrid": False, "exponentformat": "power"},
         showlegend=True,
-        legend=_legend(1.02),
+        legend=legend_style(1.02),
         margin={"l": 60, "r": 60, "t": 30, "b": 40},
     )  # fmt: skip
     return {"data": data, "layout": layout}
@@ -711,11 +711,11 @@ def ewma_figure(beta: float) -> dict:
         {"type": "scatter", "x": t, "y": typed(vhat), "mode": "lines", "name": "bias-corrected v_t / (1 − βᵗ)",
          "line": {"color": "#0072B2", "width": 2.5}},
     ]  # fmt: skip
-    layout = _layout(
-        xaxis=_axis("t"),
-        yaxis=_axis("value"),
+    layout = base_layout(
+        xaxis=axis_style("t"),
+        yaxis=axis_style("value"),
         showlegend=True,
-        legend=_legend(1.02),
+        legend=legend_style(1.02),
         margin={"l": 45, "r": 10, "t": 30, "b": 40},
     )
     return {"data": data, "layout": layout}
@@ -757,12 +757,12 @@ def evidence_figure(
     for r, s in references:
         data.append(line(r, s, line={"color": r["color"], "width": 1.5, "dash": "dash"},
                          opacity=0.75, meta={"role": ROLES.reference}))  # fmt: skip
-    layout = _layout(
+    layout = base_layout(
         # the quantity is named in the legend's title, on one line with the racers, not in axis
         # titles: a rotated one is longer than the lesson strip is high and one under the steps
         # leaves no room for the plot (presenter mode at 720p clipped the one, overlapped the other)
-        xaxis=_axis(""),
-        yaxis=_axis(
+        xaxis=axis_style(""),
+        yaxis=axis_style(
             "",
             type="log" if log_y else "linear",
             exponentformat="power",
@@ -772,7 +772,7 @@ def evidence_figure(
         showlegend=True,
         # a size smaller than the plots': two racers' names fit on one line of the lesson box
         legend={
-            **_legend(1.0),
+            **legend_style(1.0),
             "font": {"size": FONT_RULE["size"] - 2},
             "title": {"text": f"{label}, by step:"},
         },

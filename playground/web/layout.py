@@ -10,11 +10,11 @@ import math
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from surfaces import FAMILIES, custom, get_surface
+from playground.core.hyper import Hyper
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.schedules import SCHEDULES
+from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from ..hyper import Hyper
-from ..optimizers import OPTIMIZERS
-from ..schedules import SCHEDULES
 from . import contract, figures, live, runs, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS

@@ -29,9 +29,10 @@ import dash_bootstrap_components as dbc
 from dash import Dash, html
 from flask import Response, abort, jsonify, redirect, request
 
-from ..live import LiveError, Store, open_store
-from ..live.events import parse
-from ..live.model import CODE_RE, FOLLOWER_RE, Forbidden
+from playground.live import LiveError, Store, open_store
+from playground.live.events import parse
+from playground.live.model import CODE_RE, FOLLOWER_RE, Forbidden
+
 from . import exports, urlstate, validate
 from .contract import IDS, LIVE_API, LIVE_PAGE, LIVE_TOKEN_HEADER
 from .lessons import LESSON_BY_ID

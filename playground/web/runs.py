@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
-from surfaces import Surface, get_surface
+from playground.core.engine import Trajectory, batch_indices, simulate
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.surfaces import Surface, get_surface
 
-from ..engine import Trajectory, batch_indices, simulate
-from ..optimizers import OPTIMIZERS
 from . import contract, fans, figures
 from .validate import Config, Racer, surface_kwargs
 

@@ -16,11 +16,11 @@ from typing import Any
 
 from dash import ALL, Input, State
 
-from surfaces import FAMILIES
-from surfaces.custom import DEFAULT_FORMULA
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.schedules import SCHEDULES
+from playground.core.surfaces import FAMILIES
+from playground.core.surfaces.custom import DEFAULT_FORMULA
 
-from ..optimizers import OPTIMIZERS
-from ..schedules import SCHEDULES
 from .shapes import SCALAR, TEXT, Shape, list_of
 from .views import RACE, view_ids
 

@@ -3,7 +3,8 @@ prints, for every racer of the page at once (see :mod:`playground.torch_export`)
 
 from __future__ import annotations
 
-from ..torch_export import torch_script
+from playground.export.pytorch import torch_script
+
 from . import runs
 from .validate import Config
 

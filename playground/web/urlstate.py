@@ -15,10 +15,10 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from surfaces import custom, get_surface
-from surfaces.rotation import ROTATION
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.surfaces import custom, get_surface
+from playground.core.surfaces.rotation import ROTATION
 
-from ..optimizers import OPTIMIZERS
 from . import settings, validate
 from .lessons import LESSON_BY_ID
 from .settings import Field

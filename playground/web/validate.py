@@ -13,12 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from surfaces import FAMILIES, SurfaceError, custom, get_surface
+from playground.batch.fair import fair_lr
+from playground.core.hyper import ConfigError, Hyper
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.schedules import SCHEDULES
+from playground.core.surfaces import FAMILIES, SurfaceError, custom, get_surface
 
-from ..fair import fair_lr
-from ..hyper import ConfigError, Hyper
-from ..optimizers import OPTIMIZERS
-from ..schedules import SCHEDULES
 from . import settings
 from .settings import LR_RANGE, MAX_RACERS, MAX_STEPS, MIN_STEPS, Field
 

@@ -1,4 +1,4 @@
-// Builds assets/00-plotly-pg.min.js: plotly.js with the trace types the playground
+// Builds playground/web/assets/05-plotly.min.js: plotly.js with the trace types the playground
 // draws, with plotly.js's own esbuild settings (esbuild-config.js of the release).
 const esbuild = require('esbuild');
 const { environmentPlugin } = require('esbuild-plugin-environment');

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from surfaces import Surface
+from playground.batch.cells import Cells
+from playground.batch.maps import Sweep
+from playground.batch.tune import Tuned
+from playground.core.surfaces import Surface
 
-from ...cells import Cells
-from ...maps import Sweep
-from ...tune import Tuned
 from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK
-from ..figures import _axis, _layout, _legend
+from ..figures import axis_style, base_layout, legend_style
 
 SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's screen
 
@@ -126,10 +126,10 @@ def basin_skeleton(surface: Surface, nx: int, ny: int) -> dict:
         for (name, color, _), m in zip(cats, surface.minima)
     ]  # fmt: skip
     keys = [_key_trace(name, color) for name, color, _ in cats]
-    layout = _layout(
-        showlegend=True, legend=_legend(1.02), margin=MARGIN,
-        xaxis=_axis("start x", range=[x0, x1], constrain="domain", showgrid=False),
-        yaxis=_axis("start y", range=[y0, y1], scaleanchor="x", showgrid=False),
+    layout = base_layout(
+        showlegend=True, legend=legend_style(1.02), margin=MARGIN,
+        xaxis=axis_style("start x", range=[x0, x1], constrain="domain", showgrid=False),
+        yaxis=axis_style("start y", range=[y0, y1], scaleanchor="x", showgrid=False),
     )  # fmt: skip
     return {"data": [heat, *marks, *keys], "layout": layout}
 
@@ -173,11 +173,11 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
             "hovertemplate": "%{y}: best lr %{customdata:.3g}<extra></extra>", "customdata": []}  # fmt: skip
     keys = [_key_trace("a probe left or blew up", MAP_INK["failed"]),
             _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": MAP_INK["running"]})]  # fmt: skip
-    layout = _layout(
-        showlegend=True, legend=_legend(1.02),
+    layout = base_layout(
+        showlegend=True, legend=legend_style(1.02),
         plot_bgcolor=MAP_INK["failed"], margin=MARGIN,
-        xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
-        yaxis=_axis("", autorange="reversed", showgrid=False), shapes=[],
+        xaxis=axis_style("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
+        yaxis=axis_style("", autorange="reversed", showgrid=False), shapes=[],
     )  # fmt: skip
     return {"data": [heat, best, *keys], "layout": layout}
 
@@ -224,10 +224,10 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
                      "line": {"width": 3, "color": DIVERGED_INK, "dash": "dash"}, "hoverinfo": "skip",
                      "colorscale": [[0, DIVERGED_INK], [1, DIVERGED_INK]],
                      "name": f"ρ = 1: {words}'s analytic edge of stability", "showlegend": True})  # fmt: skip
-    layout = _layout(
-        showlegend=True, legend=_legend(1.02), margin=MARGIN,
-        xaxis=_axis("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
-        yaxis=_axis(key, range=_edges(momenta), showgrid=False),
+    layout = base_layout(
+        showlegend=True, legend=legend_style(1.02), margin=MARGIN,
+        xaxis=axis_style("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
+        yaxis=axis_style(key, range=_edges(momenta), showgrid=False),
     )  # fmt: skip
     return {"data": data, "layout": layout}
 
@@ -269,9 +269,9 @@ def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequenc
     decades = {"type": "log", "nticks": 8, "exponentformat": "e", "showexponent": "all"}
     # the y title stays shorter than the chart is high (a longer one ran under the button below);
     # the legend's title says what the marks mean
-    legend = {**_legend(1.02), "title": {"text": "● rate · ◆ momentum round · ★ best:"}}
-    layout = _layout(showlegend=True, legend=legend, margin=MARGIN, xaxis=_axis("learning rate", **decades),
-                     yaxis=_axis("score (median final loss)", **decades))  # fmt: skip
+    legend = {**legend_style(1.02), "title": {"text": "● rate · ◆ momentum round · ★ best:"}}
+    layout = base_layout(showlegend=True, legend=legend, margin=MARGIN, xaxis=axis_style("learning rate", **decades),
+                     yaxis=axis_style("score (median final loss)", **decades))  # fmt: skip
     return {"data": data, "layout": layout}
 
 
@@ -279,4 +279,4 @@ def waiting() -> dict:
     """The map before the first Draw."""
     note = {"text": "Choose a map and press Draw map", "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
             "xref": "paper", "yref": "paper"}  # fmt: skip
-    return {"data": [], "layout": _layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])}  # fmt: skip
+    return {"data": [], "layout": base_layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])}  # fmt: skip

@@ -9,13 +9,13 @@ import numpy as np
 import plotly.graph_objects as go
 from dash import html
 
-from ...network.presets import SEED_SETUP, SEED_TABLE
-from ...network.study import Study
-from ...optimizers import OPTIMIZERS
+from playground.core.optimizers import OPTIMIZERS
+from playground.network.presets import SEED_SETUP, SEED_TABLE
+from playground.network.study import Study
+
 from .. import figures
 from ..contract import MARK_INK, ROLES, path_width, racer_colors
-from ..figures import Terrain
-from ..figures import _plain as plain
+from ..figures import Terrain, plain
 
 MESH_HOVER = (
     f"α=%{{x:.3f}}<br>β=%{{y:.3f}}<br>log₁₀(loss + {figures.MAP_OFFSET:g})=%{{z:.3f}}<extra>the plane</extra>"

@@ -18,8 +18,8 @@ from typing import Any
 import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
 
-from ...cells import cell_cost
-from ...maps import (
+from playground.batch.cells import cell_cost
+from playground.batch.maps import (
     PROBES,
     Setup,
     analytic_boundary,
@@ -29,8 +29,9 @@ from ...maps import (
     spectral_radius,
     sweep,
 )
-from ...optimizers import OPTIMIZERS
-from ...tune import BUDGET, FINE, MOMENTA, SECOND, tune
+from playground.batch.tune import BUDGET, FINE, MOMENTA, SECOND, tune
+from playground.core.optimizers import OPTIMIZERS
+
 from .. import guard, runs, urlstate, validate
 from ..layout import GRAPH_CONFIG
 from ..shapes import COUNT, NUMBER, TEXT, list_of, record

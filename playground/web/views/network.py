@@ -17,11 +17,12 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
-from ...fair import GRID
-from ...network.presets import PRESETS, SEED_SIX, TUNE_EPOCHS
-from ...network.study import PLANES, study
-from ...network.train import eligible, excluded
-from ...optimizers import OPTIMIZERS
+from playground.batch.fair import GRID
+from playground.core.optimizers import OPTIMIZERS
+from playground.network.presets import PRESETS, SEED_SIX, TUNE_EPOCHS
+from playground.network.study import PLANES, study
+from playground.network.train import eligible, excluded
+
 from .. import guard
 from ..contract import LABELS
 from ..layout import GRAPH_CONFIG, GRAPH_HEIGHT, SCENE_CONFIG

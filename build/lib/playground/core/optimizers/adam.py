@@ -1,0 +1,83 @@
+"""Adam and its relatives: moments of the gradient, bias-corrected, and the sign rule Lion."""
+
+from __future__ import annotations
+
+from ..hyper import Hyper
+from . import blocks as B
+from .base import HP, Optimizer, beta_hyper, eps_hyper, lr_hyper, wd_hyper
+
+ORDER = 30
+_B1 = beta_hyper("beta1", 0.9, r"\beta_1", "decay of the first moment")
+_B2 = beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment")
+_AMS = Hyper("amsgrad", False, "bool", help="use the running maximum of v (AMSGrad)")
+_BC = Hyper("bias_correction", True, "bool", help="divide the moments by 1 - beta^t")
+_DECOUPLED = "decoupled weight decay"
+
+
+def _betas(hp: HP) -> str:
+    return f"lr={B.lit(hp['lr'])}, betas=({B.lit(hp['beta1'])}, {B.lit(hp['beta2'])}), eps={B.lit(hp['eps'])}"
+
+
+def _adam_class(cls: str):
+    def make(hp: HP) -> str | None:
+        if not hp["bias_correction"]:
+            return None  # torch.optim.Adam always corrects the bias
+        return (
+            f"torch.optim.{cls}([theta], {_betas(hp)}, amsgrad={hp['amsgrad']}, "
+            f"weight_decay={B.lit(hp['weight_decay'])})"
+        )
+
+    return make
+
+
+def _plain_class(cls: str, *extra: str):
+    def make(hp: HP) -> str:
+        more = "".join(f", {k}={B.lit(hp[k])}" for k in extra)
+        return f"torch.optim.{cls}([theta], {_betas(hp)}{more}, weight_decay={B.lit(hp['weight_decay'])})"
+
+    return make
+
+
+RECORDS = (
+    Optimizer(
+        "adam", "Adam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _AMS, _BC, wd_hyper()),
+        lambda hp: (B.coupled_decay(), B.SCALE_BY_ADAM, B.DESCEND),
+        demo_lr=0.05, accumulator="v", torch_class=_adam_class("Adam"),
+        summary="Momentum on the gradient plus RMSProp scaling, both bias-corrected.",
+    ),
+    Optimizer(
+        "adamw", "AdamW",
+        (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _AMS, _BC, wd_hyper(_DECOUPLED, 1e-2)),
+        lambda hp: (B.DECOUPLED_DECAY, B.SCALE_BY_ADAM, B.DESCEND),
+        accumulator="v", torch_class=_adam_class("AdamW"),
+        summary="Adam with weight decay applied to the weights, not through the gradient.",
+    ),
+    Optimizer(
+        "nadam", "NAdam",
+        (lr_hyper(2e-3), _B1, _B2, eps_hyper(1e-8),
+         Hyper("momentum_decay", 4e-3, low=0.0, high=1.0, symbol=r"\psi", help="momentum decay"),
+         wd_hyper()),
+        lambda hp: (B.coupled_decay(), B.SCALE_BY_NADAM, B.DESCEND),
+        accumulator="v", torch_class=_plain_class("NAdam", "momentum_decay"),
+        summary="Adam with a Nesterov-style look-ahead on the first moment.",
+    ),
+    Optimizer(
+        "radam", "RAdam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), wd_hyper()),
+        lambda hp: (B.coupled_decay(), B.SCALE_BY_RADAM, B.DESCEND),
+        accumulator="v", torch_class=_plain_class("RAdam"),
+        summary="Adam that switches its adaptive rate on only once the variance estimate is reliable.",
+    ),
+    Optimizer(
+        "adamax", "Adamax", (lr_hyper(2e-3), _B1, _B2, eps_hyper(1e-8), wd_hyper()),
+        lambda hp: (B.coupled_decay(), B.SCALE_BY_ADAMAX, B.DESCEND),
+        accumulator="u", torch_class=_plain_class("Adamax"),
+        summary="Adam with the infinity norm in place of the root mean square.",
+    ),
+    Optimizer(
+        "lion", "Lion",
+        (lr_hyper(1e-4), _B1, beta_hyper("beta2", 0.99, r"\beta_2", "decay of the momentum"),
+         wd_hyper(_DECOUPLED)),
+        lambda hp: (B.DECOUPLED_DECAY, B.SCALE_BY_LION, B.DESCEND),
+        summary="Steps of fixed size in the sign of an interpolated momentum.",
+    ),
+)  # fmt: skip

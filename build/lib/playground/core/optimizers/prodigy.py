@@ -1,0 +1,206 @@
+r"""Prodigy: Adam whose learning rate is an estimate ``d`` of the distance to the solution.
+
+Follows ``pytorch_optimizer.Prodigy`` (pytorch-optimizer 4.1.0, its per-parameter path)
+on the point as one parameter of shape ``(2,)``. ``d`` is estimated from the whole point
+(a dot product and an L1 norm over both coordinates): the record is ``coupled`` and its
+blocks work on rows of ``(N, 2)`` arrays, with ``d`` and its sums as ``(N, 1)`` columns.
+
+Differences from the reference's constructor, none in the arithmetic:
+
+* ``beta3=None`` (the reference's default, meaning ``sqrt(beta2)``) is the number
+  ``sqrt(0.999)`` here; set beta3 by hand when changing beta2.
+* ``growth_rate=inf`` is ``1e300`` here (hyperparameters are finite): ``d * 1e300`` is
+  larger than any ``d_max`` (or overflows to inf), so ``min(d_max, d * growth_rate)`` is
+  ``d_max`` exactly as with inf.
+* ``weight_decouple`` is always True. With False the reference adds the decay to
+  ``p.grad`` only after the moments have used the gradient, so it changes nothing.
+* ``eps=None`` (an ``atan2`` update) is not offered.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..hyper import Hyper
+from ..ops import row_sum
+from . import blocks as B
+from .base import HP, Block, Optimizer, beta_hyper, eps_hyper, lr_hyper, wd_hyper
+
+ORDER = 38
+NO_LIMIT = 1e300  # growth_rate: acts as the reference's inf (see the module docstring)
+
+
+class ProdigyState(NamedTuple):
+    p0: Any  # the start point
+    m: Any  # exp_avg (carries a factor d)
+    v: Any  # exp_avg_sq (carries d^2)
+    s: Any  # the weighted sum of gradients in the denominator of d
+    d: Any  # the distance estimate, (N, 1)
+    d_max: Any  # the largest estimate so far, (N, 1)
+    d_num: Any  # the numerator of d, (N, 1)
+
+
+class ProdigyStep(NamedTuple):
+    """What the Prodigy block hands on: the step, ``d_lr`` for the decay, and whether the
+    step happens at all (the reference returns early while ``s`` is all zero)."""
+
+    step: Any
+    d_lr: Any
+    moving: Any
+
+
+def _prodigy_init(params: Any, hp: HP) -> ProdigyState:
+    col = np.zeros((*params.shape[:-1], 1))
+    zeros = np.zeros_like(params)
+    return ProdigyState(params.copy(), zeros, zeros, zeros, col + hp["d0"], col + hp["d0"], col)
+
+
+def _prodigy_update(u, s, p, q, lr, t, hp, aux):
+    b1, b2, b3 = hp["beta1"], hp["beta2"], hp["beta3"]
+    if hp["bias_correction"]:
+        bc = (1.0 - math.pow(b1, t)) / math.sqrt(1.0 - math.pow(b2, t))
+    else:
+        bc = 1.0
+    d, d0 = s.d, hp["d0"]
+    d_lr = d * lr / bc
+    dot = row_sum(u * (s.p0 - p))  # torch.dot(grad, p0 - p)
+    d_num = s.d_num * b3 + ((d / d0) * d_lr) * dot
+    m = s.m * b1 + (d * (1.0 - b1)) * u
+    v = s.v * b2 + ((d * d * (1.0 - b2)) * u) * u  # addcmul_(grad, grad, value=d^2 (1 - beta2))
+    sw = s.s * b3 + ((d / d0) * (d if hp["safeguard_warmup"] else d_lr)) * u
+    den = row_sum(np.abs(sw))
+    moving = den != 0
+    d_hat = (hp["d_coef"] * d_num) / den  # 0 / 0 where not moving: unused (errstate: the engine's)
+    # Python's max(a, b) / min(a, b) as the reference writes them: b only if strictly larger / smaller
+    d_new = np.where(d == d0, np.where(d_hat > d, d_hat, d), d)
+    d_max = np.where(d_hat > s.d_max, d_hat, s.d_max)
+    grown = d_new * hp["growth_rate"]
+    d_new = np.where(grown < d_max, grown, d_max)
+    d_new, d_max = np.where(moving, d_new, d), np.where(moving, d_max, s.d_max)
+    denom = np.sqrt(v) + d_new * hp["eps"]
+    step = np.where(moving, d_lr * (m / denom), 0.0)  # p.addcdiv_(exp_avg, de_nom, value=-d_lr)
+    state = ProdigyState(s.p0, m, v, sw, d_new, d_max, d_num)
+    return ProdigyStep(step, d_lr, moving), state, p, np.where(moving, d_lr / denom, 0.0)
+
+
+def _prodigy_latex(hp: HP, u: str) -> tuple[list[str], str]:
+    bc = r" \,/\, \frac{1 - \beta_1^t}{\sqrt{1 - \beta_2^t}}" if hp["bias_correction"] else ""
+    s_lr = "d_t" if hp["safeguard_warmup"] else r"\hat\eta_t"
+    return [
+        rf"\hat\eta_t &= d_t\,\eta{bc}",
+        rf"r_t &= \beta_3 r_{{t-1}} + \tfrac{{d_t}}{{d_0}}\hat\eta_t\,\langle {u}, \theta_0 - \theta_t\rangle",
+        rf"m_t &= \beta_1 m_{{t-1}} + d_t(1 - \beta_1)\, {u},\quad v_t = \beta_2 v_{{t-1}} + d_t^2(1 - \beta_2)\, {u}^2",
+        rf"s_t &= \beta_3 s_{{t-1}} + \tfrac{{d_t}}{{d_0}}{s_lr}\, {u},\quad \hat d_t = c_d\, r_t / \lVert s_t\rVert_1",
+        r"d_{t+1} &= \min\!\left(\max(d_0, \hat d_1, \ldots, \hat d_t),\ \rho\, d_t\right)",
+    ], r"\hat\eta_t\,\frac{m_t}{\sqrt{v_t} + d_{t+1}\epsilon}"
+
+
+def _prodigy_torch_init(hp: HP) -> list[str]:
+    d0 = B.lit(hp["d0"])
+    return [
+        "import math",
+        "p0 = theta.clone()",
+        "m = torch.zeros_like(theta)",
+        "v = torch.zeros_like(theta)",
+        "s = torch.zeros_like(theta)",
+        f"d = d_max = {d0}",
+        "d_num = torch.zeros(1)",
+    ]
+
+
+def _prodigy_torch(hp: HP) -> list[str]:
+    b1, b2, b3 = (B.lit(hp[k]) for k in ("beta1", "beta2", "beta3"))
+    d0 = B.lit(hp["d0"])
+    bc = f"(1.0 - math.pow({b1}, t)) / math.sqrt(1.0 - math.pow({b2}, t))" if hp["bias_correction"] else "1.0"
+    return [
+        f"d_lr = d * lr / ({bc})",
+        f"d_num = d_num * {b3} + (d / {d0}) * d_lr * torch.dot(upd, p0 - theta)",
+        f"m = m * {b1} + d * (1.0 - {b1}) * upd",
+        f"v = v * {b2} + d * d * (1.0 - {b2}) * upd * upd",
+        f"s = s * {b3} + (d / {d0}) * {'d' if hp['safeguard_warmup'] else 'd_lr'} * upd",
+        "moving = bool(s.abs().sum() != 0)  # while s is all zero the step is skipped",
+        "if moving:",
+        f"    d_hat = ({B.lit(hp['d_coef'])} * d_num / s.abs().sum()).item()",
+        f"    d = max(d, d_hat) if d == {d0} else d",
+        "    d_max = max(d_max, d_hat)",
+        f"    d = min(d_max, d * {B.lit(hp['growth_rate'])})",
+        f"upd = d_lr * (m / (v.sqrt() + d * {B.lit(hp['eps'])})) if moving else torch.zeros_like(theta)",
+    ]
+
+
+SCALE_BY_PRODIGY = Block(
+    "scale_by_prodigy",
+    _prodigy_update,
+    _prodigy_latex,
+    _prodigy_torch,
+    init=_prodigy_init,
+    torch_init=_prodigy_torch_init,
+)
+
+
+def _decay_update(u, s, p, q, lr, t, hp, aux):
+    rate = 1.0 if hp["fixed_decay"] else u.d_lr
+    return u, s, np.where(u.moving, p * (1.0 - hp["weight_decay"] * rate), p), None
+
+
+PRODIGY_DECAY = Block(
+    "prodigy_decay",
+    _decay_update,
+    lambda hp, u: (
+        [r"\theta_t &\leftarrow (1 - \lambda)\,\theta_t" if hp["fixed_decay"]
+         else r"\theta_t &\leftarrow (1 - \hat\eta_t\lambda)\,\theta_t"],
+        u,
+    ),
+    lambda hp: [
+        "if moving:",
+        f"    theta = theta * (1.0 - {B.lit(hp['weight_decay'])} * {'1.0' if hp['fixed_decay'] else 'd_lr'})",
+    ],
+    active=lambda hp: bool(hp["weight_decay"]),
+)  # fmt: skip
+
+
+def _apply_update(u, s, p, q, lr, t, hp, aux):
+    return u.step, s, p - u.step, None
+
+
+PRODIGY_APPLY = Block(
+    "prodigy_apply",
+    _apply_update,
+    lambda hp, u: ([rf"\theta_{{t+1}} &= \theta_t - {u}"], u),
+    lambda hp: ["theta = theta - upd"],
+)
+
+
+def _chain(hp: HP) -> tuple[Block, ...]:
+    return (SCALE_BY_PRODIGY, PRODIGY_DECAY, PRODIGY_APPLY)
+
+
+RECORDS = (
+    Optimizer(
+        "prodigy", "Prodigy",
+        (lr_hyper(1.0),
+         beta_hyper("beta1", 0.9, r"\beta_1", "decay of the first moment"),
+         beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment"),
+         Hyper("beta3", math.sqrt(0.999), low=0.0, high=1.0, symbol=r"\beta_3",
+               help="decay of the sums behind d (the reference's None: sqrt(beta2) = sqrt(0.999))"),
+         Hyper("d0", 1e-6, low=0.0, high=1e3, low_open=True, symbol="d_0", log=True,
+               help="initial distance estimate"),
+         Hyper("d_coef", 1.0, low=0.0, high=1e3, low_open=True, symbol="c_d", log=True,
+               help="multiplies the estimate of d"),
+         Hyper("growth_rate", NO_LIMIT, low=1.0, high=NO_LIMIT, symbol=r"\rho", log=True,
+               help="largest factor d may grow by in a step (1e300: no limit, the reference's inf)"),
+         eps_hyper(1e-8),
+         Hyper("bias_correction", False, "bool", help="Adam's bias correction inside the learning rate"),
+         Hyper("safeguard_warmup", False, "bool", help="leave the learning rate out of s (warm-up safeguard)"),
+         wd_hyper("decoupled weight decay"),
+         Hyper("fixed_decay", False, "bool", help="weight decay not scaled by the learning rate")),
+        _chain,
+        demo_lr=1.0, cost=6, accumulator="d", coupled=True,
+        summary="Adam whose learning rate is d, an estimate of the distance from the start to the "
+                "solution that only grows: from the correlation of past gradients with the distance "
+                "travelled. Leave lr at 1.",
+    ),
+)  # fmt: skip

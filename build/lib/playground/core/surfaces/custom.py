@@ -1,0 +1,274 @@
+"""The "custom" surface: the user's own formula ``f(x, y)`` over a domain they choose.
+
+The formula is read by :mod:`surfaces.formula` (a vetted syntax tree, never executed);
+its gradient and Hessian are exact (``sympy.diff`` of the vetted expression) and
+evaluated by the same interpreter. Before the surface is accepted it is probed on a grid
+of the domain: a formula that is not finite on most of the domain, or too slow to
+evaluate, is refused. Critical points are found numerically: the grid's local minima of
+``|∇f|`` seed Newton's method on the exact derivatives (the same polish the built-in
+surfaces use), and degenerate ones are classified by the values around them.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import sympy as sp
+
+from .base import CriticalPoint, Kind, Param, Surface, SurfaceFamily, solve2
+from .formula import MAX_DERIVED, FormulaError, Program, X, Y, parse_formula, tree_size
+
+NAME = "custom"
+DEFAULT_FORMULA = "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)"
+DOMAIN_LIMIT = 1000.0  # |x0|, |x1|, |y0|, |y1| at most
+MIN_WIDTH = 1e-3
+PROBE = 64  # probe grid per side
+# sizes, not timers, bound the work, so a formula is accepted or refused the same way on any
+# machine and at any load (a link always gives the same surface)
+MAX_GRADIENT = 400  # nodes of each gradient entry (the Hessian grows from it)
+MAX_INSTRUCTIONS = 2500  # interpreter instructions of f, gradient and Hessian together
+PROBE_BUDGET = 1.0  # a safety net only: seconds the probe grid may take  # seconds the probe grid may take (value, gradient and Hessian)
+MIN_FINITE = 0.5  # share of the probe grid where f and its gradient must be finite
+SEED_GRID = 48  # grid per side whose local minima of |grad f| seed the critical points
+MAX_CRITICAL = 450
+NEWTON_STEPS = 60
+# log height when the range (max - min) exceeds this many times the 10th percentile above the
+# minimum: this threshold reproduces the built-in surfaces' own choice on all twelve
+LOG_RATIO = 35.0
+
+
+@dataclass(frozen=True, eq=False)
+class FormulaSurface(Surface):
+    """A `Surface` built from a typed formula; ``expr`` is the vetted SymPy expression."""
+
+    formula: str = ""
+    expr: Any = field(default=None, repr=False)
+
+
+def _shaped(v: Any, like: Any) -> Any:
+    """Constants come out of the interpreter as floats: give them the points' shape."""
+    if type(like) is float or np.shape(v) == np.shape(like):
+        return v
+    return np.broadcast_to(np.asarray(v, dtype=np.float64), np.shape(like)).copy()
+
+
+def _functions(expr: sp.Expr):
+    """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives."""
+    grad = [sp.diff(expr, v) for v in (X, Y)]
+    if max(tree_size(g) for g in grad) > MAX_GRADIENT:
+        raise FormulaError("the formula's gradient is too large to work with; try a shorter formula")
+    hess = []
+    for g, v in ((0, X), (0, Y), (1, Y)):  # one entry at a time: stop as soon as it is too much
+        hess.append(sp.diff(grad[g], v))
+        if tree_size(hess[-1]) > MAX_DERIVED:
+            raise FormulaError("the formula's Hessian is too large to work with; try a shorter formula")
+    pf, pg, ph = Program([expr]), Program(grad), Program(hess)
+    if len(pf.code) + len(pg.code) + len(ph.code) > MAX_INSTRUCTIONS:
+        raise FormulaError("the formula's derivatives are too long to evaluate; try a shorter formula")
+
+    def f(x, y):
+        return _shaped(pf.run(x, y)[0], x)
+
+    def df(x, y):
+        gx, gy = pg.run(x, y)
+        return _shaped(gx, x), _shaped(gy, x)
+
+    def d2f(x, y):
+        return tuple(_shaped(h, x) for h in ph.run(x, y))
+
+    return f, df, d2f
+
+
+def _grid(domain, n: int) -> tuple[np.ndarray, np.ndarray]:
+    (x0, x1), (y0, y1) = domain
+    return np.meshgrid(np.linspace(x0, x1, n), np.linspace(y0, y1, n))
+
+
+def _probe(fns, domain) -> tuple[np.ndarray, np.ndarray]:
+    """Values and gradient norms on the probe grid; refuses slow or mostly non-finite formulas."""
+    f, df, d2f = fns
+    gx, gy = _grid(domain, PROBE)
+    t0 = time.perf_counter()
+    with np.errstate(all="ignore"):
+        z = f(gx, gy)
+        g = np.hypot(*df(gx, gy))
+        d2f(gx, gy)
+    if time.perf_counter() - t0 > PROBE_BUDGET:
+        raise FormulaError("the formula is too slow to evaluate; try a shorter formula")
+    finite = np.isfinite(z) & np.isfinite(g)
+    if finite.mean() < MIN_FINITE:
+        share = f"{100 * finite.mean():.0f}%"
+        raise FormulaError(f"the formula is finite on only {share} of the domain; change it or the domain")
+    return np.where(finite, z, np.nan), np.where(finite, g, np.nan)
+
+
+def _seeds(fns, domain) -> list[tuple[float, float, Kind | None]]:
+    """Grid points where |grad f| is smaller than at all 8 neighbours (critical-point candidates)."""
+    gx, gy = _grid(domain, SEED_GRID)
+    with np.errstate(all="ignore"):
+        g = np.hypot(*fns[1](gx, gy))
+    g = np.where(np.isfinite(g), g, np.inf)
+    pad = np.pad(g, 1, constant_values=np.inf)
+    n = SEED_GRID
+    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + n] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
+    low = np.isfinite(g) & np.all([g <= nb for nb in neighbours], axis=0)
+    idx = np.flatnonzero(low)
+    idx = idx[np.argsort(g.ravel()[idx])]
+    return [(float(gx.ravel()[i]), float(gy.ravel()[i]), None) for i in idx]
+
+
+def _ring_kind(f, c: CriticalPoint, width: float) -> Kind:
+    """Minimum, maximum or saddle of a degenerate critical point, from the values on a ring."""
+    t = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+    r = 1e-3 * width
+    with np.errstate(all="ignore"):
+        ring = f(c.x + r * np.cos(t), c.y + r * np.sin(t)) - c.value
+    if np.all(ring > 0):
+        return "local_min"
+    return "max" if np.all(ring < 0) else "saddle"
+
+
+def _newton(fns, p: np.ndarray) -> np.ndarray:
+    """Newton's method on the exact derivatives from every seed at once (the polish the
+    catalog's surfaces get), stopping as soon as no point moves any more."""
+    _, df, d2f = fns
+    with np.errstate(all="ignore"):
+        for _ in range(NEWTON_STEPS):
+            gx, gy = df(p[:, 0], p[:, 1])
+            sx, sy = solve2(*d2f(p[:, 0], p[:, 1]), gx, gy)
+            p = p - np.stack([sx, sy], axis=-1)
+            if not (np.abs(sx) + np.abs(sy) > 1e-13 * (1 + np.abs(p).sum(-1))).any():
+                break  # quadratic convergence: a few steps unless a point is degenerate
+    return p
+
+
+def _kind(fns, x: float, y: float, value: float, width: float) -> Kind:
+    """By the Hessian's eigenvalues, or by the values around the point where it is singular."""
+    hxx, hxy, hyy = (float(v) for v in fns[2](x, y))
+    scale = max(1.0, abs(hxx), abs(hxy), abs(hyy))
+    if abs(hxx * hyy - hxy * hxy) <= 1e-10 * scale * scale:
+        return _ring_kind(fns[0], CriticalPoint(x, y, value, "saddle"), width)
+    mean, rad = (hxx + hyy) / 2, math.hypot((hxx - hyy) / 2, hxy)
+    return "local_min" if mean - rad > 0 else "max" if mean + rad < 0 else "saddle"
+
+
+def _critical_points(fns, domain, zmin: float) -> tuple[CriticalPoint, ...]:
+    """Polished, in-domain critical points; ``global_min`` only if no grid value is lower."""
+    (x0, x1), (y0, y1) = domain
+    width = max(x1 - x0, y1 - y0)
+    f, df, d2f = fns
+    seeds = np.array([s[:2] for s in _seeds(fns, domain)], dtype=np.float64).reshape(-1, 2)
+    points: list[CriticalPoint] = []
+    for x, y in _newton(fns, seeds).tolist():
+        with np.errstate(all="ignore"):
+            value, g = float(f(x, y)), math.hypot(*(float(v) for v in df(x, y)))
+            h = max(abs(float(v)) for v in d2f(x, y))
+        if not (x0 <= x <= x1 and y0 <= y <= y1 and math.isfinite(value) and g <= 1e-9 * max(1.0, h)):
+            continue
+        if any(math.hypot(x - c.x, y - c.y) < 1e-5 * width for c in points):
+            continue  # Newton converges only linearly to a degenerate point: seeds stop apart
+        points.append(CriticalPoint(x, y, value, _kind(fns, x, y, value, width)))
+        if len(points) >= MAX_CRITICAL:
+            break
+    best = min((c.value for c in points if c.kind == "local_min"), default=math.inf)
+    if zmin >= best - 1e-9 * max(1.0, abs(best)):  # no lower value anywhere on the domain's grid
+        points = [CriticalPoint(c.x, c.y, c.value, "global_min")
+                  if c.kind == "local_min" and c.value <= best + 1e-9 * max(1.0, abs(best)) else c
+                  for c in points]  # fmt: skip
+    order = {"global_min": 0, "local_min": 1, "saddle": 2, "max": 3}
+    return tuple(sorted(points, key=lambda c: (order[c.kind], c.value, c.x, c.y)))
+
+
+def _start(fns, domain) -> tuple[float, float]:
+    """A start in the upper-left part of the domain where f and its gradient are finite."""
+    (x0, x1), (y0, y1) = domain
+    for u, v in ((0.2, 0.8), (0.8, 0.8), (0.2, 0.2), (0.8, 0.2), (0.35, 0.65), (0.5, 0.5)):
+        x, y = x0 + u * (x1 - x0), y0 + v * (y1 - y0)
+        with np.errstate(all="ignore"):
+            ok = np.isfinite(fns[0](x, y)) and np.isfinite(fns[1](x, y)).all()
+        if ok:
+            return (round(x, 6), round(y, 6))
+    return (x0 + 0.5 * (x1 - x0), y0 + 0.5 * (y1 - y0))
+
+
+def _log_height(z: np.ndarray) -> bool:
+    """Log height when a few high walls would flatten everything else to one colour."""
+    zmin, zmax = np.nanmin(z), np.nanmax(z)
+    low = np.nanpercentile(z, 10) - zmin
+    return bool(zmax - zmin > LOG_RATIO * max(low, 1e-300))
+
+
+def _noise_scale(g: np.ndarray) -> float:
+    """SGD's default noise: a tenth of the typical gradient norm, to one significant digit."""
+    typical = float(np.nanmedian(g))
+    if not typical > 0:
+        return 1.0
+    scale = 0.1 * typical
+    return float(f"{scale:.0e}")
+
+
+def check_domain(
+    x0: float, x1: float, y0: float, y1: float
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    for v in (x0, x1, y0, y1):
+        if not (math.isfinite(v) and abs(v) <= DOMAIN_LIMIT):
+            raise FormulaError(
+                f"the domain's bounds must be numbers in [-{DOMAIN_LIMIT:g}, {DOMAIN_LIMIT:g}]"
+            )
+    if not (x1 - x0 >= MIN_WIDTH and y1 - y0 >= MIN_WIDTH):
+        raise FormulaError(f"the domain needs x0 < x1 and y0 < y1 (at least {MIN_WIDTH:g} apart)")
+    return ((float(x0), float(x1)), (float(y0), float(y1)))
+
+
+def custom_surface(
+    formula: str = DEFAULT_FORMULA, x0: float = -2.0, x1: float = 2.0, y0: float = -2.0, y1: float = 2.0
+) -> FormulaSurface:
+    """The surface of ``formula`` over ``[x0, x1] x [y0, y1]``; raises `FormulaError`."""
+    domain = check_domain(x0, x1, y0, y1)
+    return _cached(formula if isinstance(formula, str) else "", domain)
+
+
+@lru_cache(maxsize=64)  # bounded: SymPy and the critical-point search run once per formula and domain
+def _cached(formula: str, domain) -> FormulaSurface:
+    expr = parse_formula(formula)
+    fns = _functions(expr)
+    z, g = _probe(fns, domain)
+    (x0, x1), (y0, y1) = domain
+    return FormulaSurface(
+        name=NAME,
+        title="Custom formula",
+        f=fns[0],
+        df=fns[1],
+        d2f=fns[2],
+        domain=domain,
+        critical_points=_critical_points(fns, domain, float(np.nanmin(z))),
+        start=_start(fns, domain),
+        latex="f(x, y) = " + sp.latex(expr),
+        note=(
+            "Your own formula, differentiated exactly (SymPy). Minima and saddles were found "
+            "numerically on the domain shown; a run that leaves the domain may find others."
+        ),
+        log_z=_log_height(z),
+        noise_scale=_noise_scale(g),
+        params={"x0": x0, "x1": x1, "y0": y0, "y1": y1},
+        formula=formula,
+        expr=expr,
+    )
+
+
+FAMILY = SurfaceFamily(
+    NAME,
+    "Custom formula",
+    (
+        Param("x0", -2.0, -DOMAIN_LIMIT, DOMAIN_LIMIT, "left edge of the domain"),
+        Param("x1", 2.0, -DOMAIN_LIMIT, DOMAIN_LIMIT, "right edge of the domain"),
+        Param("y0", -2.0, -DOMAIN_LIMIT, DOMAIN_LIMIT, "bottom edge of the domain"),
+        Param("y1", 2.0, -DOMAIN_LIMIT, DOMAIN_LIMIT, "top edge of the domain"),
+    ),
+    custom_surface,
+)

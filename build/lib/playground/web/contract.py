@@ -1,0 +1,323 @@
+"""What the server and the browser must agree on, declared once.
+
+Element ids, trace roles, arrow and scene colours, the learning-rate slider's range, the
+keyboard shortcuts and the run statuses live here. The Python side builds the page and
+the figures from these values, and the page carries them whole to the browser
+(``store-contract``): the playback scripts in ``assets/`` name no id, role or colour of
+their own, so renaming one here cannot leave the two sides out of step.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from playground.core import status as engine_status
+from playground.core.optimizers import OPTIMIZERS
+from playground.live.events import KEYS as LIVE_EVENTS
+from playground.live.model import Limits
+
+from .settings import MAX_RACERS
+from .views import view_ids
+
+
+@dataclass(frozen=True)
+class Ids:
+    """Element ids the playback scripts look up or listen to."""
+
+    surface: str = "graph-surface-3d"
+    contour: str = "graph-contour"
+    loss_chart: str = "graph-loss"
+    state_chart: str = "graph-state"
+    schedule_chart: str = "graph-schedule"
+    ewma_chart: str = "graph-ewma"
+    readout: str = "div-readout"
+    table: str = "table-results"
+    step_text: str = "text-step"
+    scrubber: str = "slider-step"
+    play: str = "button-play"
+    step: str = "button-step"
+    reset: str = "button-reset"
+    presenter: str = "button-presenter"
+    rotate: str = "button-rotate"
+    theme: str = "button-theme"
+    help: str = "modal-help"
+    inspect: str = "select-inspect"
+    log_loss: str = "switch-log-loss"
+    lr_slider: str = "slider-lr"  # the pattern-matching type of each racer's slider
+    contract: str = "store-contract"
+    run: str = "store-run"
+    # the default view's other figures (3D scene, loss, schedule...), drawn after the contour map
+    first_figures: str = "store-first-figures"
+    speed: str = "select-speed"
+    controls: str = "panel-controls"
+    lesson: str = "select-lesson"
+    # live lecture (playground/web/live.py builds them, assets/85-pg-live.js drives them)
+    live_button: str = "button-live"
+    live_modal: str = "modal-live"
+    live_code: str = "text-live-code"
+    live_student: str = "link-live-student"
+    live_qr: str = "img-live-qr"
+    live_secret: str = "div-live-secret"
+    live_lecturer: str = "input-live-lecturer"
+    live_copy: str = "button-live-copy"
+    live_bar: str = "div-live-bar"
+    live_status: str = "text-live-status"
+    live_followers: str = "text-live-followers"
+    live_rejoin: str = "button-live-rejoin"
+    live_show: str = "button-live-show"
+    live_end: str = "button-live-end"
+
+
+@dataclass(frozen=True)
+class Roles:
+    """``meta.role`` of the placeholder traces the browser fills frame by frame."""
+
+    path: str = "path"
+    head: str = "head"
+    end: str = "end"  # the cross where a diverged racer left
+    grad: str = "grad"
+    vel: str = "vel"
+    loss: str = "loss"
+    iterate: str = "iterate"  # schedule-free's z, the iterate beside the evaluated point x
+    mesh: str = "mesh"  # the height colours (surface, contour fill): recoloured per theme
+    mark: str = "mark"  # critical points: inked per theme
+    fan: str = "fan"  # a seed fan (fans.py): drawn whole by the server, never played
+    batch: str = "batch"  # the mini-batch loss on a data-backed surface: drawn whole too
+    epochs: str = "epochs"  # the empty trace that makes the loss chart draw its axis of epochs
+    reference: str = "reference"  # a lesson chart's dashed curve from another lesson (lessons.Reference)
+
+
+@dataclass(frozen=True)
+class Arrow:
+    """One arrow of the inspected racer on the contour map."""
+
+    role: str
+    vector: str  # what the server measures: the gradient or the step to the next point
+    sign: int  # -1: drawn against the vector (downhill for the gradient)
+    data: str  # the racer's headings in the run store (base64 float32 radians, one per step)
+    length: str  # its lengths as shares of ARROW_SPAN (base64 float32, one per step)
+    color: str
+    dashed: bool
+    name: str
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    """A key (or keys) of the page: shown in the help modal, handled by the key listener."""
+
+    label: str  # as the help modal prints it
+    keys: tuple[str, ...]  # KeyboardEvent.key values; the index of the key is the action's argument
+    action: str  # a name in the key listener's action table (assets/70-pg-keys.js)
+    text: str
+    prevent: bool = False  # keep the browser's own use of the key (scrolling) away
+
+
+IDS = Ids()
+ROLES = Roles()
+DIVERGED_INK = "#b71c1c"
+# the ink of a stopped racer's end mark, by its status's tone (a run that left downhill is good)
+END_INK = {"bad": DIVERGED_INK, "good": "#1b5e20"}
+ARROWS = (
+    Arrow(ROLES.grad, "grad", -1, "grad_heading", "grad_length", DIVERGED_INK, False, "−gradient"),
+    Arrow(ROLES.vel, "move", 1, "move_heading", "move_length", "#1a237e", True, "step"),
+)
+# the 2D paths go to the canvas overlay while playing; these traces are emptied meanwhile
+OVERLAY_ROLES = {
+    "contour": (ROLES.path, ROLES.head, ROLES.end, ROLES.grad, ROLES.vel, ROLES.iterate),
+    "loss": (ROLES.loss,),
+}
+LR_SLIDER = {"min": -5, "max": 1, "step": 0.01}  # log10 of the learning rate
+SHORTCUTS = (
+    Shortcut("Space", (" ",), "toggle", "play / pause", prevent=True),
+    Shortcut("→", ("ArrowRight",), "stepOnce", "one step forward", prevent=True),
+    Shortcut("←", ("ArrowLeft",), "stepBack", "one step back", prevent=True),
+    Shortcut("R", ("r", "R"), "reset", "reset to step 0"),
+    Shortcut("1 – 9", tuple("123456789"), "toggleRacer", "show / hide optimizer 1 – 9"),
+    Shortcut("P", ("p", "P"), "presenter", "presenter mode"),
+    Shortcut("O", ("o", "O"), "rotate", "turn the 3D view while paused (on / off)"),
+    Shortcut("?", ("?",), "help", "this list"),
+)
+# the 3D axes are drawn in WebGL, out of CSS's reach: the browser recolours them per theme
+SCENE_INK = {
+    "light": {"color": "#263238", "grid": "#d5dbe0"},
+    "dark": {"color": "#dfe6ea", "grid": "#3b4b55"},
+}
+# Height colours (3D surface and contour map), per theme: cividis (perceptually uniform and
+# readable with every common colour-vision deficiency), reversed so the valleys the paths end
+# in are the light end, and eased towards the page so the racers' saturated colours stand out.
+_CIVIDIS = ("#00224e", "#123570", "#3b496c", "#575d6d", "#707173", "#8a8678", "#a59c74", "#c3b369",
+            "#e1cc55", "#fee838")  # fmt: skip
+
+
+def _eased(colors: tuple[str, ...], toward: str, share: float) -> list[list]:
+    rgb = [[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in (*colors, toward)]
+    *ramp, page = rgb
+    mix = ["#%02x%02x%02x" % tuple(round(a + (b - a) * share) for a, b in zip(c, page)) for c in ramp]
+    return [[i / (len(mix) - 1), c] for i, c in enumerate(reversed(mix))]
+
+
+SURFACE_SCALES = {"light": _eased(_CIVIDIS, "#ffffff", 0.35), "dark": _eased(_CIVIDIS, "#1c252c", 0.25)}
+# what marks a critical point, in the 3D scene (WebGL markers) and on the contour map (SVG)
+# (kind, words, 3D symbol, contour-map symbol, the glyph the key under the race table shows)
+CRITICAL_MARKS = (
+    ("global_min", "global minimum", "diamond", "star", "★"),
+    ("local_min", "local minimum", "circle-open", "circle-open", "○"),
+    # the scene has no × that draws: plotly's 3D "x" is the emoji ❌ (a red picture, or a blank box
+    # where the font lacks it), so a saddle is an open square there
+    ("saddle", "saddle point", "square-open", "x-thin-open", "×"),
+)
+MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
+# the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
+# height over PRESENTER_LINES (19 px at 1080p), never under 14 px
+FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
+# layout.meta of a graph's stand-in until its first figure is handed over (figures.PLACEHOLDER)
+PLACEHOLDER = "pg-placeholder"
+# Paths narrow the later their racer comes in the list, so a racer drawn on top of another
+# (gradient descent under SGD, Adam under AdamW) shows as a thin line inside the wider one:
+# racer i is drawn at width * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** i)
+PATH_TAPER = {"rate": 0.7, "floor": 0.4}
+PATH_WIDTH = {"contour": 4.5, "scene": 9.0}  # px, the first racer's (the scene's white casing is 6 px wider)
+
+
+def path_width(where: str, index: int) -> float:
+    """The width racer ``index`` is drawn with in the contour map or the 3D scene."""
+    return round(PATH_WIDTH[where] * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** index), 2)
+
+
+# One colour per racer, tied to its optimizer and its copy ("adam", "adam~2"), not to its
+# place in the list: an optimizer's colour is the palette entry at its place in the registry,
+# a second or third copy is COPY_SHIFT entries further on. Colour-blind safe (Okabe-Ito, then
+# Paul Tol's bright and muted sets), ordered so that the default race (momentum, RMSProp,
+# Adam) is blue, bluish green and orange, and the registry's first twelve all differ.
+PALETTE = (
+    "#CC79A7", "#882255", "#0072B2", "#56B4E9", "#AA3377", "#009E73",
+    "#999933", "#44AA99", "#E69F00", "#D55E00", "#332288", "#EE6677",
+)  # fmt: skip
+COPY_SHIFT = 5
+_ORDER = {name: i for i, name in enumerate(OPTIMIZERS)}
+
+
+def racer_colors(keys: list[str]) -> list[str]:
+    """Each racer's colour: its own (see PALETTE), unless a racer before it in this race has it
+    already; then the next free one, so no two racers of a race share a colour."""
+    taken: set[str] = set()
+    out = []
+    for key in keys:
+        name, _, copy = key.partition("~")
+        i = _ORDER.get(name, 0) + COPY_SHIFT * (int(copy) - 1 if copy.isdigit() else 0)
+        free = [PALETTE[(i + k) % len(PALETTE)] for k in range(len(PALETTE))]
+        color = next((c for c in free if c not in taken), free[0])
+        taken.add(color)
+        out.append(color)
+    return out
+
+
+# The outcome maps (views/maps.py): one hue per minimum, in the order of the surface's minima
+# (Paul Tol's light scheme: none is near black or grey), and the inks of the other outcomes.
+BASIN_HUES = ("#77AADD", "#EE8866", "#44BB99", "#EEDD88", "#FFAABB", "#99DDFF", "#BBCC33", "#AAAA00")
+MAP_INK = {"failed": "#111111", "running": "#9e9e9e", "stopped": "#7b5ea7", "frame": "#ffffff"}
+MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps run out (slow = pale)
+# sweep and phase diagram: viridis without its darkest quarter, so no cell reads as "diverged" black;
+# the maps reverse it: bright = better (lower loss, fewer steps)
+MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
+
+
+# how the results table words each of the engine's statuses (engine_status.STATUSES names them),
+# and its tone; "moving" is a racer whose outcome the playback has not reached yet.
+# {at} is the step, {last} the last one drawn (a run that left or blew up), {which} the minimum reached
+LEFT_DOWNHILL = "left_downhill"
+# a run still moving at the last step but already this close to a minimum (a share of the
+# domain's width): the gradient test is strict (1e-6), and a steep valley keeps it above
+# that at a loss of 1e-10; the table says where it is instead of "still moving"
+NEAR_MINIMUM = "near_minimum"
+NEAR_SHARE = 1e-3
+_WORDING = {
+    "minimum": ("reached the {which} at step {at}", "good", "minimum"),
+    "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn", "saddle: not a minimum"),
+    "critical": (
+        "stopped where the gradient vanishes at step {at}: not a minimum",
+        "warn",
+        "flat spot: not a minimum",
+    ),
+    "left": ("left the region after step {last}", "bad", "left the region"),
+    # a run that left the region with a lower loss than it started with went downhill (out of
+    # a saddle, say): a success the plotted region was too small to hold
+    LEFT_DOWNHILL: ("left the region going downhill after step {last}", "good", "left going downhill"),
+    "blew_up": ("blew up after step {last}", "bad", "blew up"),
+    "running": ("still moving at the last step", "neutral", "still moving"),
+    NEAR_MINIMUM: ("next to the {which} at the last step, still creeping", "good", "next to a minimum"),
+}
+IN_PROGRESS = "moving"
+STATUSES = {
+    **{
+        name: {"text": _WORDING[name][0], "tone": _WORDING[name][1], "key": _WORDING[name][2]}
+        for name in (*engine_status.STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM)
+    },
+    IN_PROGRESS: {"text": "moving", "tone": "neutral", "key": "moving (not there yet)"},
+}
+# the marks a run's end leaves on the contour map, in the key under the race table (their
+# colour is the status's tone: END_INK)
+END_MARKS = (("➤", "in red or green on the map's edge: a path left the map there, the way it went"),
+             ("✕", "bold, in red or green: where a run stopped (it blew up, or its next step left)"))  # fmt: skip
+# statuses whose stop step is the bad one: the path ends just before it, with a cross
+STOPPED_BEFORE = (*engine_status.STOPPED_BEFORE, LEFT_DOWNHILL)
+# what an empty race and a refused selection say (the table and the optimizer cards show them)
+EMPTY_RACE = (
+    f"No optimizer is racing: pick one or more under Optimizers (up to {MAX_RACERS}), or a guided lesson."
+)
+TOO_MANY = f"At most {MAX_RACERS} optimizers race at once: {{dropped}} not added. Remove one to add another."
+LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": "Light", "empty": EMPTY_RACE,
+          # on a touch screen a tap on the contour map shows its value; this button arms the next tap
+          "tapStart": "⊕ Set start", "tapArmed": "Tap the map…",
+          # the 3D card's auto-rotate switch (assets/55-pg-rotate.js), off and on
+          "rotate": "⟳ Rotate", "rotating": "■ Stop rotating"}  # fmt: skip
+# auto-rotate: how fast the 3D camera turns about the vertical axis while paused
+ROTATE = {"degPerSecond": 12}
+# live sessions: where the browser finds them (playground/web/live.py serves these paths)
+LIVE_API = "/live/api"
+LIVE_PAGE = "/live/"
+LIVE_TOKEN_HEADER = "X-Live-Token"
+ARROW_SPAN = 0.12  # arrow length as a share of the domain's width
+# an arrow's length follows log10 of its vector's size: the run's largest vector is drawn at
+# ARROW_SPAN, one this many decades smaller (or less: a minimum) at nothing
+ARROW_DECADES = 6
+
+
+# every racer key the page offers (three copies of each optimizer), each with its own colour
+ALL_KEYS = [f"{n}~{c}" if c > 1 else n for c in (1, 2, 3) for n in OPTIMIZERS]
+
+
+def as_dict() -> dict[str, Any]:
+    """The contract as JSON for the browser (one ``dcc.Store`` in the page)."""
+    return {
+        "ids": asdict(IDS),
+        "roles": asdict(ROLES),
+        "arrows": [asdict(a) for a in ARROWS],
+        "overlayRoles": {k: list(v) for k, v in OVERLAY_ROLES.items()},
+        "lrSlider": dict(LR_SLIDER),
+        "shortcuts": [{**asdict(s), "keys": list(s.keys)} for s in SHORTCUTS],
+        "sceneInk": SCENE_INK,
+        "surfaceScales": SURFACE_SCALES,
+        "markInk": MARK_INK,
+        "font": FONT,
+        "placeholder": PLACEHOLDER,
+        "statuses": STATUSES,
+        "stoppedBefore": list(STOPPED_BEFORE),
+        "inProgress": IN_PROGRESS,
+        "labels": LABELS,
+        "rotate": ROTATE,
+        "divergedInk": DIVERGED_INK,
+        "endInk": END_INK,
+        "palette": list(PALETTE),
+        "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
+        "views": list(view_ids()),
+        "live": {
+            **Limits().client(),
+            "api": LIVE_API,
+            "page": LIVE_PAGE,
+            "tokenHeader": LIVE_TOKEN_HEADER,
+            "location": "url",  # layout's dcc.Location: a follower navigates by setting its href
+            "events": {kind: sorted(keys) for kind, keys in LIVE_EVENTS.items()},
+        },
+    }

@@ -1,0 +1,282 @@
+"""Figures of the outcome maps: pure builders, arrays in and figures (or row values) out.
+
+A map is drawn once as a skeleton (axes, colour scale, marks, every cell empty) and filled
+piece by piece: ``*_rows`` give the values of a block of rows, which the view patches in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from playground.batch.cells import Cells
+from playground.batch.maps import Sweep
+from playground.batch.tune import Tuned
+from playground.core.surfaces import Surface
+
+from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK
+from ..figures import axis_style, base_layout, legend_style
+
+SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's screen
+
+# the legend (up to two rows) sits above the plot, and above it room for Plotly's mode bar
+# (~25 px), which would otherwise cover the legend's right end while the pointer is on the map
+MARGIN = {"l": 10, "r": 10, "t": 92, "b": 10}
+
+
+def graph_style(kind: str, rows: int) -> dict:
+    """The map's box: square maps fit the screen's height, a sweep grows with its racers."""
+    return {"height": SQUARE if kind != "sweep" else f"{max(260, 110 + 46 * rows)}px"}
+
+
+WORDS = {"saddle": "stopped on a saddle", "critical": "stopped on a flat spot", "left": "left the region",
+         "blew_up": "blew up", "running": "still moving"}  # fmt: skip
+HOVER = "%{text}<br>step %{customdata[0]}<br>final loss %{customdata[1]:.3g}<extra></extra>"
+
+
+def _mix(hex_color: str, share: float, toward: int = 255) -> str:
+    """``hex_color`` moved toward white (or ``toward=0``: black) by ``share``."""
+    rgb = [int(hex_color[i : i + 2], 16) for i in (1, 3, 5)]
+    return "rgb({},{},{})".format(*(round(c + (toward - c) * share) for c in rgb))
+
+
+def hue(k: int) -> str:
+    return BASIN_HUES[k % len(BASIN_HUES)]
+
+
+def minimum_name(m) -> str:
+    return f"minimum ({m.x:.3g}, {m.y:.3g})"
+
+
+def basin_categories(minima: Sequence) -> list[tuple[str, str, bool]]:
+    """``(name, colour, shaded)`` of the basin map's bands: each minimum, then the rest."""
+    mins = [(minimum_name(m), hue(k), True) for k, m in enumerate(minima)]
+    return [*mins, ("stopped on a saddle or flat spot", MAP_INK["stopped"], True),
+            ("diverged", MAP_INK["failed"], False), ("still moving", MAP_INK["running"], False)]  # fmt: skip
+
+
+def band_scale(cats: Sequence[tuple[str, str, bool]]) -> list[list]:
+    """A colour scale of one band per category over [0, 1]: from the full colour (few steps)
+    to its pale end (all steps) where the category is shaded."""
+    k, out = len(cats), []
+    for i, (_, color, shaded) in enumerate(cats):
+        out.append([i / k, color])
+        out.append(
+            [(i + 1) / k if i == k - 1 else (i + 1) / k - 1e-9, _mix(color, MAP_SHADE) if shaded else color]
+        )
+    return out
+
+
+def _basin_code(c: Cells, n_minima: int) -> np.ndarray:
+    code = np.full(len(c.status), n_minima + 2)  # still moving
+    code[c.minimum >= 0] = c.minimum[c.minimum >= 0]
+    code[np.isin(c.status, ("saddle", "critical"))] = n_minima
+    code[np.isin(c.status, ("left", "blew_up"))] = n_minima + 1
+    return code
+
+
+def _words(c: Cells, minima: Sequence) -> list[str]:
+    names = [minimum_name(m) for m in minima]
+    return [
+        f"reached the {names[m]}" if m >= 0 else WORDS.get(s, s)
+        for s, m in zip(c.status.tolist(), c.minimum.tolist())
+    ]
+
+
+def _custom(c: Cells) -> np.ndarray:
+    loss = np.array([float(f"{v:.3g}") if np.isfinite(v) else None for v in c.final_loss], dtype=object)
+    return np.stack([c.stopped_at.astype(object), loss], -1)
+
+
+def basin_rows(c: Cells, minima: Sequence, nx: int) -> dict[str, list]:
+    """z, text and customdata of the rows ``c`` holds (``nx`` cells a row)."""
+    n_minima = len(minima)
+    k = n_minima + 3
+    shade = np.round(0.999 * c.stopped_at / max(c.steps, 1), 3)
+    z = np.round((_basin_code(c, n_minima) + shade) / k, 5)
+    return {
+        "z": z.reshape(-1, nx).tolist(),
+        "text": np.array(_words(c, minima), dtype=object).reshape(-1, nx).tolist(),
+        "customdata": _custom(c).reshape(-1, nx, 2).tolist(),
+    }
+
+
+def _blank(ny: int, nx: int) -> list:
+    return [[None] * nx for _ in range(ny)]
+
+
+def basin_skeleton(surface: Surface, nx: int, ny: int) -> dict:
+    (x0, x1), (y0, y1) = surface.domain
+    xs = (x0 + (np.arange(nx) + 0.5) * (x1 - x0) / nx).tolist()
+    ys = (y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny).tolist()
+    cats = basin_categories(surface.minima)
+    heat = {
+        "type": "heatmap", "x": xs, "y": ys, "z": _blank(ny, nx), "text": _blank(ny, nx),
+        "customdata": _blank(ny, nx), "zmin": 0, "zmax": 1, "colorscale": band_scale(cats), "showscale": False,
+        "hovertemplate": "start (%{x:.3g}, %{y:.3g})<br>" + HOVER, "name": "outcome",
+    }  # fmt: skip
+    # the stars sit on their own basin: a darker shade of its hue, so they show on it; the legend
+    # shows each basin's own colour
+    marks = [
+        {"type": "scatter", "x": [m.x], "y": [m.y], "mode": "markers", "name": name, "showlegend": False,
+         "marker": {"symbol": "star" if m in surface.global_minima else "circle", "size": 18,
+                    "color": _mix(color, 0.45, toward=0), "line": {"width": 2, "color": MARK_INK["light"]}},
+         "hovertemplate": f"{name}<extra></extra>"}
+        for (name, color, _), m in zip(cats, surface.minima)
+    ]  # fmt: skip
+    keys = [_key_trace(name, color) for name, color, _ in cats]
+    layout = base_layout(
+        showlegend=True, legend=legend_style(1.02), margin=MARGIN,
+        xaxis=axis_style("start x", range=[x0, x1], constrain="domain", showgrid=False),
+        yaxis=axis_style("start y", range=[y0, y1], scaleanchor="x", showgrid=False),
+    )  # fmt: skip
+    return {"data": [heat, *marks, *keys], "layout": layout}
+
+
+def _key_trace(name: str, color: str, line: dict | None = None) -> dict:
+    """A legend entry for a colour that has no trace of its own (outlined: black shows on a dark page)."""
+    marker = {
+        "symbol": "square",
+        "size": 13,
+        "color": color,
+        "line": line or {"width": 1, "color": MAP_INK["running"]},
+    }
+    return {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "name": name, "marker": marker,
+            "hoverinfo": "skip"}  # fmt: skip
+
+
+def _edges(centres: np.ndarray) -> list[float]:
+    """The axis range that shows every cell of evenly spaced ``centres`` whole."""
+    half = (centres[1] - centres[0]) / 2 if len(centres) > 1 else 0.5
+    return [float(centres[0] - half), float(centres[-1] + half)]
+
+
+def _decades(lrs: np.ndarray) -> dict:
+    lo, hi = np.floor(np.log10(lrs.min())), np.ceil(np.log10(lrs.max()))
+    ticks = np.arange(lo, hi + 1)
+    return {"tickvals": ticks.tolist(), "ticktext": [f"1e{int(t)}" for t in ticks]}
+
+
+def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
+    """Rows: the racers; columns: log10 of the learning rate. Empty cells are drawn in the
+    plot's background, the "failed" ink: a rate where a probe failed stays dark."""
+    heat = {
+        "type": "heatmap", "x": np.log10(lrs).tolist(), "y": list(labels), "z": _blank(len(labels), len(lrs)),
+        "customdata": _blank(len(labels), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
+        "colorbar": {"title": {"text": "log₁₀(median final loss − f*)<br>bright = lower"}, "thickness": 12},
+        "hovertemplate": "%{y}, lr %{customdata[0]:.3g}<br>median final loss %{customdata[1]:.4g}"
+                         "<br>%{customdata[2]}<extra></extra>", "name": "score",
+    }  # fmt: skip
+    best = {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "best learning rate",
+            "marker": {"symbol": "star", "size": 16, "color": MAP_INK["frame"], "line": {"width": 1.5, "color": MAP_INK["failed"]}},
+            "hovertemplate": "%{y}: best lr %{customdata:.3g}<extra></extra>", "customdata": []}  # fmt: skip
+    keys = [_key_trace("a probe left or blew up", MAP_INK["failed"]),
+            _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": MAP_INK["running"]})]  # fmt: skip
+    layout = base_layout(
+        showlegend=True, legend=legend_style(1.02),
+        plot_bgcolor=MAP_INK["failed"], margin=MARGIN,
+        xaxis=axis_style("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
+        yaxis=axis_style("", autorange="reversed", showgrid=False), shapes=[],
+    )  # fmt: skip
+    return {"data": [heat, best, *keys], "layout": layout}
+
+
+def sweep_row(sw: Sweep, floor: float) -> dict:
+    """One racer's row: z (log10 of the score's gap to ``floor``), hover data, best, stable range."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = np.where(np.isfinite(sw.score), np.log10(np.maximum(sw.score - floor, 1e-16)), np.nan)
+    failed = [f"{n} of {len(sw.cells.status) // len(sw.lrs)} probes failed" if n else "all probes ran"
+              for n in sw.failed.tolist()]  # fmt: skip
+    custom = [
+        [float(lr), float(s) if np.isfinite(s) else None, f] for lr, s, f in zip(sw.lrs, sw.score, failed)
+    ]
+    return {"z": [None if not np.isfinite(v) else round(float(v), 4) for v in z], "customdata": custom,
+            "best": None if sw.best is None else float(sw.lrs[sw.best]), "stable": sw.stable}  # fmt: skip
+
+
+def stable_shape(row: int, stable: tuple[float, float], step: float) -> dict:
+    lo, hi = np.log10(stable[0]) - step / 2, np.log10(stable[1]) + step / 2
+    return {"type": "rect", "xref": "x", "yref": "y", "x0": lo, "x1": hi, "y0": row - 0.45, "y1": row + 0.45,
+            "line": {"width": 2, "color": MAP_INK["frame"]}, "fillcolor": "rgba(0,0,0,0)"}  # fmt: skip
+
+
+def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
+                   boundary: tuple[np.ndarray, np.ndarray, np.ndarray, str] | None) -> dict:  # fmt: skip
+    x = np.log10(lrs).tolist()
+    base = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)), "zmin": 0,
+            "zmax": 2, "showscale": False, "hoverinfo": "skip", "name": "outcome",
+            "colorscale": [[0, MAP_INK["failed"]], [0.5, MAP_INK["running"]], [1, MAP_INK["stopped"]]]}  # fmt: skip
+    speed = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)),
+             "customdata": _blank(len(momenta), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
+             "name": "steps", "colorbar": {"title": {"text": "log₁₀ steps to converge<br>bright = faster"}, "thickness": 12},
+             "hovertemplate": f"lr %{{customdata[0]:.3g}}, {key} %{{y:.3g}}<br>%{{customdata[1]}}<extra></extra>"}  # fmt: skip
+    data = [
+        base,
+        speed,
+        _key_trace("diverged", MAP_INK["failed"]),
+        _key_trace("still moving", MAP_INK["running"]),
+    ]
+    if boundary is not None:
+        bx, by, rho, words = boundary
+        data.append({"type": "contour", "x": np.log10(bx).tolist(), "y": by.tolist(), "z": rho.tolist(),
+                     "contours": {"start": 1, "end": 1, "coloring": "lines"}, "showscale": False,
+                     "line": {"width": 3, "color": DIVERGED_INK, "dash": "dash"}, "hoverinfo": "skip",
+                     "colorscale": [[0, DIVERGED_INK], [1, DIVERGED_INK]],
+                     "name": f"ρ = 1: {words}'s analytic edge of stability", "showlegend": True})  # fmt: skip
+    layout = base_layout(
+        showlegend=True, legend=legend_style(1.02), margin=MARGIN,
+        xaxis=axis_style("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
+        yaxis=axis_style(key, range=_edges(momenta), showgrid=False),
+    )  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
+def phase_rows(c: Cells, n_lrs: int) -> dict[str, list]:
+    """Both layers of a block of momentum rows: the outcome and, where it converged, the speed."""
+    converged = c.status == "minimum"
+    base = np.where(np.isin(c.status, ("left", "blew_up")), 0, np.where(c.status == "running", 1, 2))
+    speed = np.where(converged, np.log10(np.maximum(c.stopped_at, 1)), np.nan)
+    words = [f"converged in {s} steps" if ok else WORDS.get(st, st)
+             for ok, s, st in zip(converged.tolist(), c.stopped_at.tolist(), c.status.tolist())]  # fmt: skip
+    custom = [[float(lr), w] for lr, w in zip(c.lr, words)]
+    return {
+        "base": base.reshape(-1, n_lrs).tolist(),
+        "speed": [
+            [None if not np.isfinite(v) else round(float(v), 4) for v in row]
+            for row in speed.reshape(-1, n_lrs)
+        ],
+        "customdata": [custom[i : i + n_lrs] for i in range(0, len(custom), n_lrs)],
+    }
+
+
+def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequence[str]) -> dict:
+    """Every try of every racer: score against learning rate (log-log), the momentum round's
+    tries as diamonds, the best one starred."""
+    data = []
+    for r, name, color in zip(results, labels, colors):
+        tries = sorted((t for t in r.trials if np.isfinite(t.score)), key=lambda t: t.lr)
+        symbols = ["diamond" if r.key and t.momentum != tries[0].momentum else "circle" for t in tries]
+        words = [f"{r.key} {t.momentum:g}" if r.key else "" for t in tries]
+        data.append({"type": "scatter", "x": [t.lr for t in tries], "y": [t.score for t in tries], "text": words,
+                     "mode": "markers", "name": name, "marker": {"color": color, "size": 9, "symbol": symbols},
+                     "hovertemplate": name + ": lr %{x:.3g} %{text}<br>score %{y:.4g}<extra></extra>"})  # fmt: skip
+        if r.lr is not None:
+            data.append({"type": "scatter", "x": [r.lr], "y": [r.score], "mode": "markers", "showlegend": False,
+                         "marker": {"symbol": "star", "size": 18, "color": color,
+                                    "line": {"width": 1.5, "color": MAP_INK["failed"]}},
+                         "hovertemplate": name + " tuned: lr %{x:.3g}, score %{y:.4g}<extra></extra>"})  # fmt: skip
+    decades = {"type": "log", "nticks": 8, "exponentformat": "e", "showexponent": "all"}
+    # the y title stays shorter than the chart is high (a longer one ran under the button below);
+    # the legend's title says what the marks mean
+    legend = {**legend_style(1.02), "title": {"text": "● rate · ◆ momentum round · ★ best:"}}
+    layout = base_layout(showlegend=True, legend=legend, margin=MARGIN, xaxis=axis_style("learning rate", **decades),
+                     yaxis=axis_style("score (median final loss)", **decades))  # fmt: skip
+    return {"data": data, "layout": layout}
+
+
+def waiting() -> dict:
+    """The map before the first Draw."""
+    note = {"text": "Choose a map and press Draw map", "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
+            "xref": "paper", "yref": "paper"}  # fmt: skip
+    return {"data": [], "layout": base_layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])}  # fmt: skip

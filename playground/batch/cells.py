@@ -1,0 +1,309 @@
+"""Many runs at once, keeping only how each ended: the engine of the outcome maps and tuning.
+
+A map cell is one run: a start point, a learning rate and a noise seed. `run_cells` runs every
+cell of a map as one batched computation (all cells advance together, each step is a few
+NumPy operations over all of them) and streams each run's outcome instead of storing its
+path: memory is a few arrays of the number of cells, whatever the number of steps.
+
+Every cell equals `playground.engine.simulate` of the same settings bit for bit (status,
+stopped_at, final point and loss, minimum): the update is the optimizer record's own rule
+(``rule.update`` on ``(N, 2)`` arrays, as in the engine's batch path), a per-cell learning
+rate is an ``(N, 1)`` column where the engine has one number, and the outcome is decided by
+the same tests as `engine._finish`, taken one step at a time. Runs whose outcome is settled
+are dropped from the batch every `CHECK_EVERY` steps (the rules are element-wise over runs,
+so the rest are unchanged).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from playground.core.engine import CHECK_EVERY, gradient_noise, resolve_run, surface_closure
+from playground.core.hyper import ConfigError
+from playground.core.optimizers import Optimizer
+from playground.core.schedules import Plateau, build_schedule
+from playground.core.status import critical_kind, grad_norm, inside_far, is_converged, reached_minimum
+from playground.core.surfaces import Surface
+from playground.core.surfaces.base import pack_gradient
+
+from . import compiled as fused
+
+MAX_CELLS = 40_000  # one map or sweep; the page's work budget is smaller (see web.views.maps)
+# A rule that steps each run in its own Python loop (L-BFGS's line search: `Optimizer.closure`)
+# costs ~40x a vectorised one per cell and step here (20 us against 0.5 us, measured), about 4x
+# what its step_cost says for a single run
+PYTHON_LOOP = 4
+
+
+def cell_cost(optimizer: Optimizer, hyper: Mapping[str, object]) -> int:
+    """Work units one cell's step costs in a batch (1 for the element-wise rules)."""
+    return optimizer.step_cost(dict(hyper)) * (PYTHON_LOOP if optimizer.closure else 1)
+
+
+@dataclass
+class Cells:
+    """How each run ended (one entry per cell, in the order given)."""
+
+    surface: str
+    optimizer: str
+    hyper: dict
+    steps: int
+    start: np.ndarray  # (N, 2)
+    lr: np.ndarray  # (N,)
+    seed: np.ndarray  # (N,)
+    status: np.ndarray  # engine.STATUSES
+    stopped_at: np.ndarray
+    final_point: np.ndarray  # (N, 2): the last point the run really reached
+    final_loss: np.ndarray
+    minimum: np.ndarray  # index into the surface's minima, -1 when it reached none
+
+    def rows(self) -> list[dict[str, Any]]:
+        """JSON-ready, one dict per cell (``minimum`` null when no minimum was reached)."""
+        return [
+            {
+                "lr": float(self.lr[i]),
+                "start": self.start[i].tolist(),
+                "seed": int(self.seed[i]),
+                "status": str(self.status[i]),
+                "stopped_at": int(self.stopped_at[i]),
+                "final_loss": _finite_or_none(self.final_loss[i]),
+                "final_point": [_finite_or_none(v) for v in self.final_point[i]],
+                "minimum": int(self.minimum[i]) if self.minimum[i] >= 0 else None,
+            }
+            for i in range(len(self.status))
+        ]
+
+
+def _finite_or_none(v: float) -> float | None:
+    return float(v) if np.isfinite(v) else None
+
+
+def _column(values: ArrayLike | None, n: int, name: str, default: Any) -> np.ndarray:
+    given = np.asarray(default if values is None else values)
+    if given.shape not in ((), (n,)):
+        raise ConfigError(f"{name} must be one value or one per start, got shape {given.shape}")
+    return np.broadcast_to(given, (n,))
+
+
+def run_cells(
+    surface: Surface | str,
+    optimizer: Optimizer | str,
+    starts: ArrayLike,
+    lr: ArrayLike | None = None,
+    seeds: ArrayLike | None = None,
+    steps: int = 200,
+    hyper: Mapping[str, object] | None = None,
+    schedule: str | None = None,
+    schedule_params: Mapping[str, object] | None = None,
+    noise: float | None = None,
+    batch_size: int = 1,
+    gtol: float = 1e-6,
+    xtol: float = 1e-6,
+    compiled: bool | None = None,
+) -> Cells:
+    """Run one cell per row of ``starts`` ``(N, 2)``; ``lr`` and ``seeds`` are one value or one
+    per cell (``lr=None``: the optimizer's default). Settings as in `engine.simulate`.
+    ``compiled``: run the compiled loop (`playground.fused`) when the rule and surface allow it
+    (None: when it is ready or the job is big enough to wait for it; False: the NumPy loop)."""
+    starts = np.asarray(starts, dtype=np.float64).reshape(-1, 2) if np.size(starts) else starts
+    n = int(np.shape(starts)[0]) if np.ndim(starts) == 2 else 0
+    if not 1 <= n <= MAX_CELLS:
+        raise ConfigError(f"a map has between 1 and {MAX_CELLS} cells, got {n}")
+    run = resolve_run(
+        surface, optimizer, starts, steps, None, hyper, schedule, schedule_params, noise, batch_size
+    )
+    lrs = _column(lr, n, "lr", run.hp["lr"]).astype(np.float64)
+    seed = _column(seeds, n, "seeds", 0)
+    for v in np.unique(lrs):  # each learning rate is checked like the race's
+        run.opt.resolve(float(v), run.hp)
+    for s in np.unique(seed):
+        resolve_run(run.surf, run.opt, run.start[:1], 0, None, run.hp, seed=int(s))
+    out = _Stream(run, lrs, seed.astype(np.int64), gtol, xtol).go(compiled)
+    return Cells(run.surf.name, run.opt.name, run.hp, run.steps, run.start, lrs, seed, *out)
+
+
+class _Stream:
+    """The batched loop with streamed outcomes (one object per `run_cells` call)."""
+
+    def __init__(self, run, lrs: np.ndarray, seeds: np.ndarray, gtol: float, xtol: float):
+        self.run, self.gtol, self.xtol = run, gtol, xtol
+        n, steps = len(lrs), run.steps
+        self.n = n
+        uniq, self.lr_col = np.unique(lrs, return_inverse=True)
+        sched = [build_schedule(run.schedule, float(v), run.schedule_params) for v in uniq]
+        self.plateau = sched[0] if isinstance(sched[0], Plateau) else None
+        self.lr_table = (
+            None
+            if self.plateau
+            else np.array([[s(t) for s in sched] for t in range(steps)]).reshape(steps, -1)
+        )
+        self.lrs = lrs
+        useeds, self.seed_col = np.unique(seeds, return_inverse=True)
+        # each seed's noise, as the engine draws it (shared by the cells of that seed)
+        noise = [gradient_noise(run.surf, steps, run.noise, run.batch_size, int(s)) for s in useeds]
+        self.batches = None if noise[0][0] is None else [b for b, _ in noise]
+        self.kicks = None if noise[0][1] is None else np.stack([k for _, k in noise], 1)  # (steps, seeds, 2)
+        never = steps + 1
+        self.first_nan = np.full(n, never)
+        self.first_far = np.full(n, never)
+        self.first_conv = np.full(n, never)
+        self.final_p = run.start.copy()
+        self.final_f = np.full(n, np.nan)
+
+    def go(self, compiled: bool | None = None) -> tuple:
+        run = self.run
+        surf, opt = run.surf, run.opt
+        rule = opt.rule(run.hp)
+        idx = np.arange(self.n)  # the cells still running, as rows of the batch
+        p = run.start.copy()
+        state = rule.init(p, lr=self.lrs[:, None])
+        loops = self._compiled(rule, compiled)
+        if loops is not None:
+            fused.run(loops, self, state)
+            return self._outcome()
+        pstate = self.plateau.init(self.n)._replace(lr=self.lrs.copy()) if self.plateau else None
+        closure = surface_closure(surf) if opt.closure else None
+        grad, prev = surf.gradient, None
+        with np.errstate(all="ignore"):
+            for t in range(run.steps + 1):
+                g_here = grad(p)
+                f_here = surf.value(p)
+                self._observe(t, idx, p, f_here, grad_norm(g_here), prev)
+                if t == run.steps:
+                    break
+                if t % CHECK_EVERY == 0:
+                    keep = self._open(idx)
+                    if not keep.any():
+                        break
+                    if not keep.all():
+                        idx, p, g_here, f_here = idx[keep], p[keep], g_here[keep], f_here[keep]
+                        state, pstate = _take(state, keep, len(keep)), _take(pstate, keep, len(keep))
+                q = p if rule.look is None else rule.lookahead(p, state)
+                if self.batches is not None:  # the mini-batch's gradient instead of the full one
+                    g = self._batch_gradient(t, idx, q)
+                else:
+                    g = g_here if rule.look is None else grad(q)
+                if self.kicks is not None:
+                    g = g + (
+                        self.kicks[t, 0] if self.kicks.shape[1] == 1 else self.kicks[t, self.seed_col[idx]]
+                    )
+                aux = surf.hessian(q) if opt.second_order else closure
+                prev = (p, f_here)
+                p, state = rule.update(g, state, p, q, self._lr_at(t, idx, pstate), aux)
+                if pstate is not None:
+                    pstate = self.plateau.update(pstate, f_here)
+        self._settle_running(idx, p, f_here)
+        return self._outcome()
+
+    def _compiled(self, rule: Any, compiled: bool | None) -> Any:
+        """The compiled loop for this job, when it has one (see `playground.fused`)."""
+        run = self.run
+        if compiled is False or self.batches is not None or self.plateau is not None or run.steps == 0:
+            return None
+        if not fused.eligible(run.opt, rule):
+            return None
+        return fused.kernel(rule, run.surf, self.kicks is not None, self.n * run.steps, compiled)
+
+    def _batch_gradient(self, t: int, idx: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Step ``t``'s mini-batch gradient at ``q`` for the rows ``idx``, each from its seed's batches."""
+        if len(self.batches) == 1:
+            return pack_gradient(self.batches[0][t], q)
+        g, cols = np.empty_like(q), self.seed_col[idx]
+        for k, dfs in enumerate(self.batches):
+            rows = cols == k
+            if rows.any():
+                g[rows] = pack_gradient(dfs[t], q[rows])
+        return g
+
+    def _lr_at(self, t: int, idx: np.ndarray, pstate: Any) -> Any:
+        """Step ``t``'s learning rate: one number when every cell shares it, else a column."""
+        if pstate is not None:
+            return pstate.lr[:, None]
+        if self.lr_table.shape[1] == 1:
+            return self.lr_table[t, 0]
+        return self.lr_table[t, self.lr_col[idx]][:, None]
+
+    def _open(self, idx: np.ndarray) -> np.ndarray:
+        """Which of the rows ``idx`` have no outcome yet."""
+        never = self.run.steps + 1
+        return (
+            (self.first_nan[idx] == never) & (self.first_far[idx] == never) & (self.first_conv[idx] == never)
+        )
+
+    def _observe(self, t: int, idx: np.ndarray, p: np.ndarray, f: np.ndarray, gn: np.ndarray, prev) -> None:
+        """`engine._finish`'s tests at position ``t`` for the rows ``idx``: the first to fire
+        settles a run. A cheap screen first (most steps settle nothing): a sum of the values
+        is finite only if each is, and the exact tests run on the rows it flags."""
+        surf = self.run.surf
+        quick = f + gn
+        quick += p[:, 0]
+        quick += p[:, 1]
+        near = inside_far(surf, p)
+        event = is_converged(surf, gn, p, self.gtol, self.xtol) | ~(np.isfinite(quick) & near)
+        if not event.any():
+            return
+        rows = np.flatnonzero(event)
+        rows = rows[self._open(idx[rows])]
+        pr, fr, gr = p[rows], f[rows], gn[rows]
+        finite = np.isfinite(fr + gr) & np.isfinite(pr).all(-1)
+        near = near[rows]
+        conv = is_converged(surf, gr, pr, self.gtol, self.xtol) & finite & near
+        cells = idx[rows]
+        for flags, first in (
+            (~finite, self.first_nan),
+            (~near & finite, self.first_far),
+            (conv, self.first_conv),
+        ):
+            first[cells[flags]] = t
+        self.final_p[cells[conv]], self.final_f[cells[conv]] = pr[conv], fr[conv]
+        bad = ~(finite & near)
+        if prev is not None and bad.any():  # the path ends just before the bad step
+            self.final_p[cells[bad]], self.final_f[cells[bad]] = prev[0][rows[bad]], prev[1][rows[bad]]
+
+    def _settle_running(self, idx: np.ndarray, p: np.ndarray, f: np.ndarray) -> None:
+        """Runs still open at the end stop where the last step put them."""
+        still = self._open(idx)
+        self.final_p[idx[still]], self.final_f[idx[still]] = p[still], f[still]
+
+    def _outcome(self) -> tuple:
+        run, steps = self.run, self.run.steps
+        first_bad = np.minimum(self.first_nan, self.first_far)
+        bad = first_bad <= steps
+        converged = self.first_conv <= steps
+        stopped_at = np.where(bad, first_bad, np.where(converged, self.first_conv, steps))
+        status = np.where(bad, np.where(self.first_nan <= self.first_far, "blew_up", "left"), "running")
+        status = status.astype("<U8")
+        status[converged] = critical_kind(run.surf, self.final_p[converged], self.xtol)
+        minimum, _ = reached_minimum(run.surf, self.final_p, status)
+        return status, stopped_at, self.final_p, self.final_f, minimum
+
+
+def _take(tree: Any, keep: np.ndarray, n: int) -> Any:
+    """The rows ``keep`` of every per-run array in a state (counters and scalars pass through)."""
+    if isinstance(tree, np.ndarray):
+        return tree[keep] if tree.ndim and tree.shape[0] == n else tree
+    if isinstance(tree, tuple):
+        parts = [_take(x, keep, n) for x in tree]
+        return type(tree)(*parts) if hasattr(tree, "_fields") else tuple(parts)
+    return tree
+
+
+def log_grid(lo: float, hi: float, num: int) -> np.ndarray:
+    """``num`` learning rates evenly spaced in log between ``lo`` and ``hi`` (both included)."""
+    if not (np.isfinite(lo) and np.isfinite(hi) and 0 < lo <= hi) or not 1 <= num <= 1000:
+        raise ConfigError(f"a learning-rate range needs 0 < LO <= HI and 1 <= N <= 1000, got {lo}:{hi}:{num}")
+    return np.geomspace(lo, hi, num) if num > 1 else np.array([float(lo)])
+
+
+def start_grid(domain: Sequence[Sequence[float]], nx: int, ny: int) -> np.ndarray:
+    """``nx`` × ``ny`` start points at the centres of a grid over ``domain``, rows of y."""
+    (x0, x1), (y0, y1) = domain
+    xs = x0 + (np.arange(nx) + 0.5) * (x1 - x0) / nx
+    ys = y0 + (np.arange(ny) + 0.5) * (y1 - y0) / ny
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx.ravel(), gy.ravel()], -1)

@@ -1,0 +1,50 @@
+"""The learning rate a racer gets when nobody chose one: one rule, whichever way it was added.
+
+The rule: on the chosen surface (its default parameters, from its own start), run the
+optimizer for `STEPS` steps at each learning rate of `GRID` (half decades from 1e-4 to 1) and
+take the one with the lowest final loss; runs that left the region or blew up do not count.
+A fixed per-optimizer number cannot be fair: Adam's 0.001 barely leaves the start on
+Rosenbrock while gradient descent's 0.01 blows up there. The sweep is small, deterministic and
+cached per (surface, optimizer): about 80 ms the first time, nothing after.
+
+Methods that use the Hessian (Newton) keep their full step (their page default, lr = 1): the
+step of the local quadratic model is their point, and scored by final loss a tiny step that
+stays put would beat the full step that walks to a saddle.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from playground.core.engine import simulate
+from playground.core.optimizers import OPTIMIZERS
+from playground.core.status import STOPPED_BEFORE
+from playground.core.surfaces import get_surface
+
+GRID = tuple(float(10.0 ** (k / 2)) for k in range(-8, 1))  # 1e-4, 3.16e-4, ..., 1
+STEPS = 200
+
+
+def sweep(surface: str, optimizer: str) -> tuple[tuple[float, float], ...]:
+    """``(learning rate, score)`` for every rate of `GRID`: the final loss, or ``inf`` where
+    the run left the region or blew up."""
+    surf, out = get_surface(surface), []
+    for lr in GRID:
+        tr = simulate(surf, optimizer, steps=STEPS, lr=lr, record_state=False)
+        final = float(tr.loss[int(tr.last_kept)])
+        bad = str(tr.status) in STOPPED_BEFORE or not np.isfinite(final)
+        out.append((lr, np.inf if bad else final))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)  # bounded: surfaces x optimizers
+def fair_lr(surface: str, optimizer: str) -> float:
+    """The learning rate `optimizer` races with on `surface` when none was given."""
+    opt = OPTIMIZERS[optimizer]
+    if opt.second_order:
+        return opt.lr_for_page
+    scores = sweep(surface, optimizer)
+    lr, best = min(scores, key=lambda s: s[1])  # ties: the smaller rate (GRID ascends)
+    return lr if np.isfinite(best) else opt.lr_for_page
