@@ -1,15 +1,27 @@
+"""Markers by place: tests under ``browser/`` drive Chromium; modules that build, compile or start
+servers mark themselves ``slow``; everything else is ``fast`` (``bash scripts/test -m fast``)."""
+
 import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+TESTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS.parent))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).resolve().is_relative_to(TESTS / "browser"):
+            item.add_marker(pytest.mark.browser)
+        if not (item.get_closest_marker("browser") or item.get_closest_marker("slow")):
+            item.add_marker(pytest.mark.fast)
 
 
 @pytest.fixture(scope="session")
 def base_url():
     """The real app in a subprocess, shared by every browser test of this worker."""
-    from tests.browser import app_server, free_port
+    from tests.support.browser import app_server, free_port
 
     port = free_port()
     proc = app_server(port)
@@ -22,7 +34,7 @@ def base_url():
 def browser():
     import playwright.sync_api as sync_api
 
-    from tests.browser import ARGS, CHROMIUM
+    from tests.support.browser import ARGS, CHROMIUM
 
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
@@ -32,7 +44,7 @@ def browser():
 
 @pytest.fixture
 def page(browser, base_url):
-    from tests.browser import Page
+    from tests.support.browser import Page
 
     p = Page(browser, base_url)
     yield p

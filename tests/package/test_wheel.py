@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from playground.web import ASSETS
-from tests.browser import free_port
+from tests.support.browser import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]

@@ -1,0 +1,194 @@
+"""Lecture-hall features in real headless Chromium: links, lessons, keys, exports, presenter mode."""
+
+import csv
+import io
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import playwright.sync_api  # noqa: F401 - a missing package fails the suite
+import pytest
+
+from playground.web.lessons import LESSONS
+from tests.support.browser import ARTIFACTS, Page
+
+RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"  # base64 float32 paths, compared byte for byte
+DECODED = "() => window.PG.run.racers.map(r => ({label: r.label, xy: Array.from(r.xyA), last: r.last}))"
+
+
+def _lr_box(key):
+    return f'#\\{{\\"opt\\"\\:\\"{key}\\"\\,\\"type\\"\\:\\"input-lr\\"\\}}'
+
+
+def test_a_shared_link_reproduces_the_paths(browser, base_url):
+    a = Page(browser, base_url + "/?surface=ravine&p.condition=37.5&opt=gd,adam&steps=300&start=-2.5,0.7")
+    a.set_text(_lr_box("adam"), "0.0123456789")  # a change made in the page, not in the link
+    a.set_text("#input-seed", "7")
+    link = a.page.evaluate("() => window.location.href")
+    q = parse_qs(urlsplit(link).query)
+    assert q["lr.adam"] == ["0.0123456789"] and q["p.condition"] == ["37.5"] and q["seed"] == ["7"]
+    paths = a.page.evaluate(RUN_XY)
+    a.close()
+
+    b = Page(browser, link)
+    assert b.page.evaluate(RUN_XY) == paths
+    assert b.page.input_value(_lr_box("adam")) == "0.0123456789"
+    assert b.page.evaluate("() => window.location.href") == link
+    assert b.page.locator("#alert-url").count() == 0  # nothing in our own link is ignored
+    b.page.click("#button-share")
+    b.page.wait_for_selector("#img-qr[src^='data:image/svg']")
+    assert b.page.input_value("#input-share-url") == link
+    b.page.wait_for_function("() => document.querySelector('#img-qr').complete")
+    # the image really decoded (an SVG without its namespace lays out at full size but draws nothing)
+    assert b.page.eval_on_selector("#img-qr", "img => img.naturalWidth") > 0
+    qr = b.page.locator("#img-qr").bounding_box()
+    assert qr["width"] >= 250, qr  # scannable from the back of a hall when projected
+    assert not b.errors, b.errors
+    b.close()
+
+
+@pytest.mark.parametrize(
+    "query,needles",
+    [
+        ("surface=banana&steps=abc&zzz=1", ["unknown surface", "steps", "unknown parameter 'zzz'"]),
+        ("opt=adam&lr.adam=1e999&adam.beta1=7&steps=10&steps=20", ["learning rate", "beta1", "given twice"]),
+        ("surface=%F0%9F%92%A5%00&start=%E2%88%9E,1", ["unknown surface", "start"]),
+        ("x=" + "9" * 5000, ["longer than 4000"]),
+        ("opt=" + ",".join(["adam"] * 40) + "&batch=-1&noise=nan", ["batch size", "noise"]),
+    ],
+    ids=["words", "out-of-range", "unicode", "huge", "repeated"],
+)
+def test_garbage_links_give_defaults_and_a_notice(browser, base_url, query, needles):
+    pg = Page(browser, f"{base_url}/?{query}")
+    notice = pg.page.inner_text("#alert-url")
+    for n in needles:
+        assert n in notice, notice
+    racers = pg.page.evaluate("() => window.PG.run.racers.length")
+    assert 1 <= racers <= 12
+    pg.page.click("#button-play")
+    pg.page.wait_for_function("() => window.PG.step > 0", timeout=10000)
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_every_shortcut(page):
+    p = page.page
+    p.click("body", position={"x": 5, "y": 200})  # focus the page, not an input
+    p.keyboard.press(" ")
+    p.wait_for_function("() => window.PG.step > 5", timeout=10000)
+    p.keyboard.press(" ")
+    paused = page.step()
+    p.wait_for_timeout(300)
+    assert page.step() == paused and not p.evaluate("() => window.PG.playing")
+    p.keyboard.press("ArrowRight")
+    assert page.step() == paused + 1
+    p.keyboard.press("ArrowLeft")
+    p.keyboard.press("ArrowLeft")
+    assert page.step() == paused - 1
+    p.keyboard.press("r")
+    assert page.step() == 0
+    hidden = "() => document.querySelector('#graph-contour .js-plotly-plot').data" \
+             ".filter(t => t.meta && t.meta.racer === 1).every(t => t.visible === false)"  # fmt: skip
+    p.keyboard.press("2")
+    assert p.evaluate(hidden)
+    p.keyboard.press("2")
+    assert not p.evaluate(hidden)
+    p.keyboard.press("p")
+    assert p.evaluate("() => document.body.classList.contains('pg-presenter')")
+    assert not p.locator("#panel-controls").is_visible()
+    p.keyboard.press("p")
+    assert p.locator("#panel-controls").is_visible()
+    p.keyboard.press("?")
+    p.wait_for_selector("#modal-help", state="visible")
+    assert "play / pause" in p.inner_text("#modal-help")
+    p.keyboard.press("Escape")
+    p.wait_for_selector("#modal-help", state="hidden")
+    # typing in a box is not a shortcut
+    p.fill("#input-seed", "12")
+    assert page.step() == 0 and not p.evaluate("() => window.PG.playing")
+
+
+# 21 lessons, each loaded, played and drawn at its end: ~170-215 s alone on a slow 2-core VM,
+# over the suite's 300 s per test when the other worker's browser shares the cores
+@pytest.mark.timeout(720)
+def test_every_lesson_loads_and_plays(page):
+    p = page.page
+    for lesson in LESSONS:
+        page.choose_lesson(lesson.id, lesson.title)
+        assert "You changed" not in p.inner_text("#alert-lesson")
+        assert f"lesson={lesson.id}" in p.evaluate("() => window.location.search")
+        opts = parse_qs(lesson.query)["opt"][0].split(",")
+        # the lesson's link runs a chain of callbacks; on a busy machine a gap in it can outlast idle()
+        p.wait_for_function(
+            f"() => window.PG.run && window.PG.run.racers.length === {len(opts)}", timeout=15000
+        )
+        assert p.locator("#alert-url").count() == 0, lesson.id
+        if "view=maps" in lesson.query:  # a lesson on a map: the map draws where the race was
+            p.wait_for_function("() => document.querySelector('#div-maps-progress').innerText.includes('Done')",
+                                timeout=60000)  # fmt: skip
+            page.idle()
+            p.screenshot(path=str(ARTIFACTS / f"lesson-end-{lesson.id}.png"))
+            continue
+        p.click("#button-play")
+        p.wait_for_function("() => window.PG.step > 3", timeout=10000)
+        p.click("#button-play")
+        # its end state, saved to be looked at beside the lesson's sentence
+        p.evaluate("() => window.PG.apply(window.PG.run.steps)")
+        page.idle()
+        p.screenshot(path=str(ARTIFACTS / f"lesson-end-{lesson.id}.png"))
+    assert not page.errors
+
+
+def test_a_lesson_and_presenter_mode_look_right(browser, base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    lesson = LESSONS[0]
+    pg = Page(browser, f"{base_url}/?{lesson.query}&lesson={lesson.id}")
+    p = pg.page
+    # the menu returns to its prompt (choosing the lesson again re-applies it); the text stays
+    assert p.input_value("#select-lesson") == ""
+    assert lesson.title in p.inner_text("#alert-lesson")
+    p.evaluate("() => window.PG.speed = 1000")
+    p.click("#button-play")
+    p.wait_for_function("() => !window.PG.playing && window.PG.step === window.PG.run.steps", timeout=15000)
+    p.screenshot(path=str(ARTIFACTS / "lesson.png"), full_page=True)
+    font = "() => document.querySelector('#graph-contour .js-plotly-plot')._fullLayout.font.size"
+    small = p.evaluate(font)
+    p.click("#button-presenter")
+    p.wait_for_timeout(800)  # plots refit their new boxes
+    big = p.evaluate(font)  # presenter mode lays the plots' text out larger (the table gives way to them)
+    assert big > 1.2 * small
+    contour = p.locator("#graph-contour").bounding_box()
+    assert contour["height"] > 0.55 * 1000  # the plots fill the screen
+    p.screenshot(path=str(ARTIFACTS / "presenter.png"))
+    p.click("#button-theme")
+    bg = p.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert bg in ("rgb(15, 20, 25)", "rgb(17, 24, 39)") or sum(map(int, bg[4:-1].split(",")[:3])) < 150, bg
+    p.screenshot(path=str(ARTIFACTS / "presenter-dark.png"))
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_exports_match_the_run(page):
+    p = page.page
+    run = p.evaluate(DECODED)
+    with p.expect_download() as dl:
+        p.click("#button-export-csv")
+    assert dl.value.suggested_filename == "trajectories.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(dl.value.path()).read_text())))
+    for r in run:
+        mine = [(float(x["x"]), float(x["y"])) for x in rows if x["optimizer"] == r["label"]]
+        assert len(mine) == r["last"] + 1
+        flat = [v for xy in mine for v in xy]
+        assert flat == pytest.approx(r["xy"][: len(flat)], rel=1e-6, abs=1e-7)  # page holds float32
+    with p.expect_download() as dl:
+        p.click("#button-export-json")
+    data = json.loads(Path(dl.value.path()).read_text())
+    assert [x["label"] for x in data["runs"]] == [r["label"] for r in run]
+    assert data["runs"][0]["points"][0] == [-1.5, 2.0]
+    with p.expect_download() as dl:  # each plot saves itself as PNG from its camera button
+        p.hover("#graph-contour")
+        p.click("#graph-contour .modebar-btn[data-title='Download plot as a PNG']")
+    with open(dl.value.path(), "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+    code = p.inner_text("#pre-torch")
+    assert "torch.optim.Adam([theta], lr=0.05" in code and "torch.tensor([-1.5, 2.0]" in code

@@ -1,0 +1,149 @@
+"""Shared helpers for the browser tests: a real server in a subprocess, Debian's Chromium."""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(cmd: list[str], port: int, timeout: float = 60) -> subprocess.Popen:
+    # the log goes to a file: a pipe nobody reads fills up (64 KB) and then blocks the server
+    log = tempfile.NamedTemporaryFile(prefix="pg-server-", suffix=".log", delete=False)  # noqa: SIM115 - lives with the server
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    proc.log_path = log.name  # type: ignore[attr-defined]
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
+
+
+def app_server(port: int) -> subprocess.Popen:
+    return start_server(
+        [sys.executable, "-m", "playground", "serve", "--workers", "1", "--port", str(port)], port
+    )
+
+
+# Callbacks Dash's renderer holds but has not finished, as dash.testing counts them
+# (dash/testing/dash_page.py: its store's callback lists but the stored and completed ones)
+PENDING_CALLBACKS = """() => { if (!window.store) return 0;
+  const c = Object.assign({}, window.store.getState().callbacks); delete c.stored; delete c.completed;
+  return Object.values(c).reduce((n, v) => n + v.length, 0); }"""
+
+
+class Page:
+    """A page plus a count of in-flight Dash callback requests."""
+
+    def __init__(self, browser, url, width=1440, height=1000, touch=False):
+        # touch: a phone's touch screen (CSS "pointer: coarse", taps)
+        self.ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
+                                       has_touch=touch, is_mobile=touch)  # fmt: skip
+        self.page = self.ctx.new_page()
+        self.updates = 0
+        self.inflight = 0
+        self.errors = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", self._req)
+        self.page.on("requestfinished", self._done)
+        self.page.on("requestfailed", self._done)
+        self.page.goto(url)
+        self.page.wait_for_selector("#graph-contour .js-plotly-plot", timeout=30000)
+        self.page.wait_for_function("() => window.PG && window.PG.run", timeout=30000)
+        self.idle()
+        # the paths are put into the traces a frame or two after the data arrives
+        self.page.wait_for_function(
+            """() => { const gd = document.querySelector('#graph-contour .js-plotly-plot');
+                 const t = gd.data.find(t => t.meta && t.meta.role === 'path');
+                 return !t || t.x.length > 0; }""",
+            timeout=30000,
+        )
+
+    def _req(self, r):
+        if "_dash-update-component" in r.url:
+            self.updates += 1
+            self.inflight += 1
+
+    def _done(self, r):
+        if "_dash-update-component" in r.url:
+            self.inflight -= 1
+
+    def idle(self, quiet=0.6, timeout=30):
+        """Wait until no callback has been in flight for `quiet` seconds and Dash has none
+        waiting to be sent (a busy main thread can hold one back longer than `quiet`)."""
+        end, calm = time.time() + timeout, None
+        while time.time() < end:
+            self.page.wait_for_timeout(100)
+            if self.inflight == 0 and not self.page.evaluate(PENDING_CALLBACKS):
+                calm = calm or time.time()
+                if time.time() - calm >= quiet:
+                    return
+            else:
+                calm = None
+        raise AssertionError("page never went idle")
+
+    def step(self) -> int:
+        return int(self.page.inner_text("#text-step"))
+
+    def trace_len(self, graph, role="path", racer=0) -> int:
+        return self.page.evaluate(
+            """([g, role, k]) => { const gd = document.querySelector('#' + g + ' .js-plotly-plot');
+                 const t = gd.data.find(t => t.meta && t.meta.role === role && t.meta.racer === k);
+                 return t ? t.x.length : -1; }""",
+            [graph, role, racer],
+        )
+
+    def overlay_ink(self, graph, layer="pg-trail") -> int:
+        """Painted pixels on the playback canvas ``layer`` over ``graph`` (-1: none shown)."""
+        return self.page.evaluate(
+            """([g, layer]) => { const c = document.querySelector('#' + g + ' canvas.' + layer);
+                 if (!c || c.style.display === 'none' || !c.width) return -1;
+                 const a = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 let n = 0; for (let i = 3; i < a.length; i += 4) if (a[i] > 0) n++; return n; }""",
+            [graph, layer],
+        )
+
+    def choose_lesson(self, lesson_id, title):
+        """Pick a lesson from the menu and wait for its text: it comes at the end of a chain
+        of callbacks, which a quiet spell alone does not prove finished."""
+        self.page.select_option("#select-lesson", lesson_id)
+        self.page.wait_for_function(
+            "t => (document.querySelector('#alert-lesson') || {}).innerText?.includes(t)",
+            arg=title,
+            timeout=20000,
+        )
+        self.idle()
+
+    def set_text(self, selector, value):
+        self.page.fill(selector, str(value))
+        self.page.press(selector, "Enter")
+        self.idle()
+
+    def close(self):
+        self.ctx.close()
