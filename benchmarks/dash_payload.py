@@ -7,7 +7,7 @@ as ``"<id>.<property>"``.
 
 import json
 
-from playground.web import settings
+from playground.web.state import settings
 
 
 def split_outputs(output: str) -> list[dict]:

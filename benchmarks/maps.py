@@ -13,7 +13,7 @@ import time
 
 from plotly.utils import PlotlyJSONEncoder
 
-from playground.web import urlstate, validate
+from playground.web.state import urlstate, validate
 from playground.web.views import maps as M
 
 RACES = {

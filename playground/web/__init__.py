@@ -6,8 +6,9 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, clientside, figures, guard, layout, live, runs, server, urlstate, validate, views
+from . import callbacks, clientside, figures, guard, layout, live, runs, server, views
 from .lessons import LESSONS
+from .state import urlstate, validate
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 

@@ -21,10 +21,14 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from . import exports, figures, guard, layout, lesson_box, runs, settings, urlstate, validate, views
+from . import exports, figures, guard, layout, lesson_box, runs, views
 from .contract import IDS
 from .lessons import LESSON_BY_ID
-from .shapes import COUNT, NUMBER, TEXT, list_of, record
+from .state import settings, urlstate, validate
+from .state.limits import MAX_RACERS
+from .state.settings import DEFAULT_SCHEDULE, DEFAULT_SURFACE
+from .state.shapes import COUNT, NUMBER, TEXT, list_of, record
+from .state.values import as_number, base_name, num, racer_lr
 from .torch_snippet import torch_snippet
 
 # the settings each callback reads (names of settings.FIELDS)
@@ -37,34 +41,11 @@ CLICK = record({"points": list_of(record({"x": NUMBER, "y": NUMBER}))})
 FIGURE_KEY = {"store-figure-key.data": TEXT}
 
 
-def _racers(values: dict[str, Any]) -> list[dict]:
-    lrs = {i["opt"]: v for i, v in values.get("lr", [])}
-    hypers: dict = {}
-    for i, v in values.get("hyper", []):
-        hypers.setdefault(i["opt"], {})[i["name"]] = v
-    optimizers = values.get("optimizers") or []  # a cleared multi-select sends null
-    return [
-        {"optimizer": urlstate.base_name(o) if isinstance(o, str) else o, "key": o,
-         "lr": lrs.get(o) if isinstance(o, str) else None,  # none yet: validation gives the fair one
-         "hyper": hypers.get(o, {})}
-        for o in optimizers
-    ]  # fmt: skip
-
-
 def gather(values: dict[str, Any]) -> dict:
     """The raw configuration dict `validate.config` reads, from `settings.read` values."""
     raw: dict[str, Any] = {}
     for f in settings.fields(values):
-        if f.within:  # travels inside another setting; validate reads it where it applies
-            raw.setdefault(f.within, {})[f.name] = values[f.name]
-        elif f.kind == "params":
-            raw.setdefault(f.name, {}).update({i["name"]: v for i, v in values[f.name]})
-        elif f.kind == "point":
-            raw[f.name] = list(values[f.name])
-        elif f.kind in ("name", "number", "int", "text"):
-            raw[f.name] = values[f.name]
-    if "optimizers" in values:
-        raw["racers"] = _racers(values)
+        f.kind.gather(f, values, raw)
     return raw
 
 
@@ -168,7 +149,7 @@ def _register_builders(app: Dash) -> None:
     @guard.callback(app, Output("div-surface-params", "children"), Input("select-surface", "value"),
                     Input("store-url", "data"), shapes={"store-url.data": TEXT}, prevent_initial_call=True)  # fmt: skip
     def surface_params(surface, url):
-        name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
+        name = surface if isinstance(surface, str) and surface in FAMILIES else DEFAULT_SURFACE
         link = _link(url, name, "surface")
         return layout.surface_param_inputs(name, link.surface_params if link else None)
 
@@ -182,8 +163,8 @@ def _register_builders(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def schedule_params(schedule, then, url):
-        name = schedule if isinstance(schedule, str) and schedule in SCHEDULES else "constant"
-        then = then if then in settings.SCHEDULE_THEN else "constant"
+        name = schedule if isinstance(schedule, str) and schedule in SCHEDULES else DEFAULT_SCHEDULE
+        then = then if then in settings.SCHEDULE_THEN else DEFAULT_SCHEDULE
         shown = {"display": "flex"} if name == "warmup" else {"display": "none"}
         link = _link(url, name, "schedule")
         values = {k: v for k, v in link.schedule_params.items() if k != "then"} if link else None
@@ -197,7 +178,7 @@ def _register_builders(app: Dash) -> None:
                     prevent_initial_call=True)  # fmt: skip
     def racer_controls(optimizers, url, _lr_vals, surface):
         names, refused = _selection(optimizers)
-        cards = _racer_cards(names, url, surface if surface in FAMILIES else "rosenbrock")
+        cards = _racer_cards(names, url, surface if surface in FAMILIES else DEFAULT_SURFACE)
         if not refused:
             return cards, no_update
         return [layout.selection_note(refused), *cards], names
@@ -225,7 +206,7 @@ def _register_builders(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def start_point(surface, click, n_random, url):
-        name = surface if isinstance(surface, str) and surface in FAMILIES else "rosenbrock"
+        name = surface if isinstance(surface, str) and surface in FAMILIES else DEFAULT_SURFACE
         return _start_point(name, click, n_random, _link(url, name, "surface"))
 
 
@@ -234,7 +215,7 @@ def _selection(optimizers: object) -> tuple[list[str], list[str]]:
     valid = {o["value"] for o in layout.optimizer_options()}
     names = [o for o in (optimizers or []) if isinstance(o, str) and o in valid]  # type: ignore[union-attr]
     names = list(dict.fromkeys(names))
-    return names[: validate.MAX_RACERS], names[validate.MAX_RACERS :]
+    return names[:MAX_RACERS], names[MAX_RACERS:]
 
 
 def _racer_cards(names: list[str], url: object, surface: str) -> list:
@@ -246,7 +227,7 @@ def _racer_cards(names: list[str], url: object, surface: str) -> list:
     lrs, hypers = [], []
     for name in names:
         raw_lr = kept.get(name, linked[name].lr if name in linked else None)
-        lrs.append(validate.racer_lr(raw_lr, surface, urlstate.base_name(name), "", validate.Messages()))
+        lrs.append(racer_lr(raw_lr, surface, base_name(name), "", validate.Messages()))
         hypers.append(dict(linked[name].hyper) if name in linked else {})
     # a link's racers are titled as in its plots (copies told apart by their settings)
     others = list(linked.values())
@@ -260,7 +241,7 @@ def _start_point(name: str, click: dict | None, n_random: int | None, link: vali
     (x0, x1), (y0, y1) = s.domain
     trigger = ctx.triggered_id
     if trigger in ("store-url", "select-surface") and link is not None and link.start:
-        return validate.num(link.start[0]), validate.num(link.start[1])  # the shared link's own start
+        return num(link.start[0]), num(link.start[1])  # the shared link's own start
     if trigger == "store-start-click":  # a click on the contour map, passed on by the browser (startClick)
         points = (click or {}).get("points") or [None]
         pt = points[0] or {}
@@ -271,8 +252,8 @@ def _start_point(name: str, click: dict | None, n_random: int | None, link: vali
     if trigger == "button-random-start":
         rng = random.Random(n_random or 0)
         return f"{rng.uniform(x0, x1):.3g}", f"{rng.uniform(y0, y1):.3g}"
-    # exact: a start equal to the surface's own stays out of the link (urlstate._point)
-    return validate.num(s.start[0]), validate.num(s.start[1])
+    # exact: a start equal to the surface's own stays out of the link (kinds.Point.encode)
+    return num(s.start[0]), num(s.start[1])
 
 
 def _register_engine(app: Dash) -> None:
@@ -405,9 +386,7 @@ def _register_exports(app: Dash) -> None:
     @guard.callback(app, Output(IDS.ewma_chart, "figure"), Input("slider-ewma-beta", "value"),
                     shapes={"slider-ewma-beta.value": NUMBER}, prevent_initial_call=True)  # fmt: skip
     def ewma(beta):
-        b = validate.as_number(
-            beta, layout.EWMA_BETA, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta"
-        )
+        b = as_number(beta, layout.EWMA_BETA, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
         return figures.ewma_figure(float(b))  # type: ignore[arg-type]
 
 

@@ -17,7 +17,7 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.live.events import KEYS as LIVE_EVENTS
 from playground.live.model import Limits
 
-from .settings import MAX_RACERS
+from .state.limits import MAX_RACERS
 from .views import view_ids
 
 

@@ -10,7 +10,7 @@ import segno
 
 from playground.core.engine import Trajectory
 
-from .validate import Config
+from .state.validate import Config
 
 
 def qr_data_uri(url: str) -> str:

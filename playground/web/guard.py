@@ -26,8 +26,8 @@ from dash import Dash
 from dash.dependencies import Wildcard
 from flask import abort, request
 
-from . import settings
-from .shapes import Shape
+from .state import settings
+from .state.shapes import Shape
 
 MAX_ITEMS = 200  # pattern-matching items per input: the page has at most ~12 racers x 10 boxes
 KEY = "playground-guard"

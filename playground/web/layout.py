@@ -15,11 +15,13 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from . import contract, figures, live, runs, urlstate, validate, views
+from . import contract, figures, live, runs, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
-from .settings import FAN_SEEDS, FRAMES, MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
-from .validate import num
+from .state import urlstate, validate
+from .state.limits import FAN_SEEDS, MAX_RACERS, MAX_STEPS
+from .state.settings import DEFAULT_SCHEDULE, FRAMES, SCHEDULE_THEN
+from .state.values import num
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -181,7 +183,7 @@ def surface_param_inputs(name: str, values: dict | None = None) -> list:
     ]
 
 
-def schedule_param_inputs(name: str, then: str = "constant", values: dict | None = None) -> list:
+def schedule_param_inputs(name: str, then: str = DEFAULT_SCHEDULE, values: dict | None = None) -> list:
     spec = SCHEDULES[name]
     values = values or {}
     hypers = [h for h in spec.hypers if h.name != "then"]  # "then" has its own select, always in the page

@@ -10,10 +10,11 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import dcc, html
 
-from . import evidence, figures, runs, urlstate, validate
+from . import evidence, figures, runs
 from .layout import GRAPH_CONFIG
 from .lessons import LESSON_BY_ID, Lesson
-from .validate import Config
+from .state import urlstate, validate
+from .state.validate import Config
 
 
 def lesson_link(lesson: Lesson) -> str:

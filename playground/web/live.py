@@ -33,9 +33,10 @@ from playground.live import LiveError, Store, open_store
 from playground.live.events import parse
 from playground.live.model import CODE_RE, FOLLOWER_RE, Forbidden
 
-from . import exports, urlstate, validate
+from . import exports
 from .contract import IDS, LIVE_API, LIVE_PAGE, LIVE_TOKEN_HEADER
 from .lessons import LESSON_BY_ID
+from .state import urlstate, validate
 
 API, PAGE, TOKEN_HEADER = LIVE_API, LIVE_PAGE, LIVE_TOKEN_HEADER
 EXTENSION = "playground-live"  # app.server.extensions[EXTENSION] is the store

@@ -19,7 +19,8 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import Surface, get_surface
 
 from . import contract, fans, figures
-from .validate import Config, Racer, surface_kwargs
+from .state.validate import Config, Racer
+from .state.values import surface_kwargs
 
 # each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
 FLOAT32_FIELDS = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playground.export.pytorch import torch_script
 
 from . import runs
-from .validate import Config
+from .state.validate import Config
 
 
 def torch_snippet(cfg: Config, labels: list[str]) -> str:

@@ -7,7 +7,7 @@ import pytest
 from playground.core.optimizers import OPTIMIZERS
 from playground.web import contract
 from playground.web.lessons import LESSON_BY_ID
-from playground.web.settings import MAX_RACERS
+from playground.web.state.limits import MAX_RACERS
 from tests.support.browser import ARTIFACTS, Page
 
 # on the grouped browser worker: the other one carries the unit tests and the longer browser

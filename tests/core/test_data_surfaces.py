@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from playground.core.engine import batch_indices, simulate
 from playground.core.surfaces import get_surface
 from playground.core.surfaces.data import N_SAMPLES, iris_data, linreg_data, logreg_data
-from playground.web import runs, torch_snippet, urlstate, validate
+from playground.web import runs, torch_snippet
+from playground.web.state import urlstate, validate
 from tests.support.cases import assert_batch_equals_single
 
 DATA = [("linreg", {}), ("linreg", {"label_noise": 0.5}), ("logreg", {}), ("iris", {})]

@@ -21,7 +21,7 @@ from playground import OPTIMIZERS, simulate
 from playground.core.optimizers.lbfgs import max_evals
 from playground.core.surfaces import get_surface, surface_names
 from playground.export.pytorch import torch_script
-from playground.web import validate
+from playground.web.state import validate
 from tests.support.cases import assert_batch_equals_single
 
 pytestmark = pytest.mark.slow  # runs exported scripts under torch

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from playground.core.engine import simulate
-from playground.web import runs, urlstate, validate
+from playground.web import runs
 from playground.web.fans import Fan, from_runs
-from playground.web.settings import MAX_FAN
+from playground.web.state import urlstate, validate
+from playground.web.state.limits import MAX_FAN
 
 NOISY = "?surface=linreg&p.label_noise=0.5&opt=gd,sgd&lr.gd=0.05&lr.sgd=0.05&steps=200&seed=4"
 

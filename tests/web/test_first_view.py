@@ -9,7 +9,8 @@ import pytest
 
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import get_surface
-from playground.web import ASSETS, contract, create_app, figures, runs, validate
+from playground.web import ASSETS, contract, create_app, figures, runs
+from playground.web.state import validate
 
 EIGHT = ["gd", "momentum", "nag", "adagrad", "rmsprop", "adam", "adamw", "nadam"]
 

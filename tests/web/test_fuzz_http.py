@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from benchmarks.dash_payload import body, compute_dep, compute_values, server_callbacks
 from playground.web import create_app
-from playground.web import settings as schema
+from playground.web.state import settings as schema
 
 # every test of this file on one worker: the last one counts what all of them posted
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]  # posts thousands of payloads

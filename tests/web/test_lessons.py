@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 
 from playground.batch.maps import basin
-from playground.web import evidence, lesson_box, runs, urlstate, validate
+from playground.web import evidence, lesson_box, runs
 from playground.web.contract import ROLES
 from playground.web.lessons import LESSON_BY_ID, LESSONS
+from playground.web.state import urlstate, validate
 from playground.web.views import maps as maps_view
 
 

@@ -7,8 +7,9 @@ import logging
 import pytest
 
 from playground.live.model import CODE_RE
-from playground.web import create_app, urlstate, validate
+from playground.web import create_app
 from playground.web.live import EXTENSION, TOKEN_HEADER
+from playground.web.state import urlstate, validate
 
 QUERY = "surface=ravine&opt=gd,adam&steps=300"
 CANONICAL = urlstate.to_query(validate.config(urlstate.from_query(QUERY)[0])[0])

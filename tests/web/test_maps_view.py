@@ -11,7 +11,8 @@ from dash import no_update
 from playground import OPTIMIZERS
 from playground.batch.cells import PYTHON_LOOP, cell_cost
 from playground.batch.maps import basin
-from playground.web import create_app, urlstate, validate
+from playground.web import create_app
+from playground.web.state import urlstate, validate
 from playground.web.views import maps as M
 
 RACE = urlstate.to_query(validate.config({})[0])  # the default race: momentum, RMSProp, Adam on Rosenbrock

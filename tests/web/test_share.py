@@ -14,9 +14,10 @@ from hypothesis import strategies as st
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES
-from playground.web import exports, runs, urlstate, validate
+from playground.web import exports, runs
 from playground.web.lessons import LESSON_BY_ID
-from playground.web.settings import BY_NAME as SETTINGS
+from playground.web.state import limits, urlstate, validate, values
+from playground.web.state.settings import BY_NAME as SETTINGS
 from playground.web.torch_snippet import torch_snippet
 
 pytestmark = pytest.mark.slow  # runs the copied scripts under torch
@@ -77,7 +78,7 @@ def test_any_query_string_gives_a_runnable_configuration(search):
     raw, notices, lesson = urlstate.from_query(search)
     cfg, msgs = validate.config(raw)
     assert all(len(t) < 300 for _, t in msgs.items)
-    assert 1 <= cfg.steps <= validate.MAX_STEPS and len(cfg.racers) <= validate.MAX_RACERS
+    assert 1 <= cfg.steps <= limits.MAX_STEPS and len(cfg.racers) <= limits.MAX_RACERS
     assert all(isinstance(n, str) and len(n) < 200 for n in notices)
     assert lesson is None or isinstance(lesson, str)
 
@@ -105,8 +106,8 @@ def test_garbage_in_a_link_is_named(search, needle):
 
 def test_num_is_the_shortest_exact_text():
     for v in [0.1, 1e-05, 100.0, 1 / 3, 2.5e300, -0.0]:
-        assert float(validate.num(v)) == v
-    assert validate.num(100.0) == "100" and validate.num(0.001) == "0.001"
+        assert float(values.num(v)) == v
+    assert values.num(100.0) == "100" and values.num(0.001) == "0.001"
 
 
 def _lesson_runs(lesson_id):

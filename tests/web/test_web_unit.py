@@ -16,9 +16,10 @@ from playground import simulate
 from playground.batch import fair
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import get_surface
-from playground.web import contract, create_app, figures, runs, urlstate, validate, warm_caches
+from playground.web import contract, create_app, figures, runs, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from playground.web.lessons import LESSONS
+from playground.web.state import limits, urlstate, validate
 
 RACERS = [
     {"label": "Adam", "color": "#E69F00", "width": 4.5},
@@ -175,8 +176,8 @@ def test_pack_sends_f_minus_fstar_where_it_differs_from_f():
 def test_validation_never_raises_and_always_yields_a_runnable_config(raw):
     cfg, msgs = validate.config(raw)
     assert cfg.surface in ("rosenbrock",) or isinstance(cfg.surface, str)
-    assert 1 <= cfg.steps <= validate.MAX_STEPS and len(cfg.racers) <= validate.MAX_RACERS
-    assert all(validate.LR_RANGE[0] <= r.lr <= validate.LR_RANGE[1] for r in cfg.racers)
+    assert 1 <= cfg.steps <= limits.MAX_STEPS and len(cfg.racers) <= limits.MAX_RACERS
+    assert all(limits.LR_RANGE[0] <= r.lr <= limits.LR_RANGE[1] for r in cfg.racers)
     for _, text in msgs.items:
         assert isinstance(text, str) and len(text) < 300
 
@@ -369,7 +370,8 @@ def test_non_json_requests_are_refused(client):
 
 
 def test_every_setting_has_its_widget_and_every_box_exists():
-    from playground.web import layout, settings
+    from playground.web import layout
+    from playground.web.state import settings
 
     ids = set()
 

@@ -32,10 +32,11 @@ from playground.batch.maps import (
 from playground.batch.tune import BUDGET, FINE, MOMENTA, SECOND, tune
 from playground.core.optimizers import OPTIMIZERS
 
-from .. import guard, runs, urlstate, validate
+from .. import guard, runs
 from ..layout import GRAPH_CONFIG
-from ..shapes import COUNT, NUMBER, TEXT, list_of, record
-from ..validate import Config, Racer
+from ..state import urlstate, validate
+from ..state.shapes import COUNT, NUMBER, TEXT, list_of, record
+from ..state.validate import Config, Racer
 from . import View, race_link
 from . import _maps_figures as F
 

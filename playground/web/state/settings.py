@@ -4,7 +4,7 @@ A `Field` says where a setting lives in the URL, which Dash component holds it, 
 the browser may send, its range and default, the message box its notes appear in and
 whether its text box turns red. The callbacks' Inputs, the raw-config gathering, the
 scalar validation, the URL codec, the message tables and the benchmark payloads are all
-derived from `FIELDS`. Adding a control = one entry here + its widget in layout.py.
+derived from `FIELDS`. Adding a control = one entry here + its widget in its view's layout.
 """
 
 from __future__ import annotations
@@ -16,27 +16,30 @@ from typing import Any
 
 from dash import ALL, Input, State
 
-from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES
 from playground.core.surfaces.custom import DEFAULT_FORMULA
 
+from ..views import RACE, view_ids
+from . import kinds
+from .kinds import Kind
+from .limits import (
+    LR_RANGE,
+    MAX_BATCH,
+    MAX_FAN,
+    MAX_NOISE,
+    MAX_SEED,
+    MAX_STEPS,
+    MIN_STEPS,
+)
 from .shapes import SCALAR, TEXT, Shape, list_of
-from .views import RACE, view_ids
 
-# caps on the work one request may ask for (documented in the README)
-MAX_RACERS = 12
-MAX_STEPS = 5000
-MIN_STEPS = 1
-MAX_BATCH = 100_000
-MAX_NOISE = 1e4
-MAX_SEED = 2**31 - 1
-MAX_FAN = 50  # seeds per racer in a fan (0: no fan)
-FAN_SEEDS = 20  # the fan the control suggests
-LR_RANGE = (1e-8, 1e3)
+DEFAULT_SURFACE = "rosenbrock"
+DEFAULT_SCHEDULE = "constant"
 DEFAULT_OPTIMIZERS = ("momentum", "rmsprop", "adam")
 SCHEDULE_THEN = SCHEDULES["warmup"].hypers[2].choices
-# what the contour map frames: the whole domain, or the part the paths cover (figures.paths_window)
+LR_PREFIX = "lr."  # a racer's learning rate in a link: lr.<key>=0.01
+# what the contour map frames: the whole domain, or the part the paths cover (plots.terrain.paths_window)
 FRAMES = {"domain": "whole domain", "paths": "zoomed to the paths"}
 
 Component = str | dict | tuple[str, ...]  # an id, an ALL pattern, or several boxes of one setting
@@ -44,18 +47,15 @@ Component = str | dict | tuple[str, ...]  # an id, an ALL pattern, or several bo
 
 @dataclass(frozen=True)
 class Field:
-    """One setting. ``kind`` tells validate.py and the URL codec how to read and write it:
-
-    ``name`` (one of ``choices``), ``number`` / ``int`` (clamped to [low, high]), ``point``
-    (two coordinates, range from the surface), ``racers`` / ``lr`` / ``hyper`` (read
-    together into the racers), ``params`` (a pattern family of named numbers), ``view``
-    (shapes the plots only, not part of a run), ``lesson`` and ``page`` (which view of the page
-    is shown: in the URL, not part of a run).
+    """One setting. Its ``kind`` (kinds.py) reads, checks and links it: a name (one of
+    ``choices``), a number clamped to [low, high], a point, the racers with their learning
+    rates and settings, a family of parameters, or page state outside a run (the plots'
+    display, the lesson, the view shown).
     """
 
     name: str  # key in the raw config, the store-url record and benchmark payloads
     component: Component
-    kind: str
+    kind: Kind
     url: str | None = None  # query key, or a prefix ending in "." for a pattern family
     prop: str = "value"
     default: Any = None
@@ -88,52 +88,58 @@ def _pattern(type_: str, *keys: str) -> dict:
     return {"type": type_, **{k: ALL for k in keys}}
 
 
+# the warmup's "then" travels inside the schedule's parameters (s.then=cosine)
+THEN = Field("then", "select-schedule-then", kinds.NAME, default=DEFAULT_SCHEDULE, choices=SCHEDULE_THEN,
+             label="schedule after warmup", box="msg-schedule", within="schedule_params")  # fmt: skip
+
 FIELDS: tuple[Field, ...] = (
-    Field("surface", "select-surface", "name", url="surface", default="rosenbrock", choices=tuple(FAMILIES),
+    Field("surface", "select-surface", kinds.NAME, url="surface", default=DEFAULT_SURFACE, choices=tuple(FAMILIES),
           label="surface", box="msg-surface", always=True),
-    Field("surface_params", _pattern("input-surface-param", "name"), "params", url="p.", box="msg-surface"),
+    Field("surface_params", _pattern("input-surface-param", "name"), kinds.SURFACE_PARAMS, url="p.",
+          box="msg-surface"),
     # the custom surface's f(x, y): read by surfaces/formula.py, never executed
-    Field("formula", "input-formula", "text", url="f", default=DEFAULT_FORMULA, label="formula",
+    Field("formula", "input-formula", kinds.FORMULA, url="f", default=DEFAULT_FORMULA, label="formula",
           box="msg-surface", flagged=True, shape=TEXT),
-    Field("optimizers", "select-optimizers", "racers", url="opt", default=DEFAULT_OPTIMIZERS,
+    Field("optimizers", "select-optimizers", kinds.Racers(lr=LR_PREFIX), url="opt", default=DEFAULT_OPTIMIZERS,
           box="msg-optimizers", shape=list_of(SCALAR), also=("racer-",)),
-    Field("lr", _pattern("input-lr", "opt"), "lr", url="lr.", low=LR_RANGE[0], high=LR_RANGE[1],
-          box="msg-optimizers"),
+    Field("lr", _pattern("input-lr", "opt"), kinds.LEARNING_RATES, url=LR_PREFIX, low=LR_RANGE[0],
+          high=LR_RANGE[1], box="msg-optimizers"),
     # a racer's own settings travel as "<racer key>.<name>", e.g. adam.beta1=0.8
-    Field("hyper", _pattern("input-hyper", "opt", "name"), "hyper", url="<key>.", box="msg-optimizers"),
-    Field("schedule", "select-schedule", "name", url="schedule", default="constant", choices=tuple(SCHEDULES),
-          label="schedule", box="msg-schedule"),
-    Field("then", "select-schedule-then", "name", default="constant", choices=SCHEDULE_THEN,
-          label="schedule after warmup", box="msg-schedule", within="schedule_params"),
-    Field("schedule_params", _pattern("input-schedule-param", "name"), "params", url="s.", box="msg-schedule"),
-    Field("noise", "input-noise", "number", url="noise", default=None, low=0.0, high=MAX_NOISE,
+    Field("hyper", _pattern("input-hyper", "opt", "name"), kinds.RACER_SETTINGS, url="<key>.",
+          box="msg-optimizers"),
+    Field("schedule", "select-schedule", kinds.NAME, url="schedule", default=DEFAULT_SCHEDULE,
+          choices=tuple(SCHEDULES), label="schedule", box="msg-schedule"),
+    THEN,
+    Field("schedule_params", _pattern("input-schedule-param", "name"), kinds.ScheduleParams(then=THEN), url="s.",
+          box="msg-schedule"),
+    Field("noise", "input-noise", kinds.NUMBER, url="noise", default=None, low=0.0, high=MAX_NOISE,
           label="noise σ", box="msg-noise", flagged=True),
-    Field("batch_size", "input-batch", "int", url="batch", default=1, low=1, high=MAX_BATCH,
+    Field("batch_size", "input-batch", kinds.INTEGER, url="batch", default=1, low=1, high=MAX_BATCH,
           label="batch size", box="msg-noise", flagged=True),
-    Field("seed", "input-seed", "int", url="seed", default=0, low=0, high=MAX_SEED, label="seed",
+    Field("seed", "input-seed", kinds.INTEGER, url="seed", default=0, low=0, high=MAX_SEED, label="seed",
           box="msg-noise", flagged=True),
     # a fan: every stochastic racer again with seeds seed, seed + 1, ..., seed + K - 1 (runs.fans)
-    Field("fan", "input-fan", "int", url="fan", default=0, low=0, high=MAX_FAN, label="fan seeds K",
+    Field("fan", "input-fan", kinds.INTEGER, url="fan", default=0, low=0, high=MAX_FAN, label="fan seeds K",
           box="msg-noise", flagged=True),
-    Field("start", ("input-start-x", "input-start-y"), "point", url="start", label="start",
+    Field("start", ("input-start-x", "input-start-y"), kinds.POINT, url="start", label="start",
           box="msg-start", flagged=True, also=("input-start",)),
     # what the contour map frames: the whole domain, or only the part the paths cover
-    Field("frame", "select-frame", "name", url="frame", default="domain", choices=tuple(FRAMES),
+    Field("frame", "select-frame", kinds.NAME, url="frame", default="domain", choices=tuple(FRAMES),
           label="contour map frame", box="msg-start"),
-    Field("steps", "input-steps", "int", url="steps", default=500, low=MIN_STEPS, high=MAX_STEPS,
+    Field("steps", "input-steps", kinds.INTEGER, url="steps", default=500, low=MIN_STEPS, high=MAX_STEPS,
           label="steps", box="msg-steps", flagged=True, always=True),
-    Field("inspect", "select-inspect", "view", default=0),
-    Field("log_loss", "switch-log-loss", "view", default=True),
-    Field("lesson", "select-lesson", "lesson", url="lesson", shape=TEXT),
-    Field("view", "tabs-view", "page", url="view", default=RACE, choices=view_ids(), shape=TEXT),
+    Field("inspect", "select-inspect", kinds.DISPLAY, default=0),
+    Field("log_loss", "switch-log-loss", kinds.DISPLAY, default=True),
+    Field("lesson", "select-lesson", kinds.LESSON, url="lesson", shape=TEXT),
+    Field("view", "tabs-view", kinds.PAGE, url="view", default=RACE, choices=view_ids(), shape=TEXT),
 )  # fmt: skip
 BY_NAME = {f.name: f for f in FIELDS}
 # what one run depends on: the fields validate.config reads
-RUN = tuple(f.name for f in FIELDS if f.kind not in ("view", "lesson", "page"))
-LINKED = tuple(f.name for f in FIELDS if f.url and f.kind not in ("lesson", "page"))
+RUN = tuple(f.name for f in FIELDS if f.kind.run)
+LINKED = tuple(f.name for f in FIELDS if f.url and f.kind.linked)
 # the controls a link (apply_url) sets directly; the pattern families, and the start
 # point (which also follows the surface), rebuild themselves from the link in store-url
-FROM_LINK = tuple(f.name for f in FIELDS if isinstance(f.component, str) and f.kind not in ("view",))
+FROM_LINK = tuple(f.name for f in FIELDS if isinstance(f.component, str) and f.kind.from_link)
 
 
 def fields(names: Iterable[str]) -> list[Field]:
@@ -191,7 +197,3 @@ def message_boxes() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 def flagged_inputs() -> tuple[str, ...]:
     return tuple(c for f in FIELDS if f.flagged for c in f.components if isinstance(c, str))
-
-
-def default_racers() -> tuple[dict, ...]:
-    return tuple({"optimizer": n, "lr": OPTIMIZERS[n].lr_for_page, "hyper": {}} for n in DEFAULT_OPTIMIZERS)
