@@ -6,8 +6,9 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, clientside, figures, guard, layout, live, runs, server, views
+from . import callbacks, clientside, guard, layout, live, runs, server, views
 from .lessons import LESSONS
+from .plots import landscape
 from .state import urlstate, validate
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -50,6 +51,6 @@ def warm_caches() -> int:
         cfg, _ = validate.config(raw)
         surface = runs.run_all(cfg)[0]
         meta = runs.racer_meta(cfg)
-        figures.surface_3d(surface, meta)
-        figures.contour_map(surface, meta)
+        landscape.surface_3d(surface, meta)
+        landscape.contour_map(surface, meta)
     return len(raws)

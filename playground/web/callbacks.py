@@ -21,9 +21,10 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from . import exports, figures, guard, layout, lesson_box, runs, views
+from . import exports, guard, layout, lesson_box, runs, views
 from .contract import IDS
 from .lessons import LESSON_BY_ID
+from .plots import charts
 from .state import settings, urlstate, validate
 from .state.limits import MAX_RACERS
 from .state.settings import DEFAULT_SCHEDULE, DEFAULT_SURFACE
@@ -387,7 +388,7 @@ def _register_exports(app: Dash) -> None:
                     shapes={"slider-ewma-beta.value": NUMBER}, prevent_initial_call=True)  # fmt: skip
     def ewma(beta):
         b = as_number(beta, layout.EWMA_BETA, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
-        return figures.ewma_figure(float(b))  # type: ignore[arg-type]
+        return charts.ewma_figure(float(b))  # type: ignore[arg-type]
 
 
 def register(app: Dash) -> None:

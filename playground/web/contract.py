@@ -171,7 +171,7 @@ MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
 # the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
 # height over PRESENTER_LINES (19 px at 1080p), never under 14 px
 FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
-# layout.meta of a graph's stand-in until its first figure is handed over (figures.PLACEHOLDER)
+# layout.meta of a graph's stand-in until its first figure is handed over (style.PLACEHOLDER)
 PLACEHOLDER = "pg-placeholder"
 # Paths narrow the later their racer comes in the list, so a racer drawn on top of another
 # (gradient descent under SGD, Adam under AdamW) shows as a thin line inside the wider one:

@@ -15,9 +15,10 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from . import contract, figures, live, runs, views
+from . import contract, live, runs, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
+from .plots import charts, style
 from .state import urlstate, validate
 from .state.limits import FAN_SEEDS, MAX_RACERS, MAX_STEPS
 from .state.settings import DEFAULT_SCHEDULE, FRAMES, SCHEDULE_THEN
@@ -391,7 +392,7 @@ def _graph(id_: str, cls: str, figure: dict | None = None) -> dcc.Graph:
         config=config,
         className=cls,
         style={"height": GRAPH_HEIGHT[cls]},
-        figure=figure or figures.PLACEHOLDER,
+        figure=figure or style.PLACEHOLDER,
     )
 
 
@@ -402,7 +403,7 @@ def first_figures(first: dict) -> dict[str, dict]:
         IDS.surface: first["surface"],
         IDS.loss_chart: first["loss"],
         IDS.schedule_chart: first["schedule"],
-        IDS.ewma_chart: figures.ewma_figure(EWMA_BETA),
+        IDS.ewma_chart: charts.ewma_figure(EWMA_BETA),
     }
 
 
@@ -657,7 +658,7 @@ def ewma_box() -> html.Div:
             html.Div([html.Label("β", className="pg-label"),
                       dcc.Slider(id="slider-ewma-beta", min=0.5, max=0.99, step=0.01, value=EWMA_BETA,
                                  marks={0.5: "0.5", 0.9: "0.9", 0.99: "0.99"})]),
-            dcc.Graph(id=IDS.ewma_chart, config=GRAPH_CONFIG, style={"height": "240px"}, figure=figures.PLACEHOLDER),
+            dcc.Graph(id=IDS.ewma_chart, config=GRAPH_CONFIG, style={"height": "240px"}, figure=style.PLACEHOLDER),
         ]
     )  # fmt: skip
 

@@ -10,9 +10,10 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import dcc, html
 
-from . import evidence, figures, runs
+from . import evidence, runs
 from .layout import GRAPH_CONFIG
 from .lessons import LESSON_BY_ID, Lesson
+from .plots import charts
 from .state import urlstate, validate
 from .state.validate import Config
 
@@ -54,7 +55,7 @@ def _references(lesson: Lesson) -> list[tuple[dict, np.ndarray]]:
 def evidence_figure(cfg: Config, lesson: Lesson) -> dict:
     surface, _, trajs = runs.run_all(cfg)  # cached: the engine callback ran the same settings
     q = evidence.QUANTITIES[lesson.evidence]
-    return figures.evidence_figure(
+    return charts.evidence_figure(
         runs.racer_meta(cfg),
         evidence.series(lesson.evidence, surface, trajs),
         q.label,

@@ -6,7 +6,6 @@ digits a screen shows); exact float64 values for the results table travel as JSO
 
 from __future__ import annotations
 
-import base64
 import json
 import math
 from functools import lru_cache
@@ -18,7 +17,9 @@ from playground.core.engine import Trajectory, batch_indices, simulate
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import Surface, get_surface
 
-from . import contract, fans, figures
+from . import contract, fans
+from .plots import charts, landscape, terrain
+from .plots.wire import b64
 from .state.validate import Config, Racer
 from .state.values import surface_kwargs
 
@@ -27,10 +28,6 @@ FLOAT32_FIELDS = (
     "xy", "loss", "gap", "z", "dist", "lr", "iterate",
     *(a.data for a in contract.ARROWS), *(a.length for a in contract.ARROWS),
 )  # fmt: skip
-
-
-def b64(a: np.ndarray) -> str:
-    return base64.b64encode(figures.little_endian(a).tobytes()).decode("ascii")
 
 
 def label(r: Racer, others: list[Racer]) -> str:
@@ -180,7 +177,7 @@ def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> di
     move[:-1] = tr.positions[1:] - tr.positions[:-1]  # the step the optimizer takes next
     with np.errstate(invalid="ignore", over="ignore"):
         vectors = {"grad": surface.gradient(tr.positions), "move": move}
-    state = figures.state_figure(meta, tr.state, OPTIMIZERS[optimizer].inspect)
+    state = charts.state_figure(meta, tr.state, OPTIMIZERS[optimizer].inspect)
     return {
         **{a.data: b64(_heading(vectors[a.vector], a.sign)) for a in contract.ARROWS},
         **{a.length: b64(_arrow_length(vectors[a.vector])) for a in contract.ARROWS},
@@ -253,7 +250,7 @@ def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) ->
         "xy": b64(tr.positions),
         "loss": b64(tr.loss),
         "gap": b64(gap) if gap is not None else None,
-        "z": b64(figures.path_heights(surface, tr.positions, tr.loss)),
+        "z": b64(terrain.path_heights(surface, tr.positions, tr.loss)),
         "dist": b64(dist),
         "lr": b64(lr) if lr.size and np.ptp(lr) > 0 else None,
         "lr0": float(lr[0]) if lr.size else float(cfg.racers[i].lr),
@@ -288,13 +285,13 @@ def view(cfg: Config) -> dict[str, Any]:
     window = frame(cfg, surface, trajs)
     return {
         "run": pack(cfg, surface, trajs, window),
-        "surface": figures.surface_3d(surface, meta),
-        "contour": figures.contour_map(surface, meta, fan, window),
+        "surface": landscape.surface_3d(surface, meta),
+        "contour": landscape.contour_map(surface, meta, fan, window),
         # drawn for the log scale where f* is known; the browser applies the switch
-        "loss": figures.loss_figure(
+        "loss": charts.loss_figure(
             meta, surface.fglob is not None, surface.fglob, fan, batches, _epochs(cfg, batches)
         ),
-        "schedule": figures.schedule_figure(meta, [t.lr for t in trajs]),
+        "schedule": charts.schedule_figure(meta, [t.lr for t in trajs]),
         "inspect": [{"label": m["label"], "value": str(i)} for i, m in enumerate(meta)],
         # the drawn mesh and racers: the same key keeps the drawn landscape figures
         "key": json.dumps(
@@ -303,15 +300,15 @@ def view(cfg: Config) -> dict[str, Any]:
     }
 
 
-def frame(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> figures.Window:
+def frame(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> terrain.Window:
     """What the contour map shows: the domain, or the part of it the drawn paths cover."""
     if cfg.frame == "paths":
-        return figures.paths_window(surface, [t.positions[: int(t.last_kept) + 1] for t in trajs])
+        return terrain.paths_window(surface, [t.positions[: int(t.last_kept) + 1] for t in trajs])
     return surface.domain
 
 
 def pack(
-    cfg: Config, surface: Surface, trajs: list[Trajectory], window: figures.Window | None = None
+    cfg: Config, surface: Surface, trajs: list[Trajectory], window: terrain.Window | None = None
 ) -> dict:
     """The store the browser animates from: every racer's arrays, inspect data included, so
     choosing the inspected racer or the loss scale needs no server. ``window``: the contour
@@ -326,8 +323,8 @@ def pack(
         "has_minima": bool(surface.minima),  # else the table's distance column says so
         # the contour map's frame: end marks stay inside it
         "view": [c for pair in window or frame(cfg, surface, trajs) for c in pair],
-        "loss_axes": {"log": figures.loss_yaxis(True), "linear": figures.loss_yaxis(False)},
-        "state_layout": figures.state_figure(None, None)["layout"],
+        "loss_axes": {"log": charts.loss_yaxis(True), "linear": charts.loss_yaxis(False)},
+        "state_layout": charts.state_figure(None, None)["layout"],
         "racers": [
             {**_racer(cfg, surface, i, m, tr), "fan": _spread(f)}
             for i, (m, tr, f) in enumerate(zip(meta, trajs, fan_all(cfg)))

@@ -1,4 +1,4 @@
-"""Seed fans (playground/web/fans.py, runs.fan_all, figures.fan_paths / fan_bands)."""
+"""Seed fans (playground/web/fans.py, runs.fan_all, landscape.fan_paths / fan_bands)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,8 @@ import pytest
 
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import get_surface
-from playground.web import ASSETS, contract, create_app, figures, runs
+from playground.web import ASSETS, contract, create_app, runs
+from playground.web.plots import landscape, style, terrain
 from playground.web.state import validate
 
 EIGHT = ["gd", "momentum", "nag", "adagrad", "rmsprop", "adam", "adamw", "nadam"]
@@ -46,7 +47,7 @@ def test_the_page_and_the_run_give_each_racer_the_same_colour():
     cfg, _ = validate.config({"racers": [{"optimizer": n} for n in ["adam", "gd", "adam"]]})
     meta = runs.racer_meta(cfg)
     assert [m["color"] for m in meta] == contract.racer_colors(cfg.keys)
-    fig = figures.surface_3d(runs.surface_of(cfg), meta)
+    fig = landscape.surface_3d(runs.surface_of(cfg), meta)
     legend = [(t["name"], t["line"]["color"]) for t in fig["data"] if t.get("showlegend")]
     assert legend == [(m["label"], m["color"]) for m in meta]
 
@@ -63,15 +64,15 @@ def test_height_colours_are_a_monotone_lightness_ramp(theme):
 @pytest.mark.parametrize("name", ["rosenbrock", "himmelblau", "beale", "ravine", "rastrigin"])
 def test_the_3d_height_is_smooth_and_says_its_transform(name):
     s = get_surface(name)
-    fig = figures.surface_3d(s, [])
+    fig = landscape.surface_3d(s, [])
     z = np.frombuffer(__import__("base64").b64decode(fig["data"][0]["z"]["bdata"]), "<f4")
     assert np.isfinite(z).all()
     title = fig["layout"]["scene"]["zaxis"]["title"]["text"]
     if s.log_z:
-        c = figures.scene_offset(s)
+        c = terrain.scene_offset(s)
         assert title == f"log₁₀(f − f* + {c:g})"
         # the offset keeps three decades under the mesh's range: the valley floor is no pit
-        _, _, zz, floor = figures.mesh(s, figures.MESH_3D)
+        _, _, zz, floor = terrain.mesh(s, terrain.MESH_3D)
         assert np.nanmax(zz) - floor == pytest.approx(1000 * c, rel=3.2)
         assert z.min() >= np.log10(c) - 1e-5
     else:
@@ -80,7 +81,7 @@ def test_the_3d_height_is_smooth_and_says_its_transform(name):
 
 def test_critical_points_are_marked_in_3d_as_on_the_contour_map():
     s = get_surface("himmelblau")
-    fig3, fig2 = figures.surface_3d(s, []), figures.contour_map(s, [])
+    fig3, fig2 = landscape.surface_3d(s, []), landscape.contour_map(s, [])
     marks3 = {t["name"]: sorted(zip(t["x"], t["y"])) for t in fig3["data"] if t["meta"]["role"] == "mark"}
     marks2 = {t["name"]: sorted(zip(t["x"], t["y"])) for t in fig2["data"] if t["meta"]["role"] == "mark"}
     assert marks3 == marks2 and "global minimum" in marks3 and "saddle point" in marks3
@@ -104,7 +105,7 @@ def test_the_first_response_carries_the_default_view():
     assert waiting[contract.IDS.loss_chart] == view["loss"]
     assert waiting[contract.IDS.schedule_chart] == view["schedule"]
     for graph in (*waiting, contract.IDS.state_chart):
-        assert by_id[graph].figure == figures.PLACEHOLDER
+        assert by_id[graph].figure == style.PLACEHOLDER
         assert by_id[graph].figure["layout"]["meta"] == contract.as_dict()["placeholder"]
     assert len(by_id["div-racer-controls"].children) == len(cfg.racers)
     assert by_id["store-figure-key"].data == view["key"]
@@ -116,15 +117,15 @@ def test_3d_paths_lie_on_the_drawn_surface_never_under_it():
     data = runs.pack(cfg, surface, trajs)
     for r, tr in zip(data["racers"], trajs):
         z = np.frombuffer(__import__("base64").b64decode(r["z"]), "<f4")
-        drawn = figures.drawn_height(surface, tr.positions)
+        drawn = terrain.drawn_height(surface, tr.positions)
         inside = np.isfinite(drawn)
         assert inside.sum() > 10
-        assert (z[inside] >= drawn[inside] + 0.99 * figures.path_lift(surface)).all()
+        assert (z[inside] >= drawn[inside] + 0.99 * terrain.path_lift(surface)).all()
     # the mesh's own nodes are where the drawn height is exact
-    xs, ys, zz, _ = figures.mesh(surface, figures.MESH_3D)
+    xs, ys, zz, _ = terrain.mesh(surface, terrain.MESH_3D)
     nodes = np.array([[xs[3], ys[5]], [xs[40], ys[17]]])
-    want = figures.height_3d(surface, zz[[5, 17], [3, 40]])
-    np.testing.assert_allclose(figures.drawn_height(surface, nodes), want, rtol=1e-6)
+    want = terrain.height_3d(surface, zz[[5, 17], [3, 40]])
+    np.testing.assert_allclose(terrain.drawn_height(surface, nodes), want, rtol=1e-6)
 
 
 def test_the_scene_marks_critical_points_with_glyphs_every_font_draws():
@@ -143,7 +144,7 @@ def test_the_scene_marks_critical_points_with_glyphs_every_font_draws():
         assert "\u25a0" <= glyphs[symbol3d] <= "\u25ff", (kind, symbol3d, glyphs[symbol3d])
     marks = [
         t
-        for t in figures.surface_3d(get_surface("six_hump_camel"), [])["data"]
+        for t in landscape.surface_3d(get_surface("six_hump_camel"), [])["data"]
         if t["meta"]["role"] == "mark"
     ]
     assert {t["marker"]["symbol"] for t in marks} == {m[2] for m in contract.CRITICAL_MARKS}
@@ -167,9 +168,9 @@ def test_the_scene_marks_critical_points_with_glyphs_every_font_draws():
 )
 def test_the_scene_labels_a_few_round_heights(name):
     """Seen from high up the z axis is short: seven labels overlapped (the ravine's 10 ... 50)."""
-    z = figures.surface_3d(get_surface(name), [])["layout"]["scene"]["zaxis"]
+    z = landscape.surface_3d(get_surface(name), [])["layout"]["scene"]["zaxis"]
     ticks, (lo, hi) = z["tickvals"], z["range"]
-    assert 2 <= len(ticks) <= figures.Z_TICKS
+    assert 2 <= len(ticks) <= landscape.Z_TICKS
     step = ticks[1] - ticks[0]
     mantissa = step / 10 ** np.floor(np.log10(step))
     assert any(np.isclose(mantissa, m) for m in (1, 2, 5)), step

@@ -10,8 +10,9 @@ import pytest
 from benchmarks.dash_payload import body
 from playground.core.surfaces import get_surface
 from playground.network.presets import SEED_TABLE
-from playground.web import ASSETS, create_app, figures
+from playground.web import ASSETS, create_app
 from playground.web.contract import ROLES, path_width
+from playground.web.plots import landscape, style, terrain
 from playground.web.views import _network_figures as F
 from playground.web.views import discover
 from playground.web.views import network as N
@@ -50,12 +51,15 @@ def test_the_slice_is_drawn_by_the_race_figure_builders(small):
     slice_map, surface = small[5], small[6]
     two = [{"label": "a", "color": "#000000", "width": 1.0}] * 2
     race = get_surface("rosenbrock")  # no critical point but its minimum: marks aside, the same traces
-    for fig, built in ((slice_map, figures.contour_map(race, two)), (surface, figures.surface_3d(race, two))):
+    for fig, built in (
+        (slice_map, landscape.contour_map(race, two)),
+        (surface, landscape.surface_3d(race, two)),
+    ):
         mesh = fig["data"][0]
-        assert mesh["meta"]["role"] == ROLES.mesh and mesh["colorscale"] == figures.SURFACE_SCALE
+        assert mesh["meta"]["role"] == ROLES.mesh and mesh["colorscale"] == style.SURFACE_SCALE
         ours = [r for r in _roles(fig) if r[1] != ROLES.mark]
         assert ours == [r for r in _roles(built) if r[1] != ROLES.mark]
-        assert fig["layout"]["legend"] == figures.LEGEND
+        assert fig["layout"]["legend"] == style.LEGEND
         # the user's zoom and camera are kept while the same slice is shown
         assert fig["layout"]["uirevision"]
         # the centre, the first run's final weights, is marked (and inked per theme as a mark)
@@ -67,7 +71,7 @@ def test_the_slice_is_drawn_by_the_race_figure_builders(small):
     # the race's taper and casing: racer i's path at path_width(i), its white casing under it
     widths = [t["line"]["width"] for t in surface["data"] if t["meta"]["role"] == ROLES.path]
     assert widths[1] == path_width("scene", 0) and widths[3] == path_width("scene", 1) < widths[1]
-    assert widths[0] == widths[1] + figures.CASING_3D
+    assert widths[0] == widths[1] + landscape.CASING_3D
     # the placeholders are empty: the browser fills them (hover: what the plane hides)
     paths = [t for t in slice_map["data"] if t["meta"]["role"] == ROLES.path]
     assert [len(t["x"]) for t in paths] == [0, 0] and all(
@@ -90,7 +94,7 @@ def test_the_played_paths_end_at_the_centre_and_ride_on_the_slice(small):
     t = F.terrain(st)
     for p in paths["paths"]:
         xy = np.column_stack([p["x"], p["y"]])
-        assert np.all(np.array(p["z"]) >= figures.drawn_height(t, xy) + 0.99 * figures.path_lift(t))
+        assert np.all(np.array(p["z"]) >= terrain.drawn_height(t, xy) + 0.99 * terrain.path_lift(t))
     assert paths["paths"][1]["x"][-1] != pytest.approx(0.0)  # the other run ends elsewhere
 
 

@@ -16,9 +16,10 @@ from playground import simulate
 from playground.batch import fair
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import get_surface
-from playground.web import contract, create_app, figures, runs, warm_caches
+from playground.web import contract, create_app, runs, warm_caches
 from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from playground.web.lessons import LESSONS
+from playground.web.plots import charts, landscape, terrain, wire
 from playground.web.state import limits, urlstate, validate
 
 RACERS = [
@@ -38,21 +39,21 @@ def test_figures_are_valid_plotly():
     s = get_surface("himmelblau")
     tr = simulate(s, "adam", (0.0, 0.0), steps=20, lr=0.1)
     for fig in (
-        figures.surface_3d(s, RACERS),
-        figures.contour_map(s, RACERS),
-        figures.loss_figure(RACERS, True, 0.0),
-        figures.schedule_figure(RACERS, [tr.lr, tr.lr]),
-        figures.state_figure(RACERS[0], tr.state, OPTIMIZERS["adam"].inspect),
+        landscape.surface_3d(s, RACERS),
+        landscape.contour_map(s, RACERS),
+        charts.loss_figure(RACERS, True, 0.0),
+        charts.schedule_figure(RACERS, [tr.lr, tr.lr]),
+        charts.state_figure(RACERS[0], tr.state, OPTIMIZERS["adam"].inspect),
     ):
         go.Figure(fig)  # plotly's own validation accepts every property  # fmt: skip
 
 
 def test_surface_3d_keeps_the_mesh_fixed_and_light():
-    fig = figures.surface_3d(get_surface("rosenbrock"), RACERS)
+    fig = landscape.surface_3d(get_surface("rosenbrock"), RACERS)
     surf = fig["data"][0]
     assert surf["type"] == "surface" and surf["hoverinfo"] == "skip"
     z = _arr(surf["z"])
-    assert z.shape == (figures.MESH_3D, figures.MESH_3D) and np.isfinite(z).all()
+    assert z.shape == (terrain.MESH_3D, terrain.MESH_3D) and np.isfinite(z).all()
     roles = [t["meta"]["role"] for t in fig["data"][1:]]
     # the global minimum's mark, then per racer its cased path (casing, colour) and its ball
     assert roles == ["mark", "path", "path", "head", "path", "path", "head"]
@@ -63,20 +64,20 @@ def test_surface_3d_keeps_the_mesh_fixed_and_light():
 
 
 def test_contour_marks_minima_and_saddles():
-    fig = figures.contour_map(get_surface("himmelblau"), RACERS)
+    fig = landscape.contour_map(get_surface("himmelblau"), RACERS)
     names = [t["name"] for t in fig["data"]]
     stars = next(t for t in fig["data"] if t["name"] == "global minimum")
     assert len(stars["x"]) == 4 and "saddle point" in names
-    egg = figures.contour_map(get_surface("rastrigin"), RACERS)
+    egg = landscape.contour_map(get_surface("rastrigin"), RACERS)
     assert next(t for t in egg["data"] if t["name"] == "global minimum")["x"] == [0.0]
     assert "local minimum" not in [t["name"] for t in egg["data"]]  # 120 markers would bury the paths
 
 
 def test_loss_and_state_figures():
-    fig = figures.loss_figure(RACERS, True, 0.0)
+    fig = charts.loss_figure(RACERS, True, 0.0)
     assert fig["layout"]["yaxis"]["type"] == "log" and len(fig["data"]) == 2
     tr = simulate("rosenbrock", "adagrad", (-1.5, 2.0), steps=50, lr=0.5)
-    st_fig = figures.state_figure(RACERS[0], tr.state, OPTIMIZERS["adagrad"].inspect)
+    st_fig = charts.state_figure(RACERS[0], tr.state, OPTIMIZERS["adagrad"].inspect)
     assert {t["name"] for t in st_fig["data"]} >= {"step size (x)", "sum of squares G (x)"}
     # AdaGrad's step size can only shrink: lr / (sqrt(G) + eps) with G growing
     y = _arr(st_fig["data"][0]["y"])
@@ -131,9 +132,9 @@ def test_pack_precomputes_what_the_browser_shows_for_every_racer():
     for r, tr in zip(data["racers"], trajs):
         # heights above the mesh and distances to the nearest minimum come computed
         # the higher of f's height and the drawn mesh's, lifted: never under the surface drawn
-        on = np.maximum(figures.height_3d(surface, tr.loss), figures.drawn_height(surface, tr.positions))
+        on = np.maximum(terrain.height_3d(surface, tr.loss), terrain.drawn_height(surface, tr.positions))
         lift = _decode(r["z"]) - on
-        assert np.allclose(lift, figures.path_lift(surface), atol=1e-4) and lift[0] > 0
+        assert np.allclose(lift, terrain.path_lift(surface), atol=1e-4) and lift[0] > 0
         dist = surface.nearest_minimum_distance(tr.positions)
         np.testing.assert_allclose(_decode(r["dist"]), dist, rtol=1e-6)
         assert r["gap"] is None  # f* = 0 here: the losses are f - f* already, no copy sent
@@ -291,7 +292,7 @@ def test_warm_caches_covers_what_the_default_page_asks_for(client, deps):
 def test_the_inspect_chart_draws_each_optimizers_accumulator(name):
     tr = simulate("rosenbrock", name, (-1.5, 2.0), steps=20)
     inspect = OPTIMIZERS[name].inspect
-    fig = figures.state_figure(RACERS[0], tr.state, inspect)
+    fig = charts.state_figure(RACERS[0], tr.state, inspect)
     names = {t["name"] for t in fig["data"]}
     assert {f"{inspect[1][1]} (x)", f"{inspect[1][1]} (y)"} <= names
 
@@ -469,11 +470,11 @@ def test_the_qr_code_is_an_svg_an_img_can_draw():
 
 def test_a_long_runs_state_chart_is_thinned_to_what_the_chart_can_show():
     tr = simulate("rosenbrock", "adagrad", (-1.5, 2.0), steps=5000, lr=0.5, gtol=0, xtol=0)
-    fig = figures.state_figure(RACERS[0], tr.state, OPTIMIZERS["adagrad"].inspect)
+    fig = charts.state_figure(RACERS[0], tr.state, OPTIMIZERS["adagrad"].inspect)
     series = {"step size (x)": tr.state["step_size"][:, 0], "sum of squares G (x)": tr.state["sum_sq"][:, 0]}
     for trace in fig["data"]:
         y = _arr(trace["y"])
-        assert len(y) <= figures.STATE_POINTS and trace["x0"] + trace["dx"] * (len(y) - 1) <= 5000
+        assert len(y) <= charts.STATE_POINTS and trace["x0"] + trace["dx"] * (len(y) - 1) <= 5000
         if trace["name"] in series:  # every k-th value of the exact series, from the first step
             full = np.abs(series[trace["name"]]).astype("<f4")
             np.testing.assert_array_equal(y, full[:: trace["dx"]])
@@ -619,12 +620,12 @@ def test_an_unknown_frame_is_named_and_the_domain_shown():
 
 def test_values_beyond_float32_reach_the_browser_as_infinities_without_a_warning():
     """A diverging run's positions pass float32's range before they turn inf in float64; both
-    packings the browser decodes (runs.b64, figures.typed) send them as ±inf, silently (a
+    packings the browser decodes (wire.b64, wire.typed) send them as ±inf, silently (a
     fuzzed payload once logged numpy's "overflow encountered in cast")."""
     values = np.array([1e39, -1e300, 3.0, np.inf, np.nan])
     want = np.array([np.inf, -np.inf, 3.0, np.inf, np.nan], dtype="<f4")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        packed = [base64.b64decode(runs.b64(values)), base64.b64decode(figures.typed(values)["bdata"])]
+        packed = [base64.b64decode(wire.b64(values)), base64.b64decode(wire.typed(values)["bdata"])]
     for raw in packed:
         np.testing.assert_array_equal(np.frombuffer(raw, dtype="<f4"), want)

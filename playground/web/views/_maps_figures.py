@@ -16,7 +16,7 @@ from playground.batch.tune import Tuned
 from playground.core.surfaces import Surface
 
 from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK
-from ..figures import axis_style, base_layout, legend_style
+from ..plots.style import axis_style, base_layout, legend_style
 
 SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's screen
 

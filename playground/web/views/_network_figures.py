@@ -13,12 +13,13 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.network.presets import SEED_SETUP, SEED_TABLE
 from playground.network.study import Study
 
-from .. import figures
 from ..contract import MARK_INK, ROLES, path_width, racer_colors
-from ..figures import Terrain, plain
+from ..plots import landscape
+from ..plots.terrain import MAP_OFFSET, Terrain, path_heights, path_lift, scene_offset
+from ..plots.wire import plain
 
 MESH_HOVER = (
-    f"α=%{{x:.3f}}<br>β=%{{y:.3f}}<br>log₁₀(loss + {figures.MAP_OFFSET:g})=%{{z:.3f}}<extra>the plane</extra>"
+    f"α=%{{x:.3f}}<br>β=%{{y:.3f}}<br>log₁₀(loss + {MAP_OFFSET:g})=%{{z:.3f}}<extra>the plane</extra>"
 )
 PATH_HOVER = ("<br>step %{customdata[0]}<br>(α, β) = (%{x:.3f}, %{y:.3f})<br>true loss %{customdata[1]:.4g}"
               "<br>plane loss %{customdata[2]:.4g}<br>off the plane %{customdata[3]:.3g}<extra></extra>")  # fmt: skip
@@ -90,7 +91,7 @@ def _centre(st: Study, z: float | None = None) -> dict:
 
 def slice_map(st: Study) -> dict:
     """The slice as the race's contour map; the browser plays the projected paths on it."""
-    fig = figures.contour_map(terrain(st), _racers(st))
+    fig = landscape.contour_map(terrain(st), _racers(st))
     data = []
     for t in fig["data"]:
         role = (t.get("meta") or {}).get("role")
@@ -104,13 +105,13 @@ def slice_map(st: Study) -> dict:
 def slice_surface(st: Study) -> dict:
     """The slice as the race's 3D scene; the paths ride on the plane's loss at their points."""
     t = terrain(st)
-    fig = figures.surface_3d(t, _racers(st))
+    fig = landscape.surface_3d(t, _racers(st))
     # the casing under a path stays silent; the path itself says what the plane hides
     fig["data"] = [_path_hover(d) if d.get("showlegend") and d["meta"]["role"] == ROLES.path else d
                    for d in fig["data"]]  # fmt: skip
-    centre = figures.path_heights(t, np.zeros((1, 2)), st.projections[0].plane_loss[-1:])
-    fig["data"].append(_centre(st, float(centre[0] + figures.path_lift(t))))
-    fig["layout"]["scene"]["zaxis"]["title"] = {"text": f"log₁₀(loss + {figures.scene_offset(t):g})"}
+    centre = path_heights(t, np.zeros((1, 2)), st.projections[0].plane_loss[-1:])
+    fig["data"].append(_centre(st, float(centre[0] + path_lift(t))))
+    fig["layout"]["scene"]["zaxis"]["title"] = {"text": f"log₁₀(loss + {scene_offset(t):g})"}
     return fig
 
 
@@ -119,7 +120,7 @@ def slice_paths(st: Study) -> dict:
     in the 3D scene, and per checkpoint [step, true loss, plane loss, distance off the plane]."""
     t, paths = terrain(st), []
     for r, p in zip(st.showdown.runs, st.projections):
-        z = figures.path_heights(t, p.coords, p.plane_loss)
+        z = path_heights(t, p.coords, p.plane_loss)
         hover = zip(r.path_steps, *(plain(v) for v in (p.true_loss, p.plane_loss, p.off_plane)))
         paths.append({"x": plain(p.coords[:, 0]), "y": plain(p.coords[:, 1]), "z": plain(z),
                       "hover": [list(h) for h in hover]})  # fmt: skip

@@ -1,0 +1,64 @@
+"""The figures' shared styling: font, grid, legend, axes and the base layout, the graphs'
+config, and the empty traces the browser fills as it plays.
+
+Colours and sizes come from the contract (contract.py), which the browser's scripts read too.
+"""
+
+from __future__ import annotations
+
+from ..contract import FONT as FONT_RULE
+from ..contract import PLACEHOLDER as PLACEHOLDER_META
+from ..contract import SCENE_INK, SURFACE_SCALES
+
+SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
+FONT = {
+    "family": "Inter, system-ui, -apple-system, Segoe UI, Roboto, sans-serif",
+    "size": FONT_RULE["size"],
+    "color": SCENE_INK["light"]["color"],
+}
+GRID = SCENE_INK["light"]["grid"]  # the light theme's, as the browser styles it
+LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom",
+          "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
+
+
+# a graph until its first figure is handed over (layout.layout): an empty, axis-less chart, no
+# WebGL, marked by its layout.meta so the page knows it still waits
+PLACEHOLDER = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "meta": PLACEHOLDER_META,
+                                      "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}  # fmt: skip
+
+
+def legend_style(y: float) -> dict:
+    """A horizontal legend above a chart's plot area, at the figures' text size."""
+    return {"orientation": "h", "y": y, "yanchor": "bottom", "x": 0, "font": {"size": FONT_RULE["size"]}}
+
+
+def base_layout(**kw) -> dict:
+    base = {
+        "font": FONT,
+        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "showlegend": False,
+        "uirevision": "keep",
+    }
+    base.update(kw)
+    return base
+
+
+def axis_style(title: str, **kw) -> dict:
+    # automargin: presenter mode lays the text out larger, and the margins grow to fit it; with
+    # the margins fitted no label can overflow the plot, so Plotly's default check that hides
+    # one that does (it measures every tick label, forcing a layout each) is switched off
+    return {"title": {"text": title}, "gridcolor": GRID, "zeroline": False, "automargin": True,
+            "ticklabeloverflow": "allow", **kw}  # fmt: skip
+
+
+def role_meta(role: str, i: int) -> dict:
+    return {"role": role, "racer": i}
+
+
+def empty_trace(kind: str, **kw) -> dict:
+    trace = {"type": kind, "x": [], "y": [], "showlegend": False, **kw}
+    if kind == "scatter3d":
+        trace["z"] = []
+    return trace
