@@ -6,10 +6,11 @@ from pathlib import Path
 
 from dash import Dash
 
-from . import callbacks, clientside, guard, layout, live, runs, server, views
+from . import guard, live, page, runs, server, views
 from .lessons import LESSONS
 from .plots import landscape
 from .state import urlstate, validate
+from .views import race
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 
@@ -25,11 +26,10 @@ def create_app() -> Dash:
         compress=False,  # flask-compress is set up in server.harden
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.layout = layout.layout()
-    callbacks.register(app)
-    clientside.register(app)
+    app.layout = page.layout()
+    page.register(app)
     live.register(app)
-    for view in views.discover():  # each extra view's own callbacks
+    for view in (race.VIEW, *views.discover()):  # each view's own callbacks
         view.register(app)
     guard.install(app)
     server.harden(app)

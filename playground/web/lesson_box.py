@@ -11,9 +11,9 @@ import numpy as np
 from dash import dcc, html
 
 from . import evidence, runs
-from .layout import GRAPH_CONFIG
 from .lessons import LESSON_BY_ID, Lesson
 from .plots import charts
+from .plots.style import GRAPH_CONFIG
 from .state import urlstate, validate
 from .state.validate import Config
 

@@ -6,8 +6,8 @@ import re
 import pytest
 
 from playground.core.optimizers import OPTIMIZERS
-from playground.web.callbacks import MESSAGE_BOXES
 from playground.web.contract import racer_colors
+from playground.web.views.race.callbacks import MESSAGE_BOXES
 from tests.support.browser import ARTIFACTS, Page
 
 ADAM_COLOR = racer_colors(["momentum", "rmsprop", "adam"])[2]

@@ -5,7 +5,8 @@ from dataclasses import asdict
 
 from dash import html
 
-from playground.web import ASSETS, contract, create_app, layout
+from playground.web import ASSETS, contract, create_app, page
+from playground.web.views.race import controls
 
 # the playground's own scripts (not the vendored plotly.js bundle, assets/*.min.js)
 SCRIPTS = {p.name: p.read_text() for p in sorted(ASSETS.glob("*.js")) if not p.name.endswith(".min.js")}
@@ -38,7 +39,7 @@ def test_the_scripts_name_no_id_role_or_colour_of_their_own():
 
 
 def test_the_help_modal_and_the_key_listener_read_the_same_shortcuts():
-    rows = layout.help_box().children[1].children.children.children  # modal > body > table > tbody > rows
+    rows = page.help_box().children[1].children.children.children  # modal > body > table > tbody > rows
     shown = [tuple(_texts(r)) for r in rows]
     assert shown == [(s.label, s.text) for s in contract.SHORTCUTS]
     assert all(isinstance(r.children[0].children, html.Kbd) for r in rows)
@@ -55,7 +56,7 @@ def test_the_page_carries_the_contract_and_the_lr_slider_uses_its_range():
     app = create_app()
     stores = [c for c in app.layout._traverse() if getattr(c, "id", None) == contract.IDS.contract]
     assert len(stores) == 1 and stores[0].data == contract.as_dict()
-    card = layout.racer_card(0, "adam", "#000", 1e-9, {})
+    card = controls.racer_card(0, "adam", "#000", 1e-9, {})
     slider = next(c for c in card._traverse() if isinstance(getattr(c, "id", None), dict)
                   and c.id.get("type") == contract.IDS.lr_slider)  # fmt: skip
     assert (slider.min, slider.max, slider.value) == (

@@ -17,10 +17,10 @@ from playground.batch import fair
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import get_surface
 from playground.web import contract, create_app, runs, warm_caches
-from playground.web.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 from playground.web.lessons import LESSONS
 from playground.web.plots import charts, landscape, terrain, wire
 from playground.web.state import limits, urlstate, validate
+from playground.web.views.race.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 
 RACERS = [
     {"label": "Adam", "color": "#E69F00", "width": 4.5},
@@ -302,7 +302,7 @@ def _dep(deps, output):
 
 
 def test_a_bug_in_a_callback_is_a_500_with_the_traceback_in_the_log_only(client, deps, monkeypatch, caplog):
-    from playground.web import callbacks
+    from playground.web.views.race import callbacks
 
     def broken(cfg):
         raise RuntimeError("secret detail")
@@ -371,8 +371,9 @@ def test_non_json_requests_are_refused(client):
 
 
 def test_every_setting_has_its_widget_and_every_box_exists():
-    from playground.web import layout
+    from playground.web import page
     from playground.web.state import settings
+    from playground.web.views.race import controls
 
     ids = set()
 
@@ -385,10 +386,10 @@ def test_every_setting_has_its_widget_and_every_box_exists():
                 ids.add(node.id if isinstance(node.id, str) else node.id["type"])
             walk(getattr(node, "children", None))
 
-    walk(layout.layout())
-    walk(layout.surface_param_inputs("rosenbrock"))
-    walk(layout.schedule_param_inputs("step"))
-    walk(layout.racer_card(0, "adam", "#000", 0.1, {}))
+    walk(page.layout())
+    walk(controls.surface_param_inputs("rosenbrock"))
+    walk(controls.schedule_param_inputs("step"))
+    walk(controls.racer_card(0, "adam", "#000", 0.1, {}))
     for f in settings.FIELDS:
         assert {c if isinstance(c, str) else c["type"] for c in f.components} <= ids, f.name
     assert {box for box, _ in MESSAGE_BOXES} <= ids and set(FLAGGED_INPUTS) <= ids

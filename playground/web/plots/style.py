@@ -21,7 +21,7 @@ LEGEND = {"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "b
           "bgcolor": "rgba(0,0,0,0)", "itemclick": False, "itemdoubleclick": False}  # fmt: skip
 
 
-# a graph until its first figure is handed over (layout.layout): an empty, axis-less chart, no
+# a graph until its first figure is handed over (page.layout): an empty, axis-less chart, no
 # WebGL, marked by its layout.meta so the page knows it still waits
 PLACEHOLDER = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "meta": PLACEHOLDER_META,
                                       "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}}  # fmt: skip
@@ -62,3 +62,28 @@ def empty_trace(kind: str, **kw) -> dict:
     if kind == "scatter3d":
         trace["z"] = []
     return trace
+
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "toImageButtonOptions": {"scale": 2},
+    "showSendToCloud": False,  # no buttons that leave the machine
+    "showEditInChartStudio": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "select2d", "lasso2d"],
+}
+
+
+GRAPH_HEIGHT = {
+    "pg-g3d": "430px",
+    "pg-g2d": "430px",
+    "pg-gloss": "300px",
+    "pg-gstate": "260px",
+    "pg-gsched": "220px",
+}
+
+
+# plotly.js draws a WebGL scene at twice the screen's pixels by default (plotGlPixelRatio 2):
+# four times the fill work, which software GL (a projector PC without a GPU, this machine)
+# pays on every frame. One to one with a standard screen.
+SCENE_CONFIG = {**GRAPH_CONFIG, "plotGlPixelRatio": 1}

@@ -24,7 +24,7 @@ from typing import Any
 from dash import Dash
 
 RACE = "race"
-MOUNT_ID = "tabs-view-mount"  # the dcc.Tabs that mounts only the chosen extra view (layout.extra_views)
+MOUNT_ID = "tabs-view-mount"  # the dcc.Tabs that mounts only the chosen extra view (page.extra_views)
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,12 @@ def view_ids() -> tuple[str, ...]:
     settings.py needs the ids for the URL field, and the view modules import settings, so the
     ids are the module names (a view module is named after its view).
     """
-    names = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")]
+    names = [m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_") and m.name != RACE]
     return (RACE, *sorted(names))
 
 
 def discover() -> tuple[View, ...]:
-    """The extra views (every module's ``VIEW``), in tab order."""
+    """The extra views (every module's ``VIEW`` but the race's), in tab order."""
     found = []
     for name in view_ids()[1:]:
         view = getattr(importlib.import_module(f"{__name__}.{name}"), "VIEW", None)

@@ -33,7 +33,7 @@ from playground.batch.tune import BUDGET, FINE, MOMENTA, SECOND, tune
 from playground.core.optimizers import OPTIMIZERS
 
 from .. import guard, runs
-from ..layout import GRAPH_CONFIG
+from ..plots.style import GRAPH_CONFIG
 from ..state import urlstate, validate
 from ..state.shapes import COUNT, NUMBER, TEXT, list_of, record
 from ..state.validate import Config, Racer

@@ -25,7 +25,7 @@ from playground.network.train import eligible, excluded
 
 from .. import guard
 from ..contract import LABELS
-from ..layout import GRAPH_CONFIG, GRAPH_HEIGHT, SCENE_CONFIG
+from ..plots.style import GRAPH_CONFIG, GRAPH_HEIGHT, SCENE_CONFIG
 from ..state.shapes import COUNT, NUMBER, TEXT, list_of
 from . import View
 from . import _network_figures as F

@@ -1,82 +1,73 @@
-"""Callbacks: thin wrappers that validate what the browser sent and call pure builders.
+"""The race's callbacks: thin wrappers that validate what the browser sent and call pure builders.
 
 Registered with :func:`register` on a given app (no global decorators), each through
 `guard.callback`, which checks the JSON shape of every input before the callback runs.
-Their inputs come from the settings schema (settings.py). Only `engine` runs the
-optimizers; the explaining panels (math, surface, PyTorch, link) are separate callbacks
-with only the settings they show. Playback has no server callbacks at all: Play, Step,
-Reset and the slider run in the browser.
+Their inputs come from the settings schema (state/settings.py). Only `engine` runs the
+optimizers; the explaining panels (math, surface, PyTorch) are separate callbacks with only
+the settings they show. Playback has no server callbacks at all: Play, Step, Reset and the
+slider run in the browser (clientside.py).
 """
 
 from __future__ import annotations
 
 import random
-from typing import Any
 
 import dash_bootstrap_components as dbc
-import flask
-from dash import MATCH, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from . import exports, guard, layout, lesson_box, runs, views
-from .contract import IDS
-from .lessons import LESSON_BY_ID
-from .plots import charts
-from .state import settings, urlstate, validate
-from .state.limits import MAX_RACERS
-from .state.settings import DEFAULT_SCHEDULE, DEFAULT_SURFACE
-from .state.shapes import COUNT, NUMBER, TEXT, list_of, record
-from .state.values import as_number, base_name, num, racer_lr
-from .torch_snippet import torch_snippet
+from ... import exports, guard, runs
+from ...contract import IDS
+from ...plots import charts
+from ...state import settings, urlstate, validate
+from ...state.limits import MAX_RACERS
+from ...state.settings import DEFAULT_SCHEDULE, DEFAULT_SURFACE
+from ...state.shapes import COUNT, NUMBER, TEXT, list_of, record
+from ...state.values import as_number, base_name, num, racer_lr
+from ...state.widgets import config_of, run_config
+from ...torch_snippet import torch_snippet
+from . import clientside, controls
+from .layout import EWMA_BETA
 
 # the settings each callback reads (names of settings.FIELDS)
 ENGINE = settings.RUN  # the inspect selection and the log scale redraw in the browser
+
+
 MATH = ("optimizers", "lr", "hyper", "schedule", "then", "schedule_params")
+
+
 SURFACE = ("surface", "surface_params", "formula")
+
+
 TORCH = settings.RUN  # the script reruns the racers exactly, noise included
+
+
 # shapes of the inputs that are not settings (settings declare their own)
 CLICK = record({"points": list_of(record({"x": NUMBER, "y": NUMBER}))})
+
+
 FIGURE_KEY = {"store-figure-key.data": TEXT}
-
-
-def gather(values: dict[str, Any]) -> dict:
-    """The raw configuration dict `validate.config` reads, from `settings.read` values."""
-    raw: dict[str, Any] = {}
-    for f in settings.fields(values):
-        f.kind.gather(f, values, raw)
-    return raw
-
-
-def config_of(names: tuple[str, ...], specs: list) -> tuple[validate.Config, validate.Messages]:
-    """Validated configuration from the named settings (``specs``: ctx.inputs_list or states_list)."""
-    return validate.config(gather(settings.read(names, specs)))
-
-
-def run_config(
-    names: tuple[str, ...], specs: list, last_query: object
-) -> tuple[validate.Config, validate.Messages]:
-    """As `config_of`, where a number box holding no number keeps the last good run's value
-    (``last_query``: store-query, the canonical query of the run on screen)."""
-    last = urlstate.from_query(last_query)[0] if isinstance(last_query, str) else {}
-    msgs = validate.Messages()
-    return validate.config(validate.keep_last_good(gather(settings.read(names, specs)), last, msgs), msgs)
 
 
 # each control's notes appear in the box under it; a control id ending in "-" is a prefix
 MESSAGE_BOXES = settings.message_boxes()
+
+
 # text boxes that turn red while the server had to replace what they hold
 FLAGGED_INPUTS = settings.flagged_inputs()
+
+
 MESSAGE_OUTPUTS = [Output(box, "children") for box, _ in MESSAGE_BOXES] + [
     Output(i, "invalid") for i in FLAGGED_INPUTS
 ]
 
 
 def _box_of(control: str) -> str | None:
-    for box, controls in MESSAGE_BOXES:
-        if any(control == c or (c.endswith("-") and control.startswith(c)) for c in controls):
+    for box, owners in MESSAGE_BOXES:
+        if any(control == c or (c.endswith("-") and control.startswith(c)) for c in owners):
             return box
     return None
 
@@ -152,7 +143,7 @@ def _register_builders(app: Dash) -> None:
     def surface_params(surface, url):
         name = surface if isinstance(surface, str) and surface in FAMILIES else DEFAULT_SURFACE
         link = _link(url, name, "surface")
-        return layout.surface_param_inputs(name, link.surface_params if link else None)
+        return controls.surface_param_inputs(name, link.surface_params if link else None)
 
     @guard.callback(
         app,
@@ -169,7 +160,7 @@ def _register_builders(app: Dash) -> None:
         shown = {"display": "flex"} if name == "warmup" else {"display": "none"}
         link = _link(url, name, "schedule")
         values = {k: v for k, v in link.schedule_params.items() if k != "then"} if link else None
-        return layout.schedule_param_inputs(name, then, values), shown
+        return controls.schedule_param_inputs(name, then, values), shown
 
     # the list itself is cut back to what can race (an output on its own input: Dash runs it
     # once more with the cut list, which changes nothing)
@@ -182,7 +173,7 @@ def _register_builders(app: Dash) -> None:
         cards = _racer_cards(names, url, surface if surface in FAMILIES else DEFAULT_SURFACE)
         if not refused:
             return cards, no_update
-        return [layout.selection_note(refused), *cards], names
+        return [controls.selection_note(refused), *cards], names
 
     # the layout hides it for the first surface: no callback before the plots
     @guard.callback(
@@ -213,7 +204,7 @@ def _register_builders(app: Dash) -> None:
 
 def _selection(optimizers: object) -> tuple[list[str], list[str]]:
     """The known optimizers of a selection, once each: (those that race, those refused)."""
-    valid = {o["value"] for o in layout.optimizer_options()}
+    valid = {o["value"] for o in controls.optimizer_options()}
     names = [o for o in (optimizers or []) if isinstance(o, str) and o in valid]  # type: ignore[union-attr]
     names = list(dict.fromkeys(names))
     return names[:MAX_RACERS], names[MAX_RACERS:]
@@ -233,7 +224,7 @@ def _racer_cards(names: list[str], url: object, surface: str) -> list:
     # a link's racers are titled as in its plots (copies told apart by their settings)
     others = list(linked.values())
     titles = [runs.label(linked[n], others) if n in linked else None for n in names]
-    return layout.racer_cards(names, lrs, hypers, titles)
+    return controls.racer_cards(names, lrs, hypers, titles)
 
 
 def _start_point(name: str, click: dict | None, n_random: int | None, link: validate.Config | None) -> tuple:
@@ -303,70 +294,8 @@ def _register_explain(app: Dash) -> None:
         cfg, _ = config_of(TORCH, ctx.inputs_list)
         return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
 
-    @guard.callback(app, Output("store-query", "data"), *settings.inputs(settings.RUN), *settings.inputs(["view"]),
-                    State("url", "href"), State("store-query", "data"), shapes={"url.href": TEXT, "store-query.data": TEXT},
-                    prevent_initial_call=True)  # fmt: skip
-    def query(*values):
-        cfg, _ = run_config(settings.RUN, ctx.inputs_list[: -len(settings.inputs(["view"]))], values[-1])
-        return urlstate.to_query(cfg, urlstate.lesson_in(values[-2]), values[-3])
-
-
-LINK_OUTPUTS = [Output(c, f.prop) for f in settings.fields(settings.FROM_LINK) for c in f.components]
-
-
-def _register_link(app: Dash) -> None:
-    """Opening a link (or a lesson) fills the controls."""
-
-    @guard.callback(app, *LINK_OUTPUTS, Output("store-url", "data"), Output("div-notice", "children"),
-                    Input("url", "href"), shapes={"url.href": TEXT})  # fmt: skip
-    def apply_url(href):
-        # href, not search: the page rewrites its address with history.replaceState, which
-        # dcc.Location does not see, so only a new href reliably tells it to navigate
-        raw, notices, _ = urlstate.from_query(urlstate.search_of(href))
-        view = urlstate.view_in(href)
-        if not raw and not notices:  # the page as first served: nothing to rerun; the view if one is asked
-            shown_view = [
-                view if f.kind == "page" and view != f.default else no_update
-                for f in settings.fields(settings.FROM_LINK)
-            ]
-            return (*shown_view, no_update, no_update)
-        cfg, msgs = validate.config(raw)
-        notices += [t for _, t in msgs.items]
-        notice = [dbc.Alert([html.Strong("Parts of the link were ignored (defaults used): "),
-                             "; ".join(notices[:10])], color="info", dismissable=True, id="alert-url")] if notices else []  # fmt: skip
-        # the lesson menu goes back to its prompt: choosing the same lesson again re-applies it
-        shown = urlstate.widget_values(cfg, None, view)
-        return (*shown.values(), urlstate.to_query(cfg), notice)
-
-    @guard.callback(app, Output("url", "href"), *settings.inputs(["lesson"]), State("url", "href"),
-                    shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
-    def choose_lesson(lesson_id, _href):
-        lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
-        return no_update if lesson is None else lesson_box.lesson_link(lesson)
-
-    @guard.callback(app, Output("div-lesson", "children"), *settings.inputs(settings.RUN), State("url", "href"),
-                    shapes={"url.href": TEXT})  # fmt: skip
-    def lesson_text(*values):
-        cfg, _ = config_of(settings.RUN, ctx.inputs_list)
-        return lesson_box.box(cfg, LESSON_BY_ID.get(urlstate.lesson_in(values[-1]) or ""))
-
 
 def _register_exports(app: Dash) -> None:
-    @guard.callback(
-        app,
-        Output("modal-share", "is_open"),
-        Output("input-share-url", "value"),
-        Output("img-qr", "src"),
-        Input("button-share", "n_clicks"),
-        State("store-query", "data"),
-        shapes={"button-share.n_clicks": COUNT, "store-query.data": TEXT},
-        prevent_initial_call=True,
-    )
-    def open_share(n, query):
-        query = query if isinstance(query, str) and len(query) <= urlstate.MAX_QUERY else ""
-        link = flask.request.host_url + ("?" + query if query else "")
-        return True, link, exports.qr_data_uri(link)
-
     @guard.callback(
         app,
         Output("download-export", "data"),
@@ -387,85 +316,14 @@ def _register_exports(app: Dash) -> None:
     @guard.callback(app, Output(IDS.ewma_chart, "figure"), Input("slider-ewma-beta", "value"),
                     shapes={"slider-ewma-beta.value": NUMBER}, prevent_initial_call=True)  # fmt: skip
     def ewma(beta):
-        b = as_number(beta, layout.EWMA_BETA, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
+        b = as_number(beta, EWMA_BETA, 0.0, 0.999, "slider-ewma-beta", validate.Messages(), "beta")
         return charts.ewma_figure(float(b))  # type: ignore[arg-type]
 
 
 def register(app: Dash) -> None:
-    """Attach every callback of the playground to ``app``."""
+    """Attach every callback of the race to ``app``, its browser-only ones included."""
     _register_builders(app)
     _register_engine(app)
     _register_explain(app)
-    _register_link(app)
     _register_exports(app)
-    _register_clientside(app)
-
-
-def _register_clientside(app: Dash) -> None:
-    """Browser-only: learning-rate slider <-> text box, playback, phone menu."""
-    app.clientside_callback(
-        ClientsideFunction("pg", "syncLr"),
-        Output({"type": "input-lr", "opt": MATCH}, "value"),
-        Output({"type": "slider-lr", "opt": MATCH}, "value"),
-        Input({"type": "slider-lr", "opt": MATCH}, "value"),
-        Input({"type": "input-lr", "opt": MATCH}, "value"),
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "load"),
-        Output("text-steps", "children"),
-        Input("store-run", "data"),
-        Input("graph-surface-3d", "figure"),
-        Input("graph-contour", "figure"),
-        Input("graph-loss", "figure"),
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "startClick"),
-        Output("store-start-click", "data"),
-        Output("button-tap-start", "children"),
-        Input("graph-contour", "clickData"),
-        Input("button-tap-start", "n_clicks"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "seek"),
-        Output("slider-step", "className"),
-        Input("slider-step", "value"),
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "speed"),
-        Output("select-speed", "className"),
-        Input("select-speed", "value"),
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "writeUrl"),
-        Output("store-query", "modified_timestamp"),
-        Input("store-query", "data"),
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "copyLink"),
-        Output("button-copy-link", "children"),
-        Input("button-copy-link", "n_clicks"),
-        State("input-share-url", "value"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "showView"),
-        # the race is hidden while another view is mounted (only the chosen one is)
-        Output(views.container_id(views.RACE), "hidden"),
-        Output(views.MOUNT_ID, "value"),
-        Input("tabs-view", "value"),
-        State(IDS.contract, "data"),
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "toggleHelp"),
-        Output("modal-help", "is_open"),
-        Input("button-help", "n_clicks"),
-        State("modal-help", "is_open"),
-        prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        ClientsideFunction("pg", "toggleControls"),
-        Output("panel-controls", "className"),
-        Input("button-controls", "n_clicks"),
-        State("panel-controls", "className"),
-    )
+    clientside.register(app)

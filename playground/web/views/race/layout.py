@@ -1,0 +1,218 @@
+"""The race's main column: transport, the 3D surface and contour map, the race table, the loss
+and inspect charts, the math, the schedule, exports and the EWMA demonstration."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from ... import contract, runs
+from ...contract import IDS, LABELS
+from ...plots import charts
+from ...plots.style import GRAPH_CONFIG, GRAPH_HEIGHT, PLACEHOLDER, SCENE_CONFIG
+from ...state.widgets import DEFAULT_CONFIG
+
+
+def transport() -> html.Div:
+    return html.Div(
+        [
+            dbc.ButtonGroup(
+                [
+                    dbc.Button(LABELS["play"], id=IDS.play, color="primary", title="Play / pause (Space)"),
+                    dbc.Button("Step", id=IDS.step, color="primary", outline=True, title="One step (→)"),
+                    dbc.Button("Reset", id=IDS.reset, color="primary", outline=True, title="Back to step 0 (R)"),
+                ]
+            ),
+            html.Div(dcc.Slider(id=IDS.scrubber, min=0, max=500, step=1, value=0, marks=None,
+                                updatemode="drag", allow_direct_input=False),  # one step readout: the counter
+                     className="pg-scrub"),
+            html.Div([html.Span("step "), html.Span("0", id=IDS.step_text, className="pg-step"),
+                      html.Span(" / "), html.Span("500", id="text-steps")], className="pg-stepbox"),
+        ],
+        className="pg-transport",
+    )  # fmt: skip
+
+
+EWMA_BETA = 0.9  # the EWMA box's β until its slider moves
+
+
+def _graph(id_: str, cls: str, figure: dict | None = None) -> dcc.Graph:
+    """A race graph: its figure, or a stand-in until `first_figures` hands its own over."""
+    config = SCENE_CONFIG if id_ == IDS.surface else GRAPH_CONFIG
+    return dcc.Graph(
+        id=id_,
+        config=config,
+        className=cls,
+        style={"height": GRAPH_HEIGHT[cls]},
+        figure=figure or PLACEHOLDER,
+    )
+
+
+def first_figures(first: dict) -> dict[str, dict]:
+    """The default view's figures drawn after its contour map (graph id -> figure). The state
+    chart has none: the inspect callback draws it from the run."""
+    return {
+        IDS.surface: first["surface"],
+        IDS.loss_chart: first["loss"],
+        IDS.schedule_chart: first["schedule"],
+        IDS.ewma_chart: charts.ewma_figure(EWMA_BETA),
+    }
+
+
+def stores(first: dict) -> list:
+    """The race's stores: the run the browser plays, the first figures, the drawn figures' key,
+    and the download an export sends."""
+    return [
+        dcc.Store(id=IDS.run, data=first["run"]),
+        # the other plots' first figures wait in the page until the contour map is drawn
+        # (clientside.py, firstFigures): Dash draws every graph of the page in one task, in page
+        # order, and the map would show only after all of them (the scene's first WebGL
+        # draw alone holds the page ~0.7 s in software GL)
+        dcc.Store(id=IDS.first_figures, data=first_figures(first)),
+        dcc.Store(id="store-figure-key", data=first["key"]),
+        dcc.Download(id="download-export"),
+    ]
+
+
+def _scene_head() -> html.Div:
+    """The 3D card's title and its auto-rotate switch (the camera turns while paused)."""
+    turn = html.Button(LABELS["rotate"], id=IDS.rotate, className="pg-card-button", **{"aria-pressed": "false"},
+                       title="Turn the 3D view slowly while paused (O); dragging the view stops it")  # fmt: skip
+    return html.Div([html.H2("Surface"), turn], className="pg-card-head")
+
+
+def _contour_head() -> html.Div:
+    """The contour card's title, and the button that arms the next tap as the start (shown on
+    touch screens only, where a tap otherwise just reads the value under the finger)."""
+    arm = html.Button(LABELS["tapStart"], id="button-tap-start", n_clicks=0, className="pg-card-button pg-tap-start",
+                      title="Touch screens: the next tap on the map sets the start")  # fmt: skip
+    return html.Div([html.H2("Contour map"), arm], className="pg-card-head")
+
+
+def layout(first: dict | None = None) -> list:
+    """The race: transport, the 3D surface and contour map, the table, loss and inspect charts, the math.
+
+    ``first``: what the plots show before any callback (runs.view of the default configuration)."""
+    first = first or runs.view(DEFAULT_CONFIG)
+    return [
+        transport(),
+        html.Div(
+            [
+                html.Section(
+                    [_scene_head(), _graph(IDS.surface, "pg-g3d")],
+                    className="pg-card pg-card-3d",
+                ),
+                html.Section(
+                    [
+                        _contour_head(),
+                        _graph(IDS.contour, "pg-g2d", first["contour"]),
+                        dcc.Store(id="store-start-click"),
+                    ],
+                    className="pg-card pg-card-contour",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Section(
+            [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout"), status_key()],
+            className="pg-card pg-card-race",
+        ),
+        html.Div(
+            [
+                html.Section(
+                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
+                    className="pg-card pg-card-loss",
+                ),
+                html.Section(
+                    [
+                        html.H2("What the optimizer is thinking"),
+                        dbc.Select(id=IDS.inspect, value="0", size="sm", options=first["inspect"]),
+                        html.Small(
+                            "Arrows on the contour map: red = −gradient, dotted blue = "
+                            "the step taken. Chart: effective per-coordinate step size.",
+                            className="pg-muted d-block my-1",
+                        ),
+                        _graph(IDS.state_chart, "pg-gstate"),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Div(
+            [
+                html.Section([html.H2("The math"), html.Div(id="div-math")], className="pg-card"),
+                html.Section(
+                    [
+                        html.H2("Learning-rate schedule"),
+                        _graph(IDS.schedule_chart, "pg-gsched"),
+                        html.Div(id="div-surface-info"),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+        html.Div(
+            [
+                html.Section([html.H2("Export"), export_box()], className="pg-card"),
+                html.Section(
+                    [
+                        html.H2("EWMA: the average inside momentum, RMSProp and Adam"),
+                        ewma_box(),
+                    ],
+                    className="pg-card",
+                ),
+            ],
+            className="pg-views",
+        ),
+    ]
+
+
+def export_box() -> html.Div:
+    return html.Div(
+        [
+            html.Div(
+                [dbc.Button("Trajectories (CSV)", id="button-export-csv", size="sm", color="primary", outline=True),
+                 dbc.Button("Trajectories (JSON)", id="button-export-json", size="sm", color="primary",
+                            outline=True)],
+                className="pg-export-buttons",
+            ),
+            html.Small("Each plot saves itself as PNG from its camera icon. Copy as PyTorch:", className="pg-muted"),
+            html.Pre(id="pre-torch", className="pg-code"),
+        ]
+    )  # fmt: skip
+
+
+def ewma_box() -> html.Div:
+    return html.Div(
+        [
+            html.Small(
+                "A noisy series, its exponentially weighted average v_t = βv_{t−1} + (1−β)x_t started at 0, and "
+                "the bias-corrected average v_t / (1 − βᵗ). Early on the plain average is dragged towards its "
+                "zero start; dividing by 1 − βᵗ removes exactly that, which is why Adam does it.",
+                className="pg-muted",
+            ),
+            html.Div([html.Label("β", className="pg-label"),
+                      dcc.Slider(id="slider-ewma-beta", min=0.5, max=0.99, step=0.01, value=EWMA_BETA,
+                                 marks={0.5: "0.5", 0.9: "0.9", 0.99: "0.99"})]),
+            dcc.Graph(id=IDS.ewma_chart, config=GRAPH_CONFIG, style={"height": "240px"}, figure=PLACEHOLDER),
+        ]
+    )  # fmt: skip
+
+
+def status_key() -> html.Div:
+    """The key under the race table: every status's chip, in its tone, and the end marks."""
+    tones = ("good", "warn", "bad", "neutral")  # successes first, then the rest
+    ordered = sorted(contract.STATUSES.values(), key=lambda st: tones.index(st["tone"]))
+    chips = [html.Span(st["key"], className=f"pg-status {st['tone']}") for st in ordered]
+    ends = [
+        html.Span([html.B(glyph), " ", words], className="pg-key-mark") for glyph, words in contract.END_MARKS
+    ]
+    points = [html.Span([html.B(m[4], className="pg-key-point"), " ", m[1]], className="pg-key-mark")
+              for m in contract.CRITICAL_MARKS]  # fmt: skip
+    return html.Div(
+        [html.Span("Status:", className="pg-key-title"), *chips, html.Span("On the map:", className="pg-key-title"),
+         *points, *ends],
+        className="pg-status-key",
+    )  # fmt: skip
