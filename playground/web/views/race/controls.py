@@ -21,10 +21,11 @@ from ...state.settings import DEFAULT_SCHEDULE, FRAMES, SCHEDULE_THEN
 from ...state.values import num
 from ...state.widgets import DEFAULT_CONFIG, INITIAL
 
+DEFAULT_SPEED = 60  # steps per second until the speed is chosen (the player's own: 10-pg-contract.js)
 SPEEDS = [
     ("slow · 10/s", 10),
     ("30 steps/s", 30),
-    ("60 steps/s", 60),
+    (f"{DEFAULT_SPEED} steps/s", DEFAULT_SPEED),
     ("120 steps/s", 120),
     ("fast · 300/s", 300),
 ]
@@ -321,7 +322,7 @@ def _noise_boxes() -> html.Div:
 
 def _run() -> html.Details:
     """How long the race runs, how fast it plays, and the loss chart's scale."""
-    speed = dbc.Select(id="select-speed", value="60", size="sm",
+    speed = dbc.Select(id="select-speed", value=str(DEFAULT_SPEED), size="sm",
                        options=[{"label": k, "value": str(v)} for k, v in SPEEDS])  # fmt: skip
     return _section(
         "Run",

@@ -23,11 +23,11 @@ def transport() -> html.Div:
                     dbc.Button("Reset", id=IDS.reset, color="primary", outline=True, title="Back to step 0 (R)"),
                 ]
             ),
-            html.Div(dcc.Slider(id=IDS.scrubber, min=0, max=500, step=1, value=0, marks=None,
+            html.Div(dcc.Slider(id=IDS.scrubber, min=0, max=DEFAULT_CONFIG.steps, step=1, value=0, marks=None,
                                 updatemode="drag", allow_direct_input=False),  # one step readout: the counter
                      className="pg-scrub"),
             html.Div([html.Span("step "), html.Span("0", id=IDS.step_text, className="pg-step"),
-                      html.Span(" / "), html.Span("500", id="text-steps")], className="pg-stepbox"),
+                      html.Span(" / "), html.Span(str(DEFAULT_CONFIG.steps), id="text-steps")], className="pg-stepbox"),
         ],
         className="pg-transport",
     )  # fmt: skip
