@@ -10,7 +10,7 @@ import pytest
 
 from playground.web import ASSETS, contract, views
 from playground.web.lessons import LESSONS
-from tests.support.browser import ARTIFACTS, Page
+from tests.support.browser import ARTIFACTS, PENDING_CALLBACKS, PLOTS_LAID_OUT, Page, next_frames
 
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
@@ -52,7 +52,12 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
         f"() => {CONTOUR_DRAWN} && {_graph_js('surface')} && {_graph_js('surface')}.querySelector('canvas')",
         timeout=30000,
     )
-    page.wait_for_timeout(3000)  # MathJax and any late request count too
+    # MathJax and the panels' requests count too: wait for the typeset rules and no pending callback,
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#div-math mjx-container').length >= 3 && !({PENDING_CALLBACKS})()",
+        timeout=30000,
+    )
+    page.wait_for_timeout(600)  # then a fixed spell: the test asserts that NO second wave of requests follows
     assert sum(sizes) <= BYTES_BUDGET, f"{sum(sizes) / 1e6:.2f} MB"
     outputs = [p["output"] for p in posts]
     # one wave: each panel asked for once, nothing rerun because an answer changed an input
@@ -167,7 +172,9 @@ def test_the_step_readouts_agree_while_playing(page):
     p = page.page
     p.click("#button-play")
     for _ in range(6):
-        p.wait_for_timeout(230)
+        p.wait_for_function(
+            "s => window.PG.step > s + 5", arg=p.evaluate("() => window.PG.step"), timeout=5000
+        )
         text, _, row = p.evaluate(READOUTS)
         assert text == row  # written together
         # the slider is a Dash component: it shows the same step once Dash has rendered it
@@ -220,7 +227,7 @@ def test_presenter_mode_fits_one_screen_with_a_lesson_open(browser, base_url, wi
     if dark:
         p.click("#button-theme")
     p.click("#button-presenter")
-    p.wait_for_timeout(1500)  # plots refit and re-lay their text out
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=10000)  # plots refit and re-lay their text out
     assert p.locator("#alert-lesson").is_visible()
     for sel in (
         "#graph-surface-3d",
@@ -358,7 +365,8 @@ def test_the_phone_view(browser, base_url):
     bar = p.locator(".pg-transport").bounding_box()
     play = p.locator("#button-play").bounding_box()
     p.click("#button-play")
-    p.wait_for_timeout(300)
+    p.wait_for_function("() => window.PG.playing", timeout=5000)
+    next_frames(p)
     assert p.locator(".pg-transport").bounding_box()["height"] == bar["height"]  # no reflow
     assert p.locator("#button-play").bounding_box()["width"] == play["width"]
     p.click("#button-play")
@@ -436,7 +444,7 @@ def test_on_a_touch_screen_two_fingers_pinch_the_contour_map_about_their_midpoin
     _touch(cdp, "touchStart", [(cx - 30, cy), (cx + 30, cy)])
     for d in (45, 60, 75, 90):  # the fingers move apart to three times their distance
         _touch(cdp, "touchMove", [(cx - d, cy), (cx + d, cy)])
-        p.wait_for_timeout(50)
+        next_frames(p, 1)  # each move handled in its own frame, as a hand's are
     _touch(cdp, "touchEnd", [])
     p.wait_for_function(
         f"() => {{ const r = ({ranges})(); return r[0][1] - r[0][0] < {(x1 - x0) / 2}; }}", timeout=10000
@@ -468,13 +476,24 @@ def _turned(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.degrees(np.arctan2(b[1], b[0]) - np.arctan2(a[1], a[0])) % 360)
 
 
+def _wait_turned(p, since: np.ndarray, degrees: float) -> None:
+    """Wait until the scene's eye has gone ``degrees`` round the vertical axis from ``since``."""
+    p.wait_for_function(
+        f"""([x, y, d]) => {{ const e = window.PG.plotly.sceneEye({_graph_js("surface")});
+             const t = (Math.atan2(e.y, e.x) - Math.atan2(y, x)) * 180 / Math.PI;
+             return ((t % 360) + 360) % 360 > d; }}""",
+        arg=[float(since[0]), float(since[1]), degrees],
+        timeout=15000,
+    )
+
+
 def test_auto_rotate_turns_the_scene_while_paused_and_a_hand_on_it_stops_it(page):
     p, button = page.page, page.page.locator(f"#{contract.IDS.rotate}")
     labels = contract.LABELS
     start = _eye(p)
     button.click()
     assert button.inner_text() == labels["rotating"] and button.get_attribute("aria-pressed") == "true"
-    p.wait_for_timeout(1500)
+    _wait_turned(p, start, 3)
     turned = _eye(p)
     assert 2 < _turned(start, turned) < 90
     # round the vertical axis only: the height and the distance from the axis stay
@@ -483,12 +502,13 @@ def test_auto_rotate_turns_the_scene_while_paused_and_a_hand_on_it_stops_it(page
     )
     # playing holds it (the scene's paths are on the overlay), pausing turns again
     p.click("#button-play")
-    p.wait_for_timeout(400)
+    p.wait_for_function("() => window.PG.playing", timeout=5000)
+    next_frames(p)
     held = _eye(p)
-    p.wait_for_timeout(800)
+    p.wait_for_timeout(800)  # a fixed spell: the test asserts the scene does NOT turn while playing
     assert _turned(held, _eye(p)) == 0 and p.evaluate("() => window.PG.playing")
     p.click("#button-play")
-    p.wait_for_timeout(1200)
+    _wait_turned(p, held, 1)
     assert _turned(held, _eye(p)) > 1
     # a drag on the scene takes the camera back: rotation off, the eye stays where the hand left it
     box = p.locator("#graph-surface-3d").bounding_box()
@@ -497,9 +517,9 @@ def test_auto_rotate_turns_the_scene_while_paused_and_a_hand_on_it_stops_it(page
     p.mouse.move(box["x"] + box["width"] / 2 + 40, box["y"] + box["height"] / 2 + 5)
     p.mouse.up()
     assert button.inner_text() == labels["rotate"] and button.get_attribute("aria-pressed") == "false"
-    p.wait_for_timeout(300)
+    next_frames(p)
     left = _eye(p)
-    p.wait_for_timeout(900)
+    p.wait_for_timeout(900)  # a fixed spell: the test asserts the scene does NOT turn once let go
     assert _turned(left, _eye(p)) == 0
     # the O key switches it too (the help lists it)
     p.keyboard.press("o")

@@ -10,7 +10,7 @@ import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
 
 from playground.web.lessons import LESSONS
-from tests.support.browser import ARTIFACTS, Page
+from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page
 
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"  # base64 float32 paths, compared byte for byte
 DECODED = "() => window.PG.run.racers.map(r => ({label: r.label, xy: Array.from(r.xyA), last: r.last}))"
@@ -77,8 +77,9 @@ def test_every_shortcut(page):
     p.keyboard.press(" ")
     p.wait_for_function("() => window.PG.step > 5", timeout=10000)
     p.keyboard.press(" ")
+    p.wait_for_function("() => !window.PG.playing", timeout=5000)
     paused = page.step()
-    p.wait_for_timeout(300)
+    p.wait_for_timeout(300)  # a fixed spell: the test asserts the step does NOT move while paused
     assert page.step() == paused and not p.evaluate("() => window.PG.playing")
     p.keyboard.press("ArrowRight")
     assert page.step() == paused + 1
@@ -154,7 +155,7 @@ def test_a_lesson_and_presenter_mode_look_right(browser, base_url):
     font = "() => document.querySelector('#graph-contour .js-plotly-plot')._fullLayout.font.size"
     small = p.evaluate(font)
     p.click("#button-presenter")
-    p.wait_for_timeout(800)  # plots refit their new boxes
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=10000)  # plots refit their new boxes
     big = p.evaluate(font)  # presenter mode lays the plots' text out larger (the table gives way to them)
     assert big > 1.2 * small
     contour = p.locator("#graph-contour").bounding_box()

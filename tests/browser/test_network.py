@@ -54,7 +54,7 @@ def _plays_and_pauses_both_figures(page: Page) -> None:
     )
     assert "Play" in play.inner_text()
     held = _lengths(page)
-    p.wait_for_timeout(1000)
+    p.wait_for_timeout(1000)  # a fixed spell: the test asserts the paused paths do NOT grow
     assert _lengths(page) == held and held[0] == held[1] < full
     assert f"checkpoint {held[0]} / {full}" in p.inner_text("#" + SLICE["readout"])
     # the slider moves both figures too, to its first checkpoint and back to the whole paths

@@ -40,7 +40,7 @@ def start_server(cmd: list[str], port: int, timeout: float = 60) -> subprocess.P
                 if r.status == 200:
                     return proc
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.2)  # the poll's interval: the loop waits for /healthz to answer
     proc.kill()
     raise RuntimeError("server did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
 
@@ -56,6 +56,23 @@ def app_server(port: int) -> subprocess.Popen:
 PENDING_CALLBACKS = """() => { if (!window.store) return 0;
   const c = Object.assign({}, window.store.getState().callbacks); delete c.stored; delete c.completed;
   return Object.values(c).reduce((n, v) => n + v.length, 0); }"""
+
+
+# every graph on screen laid out at its box's size and at the page's text size (presenter mode
+# lays text out larger and resizes the plots: 70-pg-keys.js, fontSize)
+PLOTS_LAID_OUT = """() => { const f = window.PG.C.font, big = document.body.classList.contains('pg-presenter');
+  const size = big ? Math.max(f.presenterMin, Math.round(window.innerHeight / f.presenterLines)) : f.size;
+  return [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent && g._fullLayout)
+    .every(g => g._fullLayout.font.size === size && Math.abs(g._fullLayout.width - g.clientWidth) <= 1
+                && Math.abs(g._fullLayout.height - g.clientHeight) <= 1); }"""
+
+
+def next_frames(page, n: int = 2) -> None:
+    """Wait until the browser has painted ``n`` more frames (what it was handed is drawn)."""
+    page.evaluate(
+        "n => new Promise(done => { const tick = k => k ? requestAnimationFrame(() => tick(k - 1)) : done(); tick(n); })",
+        n,
+    )
 
 
 class Page:
@@ -99,7 +116,7 @@ class Page:
         waiting to be sent (a busy main thread can hold one back longer than `quiet`)."""
         end, calm = time.time() + timeout, None
         while time.time() < end:
-            self.page.wait_for_timeout(100)
+            self.page.wait_for_timeout(100)  # the poll's interval: the loop waits for a quiet spell
             if self.inflight == 0 and not self.page.evaluate(PENDING_CALLBACKS):
                 calm = calm or time.time()
                 if time.time() - calm >= quiet:

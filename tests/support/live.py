@@ -39,7 +39,7 @@ def redis_server():
             except redis.ConnectionError:
                 if time.time() > deadline or proc.poll() is not None:
                     raise
-                time.sleep(0.05)
+                time.sleep(0.05)  # the poll's interval: the loop waits for redis to answer
         client.close()
         yield url
     finally:
