@@ -1,6 +1,6 @@
 """Build `/_dash-update-component` bodies the way the Dash renderer does (for fuzzing and load).
 
-Values are given by setting name (playground/web/settings.py), so a payload does not
+Values are given by setting name (playground/web/state/settings.py), so a payload does not
 depend on the order of a callback's inputs; dependencies that are not settings are given
 as ``"<id>.<property>"``.
 """

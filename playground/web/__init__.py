@@ -1,4 +1,23 @@
-"""The playground's web UI (Dash)."""
+"""The playground's web UI (Dash): the page, cut by view, over one page state.
+
+    page.py         the frame around the views: header, view tabs, share and help overlays, the
+                    page's stores; the address and lesson callbacks; the frame's browser-only ones
+    state/          page state, declared once: the settings schema (settings.py) from which the
+                    inputs, validation (validate.py), the URL codec (urlstate.py) and the reference
+                    docs derive; a setting's kind (kinds.py) reads, checks, links and shows its
+                    values; one value's parsing (values.py), widgets -> Config (widgets.py), the
+                    caps (limits.py), the JSON shapes the guard checks (shapes.py)
+    plots/          pure figure building, public names only: terrain geometry (terrain.py), the wire
+                    encoding (wire.py), shared styling and graph configs (style.py), the 3D surface
+                    and contour map (landscape.py), the charts (charts.py)
+    views/          one view each, registering its own callbacks: race/ (controls, layout,
+                    callbacks, clientside; always mounted), maps, network (mounted when chosen)
+    runs.py         run a validated Config and pack it for the browser's player
+    contract.py     ids, colours, statuses and words shared with assets/NN-pg-*.js
+
+A view's clientside callbacks are registered in one module (views/race/clientside.py, the
+frame's in page.py); their JavaScript is in assets/.
+"""
 
 from __future__ import annotations
 

@@ -35,6 +35,7 @@ from .values import (
     num,
     racer,
     surface_kwargs,
+    surface_of,
 )
 
 if TYPE_CHECKING:
@@ -312,7 +313,7 @@ class Point(Kind):
     def read(self, f: Field, raw: dict, cfg: Any, msgs: Messages) -> None:
         start = raw.get(f.name)
         if isinstance(start, (list, tuple)) and len(start) == 2:
-            (x0, x1), (y0, y1) = _domain(cfg)  # the contour map's frame: a start is always in sight
+            (x0, x1), (y0, y1) = surface_of(cfg).domain  # the contour map's frame: a start is always in sight
             x = as_number(start[0], None, x0, x1, f.controls[0], msgs, "start x")
             y = as_number(start[1], None, y0, y1, f.controls[1], msgs, "start y")
             cfg.start = (x, y) if x is not None and y is not None else None
@@ -333,13 +334,6 @@ class Point(Kind):
 
     def gather(self, f: Field, values: dict[str, Any], raw: dict) -> None:
         raw[f.name] = list(values[f.name])
-
-
-def _domain(cfg: Any):
-    try:
-        return get_surface(cfg.surface, **surface_kwargs(cfg)).domain
-    except SurfaceError:  # a bad custom domain: the formula field reports it
-        return get_surface(cfg.surface).domain
 
 
 class Display(Kind):

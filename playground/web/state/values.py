@@ -15,7 +15,7 @@ from typing import Any
 from playground.batch.fair import fair_lr
 from playground.core.hyper import ConfigError, Hyper
 from playground.core.optimizers import OPTIMIZERS
-from playground.core.surfaces import custom
+from playground.core.surfaces import Surface, SurfaceError, custom, get_surface
 
 from .limits import LR_RANGE
 
@@ -168,6 +168,15 @@ def racer(raw: object, index: int, msgs: Messages, surface: str) -> Racer | None
     for k in unknown:
         msgs.add(control, f"{opt.title}: unknown setting {short(k)} ignored")
     return Racer(name, float(lr), tuple(hyper))
+
+
+def surface_of(cfg: Any) -> Surface:
+    """The configuration's surface; its family's default one where a custom domain is refused
+    (the formula field reports why)."""
+    try:
+        return get_surface(cfg.surface, **surface_kwargs(cfg))
+    except SurfaceError:
+        return get_surface(cfg.surface)
 
 
 def surface_kwargs(cfg: Any) -> dict:
