@@ -27,10 +27,9 @@ import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from tests.live_helpers import redis_server
-
 from benchmarks.load import children, pct, rss_mb
 from playground.live.model import Limits
+from tests.support.live import redis_server
 
 ROOT = Path(__file__).resolve().parents[1]
 API = "/live/api"
