@@ -134,7 +134,7 @@ def _link(url: object, name: str, attr: str) -> validate.Config | None:
 
 
 def _register_builders(app: Dash) -> None:
-    """Controls that the server builds: parameter boxes, racer cards, the start point."""
+    """The parameter boxes the server builds for the chosen surface and schedule."""
 
     # A link (or a lesson) arriving in store-url re-renders the parameter boxes even when the
     # surface, schedule or optimizer list stays the same: the link's values win over the boxes.
@@ -161,6 +161,10 @@ def _register_builders(app: Dash) -> None:
         link = _link(url, name, "schedule")
         values = {k: v for k, v in link.schedule_params.items() if k != "then"} if link else None
         return controls.schedule_param_inputs(name, then, values), shown
+
+
+def _register_racers_and_start(app: Dash) -> None:
+    """Controls the server builds from the race's settings: the racer cards, the formula box, the start."""
 
     # the list itself is cut back to what can race (an output on its own input: Dash runs it
     # once more with the cut list, which changes nothing)
@@ -323,6 +327,7 @@ def _register_exports(app: Dash) -> None:
 def register(app: Dash) -> None:
     """Attach every callback of the race to ``app``, its browser-only ones included."""
     _register_builders(app)
+    _register_racers_and_start(app)
     _register_engine(app)
     _register_explain(app)
     _register_exports(app)

@@ -92,81 +92,73 @@ def _contour_head() -> html.Div:
 def layout(first: dict | None = None) -> list:
     """The race: transport, the 3D surface and contour map, the table, loss and inspect charts, the math.
 
-    ``first``: what the plots show before any callback (runs.view of the default configuration)."""
+    ``first``: what the plots show before any callback (runs.view of the default configuration).
+    Each row is a ``pg-views`` pair of cards (one column on a phone)."""
     first = first or runs.view(DEFAULT_CONFIG)
     return [
         transport(),
-        html.Div(
-            [
-                html.Section(
-                    [_scene_head(), _graph(IDS.surface, "pg-g3d")],
-                    className="pg-card pg-card-3d",
-                ),
-                html.Section(
-                    [
-                        _contour_head(),
-                        _graph(IDS.contour, "pg-g2d", first["contour"]),
-                        dcc.Store(id="store-start-click"),
-                    ],
-                    className="pg-card pg-card-contour",
-                ),
-            ],
-            className="pg-views",
-        ),
-        html.Section(
-            [html.H2("Race"), html.Div(id=IDS.readout, className="pg-readout"), status_key()],
-            className="pg-card pg-card-race",
-        ),
-        html.Div(
-            [
-                html.Section(
-                    [html.H2("Loss"), _graph(IDS.loss_chart, "pg-gloss")],
-                    className="pg-card pg-card-loss",
-                ),
-                html.Section(
-                    [
-                        html.H2("What the optimizer is thinking"),
-                        dbc.Select(id=IDS.inspect, value="0", size="sm", options=first["inspect"]),
-                        html.Small(
-                            "Arrows on the contour map: red = −gradient, dotted blue = "
-                            "the step taken. Chart: effective per-coordinate step size.",
-                            className="pg-muted d-block my-1",
-                        ),
-                        _graph(IDS.state_chart, "pg-gstate"),
-                    ],
-                    className="pg-card",
-                ),
-            ],
-            className="pg-views",
-        ),
-        html.Div(
-            [
-                html.Section([html.H2("The math"), html.Div(id="div-math")], className="pg-card"),
-                html.Section(
-                    [
-                        html.H2("Learning-rate schedule"),
-                        _graph(IDS.schedule_chart, "pg-gsched"),
-                        html.Div(id="div-surface-info"),
-                    ],
-                    className="pg-card",
-                ),
-            ],
-            className="pg-views",
-        ),
-        html.Div(
-            [
-                html.Section([html.H2("Export"), export_box()], className="pg-card"),
-                html.Section(
-                    [
-                        html.H2("EWMA: the average inside momentum, RMSProp and Adam"),
-                        ewma_box(),
-                    ],
-                    className="pg-card",
-                ),
-            ],
-            className="pg-views",
+        _row(_scene_card(), _contour_card(first)),
+        _race_card(),
+        _row(_loss_card(), _inspect_card(first)),
+        _row(_math_card(), _schedule_card()),
+        _row(
+            _card("Export", export_box()),
+            _card("EWMA: the average inside momentum, RMSProp and Adam", ewma_box()),
         ),
     ]
+
+
+def _row(*cards: html.Section) -> html.Div:
+    return html.Div(list(cards), className="pg-views")
+
+
+def _card(title: str, *children, extra: str = "") -> html.Section:
+    """A titled card; ``extra``: its own class beside ``pg-card``."""
+    return html.Section([html.H2(title), *children], className=f"pg-card {extra}".strip())
+
+
+def _scene_card() -> html.Section:
+    return html.Section([_scene_head(), _graph(IDS.surface, "pg-g3d")], className="pg-card pg-card-3d")
+
+
+def _contour_card(first: dict) -> html.Section:
+    return html.Section(
+        [_contour_head(), _graph(IDS.contour, "pg-g2d", first["contour"]), dcc.Store(id="store-start-click")],
+        className="pg-card pg-card-contour",
+    )
+
+
+def _race_card() -> html.Section:
+    """The race table (filled by the player, 60-pg-readout.js) and its key."""
+    return _card("Race", html.Div(id=IDS.readout, className="pg-readout"), status_key(), extra="pg-card-race")
+
+
+def _loss_card() -> html.Section:
+    return _card("Loss", _graph(IDS.loss_chart, "pg-gloss"), extra="pg-card-loss")
+
+
+def _inspect_card(first: dict) -> html.Section:
+    """The inspected racer's choice, what its arrows mean, and its state chart."""
+    return _card(
+        "What the optimizer is thinking",
+        dbc.Select(id=IDS.inspect, value="0", size="sm", options=first["inspect"]),
+        html.Small(
+            "Arrows on the contour map: red = −gradient, dotted blue = "
+            "the step taken. Chart: effective per-coordinate step size.",
+            className="pg-muted d-block my-1",
+        ),
+        _graph(IDS.state_chart, "pg-gstate"),
+    )
+
+
+def _math_card() -> html.Section:
+    return _card("The math", html.Div(id="div-math"))
+
+
+def _schedule_card() -> html.Section:
+    return _card(
+        "Learning-rate schedule", _graph(IDS.schedule_chart, "pg-gsched"), html.Div(id="div-surface-info")
+    )
 
 
 def export_box() -> html.Div:
