@@ -384,6 +384,7 @@ def page_optimizers() -> str:
     return "\n".join(lines)
 
 
+MAX_POINTS = 12  # critical points listed per surface (Rastrigin has hundreds)
 _KINDS = {"global_min": "global minimum", "local_min": "local minimum", "saddle": "saddle", "max": "maximum"}
 
 
@@ -417,8 +418,15 @@ def page_surfaces() -> str:
             + ".\n"
         )
         if s.critical_points:
-            lines.append("\n" + table(["critical point", "x", "y", "f"],
-                                      [[_KINDS[c.kind], f"{c.x:.6g}", f"{c.y:.6g}", f"{c.value:.6g}"] for c in s.critical_points]))  # fmt: skip
+            shown = s.critical_points[:MAX_POINTS]
+            rows = [[_KINDS[c.kind], f"{c.x:.6g}", f"{c.y:.6g}", f"{c.value:.6g}"] for c in shown]
+            lines.append("\n" + table(["critical point", "x", "y", "f"], rows))
+            if len(s.critical_points) > MAX_POINTS:
+                counts = ", ".join(f"{sum(c.kind == k for c in s.critical_points)} {w}s" for k, w in _KINDS.items()
+                                   if any(c.kind == k for c in s.critical_points))  # fmt: skip
+                lines.append(
+                    f"\nThe first {MAX_POINTS} of {len(s.critical_points)} critical points ({counts}), lowest first.\n"
+                )
         lines.append("\n" + table(["parameter", "default", "range", "meaning"],
                                   [[f"`{p.name}`", num(p.default), f"[{num(p.low)}, {num(p.high)}]", p.description] for p in fam.params]))  # fmt: skip
     return "\n".join(lines)

@@ -119,6 +119,9 @@ def network(browser, base: str) -> None:
     p.wait_for_selector("#table-network-showdown", timeout=180000)
     page.idle()
     p.wait_for_timeout(1500)
+    p.locator("#table-network-showdown").scroll_into_view_if_needed()
+    p.evaluate("() => window.scrollBy(0, 220)")  # the table, then the slice under it
+    p.wait_for_timeout(500)
     p.screenshot(path=str(OUT / "network.png"))
     page.ctx.close()
 
