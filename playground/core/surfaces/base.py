@@ -20,6 +20,10 @@ Array = NDArray[np.float64]
 Kind = Literal["global_min", "local_min", "saddle", "max"]
 
 
+class FormulaError(ValueError):
+    """A formula that is refused, with a one-line reason the user can act on."""
+
+
 @dataclass(frozen=True)
 class CriticalPoint:
     """A point where the gradient vanishes."""

@@ -15,13 +15,14 @@ import math
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy as sp
 
-from .base import CriticalPoint, Kind, Param, Surface, SurfaceFamily, solve2
-from .formula import MAX_DERIVED, FormulaError, Program, X, Y, parse_formula, tree_size
+from .base import CriticalPoint, FormulaError, Kind, Param, Surface, SurfaceFamily, solve2
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 NAME = "custom"
 DEFAULT_FORMULA = "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)"
@@ -59,6 +60,10 @@ def _shaped(v: Any, like: Any) -> Any:
 
 def _functions(expr: sp.Expr):
     """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives."""
+    import sympy as sp
+
+    from .formula import MAX_DERIVED, Program, X, Y, tree_size
+
     grad = [sp.diff(expr, v) for v in (X, Y)]
     if max(tree_size(g) for g in grad) > MAX_GRADIENT:
         raise FormulaError("the formula's gradient is too large to work with; try a shorter formula")
@@ -235,6 +240,11 @@ def custom_surface(
 
 @lru_cache(maxsize=64)  # bounded: SymPy and the critical-point search run once per formula and domain
 def _cached(formula: str, domain) -> FormulaSurface:
+    # SymPy (~0.3 s and ~35 MB to import) is loaded by the first formula, not by serving the page
+    import sympy as sp
+
+    from .formula import parse_formula
+
     expr = parse_formula(formula)
     fns = _functions(expr)
     z, g = _probe(fns, domain)

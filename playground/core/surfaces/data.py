@@ -14,13 +14,12 @@ over the samples ``idx`` only, which the engine uses to draw real mini-batches (
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
-import sympy as sp
 
 from .base import Param, Surface, SurfaceFamily, refine_critical_points
-from .symbolic import Traced
 
 N_SAMPLES = 24
 DATA_SEED = 15
@@ -35,10 +34,16 @@ def _mean(a: np.ndarray):
     return a.sum(axis=-1) / a.shape[-1]
 
 
+def _traced(w) -> bool:
+    """Whether ``w`` is one of the symbolic stand-ins the exports trace (symbolic.Traced) rather
+    than a number or an array: told apart without importing SymPy, which serving never needs."""
+    return not isinstance(w, numbers.Number | np.ndarray)
+
+
 def _over_samples(loss, w, b, *columns: np.ndarray):
     """The mean over the samples of ``loss(w, b, *sample)``: vectorised on floats and arrays; on
     the symbolic stand-ins the exports trace (symbolic.Traced) a sum with one term per sample."""
-    if isinstance(w, Traced):
+    if _traced(w):
         n = len(columns[0])
         return sum(loss(w, b, *(float(c[i]) for c in columns)) for i in range(n)) / n
     return _mean(loss(_col(w), _col(b), *columns))
@@ -46,7 +51,7 @@ def _over_samples(loss, w, b, *columns: np.ndarray):
 
 def _softplus(z):
     """log(1 + e^z): NumPy's stable form on numbers, the plain formula on the stand-ins."""
-    return Traced(sp.log(1 + sp.exp(z.expr))) if isinstance(z, Traced) else np.logaddexp(0.0, z)
+    return (1 + z.exp()).log() if _traced(z) else np.logaddexp(0.0, z)
 
 
 def _full(w, value: float):
