@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import cost
 from .base import CriticalPoint, FormulaError, Kind, Param, Surface, SurfaceFamily, solve2
 
 if TYPE_CHECKING:
@@ -59,7 +60,8 @@ def _shaped(v: Any, like: Any) -> Any:
 
 
 def _functions(expr: sp.Expr):
-    """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives."""
+    """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives, and the
+    number of instructions of the gradient (what a step pays, see core/cost.py)."""
     import sympy as sp
 
     from .formula import MAX_DERIVED, Program, X, Y, tree_size
@@ -86,7 +88,7 @@ def _functions(expr: sp.Expr):
     def d2f(x, y):
         return tuple(_shaped(h, x) for h in ph.run(x, y))
 
-    return f, df, d2f
+    return (f, df, d2f), len(pg.code)
 
 
 def _grid(domain, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -246,7 +248,7 @@ def _cached(formula: str, domain) -> FormulaSurface:
     from .formula import parse_formula
 
     expr = parse_formula(formula)
-    fns = _functions(expr)
+    fns, gradient_instructions = _functions(expr)
     z, g = _probe(fns, domain)
     (x0, x1), (y0, y1) = domain
     return FormulaSurface(
@@ -265,6 +267,7 @@ def _cached(formula: str, domain) -> FormulaSurface:
         ),
         log_z=_log_height(z),
         noise_scale=_noise_scale(g),
+        cost=cost.of_formula(gradient_instructions),
         params={"x0": x0, "x1": x1, "y0": y0, "y1": y1},
         formula=formula,
         expr=expr,

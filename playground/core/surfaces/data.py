@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .. import cost
 from .base import Param, Surface, SurfaceFamily, refine_critical_points
 
 N_SAMPLES = 24
@@ -84,6 +85,7 @@ def linreg(label_noise: float = 0.0) -> Surface:
     w, b = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0]
     return _surface(
         "linreg", "Linear regression (data)", (f, df, d2f), (w, b), lambda idx: _linreg_fns(x[idx], y[idx])[:2],
+        loss="squared",
         domain=((-1.5, 4.5), (-3.5, 2.5)),
         start=(-1.0, 2.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \tfrac{1}{2}\,(x\,u_i + y - v_i)^2,\quad "
@@ -134,6 +136,7 @@ def logreg() -> Surface:
     fns = _logreg_fns(X, s)
     return _surface(
         "logreg", "Logistic regression (data)", fns, (0.0, 0.0), lambda idx: _logreg_fns(X[idx], s[idx])[:2],
+        loss="logistic",
         domain=((-3.0, 5.0), (-4.0, 4.0)),
         start=(-2.0, 3.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \log\left(1 + e^{-s_i\,(x\,u_i + y\,v_i)}\right),"
@@ -162,7 +165,7 @@ def iris() -> Surface:
     X, s = iris_data()
     return _surface(
         "iris", "Iris, logistic regression (data)", _logreg_fns(X, s), (0.0, 0.0),
-        lambda idx: _logreg_fns(X[idx], s[idx])[:2], n_samples=len(s),
+        lambda idx: _logreg_fns(X[idx], s[idx])[:2], n_samples=len(s), loss="logistic",
         domain=((-2.0, 9.0), (-3.0, 8.0)),
         start=(-1.0, 6.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \log\left(1 + e^{-s_i\,(x\,u_i + y\,v_i)}\right),"
@@ -176,7 +179,7 @@ def iris() -> Surface:
     )  # fmt: skip
 
 
-def _surface(name, title, fns, seed, batch: Callable, n_samples: int = N_SAMPLES, **kw) -> Surface:
+def _surface(name, title, fns, seed, batch: Callable, loss: str, n_samples: int = N_SAMPLES, **kw) -> Surface:
     return Surface(
         name=name,
         title=title,
@@ -188,6 +191,7 @@ def _surface(name, title, fns, seed, batch: Callable, n_samples: int = N_SAMPLES
         noise_scale=1.0,  # SGD draws mini-batches by default (the size of σ plays no part here)
         batch=batch,
         n_samples=n_samples,
+        cost=cost.of_samples(n_samples, loss),
         **kw,
     )
 
