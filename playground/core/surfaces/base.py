@@ -16,8 +16,14 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..cost import ANALYTIC, GradientCost
+
 Array = NDArray[np.float64]
 Kind = Literal["global_min", "local_min", "saddle", "max"]
+
+
+class FormulaError(ValueError):
+    """A formula that is refused, with a one-line reason the user can act on."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,9 @@ class Surface:
     # batch(indices) gives (f, df) of the mean over those samples only
     batch: Callable[[NDArray[np.intp]], tuple[Callable, Callable]] | None = field(default=None, repr=False)
     n_samples: int = 0
+    # what one gradient costs in the budgets' units (core/cost.py): the catalog's analytic
+    # surfaces cost 1; a mean over samples or a long formula costs more
+    cost: GradientCost = ANALYTIC
 
     # -- evaluation ------------------------------------------------------------------
     def value(self, points: ArrayLike) -> Array:

@@ -15,13 +15,15 @@ import math
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy as sp
 
-from .base import CriticalPoint, Kind, Param, Surface, SurfaceFamily, solve2
-from .formula import MAX_DERIVED, FormulaError, Program, X, Y, parse_formula, tree_size
+from .. import cost
+from .base import CriticalPoint, FormulaError, Kind, Param, Surface, SurfaceFamily, solve2
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 NAME = "custom"
 DEFAULT_FORMULA = "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)"
@@ -58,7 +60,12 @@ def _shaped(v: Any, like: Any) -> Any:
 
 
 def _functions(expr: sp.Expr):
-    """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives."""
+    """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives, and the
+    number of instructions of the gradient (what a step pays, see core/cost.py)."""
+    import sympy as sp
+
+    from .formula import MAX_DERIVED, Program, X, Y, tree_size
+
     grad = [sp.diff(expr, v) for v in (X, Y)]
     if max(tree_size(g) for g in grad) > MAX_GRADIENT:
         raise FormulaError("the formula's gradient is too large to work with; try a shorter formula")
@@ -81,7 +88,7 @@ def _functions(expr: sp.Expr):
     def d2f(x, y):
         return tuple(_shaped(h, x) for h in ph.run(x, y))
 
-    return f, df, d2f
+    return (f, df, d2f), len(pg.code)
 
 
 def _grid(domain, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -235,8 +242,13 @@ def custom_surface(
 
 @lru_cache(maxsize=64)  # bounded: SymPy and the critical-point search run once per formula and domain
 def _cached(formula: str, domain) -> FormulaSurface:
+    # SymPy (~0.3 s and ~35 MB to import) is loaded by the first formula, not by serving the page
+    import sympy as sp
+
+    from .formula import parse_formula
+
     expr = parse_formula(formula)
-    fns = _functions(expr)
+    fns, gradient_instructions = _functions(expr)
     z, g = _probe(fns, domain)
     (x0, x1), (y0, y1) = domain
     return FormulaSurface(
@@ -255,6 +267,7 @@ def _cached(formula: str, domain) -> FormulaSurface:
         ),
         log_z=_log_height(z),
         noise_scale=_noise_scale(g),
+        cost=cost.of_formula(gradient_instructions),
         params={"x0": x0, "x1": x1, "y0": y0, "y1": y1},
         formula=formula,
         expr=expr,

@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .base import FormulaError  # declared without SymPy: the page catches it without importing SymPy
+
 X, Y = sp.symbols("x y", real=True)
 
 MAX_LENGTH = 300  # characters of formula text
@@ -64,10 +66,6 @@ _WHAT = {
     ast.Tuple: "a tuple (a comma)", ast.List: "a list", ast.Dict: "a dict", ast.Set: "a set",
     ast.Starred: "'*' unpacking", ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
 }  # fmt: skip
-
-
-class FormulaError(ValueError):
-    """A formula that is refused, with a one-line reason the user can act on."""
 
 
 # -- reading: text -> vetted syntax tree -------------------------------------------------
