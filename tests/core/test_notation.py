@@ -218,3 +218,16 @@ def test_the_longest_texts_are_read_or_refused_quickly(text):
 def test_a_typed_formula_is_a_surface():
     s = custom_surface("0.26(x² + y²) − 0.48xy", -10, 10, -10, 10)
     assert s.latex == r"f(x, y) = 0.26 x^{2} - 0.48 x y + 0.26 y^{2}"
+
+
+# what the page shows back: the tree as read, brackets only where the tree needs them
+SHOWN = [
+    ("2x^2", r"2 \, x^{2}"), ("1/2x", r"\frac{1}{2} \, x"), ("-x^2", r"-x^{2}"), ("(-x)^2", r"\left(-x\right)^{2}"),
+    ("x - (y - 1)", r"x - \left(y - 1\right)"), ("sin x y", r"\sin\left(x \, y\right)"), ("ln x", r"\ln\left(x\right)"),
+    ("x·2", r"x \cdot 2"), ("1e-3x", r"1 \cdot 10^{-3} \, x"), ("|x|√y", r"\left|x\right| \, \sqrt{y}"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "tex"), SHOWN, ids=[s[0] for s in SHOWN])
+def test_the_page_shows_the_tree_as_read(text, tex):
+    assert notation.to_latex(read(text)) == tex
