@@ -23,6 +23,7 @@ from playground.core.surfaces import FAMILIES, custom, get_surface
 
 from . import exports, figures, guard, layout, lesson_box, runs, settings, urlstate, validate, views
 from .contract import IDS
+from .formula_box import register as register_formula_box  # its own module: re-attach after web/ moves
 from .lessons import LESSON_BY_ID
 from .shapes import COUNT, NUMBER, TEXT, list_of, record
 from .torch_snippet import torch_snippet
@@ -419,6 +420,7 @@ def register(app: Dash) -> None:
     _register_link(app)
     _register_exports(app)
     _register_clientside(app)
+    register_formula_box(app)
 
 
 def _register_clientside(app: Dash) -> None:

@@ -15,7 +15,7 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, custom, get_surface
 
-from . import contract, figures, live, runs, urlstate, validate, views
+from . import contract, figures, formula_box, live, runs, urlstate, validate, views
 from .contract import IDS, LABELS, LR_SLIDER
 from .lessons import LESSONS
 from .settings import FAN_SEEDS, FRAMES, MAX_RACERS, MAX_STEPS, SCHEDULE_THEN
@@ -219,15 +219,16 @@ def controls() -> html.Div:
                     surface_param_inputs(INITIAL["surface"]), id="div-surface-params", className="pg-grid"
                 ),
                 html.Div(  # shown for the Custom formula surface only
-                    text_field(
-                        "formula f(x, y)",
-                        "input-formula",
-                        INITIAL["formula"],
-                        hint="numbers, x, y, pi, e, + - * / ^ and sin cos tan exp log sqrt abs tanh sinh cosh",
-                    ),
+                    [
+                        text_field(
+                            "formula f(x, y)", "input-formula", INITIAL["formula"], hint=formula_box.HINT
+                        ),
+                        formula_box.formula_extras(),
+                    ],
                     id="div-formula",
                     hidden=INITIAL["surface"] != custom.NAME,
                 ),
+                formula_box.gallery(),
                 message_box("msg-surface"),
                 html.Div(
                     [

@@ -23,7 +23,12 @@ Kind = Literal["global_min", "local_min", "saddle", "max"]
 
 
 class FormulaError(ValueError):
-    """A formula that is refused, with a one-line reason the user can act on."""
+    """A formula that is refused, with a one-line reason the user can act on; ``position``
+    is the 0-based index in the text the reason points at (None: the whole formula)."""
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
 
 
 @dataclass(frozen=True)
