@@ -39,6 +39,7 @@ from playground.core.schedules import SCHEDULES, resolve_schedule, torch_schedul
 from playground.core.surfaces import FAMILIES, get_surface  # noqa: E402
 from playground.core.surfaces import custom as custom_surface  # noqa: E402
 from playground.core.surfaces import formula as formula_rules  # noqa: E402
+from playground.core.surfaces import notation as formula_reading  # noqa: E402
 from playground.live import Limits as LiveLimits  # noqa: E402
 from playground.web import contract, server, settings, urlstate, validate  # noqa: E402
 from playground.web.lessons import LESSONS  # noqa: E402
@@ -100,9 +101,9 @@ CAPS: list[tuple[str, object, str, str]] = [
     ("A race (one request)", validate, "MAX_TEXT", "characters of a text setting"),
     ("HTTP", server, "MAX_BODY", "bytes of a request body"),
     ("HTTP", urlstate, "MAX_QUERY", "characters of a link's query string that are read"),
-    ("Your own formula", formula_rules, "MAX_LENGTH", "characters of a formula"),
-    ("Your own formula", formula_rules, "MAX_NODES", "syntax-tree nodes"),
-    ("Your own formula", formula_rules, "MAX_DEPTH", "nesting depth"),
+    ("Your own formula", formula_reading, "MAX_LENGTH", "characters of a formula"),
+    ("Your own formula", formula_reading, "MAX_NODES", "expression-tree nodes"),
+    ("Your own formula", formula_reading, "MAX_DEPTH", "nesting depth"),
     ("Your own formula", formula_rules, "MAX_LITERAL", "size of a number typed"),
     ("Your own formula", formula_rules, "MAX_CONSTANT", "size of any constant, after folding"),
     ("Your own formula", formula_rules, "MAX_EXPONENT", "size of a constant exponent"),
