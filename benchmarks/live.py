@@ -29,7 +29,7 @@ from pathlib import Path
 
 from benchmarks.load import children, pct, rss_mb
 from playground.live.model import Limits
-from tests.live_helpers import redis_server
+from tests.support.live import redis_server
 
 ROOT = Path(__file__).resolve().parents[1]
 API = "/live/api"

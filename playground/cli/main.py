@@ -123,10 +123,6 @@ def _trajectory(args: argparse.Namespace) -> None:
         )
 
 
-def _fmt(v: object) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
-
-
 def _list_surfaces() -> None:
     for fam in FAMILIES.values():
         s = get_surface(fam.name)
@@ -137,13 +133,13 @@ def _list_surfaces() -> None:
 
 def _list_optimizers() -> None:
     for o in OPTIMIZERS.values():
-        hp = ", ".join(f"{h.name}={_fmt(h.default)}" for h in o.hypers)
+        hp = ", ".join(f"{h.name}={h.shown_default}" for h in o.hypers)
         print(f"{o.name:9s} {hp}")
 
 
 def _list_schedules() -> None:
     for s in SCHEDULES.values():
-        hp = ", ".join(f"{h.name}={_fmt(h.default)}" for h in s.hypers) or "-"
+        hp = ", ".join(f"{h.name}={h.shown_default}" for h in s.hypers) or "-"
         print(f"{s.name:16s} {hp}")
 
 

@@ -83,6 +83,19 @@ def test_listings(what):
     ] in r.stdout
 
 
+def test_the_optimizers_list_shows_each_default_as_the_reference_has_it():
+    """A default the reference derives when the argument is None (L-BFGS's max_eval,
+    Prodigy's beta3) is listed as its rule; every other one as its value."""
+    from playground.core.optimizers import OPTIMIZERS
+
+    lines = {line.split()[0]: line for line in cli("optimizers").stdout.splitlines()}
+    derived = [(o.name, h) for o in OPTIMIZERS.values() for h in o.hypers if h.derived]
+    assert {(name, h.name) for name, h in derived} >= {("lbfgs", "max_eval"), ("prodigy", "beta3")}
+    for name, h in derived:
+        assert f"{h.name}={h.derived[0]}" in lines[name]
+    assert "max_eval=max_iter * 5 // 4" in lines["lbfgs"]
+
+
 @pytest.mark.parametrize(
     "args,needle",
     [
