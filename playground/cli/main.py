@@ -22,28 +22,27 @@ from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, get_surface
 from playground.export.pytorch import torch_script
 
-from .args import add_run_args, pairs, surface_from_args
+from .args import Parser, add_run_args, pairs, start_arg, surface_from_args
 from .maps import MAP_COMMANDS, add_map_commands
 from .serve import add_serve_command, serve
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit code 2, no usage dump
-        self.exit(2, f"error: {message}\n")
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="loss-playground", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-parser per command, each option with its help and default."""
+    p = Parser(
+        prog="loss-playground", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     add_serve_command(sub)
     t = sub.add_parser("trajectory", help="run one optimizer and print its path")
     add_run_args(t)
-    t.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
+    start_arg(t)
     t.add_argument(
         "--format",
         choices=("json", "csv", "torch"),
         default="json",
-        help="torch: a self-contained PyTorch script that prints the same points",
+        help="json: the run and its outcome; csv: one row per step;"
+        " torch: a self-contained PyTorch script that prints the same points",
     )
     _add_showdown(sub)
     add_map_commands(sub, add_run_args)
@@ -55,12 +54,19 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _add_showdown(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("showdown", help="train the real network (8x8 digits) with several optimizers")
-    s.add_argument("--epochs", type=int, default=10)
-    s.add_argument("--batch-size", type=int, default=64)
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--preset", choices=("seed", "tuned"), default="seed")
+    s.add_argument("--epochs", type=int, default=10, help="passes over the training digits")
+    s.add_argument("--batch-size", type=int, default=64, help="digits per mini-batch")
+    s.add_argument("--seed", type=int, default=0, help="seed of the network's weights and batches")
+    s.add_argument(
+        "--preset",
+        choices=("seed", "tuned"),
+        default="seed",
+        help="seed: the seed's learning rates; tuned: each optimizer's tuned one",
+    )
     s.add_argument("--optimizers", help="comma-separated (default: the seed's six)")
-    s.add_argument("--format", choices=("json", "csv"), default="json")
+    s.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json, or csv with one row per optimizer"
+    )
 
 
 def _showdown(args: argparse.Namespace) -> None:
@@ -144,7 +150,7 @@ def _list_schedules() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":
             return serve(args)

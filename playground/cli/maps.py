@@ -21,7 +21,7 @@ from playground.core.hyper import ConfigError
 from playground.core.optimizers import get_optimizer
 from playground.core.surfaces import Surface
 
-from .args import pairs
+from .args import pairs, start_arg
 
 CSV_COLUMNS = ("lr", "x0", "y0", "seed", "status", "stopped_at", "final_loss", "x", "y", "minimum")
 MAX_SEEDS = 100
@@ -36,22 +36,28 @@ def add_map_commands(sub: argparse._SubParsersAction, add_run_args: Callable) ->
     )
     add_run_args(s, lr=False)
     s.add_argument(
-        "--lr", default="1e-4:1:60", help="LO:HI:N, N rates evenly spaced in log (default 1e-4:1:60)"
+        "--lr", default="1e-4:1:60", metavar="LO:HI:N", help="N learning rates evenly spaced in log"
     )
     where = s.add_mutually_exclusive_group()
-    where.add_argument("--starts", help="X0:X1:NX,Y0:Y1:NY, a grid of start points (cell centres)")
-    where.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
+    where.add_argument(
+        "--starts",
+        metavar="X0:X1:NX,Y0:Y1:NY",
+        help="a grid of start points (cell centres), e.g. -4:4:6,-4:4:5 (default: the surface's start)",
+    )
+    start_arg(where)
     s.add_argument("--seeds", type=int, default=1, help="K noise seeds per cell: --seed .. --seed+K-1")
-    s.add_argument("--format", choices=("json", "csv"), default="json")
+    s.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json, or csv with one row per cell"
+    )
     s.add_argument(
         "--loop", choices=tuple(LOOPS), default="auto",
-        help="numpy, compiled (playground.fused: a few seconds to compile, then ~6x faster; the same"
+        help="numpy, compiled (numba: a few seconds to compile, then ~6x faster; the same"
         " numbers) or auto (compiled for a very big sweep)",
     )  # fmt: skip
     t = sub.add_parser("tune", help=f"give each optimizer the same {BUDGET} tries at its learning rate")
     add_run_args(t)
     t.add_argument("--optimizers", help="comma-separated (default: --optimizer)")
-    t.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
+    start_arg(t)
 
 
 def _lr_range(text: str) -> np.ndarray:

@@ -63,6 +63,7 @@ def test_trajectory_json_schema():
         "amsgrad": False,
         "bias_correction": True,
         "weight_decay": 0.0,
+        "decoupled_weight_decay": False,
     }
     assert d["loss"][0] == 12.5
 
