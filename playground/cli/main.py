@@ -18,9 +18,11 @@ import numpy as np
 from playground.core.engine import simulate
 from playground.core.hyper import ConfigError
 from playground.core.optimizers import OPTIMIZERS
+from playground.core.outcome import of_run
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, get_surface
 from playground.export.pytorch import torch_script
+from playground.export.records import OUTCOME_COLUMNS, exact, outcome_cells
 
 from .args import Parser, add_run_args, pairs, start_arg, surface_from_args
 from .maps import MAP_COMMANDS, add_map_commands
@@ -111,22 +113,24 @@ def _trajectory(args: argparse.Namespace) -> None:
         label = OPTIMIZERS[tr.optimizer].title
         sys.stdout.write(torch_script(surface, [(label, tr)]))
         return
+    ending = of_run(surface, tr)
     if args.format == "json":
         data = tr.to_dict()
         data["surface_params"] = dict(surface.params)
         if getattr(surface, "formula", None):
             data["formula"] = surface.formula  # type: ignore[attr-defined]
+        data.update(ending.fields())
         json.dump(data, sys.stdout)
         sys.stdout.write("\n")
         return
+    # every row carries the run's outcome, so a row stands alone
     w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["step", "x", "y", "loss", "grad_norm", "lr"])
+    w.writerow(["step", "x", "y", "loss", "grad_norm", "lr", *OUTCOME_COLUMNS])
     for i in range(tr.positions.shape[0]):
-        lr = repr(float(tr.lr[i])) if i < tr.lr.shape[0] else ""
+        lr = float(tr.lr[i]) if i < tr.lr.shape[0] else None
         x, y = tr.positions[i]
-        w.writerow(
-            [i, repr(float(x)), repr(float(y)), repr(float(tr.loss[i])), repr(float(tr.grad_norm[i])), lr]
-        )
+        values = (float(x), float(y), float(tr.loss[i]), float(tr.grad_norm[i]), lr)
+        w.writerow([i, *(exact(v) for v in values), *outcome_cells(ending)])
 
 
 def _list_surfaces() -> None:

@@ -71,7 +71,8 @@ def test_trajectory_json_schema():
 def test_trajectory_csv():
     r = cli("trajectory", "--optimizer", "gd", "--lr", "0.001", "--steps", "3", "--format", "csv")
     lines = r.stdout.strip().splitlines()
-    assert lines[0] == "step,x,y,loss,grad_norm,lr" and len(lines) == 5
+    assert lines[0] == "step,x,y,loss,grad_norm,lr,outcome,nearest_x,nearest_y,nearest_minimum_distance"
+    assert len(lines) == 5
     assert lines[1].startswith("0,-1.5,2.0,12.5,")
 
 
