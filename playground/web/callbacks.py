@@ -401,7 +401,7 @@ def _register_exports(app: Dash) -> None:
         labels = [m["label"] for m in runs.racer_meta(cfg)]
         if ctx.triggered_id == "button-export-json":
             return dcc.send_string(exports.export_json(cfg, labels, trajs), "trajectories.json")
-        return dcc.send_string(exports.export_csv(labels, trajs), "trajectories.csv")
+        return dcc.send_string(exports.export_csv(cfg, labels, trajs), "trajectories.csv")
 
     @guard.callback(app, Output(IDS.ewma_chart, "figure"), Input("slider-ewma-beta", "value"),
                     shapes={"slider-ewma-beta.value": NUMBER}, prevent_initial_call=True)  # fmt: skip
