@@ -71,12 +71,16 @@ def critical_kind(surf: Surface, p: np.ndarray, xtol: float) -> np.ndarray:
     return kind
 
 
-def reached_minimum(surf: Surface, p: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index (into ``surf.minima``) and distance of the minimum each run that reached one sits at."""
+def nearest_minimum(surf: Surface, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Index (into ``surf.minima``) and distance of the minimum nearest each point ``p[..., :]``,
+    whatever the run's status: every run's output names it. -1 and NaN on a surface without
+    minima (and for a point that is not finite)."""
     mins = np.array([c.xy for c in surf.minima]).reshape(-1, 2)
+    shape = np.shape(p)[:-1]
     if not len(mins):
-        return np.full(status.shape, -1), np.full(status.shape, np.nan)
-    d2 = ((p[..., None, :] - mins) ** 2).sum(-1)
-    index, dist = d2.argmin(-1), np.sqrt(d2.min(-1))
-    reached = status == "minimum"
-    return np.where(reached, index, -1), np.where(reached, dist, np.nan)
+        return np.full(shape, -1), np.full(shape, np.nan)
+    with np.errstate(invalid="ignore", over="ignore"):
+        d2 = ((np.asarray(p)[..., None, :] - mins) ** 2).sum(-1)
+    finite = np.isfinite(d2).all(-1)
+    index = np.where(finite, np.where(finite[..., None], d2, 0.0).argmin(-1), -1)
+    return index, np.where(finite, np.sqrt(d2.min(-1)), np.nan)
