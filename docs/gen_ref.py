@@ -32,7 +32,7 @@ import playground  # noqa: E402
 from playground.batch import cells as batch_cells  # noqa: E402
 from playground.batch import fair as batch_fair  # noqa: E402
 from playground.batch import tune as batch_tune  # noqa: E402
-from playground.cli.main import _build_parser as build_parser  # noqa: E402
+from playground.cli.main import build_parser  # noqa: E402
 from playground.core import status as core_status  # noqa: E402
 from playground.core.optimizers import OPTIMIZERS  # noqa: E402
 from playground.core.schedules import SCHEDULES, resolve_schedule, torch_scheduler  # noqa: E402

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .status import STATUSES, STOPPED_BEFORE
+from .status import STATUSES, STOPPED_BEFORE, nearest_minimum
 from .surfaces import Surface
 
 LEFT_DOWNHILL = "left_downhill"
@@ -93,24 +93,6 @@ def minimum_name(surface: Surface, index: int) -> str:
     return f"{kind} ({c.x:.4g}, {c.y:.4g})"
 
 
-def nearest_minima(surface: Surface, points: Any) -> tuple[np.ndarray, np.ndarray]:
-    """Index into ``surface.minima`` and distance of the minimum nearest each of ``points``
-    ``(..., 2)``: ``-1`` and NaN where the surface knows no minimum or a point is not finite."""
-    p = np.asarray(points, dtype=np.float64)
-    if not surface.minima:
-        return np.full(p.shape[:-1], -1), np.full(p.shape[:-1], np.nan)
-    best, index = np.full(p.shape[:-1], np.inf), np.zeros(p.shape[:-1], dtype=np.intp)
-    with np.errstate(invalid="ignore", over="ignore"):
-        for k, c in enumerate(surface.minima):  # one minimum at a time: no (runs x minima) array
-            dx, dy = p[..., 0] - c.x, p[..., 1] - c.y
-            d2 = dx * dx + dy * dy
-            closer = d2 < best  # the first of equally near minima, as argmin
-            best, index = np.where(closer, d2, best), np.where(closer, k, index)
-        dist = np.sqrt(best)
-    known = np.isfinite(p).all(-1) & np.isfinite(dist)
-    return np.where(known, index, -1), np.where(known, dist, np.nan)
-
-
 def _shown_status(status: str, near_enough: bool, start_loss: float, final_loss: float) -> str:
     """The engine's status, refined where a run left downhill or creeps next to a minimum."""
     if status == "left" and math.isfinite(final_loss) and final_loss < start_loss:
@@ -128,7 +110,7 @@ def outcomes(surface: Surface, status: Any, points: Any, stopped_at: Any, final_
     unknown = sorted(set(status) - set(STATUSES))
     if unknown:
         raise ValueError(f"unknown status {unknown[0]!r}; one of {', '.join(STATUSES)}")
-    index, dist = nearest_minima(surface, np.asarray(points, dtype=np.float64).reshape(-1, 2))
+    index, dist = nearest_minimum(surface, np.asarray(points, dtype=np.float64).reshape(-1, 2))
     (x0, x1), _ = surface.domain
     near_enough = dist <= NEAR_SHARE * (x1 - x0)
     minima = surface.minima  # a property that filters the critical points: read it once

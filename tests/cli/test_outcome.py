@@ -21,11 +21,12 @@ def _out(capsys, *argv):
 def test_trajectory_json_names_the_minimum_a_creeping_run_is_next_to(capsys):
     """The issue's run: 1.3e-5 from Rosenbrock's minimum at the last step, still moving."""
     d = json.loads(_out(capsys, "trajectory", "--lr", "0.02", "--steps", "3000"))
-    assert d["status"] == "running" and d["minimum"] == -1  # the engine's: no minimum reached
+    assert d["status"] == "running" and d["minimum"] == 0  # still moving, the nearest minimum named
     assert d["outcome"] == "next to the global minimum (1, 1) at the last step, still creeping"
     assert d["outcome_status"] == "near_minimum" and d["nearest_minimum"] == [1.0, 1.0]
     x, y = d["points"][-1]
     assert d["nearest_minimum_distance"] == pytest.approx(((x - 1) ** 2 + (y - 1) ** 2) ** 0.5, rel=1e-15)
+    assert d["minimum_distance"] == d["nearest_minimum_distance"]  # the engine's and the words' agree
 
 
 def test_trajectory_csv_rows_carry_the_outcome(capsys):

@@ -17,15 +17,16 @@ from playground.core.surfaces import FAMILIES, get_surface
 
 def test_a_run_creeping_next_to_rosenbrocks_minimum_is_named_with_its_distance():
     """The issue's case: still moving at the last step, 1.3e-5 from (1, 1); the engine names
-    no minimum (status running), the outcome does."""
+    the nearest minimum and its distance (status running), and the words call it "next to"."""
     s = get_surface("rosenbrock")
     tr = simulate(s, "adam", steps=3000, lr=0.02)
-    assert str(tr.status) == "running" and int(tr.minimum) == -1
+    assert str(tr.status) == "running" and int(tr.minimum) == 0
     o = O.of_run(s, tr)
     end = tr.positions[-1]
     assert o.status == O.NEAR_MINIMUM and o.tone == "good"
     assert o.words == "next to the global minimum (1, 1) at the last step, still creeping"
     assert o.nearest_minimum == (1.0, 1.0) and o.distance == math.hypot(end[0] - 1.0, end[1] - 1.0)
+    assert o.nearest == int(tr.minimum) and o.distance == float(tr.minimum_distance)
     assert o.distance < 1e-4
     assert O.describe(s, tr) == o.words
     assert o.fields() == {"outcome": o.words, "outcome_status": "near_minimum",

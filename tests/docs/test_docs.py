@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.cli.main import _build_parser
+from playground.cli.main import build_parser
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES
@@ -95,7 +95,7 @@ def _subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.Argument
 
 def test_every_cli_command_and_option_is_listed(site):
     text = page(site, "cli")
-    subs = _subcommands(_build_parser())
+    subs = _subcommands(build_parser())
     assert subs
     for name, sub in subs.items():
         assert f"usage: loss-playground {name}" in text, name

@@ -49,7 +49,7 @@ def test_json_holds_each_run_with_its_outcome_and_no_nan():
     for run, label, tr in zip(data["runs"], labels, trajs):
         assert run["label"] == label and run["points"] == tr.positions.tolist()
         assert {k: run[k] for k in of_run(s, tr).fields()} == of_run(s, tr).fields()
-    assert data["runs"][0]["outcome_status"] == "near_minimum" and data["runs"][0]["minimum"] == -1
+    assert data["runs"][0]["outcome_status"] == "near_minimum" and data["runs"][0]["minimum"] == 0
 
 
 def test_a_surface_without_minima_leaves_the_nearest_empty():
