@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.browser import ARGS, CHROMIUM, app_server, free_port  # noqa: E402
+from tests.support.browser import ARGS, CHROMIUM, app_server, free_port  # noqa: E402
 
 VIEWPORT = {"width": 1600, "height": 1000}
 EIGHT = "opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=5000"

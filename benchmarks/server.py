@@ -7,21 +7,30 @@ figure key is sent back like a browser does, so meshes are not resent. Prints a 
 
 "CPU ms" is the worst request's CPU time (the test client runs it on this thread). The
 second table is the largest request a browser may send, 12 optimizers x 5000 steps, on
-every surface: it must stay under the 1 s of CPU a request is allowed.
+every surface (each built-in, each data-backed, the default formula and a long one), with
+the steps validation let it run (the budget counts what one gradient of the surface costs,
+core/cost.py): every one must stay under the 1 s of CPU a request is allowed. The third
+takes every optimizer 12 times over, on its worst surface.
+
+    python -m benchmarks.server [--surfaces]   (--surfaces: the second table alone)
 """
 
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import OPTIMIZERS
 from playground.core.surfaces import get_surface, surface_names
+from playground.web import validate
 from playground.web.wsgi import server
 
 # twelve first-order racers, in registry order (a new optimizer joins without an edit here)
 NAMES = [name for name, o in OPTIMIZERS.items() if not (o.second_order or o.coupled)][:12]
+# a long formula near the reader's limits, beside the default one
+LONG_FORMULA = "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2) + exp(-(x-1)^2 - (y+1)^2)*tanh(x*y) + log(1 + x^2*y^2)"
 
 
 def main(reps: int = 20) -> None:
@@ -56,7 +65,31 @@ def main(reps: int = 20) -> None:
             print(f"| {n} | {steps} | {statistics.median(times) * 1e3:.1f} | "
                   f"{times[int(0.95 * (len(times) - 1))] * 1e3:.1f} | {max(cpus) * 1e3:.0f} | {size:,} | {gz:,} |",
                   flush=True)  # fmt: skip
+    surfaces_table(client, dep)
     worst_case(client, dep)
+
+
+def surfaces_table(client, dep, reps: int = 3) -> None:
+    """The largest request (12 mixed optimizers x 5000 steps) on every surface, constant and
+    plateau schedules: the steps validation ran and the worst CPU seconds of ``reps`` requests."""
+    rows = [(name, None) for name in surface_names()] + [("custom", LONG_FORMULA)]
+    print("\n| surface | gradient cost (run) | steps run | constant: CPU s | steps run | plateau: CPU s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for k, (name, formula) in enumerate(rows):
+        label = name if formula is None else f"custom, a long formula ({len(formula)} characters)"
+        surface = get_surface(name) if formula is None else get_surface(name, formula=formula)
+        cells = [f"{surface.cost.run:.2f}"]
+        for schedule in ("constant", "plateau"):
+            extra = {"formula": formula} if formula else {}
+            raw = {
+                "surface": name,
+                "racers": [{"optimizer": o} for o in NAMES],
+                "steps": 5000,
+                "schedule": schedule,
+            }
+            steps = validate.config({**raw, **extra})[0].steps
+            cells += [str(steps), f"{_cpu(client, dep, NAMES, schedule, name, k, reps, **extra):.2f}"]
+        print(f"| {label} | {' | '.join(cells)} |", flush=True)
 
 
 def worst_case(client, dep, reps: int = 2) -> None:
@@ -77,14 +110,14 @@ def worst_case(client, dep, reps: int = 2) -> None:
         print(f"| {label} | {' | '.join(row)} |", flush=True)
 
 
-def _cpu(client, dep, opts, schedule, surface, k, reps) -> float:
+def _cpu(client, dep, opts, schedule, surface, k, reps, **extra) -> float:
     cpus = []
     for rep in range(reps):
         # small (no early stop) and different for each racer (no cache hit between copies)
         lrs = {o: f"{1e-5 * (1 + (k * reps + rep) / 1000 + i / 1e5):.8g}" for i, o in enumerate(opts)}
         start = [f"{(a + b) / 2 + 0.1 * (b - a):.4g}" for a, b in get_surface(surface).domain]
         values = compute_values(surface=surface, optimizers=opts, lrs=lrs, steps="5000", start=start,
-                                schedule=schedule)  # fmt: skip
+                                schedule=schedule) | extra  # fmt: skip
         c0 = time.thread_time()
         r = client.post(
             "/_dash-update-component", json=body(dep, values), headers={"Accept-Encoding": "gzip"}
@@ -95,4 +128,8 @@ def _cpu(client, dep, opts, schedule, surface, k, reps) -> float:
 
 
 if __name__ == "__main__":
-    main()
+    if "--surfaces" in sys.argv[1:]:
+        test_client = server.test_client()
+        surfaces_table(test_client, compute_dep(test_client.get("/_dash-dependencies").get_json()))
+    else:
+        main()

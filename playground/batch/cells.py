@@ -23,11 +23,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from playground.core.engine import CHECK_EVERY, gradient_noise, resolve_run, surface_closure
+from playground.core.engine import CHECK_EVERY, gradient_noise, register_outcome_backend, surface_closure
 from playground.core.hyper import ConfigError
 from playground.core.optimizers import Optimizer
+from playground.core.run import GTOL, XTOL, Outcomes, RunSpec, resolve_run
 from playground.core.schedules import Plateau, build_schedule
-from playground.core.status import critical_kind, grad_norm, inside_far, is_converged, reached_minimum
+from playground.core.status import critical_kind, grad_norm, inside_far, is_converged, nearest_minimum
 from playground.core.surfaces import Surface
 from playground.core.surfaces.base import pack_gradient
 
@@ -46,8 +47,9 @@ def cell_cost(optimizer: Optimizer, hyper: Mapping[str, object]) -> int:
 
 
 @dataclass
-class Cells:
-    """How each run ended (one entry per cell, in the order given)."""
+class Cells(Outcomes):
+    """How each run ended (one entry per cell, in the order given): the `Outcomes` of every
+    cell, and what the cells vary."""
 
     surface: str
     optimizer: str
@@ -56,14 +58,9 @@ class Cells:
     start: np.ndarray  # (N, 2)
     lr: np.ndarray  # (N,)
     seed: np.ndarray  # (N,)
-    status: np.ndarray  # engine.STATUSES
-    stopped_at: np.ndarray
-    final_point: np.ndarray  # (N, 2): the last point the run really reached
-    final_loss: np.ndarray
-    minimum: np.ndarray  # index into the surface's minima, -1 when it reached none
 
     def rows(self) -> list[dict[str, Any]]:
-        """JSON-ready, one dict per cell (``minimum`` null when no minimum was reached)."""
+        """JSON-ready, one dict per cell (``minimum`` null on a surface without minima)."""
         return [
             {
                 "lr": float(self.lr[i]),
@@ -74,6 +71,7 @@ class Cells:
                 "final_loss": _finite_or_none(self.final_loss[i]),
                 "final_point": [_finite_or_none(v) for v in self.final_point[i]],
                 "minimum": int(self.minimum[i]) if self.minimum[i] >= 0 else None,
+                "minimum_distance": _finite_or_none(self.minimum_distance[i]),
             }
             for i in range(len(self.status))
         ]
@@ -102,8 +100,8 @@ def run_cells(
     schedule_params: Mapping[str, object] | None = None,
     noise: float | None = None,
     batch_size: int = 1,
-    gtol: float = 1e-6,
-    xtol: float = 1e-6,
+    gtol: float = GTOL,
+    xtol: float = XTOL,
     compiled: bool | None = None,
 ) -> Cells:
     """Run one cell per row of ``starts`` ``(N, 2)``; ``lr`` and ``seeds`` are one value or one
@@ -114,28 +112,42 @@ def run_cells(
     n = int(np.shape(starts)[0]) if np.ndim(starts) == 2 else 0
     if not 1 <= n <= MAX_CELLS:
         raise ConfigError(f"a map has between 1 and {MAX_CELLS} cells, got {n}")
-    run = resolve_run(
-        surface, optimizer, starts, steps, None, hyper, schedule, schedule_params, noise, batch_size
-    )
-    lrs = _column(lr, n, "lr", run.hp["lr"]).astype(np.float64)
+    spec = resolve_run(
+        surface, optimizer, starts, steps, None, hyper, schedule, schedule_params, noise, batch_size,
+        gtol=gtol, xtol=xtol,
+    )  # fmt: skip
+    lrs = _column(lr, n, "lr", spec.lr).astype(np.float64)
     seed = _column(seeds, n, "seeds", 0)
     for v in np.unique(lrs):  # each learning rate is checked like the race's
-        run.opt.resolve(float(v), run.hp)
+        spec.optimizer.resolve(float(v), spec.hyper)
     for s in np.unique(seed):
-        resolve_run(run.surf, run.opt, run.start[:1], 0, None, run.hp, seed=int(s))
-    out = _Stream(run, lrs, seed.astype(np.int64), gtol, xtol).go(compiled)
-    return Cells(run.surf.name, run.opt.name, run.hp, run.steps, run.start, lrs, seed, *out)
+        resolve_run(spec.surface, spec.optimizer, spec.starts[:1], 0, None, spec.hyper, seed=int(s))
+    out = _Stream(spec, lrs, seed.astype(np.int64)).go(compiled)
+    return Cells(
+        **vars(out), surface=spec.surface.name, optimizer=spec.optimizer.name, hyper=dict(spec.hyper),
+        steps=spec.steps, start=np.array(spec.starts), lr=lrs, seed=seed,
+    )  # fmt: skip
+
+
+def spec_outcomes(spec: RunSpec, compiled: bool | None = None) -> Outcomes:
+    """Every start of ``spec`` as a cell (its learning rate and seed): the engine's backend for
+    runs of many starts whose paths are not kept (`engine.run_outcomes`)."""
+    lrs = np.full(spec.n, spec.lr)
+    return _Stream(spec, lrs, np.full(spec.n, spec.seed, np.int64)).go(compiled)
+
+
+register_outcome_backend(spec_outcomes)
 
 
 class _Stream:
     """The batched loop with streamed outcomes (one object per `run_cells` call)."""
 
-    def __init__(self, run, lrs: np.ndarray, seeds: np.ndarray, gtol: float, xtol: float):
-        self.run, self.gtol, self.xtol = run, gtol, xtol
-        n, steps = len(lrs), run.steps
+    def __init__(self, spec: RunSpec, lrs: np.ndarray, seeds: np.ndarray):
+        self.spec, self.gtol, self.xtol = spec, spec.gtol, spec.xtol
+        n, steps = len(lrs), spec.steps
         self.n = n
         uniq, self.lr_col = np.unique(lrs, return_inverse=True)
-        sched = [build_schedule(run.schedule, float(v), run.schedule_params) for v in uniq]
+        sched = [build_schedule(spec.schedule, float(v), dict(spec.schedule_params)) for v in uniq]
         self.plateau = sched[0] if isinstance(sched[0], Plateau) else None
         self.lr_table = (
             None
@@ -145,22 +157,22 @@ class _Stream:
         self.lrs = lrs
         useeds, self.seed_col = np.unique(seeds, return_inverse=True)
         # each seed's noise, as the engine draws it (shared by the cells of that seed)
-        noise = [gradient_noise(run.surf, steps, run.noise, run.batch_size, int(s)) for s in useeds]
+        noise = [gradient_noise(spec.surface, steps, spec.noise, spec.batch_size, int(s)) for s in useeds]
         self.batches = None if noise[0][0] is None else [b for b, _ in noise]
         self.kicks = None if noise[0][1] is None else np.stack([k for _, k in noise], 1)  # (steps, seeds, 2)
         never = steps + 1
         self.first_nan = np.full(n, never)
         self.first_far = np.full(n, never)
         self.first_conv = np.full(n, never)
-        self.final_p = run.start.copy()
+        self.final_p = np.array(spec.starts)
         self.final_f = np.full(n, np.nan)
 
-    def go(self, compiled: bool | None = None) -> tuple:
-        run = self.run
-        surf, opt = run.surf, run.opt
-        rule = opt.rule(run.hp)
+    def go(self, compiled: bool | None = None) -> Outcomes:
+        spec = self.spec
+        surf, opt = spec.surface, spec.optimizer
+        rule = opt.rule(dict(spec.hyper))
         idx = np.arange(self.n)  # the cells still running, as rows of the batch
-        p = run.start.copy()
+        p = np.array(spec.starts)
         state = rule.init(p, lr=self.lrs[:, None])
         loops = self._compiled(rule, compiled)
         if loops is not None:
@@ -170,11 +182,11 @@ class _Stream:
         closure = surface_closure(surf) if opt.closure else None
         grad, prev = surf.gradient, None
         with np.errstate(all="ignore"):
-            for t in range(run.steps + 1):
+            for t in range(spec.steps + 1):
                 g_here = grad(p)
                 f_here = surf.value(p)
                 self._observe(t, idx, p, f_here, grad_norm(g_here), prev)
-                if t == run.steps:
+                if t == spec.steps:
                     break
                 if t % CHECK_EVERY == 0:
                     keep = self._open(idx)
@@ -202,12 +214,12 @@ class _Stream:
 
     def _compiled(self, rule: Any, compiled: bool | None) -> Any:
         """The compiled loop for this job, when it has one (see `playground.fused`)."""
-        run = self.run
-        if compiled is False or self.batches is not None or self.plateau is not None or run.steps == 0:
+        spec = self.spec
+        if compiled is False or self.batches is not None or self.plateau is not None or spec.steps == 0:
             return None
-        if not fused.eligible(run.opt, rule):
+        if not fused.eligible(spec.optimizer, rule):
             return None
-        return fused.kernel(rule, run.surf, self.kicks is not None, self.n * run.steps, compiled)
+        return fused.kernel(rule, spec.surface, self.kicks is not None, self.n * spec.steps, compiled)
 
     def _batch_gradient(self, t: int, idx: np.ndarray, q: np.ndarray) -> np.ndarray:
         """Step ``t``'s mini-batch gradient at ``q`` for the rows ``idx``, each from its seed's batches."""
@@ -230,7 +242,7 @@ class _Stream:
 
     def _open(self, idx: np.ndarray) -> np.ndarray:
         """Which of the rows ``idx`` have no outcome yet."""
-        never = self.run.steps + 1
+        never = self.spec.steps + 1
         return (
             (self.first_nan[idx] == never) & (self.first_far[idx] == never) & (self.first_conv[idx] == never)
         )
@@ -239,7 +251,7 @@ class _Stream:
         """`engine._finish`'s tests at position ``t`` for the rows ``idx``: the first to fire
         settles a run. A cheap screen first (most steps settle nothing): a sum of the values
         is finite only if each is, and the exact tests run on the rows it flags."""
-        surf = self.run.surf
+        surf = self.spec.surface
         quick = f + gn
         quick += p[:, 0]
         quick += p[:, 1]
@@ -270,17 +282,17 @@ class _Stream:
         still = self._open(idx)
         self.final_p[idx[still]], self.final_f[idx[still]] = p[still], f[still]
 
-    def _outcome(self) -> tuple:
-        run, steps = self.run, self.run.steps
+    def _outcome(self) -> Outcomes:
+        spec, steps = self.spec, self.spec.steps
         first_bad = np.minimum(self.first_nan, self.first_far)
         bad = first_bad <= steps
         converged = self.first_conv <= steps
         stopped_at = np.where(bad, first_bad, np.where(converged, self.first_conv, steps))
         status = np.where(bad, np.where(self.first_nan <= self.first_far, "blew_up", "left"), "running")
         status = status.astype("<U8")
-        status[converged] = critical_kind(run.surf, self.final_p[converged], self.xtol)
-        minimum, _ = reached_minimum(run.surf, self.final_p, status)
-        return status, stopped_at, self.final_p, self.final_f, minimum
+        status[converged] = critical_kind(spec.surface, self.final_p[converged], self.xtol)
+        minimum, distance = nearest_minimum(spec.surface, self.final_p)
+        return Outcomes(status, stopped_at, self.final_p, self.final_f, minimum, distance)
 
 
 def _take(tree: Any, keep: np.ndarray, n: int) -> Any:

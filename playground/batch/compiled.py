@@ -459,7 +459,7 @@ def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, min
 def run(loops: Any, stream: Any, state: Any) -> None:
     """Every cell of ``stream`` (a `cells._Stream`, from its rule's initial ``state``) through
     ``loops``; fills the stream's outcome arrays as its NumPy loop would."""
-    run_, n, steps = stream.run, stream.n, stream.run.steps
+    spec, n, steps = stream.spec, stream.n, stream.spec.steps
     fields = [
         np.broadcast_to(np.asarray(v, np.float64), (n, 2))
         for bs in state.blocks
@@ -467,7 +467,7 @@ def run(loops: Any, stream: Any, state: Any) -> None:
         for v in bs
     ]
     # fresh writable copies (a broadcast field is read-only)
-    X, Y = (np.array(run_.start[:, j], np.float64) for j in (0, 1))
+    X, Y = (np.array(spec.starts[:, j], np.float64) for j in (0, 1))
     RX, RY = (tuple(np.array(f[:, j], np.float64) for f in fields) for j in (0, 1))
     if stream.kicks is None:
         kx = ky = np.zeros((steps, 1))
@@ -477,7 +477,7 @@ def run(loops: Any, stream: Any, state: Any) -> None:
         seed = np.ascontiguousarray(stream.seed_col, np.int64)
     first = np.stack([stream.first_nan, stream.first_far, stream.first_conv]).astype(np.int64)
     final = np.stack([stream.final_p[:, 0], stream.final_p[:, 1], stream.final_f])
-    args = (X, Y, RX, RY, hyper_values(run_.hp), np.ascontiguousarray(stream.lr_table, np.float64),
+    args = (X, Y, RX, RY, hyper_values(dict(spec.hyper)), np.ascontiguousarray(stream.lr_table, np.float64),
             np.ascontiguousarray(stream.lr_col, np.int64), kx, ky, seed, steps,
             np.array([stream.gtol, stream.xtol * stream.xtol]), first, final)  # fmt: skip
     # cells are independent: split them between the cores, each thread its own whole chunks

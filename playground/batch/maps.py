@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from playground.core.engine import resolve_run
 from playground.core.optimizers import OPTIMIZERS
+from playground.core.run import resolve_run
 from playground.core.status import STOPPED_BEFORE
 from playground.core.surfaces import Surface
 
@@ -182,7 +182,8 @@ def phase(s: Setup, lrs: np.ndarray, momenta: np.ndarray) -> Phase:
 def _concat(parts: list[Cells]) -> Cells:
     first = parts[0]
     cat = {k: np.concatenate([getattr(p, k) for p in parts]) for k in
-           ("start", "lr", "seed", "status", "stopped_at", "final_point", "final_loss", "minimum")}  # fmt: skip
+           ("start", "lr", "seed", "status", "stopped_at", "final_point", "final_loss", "minimum",
+            "minimum_distance")}  # fmt: skip
     return replace(first, **cat)
 
 

@@ -18,32 +18,33 @@ import numpy as np
 from playground.core.engine import simulate
 from playground.core.hyper import ConfigError
 from playground.core.optimizers import OPTIMIZERS
+from playground.core.outcome import of_run
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, get_surface
 from playground.export.pytorch import torch_script
+from playground.export.records import OUTCOME_COLUMNS, exact, outcome_cells
 
-from .args import add_run_args, pairs, surface_from_args
+from .args import Parser, add_run_args, pairs, start_arg, surface_from_args
 from .maps import MAP_COMMANDS, add_map_commands
 from .serve import add_serve_command, serve
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str):  # one line, exit code 2, no usage dump
-        self.exit(2, f"error: {message}\n")
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="loss-playground", description=__doc__)
-    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one sub-parser per command, each option with its help and default."""
+    p = Parser(
+        prog="loss-playground", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     add_serve_command(sub)
     t = sub.add_parser("trajectory", help="run one optimizer and print its path")
     add_run_args(t)
-    t.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
+    start_arg(t)
     t.add_argument(
         "--format",
         choices=("json", "csv", "torch"),
         default="json",
-        help="torch: a self-contained PyTorch script that prints the same points",
+        help="json: the run and its outcome; csv: one row per step;"
+        " torch: a self-contained PyTorch script that prints the same points",
     )
     _add_showdown(sub)
     add_map_commands(sub, add_run_args)
@@ -55,12 +56,19 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _add_showdown(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("showdown", help="train the real network (8x8 digits) with several optimizers")
-    s.add_argument("--epochs", type=int, default=10)
-    s.add_argument("--batch-size", type=int, default=64)
-    s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--preset", choices=("seed", "tuned"), default="seed")
+    s.add_argument("--epochs", type=int, default=10, help="passes over the training digits")
+    s.add_argument("--batch-size", type=int, default=64, help="digits per mini-batch")
+    s.add_argument("--seed", type=int, default=0, help="seed of the network's weights and batches")
+    s.add_argument(
+        "--preset",
+        choices=("seed", "tuned"),
+        default="seed",
+        help="seed: the seed's learning rates; tuned: each optimizer's tuned one",
+    )
     s.add_argument("--optimizers", help="comma-separated (default: the seed's six)")
-    s.add_argument("--format", choices=("json", "csv"), default="json")
+    s.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json, or csv with one row per optimizer"
+    )
 
 
 def _showdown(args: argparse.Namespace) -> None:
@@ -105,26 +113,24 @@ def _trajectory(args: argparse.Namespace) -> None:
         label = OPTIMIZERS[tr.optimizer].title
         sys.stdout.write(torch_script(surface, [(label, tr)]))
         return
+    ending = of_run(surface, tr)
     if args.format == "json":
         data = tr.to_dict()
         data["surface_params"] = dict(surface.params)
         if getattr(surface, "formula", None):
             data["formula"] = surface.formula  # type: ignore[attr-defined]
+        data.update(ending.fields())
         json.dump(data, sys.stdout)
         sys.stdout.write("\n")
         return
+    # every row carries the run's outcome, so a row stands alone
     w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(["step", "x", "y", "loss", "grad_norm", "lr"])
+    w.writerow(["step", "x", "y", "loss", "grad_norm", "lr", *OUTCOME_COLUMNS])
     for i in range(tr.positions.shape[0]):
-        lr = repr(float(tr.lr[i])) if i < tr.lr.shape[0] else ""
+        lr = float(tr.lr[i]) if i < tr.lr.shape[0] else None
         x, y = tr.positions[i]
-        w.writerow(
-            [i, repr(float(x)), repr(float(y)), repr(float(tr.loss[i])), repr(float(tr.grad_norm[i])), lr]
-        )
-
-
-def _fmt(v: object) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+        values = (float(x), float(y), float(tr.loss[i]), float(tr.grad_norm[i]), lr)
+        w.writerow([i, *(exact(v) for v in values), *outcome_cells(ending)])
 
 
 def _list_surfaces() -> None:
@@ -137,18 +143,18 @@ def _list_surfaces() -> None:
 
 def _list_optimizers() -> None:
     for o in OPTIMIZERS.values():
-        hp = ", ".join(f"{h.name}={_fmt(h.default)}" for h in o.hypers)
+        hp = ", ".join(f"{h.name}={h.shown_default}" for h in o.hypers)
         print(f"{o.name:9s} {hp}")
 
 
 def _list_schedules() -> None:
     for s in SCHEDULES.values():
-        hp = ", ".join(f"{h.name}={_fmt(h.default)}" for h in s.hypers) or "-"
+        hp = ", ".join(f"{h.name}={h.shown_default}" for h in s.hypers) or "-"
         print(f"{s.name:16s} {hp}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     try:
         if args.command == "serve":
             return serve(args)

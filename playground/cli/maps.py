@@ -19,11 +19,25 @@ from playground.batch.maps import Setup
 from playground.batch.tune import BUDGET, tune
 from playground.core.hyper import ConfigError
 from playground.core.optimizers import get_optimizer
+from playground.core.outcome import Outcome, outcomes
 from playground.core.surfaces import Surface
+from playground.export.records import OUTCOME_COLUMNS, exact, outcome_cells
 
-from .args import pairs
+from .args import pairs, start_arg
 
-CSV_COLUMNS = ("lr", "x0", "y0", "seed", "status", "stopped_at", "final_loss", "x", "y", "minimum")
+CSV_COLUMNS = (
+    "lr",
+    "x0",
+    "y0",
+    "seed",
+    "status",
+    "stopped_at",
+    "final_loss",
+    "x",
+    "y",
+    "minimum",
+    *OUTCOME_COLUMNS,
+)
 MAX_SEEDS = 100
 
 
@@ -36,22 +50,28 @@ def add_map_commands(sub: argparse._SubParsersAction, add_run_args: Callable) ->
     )
     add_run_args(s, lr=False)
     s.add_argument(
-        "--lr", default="1e-4:1:60", help="LO:HI:N, N rates evenly spaced in log (default 1e-4:1:60)"
+        "--lr", default="1e-4:1:60", metavar="LO:HI:N", help="N learning rates evenly spaced in log"
     )
     where = s.add_mutually_exclusive_group()
-    where.add_argument("--starts", help="X0:X1:NX,Y0:Y1:NY, a grid of start points (cell centres)")
-    where.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
+    where.add_argument(
+        "--starts",
+        metavar="X0:X1:NX,Y0:Y1:NY",
+        help="a grid of start points (cell centres), e.g. -4:4:6,-4:4:5 (default: the surface's start)",
+    )
+    start_arg(where)
     s.add_argument("--seeds", type=int, default=1, help="K noise seeds per cell: --seed .. --seed+K-1")
-    s.add_argument("--format", choices=("json", "csv"), default="json")
+    s.add_argument(
+        "--format", choices=("json", "csv"), default="json", help="json, or csv with one row per cell"
+    )
     s.add_argument(
         "--loop", choices=tuple(LOOPS), default="auto",
-        help="numpy, compiled (playground.fused: a few seconds to compile, then ~6x faster; the same"
+        help="numpy, compiled (numba: a few seconds to compile, then ~6x faster; the same"
         " numbers) or auto (compiled for a very big sweep)",
     )  # fmt: skip
     t = sub.add_parser("tune", help=f"give each optimizer the same {BUDGET} tries at its learning rate")
     add_run_args(t)
     t.add_argument("--optimizers", help="comma-separated (default: --optimizer)")
-    t.add_argument("--start", nargs=2, type=float, metavar=("X", "Y"))
+    start_arg(t)
 
 
 def _lr_range(text: str) -> np.ndarray:
@@ -98,19 +118,26 @@ def _sweep(args: argparse.Namespace, surface: Surface) -> None:
         schedule_params=pairs(args.schedule_set, "--schedule-set"), noise=args.noise, batch_size=args.batch_size,
         compiled=LOOPS[args.loop],
     )  # fmt: skip
-    _print_cells(c, args.format)
+    _print_cells(c, surface, args.format)
 
 
-def _print_cells(c: Cells, fmt: str) -> None:
-    rows = c.rows()
+def _outcomes(c: Cells, surface: Surface) -> list[Outcome]:
+    """Each cell's outcome, in the words the page uses (the loss at its start tells a run
+    that left downhill)."""
+    return outcomes(surface, c.status, c.final_point, c.stopped_at, c.final_loss, surface.value(c.start))
+
+
+def _print_cells(c: Cells, surface: Surface, fmt: str) -> None:
+    rows, endings = c.rows(), _outcomes(c, surface)
     if fmt == "json":
+        cells = [{**r, **o.fields()} for r, o in zip(rows, endings)]
         json.dump({"surface": c.surface, "optimizer": c.optimizer, "hyperparameters": c.hyper,
-                   "steps": c.steps, "cells": rows}, sys.stdout)  # fmt: skip
+                   "steps": c.steps, "cells": cells}, sys.stdout)  # fmt: skip
         sys.stdout.write("\n")
         return
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    for r in rows:
+    for r, o in zip(rows, endings):
         (x0, y0), (x, y) = r["start"], r["final_point"]
         values = (
             r["lr"],
@@ -124,7 +151,7 @@ def _print_cells(c: Cells, fmt: str) -> None:
             y,
             r["minimum"],
         )
-        w.writerow(["" if v is None else repr(v) if isinstance(v, float) else v for v in values])
+        w.writerow([*(exact(v) for v in values), *outcome_cells(o)])
 
 
 def _tune(args: argparse.Namespace, surface: Surface) -> None:

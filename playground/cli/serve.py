@@ -15,7 +15,6 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
         "serve",
         help="serve the playground's page",
         description="Serve the page with gunicorn (HOST, PORT, WORKERS and THREADS set the defaults).",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     s.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help="address to listen on")
     s.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8050")), help="port to listen on")

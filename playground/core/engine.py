@@ -11,16 +11,16 @@ after that are held at the last valid point.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .hyper import ConfigError
-from .optimizers import Optimizer, get_optimizer
-from .schedules import Plateau, build_schedule, resolve_schedule
+from .optimizers import Optimizer
+from .run import GTOL, XTOL, Outcomes, RunSpec, resolve_run
+from .schedules import Plateau, build_schedule
 from .status import (
     STOPPED_BEFORE,
     all_stopped,
@@ -28,12 +28,11 @@ from .status import (
     grad_norm,
     inside_far,
     is_converged,
-    reached_minimum,
+    nearest_minimum,
 )
-from .surfaces import Surface, SurfaceError, get_surface
+from .surfaces import Surface
 from .surfaces.base import pack_gradient
 
-MAX_STEPS = 100_000
 CHECK_EVERY = 32  # how often the loop looks whether every run has already stopped
 
 
@@ -46,8 +45,9 @@ class Trajectory:
     ``t + 1`` used and ``state[k][t]`` the optimizer's state after step ``t + 1``.
     ``stopped_at`` is the index of the last position a run reached (for a run that left
     the region or blew up, that bad step; its positions stop just before it). ``status``
-    is one of `STATUSES`; ``minimum`` is the index into the surface's ``minima`` of the one a
-    run reached (-1 otherwise) and ``minimum_distance`` its distance from it.
+    is one of `STATUSES`; ``minimum`` is the index into the surface's ``minima`` of the one
+    nearest the run's final point and ``minimum_distance`` its distance, whatever the status
+    (-1 and NaN only on a surface without minima: `status.nearest_minimum`).
     """
 
     surface: str
@@ -73,6 +73,18 @@ class Trajectory:
         """Index of the last position the run really reached (the engine holds it after)."""
         return self.stopped_at - np.isin(self.status, STOPPED_BEFORE)
 
+    def outcomes(self) -> Outcomes:
+        """How each run ended, as a backend that keeps no path reports it (the path is held
+        at the last point a run reached, so its final row is that point)."""
+        return Outcomes(
+            status=self.status,
+            stopped_at=self.stopped_at,
+            final_point=self.positions[-1],
+            final_loss=self.loss[-1],
+            minimum=self.minimum,
+            minimum_distance=self.minimum_distance,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: lists of floats and the resolved settings."""
         return {
@@ -91,87 +103,22 @@ class Trajectory:
             "status": self.status.tolist(),
             "stopped_at": self.stopped_at.tolist(),
             "minimum": self.minimum.tolist(),
-            # JSON has no NaN: runs that reached no minimum have no distance
+            # JSON has no NaN: on a surface without minima there is no distance
             "minimum_distance": np.where(self.minimum < 0, None, self.minimum_distance).tolist(),
         }
 
 
-def _validate_start(start: ArrayLike, surface: Surface) -> tuple[np.ndarray, bool]:
-    try:
-        p = np.array(start, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ConfigError(f"start must be numbers [x, y], got {start!r}") from None
-    single = p.ndim == 1
-    if single:
-        p = p[None, :]
-    if p.ndim != 2 or p.shape[1] != 2 or p.shape[0] == 0:
-        raise ConfigError(f"start must have shape (2,) or (N, 2), got {np.shape(start)}")
-    if not np.isfinite(p).all():
-        raise ConfigError("start must be finite numbers")
-    if not inside_far(surface, p).all():
-        raise ConfigError(f"start lies far outside the {surface.name} domain {surface.domain}")
-    return p, single
+OutcomeBackend = Callable[[RunSpec, "bool | None"], "Outcomes | None"]
+# Backends that run a spec's starts keeping only outcomes, asked in turn (None: not for this
+# spec). The core has none: it would need the batch layer above it. `playground.batch` adds its
+# streamed and compiled loops when imported (the Python API `playground` imports it).
+_OUTCOME_BACKENDS: list[OutcomeBackend] = []
 
 
-class Run(NamedTuple):
-    """A run's settings, validated and resolved (what `simulate` and the map cells share)."""
-
-    surf: Surface
-    opt: Optimizer
-    hp: dict
-    steps: int
-    batch_size: int
-    noise: float
-    seed: int
-    schedule: str
-    schedule_params: dict
-    start: np.ndarray  # (N, 2)
-    single: bool  # the start was one point (2,)
-
-
-def resolve_run(
-    surface: Surface | str,
-    optimizer: Optimizer | str,
-    start: ArrayLike | None = None,
-    steps: int = 200,
-    lr: float | None = None,
-    hyper: Mapping[str, object] | None = None,
-    schedule: str | None = None,
-    schedule_params: Mapping[str, object] | None = None,
-    noise: float | None = None,
-    batch_size: int = 1,
-    seed: int = 0,
-) -> Run:
-    """Validate and resolve a run's settings (`simulate` documents them); `ConfigError` if bad."""
-    try:
-        surf = get_surface(surface) if isinstance(surface, str) else surface
-    except SurfaceError as e:
-        raise ConfigError(str(e)) from None
-    opt = get_optimizer(optimizer) if isinstance(optimizer, str) else optimizer
-    hp = opt.resolve(lr, hyper)
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)):
-        raise ConfigError(f"steps must be an integer in [0, {MAX_STEPS}], got {steps!r}")
-    if not 0 <= steps <= MAX_STEPS:
-        raise ConfigError(f"steps must be an integer in [0, {MAX_STEPS}], got {steps!r}")
-    steps = int(steps)
-    if (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, (int, np.integer))
-        or not 1 <= batch_size <= 1_000_000
-    ):
-        raise ConfigError(f"batch_size must be an integer in [1, 1000000], got {batch_size!r}")
-    if noise is None:
-        noise = surf.noise_scale if opt.default_noise else 0.0
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1e6:
-        raise ConfigError(f"noise must be a number in [0, 1e6], got {noise!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
-        raise ConfigError(f"seed must be an integer in [0, 2^32), got {seed!r}")
-    sched_name, sched_params = resolve_schedule(schedule, schedule_params, steps)
-    p, single = _validate_start(start if start is not None else surf.start, surf)
-
-    return Run(
-        surf, opt, hp, steps, int(batch_size), float(noise), int(seed), sched_name, sched_params, p, single
-    )
+def register_outcome_backend(backend: OutcomeBackend) -> None:
+    """Let ``backend(spec, compiled)`` run specs of many starts whose paths are not kept."""
+    if backend not in _OUTCOME_BACKENDS:
+        _OUTCOME_BACKENDS.append(backend)
 
 
 def simulate(
@@ -186,11 +133,14 @@ def simulate(
     noise: float | None = None,
     batch_size: int = 1,
     seed: int = 0,
-    gtol: float = 1e-6,
-    xtol: float = 1e-6,
+    gtol: float = GTOL,
+    xtol: float = XTOL,
     record_state: bool = True,
-) -> Trajectory:
-    """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start``.
+    history: bool = True,
+    compiled: bool | None = None,
+) -> Any:
+    """Run ``optimizer`` on ``surface`` for ``steps`` steps from ``start`` (a point, or ``(N, 2)``
+    points: a batch of runs that share every other setting).
 
     ``noise`` is the per-sample gradient noise σ: each step adds ``N(0, σ²/batch_size)``
     to each gradient coordinate, drawn from ``numpy.random.default_rng(seed)`` and shared
@@ -202,40 +152,81 @@ def simulate(
     A run is ``converged`` once its gradient norm is ``<= gtol`` or it is within ``xtol``
     of a global minimum, ``diverged`` once its point, loss or gradient is not finite or it
     leaves the domain by more than ten domain widths, and ``max_steps`` otherwise.
+
+    Returns the whole path, a `Trajectory` (``record_state=False`` skips the optimizer's
+    state), or with ``history=False`` only how each run ended, `Outcomes`: many starts then
+    run in the batch layer's streamed loop, or its compiled loop when that pays
+    (``compiled``: True compiles it if need be, False never, None when it is built or the
+    work is big enough to wait for it; see `playground.batch.compiled`). Every backend gives
+    the same numbers to the bit.
     """
-    run = resolve_run(
-        surface, optimizer, start, steps, lr, hyper, schedule, schedule_params, noise, batch_size, seed
-    )
-    surf, opt, hp, steps, batch_size, noise, seed, sched_name, sched_params, p, single = run
-    n = p.shape[0]
-    lr0 = float(hp["lr"])
-    sched = build_schedule(sched_name, lr0, sched_params)
+    spec = resolve_run(
+        surface, optimizer, start, steps, lr, hyper, schedule, schedule_params, noise, batch_size, seed,
+        gtol, xtol,
+    )  # fmt: skip
+    return run_path(spec, record_state) if history else run_outcomes(spec, compiled)
+
+
+def run_outcomes(spec: RunSpec, compiled: bool | None = None) -> Outcomes:
+    """How each run of ``spec`` ended, by the backend its size calls for: a single start takes
+    the float loop, many starts a registered batch backend (the NumPy loop when none is)."""
+    if spec.n > 1:
+        for backend in _OUTCOME_BACKENDS:
+            out = backend(spec, compiled)
+            if out is not None:
+                return out
+    return run_path(spec, record_state=False).outcomes()
+
+
+def run_path(spec: RunSpec, record_state: bool = True) -> Trajectory:
+    """Every step of every run of ``spec``: the float loop for one start where the rule
+    allows it, else the NumPy loop over all starts at once (equal to the bit)."""
+    surf, opt, steps, n = spec.surface, spec.optimizer, spec.steps, spec.n
+    sched = build_schedule(spec.schedule, spec.lr, dict(spec.schedule_params))
     plateau = sched if isinstance(sched, Plateau) else None
     if plateau is None:  # one column shared by every run, broadcast on output
         lrs = np.array([sched(t) for t in range(steps)], dtype=np.float64).reshape(steps, 1)
     else:
         lrs = np.empty((steps, n))
-    batch_dfs, kicks = gradient_noise(surf, steps, noise, batch_size, seed)
+    noise = gradient_noise(surf, steps, spec.noise, spec.batch_size, spec.seed)
+    rule = opt.rule(dict(spec.hyper))
+    records = {k: np.zeros((steps, n, 2)) for k in rule.records} if record_state else {}
+    p = np.array(spec.starts)
+    state = rule.init(p)
+    fast = None
+    if n == 1 and not opt.coupled and (not opt.second_order or opt.update_pair is not None):
+        fast = _run_floats(spec, rule, state, lrs, plateau, noise, records)
+    if fast is not None:
+        positions, last = fast
+        gnorm = np.empty((steps + 1, n))
+        gnorm_from = 0
+    else:
+        positions, gnorm, last, gnorm_from = _run_arrays(spec, rule, state, lrs, plateau, noise, records)
+    with np.errstate(all="ignore"):
+        for a, b in _blocks(gnorm_from, last + 1, n):
+            gnorm[a:b] = grad_norm(surf.gradient(positions[a:b]))
+    traj = _finish(surf, positions, gnorm, lrs, records, last, spec.gtol, spec.xtol)
+    return _trajectory(spec, *traj)
 
+
+def _run_arrays(spec: RunSpec, rule, state, lrs, plateau, noise, records) -> tuple:
+    """The NumPy loop: every run of ``spec`` as rows of ``(N, 2)`` arrays. Returns
+    ``(positions, gnorm, last, gnorm_from)``: the gradient norms before ``gnorm_from`` are
+    filled (taken in the loop while the gradient is hot in cache), the rest are not."""
+    surf, opt, steps, n = spec.surface, spec.optimizer, spec.steps, spec.n
+    batch_dfs, kicks = noise
+    p = np.array(spec.starts)
     positions = np.empty((steps + 1, n, 2))
     positions[0] = p
     gnorm = np.empty((steps + 1, n))
-    rule = opt.rule(hp)
-    records = {k: np.zeros((steps, n, 2)) for k in rule.records} if record_state else {}
-    state = rule.init(p)
     pstate = plateau.init(n) if plateau is not None else None
     grad, update, look = surf.gradient, rule.update, rule.look
     closure = surface_closure(surf) if opt.closure else None
     last = steps
-    fast = None
-    if n == 1 and not opt.coupled and (not opt.second_order or opt.update_pair is not None):
-        fast = _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, batch_dfs, records, gtol, xtol)
-    if fast is not None:
-        positions, last = fast
     # large batches: take the gradient norm while g is hot in cache; small ones: one bulk call after
     norm_in_loop = look is None and n > 1024
     with np.errstate(all="ignore"):  # non-finite runs are found and cut afterwards
-        for t in range(steps if fast is None else 0):
+        for t in range(steps):
             if pstate is not None:
                 lr_t: Any = pstate.lr[:, None]
                 lrs[t] = pstate.lr
@@ -256,31 +247,29 @@ def simulate(
                     arr[t] = value
             if pstate is not None:
                 pstate = plateau.update(pstate, surf.value(positions[t]))  # type: ignore[union-attr]
-            if (t + 1) % CHECK_EVERY == 0 and all_stopped(surf, p, gtol, xtol):
+            if (t + 1) % CHECK_EVERY == 0 and all_stopped(surf, p, spec.gtol, spec.xtol):
                 last = t + 1
                 break
-        gnorm_from = last if norm_in_loop else 0
-        for a, b in _blocks(gnorm_from, last + 1, n):
-            g = grad(positions[a:b])
-            gnorm[a:b] = grad_norm(g)
+    return positions, gnorm, last, (last if norm_in_loop else 0)
 
-    traj = _finish(surf, positions, gnorm, lrs, records, last, gtol, xtol)
-    status, stopped_at, positions, loss, gnorm, lrs, records = traj
-    minimum, minimum_distance = reached_minimum(surf, positions[-1], status)
-    if single:
+
+def _trajectory(spec: RunSpec, status, stopped_at, positions, loss, gnorm, lrs, records) -> Trajectory:
+    """The `Trajectory` of ``spec`` from `_finish`'s arrays (a single start drops the runs' axis)."""
+    minimum, minimum_distance = nearest_minimum(spec.surface, positions[-1])
+    if spec.single:
         positions, loss, gnorm, lrs = positions[:, 0], loss[:, 0], gnorm[:, 0], lrs[:, 0]
         records = {k: v[:, 0] for k, v in records.items()}
         status, stopped_at = status[0], stopped_at[0]
         minimum, minimum_distance = minimum[0], minimum_distance[0]
     return Trajectory(
-        surface=surf.name,
-        optimizer=opt.name,
-        hyper=hp,
-        schedule=sched_name,
-        schedule_params=sched_params,
-        noise=float(noise),
-        batch_size=int(batch_size),
-        seed=int(seed),
+        surface=spec.surface.name,
+        optimizer=spec.optimizer.name,
+        hyper=dict(spec.hyper),
+        schedule=spec.schedule,
+        schedule_params=dict(spec.schedule_params),
+        noise=spec.noise,
+        batch_size=spec.batch_size,
+        seed=spec.seed,
         positions=positions,
         loss=loss,
         grad_norm=gnorm,
@@ -339,7 +328,7 @@ def _minibatches(surf: Surface, steps: int, batch_size: int, seed: int) -> list 
     return out
 
 
-def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, batch_dfs, records, gtol, xtol):
+def _run_floats(spec: RunSpec, rule, state, lrs, plateau, noise, records):
     """One run with the point held in two Python floats: ~5x faster than (1, 2) arrays.
 
     Coordinate-wise rules call ``rule.update`` once per coordinate, coupled ones (Newton)
@@ -349,6 +338,8 @@ def _run_floats(surf, opt, rule, p, state, lrs, plateau, kicks, batch_dfs, recor
     such a run returns ``None`` and the array loop runs it instead. Returns
     ``(positions, last)``; fills ``records`` and, for the plateau schedule, ``lrs``.
     """
+    surf, opt, gtol, xtol, p = spec.surface, spec.optimizer, spec.gtol, spec.xtol, spec.starts
+    batch_dfs, kicks = noise
     steps = lrs.shape[0]
     f, df, d2f, look, hp = surf.f, surf.df, surf.d2f, rule.look, rule.hp
     pair, update = opt.update_pair, rule.update

@@ -7,9 +7,9 @@ Messages follow one pattern so the CLI, the web UI and tests can show them as th
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 
 class ConfigError(ValueError):
@@ -24,7 +24,10 @@ class Hyper:
     """One hyperparameter: its default, type and the interval it may take.
 
     ``low_open`` / ``high_open`` make the interval ends exclusive; ``log`` marks a value
-    best edited on a log scale (learning rates, eps).
+    best edited on a log scale (learning rates, eps). A default that the reference derives
+    from the other hyperparameters when the argument is ``None`` (torch.optim.LBFGS's
+    ``max_eval``) is written with :func:`derived_hyper`: the default stays ``None``, as in
+    the reference's signature, and :meth:`value` gives the number a run uses.
     """
 
     name: str
@@ -38,6 +41,22 @@ class Hyper:
     symbol: str = ""
     help: str = ""
     log: bool = False
+    # (the rule as the lists show it, the rule on resolved hyperparameters) of a derived default
+    derived: tuple[str, Callable[[Mapping[str, Any]], Any]] | None = field(default=None, compare=False)
+
+    @property
+    def shown_default(self) -> str:
+        """The default as lists show it: the derivation's rule where the default is derived."""
+        if self.derived is not None:
+            return self.derived[0]
+        if isinstance(self.default, float):
+            return f"{self.default:g}"
+        return str(self.default)
+
+    def value(self, hp: Mapping[str, Any]) -> Any:
+        """The value a run uses in resolved ``hp``: the derived default where none was given."""
+        given = hp[self.name]
+        return self.derived[1](hp) if given is None and self.derived is not None else given
 
     def rule(self) -> str:
         if self.kind == "bool":
@@ -105,5 +124,15 @@ def resolve(owner: str, specs: tuple[Hyper, ...], given: Mapping[str, object] | 
         if spec is None:
             valid = ", ".join(by_name) or "none"
             raise ConfigError(f"{owner}: unknown hyperparameter {key!r}; valid: {valid}")
-        out[key] = spec.coerce(owner, raw)
+        # None where the default is None means "not given" (torch's max_eval=None, t_max=None)
+        out[key] = None if raw is None and spec.default is None else spec.coerce(owner, raw)
     return out
+
+
+def derived_hyper(
+    name: str, rule: str, derive: Callable[[Mapping[str, Any]], Any], help: str, **kw: Any
+) -> Hyper:
+    """A hyperparameter whose default (``None``) the reference derives from the others, e.g.
+    torch.optim.LBFGS's ``max_eval=None`` -> ``max_iter * 5 // 4``. ``rule`` is how lists
+    show the default (the CLI, the page's help); ``derive(hp)`` computes it."""
+    return Hyper(name, None, help=f"{help} (default: {rule})", derived=(rule, derive), **kw)

@@ -7,6 +7,7 @@ compiled loop restates these rules in numba's subset and `tests/batch` holds it 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .optimizers.blocks import eig2
 from .surfaces import Surface
@@ -71,12 +72,21 @@ def critical_kind(surf: Surface, p: np.ndarray, xtol: float) -> np.ndarray:
     return kind
 
 
-def reached_minimum(surf: Surface, p: np.ndarray, status: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Index (into ``surf.minima``) and distance of the minimum each run that reached one sits at."""
-    mins = np.array([c.xy for c in surf.minima]).reshape(-1, 2)
-    if not len(mins):
-        return np.full(status.shape, -1), np.full(status.shape, np.nan)
-    d2 = ((p[..., None, :] - mins) ** 2).sum(-1)
-    index, dist = d2.argmin(-1), np.sqrt(d2.min(-1))
-    reached = status == "minimum"
-    return np.where(reached, index, -1), np.where(reached, dist, np.nan)
+def nearest_minimum(surf: Surface, p: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Index (into ``surf.minima``) and distance of the minimum nearest each point ``p[..., :]``,
+    whatever the run's status: every run's output names it. -1 and NaN on a surface without
+    minima and for a point that is not finite."""
+    p = np.asarray(p, dtype=np.float64)
+    minima = surf.minima  # a property that filters the critical points: read it once
+    if not minima:
+        return np.full(p.shape[:-1], -1), np.full(p.shape[:-1], np.nan)
+    best, index = np.full(p.shape[:-1], np.inf), np.zeros(p.shape[:-1], dtype=np.intp)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for k, c in enumerate(minima):  # one minimum at a time: no (runs x minima) array
+            dx, dy = p[..., 0] - c.x, p[..., 1] - c.y
+            d2 = dx * dx + dy * dy
+            closer = d2 < best  # the first of equally near minima, as argmin
+            best, index = np.where(closer, d2, best), np.where(closer, k, index)
+        dist = np.sqrt(best)
+    known = np.isfinite(p).all(-1) & np.isfinite(dist)
+    return np.where(known, index, -1), np.where(known, dist, np.nan)

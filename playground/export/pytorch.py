@@ -19,7 +19,6 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.optimizers.blocks import lit
 from playground.core.schedules import torch_scheduler
 from playground.core.surfaces import Surface
-from playground.core.surfaces.symbolic import torch_source
 
 _HEADER = '''"""{title}
 
@@ -163,6 +162,10 @@ def run_function(fn: str, tr: Trajectory) -> tuple[list[str], str]:
 
 def torch_script(surface: Surface, runs: Sequence[tuple[str, Trajectory]]) -> str:
     """The script for ``runs`` (``(label, trajectory)``, all on ``surface``)."""
+    # the tracer and its printer (SymPy) load on the first export: the page that offers
+    # "Copy as PyTorch" imports this module without them (tests/web/test_lean_serving.py)
+    from playground.core.surfaces.symbolic import torch_source
+
     noisy = any(_sigma(tr) for _, tr in runs)
     params = ", ".join(f"{k}={v:g}" for k, v in surface.params.items())
     title = f"{', '.join(label for label, _ in runs)} on {surface.title}" + (f" ({params})" if params else "")

@@ -1,15 +1,14 @@
-"""Exports of a run: trajectories as CSV or JSON, and a QR code of the share link."""
+"""Exports of a run: trajectories as CSV or JSON (the writers of `playground.export.records`
+given the page's settings), and a QR code of the share link."""
 
 from __future__ import annotations
-
-import csv
-import io
-import json
 
 import segno
 
 from playground.core.engine import Trajectory
+from playground.export import records
 
+from . import runs
 from .state.validate import Config
 
 
@@ -21,22 +20,8 @@ def qr_data_uri(url: str) -> str:
 
 
 def export_json(cfg: Config, labels: list[str], trajs: list[Trajectory]) -> str:
-    out = []
-    for label, tr in zip(labels, trajs):
-        d = tr.to_dict()
-        d["label"] = label
-        out.append(d)
-    return json.dumps({"surface_params": cfg.surface_params, "steps": cfg.steps, "runs": out})
+    return records.runs_json(runs.surface_of(cfg), cfg.surface_params, cfg.steps, labels, trajs)
 
 
-def export_csv(labels: list[str], trajs: list[Trajectory]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["optimizer", "step", "x", "y", "loss", "grad_norm", "lr", "status"])
-    for label, tr in zip(labels, trajs):
-        last = int(tr.last_kept)
-        for i in range(last + 1):
-            lr = repr(float(tr.lr[i])) if i < tr.lr.shape[0] else ""
-            w.writerow([label, i, repr(float(tr.positions[i, 0])), repr(float(tr.positions[i, 1])),
-                        repr(float(tr.loss[i])), repr(float(tr.grad_norm[i])), lr, str(tr.status)])  # fmt: skip
-    return buf.getvalue()
+def export_csv(cfg: Config, labels: list[str], trajs: list[Trajectory]) -> str:
+    return records.runs_csv(runs.surface_of(cfg), labels, trajs)

@@ -7,7 +7,6 @@ digits a screen shows); exact float64 values for the results table travel as JSO
 from __future__ import annotations
 
 import json
-import math
 from functools import lru_cache
 from typing import Any
 
@@ -222,15 +221,13 @@ def _outcome(surface: Surface, tr: Trajectory) -> tuple[str, int]:
     """
     status, last, loss = str(tr.status), int(tr.last_kept), tr.loss
     if status == "left" and np.isfinite(loss[last]) and loss[last] < loss[0]:
-        return contract.LEFT_DOWNHILL, int(tr.minimum)
-    point = tr.positions[last]
-    if status == "running" and surface.minima and np.all(np.isfinite(point)):
+        return contract.LEFT_DOWNHILL, -1
+    nearest = int(tr.minimum)  # the engine names the nearest minimum whatever the status
+    if status == "running" and nearest >= 0:
         (x0, x1), _ = surface.domain
-        d = [math.hypot(point[0] - c.x, point[1] - c.y) for c in surface.minima]
-        k = int(np.argmin(d))
-        if d[k] <= contract.NEAR_SHARE * (x1 - x0):
-            return contract.NEAR_MINIMUM, k
-    return status, int(tr.minimum)
+        if float(tr.minimum_distance) <= contract.NEAR_SHARE * (x1 - x0):
+            return contract.NEAR_MINIMUM, nearest
+    return status, (nearest if status == "minimum" else -1)  # the page names a minimum reached
 
 
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:

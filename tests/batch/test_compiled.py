@@ -4,7 +4,7 @@ convention of every rule that compiles; what cannot compile exactly stays on Num
 import numpy as np
 import pytest
 
-from playground import OPTIMIZERS
+from playground import OPTIMIZERS, simulate
 from playground.batch import compiled as fused
 from playground.batch.cells import run_cells
 from playground.core.surfaces import get_surface
@@ -135,3 +135,23 @@ def test_the_policy_follows_the_work():
     assert fused.kernel(rule, s, False, 10**12, wait=False) is None
     built = fused.kernel(rule, s, False, fused.COMPILE_NOW_WORK)  # big: compiles first
     assert built is not None and fused.kernel(rule, s, False, 1) is built  # then every job uses it
+
+
+@pytest.mark.parametrize("name", ["momentum", "nag"])
+def test_simulate_on_the_compiled_backend_equals_the_full_runs(name, monkeypatch):
+    """`simulate(..., history=False)` with many starts runs the compiled loop when asked; its
+    outcomes are those of the full runs (`Trajectory.outcomes`) to the bit."""
+    ran = []
+    monkeypatch.setattr(fused, "run", lambda *a: ran.append(1) or real_run(*a))
+    (x0, x1), (y0, y1) = get_surface("himmelblau").domain
+    starts = np.random.default_rng(4).uniform([x0, y0], [x1, y1], size=(600, 2))
+    kw = {"steps": 300, "lr": 0.02}
+    full = simulate("himmelblau", name, starts, record_state=False, **kw).outcomes()
+    fast = simulate("himmelblau", name, starts, history=False, compiled=True, **kw)
+    assert ran  # the compiled loop ran them
+    for field in ("status", "stopped_at", "final_point", "final_loss", "minimum", "minimum_distance"):
+        np.testing.assert_array_equal(getattr(fast, field), getattr(full, field), err_msg=field)
+    assert len(set(full.status)) >= 2
+
+
+real_run = fused.run

@@ -63,6 +63,7 @@ def test_trajectory_json_schema():
         "amsgrad": False,
         "bias_correction": True,
         "weight_decay": 0.0,
+        "decoupled_weight_decay": False,
     }
     assert d["loss"][0] == 12.5
 
@@ -70,7 +71,8 @@ def test_trajectory_json_schema():
 def test_trajectory_csv():
     r = cli("trajectory", "--optimizer", "gd", "--lr", "0.001", "--steps", "3", "--format", "csv")
     lines = r.stdout.strip().splitlines()
-    assert lines[0] == "step,x,y,loss,grad_norm,lr" and len(lines) == 5
+    assert lines[0] == "step,x,y,loss,grad_norm,lr,outcome,nearest_x,nearest_y,nearest_minimum_distance"
+    assert len(lines) == 5
     assert lines[1].startswith("0,-1.5,2.0,12.5,")
 
 
@@ -81,6 +83,19 @@ def test_listings(what):
     assert {"surfaces": "rosenbrock", "optimizers": "beta1=0.9", "schedules": "cosine_restarts"}[
         what
     ] in r.stdout
+
+
+def test_the_optimizers_list_shows_each_default_as_the_reference_has_it():
+    """A default the reference derives when the argument is None (L-BFGS's max_eval,
+    Prodigy's beta3) is listed as its rule; every other one as its value."""
+    from playground.core.optimizers import OPTIMIZERS
+
+    lines = {line.split()[0]: line for line in cli("optimizers").stdout.splitlines()}
+    derived = [(o.name, h) for o in OPTIMIZERS.values() for h in o.hypers if h.derived]
+    assert {(name, h.name) for name, h in derived} >= {("lbfgs", "max_eval"), ("prodigy", "beta3")}
+    for name, h in derived:
+        assert f"{h.name}={h.derived[0]}" in lines[name]
+    assert "max_eval=max_iter * 5 // 4" in lines["lbfgs"]
 
 
 @pytest.mark.parametrize(

@@ -152,7 +152,7 @@ def test_unusable_surfaces_are_refused(text, domain, needle):
 
 
 def test_get_surface_reports_a_refusal_as_a_surface_error():
-    with pytest.raises(SurfaceError, match="not allowed"):
+    with pytest.raises(SurfaceError, match=r"'\.' at position 2 is not part of a formula"):
         get_surface("custom", formula="x.real")
     with pytest.raises(SurfaceError, match="only for the 'custom' surface"):
         get_surface("rosenbrock", formula="x")
@@ -182,8 +182,8 @@ def test_cli_custom_formula_gives_the_built_in_trajectory():
 
 @pytest.mark.parametrize(
     ("args", "needle"),
-    [(["--formula", "__import__('os').system('id')"], "attribute access is not allowed"),
-     (["--formula", "9**9**9"], "exponent"), (["--formula", "x +"], "could not read"),
+    [(["--formula", "__import__('os').system('id')"], "'_' at position 1 is not part of a formula"),
+     (["--formula", "9**9**9"], "exponent"), (["--formula", "x +"], "ends too early"),
      (["--formula", "x", "--domain", "1", "0", "0", "1"], "x0 < x1")],
 )  # fmt: skip
 def test_cli_refusal_exits_2_with_one_line(args, needle):

@@ -18,7 +18,7 @@ import pytest
 import torch
 
 from playground import OPTIMIZERS, simulate
-from playground.core.optimizers.lbfgs import max_evals
+from playground.core.optimizers.lbfgs import MAX_EVAL, max_evals
 from playground.core.surfaces import get_surface, surface_names
 from playground.export.pytorch import torch_script
 from playground.web.state import validate
@@ -31,15 +31,18 @@ torch.set_default_dtype(torch.float64)
 STEPS = 250
 SW = {"line_search_fn": "strong_wolfe"}
 # (surface, start, hyperparameters, steps it moves at least): lrs that keep the runs moving;
-# a line search with room converges in tens of steps, one with max_eval 2 (a trial and one
-# interpolation) crawls along for all of them
+# a line search with room (max_eval 25, what torch's own defaults give) converges in tens of
+# steps, one with max_eval 2 (a trial and one interpolation) crawls along for all of them;
+# without max_eval, torch's max_iter * 5 // 4
+ROOM = {**SW, "max_eval": 25}
 CASES = [
     ("rosenbrock", (-1.5, 2.0), {"lr": 0.01}, 250),
     ("rosenbrock", (-1.2, 1.0), {"lr": 0.5}, 60),
-    ("rosenbrock", (-1.5, 2.0), {"lr": 1.0, **SW}, 40),
+    ("rosenbrock", (-1.5, 2.0), {"lr": 1.0, **ROOM}, 40),
+    ("rosenbrock", (-1.5, 2.0), {"lr": 1.0, **SW, "max_iter": 2}, 40),
     ("rosenbrock", (-1.5, 2.0), {"lr": 1e-3, **SW, "max_eval": 2}, 250),
     ("rosenbrock", (-1.2, 1.0), {"lr": 0.3, **SW, "max_eval": 2}, 80),
-    ("rosenbrock", (-1.2, 1.0), {"lr": 1.0, **SW, "max_iter": 3}, 12),
+    ("rosenbrock", (-1.2, 1.0), {"lr": 1.0, **ROOM, "max_iter": 3}, 12),
     ("himmelblau", (0.5, -0.5), {"lr": 0.03}, 250),
     ("himmelblau", (0.5, -0.5), {"lr": 0.02, "history_size": 5}, 250),
     ("himmelblau", (0.5, -0.5), {"lr": 0.02, "max_iter": 3}, 250),
@@ -95,6 +98,51 @@ def test_matches_torch_lbfgs_in_float64(case):
     np.testing.assert_array_equal(evals, tr.state["evals"][:kept, 0])  # every evaluation counted
     np.testing.assert_array_equal(tr.state["evals"][:, 0], tr.state["evals"][:, 1])
     assert evals.max() <= max_evals(hp)
+
+
+def _torch_own_path(s, start, steps, **kw):
+    """Points of torch.optim.LBFGS built by its own constructor with ``kw`` (its defaults for the rest)."""
+    param = torch.tensor(start, requires_grad=True)
+    opt = torch.optim.LBFGS([param], **kw)
+
+    def closure():
+        p = param.detach().numpy()
+        param.grad = torch.tensor(s.gradient(p))
+        return torch.tensor(float(s.value(p)))
+
+    points = []
+    for _ in range(steps):
+        opt.step(closure)
+        points.append(param.detach().numpy().copy())
+    return np.array(points), opt
+
+
+@pytest.mark.parametrize("max_iter", [1, 2, 3, 4, 8, 20])
+def test_max_eval_left_out_is_torchs_derived_default(max_iter):
+    """torch.optim.LBFGS derives ``max_eval = max_iter * 5 // 4`` when it is None; so does the
+    record, and the work budget counts the derived value."""
+    opt = OPTIMIZERS["lbfgs"]
+    hp = opt.resolve(None, {**SW, "max_iter": max_iter})
+    assert hp["max_eval"] is None  # left out, as in torch's signature; the export says None too
+    reference = torch.optim.LBFGS([torch.zeros(2, requires_grad=True)], max_iter=max_iter)
+    derived = reference.param_groups[0]["max_eval"]
+    assert MAX_EVAL.value(hp) == derived
+    assert max_evals(hp) == max_evals({**hp, "max_eval": derived})
+    assert opt.step_cost(hp) == opt.step_cost({**hp, "max_eval": derived})
+    assert "max_eval=None" in opt.torch_class(hp)
+
+
+def test_two_iterations_with_a_line_search_follow_torch_without_max_eval():
+    """``--set max_iter=2 --set line_search_fn=strong_wolfe``: torch's own constructor, given
+    no max_eval, and the engine take the same path from the first step."""
+    s, start, steps = get_surface("rosenbrock"), (-1.5, 2.0), 40
+    hp = {"lr": 1.0, **SW, "max_iter": 2}
+    tr = simulate(s, "lbfgs", start, steps=steps, hyper=hp)
+    nudged = simulate(s, "lbfgs", (np.nextafter(start[0], np.inf), start[1]), steps=steps, hyper=hp)
+    assert (np.abs(nudged.positions - tr.positions) / (np.abs(tr.positions) + 1e-3)).max() <= 1e-10
+    assert int(tr.last_kept) == steps
+    points, _ = _torch_own_path(s, start, steps, lr=1.0, max_iter=2, line_search_fn="strong_wolfe")
+    np.testing.assert_allclose(points, tr.positions[1:], rtol=1e-10, atol=1e-12)
 
 
 def test_a_step_is_one_iteration_by_default_and_its_first_step_is_torchs():
@@ -164,7 +212,7 @@ def test_evaluations_show_in_the_inspect_chart():
     assert tr.state["evals"].shape == (40, 2) and tr.state["evals"][:, 0].max() >= 2
 
 
-@pytest.mark.parametrize("hyper", [{}, SW], ids=["fixed", "wolfe"])
+@pytest.mark.parametrize("hyper", [{}, ROOM, {**SW, "max_iter": 2}], ids=["fixed", "wolfe", "wolfe-derived"])
 @pytest.mark.parametrize("path", ["class", "blocks"])
 def test_the_torch_export_reproduces_the_engine(hyper, path, tmp_path, monkeypatch):
     """The exported script steps torch.optim.LBFGS with a closure (noise on the gradient each

@@ -4,6 +4,8 @@ The reference keeps its running sums for d (``d_numerator``, ``d_de_nom``) in te
 torch's default dtype: the module sets it to float64 so the whole reference runs in float64.
 """
 
+import math
+
 import numpy as np
 import pytest
 import pytorch_optimizer
@@ -30,6 +32,7 @@ CASES = [
     ("beale", (1.0, 1.2), _GROWN),
     ("beale", (1.0, 1.2), _SAFE),
     ("himmelblau", (0.5, -0.5), {}),
+    ("beale", (1.0, 1.2), {"beta2": 0.99}),  # beta3 left out: the reference's sqrt(beta2)
 ]
 
 
@@ -59,9 +62,12 @@ def test_matches_pytorch_optimizer_prodigy_in_float64(surface, start, setting):
 
 
 def test_the_defaults_are_the_references_none_and_inf():
-    """beta3 = sqrt(0.999) is the reference's None at the default beta2; growth_rate = 1e300
-    acts as inf (d * 1e300 always exceeds d_max)."""
+    """beta3 left out is the reference's None (sqrt(beta2), whatever beta2 is); growth_rate =
+    1e300 acts as inf (d * 1e300 always exceeds d_max)."""
     hp = PRODIGY.resolve()
+    assert hp["beta3"] is None
+    beta3 = next(h for h in PRODIGY.hypers if h.name == "beta3")
+    assert beta3.value(PRODIGY.resolve(None, {"beta2": 0.99})) == math.sqrt(0.99)
     ref, _ = reference_path("beale", (1.0, 1.2), _reference(hp, growth_rate=..., beta3=...), STEPS)
     tr = simulate("beale", "prodigy", (1.0, 1.2), steps=STEPS, gtol=0.0, xtol=0.0)
     np.testing.assert_allclose(tr.positions, ref, rtol=1e-10, atol=1e-14)

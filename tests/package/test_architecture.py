@@ -24,7 +24,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "live": {"live"},
     "web": {"core", "batch", "export", "network", "live", "web"},
     "cli": {"core", "batch", "export", "network", "web", "cli"},  # `serve` starts the web
-    "api": {"core", "cli"},
+    "api": {"core", "batch", "cli"},  # `simulate` runs many starts on the batch backends
 }
 
 

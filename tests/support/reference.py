@@ -31,6 +31,8 @@ def run(name, hp, theta, grad, steps):
     u = [0.0] * d
     acc = [hp.get("initial_accumulator_value", 0.0)] * d
     mu_prod = 1.0
+    # weight decay on the weights, not through the gradient (lion's is in its own line below)
+    decoupled = name in ("adamw", "lion", "newton") or hp.get("decoupled_weight_decay", False)
     out = []
     for t in range(1, steps + 1):
         if name == "nag" and hp["form"] == "lookahead":
@@ -38,8 +40,10 @@ def run(name, hp, theta, grad, steps):
             g = [gi + wd * li for gi, li in zip(grad(look), look)]
         else:
             g = grad(th)
-            if name not in ("adamw", "lion", "newton"):
+            if not decoupled:
                 g = [g[i] + wd * th[i] for i in range(d)]
+            elif name in ("adam", "nadam", "radam"):  # decoupled_weight_decay=True: as AdamW
+                th = [x * (1 - lr * wd) for x in th]
         new = []
         for i in range(d):
             gi, x = g[i], th[i]

@@ -144,7 +144,7 @@ def basins_not_nearest() -> list[float]:
         c = basin(setup, 120, 120)
         mins = np.array([m.xy for m in setup.surface.minima])
         nearest = ((c.start[:, None, :] - mins) ** 2).sum(-1).argmin(1)
-        reached = c.minimum >= 0
+        reached = c.status == "minimum"
         out.append(float((reached & (c.minimum != nearest)).sum() / reached.sum()))
     assert len(out) == len(cfg.racers)
     return out

@@ -121,7 +121,7 @@ def _lesson_runs(lesson_id):
 def test_exports_hold_the_exact_run():
     cfg, trajs = _lesson_runs("lr")
     labels = [m["label"] for m in runs.racer_meta(cfg)]
-    rows = list(csv.DictReader(io.StringIO(exports.export_csv(labels, trajs))))
+    rows = list(csv.DictReader(io.StringIO(exports.export_csv(cfg, labels, trajs))))
     big = [r for r in rows if r["optimizer"] == labels[0]]
     assert len(big) == int(trajs[0].stopped_at) and big[-1]["status"] in ("left", "blew_up")  # no inf rows
     k = next(i for i, t in enumerate(trajs) if str(t.status) == "minimum")  # lr 0.3: there at step 16

@@ -12,19 +12,33 @@ _B2 = beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment")
 _AMS = Hyper("amsgrad", False, "bool", help="use the running maximum of v (AMSGrad)")
 _BC = Hyper("bias_correction", True, "bool", help="divide the moments by 1 - beta^t")
 _DECOUPLED = "decoupled weight decay"
+# torch.optim.Adam, NAdam and RAdam(decoupled_weight_decay=False): True decays the weights as
+# AdamW does (NAdamW, RAdamW) instead of adding the decay to the gradient
+_DWD = Hyper("decoupled_weight_decay", False, "bool", help="decay the weights directly, as AdamW")
+_WD = wd_hyper("weight decay (an L2 penalty unless decoupled_weight_decay)")
+
+
+def _decay(hp: HP):
+    """The weight-decay block the ``decoupled_weight_decay`` flag picks."""
+    return B.DECOUPLED_DECAY if hp["decoupled_weight_decay"] else B.coupled_decay()
 
 
 def _betas(hp: HP) -> str:
     return f"lr={B.lit(hp['lr'])}, betas=({B.lit(hp['beta1'])}, {B.lit(hp['beta2'])}), eps={B.lit(hp['eps'])}"
 
 
-def _adam_class(cls: str):
+def _more(hp: HP, extra: tuple[str, ...]) -> str:
+    """``, name=value`` for the ``extra`` hyperparameters the torch class takes (those the record has)."""
+    return "".join(f", {k}={B.lit(hp[k])}" for k in extra if k in hp)
+
+
+def _adam_class(cls: str, *extra: str):
     def make(hp: HP) -> str | None:
         if not hp["bias_correction"]:
             return None  # torch.optim.Adam always corrects the bias
         return (
             f"torch.optim.{cls}([theta], {_betas(hp)}, amsgrad={hp['amsgrad']}, "
-            f"weight_decay={B.lit(hp['weight_decay'])})"
+            f"weight_decay={B.lit(hp['weight_decay'])}{_more(hp, extra)})"
         )
 
     return make
@@ -32,17 +46,16 @@ def _adam_class(cls: str):
 
 def _plain_class(cls: str, *extra: str):
     def make(hp: HP) -> str:
-        more = "".join(f", {k}={B.lit(hp[k])}" for k in extra)
-        return f"torch.optim.{cls}([theta], {_betas(hp)}{more}, weight_decay={B.lit(hp['weight_decay'])})"
+        return f"torch.optim.{cls}([theta], {_betas(hp)}, weight_decay={B.lit(hp['weight_decay'])}{_more(hp, extra)})"
 
     return make
 
 
 RECORDS = (
     Optimizer(
-        "adam", "Adam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _AMS, _BC, wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.SCALE_BY_ADAM, B.DESCEND),
-        demo_lr=0.05, accumulator="v", torch_class=_adam_class("Adam"),
+        "adam", "Adam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _AMS, _BC, _WD, _DWD),
+        lambda hp: (_decay(hp), B.SCALE_BY_ADAM, B.DESCEND),
+        demo_lr=0.05, accumulator="v", torch_class=_adam_class("Adam", "decoupled_weight_decay"),
         summary="Momentum on the gradient plus RMSProp scaling, both bias-corrected.",
     ),
     Optimizer(
@@ -56,15 +69,15 @@ RECORDS = (
         "nadam", "NAdam",
         (lr_hyper(2e-3), _B1, _B2, eps_hyper(1e-8),
          Hyper("momentum_decay", 4e-3, low=0.0, high=1.0, symbol=r"\psi", help="momentum decay"),
-         wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.SCALE_BY_NADAM, B.DESCEND),
-        accumulator="v", torch_class=_plain_class("NAdam", "momentum_decay"),
+         _WD, _DWD),
+        lambda hp: (_decay(hp), B.SCALE_BY_NADAM, B.DESCEND),
+        accumulator="v", torch_class=_plain_class("NAdam", "momentum_decay", "decoupled_weight_decay"),
         summary="Adam with a Nesterov-style look-ahead on the first moment.",
     ),
     Optimizer(
-        "radam", "RAdam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.SCALE_BY_RADAM, B.DESCEND),
-        accumulator="v", torch_class=_plain_class("RAdam"),
+        "radam", "RAdam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _WD, _DWD),
+        lambda hp: (_decay(hp), B.SCALE_BY_RADAM, B.DESCEND),
+        accumulator="v", torch_class=_plain_class("RAdam", "decoupled_weight_decay"),
         summary="Adam that switches its adaptive rate on only once the variance estimate is reliable.",
     ),
     Optimizer(

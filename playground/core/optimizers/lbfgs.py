@@ -3,9 +3,10 @@ r"""L-BFGS, as ``torch.optim.LBFGS`` (with or without its strong-Wolfe line sear
 **One playground step is one call of** ``opt.step(closure)``. The record's default
 ``max_iter=1`` makes that one L-BFGS iteration (torch's default, 20, would run twenty
 iterations per call); larger values are supported and run torch's inner loop, with its
-stopping tests, inside one step. ``max_eval`` defaults to 25 (torch's ``max_iter * 5 // 4``
-is 1 at ``max_iter=1``, which leaves the line search a single trial), so a line search
-has the room torch gives it at its own defaults.
+stopping tests, inside one step. ``max_eval`` is torch's: ``None`` derives
+``max_iter * 5 // 4``, which is 1 at ``max_iter=1`` and leaves a strong-Wolfe search a
+single trial, as torch does at ``max_iter=1``; give ``max_eval`` (e.g. 25, what torch's
+own defaults give) for a search with room.
 
 The rule needs the loss and the gradient at points of its own (the line search, the inner
 iterations): the engine passes ``aux = closure(x, y) -> (f, (gx, gy))`` (``closure=True``).
@@ -27,7 +28,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..hyper import Hyper
+from ..hyper import Hyper, derived_hyper
 from . import blocks as B
 from .base import HP, Block, Optimizer, lr_hyper
 
@@ -170,7 +171,7 @@ def _step(x: tuple, g: tuple, lr: float, run: _Run | None, fg, hp: HP) -> tuple[
         f, (gx, gy) = fg(px, py)
         return float(f), (float(gx), float(gy))
 
-    max_iter, max_eval, history_size = hp["max_iter"], hp["max_eval"], hp["history_size"]
+    max_iter, max_eval, history_size = hp["max_iter"], MAX_EVAL.value(hp), hp["history_size"]
     tolerance_grad, tolerance_change = hp["tolerance_grad"], hp["tolerance_change"]
     loss = float(fg(*x, grad=False))  # the closure at the start; its gradient is the engine's g
     current_evals = 1
@@ -249,9 +250,10 @@ def max_evals(hp: HP) -> int:
     """The most evaluations one step can make (torch's loop and line search, read off its code):
     the start, then without a line search one per iteration but the last, up to ``max_eval``;
     with it, each search may use the evaluations left, ``max_eval - done``, plus one."""
+    max_eval = MAX_EVAL.value(hp)
     if hp["line_search_fn"] == "strong_wolfe":
-        return hp["max_eval"] + 1
-    return 1 if hp["max_iter"] == 1 else min(hp["max_iter"], max(hp["max_eval"], 2))
+        return max_eval + 1
+    return 1 if hp["max_iter"] == 1 else min(hp["max_iter"], max(max_eval, 2))
 
 
 def _objects(items: list) -> np.ndarray:
@@ -283,15 +285,18 @@ def _latex(hp: HP, u: str) -> tuple[list[str], str]:
         if hp["line_search_fn"] == "strong_wolfe"
         else r"\alpha_t &= \eta \quad (\text{first step: } \eta \min(1, 1/\|g_1\|_1))"
     )
-    return [
+    lines = [
         r"s_k &= \theta_{k+1} - \theta_k,\quad y_k = g_{k+1} - g_k"
         r" \quad (\text{the last } m \text{ pairs with } y_k^\top s_k > 10^{-10})",
         rf"d_t &= -H_t\, {u},\quad H_t \text{{ from the two-loop recursion}},\ "
         r"H_t^0 = \frac{s^\top y}{y^\top y} I",
         search,
         r"\theta_{t+1} &= \theta_t + \alpha_t d_t \quad (\text{repeated up to } k_{\max}"
-        r" \text{ times per step; none once } \|g_t\|_\infty \le \epsilon_g)",
-    ], r"\alpha_t d_t"
+        r" \text{ times and } e_{\max} \text{ evaluations per step; none once } \|g_t\|_\infty \le \epsilon_g)",
+    ]
+    if hp["max_eval"] is None:  # left out: torch derives it (MAX_EVAL)
+        lines.append(r"e_{\max} &= \lfloor 5 k_{\max} / 4 \rfloor \quad (\text{torch's default})")
+    return lines, r"\alpha_t d_t"
 
 
 def _torch_init(hp: HP) -> list[str]:
@@ -337,11 +342,21 @@ LBFGS_BLOCK = Block(
     torch_init=_torch_init,
 )
 
+# torch.optim.LBFGS: ``if max_eval is None: max_eval = max_iter * 5 // 4``
+MAX_EVAL = derived_hyper(
+    "max_eval",
+    "max_iter * 5 // 4",
+    lambda hp: hp["max_iter"] * 5 // 4,
+    "evaluations per step at most",
+    kind="int",
+    low=1,
+    high=1000,
+    symbol=r"e_{\max}",
+)
 _HYPERS = (lr_hyper(1.0),
          Hyper("max_iter", 1, "int", low=1, high=100, symbol=r"k_{\max}",
                help="L-BFGS iterations per step (torch's default is 20; here a step is one)"),
-         Hyper("max_eval", 25, "int", low=1, high=1000,
-               help="evaluations per step at most (torch: max_iter * 5 // 4, too few for a search at 1)"),
+         MAX_EVAL,
          Hyper("tolerance_grad", 1e-7, low=0.0, high=1e3, symbol=r"\epsilon_g", log=True,
                help="no step once the largest gradient component is this small"),
          Hyper("tolerance_change", 1e-9, low=0.0, high=1e3, log=True,

@@ -5,10 +5,9 @@ on the point as one parameter of shape ``(2,)``. ``d`` is estimated from the who
 (a dot product and an L1 norm over both coordinates): the record is ``coupled`` and its
 blocks work on rows of ``(N, 2)`` arrays, with ``d`` and its sums as ``(N, 1)`` columns.
 
-Differences from the reference's constructor, none in the arithmetic:
+``beta3=None`` is the reference's default, derived as ``sqrt(beta2)``. Differences from the
+reference's constructor, none in the arithmetic:
 
-* ``beta3=None`` (the reference's default, meaning ``sqrt(beta2)``) is the number
-  ``sqrt(0.999)`` here; set beta3 by hand when changing beta2.
 * ``growth_rate=inf`` is ``1e300`` here (hyperparameters are finite): ``d * 1e300`` is
   larger than any ``d_max`` (or overflows to inf), so ``min(d_max, d * growth_rate)`` is
   ``d_max`` exactly as with inf.
@@ -24,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..hyper import Hyper
+from ..hyper import Hyper, derived_hyper
 from ..ops import row_sum
 from . import blocks as B
 from .base import HP, Block, Optimizer, beta_hyper, eps_hyper, lr_hyper, wd_hyper
@@ -59,7 +58,7 @@ def _prodigy_init(params: Any, hp: HP) -> ProdigyState:
 
 
 def _prodigy_update(u, s, p, q, lr, t, hp, aux):
-    b1, b2, b3 = hp["beta1"], hp["beta2"], hp["beta3"]
+    b1, b2, b3 = hp["beta1"], hp["beta2"], BETA3.value(hp)
     if hp["bias_correction"]:
         bc = (1.0 - math.pow(b1, t)) / math.sqrt(1.0 - math.pow(b2, t))
     else:
@@ -112,7 +111,7 @@ def _prodigy_torch_init(hp: HP) -> list[str]:
 
 
 def _prodigy_torch(hp: HP) -> list[str]:
-    b1, b2, b3 = (B.lit(hp[k]) for k in ("beta1", "beta2", "beta3"))
+    b1, b2, b3 = B.lit(hp["beta1"]), B.lit(hp["beta2"]), B.lit(BETA3.value(hp))
     d0 = B.lit(hp["d0"])
     bc = f"(1.0 - math.pow({b1}, t)) / math.sqrt(1.0 - math.pow({b2}, t))" if hp["bias_correction"] else "1.0"
     return [
@@ -178,14 +177,23 @@ def _chain(hp: HP) -> tuple[Block, ...]:
     return (SCALE_BY_PRODIGY, PRODIGY_DECAY, PRODIGY_APPLY)
 
 
+# pytorch_optimizer.Prodigy: ``beta3 = group['beta3'] if group['beta3'] is not None else math.sqrt(beta2)``
+BETA3 = derived_hyper(
+    "beta3",
+    "sqrt(beta2)",
+    lambda hp: math.sqrt(hp["beta2"]),
+    "decay of the sums behind d",
+    low=0.0,
+    high=1.0,
+    symbol=r"\beta_3",
+)
 RECORDS = (
     Optimizer(
         "prodigy", "Prodigy",
         (lr_hyper(1.0),
          beta_hyper("beta1", 0.9, r"\beta_1", "decay of the first moment"),
          beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment"),
-         Hyper("beta3", math.sqrt(0.999), low=0.0, high=1.0, symbol=r"\beta_3",
-               help="decay of the sums behind d (the reference's None: sqrt(beta2) = sqrt(0.999))"),
+         BETA3,
          Hyper("d0", 1e-6, low=0.0, high=1e3, low_open=True, symbol="d_0", log=True,
                help="initial distance estimate"),
          Hyper("d_coef", 1.0, low=0.0, high=1e3, low_open=True, symbol="c_d", log=True,

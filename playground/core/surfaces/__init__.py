@@ -12,8 +12,7 @@ import math
 from functools import lru_cache
 
 from . import catalog, custom, data
-from .base import CriticalPoint, Param, Surface, SurfaceFamily
-from .formula import FormulaError
+from .base import CriticalPoint, FormulaError, Param, Surface, SurfaceFamily
 from .rotation import ROTATION, rotate
 
 # the catalog's analytic surfaces, the data-backed ones (data.py, real mini-batches), then the

@@ -16,8 +16,19 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ..cost import ANALYTIC, GradientCost
+
 Array = NDArray[np.float64]
 Kind = Literal["global_min", "local_min", "saddle", "max"]
+
+
+class FormulaError(ValueError):
+    """A formula that is refused, with a one-line reason the user can act on; ``position``
+    is the 0-based index in the text the reason points at (None: the whole formula)."""
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,9 @@ class Surface:
     # batch(indices) gives (f, df) of the mean over those samples only
     batch: Callable[[NDArray[np.intp]], tuple[Callable, Callable]] | None = field(default=None, repr=False)
     n_samples: int = 0
+    # what one gradient costs in the budgets' units (core/cost.py): the catalog's analytic
+    # surfaces cost 1; a mean over samples or a long formula costs more
+    cost: GradientCost = ANALYTIC
 
     # -- evaluation ------------------------------------------------------------------
     def value(self, points: ArrayLike) -> Array:

@@ -15,13 +15,15 @@ import math
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sympy as sp
 
-from .base import CriticalPoint, Kind, Param, Surface, SurfaceFamily, solve2
-from .formula import MAX_DERIVED, FormulaError, Program, X, Y, parse_formula, tree_size
+from .. import cost
+from .base import CriticalPoint, FormulaError, Kind, Param, Surface, SurfaceFamily, solve2
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 NAME = "custom"
 DEFAULT_FORMULA = "sin(3*x)*cos(3*y) + 0.1*(x^2 + y^2)"
@@ -37,6 +39,8 @@ MIN_FINITE = 0.5  # share of the probe grid where f and its gradient must be fin
 SEED_GRID = 48  # grid per side whose local minima of |grad f| seed the critical points
 MAX_CRITICAL = 450
 NEWTON_STEPS = 60
+KINK_SEEDS = 8  # grid minima of f, not explained by a smooth minimum, followed to a kink
+KINK_STEPS = 400  # compass-search moves for each
 # log height when the range (max - min) exceeds this many times the 10th percentile above the
 # minimum: this threshold reproduces the built-in surfaces' own choice on all twelve
 LOG_RATIO = 35.0
@@ -58,7 +62,12 @@ def _shaped(v: Any, like: Any) -> Any:
 
 
 def _functions(expr: sp.Expr):
-    """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives."""
+    """``f``, ``df``, ``d2f`` (the catalog's convention) from exact SymPy derivatives, and the
+    number of instructions of the gradient (what a step pays, see core/cost.py)."""
+    import sympy as sp
+
+    from .formula import MAX_DERIVED, Program, X, Y, tree_size
+
     grad = [sp.diff(expr, v) for v in (X, Y)]
     if max(tree_size(g) for g in grad) > MAX_GRADIENT:
         raise FormulaError("the formula's gradient is too large to work with; try a shorter formula")
@@ -81,7 +90,7 @@ def _functions(expr: sp.Expr):
     def d2f(x, y):
         return tuple(_shaped(h, x) for h in ph.run(x, y))
 
-    return f, df, d2f
+    return (f, df, d2f), len(pg.code)
 
 
 def _grid(domain, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +166,59 @@ def _kind(fns, x: float, y: float, value: float, width: float) -> Kind:
     return "local_min" if mean - rad > 0 else "max" if mean + rad < 0 else "saddle"
 
 
+def _compass(f, x: float, y: float, step: float, stop: float) -> tuple[float, float]:
+    """A compass search down ``f`` from ``(x, y)``: it needs no gradient, so it reaches a kink."""
+    with np.errstate(all="ignore"):
+        v = float(f(x, y))
+        for _ in range(KINK_STEPS):
+            if step <= stop:
+                break
+            moves = ((x + step, y), (x - step, y), (x, y + step), (x, y - step))
+            better = [(w, m) for m in moves if (w := float(f(*m))) < v]
+            if better:
+                v, (x, y) = min(better)
+            else:
+                step /= 2
+    return x, y
+
+
+def _is_kink(df, x: float, y: float, h: float) -> bool:
+    """The gradient turns round across the point along both axes (a compass search that
+    stalled in a smooth valley has nearly the same gradient on either side)."""
+    with np.errstate(all="ignore"):
+        gx = [np.array([float(v) for v in df(x + d, y)]) for d in (h, -h)]
+        gy = [np.array([float(v) for v in df(x, y + d)]) for d in (h, -h)]
+    return all(np.isfinite(g).all() for g in gx + gy) and gx[0][0] > 0 > gx[1][0] and gy[0][1] > 0 > gy[1][1]
+
+
+def _kink_minima(fns, domain, found: list[CriticalPoint]) -> list[CriticalPoint]:
+    """Minima where ``f`` has a kink (``|x|`` at 0, the tip of Ackley's cone): no gradient
+    vanishes there, so Newton cannot find them. The grid's local minima of ``f`` that no
+    minimum found so far explains are followed down by a compass search."""
+    (x0, x1), (y0, y1) = domain
+    width, spacing = max(x1 - x0, y1 - y0), max(x1 - x0, y1 - y0) / (SEED_GRID - 1)
+    gx, gy = _grid(domain, SEED_GRID)
+    with np.errstate(all="ignore"):
+        z = fns[0](gx, gy)
+    z = np.where(np.isfinite(z), z, np.inf)
+    pad = np.pad(z, 1, constant_values=np.inf)
+    n = SEED_GRID
+    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + n] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
+    low = np.flatnonzero(np.isfinite(z) & np.all([z <= nb for nb in neighbours], axis=0))
+    kinks: list[CriticalPoint] = []
+    for i in low[np.argsort(z.ravel()[low])][:KINK_SEEDS].tolist():
+        seed = (float(gx.ravel()[i]), float(gy.ravel()[i]))
+        if any(c.kind == "local_min" and math.dist(seed, c.xy) < 2 * spacing for c in found):
+            continue
+        x, y = _compass(fns[0], *seed, spacing, 1e-12 * width)
+        point = CriticalPoint(x, y, float(fns[0](x, y)), "local_min")
+        if (x0 <= x <= x1 and y0 <= y <= y1 and _is_kink(fns[1], x, y, 1e-9 * width)
+                and _ring_kind(fns[0], point, width) == "local_min"
+                and not any(math.dist(point.xy, c.xy) < 1e-5 * width for c in found + kinks)):  # fmt: skip
+            kinks.append(point)
+    return kinks
+
+
 def _critical_points(fns, domain, zmin: float) -> tuple[CriticalPoint, ...]:
     """Polished, in-domain critical points; ``global_min`` only if no grid value is lower."""
     (x0, x1), (y0, y1) = domain
@@ -175,6 +237,7 @@ def _critical_points(fns, domain, zmin: float) -> tuple[CriticalPoint, ...]:
         points.append(CriticalPoint(x, y, value, _kind(fns, x, y, value, width)))
         if len(points) >= MAX_CRITICAL:
             break
+    points += _kink_minima(fns, domain, points)
     best = min((c.value for c in points if c.kind == "local_min"), default=math.inf)
     if zmin >= best - 1e-9 * max(1.0, abs(best)):  # no lower value anywhere on the domain's grid
         points = [CriticalPoint(c.x, c.y, c.value, "global_min")
@@ -235,8 +298,13 @@ def custom_surface(
 
 @lru_cache(maxsize=64)  # bounded: SymPy and the critical-point search run once per formula and domain
 def _cached(formula: str, domain) -> FormulaSurface:
+    # SymPy (~0.3 s and ~35 MB to import) is loaded by the first formula, not by serving the page
+    import sympy as sp
+
+    from .formula import parse_formula
+
     expr = parse_formula(formula)
-    fns = _functions(expr)
+    fns, gradient_instructions = _functions(expr)
     z, g = _probe(fns, domain)
     (x0, x1), (y0, y1) = domain
     return FormulaSurface(
@@ -255,6 +323,7 @@ def _cached(formula: str, domain) -> FormulaSurface:
         ),
         log_z=_log_height(z),
         noise_scale=_noise_scale(g),
+        cost=cost.of_formula(gradient_instructions),
         params={"x0": x0, "x1": x1, "y0": y0, "y1": y1},
         formula=formula,
         expr=expr,

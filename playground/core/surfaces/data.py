@@ -14,13 +14,13 @@ over the samples ``idx`` only, which the engine uses to draw real mini-batches (
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 
 import numpy as np
-import sympy as sp
 
+from .. import cost
 from .base import Param, Surface, SurfaceFamily, refine_critical_points
-from .symbolic import Traced
 
 N_SAMPLES = 24
 DATA_SEED = 15
@@ -35,10 +35,16 @@ def _mean(a: np.ndarray):
     return a.sum(axis=-1) / a.shape[-1]
 
 
+def _traced(w) -> bool:
+    """Whether ``w`` is one of the symbolic stand-ins the exports trace (symbolic.Traced) rather
+    than a number or an array: told apart without importing SymPy, which serving never needs."""
+    return not isinstance(w, numbers.Number | np.ndarray)
+
+
 def _over_samples(loss, w, b, *columns: np.ndarray):
     """The mean over the samples of ``loss(w, b, *sample)``: vectorised on floats and arrays; on
     the symbolic stand-ins the exports trace (symbolic.Traced) a sum with one term per sample."""
-    if isinstance(w, Traced):
+    if _traced(w):
         n = len(columns[0])
         return sum(loss(w, b, *(float(c[i]) for c in columns)) for i in range(n)) / n
     return _mean(loss(_col(w), _col(b), *columns))
@@ -46,7 +52,7 @@ def _over_samples(loss, w, b, *columns: np.ndarray):
 
 def _softplus(z):
     """log(1 + e^z): NumPy's stable form on numbers, the plain formula on the stand-ins."""
-    return Traced(sp.log(1 + sp.exp(z.expr))) if isinstance(z, Traced) else np.logaddexp(0.0, z)
+    return (1 + z.exp()).log() if _traced(z) else np.logaddexp(0.0, z)
 
 
 def _full(w, value: float):
@@ -79,6 +85,7 @@ def linreg(label_noise: float = 0.0) -> Surface:
     w, b = np.linalg.lstsq(np.stack([x, np.ones_like(x)], 1), y, rcond=None)[0]
     return _surface(
         "linreg", "Linear regression (data)", (f, df, d2f), (w, b), lambda idx: _linreg_fns(x[idx], y[idx])[:2],
+        loss="squared",
         domain=((-1.5, 4.5), (-3.5, 2.5)),
         start=(-1.0, 2.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \tfrac{1}{2}\,(x\,u_i + y - v_i)^2,\quad "
@@ -129,6 +136,7 @@ def logreg() -> Surface:
     fns = _logreg_fns(X, s)
     return _surface(
         "logreg", "Logistic regression (data)", fns, (0.0, 0.0), lambda idx: _logreg_fns(X[idx], s[idx])[:2],
+        loss="logistic",
         domain=((-3.0, 5.0), (-4.0, 4.0)),
         start=(-2.0, 3.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \log\left(1 + e^{-s_i\,(x\,u_i + y\,v_i)}\right),"
@@ -157,7 +165,7 @@ def iris() -> Surface:
     X, s = iris_data()
     return _surface(
         "iris", "Iris, logistic regression (data)", _logreg_fns(X, s), (0.0, 0.0),
-        lambda idx: _logreg_fns(X[idx], s[idx])[:2], n_samples=len(s),
+        lambda idx: _logreg_fns(X[idx], s[idx])[:2], n_samples=len(s), loss="logistic",
         domain=((-2.0, 9.0), (-3.0, 8.0)),
         start=(-1.0, 6.0),
         latex=r"f(x, y) = \frac{1}{N}\sum_{i=1}^{N} \log\left(1 + e^{-s_i\,(x\,u_i + y\,v_i)}\right),"
@@ -171,7 +179,7 @@ def iris() -> Surface:
     )  # fmt: skip
 
 
-def _surface(name, title, fns, seed, batch: Callable, n_samples: int = N_SAMPLES, **kw) -> Surface:
+def _surface(name, title, fns, seed, batch: Callable, loss: str, n_samples: int = N_SAMPLES, **kw) -> Surface:
     return Surface(
         name=name,
         title=title,
@@ -183,6 +191,7 @@ def _surface(name, title, fns, seed, batch: Callable, n_samples: int = N_SAMPLES
         noise_scale=1.0,  # SGD draws mini-batches by default (the size of σ plays no part here)
         batch=batch,
         n_samples=n_samples,
+        cost=cost.of_samples(n_samples, loss),
         **kw,
     )
 

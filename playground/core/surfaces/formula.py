@@ -1,27 +1,24 @@
-"""A typed formula ``f(x, y)`` read safely: vetted syntax tree -> SymPy -> a tiny interpreter.
+"""A typed formula ``f(x, y)`` read safely: expression tree -> SymPy -> a tiny interpreter.
 
-Nothing the user types is ever executed. The text is parsed by :func:`ast.parse` (which
-only builds a syntax tree), every node of that tree is checked against a short whitelist
-(numbers, ``x``, ``y``, ``pi``, ``e``, ``+ - * / ** ^``, unary minus and one-argument calls
-of :data:`FUNCTIONS`), and the SymPy expression is built here from the vetted nodes, never
-by ``sympify``/``parse_expr`` (which call ``eval``). Numbers are evaluated by walking the
+Nothing the user types is ever executed. The text is read by a grammar (:mod:`notation`:
+mathematical notation as books and papers write it, LaTeX included) into a tree of known
+nodes (numbers, ``x``, ``y``, ``pi``, ``e``, ``+ - * / ^``, signs and one-argument
+:data:`FUNCTIONS`), and the SymPy expression is built here from that tree, never by
+``sympify``/``parse_expr`` (which call ``eval``). Numbers are evaluated by walking the
 SymPy trees of ``f``, its gradient and its Hessian with NumPy ufuncs and Python's
 arithmetic operators (:class:`Program`): an interpreter over a fixed instruction set, no
 code generation (``lambdify`` calls ``exec``).
 
-Limits keep the work bounded whatever is typed: the text's length and characters, the
-tree's node count and depth, the size of literal and folded constants and of constant
-exponents (``9**9**9`` is refused before SymPy could compute it), and the size of the
-derivatives (a product of many factors has a Hessian cubic in their number).
+Limits keep the work bounded whatever is typed: the text's length, the tree's node count
+and depth, the size of literal and folded constants and of constant exponents (``9^9^9`` is
+refused before SymPy could compute it), and the size of the derivatives (a product of many
+factors has a Hessian cubic in their number).
 """
 
 from __future__ import annotations
 
-import ast
 import math
 import operator
-import re
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -29,107 +26,37 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
+from .base import FormulaError  # declared without SymPy: the page catches it without importing SymPy
+from .notation import Node, read_formula
+
 X, Y = sp.symbols("x y", real=True)
 
-MAX_LENGTH = 300  # characters of formula text
-MAX_NODES = 150  # syntax-tree nodes
-MAX_DEPTH = 30  # nesting of the syntax tree
 MAX_LITERAL = 1e9  # |number| typed in the formula
 MAX_CONSTANT = 1e15  # |value| of any constant part, after folding (2^40, 10*1e9, ...)
 MAX_EXPONENT = 64  # |constant exponent|
 MAX_DERIVED = 4000  # nodes of the gradient or of the Hessian (SymPy expression trees)
 
+# the tree's function names (notation.FUNCTIONS lists their spellings) -> SymPy and NumPy
 FUNCTIONS: dict[str, tuple[Callable[[sp.Expr], sp.Expr], Callable]] = {
     "sin": (sp.sin, np.sin),
     "cos": (sp.cos, np.cos),
     "tan": (sp.tan, np.tan),
     "exp": (sp.exp, np.exp),
     "log": (sp.log, np.log),
+    "log10": (lambda a: sp.log(a) / sp.log(10), np.log10),
     "sqrt": (sp.sqrt, np.sqrt),
     "abs": (sp.Abs, np.abs),
     "tanh": (sp.tanh, np.tanh),
     "sinh": (sp.sinh, np.sinh),
     "cosh": (sp.cosh, np.cosh),
+    "arctan": (sp.atan, np.arctan),
 }
 NAMES: dict[str, tuple[sp.Expr, float]] = {"x": (X, math.nan), "y": (Y, math.nan),
                                            "pi": (sp.pi, math.pi), "e": (sp.E, math.e)}  # fmt: skip
-ALLOWED = "numbers, x, y, pi, e, + - * / ^ (or **) and " + " ".join(FUNCTIONS)
-_BINARY = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
-# what a refused node is called in the message
-_WHAT = {
-    ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
-    ast.ListComp: "a comprehension", ast.SetComp: "a comprehension", ast.DictComp: "a comprehension",
-    ast.GeneratorExp: "a comprehension", ast.JoinedStr: "an f-string", ast.FormattedValue: "an f-string",
-    ast.Compare: "a comparison", ast.BoolOp: "and/or", ast.IfExp: "if/else", ast.NamedExpr: "':='",
-    ast.Tuple: "a tuple (a comma)", ast.List: "a list", ast.Dict: "a dict", ast.Set: "a set",
-    ast.Starred: "'*' unpacking", ast.Await: "await", ast.Yield: "yield", ast.YieldFrom: "yield",
-}  # fmt: skip
 
 
-class FormulaError(ValueError):
-    """A formula that is refused, with a one-line reason the user can act on."""
-
-
-# -- reading: text -> vetted syntax tree -------------------------------------------------
-def _check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise FormulaError("the formula must be text")
-    if len(text) > MAX_LENGTH:
-        raise FormulaError(f"the formula is longer than {MAX_LENGTH} characters ({len(text)})")
-    if not text.strip():
-        raise FormulaError("the formula is empty")
-    for i, ch in enumerate(text):
-        if not (" " <= ch <= "~"):  # printable ASCII only: no look-alikes, no control characters
-            raise FormulaError(f"character {ch!r} at position {i + 1} is not allowed (plain ASCII only)")
-    return text.strip().replace(
-        "^", "**"
-    )  # ^ is the power, as on paper (Python's ^ would bind looser than +)
-
-
-# Python warns while parsing "2in x" ("invalid decimal literal") before the whitelist refuses
-# it: a line in the server's log per request, about the user's text. The refusal says enough.
-# The filter is checked at each parse rather than set once at import: a `catch_warnings` block
-# around the import (pytest's collection is one) would drop it again when it ends.
-_SOURCE = "<formula>"
-_MODULE = re.escape(_SOURCE)
-_QUIET = ("ignore", None, SyntaxWarning, re.compile(_MODULE), 0)  # the entry filterwarnings adds
-
-
-def _quiet_syntax_warnings() -> None:
-    # added only when missing: adding it again would reset which warnings were already shown
-    if _QUIET not in warnings.filters:
-        warnings.filterwarnings("ignore", category=SyntaxWarning, module=_MODULE)
-
-
-def _parse(text: str) -> ast.expr:
-    _quiet_syntax_warnings()
-    try:
-        tree = ast.parse(text, filename=_SOURCE, mode="eval")
-    except SyntaxError as e:
-        where = f" at position {e.offset}" if e.offset else ""
-        raise FormulaError(f"could not read the formula{where}: {e.msg}") from None
-    except (ValueError, RecursionError, MemoryError):
-        raise FormulaError("could not read the formula") from None
-    nodes = 0
-    stack: list[tuple[ast.AST, int]] = [(tree.body, 1)]
-    while stack:
-        node, depth = stack.pop()
-        nodes += 1
-        if nodes > MAX_NODES:
-            raise FormulaError(f"the formula has more than {MAX_NODES} parts")
-        if depth > MAX_DEPTH:
-            raise FormulaError(f"the formula is nested more than {MAX_DEPTH} levels deep")
-        stack += [(child, depth + 1) for child in ast.iter_child_nodes(node)]
-    return tree.body
-
-
-def _refuse(node: ast.AST, what: str) -> FormulaError:
-    col = getattr(node, "col_offset", None)
-    where = f" (position {col + 1})" if col is not None else ""
-    return FormulaError(f"{what} is not allowed{where}; a formula may use {ALLOWED}")
-
-
-# -- building: vetted tree -> SymPy, folding constants in floats to bound them -----------
+# -- reading: text -> expression tree ------------------------------------------------------
+# -- building: tree -> SymPy, folding constants in floats to bound them ----------------------
 @dataclass(frozen=True)
 class _Built:
     expr: sp.Expr
@@ -140,22 +67,21 @@ class _Built:
         return not math.isnan(self.value)
 
 
-def _constant(node: ast.AST, value: float, expr: sp.Expr) -> _Built:
+def _constant(node: Node, value: float, expr: sp.Expr) -> _Built:
     if not math.isfinite(value) or abs(value) > MAX_CONSTANT:
         raise FormulaError(
-            f"a constant in the formula (position {node.col_offset + 1}) is not a finite number "  # type: ignore[attr-defined]
-            f"of size at most {MAX_CONSTANT:g}"
+            f"a constant in the formula (position {node.pos + 1}) is not a finite number "
+            f"of size at most {MAX_CONSTANT:g}",
+            node.pos,
         )
     return _Built(expr, value)
 
 
-def _number(node: ast.Constant) -> _Built:
-    v = node.value
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        what = "text" if isinstance(v, (str, bytes)) else repr(v)
-        raise _refuse(node, what)
+def _number(node: Node) -> _Built:
+    digits = node.text.lstrip("-").isdigit()
+    v = int(node.text) if digits and len(node.text) <= 20 else float(node.text)
     if not math.isfinite(v) or abs(v) > MAX_LITERAL:
-        raise FormulaError(f"the number at position {node.col_offset + 1} is larger than {MAX_LITERAL:g}")
+        raise FormulaError(f"the number at position {node.pos + 1} is larger than {MAX_LITERAL:g}", node.pos)
     return _Built(sp.Integer(v) if isinstance(v, int) else sp.Float(v), float(v))
 
 
@@ -164,11 +90,10 @@ def _fold(fn: Callable[..., Any], *values: float) -> float:
         return float(fn(*(np.float64(v) for v in values)))
 
 
-def _power(node: ast.BinOp, base: _Built, exp: _Built) -> _Built:
+def _power(node: Node, base: _Built, exp: _Built) -> _Built:
     if exp.constant and abs(exp.value) > MAX_EXPONENT:
-        raise FormulaError(
-            f"the exponent at position {node.right.col_offset + 1} is larger than {MAX_EXPONENT}"
-        )
+        at = node.args[-1].pos
+        raise FormulaError(f"the exponent at position {at + 1} is larger than {MAX_EXPONENT}", at)
     if base.constant and exp.constant:
         if base.value != 0 and abs(exp.value * math.log10(abs(base.value))) > math.log10(MAX_CONSTANT):
             raise _constant(node, math.inf, sp.nan)  # raises: too large, before SymPy computes it
@@ -176,51 +101,43 @@ def _power(node: ast.BinOp, base: _Built, exp: _Built) -> _Built:
     return _Built(base.expr**exp.expr, math.nan)
 
 
-_ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+_ARITH = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv}
 
 
-def _build(node: ast.AST) -> _Built:
-    if isinstance(node, ast.Constant):
+def _build(node: Node) -> _Built:
+    if node.op == "number":
         return _number(node)
-    if isinstance(node, ast.Name):
-        if node.id not in NAMES:
-            raise FormulaError(
-                f"unknown name {node.id[:20]!r} (position {node.col_offset + 1}); use x, y, pi, e"
-            )
-        return _Built(*NAMES[node.id])
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _build(node.operand)
-        sign = -1 if isinstance(node.op, ast.USub) else 1
-        return _Built(sign * inner.expr, sign * inner.value)
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _build(node.left), _build(node.right)
-        if isinstance(node.op, ast.Pow):
-            return _power(node, left, right)
-        op = _ARITH[type(node.op)]
-        if left.constant and right.constant:
-            if isinstance(node.op, ast.Div) and right.value == 0:
-                raise FormulaError(f"division by zero (position {node.col_offset + 1})")
-            return _constant(node, _fold(op, left.value, right.value), op(left.expr, right.expr))
-        return _Built(op(left.expr, right.expr), math.nan)
-    if isinstance(node, ast.Call):
-        return _call(node)
-    if isinstance(node, ast.BinOp):
-        raise _refuse(node, "this operator")
-    raise _refuse(node, _WHAT.get(type(node), type(node).__name__))
+    if node.op in NAMES:
+        return _Built(*NAMES[node.op])
+    if node.op == "neg":
+        inner = _build(node.args[0])
+        return _Built(-inner.expr, -inner.value)
+    if node.op in _ARITH:
+        return _arith(node, _build(node.args[0]), _build(node.args[1]))
+    if node.op == "^":
+        return _power(node, _build(node.args[0]), _build(node.args[1]))
+    if node.op == "root":  # the n-th root: index first
+        index = _build(node.args[0])
+        if index.constant and index.value == 0:
+            raise FormulaError(f"a root of index 0 (position {node.pos + 1})", node.pos)
+        return _power(node, _build(node.args[1]), _arith(node, _Built(sp.Integer(1), 1.0), index, "/"))
+    return _call(node)
 
 
-def _call(node: ast.Call) -> _Built:
-    if not isinstance(node.func, ast.Name):
-        raise _refuse(node.func, _WHAT.get(type(node.func), "calling this"))
-    if node.func.id not in FUNCTIONS:
-        raise FormulaError(
-            f"{node.func.id[:20]!r} is not a known function (position {node.col_offset + 1}); "
-            f"use {', '.join(FUNCTIONS)}"
-        )
-    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
-        raise FormulaError(f"{node.func.id} takes exactly one argument (position {node.col_offset + 1})")
+def _arith(node: Node, left: _Built, right: _Built, op: str | None = None) -> _Built:
+    op = op or node.op
+    fn = _ARITH[op]
+    if op == "/" and right.value == 0:
+        at = node.args[-1].pos
+        raise FormulaError(f"division by zero (position {at + 1})", at)
+    if left.constant and right.constant:
+        return _constant(node, _fold(fn, left.value, right.value), fn(left.expr, right.expr))
+    return _Built(fn(left.expr, right.expr), math.nan)
+
+
+def _call(node: Node) -> _Built:
     arg = _build(node.args[0])
-    symbolic, numeric = FUNCTIONS[node.func.id]
+    symbolic, numeric = FUNCTIONS[node.op]
     if arg.constant:
         return _constant(node, _fold(numeric, arg.value), symbolic(arg.expr))
     return _Built(symbolic(arg.expr), math.nan)
@@ -231,7 +148,7 @@ _NOT_REAL = (sp.zoo, sp.oo, -sp.oo, sp.nan, sp.I)
 
 def parse_formula(text: object) -> sp.Expr:
     """The SymPy expression of ``text`` in the real symbols ``X`` and ``Y``; raises `FormulaError`."""
-    expr = _build(_parse(_check_text(text))).expr
+    expr = _build(read_formula(text)).expr
     if any(expr.has(bad) for bad in _NOT_REAL):
         raise FormulaError(
             "the formula has a complex or infinite constant part (e.g. log of a negative number)"
@@ -269,7 +186,8 @@ def _pow_op(exp: sp.Expr) -> tuple[Callable, tuple]:
     return np.power, (float(exp),)
 
 
-_FN_BY_SYMPY = {symbolic: numeric for symbolic, numeric in FUNCTIONS.values()}
+_FN_BY_SYMPY = {sp.sin: np.sin, sp.cos: np.cos, sp.tan: np.tan, sp.exp: np.exp, sp.log: np.log,
+                sp.Abs: np.abs, sp.tanh: np.tanh, sp.sinh: np.sinh, sp.cosh: np.cosh, sp.atan: np.arctan}  # fmt: skip
 _FN_BY_SYMPY.update({sp.sign: np.sign, sp.DiracDelta: np.zeros_like})  # from d|u|, d²|u| (0 a.e.)
 
 

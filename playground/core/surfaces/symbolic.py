@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import sympy as sp
-from sympy.printing.pytorch import torch_code
 
+from ..hidden import hidden
 from .base import Surface
 
 X, Y = sp.symbols("x y", real=True)
@@ -92,4 +92,10 @@ def expression(surface: Surface) -> sp.Expr:
 
 def torch_source(surface: Surface) -> str:
     """``f(x, y)`` as PyTorch source (operations on tensors ``x`` and ``y``)."""
+    # SymPy's torch printer imports torch whenever it is installed (1.4 s and ~150 MB), only to
+    # note its version, which the printed source does not depend on: hidden, so that neither
+    # serving nor "Copy as PyTorch" loads torch into a worker
+    with hidden("torch"):
+        from sympy.printing.pytorch import torch_code
+
     return torch_code(expression(surface))

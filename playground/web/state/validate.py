@@ -11,18 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from playground.core.cost import step_units
 from playground.core.optimizers import OPTIMIZERS
 
 from . import settings
 from .limits import MAX_RACERS, MAX_STEPS, MIN_STEPS
-from .values import Messages, Racer, junk, short
+from .values import Messages, Racer, junk, short, surface_of
 
 # One request may simulate at most WORK_BUDGET step units (12 racers x 5000 steps). A step
 # of an optimizer costs its record's ``cost`` units (Newton, a 2x2 eigen-decomposition per
 # step, costs 3) and the plateau schedule adds COST_PLATEAU (a loss evaluation per step),
 # measured with benchmarks/server.py; L-BFGS's cost is a bound on its evaluations per step
-# for its hyperparameters (Optimizer.step_cost). Fixed costs, not a timer: the same link
-# always gives the same run, on any machine.
+# for its hyperparameters (Optimizer.step_cost). Each unit pays what one gradient of the
+# surface costs (core/cost.py: 1 on the analytic surfaces, more on data and long formulas).
+# Fixed costs, not a timer: the same link always gives the same run, on any machine.
 WORK_BUDGET = MAX_RACERS * MAX_STEPS
 # a seed fan runs its racers again once per seed: at most FAN_BUDGET step units more (a fan of
 # 20 seeds of 3 racers over 2000 steps; the largest fans take ~3 s on the shared 2-core VM)
@@ -96,9 +98,12 @@ def config(raw: dict[str, Any], msgs: Messages | None = None) -> tuple[Config, M
 
 
 def work_per_step(cfg: Config) -> int:
-    """Step units one step of every racer costs (see WORK_BUDGET)."""
+    """Step units one step of every racer costs on the surface (see WORK_BUDGET)."""
     extra = COST_PLATEAU if cfg.schedule == "plateau" else 0
-    return sum(OPTIMIZERS[r.optimizer].step_cost(dict(r.hyper)) + extra for r in cfg.racers)
+    gradient = surface_of(cfg).cost.run
+    return sum(
+        step_units(OPTIMIZERS[r.optimizer].step_cost(dict(r.hyper)) + extra, gradient) for r in cfg.racers
+    )
 
 
 def _costly(cfg: Config) -> list[str]:
@@ -106,7 +111,11 @@ def _costly(cfg: Config) -> list[str]:
     costs = {
         OPTIMIZERS[r.optimizer].title: OPTIMIZERS[r.optimizer].step_cost(dict(r.hyper)) for r in cfg.racers
     }
-    return [f"{title} counts {cost}x" for title, cost in costs.items() if cost > 1] or ["a step counts 1"]
+    out = [f"{title} counts {cost}x" for title, cost in costs.items() if cost > 1]
+    surface = surface_of(cfg)
+    if surface.cost.run > 1:
+        out.append(f"a gradient of {surface.title} counts {surface.cost.run:.1f}x")
+    return out or ["a step counts 1"]
 
 
 def _fit_budget(cfg: Config, msgs: Messages) -> None:

@@ -70,7 +70,8 @@ def band_scale(cats: Sequence[tuple[str, str, bool]]) -> list[list]:
 
 def _basin_code(c: Cells, n_minima: int) -> np.ndarray:
     code = np.full(len(c.status), n_minima + 2)  # still moving
-    code[c.minimum >= 0] = c.minimum[c.minimum >= 0]
+    reached = (c.status == "minimum") & (c.minimum >= 0)  # c.minimum: the nearest, whatever the status
+    code[reached] = c.minimum[reached]
     code[np.isin(c.status, ("saddle", "critical"))] = n_minima
     code[np.isin(c.status, ("left", "blew_up"))] = n_minima + 1
     return code
@@ -79,7 +80,7 @@ def _basin_code(c: Cells, n_minima: int) -> np.ndarray:
 def _words(c: Cells, minima: Sequence) -> list[str]:
     names = [minimum_name(m) for m in minima]
     return [
-        f"reached the {names[m]}" if m >= 0 else WORDS.get(s, s)
+        f"reached the {names[m]}" if s == "minimum" and m >= 0 else WORDS.get(s, s)
         for s, m in zip(c.status.tolist(), c.minimum.tolist())
     ]
 

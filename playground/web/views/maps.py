@@ -30,6 +30,7 @@ from playground.batch.maps import (
     sweep,
 )
 from playground.batch.tune import BUDGET, FINE, MOMENTA, SECOND, tune
+from playground.core.cost import step_units
 from playground.core.optimizers import OPTIMIZERS
 
 from .. import guard, runs
@@ -47,7 +48,8 @@ KINDS = {
     "phase": "Phase diagram: learning rate × momentum",
 }
 SIZES = {"basin": (120, 10, 200), "sweep": (60, 5, 120), "phase": (40, 5, 80)}  # default, least, most
-# work in cell-steps, each weighted by cells.cell_cost (1 for the element-wise rules)
+# work in cell-steps, each weighted by cells.cell_cost (1 for the element-wise rules) and by what a
+# gradient of the surface costs in a batch (core/cost.py; 1 on the analytic surfaces)
 MAP_WORK = 24_000_000  # one map (a 120 × 120 basin map of 1,000 steps is 14.4 M)
 CHUNK_WORK = 3_000_000  # cell-steps a request runs
 TUNE_WORK = 10_000_000  # cell-steps one tuning may run (every racer's 24 tries x 5 probes)
@@ -81,7 +83,12 @@ class Plan:
     def chunk(self) -> int:
         """Rows per request (a sweep's row is a racer: its rates times the probes)."""
         racers = self.cfg.racers if self.kind == "sweep" else [self.cfg.racers[self.racer]]
-        per_row = self.size * self.steps * (PROBES if self.kind == "sweep" else 1) * max(map(_cost, racers))
+        per_row = (
+            self.size
+            * self.steps
+            * (PROBES if self.kind == "sweep" else 1)
+            * max(_cost(self.cfg, r) for r in racers)
+        )
         return max(1, CHUNK_WORK // per_row)
 
 
@@ -110,15 +117,16 @@ def plan(kind: Any, query: Any, racer: Any, size: Any) -> Plan | str:
         return f"{OPTIMIZERS[cfg.racers[racer].optimizer].title} has no momentum: pick Momentum, Nesterov or an Adam."
     shown = cfg.racers if kind == "sweep" else [cfg.racers[racer]]
     cells = size * PROBES if kind == "sweep" else size * size  # per racer shown
-    steps = _fit(cfg.steps, cells * sum(_cost(r) for r in shown), MAP_WORK)
+    steps = _fit(cfg.steps, cells * sum(_cost(cfg, r) for r in shown), MAP_WORK)
     if steps < cfg.steps:
         notes.append(f"{cells * len(shown):,} runs × {cfg.steps} steps is more than a map may do: "
                      f"each run took {steps} steps.")  # fmt: skip
     return Plan(kind, cfg, racer, size, steps, " ".join(notes))
 
 
-def _cost(r: Racer) -> int:
-    return cell_cost(OPTIMIZERS[r.optimizer], dict(r.hyper))
+def _cost(cfg: Config, r: Racer) -> int:
+    """Work units one cell's step costs: the rule's, each paying a gradient of the surface (core/cost.py)."""
+    return step_units(cell_cost(OPTIMIZERS[r.optimizer], dict(r.hyper)), runs.surface_of(cfg).cost.cell)
 
 
 def _fit(steps: int, work_per_step: int, budget: int) -> int:
@@ -298,7 +306,7 @@ def tune_racers(n_clicks: Any, query: Any) -> tuple:
     p = plan("sweep", query, 0, SIZES["sweep"][0])
     if isinstance(p, str):
         return html.P(p, className="pg-network-error"), {}, None, True
-    steps = _fit(p.cfg.steps, BUDGET * PROBES * sum(_cost(r) for r in p.cfg.racers), TUNE_WORK)
+    steps = _fit(p.cfg.steps, BUDGET * PROBES * sum(_cost(p.cfg, r) for r in p.cfg.racers), TUNE_WORK)
     results = [tune(s.with_(steps=steps)) for s in p.setups]
     meta = runs.racer_meta(p.cfg)
     tuned = _tuned_config(p.cfg, results)

@@ -30,6 +30,7 @@ from ...state.values import as_number, base_name, num, racer_lr
 from ...state.widgets import config_of, run_config
 from ...torch_snippet import torch_snippet
 from . import clientside, controls
+from .formula_box import register as register_formula_box
 from .layout import EWMA_BETA
 
 # the settings each callback reads (names of settings.FIELDS)
@@ -315,7 +316,7 @@ def _register_exports(app: Dash) -> None:
         labels = [m["label"] for m in runs.racer_meta(cfg)]
         if ctx.triggered_id == "button-export-json":
             return dcc.send_string(exports.export_json(cfg, labels, trajs), "trajectories.json")
-        return dcc.send_string(exports.export_csv(labels, trajs), "trajectories.csv")
+        return dcc.send_string(exports.export_csv(cfg, labels, trajs), "trajectories.csv")
 
     @guard.callback(app, Output(IDS.ewma_chart, "figure"), Input("slider-ewma-beta", "value"),
                     shapes={"slider-ewma-beta.value": NUMBER}, prevent_initial_call=True)  # fmt: skip
@@ -332,3 +333,4 @@ def register(app: Dash) -> None:
     _register_explain(app)
     _register_exports(app)
     clientside.register(app)
+    register_formula_box(app)

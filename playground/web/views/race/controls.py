@@ -20,6 +20,7 @@ from ...state.limits import FAN_SEEDS, MAX_RACERS, MAX_STEPS
 from ...state.settings import DEFAULT_SCHEDULE, FRAMES, SCHEDULE_THEN
 from ...state.values import num
 from ...state.widgets import DEFAULT_CONFIG, INITIAL
+from . import formula_box
 
 DEFAULT_SPEED = 60  # steps per second until the speed is chosen (the player's own: 10-pg-contract.js)
 SPEEDS = [
@@ -216,15 +217,14 @@ def _landscape() -> html.Details:
         ),
         html.Div(surface_param_inputs(INITIAL["surface"]), id="div-surface-params", className="pg-grid"),
         html.Div(  # shown for the Custom formula surface only
-            text_field(
-                "formula f(x, y)",
-                "input-formula",
-                INITIAL["formula"],
-                hint="numbers, x, y, pi, e, + - * / ^ and sin cos tan exp log sqrt abs tanh sinh cosh",
-            ),
+            [
+                text_field("formula f(x, y)", "input-formula", INITIAL["formula"], hint=formula_box.HINT),
+                formula_box.formula_extras(),
+            ],
             id="div-formula",
             hidden=INITIAL["surface"] != custom.NAME,
         ),
+        formula_box.gallery(),
         message_box("msg-surface"),
         _start_boxes(),
         select_field("contour map frame", "select-frame", INITIAL["frame"], FRAMES),

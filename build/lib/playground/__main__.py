@@ -1,5 +1,0 @@
-"""``python -m playground``: the same command line as ``loss-playground``."""
-
-from .cli import run
-
-run()

@@ -1,0 +1,105 @@
+"""Formulas typed as books write them, in real headless Chromium against the real server:
+the preview shows what was read (MathJax, served by the app itself), the race runs on it,
+a broken formula gets its message with the character where reading stopped marked, and
+the gallery opens a classic. Screenshots: artifacts/formula-typed.png,
+artifacts/formula-broken.png, artifacts/gallery-<key>.png (the twenty classics, typed)."""
+
+from urllib.parse import urlencode
+
+import pytest
+
+from playground.core.surfaces.gallery import BY_KEY, CLASSICS
+from tests.support.browser import ARTIFACTS, Page
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+WAIT = 60000  # software GL on a shared 2-core box
+RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
+TYPED = "0.26(x² + y²) − 0.48xy + sin x cos y"  # implicit products, unicode, a function without brackets
+
+
+def _type(pg: Page, text: str) -> None:
+    pg.page.fill("#input-formula", text)
+    pg.page.press("#input-formula", "Enter")
+    pg.idle(timeout=60)
+
+
+def _external(pg: Page, base_url: str) -> list[str]:
+    return [u for u in pg.requested if not u.startswith(base_url) and not u.startswith("data:")]
+
+
+def _watch(pg: Page) -> None:
+    pg.requested = []
+    pg.page.on("request", lambda r: pg.requested.append(r.url))
+
+
+def test_type_as_written_see_what_was_read_and_race(browser, base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg = Page(browser, f"{base_url}/?surface=custom")
+    _watch(pg)
+    p = pg.page
+    before = p.evaluate(RUN_XY)
+    _type(pg, TYPED)
+    p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)  # typeset by MathJax
+    p.wait_for_function("f => new URLSearchParams(location.search).get('f') === f", arg=TYPED, timeout=WAIT)
+    assert p.inner_text("#msg-surface").strip() == "" and p.inner_text("#formula-error").strip() == ""
+    assert p.evaluate(RUN_XY) != before  # the race is on the typed landscape
+    p.click("#button-play")
+    p.wait_for_function("() => window.PG.step > 5", timeout=WAIT)
+    p.click("#button-play")
+    p.screenshot(path=str(ARTIFACTS / "formula-typed.png"), full_page=True)
+    assert _external(pg, base_url) == []  # MathJax came from the app, not from another site
+
+    _type(pg, "2x + sin(y")
+    p.wait_for_selector("#formula-error .pg-formula-here", timeout=WAIT)
+    assert "ends too early: expected ')'" in p.inner_text("#formula-error")
+    _type(pg, "x2 + y")
+    p.wait_for_function(
+        "() => document.querySelector('#formula-error').innerText.includes('needs a * before it')",
+        timeout=WAIT,
+    )
+    assert p.inner_text("#formula-error .pg-formula-here") == "2"  # the character where reading stopped
+    assert p.inner_text("#formula-preview").strip() == ""
+    p.screenshot(path=str(ARTIFACTS / "formula-broken.png"), full_page=True)
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_the_gallery_opens_a_classic(browser, base_url):
+    pg = Page(browser, base_url)
+    p = pg.page
+    p.click("#formula-gallery summary")
+    p.click("#gallery-himmelblau")
+    p.wait_for_function(
+        "() => new URLSearchParams(location.search).get('surface') === 'custom'", timeout=WAIT
+    )
+    p.wait_for_selector("#graph-contour .js-plotly-plot", timeout=WAIT)
+    pg.idle(timeout=60)
+    assert p.input_value("#input-formula") == BY_KEY["himmelblau"].formula
+    p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def _domain_only(base_url: str, key: str) -> str:
+    (x0, x1), (y0, y1) = BY_KEY[key].domain
+    q = {"surface": "custom", "p.x0": f"{x0:g}", "p.x1": f"{x1:g}", "p.y0": f"{y0:g}", "p.y1": f"{y1:g}"}
+    return f"{base_url}/?{urlencode(q)}"
+
+
+@pytest.mark.parametrize("key", [c.key for c in CLASSICS])
+def test_each_classic_typed_as_written_races(browser, base_url, key):
+    pg = Page(browser, _domain_only(base_url, key))
+    p = pg.page
+    _type(pg, BY_KEY[key].formula)
+    p.wait_for_function(
+        "f => new URLSearchParams(location.search).get('f') === f", arg=BY_KEY[key].formula, timeout=WAIT
+    )
+    p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)
+    assert p.inner_text("#msg-surface").strip() == "" and p.inner_text("#formula-error").strip() == ""
+    p.click("#button-play")
+    p.wait_for_function("() => window.PG.step > 20", timeout=WAIT)
+    p.click("#button-play")
+    p.screenshot(path=str(ARTIFACTS / f"gallery-{key}.png"))
+    assert not pg.errors, pg.errors
+    pg.close()
