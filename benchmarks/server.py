@@ -24,7 +24,7 @@ import time
 from benchmarks.dash_payload import body, compute_dep, compute_values
 from playground import OPTIMIZERS
 from playground.core.surfaces import get_surface, surface_names
-from playground.web import validate
+from playground.web.state import validate
 from playground.web.wsgi import server
 
 # twelve first-order racers, in registry order (a new optimizer joins without an edit here)

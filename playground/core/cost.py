@@ -1,7 +1,7 @@
 """What a run costs, in the work units the budgets count: the one rule for every budget.
 
 One unit is a step of a coordinate-wise optimizer on the catalog's dearest analytic surface
-(Ackley): the work the page's cap (`web.validate.WORK_BUDGET`: 12 racers x 5,000 steps under
+(Ackley): the work the page's cap (`web.state.validate.WORK_BUDGET`: 12 racers x 5,000 steps under
 1 s of CPU) and the maps' caps were set for. A step costs the optimizer's units
 (`Optimizer.step_cost`: its evaluations of the surface, a 2x2 eigen-decomposition), each
 paying what one gradient of the surface costs in Ackley's gradients (`Surface.cost`): 1 for

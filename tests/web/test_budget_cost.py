@@ -4,7 +4,7 @@ import pytest
 
 from playground.core.cost import step_units
 from playground.core.surfaces import get_surface
-from playground.web import validate
+from playground.web.state import validate
 from playground.web.views import maps
 
 

@@ -205,7 +205,7 @@ class Optimizer:
     summary: str = ""
     demo_lr: float | None = None  # the learning rate a racer added on the page starts with
     accumulator: str | None = None  # the state the inspect chart draws beside the step size
-    cost: int = 1  # work units one step costs (see playground.web.validate.WORK_BUDGET)
+    cost: int = 1  # work units one step costs (see playground.web.state.validate.WORK_BUDGET)
     # when the work of a step depends on the hyperparameters (L-BFGS's evaluations per step):
     # ``hp -> work units``, an upper bound known before the run; see :meth:`step_cost`
     cost_for: Callable[[HP], int] | None = field(default=None, repr=False)
