@@ -10,7 +10,7 @@ import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
 
 from playground.web.lessons import LESSONS
-from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page
+from tests.support.browser import ARTIFACTS, PAUSED, PLOTS_LAID_OUT, Page
 
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"  # base64 float32 paths, compared byte for byte
 DECODED = "() => window.PG.run.racers.map(r => ({label: r.label, xy: Array.from(r.xyA), last: r.last}))"
@@ -77,7 +77,7 @@ def test_every_shortcut(page):
     p.keyboard.press(" ")
     p.wait_for_function("() => window.PG.step > 5", timeout=10000)
     p.keyboard.press(" ")
-    p.wait_for_function("() => !window.PG.playing", timeout=5000)
+    p.wait_for_function(PAUSED, timeout=5000)
     paused = page.step()
     p.wait_for_timeout(300)  # a fixed spell: the test asserts the step does NOT move while paused
     assert page.step() == paused and not p.evaluate("() => window.PG.playing")

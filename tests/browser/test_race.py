@@ -8,7 +8,7 @@ import pytest
 from playground.core.optimizers import OPTIMIZERS
 from playground.web.contract import racer_colors
 from playground.web.views.race.callbacks import MESSAGE_BOXES
-from tests.support.browser import ARTIFACTS, Page
+from tests.support.browser import ARTIFACTS, PAUSED, SHOWN_STEP_PAST, Page
 
 ADAM_COLOR = racer_colors(["momentum", "rmsprop", "adam"])[2]
 
@@ -32,16 +32,16 @@ def test_play_pause_step_reset_and_scrub(page):
     p = page.page
     before = page.updates
     p.click("#button-play")
-    p.wait_for_function("() => window.PG.step > 20", timeout=15000)
+    p.wait_for_function(SHOWN_STEP_PAST, arg=20, timeout=15000)
     s1, ink1 = page.step(), page.overlay_ink("graph-contour")
-    p.wait_for_function("s => window.PG.step > s + 20", arg=s1, timeout=15000)
+    p.wait_for_function(SHOWN_STEP_PAST, arg=s1 + 20, timeout=15000)
     s2, ink2 = page.step(), page.overlay_ink("graph-contour")
     assert 0 < s1 < s2
     # while playing, the 2D paths grow on the canvas over each plot
     assert 0 < ink1 < ink2, (ink1, ink2)
     assert page.overlay_ink("graph-loss") > 0
     p.click("#button-play")  # pause: the paths go back into the Plotly traces (hover works)
-    p.wait_for_function("() => !window.PG.playing", timeout=5000)
+    p.wait_for_function(PAUSED, timeout=5000)
     paused = page.step()
     p.wait_for_timeout(600)  # a fixed spell: the test asserts the step does NOT move while paused
     assert page.step() == paused
@@ -57,7 +57,7 @@ def test_play_pause_step_reset_and_scrub(page):
     assert page.step() == 0 and page.trace_len("graph-contour") == 1
     box = p.locator("#slider-step .rc-slider, #slider-step").first.bounding_box()
     p.mouse.click(box["x"] + box["width"] * 0.5, box["y"] + box["height"] / 2)
-    p.wait_for_function("() => window.PG.step > 0", timeout=5000)
+    p.wait_for_function(SHOWN_STEP_PAST, arg=0, timeout=5000)
     assert 150 < page.step() < 350  # half-way along 500 steps
     assert page.updates == before
 

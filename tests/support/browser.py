@@ -58,6 +58,13 @@ PENDING_CALLBACKS = """() => { if (!window.store) return 0;
   return Object.values(c).reduce((n, v) => n + v.length, 0); }"""
 
 
+# the step the page shows (#text-step, written by the player's frame) is past a given one
+SHOWN_STEP_PAST = "s => +document.getElementById('text-step').textContent > s"
+# paused, and the step shown is the player's own (the last frame written)
+PAUSED = (
+    "() => !window.PG.playing && document.getElementById('text-step').textContent === String(window.PG.step)"
+)
+
 # every graph on screen laid out at its box's size and at the page's text size (presenter mode
 # lays text out larger and resizes the plots: 70-pg-keys.js, fontSize)
 PLOTS_LAID_OUT = """() => { const f = window.PG.C.font, big = document.body.classList.contains('pg-presenter');
