@@ -49,17 +49,35 @@ def body(dep: dict, values: list | dict, state_values: list | dict | None = None
         values = _by_name(dep["inputs"], values)
     if isinstance(state_values, dict):
         state_values = _by_name(dep["state"], state_values)
-    outputs = split_outputs(dep["output"])
+    inputs = [item(s, v) for s, v in zip(dep["inputs"], values)]
+    outputs = [_expand(o, inputs) for o in split_outputs(dep["output"])]
     first = dep["inputs"][0]
     return {
         "output": dep["output"],
         "outputs": outputs if dep["output"].startswith("..") else outputs[0],
-        "inputs": [item(s, v) for s, v in zip(dep["inputs"], values)],
+        "inputs": inputs,
         "state": [
             item(s, v) for s, v in zip(dep["state"], [*(state_values or []), *[None] * len(dep["state"])])
         ],
         "changedPropIds": [f"{first['id']}.{first['property']}"],
     }
+
+
+def _expand(output: dict, inputs: list) -> dict | list:
+    """A pattern output as the page sends it: one item per component it matches, taken as the
+    components of the pattern inputs with the same wildcard keys (a racer's boxes: its ``opt``)."""
+    pattern = output["id"]
+    if not isinstance(pattern, dict):
+        return output
+    wild = {k for k, v in pattern.items() if v == ["ALL"]}
+    ids = []
+    for group in (g for g in inputs if isinstance(g, list)):
+        for i in group:
+            if isinstance(i["id"], dict) and set(i["id"]) == set(pattern):
+                ids.append({**pattern, **{k: i["id"][k] for k in wild}})
+        if ids:
+            break
+    return [{"id": i, "property": output["property"]} for i in ids]
 
 
 def server_callbacks(deps: list[dict]) -> list[dict]:

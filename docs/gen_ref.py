@@ -140,6 +140,7 @@ LIVE_CAPS = {
 ENVIRONMENT = {
     "HOST": "address `loss-playground serve` listens on; `0.0.0.0` to be reached from other machines (a lecture hall's phones)",
     "PORT": "port it listens on",
+    "PUBLIC_URL": "the address students reach (e.g. behind a proxy): share links and QR codes use it; `serve --public-url` sets it",
     "WORKERS": "gunicorn worker processes (default: one per core)",
     "THREADS": "threads per worker",
     "ACCESS_LOG": "any value: gunicorn logs every request to standard output",

@@ -28,13 +28,43 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
         "--threads", type=int, default=int(os.environ.get("THREADS", "4")), help="threads per worker"
     )
     s.add_argument(
+        "--public-url",
+        default=os.environ.get("PUBLIC_URL") or None,
+        help="the address students reach the page at, used by share links and QR codes (PUBLIC_URL)",
+    )
+    s.add_argument(
+        "--lan",
+        action="store_true",
+        help="serve the lecture hall: listen on every interface (0.0.0.0) and give links this "
+        "machine's address on the local network",
+    )
+    s.add_argument(
         "--debug",
         action="store_true",
         help="Flask's development server with Dash's dev tools and reloading (never in production)",
     )
 
 
+def _publish_address(args: argparse.Namespace) -> None:
+    """Bind every interface for --lan, and tell the app the base of the links it hands out."""
+    from playground.web import reach
+
+    if args.lan:
+        args.host = "0.0.0.0"
+    try:
+        lan = reach.lan_address() if args.host in reach.ANY_HOSTS else None
+        base = reach.served_base(args.public_url, args.host, args.port, lan)
+    except ValueError as e:
+        raise SystemExit(f"loss-playground serve: {e}") from None
+    if base:
+        os.environ[reach.ENV] = base
+        print(f"links and QR codes point to {base}", flush=True)
+    elif args.host in reach.ANY_HOSTS:
+        print("no local-network address found: links point to the address each visitor typed", flush=True)
+
+
 def serve(args: argparse.Namespace) -> int:
+    _publish_address(args)
     if args.debug:
         from playground.web import create_app
 

@@ -50,6 +50,7 @@ def create_app() -> Dash:
         compress=False,  # flask-compress is set up in server.harden
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # read aloud in English
     app.layout = page.layout()
     page.register(app)
     live.register(app)

@@ -52,12 +52,14 @@ class Ids:
     speed: str = "select-speed"
     controls: str = "panel-controls"
     lesson: str = "select-lesson"
+    share_reach: str = "alert-share-reach"  # the warning beside the share QR code (see web/reach.py)
     # live lecture (playground/web/live.py builds them, assets/85-pg-live.js drives them)
     live_button: str = "button-live"
     live_modal: str = "modal-live"
     live_code: str = "text-live-code"
     live_student: str = "link-live-student"
     live_qr: str = "img-live-qr"
+    live_reach: str = "alert-live-reach"  # the warning beside the QR code when its link is a loopback one
     live_secret: str = "div-live-secret"
     live_lecturer: str = "input-live-lecturer"
     live_copy: str = "button-live-copy"

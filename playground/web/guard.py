@@ -49,7 +49,7 @@ class Dep:
 
 @dataclass(frozen=True)
 class Declared:
-    outputs: tuple[tuple[str, str], ...]
+    outputs: tuple[tuple[str | dict, str], ...]  # (id, property); a pattern's id is a dict
     inputs: tuple[Dep, ...]
     state: tuple[Dep, ...]
 
@@ -74,7 +74,13 @@ def callback(app: Dash, *deps: Any, shapes: Mapping[str, Shape] | None = None, *
     shapes = shapes or {}
     outs = [d for d in deps if isinstance(d, Output)]
     declared = Declared(
-        outputs=tuple((o.component_id_str(), o.component_property) for o in outs),
+        outputs=tuple(
+            (
+                o.component_id if isinstance(o.component_id, dict) else o.component_id_str(),
+                o.component_property,
+            )
+            for o in outs
+        ),
         inputs=tuple(_dep(d, shapes) for d in deps if isinstance(d, Input)),
         state=tuple(_dep(d, shapes) for d in deps if isinstance(d, State)),
     )
@@ -130,13 +136,23 @@ def _prop(prop: str) -> str:
     return prop.split("@", 1)[0]
 
 
+def _output_fits(entry: object, ident: str | dict, prop: str) -> bool:
+    """Whether one entry of a request's outputs is the declared output (a pattern's: a list
+    of the matching components' {id, property})."""
+    if isinstance(ident, dict):
+        return (isinstance(entry, list) and len(entry) <= MAX_ITEMS
+                and all(_output_fits(e, "", prop) and _id_fits(e["id"], ident) for e in entry))  # type: ignore[index]  # fmt: skip
+    if not isinstance(entry, dict) or not isinstance(entry.get("property"), str):
+        return False
+    return _prop(entry["property"]) == _prop(prop) and (ident == "" or entry.get("id") == ident)
+
+
 def _check_outputs(given: object, declared: Declared) -> None:
-    many = given if isinstance(given, list) else [given]
-    try:
-        got = tuple((o["id"], _prop(o["property"])) for o in many)  # type: ignore[index]
-    except (TypeError, KeyError, AttributeError):
-        abort(400, "'outputs' must be {id, property} objects")
-    if got != tuple((i, _prop(p)) for i, p in declared.outputs):
+    lone_pattern = len(declared.outputs) == 1 and isinstance(declared.outputs[0][0], dict)
+    many = given if isinstance(given, list) and not lone_pattern else [given]
+    if len(many) != len(declared.outputs):
+        abort(400, "'outputs' differ from the callback's declaration")
+    if not all(_output_fits(e, i, p) for e, (i, p) in zip(many, declared.outputs)):
         abort(400, "'outputs' differ from the callback's declaration")
 
 

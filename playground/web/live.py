@@ -33,7 +33,7 @@ from playground.live import LiveError, Store, open_store
 from playground.live.events import parse
 from playground.live.model import CODE_RE, FOLLOWER_RE, Forbidden
 
-from . import exports
+from . import exports, reach
 from .contract import IDS, LIVE_API, LIVE_PAGE, LIVE_TOKEN_HEADER
 from .lessons import LESSON_BY_ID
 from .state import urlstate, validate
@@ -87,13 +87,15 @@ def _create(store: Store) -> tuple[Response, int]:
         snap, token = store.create(query, time.time())
     except LiveError as e:
         _refuse(e)
-    student = request.host_url.rstrip("/") + PAGE + snap.code
+    base, warning = reach.base(request.host_url)
+    student = base.rstrip("/") + PAGE + snap.code
     log.info("live %s: session opened", snap.code)
     out = {
         "code": snap.code,
         "v": snap.version,
         "student": student,
         "qr": exports.qr_data_uri(student),
+        "warning": warning or "",
         "token": token,
         "lecturer": f"{student}#lead={token}",
     }
@@ -190,6 +192,7 @@ def modal() -> dbc.Modal:
                         className="pg-muted mb-1",
                     ),
                     html.A(id=IDS.live_student, href="#", target="_blank", className="pg-live-link"),
+                    dbc.Alert(id=IDS.live_reach, color="warning", is_open=False, className="pg-reach mt-2"),
                     html.Img(id=IDS.live_qr, className="pg-qr", alt="QR code of the student link"),
                     html.Div(
                         [

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from . import contract, exports, guard, lesson_box, live, runs, views
+from . import contract, exports, guard, lesson_box, live, reach, runs, views
 from .contract import IDS, LABELS
 from .lessons import LESSON_BY_ID, LESSONS
 from .state import settings, urlstate, validate
@@ -98,6 +98,7 @@ def header_actions() -> html.Div:
     lessons = [{"label": le.title, "value": le.id} for le in LESSONS]
     return html.Div(
         [
+            html.Label("Guided lesson", htmlFor="select-lesson", className="visually-hidden"),
             dbc.Select(id="select-lesson", size="sm", value="", placeholder="Guided lessons…",
                        className="pg-lesson-select", options=lessons),
             dbc.Button("Share", id="button-share", size="sm", color="light", outline=True),
@@ -133,6 +134,7 @@ def share_modal() -> dbc.Modal:
                             dbc.Button("Copy link", id="button-copy-link", color="primary"),
                         ]
                     ),
+                    dbc.Alert(id=IDS.share_reach, color="warning", is_open=False, className="pg-reach mt-2"),
                     html.Img(id="img-qr", className="pg-qr", alt="QR code of the link"),
                 ]
             ),
@@ -208,6 +210,8 @@ def _register_share(app: Dash) -> None:
         Output("modal-share", "is_open"),
         Output("input-share-url", "value"),
         Output("img-qr", "src"),
+        Output(IDS.share_reach, "children"),
+        Output(IDS.share_reach, "is_open"),
         Input("button-share", "n_clicks"),
         State("store-query", "data"),
         shapes={"button-share.n_clicks": COUNT, "store-query.data": TEXT},
@@ -215,8 +219,9 @@ def _register_share(app: Dash) -> None:
     )
     def open_share(n, query):
         query = query if isinstance(query, str) and len(query) <= urlstate.MAX_QUERY else ""
-        link = flask.request.host_url + ("?" + query if query else "")
-        return True, link, exports.qr_data_uri(link)
+        base, warning = reach.base(flask.request.host_url)
+        link = base + ("?" + query if query else "")
+        return True, link, exports.qr_data_uri(link), warning, warning is not None
 
 
 def _register_clientside(app: Dash) -> None:

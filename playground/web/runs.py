@@ -304,6 +304,12 @@ def frame(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> terrain.Win
     return surface.domain
 
 
+def scene(cfg: Config, lesson: str | None = None) -> str:
+    """What a new run starts from step 0 for when it changes: the surface, the racer set or
+    the lesson (a change of anything else, a learning rate say, keeps the step)."""
+    return json.dumps([cfg.surface, [r.optimizer for r in cfg.racers], lesson])
+
+
 def pack(
     cfg: Config, surface: Surface, trajs: list[Trajectory], window: terrain.Window | None = None
 ) -> dict:
@@ -314,6 +320,7 @@ def pack(
     meta = racer_meta(cfg)
     return {
         "steps": int(cfg.steps),
+        "scene": scene(cfg),
         "float32": list(FLOAT32_FIELDS),
         "can_log": surface.fglob is not None,  # f - f* is known: the loss chart may go log
         "arrow_span": contract.ARROW_SPAN * (x1 - x0),

@@ -10,7 +10,7 @@ import pytest
 
 from playground.web import ASSETS, contract, views
 from playground.web.lessons import LESSONS
-from tests.support.browser import ARTIFACTS, PENDING_CALLBACKS, PLOTS_LAID_OUT, Page, next_frames
+from tests.support.browser import ARTIFACTS, PENDING_CALLBACKS, PLOTS_LAID_OUT, Page, next_frames, read_qr
 
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
@@ -403,26 +403,10 @@ def test_on_a_touch_screen_a_tap_reads_the_map_and_set_start_arms_the_next_tap(b
 
 
 def test_the_share_qr_code_reads_back_as_the_link(page):
-    import zxingcpp as zxing
-
     p = page.page
     p.click("#button-share")
-    p.wait_for_selector("#img-qr[src^='data:image/svg']")
-    p.wait_for_function("() => document.querySelector('#img-qr').complete")
-    link = p.input_value("#input-share-url")
-    # the browser draws the image it shows; its pixels go to a QR decoder
-    w, h, px = p.evaluate(
-        """() => { const img = document.querySelector('#img-qr'), c = document.createElement('canvas');
-             c.width = img.naturalWidth; c.height = img.naturalHeight;
-             const g = c.getContext('2d'); g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height);
-             g.drawImage(img, 0, 0);
-             const d = g.getImageData(0, 0, c.width, c.height).data, grey = [];
-             for (let i = 0; i < d.length; i += 4) grey.push(d[i]);
-             return [c.width, c.height, grey]; }"""
-    )
-    assert w > 0 and h > 0
-    found = zxing.read_barcodes(np.array(px, dtype=np.uint8).reshape(h, w))
-    assert [b.text for b in found] == [link]
+    found = read_qr(p, "#img-qr")  # the browser draws the image it shows; its pixels go to a QR decoder
+    assert found == [p.input_value("#input-share-url")]
 
 
 def _touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:

@@ -3,16 +3,20 @@
 import csv
 import io
 import json
+import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
 
+from playground.web import reach
+from playground.web.contract import IDS
 from playground.web.lessons import LESSONS
-from tests.support.browser import ARTIFACTS, PAUSED, PLOTS_LAID_OUT, Page
+from tests.support.browser import ARTIFACTS, PAUSED, PLOTS_LAID_OUT, Page, free_port, read_qr, start_server
 
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"  # base64 float32 paths, compared byte for byte
+PUBLIC_URL = "https://lecture.example.edu/playground/"
 DECODED = "() => window.PG.run.racers.map(r => ({label: r.label, xy: Array.from(r.xyA), last: r.last}))"
 
 
@@ -193,3 +197,40 @@ def test_exports_match_the_run(page):
         assert f.read(8) == b"\x89PNG\r\n\x1a\n"
     code = p.inner_text("#pre-torch")
     assert "torch.optim.Adam([theta], lr=0.05" in code and "torch.tensor([-1.5, 2.0]" in code
+
+
+@pytest.fixture(scope="module")
+def public_base():
+    """The app served with a public URL, as a deployment (or `serve --public-url`) sets it."""
+    port = free_port()
+    proc = start_server([sys.executable, "-m", "playground", "serve", "--workers", "1", "--port", str(port),
+                         "--public-url", PUBLIC_URL], port)  # fmt: skip
+    yield f"http://127.0.0.1:{port}"
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_with_a_public_url_the_qr_code_links_there_and_nothing_warns(browser, public_base):
+    pg = Page(browser, public_base + "/?surface=ravine&opt=gd,adam&steps=300")
+    pg.page.click("#button-share")
+    found = read_qr(pg.page, "#img-qr")
+    assert found == [pg.page.input_value("#input-share-url")]
+    host = urlsplit(found[0]).hostname
+    assert found[0].startswith(PUBLIC_URL) and not reach.is_loopback(host), found
+    assert parse_qs(urlsplit(found[0]).query)["surface"] == ["ravine"]
+    assert not pg.page.locator(f"#{IDS.share_reach}").is_visible()
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_on_a_loopback_address_a_warning_stands_beside_the_qr_code(page):
+    p = page.page
+    p.click("#button-share")
+    read_qr(p, "#img-qr")
+    warning = p.locator(f"#{IDS.share_reach}")
+    warning.wait_for(state="visible")
+    assert "no phone" in warning.inner_text() and "--lan" in warning.inner_text()
+    qr, box = p.locator("#img-qr").bounding_box(), warning.bounding_box()
+    assert (
+        box["y"] + box["height"] <= qr["y"] + 1 and box["y"] + box["height"] >= qr["y"] - 40
+    )  # right above it

@@ -7,8 +7,9 @@ import pytest
 
 from playground.core.optimizers import OPTIMIZERS
 from playground.web.contract import racer_colors
+from playground.web.lessons import LESSONS
 from playground.web.views.race.callbacks import MESSAGE_BOXES
-from tests.support.browser import ARTIFACTS, PAUSED, SHOWN_STEP_PAST, Page
+from tests.support.browser import ARTIFACTS, PAUSED, PLOTS_LAID_OUT, SHOWN_STEP_PAST, Page, next_frames
 
 ADAM_COLOR = racer_colors(["momentum", "rmsprop", "adam"])[2]
 
@@ -118,6 +119,73 @@ def test_changing_surface_and_optimizers_redraws(page):
     assert "Newton" in p.inner_text("#div-readout")
 
 
+def _paused_at(page, step):
+    """The race paused at ``step`` (playing first, as a lecturer would)."""
+    page.page.click("#button-play")
+    page.page.wait_for_function("() => window.PG.step > 5", timeout=15000)
+    page.page.click("#button-play")
+    page.page.wait_for_function("() => !window.PG.playing", timeout=5000)
+    page.page.evaluate("s => { window.PG.apply(s); window.PG.syncSlider(true); }", step)
+    assert page.step() == step
+
+
+def _at_step_0(page):
+    page.page.wait_for_function("() => window.PG.step === 0 && !window.PG.playing", timeout=15000)
+    assert page.step() == 0 and page.trace_len("graph-contour") == 1  # no path drawn ahead of Play
+    assert page.page.evaluate("() => window.PG.sliderSet") == 0
+
+
+def test_a_new_surface_racer_set_or_lesson_starts_from_step_0_and_a_new_seed_keeps_the_step(page):
+    p = page.page
+    _paused_at(page, 195)
+    page.set_text("#input-seed", "7")  # the same race, other noise: compared at the same step
+    assert page.step() == 195
+    p.click("#select-surface")
+    p.get_by_role("option", name="Himmelblau", exact=True).click()
+    p.keyboard.press("Escape")
+    page.idle()
+    _at_step_0(page)
+    _paused_at(page, 120)
+    p.click("#select-optimizers")
+    p.get_by_role("option", name="Newton", exact=True).click()
+    p.keyboard.press("Escape")
+    page.idle()
+    _at_step_0(page)
+    p.click("#button-play")
+    p.wait_for_function("() => window.PG.step > 30", timeout=15000)
+    lesson = LESSONS[0]
+    page.choose_lesson(lesson.id, lesson.title)  # opened while playing: it waits for Play
+    _at_step_0(page)
+
+
+# each graph on screen: its box, its plot area and its legend's entries
+PLOTS = """() => Object.fromEntries([...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent)
+  .map(g => { const b = g.getBoundingClientRect(), s = g._fullLayout._size;
+              return [g.closest('[id]').id, {box: [Math.round(b.width), Math.round(b.height)],
+                      area: [Math.round(s.w), Math.round(s.h)], keys: g.querySelectorAll('.legend .traces').length}]; }))"""
+
+
+def test_legends_stay_and_plots_keep_their_size_between_play_and_pause(browser, base_url):
+    pg = Page(browser, base_url, width=1280, height=720)
+    p = pg.page
+    for presenter in (False, True):
+        if presenter:
+            p.click("#button-presenter")
+            p.wait_for_function(PLOTS_LAID_OUT, timeout=15000)
+        paused = p.evaluate(PLOTS)
+        assert paused["graph-contour"]["keys"] == paused["graph-loss"]["keys"] == 3  # one per racer
+        p.click("#button-play")
+        p.wait_for_function("() => window.PG.step > 30", timeout=15000)
+        assert p.evaluate(PLOTS) == paused, presenter  # the key is there exactly when the hall watches
+        p.click("#button-play")
+        p.wait_for_function("() => !window.PG.playing", timeout=5000)
+        next_frames(p)
+        assert p.evaluate(PLOTS) == paused, presenter
+        p.click("#button-reset")
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
 def test_clicking_the_contour_map_moves_the_start(page):
     p = page.page
     gd = p.locator("#graph-contour .nsewdrag").first.bounding_box()
@@ -158,7 +226,8 @@ def test_bad_values_show_a_message_and_the_page_recovers(page):
     red = "el => el.classList.contains('is-invalid')"
 
     def all_notes():
-        return "".join(p.inner_text(f"#{box}") for box, _ in MESSAGE_BOXES) + p.inner_text("#div-messages")
+        boxes = [f"#{box}" for box, _ in MESSAGE_BOXES] + ["#div-messages", ".pg-racer .pg-msgs"]
+        return "".join(t for b in boxes for t in p.locator(b).all_inner_texts())
 
     page.set_text("#input-steps", "1e9")
     assert "steps must be in [1, 5000]" in p.inner_text("#msg-steps")  # right under the steps box
@@ -172,14 +241,17 @@ def test_bad_values_show_a_message_and_the_page_recovers(page):
     page.set_text("#input-steps", "200")
     assert all_notes().strip() == "" and not p.eval_on_selector("#input-steps", red)
     assert p.inner_text("#text-steps") == "200"
-    lr = '#\\{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"input-lr\\"\\}'
-    page.set_text(lr, "fast")
+    lr, lr_box = (f'#\\{{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"{t}\\"\\}}' for t in ("input-lr", "msg-lr"))
+    page.set_text(lr, "fast")  # under its own box, the box outlined, as every other setting's
     assert "Adam: learning rate must be a number, got 'fast'; kept 0.05, the last good value" in p.inner_text(
-        "#msg-optimizers"
+        lr_box
     )
+    assert p.eval_on_selector(lr, red) and p.inner_text("#msg-optimizers").strip() == ""
+    box, note = p.locator(lr).bounding_box(), p.locator(lr_box).bounding_box()
+    assert box["y"] + box["height"] <= note["y"] + 1 <= box["y"] + box["height"] + 40  # right under it
     assert "lr.adam=0.05" in p.evaluate("() => window.location.search")
     page.set_text(lr, "-3")
-    assert "Adam: learning rate" in p.inner_text("#msg-optimizers")
+    assert "Adam: learning rate" in p.inner_text(lr_box)
     page.set_text("#input-start-x", "1e400")
     assert "start x" in p.inner_text("#msg-start")
     assert p.eval_on_selector("#input-start-x", red) and not p.eval_on_selector("#input-start-y", red)

@@ -74,6 +74,27 @@ PLOTS_LAID_OUT = """() => { const f = window.PG.C.font, big = document.body.clas
                 && Math.abs(g._fullLayout.height - g.clientHeight) <= 1); }"""
 
 
+def read_qr(page, selector: str) -> list[str]:
+    """The texts of the QR codes in the image at ``selector``, as the browser draws it."""
+    import numpy as np
+    import zxingcpp as zxing
+
+    page.wait_for_selector(selector + "[src^='data:image/svg']")
+    page.wait_for_function("s => document.querySelector(s).complete", arg=selector)
+    w, h, px = page.evaluate(
+        """s => { const img = document.querySelector(s), c = document.createElement('canvas');
+             c.width = img.naturalWidth; c.height = img.naturalHeight;
+             const g = c.getContext('2d'); g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height);
+             g.drawImage(img, 0, 0);
+             const d = g.getImageData(0, 0, c.width, c.height).data, grey = [];
+             for (let i = 0; i < d.length; i += 4) grey.push(d[i]);
+             return [c.width, c.height, grey]; }""",
+        selector,
+    )
+    assert w > 0 and h > 0
+    return [b.text for b in zxing.read_barcodes(np.array(px, dtype=np.uint8).reshape(h, w))]
+
+
 def next_frames(page, n: int = 2) -> None:
     """Wait until the browser has painted ``n`` more frames (what it was handed is drawn)."""
     page.evaluate(
@@ -85,10 +106,11 @@ def next_frames(page, n: int = 2) -> None:
 class Page:
     """A page plus a count of in-flight Dash callback requests."""
 
-    def __init__(self, browser, url, width=1440, height=1000, touch=False):
-        # touch: a phone's touch screen (CSS "pointer: coarse", taps)
+    def __init__(self, browser, url, width=1440, height=1000, touch=False, bypass_csp=False):
+        # touch: a phone's touch screen (CSS "pointer: coarse", taps); bypass_csp: lets a test
+        # inject a script the page's Content-Security-Policy refuses (axe-core)
         self.ctx = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True,
-                                       has_touch=touch, is_mobile=touch)  # fmt: skip
+                                       has_touch=touch, is_mobile=touch, bypass_csp=bypass_csp)  # fmt: skip
         self.page = self.ctx.new_page()
         self.updates = 0
         self.inflight = 0

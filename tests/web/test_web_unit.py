@@ -252,6 +252,16 @@ def test_compute_callback_end_to_end(client, deps):
     assert "graph-surface-3d" not in r2.get_json()["response"]
 
 
+def _pattern_outputs(out: dict, type_: str, prop: str) -> list[dict]:
+    """A pattern output's answers, one per component: [{"id": {...}, prop: value}]."""
+    ids = [json.loads(k) for k in out if k.startswith("{")]
+    return [
+        {"id": i, prop: out[json.dumps(i, separators=(",", ":"))][prop]}
+        for i in ids
+        if i.get("type") == type_
+    ]
+
+
 def test_compute_reports_bad_values_next_to_a_working_run(client, deps):
     vals = compute_values(steps="1e308", lrs={"momentum": "-1", "rmsprop": "inf", "adam": "zzz"})
     r = client.post("/_dash-update-component", json=body(compute_dep(deps), vals))
@@ -259,8 +269,14 @@ def test_compute_reports_bad_values_next_to_a_working_run(client, deps):
     out = r.get_json()["response"]
     # each note sits under its own control, and only the bad text box turns red
     assert "steps must be in [1, 5000]" in json.dumps(out["msg-steps"]["children"])
-    racers = json.dumps(out["msg-optimizers"]["children"])
-    assert all(f"{t}: learning rate" in racers for t in ("Momentum", "RMSProp", "Adam"))
+    # each racer's learning-rate note under its own box, the box outlined
+    boxes = {o["id"]["opt"]: json.dumps(o["children"]) for o in _pattern_outputs(out, "msg-lr", "children")}
+    assert all(
+        f"{t}: learning rate" in boxes[k]
+        for k, t in (("momentum", "Momentum"), ("rmsprop", "RMSProp"), ("adam", "Adam"))
+    )
+    assert all(o["invalid"] for o in _pattern_outputs(out, "input-lr", "invalid"))
+    assert out["msg-optimizers"]["children"] == []
     assert out["msg-surface"]["children"] == [] and out["div-messages"]["children"] == []
     assert {i for i in FLAGGED_INPUTS if out[i]["invalid"]} == {"input-steps"}
     assert out["store-run"]["data"]["steps"] == 5000

@@ -111,9 +111,14 @@
     PG.showStep(now);
   };
 
+  /* The steps pushed to the slider whose echo (its value coming back through seek) is due:
+   * echoes arrive late and in order, after a newer push too (a new run's reset to 0). */
+  PG.sliderEchoes = [];
   PG.syncSlider = function () {
     if (window.dash_clientside && window.dash_clientside.set_props) {
       PG.sliderSet = PG.step; // remember what we pushed, so seek() can ignore its own echo
+      PG.sliderEchoes.push(PG.step);
+      if (PG.sliderEchoes.length > 32) PG.sliderEchoes.shift();
       window.dash_clientside.set_props(PG.C.ids.scrubber, { value: PG.step, max: PG.maxStep() });
     }
   };
@@ -156,10 +161,12 @@
     return true;
   }
 
+  /* One point that draws nothing, not none: Plotly drops a trace without points from its
+   * legend, and the plot area grows into the legend's room (the key vanished while playing). */
   function emptyTraces(g, roles) {
     const idx = [], xs = [], ys = [];
     roles.forEach(function (role) {
-      P.indices(g, role).forEach(function (p) { idx.push(p[0]); xs.push([]); ys.push([]); });
+      P.indices(g, role).forEach(function (p) { idx.push(p[0]); xs.push([NaN]); ys.push([NaN]); });
     });
     if (idx.length) P.restyle(g, { x: xs, y: ys }, idx);
   }

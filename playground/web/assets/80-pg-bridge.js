@@ -59,7 +59,7 @@
     return first.length !== (r ? PG.kOf(r, PG.step) + 1 : 0);
   }
 
-  /* A new run (or a new figure): decode it, keep the step where possible, redraw. */
+  /* A new run (or a new figure): decode it, keep the step unless the scene changed, redraw. */
   function load(data) {
     const nu = window.dash_clientside.no_update;
     if (!data) return nu;
@@ -82,6 +82,10 @@
 
   function take(data) {
     const fresh = !PG.run || PG.run.steps !== data.steps;
+    if (PG.run && PG.run.scene !== data.scene) { // a new surface, racer set or lesson: from step 0
+      if (PG.playing) PG.pause();
+      PG.step = 0;
+    }
     PG.run = PG.decodeRun(data);
     PG.run.logLoss = PG.logWanted && PG.canLog();
     PG.runId = (PG.runId || 0) + 1; // the overlays redraw their trails for a new run
@@ -207,6 +211,11 @@
         return window.dash_clientside.no_update;
       },
       seek: function (value) {
+        const echo = PG.sliderEchoes.indexOf(value);
+        if (echo >= 0) { // the page's own push coming back, not a hand on the slider
+          PG.sliderEchoes.splice(0, echo + 1);
+          return window.dash_clientside.no_update;
+        }
         if (typeof value === "number" && PG.run && value !== PG.step && value !== PG.sliderSet) {
           PG.playing = false;
           PG.setPlayLabel();

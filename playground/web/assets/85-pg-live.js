@@ -89,6 +89,7 @@
       set("live_code", { children: s.code });
       set("live_student", { href: s.student, children: s.student });
       set("live_qr", { src: s.qr });
+      set("live_reach", { children: s.warning, is_open: Boolean(s.warning) });
       set("live_lecturer", { value: s.lecturer });
       set("live_secret", { style: { display: "block" } });
       set("live_modal", { is_open: true });

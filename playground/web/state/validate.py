@@ -16,7 +16,7 @@ from playground.core.optimizers import OPTIMIZERS
 
 from . import settings
 from .limits import MAX_RACERS, MAX_STEPS, MIN_STEPS
-from .values import Messages, Racer, junk, short, surface_of
+from .values import Messages, Racer, junk, lr_control, short, surface_of
 
 # One request may simulate at most WORK_BUDGET step units (12 racers x 5000 steps). A step
 # of an optimizer costs its record's ``cost`` units (Newton, a 2x2 eigen-decomposition per
@@ -77,7 +77,7 @@ def _keep_lr(r: object, index: int, before: dict, msgs: Messages) -> object:
     if not isinstance(r, dict) or not junk(r.get("lr")) or before.get(r.get("key")) is None:
         return r
     title = OPTIMIZERS[r["optimizer"]].title if r.get("optimizer") in OPTIMIZERS else "this racer"
-    msgs.add(f"racer-{index}", f"{title}: learning rate must be a number, got {short(r['lr'])}; "
+    msgs.add(lr_control(r, index), f"{title}: learning rate must be a number, got {short(r['lr'])}; "
                                f"kept {before[r['key']]}, the last good value")  # fmt: skip
     return {**r, "lr": before[r["key"]]}
 

@@ -137,6 +137,16 @@ class Racer:
     hyper: tuple[tuple[str, Any], ...]  # resolved, without lr; hashable for caching
 
 
+LR_NOTE = "lr:"  # a racer's learning-rate notes file under "lr:<racer key>": shown under its own box
+
+
+def lr_control(raw: dict, index: int) -> str:
+    """Where a racer's learning-rate notes are filed: under its key, else (no key: a JSON
+    configuration) under the racer."""
+    key = raw.get("key")
+    return LR_NOTE + key if isinstance(key, str) else f"racer-{index}"
+
+
 def racer_lr(given: object, surface: str, name: str, control: str, msgs: Messages) -> float:
     """A racer's learning rate: the one given, or for none the fair one on its surface
     (playground.fair), the same whichever way the racer came (dropdown, link, lesson)."""
@@ -156,7 +166,7 @@ def racer(raw: object, index: int, msgs: Messages, surface: str) -> Racer | None
         return None
     opt = OPTIMIZERS[name]
     specs = {h.name: h for h in opt.hypers}
-    lr = racer_lr(raw.get("lr"), surface, name, control, msgs)
+    lr = racer_lr(raw.get("lr"), surface, name, lr_control(raw, index), msgs)
     given = raw.get("hyper")
     given = given if isinstance(given, dict) else {}
     hyper = []

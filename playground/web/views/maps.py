@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+import dash_bootstrap_components as dbc
 import numpy as np
 from dash import ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
 
@@ -362,8 +363,8 @@ def _controls() -> html.Div:
     options, default, size_note = racer_options(None, "basin")
     return html.Div(
         [
-            html.Label("Map"),
-            dcc.RadioItems(id="radio-maps-kind", value="basin", className="pg-maps-kinds",
+            html.Label("Map", htmlFor="radio-maps-kind"),
+            dbc.RadioItems(id="radio-maps-kind", value="basin", className="pg-maps-kinds",
                            options=[{"label": t, "value": k} for k, t in KINDS.items()]),
             html.Label("Racer (basins, phase diagram)", htmlFor="select-maps-racer"),
             dcc.Dropdown(id="select-maps-racer", value=0, options=options, clearable=False),

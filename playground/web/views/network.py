@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_bootstrap_components as dbc
 from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html
 
 from playground.batch.fair import GRID
@@ -123,12 +124,12 @@ def _controls() -> html.Div:
             dcc.Input(
                 id="input-network-epochs", type="number", min=1, max=MAX_EPOCHS, step=1, value=DEFAULT_EPOCHS
             ),
-            html.Label("Hyperparameters"),
+            html.Label("Hyperparameters", htmlFor="radio-network-preset"),
             _radio(
                 "radio-network-preset",
                 {"seed": "seed (Keras defaults)", "tuned": "tuned (same learning-rate sweep for all)"},
             ),
-            html.Label("Slice directions"),
+            html.Label("Slice directions", htmlFor="radio-network-plane"),
             _radio("radio-network-plane", {"pca": "PCA of the paths", "random": "random, filter-normalised"}),
             html.Button("Train", id="button-network-train", n_clicks=0, className="pg-button"),
             html.Small(
@@ -140,9 +141,10 @@ def _controls() -> html.Div:
     )
 
 
-def _radio(id_: str, choices: dict[str, str]) -> dcc.RadioItems:
-    """One choice of the view, the first one chosen (value -> label)."""
-    return dcc.RadioItems(
+def _radio(id_: str, choices: dict[str, str]) -> dbc.RadioItems:
+    """One choice of the view, the first one chosen (value -> label): native radio buttons, each
+    with its label (Dash 4's RadioItems nests its inputs in ARIA options, unnamed)."""
+    return dbc.RadioItems(
         id=id_,
         value=next(iter(choices)),
         inline=True,
@@ -160,6 +162,7 @@ def _slice() -> html.Section:
     transport = html.Div(
         [
             html.Button(LABELS["play"], id=SLICE["play"], n_clicks=0, className="pg-button"),
+            html.Label("checkpoint", htmlFor=SLICE["slider"], className="visually-hidden"),
             html.Div(dcc.Slider(id=SLICE["slider"], min=1, max=1, step=1, value=1, marks=None,
                                 updatemode="drag", allow_direct_input=False), className="pg-network-scrub"),
             html.Span("", id=SLICE["readout"], className="pg-network-readout"),

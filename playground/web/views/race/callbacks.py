@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
@@ -26,7 +26,7 @@ from ...state import settings, urlstate, validate
 from ...state.limits import MAX_RACERS
 from ...state.settings import DEFAULT_SCHEDULE, DEFAULT_SURFACE
 from ...state.shapes import COUNT, NUMBER, TEXT, list_of, record
-from ...state.values import as_number, base_name, num, racer_lr
+from ...state.values import LR_NOTE, as_number, base_name, num, racer_lr
 from ...state.widgets import config_of, run_config
 from ...torch_snippet import torch_snippet
 from . import clientside, controls
@@ -64,6 +64,11 @@ FLAGGED_INPUTS = settings.flagged_inputs()
 MESSAGE_OUTPUTS = [Output(box, "children") for box, _ in MESSAGE_BOXES] + [
     Output(i, "invalid") for i in FLAGGED_INPUTS
 ]
+# each racer's learning-rate notes under its own box, the box outlined (values.LR_NOTE)
+LR_OUTPUTS = [
+    Output({"type": controls.LR_BOX, "opt": ALL}, "children"),
+    Output({"type": "input-lr", "opt": ALL}, "invalid"),
+]
 
 
 def _box_of(control: str) -> str | None:
@@ -71,6 +76,21 @@ def _box_of(control: str) -> str | None:
         if any(control == c or (c.endswith("-") and control.startswith(c)) for c in owners):
             return box
     return None
+
+
+def _lr_messages(msgs: validate.Messages, keys: list[str]) -> tuple[validate.Messages, list, list]:
+    """The notes left for the other boxes, then each shown racer's learning-rate box and outline
+    (``keys``: the racers whose boxes are on the page; a note of another goes to the rest)."""
+    notes: dict[str, list[str]] = {k: [] for k in keys}
+    rest = validate.Messages()
+    for control, text in msgs.items:
+        key = control.removeprefix(LR_NOTE) if control.startswith(LR_NOTE) else None
+        if key in notes:
+            notes[key].append(text)
+        else:
+            rest.add(control, text)
+    boxes = [[html.Div(t, className="pg-msg") for t in notes[k][:3]] for k in keys]
+    return rest, boxes, [bool(notes[k]) for k in keys]
 
 
 def _messages(msgs: validate.Messages) -> list:
@@ -267,19 +287,25 @@ def _register_engine(app: Dash) -> None:
         Output("div-messages", "children"),
         Output("select-inspect", "options"),
         Output("store-figure-key", "data"),
+        *LR_OUTPUTS,
         *settings.inputs(ENGINE),
         State("store-figure-key", "data"),
         State("store-query", "data"),
-        shapes={**FIGURE_KEY, "store-query.data": TEXT},
+        State("url", "href"),
+        shapes={**FIGURE_KEY, "store-query.data": TEXT, "url.href": TEXT},
         prevent_initial_call=True,  # the page's first response carries the default view
     )
     def engine(*_values):
         cfg, msgs = run_config(ENGINE, ctx.inputs_list, ctx.states_list[1].get("value"))
         v = runs.view(cfg)
+        run = {**v["run"], "scene": runs.scene(cfg, urlstate.lesson_in(ctx.states_list[2].get("value")))}
         fig3d, fig2d = v["surface"], v["contour"]
         if v["key"] == ctx.states_list[0].get("value"):
             fig3d = fig2d = no_update  # same surface and racers: keep the drawn mesh, only the paths change
-        return (v["run"], fig3d, fig2d, v["loss"], v["schedule"], *_messages(msgs), v["inspect"], v["key"])
+        keys = [o["id"]["opt"] for o in ctx.outputs_list[-1]]
+        msgs, lr_boxes, lr_invalid = _lr_messages(msgs, keys)
+        return (run, fig3d, fig2d, v["loss"], v["schedule"], *_messages(msgs), v["inspect"], v["key"],
+                lr_boxes, lr_invalid)  # fmt: skip
 
 
 def _register_explain(app: Dash) -> None:

@@ -4,6 +4,7 @@ the server rebuilds the parameter boxes and racer cards (callbacks.py)."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import dash_bootstrap_components as dbc
@@ -32,14 +33,20 @@ SPEEDS = [
 ]
 
 
-def _label(text: str, target: str | None = None, hint: str = "") -> html.Label:
-    return html.Label(text, htmlFor=target, className="pg-label", title=hint or None)
+def dom_id(id_: str | dict) -> str:
+    """A component's id as Dash writes it into the page (a pattern id: its JSON, keys sorted)."""
+    return id_ if isinstance(id_, str) else json.dumps(id_, sort_keys=True, separators=(",", ":"))
+
+
+def _label(text: str, target: str | dict, hint: str = "") -> html.Label:
+    """The visible name of the control ``target``: it is also its accessible name."""
+    return html.Label(text, htmlFor=dom_id(target), className="pg-label", title=hint or None)
 
 
 def text_field(label: str, id_: str, value: str, hint: str = "", placeholder: str | None = None) -> html.Div:
     """A labelled one-line text box; the server validates whatever is typed."""
     box = dbc.Input(id=id_, value=value, type="text", size="sm", debounce=True, placeholder=placeholder)
-    return html.Div([_label(label, hint=hint), box], className="pg-field")
+    return html.Div([_label(label, id_, hint=hint), box], className="pg-field")
 
 
 def select_field(label: str, id_: str, value: str, choices: dict[str, str], **div) -> html.Div:
@@ -47,7 +54,7 @@ def select_field(label: str, id_: str, value: str, choices: dict[str, str], **di
     box = dbc.Select(
         id=id_, value=value, size="sm", options=[{"label": t, "value": v} for v, t in choices.items()]
     )
-    return html.Div([_label(label), box], className="pg-field", **div)
+    return html.Div([_label(label, id_), box], className="pg-field", **div)
 
 
 def hyper_input(h: Hyper, value, id_: dict) -> html.Div:
@@ -60,14 +67,14 @@ def hyper_input(h: Hyper, value, id_: dict) -> html.Div:
     if h.kind == "choice":
         return html.Div(
             [
-                _label(h.name, hint=h.help),
+                _label(h.name, id_, hint=h.help),
                 dbc.Select(id=id_, options=list(h.choices), value=value, size="sm"),
             ],
             className="pg-field",
         )
     shown = "" if value is None else num(value) if isinstance(value, float) else str(value)
     return html.Div(
-        [_label(h.name, hint=label), dbc.Input(id=id_, value=shown, type="text", size="sm", debounce=True,
+        [_label(h.name, id_, hint=label), dbc.Input(id=id_, value=shown, type="text", size="sm", debounce=True,
                                                placeholder="auto" if value is None else None)],
         className="pg-field",
     )  # fmt: skip
@@ -89,6 +96,7 @@ def racer_card(
               for h in opt.hypers if h.name != "lr"]  # fmt: skip
     lo, hi = LR_SLIDER["min"], LR_SLIDER["max"]
     log_lr = min(max(math.log10(lr), lo), hi) if lr > 0 else lo
+    lr_dial, lr_box = {"type": IDS.lr_slider, "opt": name}, {"type": "input-lr", "opt": name}
     return dbc.Card(
         dbc.CardBody(
             [
@@ -102,11 +110,16 @@ def racer_card(
                 ),
                 html.Div(
                     [
-                        _label("learning rate η", hint="log scale; type any value"),
+                        _label("learning rate η", lr_box, hint="log scale; type any value"),
                         html.Div(
                             [
+                                html.Label(
+                                    "learning rate η, log scale",
+                                    htmlFor=dom_id(lr_dial),
+                                    className="visually-hidden",
+                                ),
                                 dcc.Slider(
-                                    id={"type": IDS.lr_slider, "opt": name},
+                                    id=lr_dial,
                                     min=lo,
                                     max=hi,
                                     step=LR_SLIDER["step"],
@@ -116,7 +129,7 @@ def racer_card(
                                     className="pg-lr-slider",
                                 ),
                                 dbc.Input(
-                                    id={"type": "input-lr", "opt": name},
+                                    id=lr_box,
                                     value=num(lr),
                                     type="text",
                                     size="sm",
@@ -126,6 +139,7 @@ def racer_card(
                             ],
                             className="pg-lr",
                         ),
+                        message_box({"type": LR_BOX, "opt": name}),
                     ],
                     className="pg-field",
                 ),
@@ -152,24 +166,20 @@ def racer_cards(
 
 
 def surface_param_inputs(name: str, values: dict | None = None) -> list:
-    fam = FAMILIES[name]
     values = values or {}
-    return [
-        html.Div(
-            [
-                _label(f"{p.name}", hint=f"{p.description} [{p.low:g}, {p.high:g}]"),
-                dbc.Input(
-                    id={"type": "input-surface-param", "name": p.name},
-                    value=num(values.get(p.name, p.default)),
-                    type="text",
-                    size="sm",
-                    debounce=True,
-                ),
-            ],
-            className="pg-field",
-        )
-        for p in fam.params
-    ]
+    return [_surface_param(p, values.get(p.name, p.default)) for p in FAMILIES[name].params]
+
+
+def _surface_param(p, value) -> html.Div:
+    """One surface parameter's labelled box."""
+    box = {"type": "input-surface-param", "name": p.name}
+    return html.Div(
+        [
+            _label(p.name, box, hint=f"{p.description} [{p.low:g}, {p.high:g}]"),
+            dbc.Input(id=box, value=num(value), type="text", size="sm", debounce=True),
+        ],
+        className="pg-field",
+    )
 
 
 def schedule_param_inputs(name: str, then: str = DEFAULT_SCHEDULE, values: dict | None = None) -> list:
@@ -183,7 +193,10 @@ def schedule_param_inputs(name: str, then: str = DEFAULT_SCHEDULE, values: dict 
     return out
 
 
-def message_box(id_: str) -> html.Div:
+LR_BOX = "msg-lr"  # the pattern type of each racer's learning-rate message box
+
+
+def message_box(id_: str | dict) -> html.Div:
     """Where the server's notes about the controls just above appear (bad or clamped values)."""
     return html.Div(id=id_, className="pg-msgs", role="status", **{"aria-live": "polite"})
 
@@ -212,6 +225,7 @@ def _landscape() -> html.Details:
     surfaces = [{"label": f.title, "value": f.name} for f in FAMILIES.values()]
     return _section(
         "Landscape",
+        html.Label("surface", htmlFor="select-surface", className="visually-hidden"),
         dcc.Dropdown(
             id="select-surface", value=INITIAL["surface"], clearable=False, searchable=False, options=surfaces
         ),
@@ -219,7 +233,7 @@ def _landscape() -> html.Details:
         html.Div(  # shown for the Custom formula surface only
             [
                 text_field("formula f(x, y)", "input-formula", INITIAL["formula"], hint=formula_box.HINT),
-                formula_box.formula_extras(INITIAL["formula"]),
+                formula_box.formula_extras(),
             ],
             id="div-formula",
             hidden=INITIAL["surface"] != custom.NAME,
@@ -264,6 +278,7 @@ def _optimizers() -> html.Details:
     )
     return _section(
         "Optimizers",
+        html.Label("optimizers", htmlFor="select-optimizers", className="visually-hidden"),
         dcc.Dropdown(
             id="select-optimizers",
             multi=True,
@@ -281,6 +296,7 @@ def _schedule_and_noise() -> html.Details:
     schedules = [{"label": s.title, "value": s.name} for s in SCHEDULES.values()]
     return _section(
         "Schedule & noise",
+        html.Label("schedule", htmlFor="select-schedule", className="visually-hidden"),
         dbc.Select(id="select-schedule", value=INITIAL["schedule"], size="sm", options=schedules),
         select_field(
             "after the warmup",
@@ -329,7 +345,7 @@ def _run() -> html.Details:
         html.Div(
             [
                 text_field("steps", "input-steps", INITIAL["steps"], hint=f"1 to {MAX_STEPS}"),
-                html.Div([_label("speed"), speed], className="pg-field"),
+                html.Div([_label("speed", "select-speed"), speed], className="pg-field"),
             ],
             className="pg-grid",
         ),

@@ -23,6 +23,7 @@ def transport() -> html.Div:
                     dbc.Button("Reset", id=IDS.reset, color="primary", outline=True, title="Back to step 0 (R)"),
                 ]
             ),
+            html.Label("playback step", htmlFor=IDS.scrubber, className="visually-hidden"),
             html.Div(dcc.Slider(id=IDS.scrubber, min=0, max=DEFAULT_CONFIG.steps, step=1, value=0, marks=None,
                                 updatemode="drag", allow_direct_input=False),  # one step readout: the counter
                      className="pg-scrub"),
@@ -141,6 +142,7 @@ def _inspect_card(first: dict) -> html.Section:
     """The inspected racer's choice, what its arrows mean, and its state chart."""
     return _card(
         "What the optimizer is thinking",
+        html.Label("inspected racer", htmlFor=IDS.inspect, className="visually-hidden"),
         dbc.Select(id=IDS.inspect, value="0", size="sm", options=first["inspect"]),
         html.Small(
             "Arrows on the contour map: red = −gradient, dotted blue = "
@@ -171,7 +173,8 @@ def export_box() -> html.Div:
                 className="pg-export-buttons",
             ),
             html.Small("Each plot saves itself as PNG from its camera icon. Copy as PyTorch:", className="pg-muted"),
-            html.Pre(id="pre-torch", className="pg-code"),
+            # a scrolling box: reachable by Tab (to scroll it by keys) and named
+            html.Pre(id="pre-torch", className="pg-code", tabIndex=0, role="region", **{"aria-label": "PyTorch code"}),
         ]
     )  # fmt: skip
 
@@ -185,7 +188,7 @@ def ewma_box() -> html.Div:
                 "zero start; dividing by 1 − βᵗ removes exactly that, which is why Adam does it.",
                 className="pg-muted",
             ),
-            html.Div([html.Label("β", className="pg-label"),
+            html.Div([html.Label("β", htmlFor="slider-ewma-beta", className="pg-label"),
                       dcc.Slider(id="slider-ewma-beta", min=0.5, max=0.99, step=0.01, value=EWMA_BETA,
                                  marks={0.5: "0.5", 0.9: "0.9", 0.99: "0.99"})]),
             dcc.Graph(id=IDS.ewma_chart, config=GRAPH_CONFIG, style={"height": "240px"}, figure=PLACEHOLDER),

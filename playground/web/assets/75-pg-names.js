@@ -1,0 +1,45 @@
+/* Accessible names for the parts of Dash 4's widgets that take none from their props: a
+ * slider's thumb (role="slider") and its number box, and a drop-down's keyboard entry (a
+ * read-only box Dash marks aria-hidden although Tab reaches it). Each takes its name from the label the layout gives the
+ * component (<label for="component id">), so the name is declared once, in the layout. */
+(function () {
+  "use strict";
+  let queued = false;
+
+  /* The Dash component ``el`` is part of: the drop-down's button beside its entry box, else
+   * the nearest element with an id around it. */
+  function componentOf(el) {
+    const dropdown = el.parentElement.querySelector(":scope > .dash-dropdown[id]");
+    if (dropdown) return dropdown;
+    let c = el.parentElement;
+    while (c && !c.id) c = c.parentElement;
+    return c;
+  }
+
+  /* The label of the component, given an id (so the part can point at it). */
+  function labelOf(el) {
+    const c = componentOf(el);
+    const l = c && [...document.getElementsByTagName("label")].find(x => x.htmlFor === c.id);
+    if (l) l.id = l.id || "pg-label-" + c.id.replace(/[^\w-]/g, "_");
+    return l;
+  }
+
+  function name(el) {
+    const l = labelOf(el);
+    if (l) el.setAttribute("aria-labelledby", l.id);
+  }
+
+  function repair() {
+    queued = false;
+    document.querySelectorAll('[role="slider"]:not([aria-labelledby]), input:not([id]):not([aria-labelledby])')
+      .forEach(name);
+    document.querySelectorAll(".dash-dropdown-focus-target[aria-hidden]").forEach(el => {
+      el.removeAttribute("aria-hidden");  // Tab lands on it: it must be seen, and named
+      name(el);
+    });
+  }
+
+  new MutationObserver(() => {
+    if (!queued) { queued = true; requestAnimationFrame(repair); }
+  }).observe(document.documentElement, { childList: true, subtree: true });
+})();
