@@ -57,13 +57,19 @@ def gallery() -> html.Details:
     )
 
 
-def formula_extras() -> html.Div:
-    """The preview and the message under the formula box (filled by the callback)."""
+def formula_extras(text: str) -> html.Div:
+    """The preview and the message under the formula box: drawn here for the page's first
+    formula (no request when the page loads), then by the callback as the text changes."""
+    shown, error = preview(text)
     return html.Div(
         [
-            html.Div(id="formula-preview", className="pg-math pg-formula-preview"),
+            html.Div(shown, id="formula-preview", className="pg-math pg-formula-preview"),
             html.Div(
-                id="formula-error", className="pg-formula-error", role="status", **{"aria-live": "polite"}
+                error,
+                id="formula-error",
+                className="pg-formula-error",
+                role="status",
+                **{"aria-live": "polite"},
             ),
         ]
     )
@@ -95,6 +101,7 @@ def register(app: Dash) -> None:
         Output("formula-preview", "children"),
         Output("formula-error", "children"),
         Input("input-formula", "value"),  # a setting: its shape comes from the schema
+        prevent_initial_call=True,  # the layout holds the first formula's preview
     )
     def formula_preview(text):
         return preview(text)
