@@ -20,7 +20,7 @@ from . import contract, fans
 from .plots import charts, landscape, terrain
 from .plots.wire import b64
 from .state.validate import Config, Racer
-from .state.values import surface_kwargs
+from .state.values import surface_kwargs, surface_of
 
 # each racer's base64 float32 fields: the browser decodes the ones the run lists into `<field>A`
 FLOAT32_FIELDS = (
@@ -78,10 +78,6 @@ def simulate_racer(
 
 # bounded; identical configurations (lessons, defaults) are shared
 run_racer = lru_cache(maxsize=512)(simulate_racer)
-
-
-def surface_of(cfg: Config) -> Surface:
-    return get_surface(cfg.surface, **surface_kwargs(cfg))
 
 
 def racer_args(cfg: Config, racer: Racer, seed: int) -> tuple:
