@@ -26,7 +26,7 @@ RECORDS = (
         (lr_hyper(1.0),
          Hyper("damping", 0.0, low=0.0, high=1e6, symbol=r"\delta", help="added to the Hessian's diagonal"),
          Hyper("saddle_free", False, "bool", help="use |H| (absolute eigenvalues)")),
-        lambda hp: (B.NEWTON, B.DESCEND),
+        lambda hp: (B.newton(hp["damping"], hp["saddle_free"]), B.DESCEND),
         second_order=True, cost=3, update_pair=_update_pair,
         summary="Jumps to the minimum of the local quadratic model (exact Hessian).",
     ),
