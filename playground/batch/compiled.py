@@ -13,7 +13,7 @@ values: each block's hyperparameters (its ``hyper`` NamedTuple) and the learning
 arguments of the kernel, so a sweep over learning rates or over a beta compiles once.
 
 Exactness: every operation is the same IEEE operation in the same order as NumPy's, so a
-compiled cell equals the NumPy cell and `engine.simulate` bit for bit (``tests/test_fused.py``
+compiled cell equals the NumPy cell and `engine.simulate` bit for bit (``tests/batch/test_compiled.py``
 checks every convention of every compiled record). Two things would break that, and are kept
 out: a transcendental function on the surface (NumPy's own ``exp``/``sin`` round differently
 from the C library's: a surface whose compiled code calls anything but ``sqrt`` and ``fabs``
@@ -78,10 +78,8 @@ def kernel_key(rule: Rule, surf: Surface, kicked: bool) -> tuple:
     """What a kernel depends on: the blocks' functions, what they take, their state types and
     the types of their bound values (not the values: see `hyper_values`), the surface (one
     object per parameter set), whether gradients are noisy."""
-    parts = [
-        (b.update, b.lookahead, b.needs, _state_shape(b), tuple(map(type, hyper_values(rule)[i])))
-        for i, b in enumerate(rule.blocks)
-    ]
+    types = [tuple(map(type, h)) for h in hyper_values(rule)]
+    parts = [(b.update, b.lookahead, b.needs, _state_shape(b), ts) for b, ts in zip(rule.blocks, types)]
     return (tuple(parts), rule.look_index, surf, kicked)
 
 
@@ -209,9 +207,10 @@ def _block_step(block: B.Block, index: int, shape: tuple, off: int) -> Any:
     """Block ``index`` of a chain on one coordinate of cell ``c``:
     ``(u, rows, c, p, q, lr, t, hs) -> (u, p)``, its update called with what it declares."""
     scope = {"update": _njit(block.update), "load": _load(shape, off), "save": _save(shape, off)}
-    call = block.call("update", "u", "s", f"hs[{index}]", k="_").replace("aux", "None")
+    call = block.call("update", "u", "s", f"hs[{index}]", k="_")
     src = (
         "def step(u, rows, c, p, q, lr, t, hs):\n"
+        "    aux = None  # (the rules that need a Hessian or a closure do not compile)\n"
         "    s = load(rows, c)\n"
         f"    {call}\n"
         "    save(rows, c, s)\n"
