@@ -114,10 +114,10 @@ def _state_shape(block: B.Block) -> tuple:
 
 
 def hyper_values(rule: Rule) -> tuple:
-    """The kernel's argument ``hs``: each block's bound values, in chain order. An integer
-    becomes a float (Python mixes them the same way, and one type means one compilation);
-    flags stay."""
-    return tuple(type(b.hyper)(*[float(v) if type(v) is int else v for v in b.hyper]) for b in rule.blocks)
+    """The kernel's argument ``hs``: each block's bound values as the engine passes them (a
+    plain tuple), in chain order. An integer becomes a float (Python mixes them the same way,
+    and one type means one compilation); flags stay."""
+    return tuple(tuple(float(v) if type(v) is int else v for v in b.hyper) for b in rule.blocks)
 
 
 def _numba() -> Any:
@@ -240,7 +240,7 @@ def _chain(steps: list) -> Any:
 
 def _look(rule: Rule, shape: tuple, off: int) -> Any:
     """Where a coordinate's gradient is taken: ``(p, rows, c, hs) -> q`` (NAG's look-ahead)."""
-    ahead, load, i = _njit(rule.look.lookahead), _load(shape, off), rule.look_index  # type: ignore[union-attr]
+    ahead, load, i = _njit(rule.look), _load(shape, off), rule.look_index
     return _njit(lambda p, rows, c, hs: ahead(p, load(rows, c), hs[i]))
 
 

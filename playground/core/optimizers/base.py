@@ -61,8 +61,10 @@ class Block:
     """One link of an update rule, its hyperparameters bound when it was built.
 
     ``update(u, s, h, *needs)`` takes the running update ``u`` (the gradient at the start of
-    the chain), the block's state ``s``, its bound hyperparameters ``h`` (the NamedTuple
-    :attr:`hyper`) and, in the order of `NEEDS`, only what it declares in :attr:`needs`: the
+    the chain), the block's state ``s``, its bound hyperparameters ``h`` (the values of the
+    NamedTuple :attr:`hyper` as a plain tuple, which the update unpacks: Python unpacks an
+    exact tuple faster than a subclass's) and, in the order of `NEEDS`, only what it declares
+    in :attr:`needs`: the
     parameters ``p``, the gradient point ``q``, the learning rate ``lr``, the step number
     ``t`` (from 1), ``aux`` (the Hessian or the surface's closure). It returns ``(u, s, gain)``,
     or ``(u, s, p, gain)`` when it takes ``p``; ``gain`` (or ``None``) multiplies into the
@@ -87,7 +89,7 @@ class Block:
     init: Callable[[Array, Any], Any] = field(default=_no_state, repr=False)
     torch_init: Callable[[], list[str]] = field(default=_no_lines, repr=False)
     # the point where the gradient is taken, when not the parameters (NAG's look-ahead):
-    # ``(p, s, h) -> q``, and the same in LaTeX and in torch
+    # ``(p, s, h) -> q`` (``h`` as update's), and the same in LaTeX and in torch
     lookahead: Callable[[Any, Any, tuple], Any] | None = field(default=None, repr=False)
     lookahead_latex: str = ""
     lookahead_torch: str = ""
@@ -128,14 +130,16 @@ _new_state = tuple.__new__  # a NamedTuple without its Python-level __new__ (run
 class Rule:
     """An optimizer's chain bound to resolved hyperparameters: what the engine runs."""
 
-    __slots__ = ("blocks", "hp", "look", "look_index", "recorded", "records", "update")
+    __slots__ = ("blocks", "hp", "look", "look_hyper", "look_index", "recorded", "records", "update")
 
     def __init__(self, blocks: Sequence[Block], hp: HP):
         self.hp = dict(hp)
         self.blocks = tuple(b for b in blocks if b.active)
         looks = [i for i, b in enumerate(self.blocks) if b.lookahead is not None]
         self.look_index = looks[0] if looks else -1
-        self.look = self.blocks[looks[0]] if looks else None  # the block that looks ahead
+        # the look-ahead of the block that has one, and its values (a plain tuple, as update's h)
+        self.look = self.blocks[looks[0]].lookahead if looks else None
+        self.look_hyper = tuple(self.blocks[looks[0]].hyper) if looks else ()
         # record every state field the inspect chart knows, once (the first block that has it)
         seen: dict[str, tuple[int, int]] = {}
         for i, b in enumerate(self.blocks):
@@ -157,7 +161,7 @@ class Rule:
         """Where the gradient is taken: ``p`` itself unless a block looks ahead."""
         if self.look is None:
             return p
-        return self.look.lookahead(p, s.blocks[self.look_index], self.look.hyper)  # type: ignore[misc]
+        return self.look(p, s.blocks[self.look_index], self.look_hyper)
 
     def info(self, s: ChainState) -> tuple:
         """The values of :attr:`records` in state ``s`` (what the inspect chart draws)."""
@@ -187,7 +191,7 @@ def chain_step(blocks: Sequence[Block]) -> Callable[..., tuple[Any, ChainState]]
     src += "".join(f"        {line}\n" for line in body) + "    return step\n"
     scope: dict[str, Any] = {"_new_state": _new_state, "ChainState": ChainState}
     exec(src, scope)  # our own source, from the blocks' declared needs: never user text
-    return scope["make"](*[x for b in blocks for x in (b.update, b.hyper)])
+    return scope["make"](*[x for b in blocks for x in (b.update, tuple(b.hyper))])
 
 
 @dataclass(frozen=True)
@@ -228,9 +232,10 @@ class Optimizer:
     # False where the torch.optim class does not reproduce the engine to float64 rounding
     # (Muon orthogonalises in bfloat16): the export then writes the chain's blocks out
     torch_exact: bool = True
-    # rules that couple the coordinates (Newton): the update on one point held as floats,
-    # ``(g, state, (x, y), lr, hp, hess=(hxx, hxy, hyy)) -> ((x, y), state)``
-    update_pair: Callable[..., tuple[tuple, Any]] | None = field(default=None, repr=False)
+    # rules that couple the coordinates (Newton): ``update_pair(hp)`` binds the values and gives
+    # the update on one point held as floats, ``(g, state, (x, y), lr, (hxx, hxy, hyy)) ->
+    # ((x, y), state)``
+    update_pair: Callable[[HP], Callable[..., tuple[tuple, Any]]] | None = field(default=None, repr=False)
 
     def resolve(self, lr: object = None, hyper: Mapping[str, object] | None = None) -> dict:
         """Validated hyperparameters, defaults filled in; ``lr`` overrides ``hyper['lr']``."""

@@ -1,8 +1,11 @@
 r"""The blocks update rules are chained from: decay, scaling rules, momenta, learning rate.
 
 Each block follows the arithmetic of its ``torch.optim`` counterpart operation by
-operation, so a chain matches PyTorch in float64 to rounding. ``lit`` writes a
-hyperparameter into LaTeX-free PyTorch source exactly (``repr`` of the float).
+operation, so a chain matches PyTorch in float64 to rounding. A block with hyperparameters
+is built by a factory (``scale_by_adam(beta1, beta2, eps, ...)``, as optax's transforms are)
+that binds them in a small NamedTuple, the ``h`` its update unpacks; one without is a
+constant (`DESCEND`). ``lit`` writes a value into PyTorch source exactly (``repr`` of the
+float).
 """
 
 from __future__ import annotations
@@ -118,7 +121,8 @@ class LrDecay(NamedTuple):
 
 
 def _descend_decayed_update(u, s, h, p, lr, t):
-    clr = lr / (1 + (t - 1) * h.lr_decay)
+    (lr_decay,) = h
+    clr = lr / (1 + (t - 1) * lr_decay)
     return u, s, p - clr * u, clr
 
 
@@ -228,12 +232,14 @@ def trace_ema(momentum: float) -> Block:
 
 
 def _trace_sum_update(u, s, h):
-    buf = s.velocity * h.momentum + u
+    (mu,) = h
+    buf = s.velocity * mu + u
     return buf, Velocity(buf), None
 
 
 def _look_ahead(p: Any, s: Velocity, h: Momentum) -> Any:
-    return p - h.momentum * s.velocity
+    (mu,) = h
+    return p - mu * s.velocity
 
 
 def trace_sum(momentum: float, lookahead: bool = False) -> Block:
@@ -260,7 +266,7 @@ def trace_sum(momentum: float, lookahead: bool = False) -> Block:
 
 
 def _nesterov_torch_update(u, s, h, t):
-    mu = h.momentum
+    (mu,) = h
     buf = copy(u) if t == 1 else s.velocity * mu + u
     return u + mu * buf, Velocity(buf), None
 
@@ -775,7 +781,8 @@ class Damping(NamedTuple):
 
 
 def _newton_update(u, s, h, aux):
-    d = newton_direction(u, aux, h.damping, h.saddle_free)
+    damping, saddle_free = h
+    d = newton_direction(u, aux, damping, saddle_free)
     return d, s, newton_gain(d, u)
 
 

@@ -135,7 +135,8 @@ class LrRatio(NamedTuple):
 
 
 def _descend_update(u, s, h, p, lr):
-    adjusted = lr * h.ratio
+    (ratio,) = h
+    adjusted = lr * ratio
     return u, s, p - adjusted * u, adjusted
 
 
