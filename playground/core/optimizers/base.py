@@ -64,13 +64,12 @@ class Block:
     the chain), the block's state ``s``, its bound hyperparameters ``h`` (the values of the
     NamedTuple :attr:`hyper` as a plain tuple, which the update unpacks: Python unpacks an
     exact tuple faster than a subclass's) and, in the order of `NEEDS`, only what it declares
-    in :attr:`needs`: the
-    parameters ``p``, the gradient point ``q``, the learning rate ``lr``, the step number
-    ``t`` (from 1), ``aux`` (the Hessian or the surface's closure). It returns ``(u, s, gain)``,
-    or ``(u, s, p, gain)`` when it takes ``p``; ``gain`` (or ``None``) multiplies into the
-    effective step size the inspect chart shows. ``update`` is a module-level function, the
-    same for every value of ``h``: the compiled loop keys its kernels on it and passes ``h``
-    at run time, so a sweep over a hyperparameter compiles once.
+    in :attr:`needs`: the parameters ``p``, the gradient point ``q``, the learning rate ``lr``,
+    the step number ``t`` (from 1), ``aux`` (the Hessian or the surface's closure). It returns
+    ``(u, s, gain)``, or ``(u, s, p, gain)`` when it takes ``p``; ``gain`` (or ``None``)
+    multiplies into the effective step size the inspect chart shows. ``update`` is a
+    module-level function, the same for every value of ``h``: the compiled loop keys its
+    kernels on it and passes ``h`` at run time, so a sweep over a hyperparameter compiles once.
 
     ``init(params, lr)`` gives the state (``lr``: each run's base learning rate, for a state
     that starts from it). ``latex(u)`` returns ``(lines, u')``: the aligned LaTeX lines this
