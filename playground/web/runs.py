@@ -140,7 +140,12 @@ def batch_loss_all(cfg: Config) -> list[np.ndarray | None]:
 def racer_meta(cfg: Config) -> list[dict]:
     colors = contract.racer_colors(cfg.keys or [r.optimizer for r in cfg.racers])
     return [
-        {"label": label(r, cfg.racers), "color": c, "width": contract.path_width("contour", i)}
+        {
+            "label": label(r, cfg.racers),
+            "color": c,
+            "width": contract.path_width("contour", i),
+            **contract.racer_look(i),
+        }
         for i, (r, c) in enumerate(zip(cfg.racers, colors))
     ]
 

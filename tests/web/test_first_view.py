@@ -40,7 +40,7 @@ def test_an_optimizer_keeps_its_colour_wherever_it_stands():
     # copies of one optimizer are told apart
     assert len(set(contract.racer_colors(["adam", "adam~2", "adam~3"]))) == 3
     # the default race's colours, far apart in hue (the issue: Momentum orange beside Adam vermillion)
-    assert contract.racer_colors(["momentum", "rmsprop", "adam"]) == ["#0072B2", "#009E73", "#E69F00"]
+    assert contract.racer_colors(["momentum", "rmsprop", "adam"]) == ["#1477B8", "#009E73", "#C78500"]
 
 
 def test_the_page_and_the_run_give_each_racer_the_same_colour():

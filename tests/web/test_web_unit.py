@@ -23,8 +23,8 @@ from playground.web.state import limits, urlstate, validate
 from playground.web.views.race.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 
 RACERS = [
-    {"label": "Adam", "color": "#E69F00", "width": 4.5},
-    {"label": "GD", "color": "#0072B2", "width": 3.15},
+    {"label": "Adam", "color": "#E69F00", "width": 4.5, **contract.racer_look(0)},
+    {"label": "GD", "color": "#0072B2", "width": 3.15, **contract.racer_look(1)},
 ]
 
 

@@ -18,7 +18,16 @@ import numpy as np
 
 from ..contract import ARROWS, CRITICAL_MARKS, DIVERGED_INK, MARK_INK, ROLES, SCENE_INK, path_width
 from ..fans import Fan
-from .style import LEGEND, SURFACE_SCALE, axis_style, base_layout, empty_trace, role_meta
+from .style import (
+    LEGEND,
+    SURFACE_SCALE,
+    axis_style,
+    base_layout,
+    empty_trace,
+    racer_line,
+    racer_marker,
+    role_meta,
+)
 from .terrain import (
     MESH_2D,
     MESH_3D,
@@ -102,10 +111,10 @@ def _path_3d(r: dict, i: int) -> list[dict]:
     return [
         empty_trace("scatter3d", **path, line={"color": "#ffffff", "width": path_width("scene", i) + CASING_3D},
                name=r["label"], showlegend=False, meta=role_meta(ROLES.path, i)),
-        empty_trace("scatter3d", **path, line={"color": r["color"], "width": path_width("scene", i)}, name=r["label"],
+        empty_trace("scatter3d", **path, line=racer_line(r, path_width("scene", i)), name=r["label"],
                showlegend=True, legendgroup=str(i), meta=role_meta(ROLES.path, i)),
         empty_trace("scatter3d", mode="markers", name=r["label"], meta=role_meta(ROLES.head, i), hoverinfo="skip",
-               showlegend=False, marker={"size": 8, "color": r["color"], "line": {"color": "#ffffff", "width": 2}}),
+               showlegend=False, marker=racer_marker(r, 8, line={"color": "#ffffff", "width": 2})),
     ]  # fmt: skip
 
 
@@ -182,7 +191,7 @@ def contour_map(
             empty_trace(
                 "scatter",
                 mode="lines",
-                line={"color": r["color"], "width": r["width"]},
+                line=racer_line(r, r["width"]),
                 name=r["label"],
                 meta=role_meta(ROLES.path, i),
                 showlegend=True,
@@ -198,7 +207,7 @@ def contour_map(
                 name=r["label"],
                 meta=role_meta(ROLES.head, i),
                 hoverinfo="skip",
-                marker={"size": 12, "color": r["color"], "line": {"color": "white", "width": 2}},
+                marker=racer_marker(r, 12, line={"color": "white", "width": 2}),
             )
         )
         data.append(empty_trace("scatter", mode="markers", name=r["label"] + " diverged", meta=role_meta(ROLES.end, i),

@@ -53,6 +53,17 @@ def axis_style(title: str, **kw) -> dict:
             "ticklabeloverflow": "allow", **kw}  # fmt: skip
 
 
+def racer_line(r: dict, width: float, **kw) -> dict:
+    """A racer's line: its colour and its slot's dash (contract.racer_look), so colour is never
+    the only thing that tells two racers apart."""
+    return {"color": r["color"], "width": width, "dash": r["dash"], **kw}
+
+
+def racer_marker(r: dict, size: float, **kw) -> dict:
+    """A racer's marker: its colour and its slot's symbol (contract.racer_look)."""
+    return {"color": r["color"], "size": size, "symbol": r["symbol"], **kw}
+
+
 def role_meta(role: str, i: int) -> dict:
     return {"role": role, "racer": i}
 

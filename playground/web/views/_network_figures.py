@@ -13,7 +13,7 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.network.presets import SEED_SETUP, SEED_TABLE
 from playground.network.study import Study
 
-from ..contract import MARK_INK, ROLES, path_width, racer_colors
+from ..contract import MARK_INK, ROLES, path_width, racer_colors, racer_look
 from ..plots import landscape
 from ..plots.terrain import MAP_OFFSET, Terrain, path_heights, path_lift, scene_offset
 from ..plots.wire import plain
@@ -38,10 +38,12 @@ def curves(st: Study, metric: str) -> go.Figure:
     names = [r.optimizer for r in st.showdown.runs]
     colors = _colors(names)
     fig = go.Figure()
-    for r in st.showdown.runs:
+    for i, r in enumerate(st.showdown.runs):
         ys = r.val_loss if metric == "loss" else r.val_accuracy
+        look = racer_look(i)
         fig.add_scatter(x=list(range(len(ys))), y=list(ys), name=_title(r.optimizer), mode="lines+markers",
-                        line={"color": colors[r.optimizer]})  # fmt: skip
+                        line={"color": colors[r.optimizer], "dash": look["dash"]},
+                        marker={"symbol": look["symbol"], "size": 8})  # fmt: skip
     label = "validation loss (cross-entropy)" if metric == "loss" else "validation accuracy"
     fig.update_layout(
         template="plotly_white", height=320, margin={"l": 60, "r": 10, "t": 40, "b": 40},
@@ -65,7 +67,7 @@ def _racers(st: Study) -> list[dict]:
     names = [r.optimizer for r in st.showdown.runs]
     colors = _colors(names)
     return [
-        {"label": _title(n), "color": colors[n], "width": path_width("contour", i)}
+        {"label": _title(n), "color": colors[n], "width": path_width("contour", i), **racer_look(i)}
         for i, n in enumerate(names)
     ]
 
