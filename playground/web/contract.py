@@ -32,6 +32,10 @@ class Ids:
     schedule_chart: str = "graph-schedule"
     ewma_chart: str = "graph-ewma"
     readout: str = "div-readout"
+    # the polite live region that says each run's outcome when the playback reaches it
+    outcome: str = "text-race-outcome"
+    # a plot's description (its aria-describedby): this prefix and the graph's id
+    plot_description: str = "text-description"
     table: str = "table-results"
     step_text: str = "text-step"
     scrubber: str = "slider-step"
@@ -186,7 +190,9 @@ PATH_WIDTH = {"contour": 4.5, "scene": 9.0}  # px, the first racer's (the scene'
 # its own line dash and marker shape, in every plot and in the key (WCAG 1.4.1). A slot's look
 # is RACER_DASHES[i % 6] with RACER_SYMBOLS[i % 5]: the pairs repeat only after 30 slots (more
 # than MAX_RACERS). The symbols are the filled ones both Plotly's SVG and its WebGL 3D draw.
-RACER_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+# (Plotly's dash, the words the plots' text alternatives say for it: plots/alt.py)
+RACER_DASHES = (("solid", "solid"), ("dash", "dashed"), ("dot", "dotted"), ("dashdot", "dash-dot"),
+                ("longdash", "long-dashed"), ("longdashdot", "long-dash-dot"))  # fmt: skip
 # (Plotly's symbol, the glyph the page's text shows for it: the results table, the math panel)
 RACER_SYMBOLS = (("circle", "●"), ("square", "■"), ("diamond", "◆"), ("cross", "✚"), ("x", "✖"))
 # a dash as Plotly draws it (plotly.js Drawing.dashStyle): on/off lengths in multiples of
@@ -198,7 +204,8 @@ DASH_PATTERNS = {"solid": [], "dot": [1, 1], "dash": [3, 3], "longdash": [5, 5],
 def racer_look(index: int) -> dict[str, str]:
     """Racer slot ``index``'s line dash, marker symbol and its glyph (beside its colour, racer_colors)."""
     symbol, glyph = RACER_SYMBOLS[index % len(RACER_SYMBOLS)]
-    return {"dash": RACER_DASHES[index % len(RACER_DASHES)], "symbol": symbol, "glyph": glyph}
+    dash, words = RACER_DASHES[index % len(RACER_DASHES)]
+    return {"dash": dash, "line_words": words, "symbol": symbol, "glyph": glyph}
 
 
 def path_width(where: str, index: int) -> float:
@@ -272,6 +279,8 @@ _WORDING = {
     "running": ("still moving at the last step", "neutral", "still moving"),
     NEAR_MINIMUM: ("next to the {which} at the last step, still creeping", "good", "next to a minimum"),
 }
+# the results table's column headers (60-pg-readout.js fills the rows in this order)
+RESULTS_COLUMNS = ("optimizer", "step", "loss", "position", "lr", "to nearest min", "final loss", "status")
 IN_PROGRESS = "moving"
 STATUSES = {
     **{
@@ -335,6 +344,7 @@ def as_dict() -> dict[str, Any]:
         "endInk": END_INK,
         "palette": list(PALETTE),
         "dashPatterns": DASH_PATTERNS,
+        "resultsColumns": list(RESULTS_COLUMNS),
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
         "live": {

@@ -17,7 +17,7 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import Surface, get_surface
 
 from . import contract, fans
-from .plots import charts, landscape, terrain
+from .plots import alt, charts, landscape, terrain
 from .plots.wire import b64
 from .state.validate import Config, Racer
 from .state.values import surface_kwargs, surface_of
@@ -330,6 +330,10 @@ def pack(
         "view": [c for pair in window or frame(cfg, surface, trajs) for c in pair],
         "loss_axes": {"log": charts.loss_yaxis(True), "linear": charts.loss_yaxis(False)},
         "state_layout": charts.state_figure(None, None)["layout"],
+        # each plot's accessible name and description (the browser sets them on the graphs)
+        "alt": alt.plot_texts(
+            surface.title, terrain.map_height_title(surface), terrain.height_title(surface), meta
+        ),
         "racers": [
             {**_racer(cfg, surface, i, m, tr), "fan": _spread(f)}
             for i, (m, tr, f) in enumerate(zip(meta, trajs, fan_all(cfg)))

@@ -24,6 +24,7 @@ from .style import (
     axis_style,
     base_layout,
     empty_trace,
+    height_scale,
     racer_line,
     racer_marker,
     role_meta,
@@ -36,6 +37,7 @@ from .terrain import (
     contour_window,
     height_3d,
     height_title,
+    map_height_title,
     mesh,
     path_lift,
     sampled,
@@ -48,7 +50,8 @@ from .wire import thinned, typed
 
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
 Z_TICKS = 4  # the most heights the scene labels: seen from high up its z axis is short
-Z_PAD = (0.02, 0.08)  # the scene's z axis reaches this share of the heights' span below and above
+Z_PAD = (0.02, 0.08)
+Z_TITLE = "height"  # the scene's z axis reaches this share of the heights' span below and above
 
 
 def _z_ticks(lo: float, hi: float) -> list[float]:
@@ -71,7 +74,8 @@ def _surface_trace(surface: Land) -> tuple[dict, float, float]:
     lo, hi = scene_heights(surface)
     trace = {
         "type": "surface", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-        "showscale": False, "opacity": 1, "hoverinfo": "skip", "name": "surface", "showlegend": False,
+        "showscale": True, "colorbar": height_scale(height_title(surface)),
+        "opacity": 1, "hoverinfo": "skip", "name": "surface", "showlegend": False,
         "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(38,50,56,0.28)", "width": 1,
                            "start": lo, "end": hi, "size": (hi - lo) / 12 or 1.0}},
         "lighting": {"ambient": 0.78, "diffuse": 0.45, "specular": 0.06, "roughness": 0.8},
@@ -131,7 +135,9 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
     scene = {
         "xaxis": {"range": [x0, x1], "title": {"text": t.axes[0]}, **bg},
         "yaxis": {"range": [y0, y1], "title": {"text": t.axes[1]}, **bg},
-        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": height_title(surface)}, **bg,
+        # the z title in words short enough for the scene's corner (the full log height there was
+        # clipped to "0.01)"): the colour bar beside the scene says what the height is
+        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": Z_TITLE}, **bg,
                   "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
@@ -156,11 +162,11 @@ def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
     )
     xs, ys, z, floor = t.xs, t.ys, t.z, t.floor
     zt = z_transform(surface, z, floor).astype(np.float32)
-    label = "log₁₀(f − f*)" if surface.log_z else "f"
+    label = map_height_title(surface)
     out = [
         {
             "type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-            "ncontours": 28, "showscale": False, "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
+            "ncontours": 28, "showscale": True, "colorbar": height_scale(label), "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
             "line": {"width": 0.6, "color": "rgba(38,50,56,0.3)"},
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }

@@ -64,6 +64,13 @@ def racer_marker(r: dict, size: float, **kw) -> dict:
     return {"color": r["color"], "size": size, "symbol": r["symbol"], **kw}
 
 
+def height_scale(title: str) -> dict:
+    """The colour bar beside a height-coloured plot (#29: nothing said that the light end is
+    low): what the colours are, in the words of the plot's axis or hover, and which end is low."""
+    return {"title": {"text": f"{title}<br>light = low", "side": "right", "font": {"size": FONT_RULE["size"]}},
+            "thickness": 12, "len": 0.9, "outlinewidth": 0, "tickfont": {"size": FONT_RULE["size"]}}  # fmt: skip
+
+
 def role_meta(role: str, i: int) -> dict:
     return {"role": role, "racer": i}
 

@@ -15,6 +15,7 @@ from playground.network.study import Study
 
 from ..contract import MARK_INK, ROLES, path_width, racer_colors, racer_look
 from ..plots import landscape
+from ..plots.style import height_scale
 from ..plots.terrain import MAP_OFFSET, Terrain, path_heights, path_lift, scene_offset
 from ..plots.wire import plain
 
@@ -98,7 +99,7 @@ def slice_map(st: Study) -> dict:
     for t in fig["data"]:
         role = (t.get("meta") or {}).get("role")
         if role == ROLES.mesh:  # a copy: the builder's traces are cached
-            t = t | {"hovertemplate": MESH_HOVER}
+            t = t | {"hovertemplate": MESH_HOVER, "colorbar": height_scale(f"log₁₀(loss + {MAP_OFFSET:g})")}
         data.append(_path_hover(t) if role == ROLES.path else t)
     fig["data"] = [*data, _centre(st)]
     return fig
@@ -113,7 +114,11 @@ def slice_surface(st: Study) -> dict:
                    for d in fig["data"]]  # fmt: skip
     centre = path_heights(t, np.zeros((1, 2)), st.projections[0].plane_loss[-1:])
     fig["data"].append(_centre(st, float(centre[0] + path_lift(t))))
-    fig["layout"]["scene"]["zaxis"]["title"] = {"text": f"log₁₀(loss + {scene_offset(t):g})"}
+    mesh_at = next(i for i, d in enumerate(fig["data"]) if d.get("meta", {}).get("role") == ROLES.mesh)
+    # a copy: the builder's surface trace is cached
+    fig["data"][mesh_at] = fig["data"][mesh_at] | {
+        "colorbar": height_scale(f"log₁₀(loss + {scene_offset(t):g})")
+    }
     return fig
 
 
