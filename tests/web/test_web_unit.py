@@ -61,7 +61,7 @@ def test_surface_3d_keeps_the_mesh_fixed_and_light():
     assert scene["xaxis"]["range"] == [-2, 2] and scene["uirevision"] == "keep"
     # log height for Rosenbrock, log10(f - f* + 1): the minimum sits at 0, and the colour bar says + 1
     assert z.min() >= -1e-4 and surf["showscale"]
-    assert surf["colorbar"]["title"]["text"] == "log₁₀(f − f* + 1)<br>light = low"
+    assert surf["colorbar"]["title"]["text"] == "height: log₁₀(f − f* + 1)<br>light = low"
 
 
 def test_contour_marks_minima_and_saddles():

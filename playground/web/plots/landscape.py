@@ -51,7 +51,7 @@ from .wire import thinned, typed
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
 Z_TICKS = 4  # the most heights the scene labels: seen from high up its z axis is short
 Z_PAD = (0.02, 0.08)
-Z_TITLE = "height"  # the scene's z axis reaches this share of the heights' span below and above
+SCENE_WIDTH = 0.82  # of the 3D figure's width: the rest is the colour bar's  # the scene's z axis reaches this share of the heights' span below and above
 
 
 def _z_ticks(lo: float, hi: float) -> list[float]:
@@ -74,7 +74,7 @@ def _surface_trace(surface: Land) -> tuple[dict, float, float]:
     lo, hi = scene_heights(surface)
     trace = {
         "type": "surface", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-        "showscale": True, "colorbar": height_scale(height_title(surface)),
+        "showscale": True, "colorbar": {**height_scale(height_title(surface)), "x": 1.0, "xanchor": "right"},
         "opacity": 1, "hoverinfo": "skip", "name": "surface", "showlegend": False,
         "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(38,50,56,0.28)", "width": 1,
                            "start": lo, "end": hi, "size": (hi - lo) / 12 or 1.0}},
@@ -135,9 +135,10 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
     scene = {
         "xaxis": {"range": [x0, x1], "title": {"text": t.axes[0]}, **bg},
         "yaxis": {"range": [y0, y1], "title": {"text": t.axes[1]}, **bg},
-        # the z title in words short enough for the scene's corner (the full log height there was
-        # clipped to "0.01)"): the colour bar beside the scene says what the height is
-        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": Z_TITLE}, **bg,
+        # no z title: seen from high up the z axis is a short corner of the box, and its title
+        # fell off the canvas there (clipped to "0.01)", at every size); the colour bar beside
+        # the scene says what the height is, in the 2D layer, which nothing clips
+        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": ""}, **bg,
                   "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
@@ -145,7 +146,9 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
         "aspectratio": _box_aspect(x1 - x0, y1 - y0),
         # from high up: the valleys the paths run along stay in sight behind their walls
         "camera": {"eye": {"x": -0.68, "y": -0.94, "z": 1.45}, "center": {"x": 0, "y": 0, "z": -0.12}},
-        "domain": {"x": [0, 1], "y": [0, 1]},
+        # the right of the box is the height's colour bar (style.height_scale); a scene pushes no
+        # margin for it, so the scene's domain leaves it the room
+        "domain": {"x": [0, SCENE_WIDTH], "y": [0, 1]},
         "uirevision": "keep",
     }  # fmt: skip
     return {"data": data, "layout": base_layout(scene=scene, showlegend=True, legend=LEGEND,

@@ -117,7 +117,7 @@ def slice_surface(st: Study) -> dict:
     mesh_at = next(i for i, d in enumerate(fig["data"]) if d.get("meta", {}).get("role") == ROLES.mesh)
     # a copy: the builder's surface trace is cached
     fig["data"][mesh_at] = fig["data"][mesh_at] | {
-        "colorbar": height_scale(f"log₁₀(loss + {scene_offset(t):g})")
+        "colorbar": fig["data"][mesh_at]["colorbar"] | height_scale(f"log₁₀(loss + {scene_offset(t):g})")
     }
     return fig
 
