@@ -37,7 +37,7 @@ def test_each_plot_is_named_and_described_by_its_racers(browser, base_url):
         )
         for graph in PLOTS:
             alt = pg.page.evaluate(ALT, graph)
-            assert alt["role"] == "img", graph
+            assert alt["role"] == "figure", graph
             for name in ("Momentum", "RMSProp", "Adam"):
                 assert name in alt["label"] and name in alt["description"], (graph, alt)
         contour = pg.page.evaluate(ALT, IDS.contour)

@@ -55,7 +55,8 @@
   }
 
   /* Each plot's accessible name and description, from the run (runs.pack "alt"): the graph is
-   * an image to a screen reader, described by a hidden paragraph beside it. */
+   * a figure to a screen reader (not an "img": its children would become presentational, and
+   * Plotly's controls inside are interactive), described by a hidden paragraph beside it. */
   function describePlots() {
     Object.keys(PG.run.alt || {}).forEach(function (id) {
       const g = document.getElementById(id), text = PG.run.alt[id];
@@ -69,7 +70,7 @@
         g.insertAdjacentElement("afterend", d);
       }
       d.textContent = text.description;
-      g.setAttribute("role", "img");
+      g.setAttribute("role", "figure");
       g.setAttribute("aria-label", text.label);
       g.setAttribute("aria-describedby", did);
     });

@@ -1,7 +1,8 @@
 """The plots' text alternatives: an accessible name and description for each race graph,
 built from the same data as the figures (the surface, what the heights are, the racers with
 their colours' stand-ins: line dash and marker), so a screen reader hears what the picture
-shows. The browser sets them on the graphs when a run arrives (assets/60-pg-readout.js)."""
+shows. The browser sets them on the graphs (role "figure") when a run arrives
+(assets/60-pg-readout.js)."""
 
 from __future__ import annotations
 

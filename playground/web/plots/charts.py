@@ -222,9 +222,9 @@ def ewma_figure(beta: float) -> dict:
         {"type": "scatter", "x": t, "y": typed(x), "mode": "markers", "name": "noisy series x_t",
          "marker": {"color": "#90a4ae", "size": 5}},
         {"type": "scatter", "x": t, "y": typed(v), "mode": "lines", "name": "EWMA v_t (starts at 0)",
-         "line": {"color": "#D55E00", "width": 2.5}},
+         "line": {"color": "#D55E00", "width": 2.5, "dash": "dash"}},  # not told apart by colour alone
         {"type": "scatter", "x": t, "y": typed(vhat), "mode": "lines", "name": "bias-corrected v_t / (1 − βᵗ)",
-         "line": {"color": "#0072B2", "width": 2.5}},
+         "line": {"color": "#1477B8", "width": 2.5}},
     ]  # fmt: skip
     layout = base_layout(
         xaxis=axis_style("t"),
