@@ -44,11 +44,15 @@ def test_each_plot_is_named_and_described_by_its_racers(browser, base_url):
         assert "Himmelblau" in contour["label"] and "log₁₀(f − f*)" in contour["description"]
         # the other cues than colour, said in words: each racer's dash and marker
         assert "RMSProp (dashed line, square)" in contour["label"]
-        pg.page.goto(base_url + HIMMELBLAU + "&opt=adam,sgd")
+        assert not pg.errors, pg.errors
+    finally:
+        pg.close()
+    pg = Page(browser, base_url + HIMMELBLAU + "&opt=adam,sgd", 1280, 720)  # another race: other names
+    try:
         pg.page.wait_for_function(
             "([id, who]) => (document.getElementById(id).getAttribute('aria-label') || '').includes(who)",
             arg=[IDS.contour, "SGD"],
-            timeout=30000,
+            timeout=60000,
         )
         label = pg.page.evaluate(ALT, IDS.loss_chart)["label"]
         assert "Adam" in label and "SGD" in label and "RMSProp" not in label
