@@ -32,6 +32,10 @@ class Ids:
     schedule_chart: str = "graph-schedule"
     ewma_chart: str = "graph-ewma"
     readout: str = "div-readout"
+    # the polite live region that says each run's outcome when the playback reaches it
+    outcome: str = "text-race-outcome"
+    # a plot's description (its aria-describedby): this prefix and the graph's id
+    plot_description: str = "text-description"
     table: str = "table-results"
     step_text: str = "text-step"
     scrubber: str = "slider-step"
@@ -182,6 +186,28 @@ PATH_TAPER = {"rate": 0.7, "floor": 0.4}
 PATH_WIDTH = {"contour": 4.5, "scene": 9.0}  # px, the first racer's (the scene's white casing is 6 px wider)
 
 
+# Colour is never a racer's only cue: racer slot i (its place in the race) is also drawn with
+# its own line dash and marker shape, in every plot and in the key (WCAG 1.4.1). A slot's look
+# is RACER_DASHES[i % 6] with RACER_SYMBOLS[i % 5]: the pairs repeat only after 30 slots (more
+# than MAX_RACERS). The symbols are the filled ones both Plotly's SVG and its WebGL 3D draw.
+# (Plotly's dash, the words the plots' text alternatives say for it: plots/alt.py)
+RACER_DASHES = (("solid", "solid"), ("dash", "dashed"), ("dot", "dotted"), ("dashdot", "dash-dot"),
+                ("longdash", "long-dashed"), ("longdashdot", "long-dash-dot"))  # fmt: skip
+# (Plotly's symbol, the glyph the page's text shows for it: the results table, the math panel)
+RACER_SYMBOLS = (("circle", "●"), ("square", "■"), ("diamond", "◆"), ("cross", "✚"), ("x", "✖"))
+# a dash as Plotly draws it (plotly.js Drawing.dashStyle): on/off lengths in multiples of
+# max(line width, 3) px; the browser's canvas overlays stroke the paths with the same
+DASH_PATTERNS = {"solid": [], "dot": [1, 1], "dash": [3, 3], "longdash": [5, 5], "dashdot": [3, 1, 1, 1],
+                 "longdashdot": [5, 2, 1, 2]}  # fmt: skip
+
+
+def racer_look(index: int) -> dict[str, str]:
+    """Racer slot ``index``'s line dash, marker symbol and its glyph (beside its colour, racer_colors)."""
+    symbol, glyph = RACER_SYMBOLS[index % len(RACER_SYMBOLS)]
+    dash, words = RACER_DASHES[index % len(RACER_DASHES)]
+    return {"dash": dash, "line_words": words, "symbol": symbol, "glyph": glyph}
+
+
 def path_width(where: str, index: int) -> float:
     """The width racer ``index`` is drawn with in the contour map or the 3D scene."""
     return round(PATH_WIDTH[where] * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** index), 2)
@@ -189,12 +215,15 @@ def path_width(where: str, index: int) -> float:
 
 # One colour per racer, tied to its optimizer and its copy ("adam", "adam~2"), not to its
 # place in the list: an optimizer's colour is the palette entry at its place in the registry,
-# a second or third copy is COPY_SHIFT entries further on. Colour-blind safe (Okabe-Ito, then
-# Paul Tol's bright and muted sets), ordered so that the default race (momentum, RMSProp,
-# Adam) is blue, bluish green and orange, and the registry's first twelve all differ.
+# a second or third copy is COPY_SHIFT entries further on. Okabe-Ito, then Paul Tol's bright and
+# muted sets, ordered so that the default race (momentum, RMSProp, Adam) is blue, bluish green
+# and orange, and the registry's first twelve all differ; each moved in CIELAB lightness only
+# (hue and chroma kept) until it stands out at >= 3:1 from the plots' light (#ffffff) and dark
+# (#1c252c) backgrounds (WCAG 1.4.11). The default race stays apart under simulated
+# deuteranopia, protanopia and tritanopia (tests/web/test_colour_vision.py holds both).
 PALETTE = (
-    "#CC79A7", "#882255", "#0072B2", "#56B4E9", "#AA3377", "#009E73",
-    "#999933", "#44AA99", "#E69F00", "#D55E00", "#332288", "#EE6677",
+    "#CB78A6", "#B54E7C", "#1477B8", "#349BCE", "#BC4587", "#009E73",
+    "#979731", "#3AA291", "#C78500", "#D55E00", "#7B5ECE", "#ED6576",
 )  # fmt: skip
 COPY_SHIFT = 5
 _ORDER = {name: i for i, name in enumerate(OPTIMIZERS)}
@@ -250,6 +279,8 @@ _WORDING = {
     "running": ("still moving at the last step", "neutral", "still moving"),
     NEAR_MINIMUM: ("next to the {which} at the last step, still creeping", "good", "next to a minimum"),
 }
+# the results table's column headers (60-pg-readout.js fills the rows in this order)
+RESULTS_COLUMNS = ("optimizer", "step", "loss", "position", "lr", "to nearest min", "final loss", "status")
 IN_PROGRESS = "moving"
 STATUSES = {
     **{
@@ -312,6 +343,8 @@ def as_dict() -> dict[str, Any]:
         "divergedInk": DIVERGED_INK,
         "endInk": END_INK,
         "palette": list(PALETTE),
+        "dashPatterns": DASH_PATTERNS,
+        "resultsColumns": list(RESULTS_COLUMNS),
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
         "live": {

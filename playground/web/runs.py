@@ -17,7 +17,7 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import Surface, get_surface
 
 from . import contract, fans
-from .plots import charts, landscape, terrain
+from .plots import alt, charts, landscape, terrain
 from .plots.wire import b64
 from .state.validate import Config, Racer
 from .state.values import surface_kwargs, surface_of
@@ -140,7 +140,12 @@ def batch_loss_all(cfg: Config) -> list[np.ndarray | None]:
 def racer_meta(cfg: Config) -> list[dict]:
     colors = contract.racer_colors(cfg.keys or [r.optimizer for r in cfg.racers])
     return [
-        {"label": label(r, cfg.racers), "color": c, "width": contract.path_width("contour", i)}
+        {
+            "label": label(r, cfg.racers),
+            "color": c,
+            "width": contract.path_width("contour", i),
+            **contract.racer_look(i),
+        }
         for i, (r, c) in enumerate(zip(cfg.racers, colors))
     ]
 
@@ -325,6 +330,10 @@ def pack(
         "view": [c for pair in window or frame(cfg, surface, trajs) for c in pair],
         "loss_axes": {"log": charts.loss_yaxis(True), "linear": charts.loss_yaxis(False)},
         "state_layout": charts.state_figure(None, None)["layout"],
+        # each plot's accessible name and description (the browser sets them on the graphs)
+        "alt": alt.plot_texts(
+            surface.title, terrain.map_height_title(surface), terrain.height_title(surface), meta
+        ),
         "racers": [
             {**_racer(cfg, surface, i, m, tr), "fan": _spread(f)}
             for i, (m, tr, f) in enumerate(zip(meta, trajs, fan_all(cfg)))

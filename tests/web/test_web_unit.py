@@ -23,8 +23,8 @@ from playground.web.state import limits, urlstate, validate
 from playground.web.views.race.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 
 RACERS = [
-    {"label": "Adam", "color": "#E69F00", "width": 4.5},
-    {"label": "GD", "color": "#0072B2", "width": 3.15},
+    {"label": "Adam", "color": "#E69F00", "width": 4.5, **contract.racer_look(0)},
+    {"label": "GD", "color": "#0072B2", "width": 3.15, **contract.racer_look(1)},
 ]
 
 
@@ -59,8 +59,9 @@ def test_surface_3d_keeps_the_mesh_fixed_and_light():
     assert roles == ["mark", "path", "path", "head", "path", "path", "head"]
     scene = fig["layout"]["scene"]
     assert scene["xaxis"]["range"] == [-2, 2] and scene["uirevision"] == "keep"
-    # log height for Rosenbrock, log10(f - f* + 1): the minimum sits at 0, and the title says + 1
-    assert z.min() >= -1e-4 and scene["zaxis"]["title"]["text"] == "log₁₀(f − f* + 1)"
+    # log height for Rosenbrock, log10(f - f* + 1): the minimum sits at 0, and the colour bar says + 1
+    assert z.min() >= -1e-4 and surf["showscale"]
+    assert surf["colorbar"]["title"]["text"] == "height: log₁₀(f − f* + 1)<br>light = low"
 
 
 def test_contour_marks_minima_and_saddles():

@@ -28,7 +28,8 @@
 
   function row(r, step) {
     const k = PG.kOf(r, step), x = PG.X(r, k), y = PG.Y(r, k), st = statusText(r, step);
-    return "<tr><td><span class='pg-swatch' style='background:" + r.color + "'></span>" + r.label + "</td>" +
+    return "<tr><th scope='row'><span class='pg-swatch' aria-hidden='true' style='color:" + r.color + "'>" + r.glyph +
+      "</span>" + r.label + "</th>" +
       "<td class='num'>" + k + "</td>" +
       "<td class='num'>" + fmt(r.lossA[k]) + "</td>" +
       "<td class='num'>(" + fmt(x, 4) + ", " + fmt(y, 4) + ")</td>" +
@@ -46,9 +47,55 @@
       ? PG.run.racers.map(function (r) { return row(r, step); }).join("")
       : "<tr><td colspan='8' class='pg-empty-race'>" + PG.C.labels.empty + "</td></tr>";
     el.innerHTML =
-      "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'><thead><tr><th>optimizer</th><th>step</th>" +
-      "<th>loss</th><th>position</th><th>lr</th><th>to nearest min</th><th>final loss</th><th>status</th>" +
+      "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'>" +
+      "<caption class='visually-hidden'>Each optimizer's run at step " + step + ": loss, position, learning rate, " +
+      "distance to the nearest minimum, final loss and status</caption><thead><tr>" +
+      PG.C.resultsColumns.map(function (h) { return "<th scope='col'>" + h + "</th>"; }).join("") +
       "</tr></thead><tbody>" + rows + "</tbody></table>";
+  }
+
+  /* Each plot's accessible name and description, from the run (runs.pack "alt"): the graph is
+   * a figure to a screen reader (not an "img": its children would become presentational, and
+   * Plotly's controls inside are interactive), described by a hidden paragraph beside it. */
+  function describePlots() {
+    Object.keys(PG.run.alt || {}).forEach(function (id) {
+      const g = document.getElementById(id), text = PG.run.alt[id];
+      if (!g) return;
+      const did = PG.C.ids.plot_description + "-" + id;
+      let d = document.getElementById(did);
+      if (!d) {
+        d = document.createElement("p");
+        d.id = did;
+        d.className = "visually-hidden";
+        g.insertAdjacentElement("afterend", d);
+      }
+      d.textContent = text.description;
+      g.setAttribute("role", "figure");
+      g.setAttribute("aria-label", text.label);
+      g.setAttribute("aria-describedby", did);
+    });
+  }
+
+  /* The polite live region: a sentence per run whose outcome the playback has reached
+   * ("Adam reached the global minimum (1, 1) at step 412"), in the table's words; said once
+   * each, cleared when a new run comes or the playback goes back before an outcome. */
+  const told = { run: null, upto: [] };
+  function announce(step) {
+    const el = PG.el("outcome");
+    if (!el) return;
+    const reached = PG.run.racers.map(function (r) { return step >= r.stopped_at; });
+    if (told.run !== PG.runId || told.upto.some(function (t, i) { return t && !reached[i]; })) {
+      el.textContent = "";
+      told.run = PG.runId;
+      told.upto = reached.map(function () { return false; });
+    }
+    PG.run.racers.forEach(function (r, i) {
+      if (!reached[i] || told.upto[i]) return;
+      told.upto[i] = true;
+      const p = document.createElement("p");
+      p.textContent = r.label + " " + statusText(r, step)[0] + ".";
+      el.appendChild(p);
+    });
   }
 
   /* The step counter, the table and the slider show the same step: while playing they are
@@ -57,6 +104,11 @@
   PG.showStep = function (now) {
     if (PG.playing && now - PG.lastTable < 200) return;
     PG.lastTable = now;
+    if (PG.run && PG.described !== PG.runId) {
+      PG.described = PG.runId;
+      describePlots();
+    }
+    if (PG.run) announce(PG.step);
     const t = PG.el("step_text");
     if (t) t.textContent = String(PG.step);
     renderReadout(PG.step);

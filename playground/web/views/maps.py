@@ -315,7 +315,7 @@ def tune_racers(n_clicks: Any, query: Any) -> tuple:
     if steps < p.cfg.steps:
         table = html.Div([html.P(f"Tuning every racer for {p.cfg.steps} steps is more than one request may do: "
                                  f"each try ran {steps} steps.", className="pg-network-note"), table])  # fmt: skip
-    fig = F.tune_figure(results, [m["label"] for m in meta], [m["color"] for m in meta])
+    fig = F.tune_figure(results, meta)
     return table, fig, urlstate.to_query(tuned), False
 
 

@@ -120,7 +120,7 @@ def math_panel(cfg: validate.Config, meta: list[dict]) -> list:
             if isinstance(hp.get(name), (int, float))
         )
         items.append(html.Div([
-            html.Div([html.Span(className="pg-swatch", style={"background": m["color"]}), html.Strong(m["label"])]),
+            html.Div([controls.racer_swatch(m["color"], m["glyph"]), html.Strong(m["label"])]),
             dcc.Markdown(f"$$\n{opt.latex(hp)}\n$$\n\n{symbols}", mathjax=True, className="pg-math"),
         ], className="pg-rule"))  # fmt: skip
     spec = SCHEDULES[cfg.schedule]

@@ -131,7 +131,13 @@ def _contour_card(first: dict) -> html.Section:
 
 def _race_card() -> html.Section:
     """The race table (filled by the player, 60-pg-readout.js) and its key."""
-    return _card("Race", html.Div(id=IDS.readout, className="pg-readout"), status_key(), extra="pg-card-race")
+    # the outcomes, said as the playback reaches them (60-pg-readout.js): read, not shown (the
+    # table shows them); polite: a screen reader says them after what it is reading
+    outcome = html.Div(id=IDS.outcome, className="visually-hidden", role="status",
+                       **{"aria-live": "polite", "aria-atomic": "false"})  # fmt: skip
+    return _card(
+        "Race", html.Div(id=IDS.readout, className="pg-readout"), outcome, status_key(), extra="pg-card-race"
+    )
 
 
 def _loss_card() -> html.Section:
