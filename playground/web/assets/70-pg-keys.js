@@ -22,21 +22,70 @@
     return document.body.classList.contains("pg-dark") ? "dark" : "light";
   }
 
-  /* Text size the plots are laid out with: the figure's own, or in presenter mode one that
-   * reads from the back of a hall (scaled with the screen's height: 19 px at 1080p). */
+  /* Whether the page is laid out for a lecture: lecture mode on a screen wider than a phone
+   * (50-app.css lays the main column out as one grid then; a phone keeps its own layout). */
+  PG.lectureLaidOut = function () {
+    const main = document.querySelector(".pg-main");
+    return document.body.classList.contains("pg-presenter") && !!main && getComputedStyle(main).display === "grid";
+  };
+
+  /* Text size the plots are laid out with: the figure's own, or in lecture mode one that
+   * reads from the back of a hall (scaled with the screen's height: contract.FONT). */
   function fontSize() {
     const f = PG.C.font;
-    if (!document.body.classList.contains("pg-presenter")) return f.size;
+    if (!PG.lectureLaidOut()) return f.size;
     return Math.max(f.presenterMin, Math.round(window.innerHeight / f.presenterLines));
+  }
+
+  // each figure's own ticks (g.layout -> {axis: {nticks, tickvals}}), before lecture mode thins them
+  const ownTicks = new WeakMap();
+
+  /* Lecture mode's larger text on as many ticks as fit: each axis at most `most` labels
+   * (contract.FONT.presenterTicks), an axis with its own tick values (the 3D heights, on a
+   * foreshortened axis) every other one of them; the figure's own ticks outside lecture mode. */
+  function tickCounts(g, axes, big, most, lay) {
+    if (!ownTicks.has(g.layout)) {
+      const own = {};
+      axes.forEach(function (a) {
+        const ax = a.split(".").reduce(function (o, k) { return o && o[k]; }, g.layout);
+        own[a] = ax ? { nticks: ax.nticks || 0, tickvals: ax.tickvals ? ax.tickvals.slice() : null } : null;
+      });
+      ownTicks.set(g.layout, own);
+    }
+    const own = ownTicks.get(g.layout);
+    axes.forEach(function (a) {
+      const o = own[a];
+      if (!o) return;
+      lay[a + ".nticks"] = big ? Math.min(o.nticks || most, most) : o.nticks;
+      if (o.tickvals && o.tickvals.length > 2) {
+        const n = o.tickvals.length;
+        lay[a + ".tickvals"] = big ? o.tickvals.filter(function (_, i) { return (n - 1 - i) % 2 === 0; }) : o.tickvals;
+      }
+    });
   }
 
   /* Theme and text size of one graph, through Plotly (which lays the text out at its size,
    * and draws the 3D axes in WebGL, out of CSS's reach). Once per figure and style. */
   PG.style = function (g) {
     if (!g || !g.layout || !PG.C) return;
-    const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t];
+    const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t], big = size !== PG.C.font.size;
     if (P.styled(g, [t, size].join("|"), ["light", PG.C.font.size].join("|"))) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
+    // In lecture mode the contour map keys the racers, the 3D scene and the loss chart beside
+    // it do not: three keys of the same names took a third of those plots' height at this size
+    // (the results strip under the map names each racer by its colour too)
+    if (g === P.gd("surface") || g === P.gd("loss_chart")) lay.showlegend = !big;
+    // A lesson chart names its quantity in its legend's title. In lecture mode that title heads
+    // the chart alone: in the narrow lesson column its entries, one a line at this size, left the
+    // curves no room (or lay on them); the race's plots beside it key the colours, the lesson's
+    // text says what its dashed curves are.
+    const legend = g.layout.legend, named = legend && legend.title && legend.title.text;
+    if (named) {
+      const title = legend.title.text.replace(/:\s*$/, "");
+      Object.assign(lay, { showlegend: !big, "title.text": big ? title : "", "title.font.size": size,
+                           "title.x": 0, "title.xref": "paper", "title.y": 1, "title.yref": "paper",
+                           "title.yanchor": "bottom", "title.automargin": true });
+    }
     if (P.isScene(g)) {
       ["xaxis", "yaxis", "zaxis"].forEach(function (a) {
         lay["scene." + a + ".color"] = ink.color;
@@ -44,11 +93,16 @@
         lay["scene." + a + ".tickfont.size"] = size;
         lay["scene." + a + ".title.font.size"] = size;
       });
+      tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, lay);
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {
         const ax = g.layout[a];
         if (ax && ax.gridcolor !== "rgba(0,0,0,0)") lay[a + ".gridcolor"] = ink.grid; // no grid stays none
+        // Plotly draws a log axis' in-between labels ("2", "5") at 3/4 of the text size: in
+        // lecture mode there are none, every label is at the one size (the decades stay)
+        if (ax && ax.type === "log") lay[a + ".minorloglabels"] = big ? "none" : "small digits";
       });
+      tickCounts(g, ["xaxis", "yaxis", "yaxis2"], big, PG.C.font.presenterTicks.plot, lay);
     }
     const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);
     if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
