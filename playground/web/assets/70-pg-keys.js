@@ -37,30 +37,33 @@
     return Math.max(f.presenterMin, Math.round(window.innerHeight / f.presenterLines));
   }
 
-  // each figure's own ticks (g.layout -> {axis: {nticks, tickvals}}), before lecture mode thins them
+  // each figure's own ticks (g.layout -> {axis: {nticks, tickvals, ticktext}}), before lecture
+  // mode thins them
   const ownTicks = new WeakMap();
 
   /* Lecture mode's larger text on as many ticks as fit: each axis at most `most` labels
-   * (contract.FONT.presenterTicks), an axis with its own tick values (the 3D heights, on a
-   * foreshortened axis) every other one of them; the figure's own ticks outside lecture mode. */
+   * (contract.FONT.presenterTicks); a 3D axis with its own tick values (the heights, on a
+   * foreshortened axis) every other one of them, with their texts. The figure's own ticks
+   * outside lecture mode. */
   function tickCounts(g, axes, big, most, lay) {
     if (!ownTicks.has(g.layout)) {
       const own = {};
       axes.forEach(function (a) {
         const ax = a.split(".").reduce(function (o, k) { return o && o[k]; }, g.layout);
-        own[a] = ax ? { nticks: ax.nticks || 0, tickvals: ax.tickvals ? ax.tickvals.slice() : null } : null;
+        own[a] = ax ? { nticks: ax.nticks || 0, tickvals: ax.tickvals ? ax.tickvals.slice() : null,
+                        ticktext: ax.ticktext ? ax.ticktext.slice() : null } : null;
       });
       ownTicks.set(g.layout, own);
     }
-    const own = ownTicks.get(g.layout);
+    const own = ownTicks.get(g.layout), scene = P.isScene(g);
     axes.forEach(function (a) {
       const o = own[a];
       if (!o) return;
       lay[a + ".nticks"] = big ? Math.min(o.nticks || most, most) : o.nticks;
-      if (o.tickvals && o.tickvals.length > 2) {
-        const n = o.tickvals.length;
-        lay[a + ".tickvals"] = big ? o.tickvals.filter(function (_, i) { return (n - 1 - i) % 2 === 0; }) : o.tickvals;
-      }
+      if (!scene || !o.tickvals || o.tickvals.length <= 2) return;
+      const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };
+      lay[a + ".tickvals"] = o.tickvals.filter(kept);
+      if (o.ticktext) lay[a + ".ticktext"] = o.ticktext.filter(kept);
     });
   }
 
@@ -71,10 +74,6 @@
     const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t], big = size !== PG.C.font.size;
     if (P.styled(g, [t, size].join("|"), ["light", PG.C.font.size].join("|"))) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
-    // In lecture mode the contour map keys the racers, the 3D scene and the loss chart beside
-    // it do not: three keys of the same names took a third of those plots' height at this size
-    // (the results strip under the map names each racer by its colour too)
-    if (g === P.gd("surface") || g === P.gd("loss_chart")) lay.showlegend = !big;
     // A lesson chart names its quantity in its legend's title. In lecture mode that title heads
     // the chart alone: in the narrow lesson column its entries, one a line at this size, left the
     // curves no room (or lay on them); the race's plots beside it key the colours, the lesson's
