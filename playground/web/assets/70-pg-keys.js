@@ -45,13 +45,14 @@
    * (contract.FONT.presenterTicks); a 3D axis with its own tick values (the heights, on a
    * foreshortened axis) every other one of them, with their texts. The figure's own ticks
    * outside lecture mode. */
-  function tickCounts(g, axes, big, most, lay) {
+  function tickCounts(g, axes, big, most, size, lay) {
     if (!ownTicks.has(g.layout)) {
       const own = {};
       axes.forEach(function (a) {
         const ax = a.split(".").reduce(function (o, k) { return o && o[k]; }, g.layout);
         own[a] = ax ? { nticks: ax.nticks || 0, tickvals: ax.tickvals ? ax.tickvals.slice() : null,
-                        ticktext: ax.ticktext ? ax.ticktext.slice() : null } : null;
+                        ticktext: ax.ticktext ? ax.ticktext.slice() : null,
+                        titled: !!(ax.title && ax.title.text), standoff: ax.title && ax.title.standoff } : null;
       });
       ownTicks.set(g.layout, own);
     }
@@ -60,6 +61,8 @@
       const o = own[a];
       if (!o) return;
       lay[a + ".nticks"] = big ? Math.min(o.nticks || most, most) : o.nticks;
+      // a 2D axis' title clear of its larger tick labels (Plotly left their boxes overlapping at 27 px)
+      if (!scene && o.titled) lay[a + ".title.standoff"] = big ? Math.max(o.standoff || 0, Math.round(size / 2)) : (o.standoff === undefined ? null : o.standoff);
       if (!scene || !o.tickvals || o.tickvals.length <= 2) return;
       const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };
       lay[a + ".tickvals"] = o.tickvals.filter(kept);
@@ -92,7 +95,7 @@
         lay["scene." + a + ".tickfont.size"] = size;
         lay["scene." + a + ".title.font.size"] = size;
       });
-      tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, lay);
+      tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, size, lay);
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {
         const ax = g.layout[a];
@@ -101,7 +104,7 @@
         // lecture mode there are none, every label is at the one size (the decades stay)
         if (ax && ax.type === "log") lay[a + ".minorloglabels"] = big ? "none" : "small digits";
       });
-      tickCounts(g, ["xaxis", "yaxis", "yaxis2"], big, PG.C.font.presenterTicks.plot, lay);
+      tickCounts(g, ["xaxis", "yaxis", "yaxis2"], big, PG.C.font.presenterTicks.plot, size, lay);
     }
     const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);
     if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
