@@ -140,7 +140,7 @@ SHORTCUTS = (
     Shortcut("←", ("ArrowLeft",), "stepBack", "one step back", prevent=True),
     Shortcut("R", ("r", "R"), "reset", "reset to step 0"),
     Shortcut("1 – 9", tuple("123456789"), "toggleRacer", "show / hide optimizer 1 – 9"),
-    Shortcut("P", ("p", "P"), "presenter", "presenter mode"),
+    Shortcut("P", ("p", "P"), "presenter", "lecture mode (on / off)"),
     Shortcut("O", ("o", "O"), "rotate", "turn the 3D view while paused (on / off)"),
     Shortcut("?", ("?",), "help", "this list"),
 )
@@ -174,9 +174,11 @@ CRITICAL_MARKS = (
     ("saddle", "saddle point", "square-open", "x-thin-open", "×"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
-# the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
-# height over PRESENTER_LINES (19 px at 1080p), never under 14 px
-FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
+# the plots' text, laid out by Plotly: the figures' size, and in lecture mode (presenterX) the
+# screen's height over presenterLines, never under presenterMin: 18 px at 720p, 27 px at 1080p
+# (the same share of a projected screen), every tick, legend and title at that one size, and
+# at most presenterTicks labels on an axis (a 2D plot's, a 3D scene's) so the larger ones fit
+FONT = {"size": 13, "presenterLines": 40, "presenterMin": 18, "presenterTicks": {"plot": 6, "scene": 4}}
 # layout.meta of a graph's stand-in until its first figure is handed over (style.PLACEHOLDER)
 PLACEHOLDER = "pg-placeholder"
 # Paths narrow the later their racer comes in the list, so a racer drawn on top of another
