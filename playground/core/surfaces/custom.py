@@ -36,8 +36,10 @@ MAX_GRADIENT = 400  # nodes of each gradient entry (the Hessian grows from it)
 MAX_INSTRUCTIONS = 2500  # interpreter instructions of f, gradient and Hessian together
 PROBE_BUDGET = 1.0  # a safety net only: seconds the probe grid may take  # seconds the probe grid may take (value, gradient and Hessian)
 MIN_FINITE = 0.5  # share of the probe grid where f and its gradient must be finite
-SEED_GRID = 48  # grid per side whose local minima of |grad f| seed the critical points
-MAX_CRITICAL = 450
+SEED_GRID = 96  # grid per side whose local minima of |grad f| seed the critical points: 48 missed half
+# of Ackley's and Lévi N.13's minima (four points per period), so a run that reached one was named after
+# another, far away
+MAX_CRITICAL = 1000  # Rastrigin and Ackley on [-5, 5]² have 441 each
 NEWTON_STEPS = 60
 KINK_SEEDS = 8  # grid minima of f, not explained by a smooth minimum, followed to a kink
 KINK_STEPS = 400  # compass-search moves for each
@@ -116,18 +118,24 @@ def _probe(fns, domain) -> tuple[np.ndarray, np.ndarray]:
     return np.where(finite, z, np.nan), np.where(finite, g, np.nan)
 
 
+def _grid_lows(v: np.ndarray) -> np.ndarray:
+    """Flat indices of the grid points not above any of their 8 neighbours, lowest first."""
+    v = np.where(np.isfinite(v), v, np.inf)
+    pad = np.pad(v, 1, constant_values=np.inf)
+    n, m = v.shape
+    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + m] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
+    low = np.flatnonzero(np.isfinite(v) & np.all([v <= nb for nb in neighbours], axis=0))
+    return low[np.argsort(v.ravel()[low], kind="stable")]
+
+
 def _seeds(fns, domain) -> list[tuple[float, float, Kind | None]]:
-    """Grid points where |grad f| is smaller than at all 8 neighbours (critical-point candidates)."""
+    """Critical-point candidates: the grid's local minima of |grad f|, then those of f (a
+    minimum and a saddle closer than the grid's spacing share one of |grad f|'s)."""
     gx, gy = _grid(domain, SEED_GRID)
     with np.errstate(all="ignore"):
         g = np.hypot(*fns[1](gx, gy))
-    g = np.where(np.isfinite(g), g, np.inf)
-    pad = np.pad(g, 1, constant_values=np.inf)
-    n = SEED_GRID
-    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + n] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
-    low = np.isfinite(g) & np.all([g <= nb for nb in neighbours], axis=0)
-    idx = np.flatnonzero(low)
-    idx = idx[np.argsort(g.ravel()[idx])]
+        z = fns[0](gx, gy)
+    idx = np.concatenate([_grid_lows(g), _grid_lows(np.where(np.isfinite(g), z, np.nan))])
     return [(float(gx.ravel()[i]), float(gy.ravel()[i]), None) for i in idx]
 
 
@@ -200,13 +208,8 @@ def _kink_minima(fns, domain, found: list[CriticalPoint]) -> list[CriticalPoint]
     gx, gy = _grid(domain, SEED_GRID)
     with np.errstate(all="ignore"):
         z = fns[0](gx, gy)
-    z = np.where(np.isfinite(z), z, np.inf)
-    pad = np.pad(z, 1, constant_values=np.inf)
-    n = SEED_GRID
-    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + n] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
-    low = np.flatnonzero(np.isfinite(z) & np.all([z <= nb for nb in neighbours], axis=0))
     kinks: list[CriticalPoint] = []
-    for i in low[np.argsort(z.ravel()[low])][:KINK_SEEDS].tolist():
+    for i in _grid_lows(z)[:KINK_SEEDS].tolist():
         seed = (float(gx.ravel()[i]), float(gy.ravel()[i]))
         if any(c.kind == "local_min" and math.dist(seed, c.xy) < 2 * spacing for c in found):
             continue
