@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from playground.core.surfaces.gallery import BY_KEY, CLASSICS
+from playground.core.surfaces.notation import read_formula, to_latex
 from tests.support.browser import ARTIFACTS, Page
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -17,6 +18,9 @@ pytestmark = pytest.mark.xdist_group("browser")
 WAIT = 60000  # software GL on a shared 2-core box
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
 TYPED = "0.26(x² + y²) − 0.48xy + sin x cos y"  # implicit products, unicode, a function without brackets
+# the TeX of each formula MathJax typeset in the preview (its own record of what it drew)
+TYPESET = """() => MathJax.startup.document.getMathItemsWithin(document.querySelector('#formula-preview'))
+  .map(m => m.math.trim())"""
 
 
 def _type(pg: Page, text: str) -> None:
@@ -42,6 +46,11 @@ def test_type_as_written_see_what_was_read_and_race(browser, base_url):
     before = p.evaluate(RUN_XY)
     _type(pg, TYPED)
     p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)  # typeset by MathJax
+    # what MathJax typeset is the tree as read: implicit products and unicode understood
+    assert p.evaluate(TYPESET) == [f"f(x, y) = {to_latex(read_formula(TYPED))}"]
+    assert to_latex(read_formula(TYPED)) == (
+        r"0.26 \, \left(x^{2} + y^{2}\right) - 0.48 \, x \, y + \sin\left(x\right) \, \cos\left(y\right)"
+    )
     p.wait_for_function("f => new URLSearchParams(location.search).get('f') === f", arg=TYPED, timeout=WAIT)
     assert p.inner_text("#msg-surface").strip() == "" and p.inner_text("#formula-error").strip() == ""
     assert p.evaluate(RUN_XY) != before  # the race is on the typed landscape
