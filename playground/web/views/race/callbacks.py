@@ -29,8 +29,7 @@ from ...state.shapes import COUNT, NUMBER, TEXT, list_of, record
 from ...state.values import LR_NOTE, as_number, base_name, num, racer_lr
 from ...state.widgets import config_of, run_config
 from ...torch_snippet import torch_snippet
-from . import clientside, controls
-from .formula_box import register as register_formula_box
+from . import clientside, controls, formula_box
 from .layout import EWMA_BETA
 
 # the settings each callback reads (names of settings.FIELDS)
@@ -82,7 +81,7 @@ def _lr_messages(msgs: validate.Messages, keys: list[str]) -> tuple[validate.Mes
     """The notes left for the other boxes, then each shown racer's learning-rate box and outline
     (``keys``: the racers whose boxes are on the page; a note of another goes to the rest)."""
     notes: dict[str, list[str]] = {k: [] for k in keys}
-    rest = validate.Messages()
+    rest = validate.Messages(marks=msgs.marks)
     for control, text in msgs.items:
         key = control.removeprefix(LR_NOTE) if control.startswith(LR_NOTE) else None
         if key in notes:
@@ -95,12 +94,17 @@ def _lr_messages(msgs: validate.Messages, keys: list[str]) -> tuple[validate.Mes
 
 def _messages(msgs: validate.Messages) -> list:
     """Children of `MESSAGE_BOXES`, then ``invalid`` of `FLAGGED_INPUTS`, then the rest box."""
-    placed: dict[str, list[str]] = {box: [] for box, _ in MESSAGE_BOXES}
+    placed: dict[str, list] = {box: [] for box, _ in MESSAGE_BOXES}
     rest = []
     for control, text in msgs.items:
         box = _box_of(control)
-        (placed[box] if box else rest).append(text)
-    boxes = [[html.Div(t, className="pg-msg") for t in texts[:6]] for texts in placed.values()]
+        if box is None:
+            rest.append(text)
+        elif control in msgs.marks:  # a refused text: shown with the place where reading stopped
+            placed[box].append(formula_box.marked(*msgs.marks[control], text))
+        else:
+            placed[box].append(html.Div(text, className="pg-msg"))
+    boxes = [items[:6] for items in placed.values()]
     flagged = {c for c, _ in msgs.items}
     invalid = [i in flagged for i in FLAGGED_INPUTS]
     general = [dbc.Alert([html.Strong("Some values were adjusted: "), html.Ul([html.Li(t) for t in rest[:12]])],
@@ -359,4 +363,4 @@ def register(app: Dash) -> None:
     _register_explain(app)
     _register_exports(app)
     clientside.register(app)
-    register_formula_box(app)
+    formula_box.register(app)
