@@ -1,6 +1,8 @@
 """What a run's end looks like in real headless Chromium: marks inside the frame, honest
 statuses, nothing given away early, and lessons that re-apply."""
 
+import json
+
 import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
 
@@ -142,4 +144,40 @@ def test_the_map_frames_the_paths_on_request_and_the_link_keeps_it(browser, base
     assert pts and all(x0 <= x <= x1 and y0 <= y <= y1 for xs, ys in pts for x, y in zip(xs, ys))
     p.screenshot(path=str(ARTIFACTS / "frame-paths.png"))
     assert not pg.errors
+    pg.close()
+
+
+STOPPED_RACE = "surface=rosenbrock&opt=lbfgs,adam&lr.lbfgs=1&lr.adam=0.02&steps=500"
+
+
+def test_a_stopped_lbfgs_says_it_stopped_where_when_and_why(browser, base_url, capsys):
+    """The issue's race: L-BFGS reaches (1, 0.99999) at step 88 and takes no step after (its
+    tolerance_change). The table says "moving" until the playback reaches step 88, then the
+    words the CLI prints for the same run, at every later step."""
+    from playground.cli.main import main
+
+    assert (
+        main(["trajectory", "--surface", "rosenbrock", "--optimizer", "lbfgs", "--lr", "1", "--steps", "500"])
+        == 0
+    )
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["outcome_status"] == "stopped_near" and cli["outcome_step"] == 88
+    words = cli["outcome"]
+    assert words.startswith("stopped at step 88 at (1, 0.99999), next to the global minimum (1, 1)")
+    pg = Page(browser, f"{base_url}/?{STOPPED_RACE}")
+    pg.idle()
+    for step, shown in ((0, "moving"), (87, "moving"), (88, words), (89, words), (250, words), (500, words)):
+        pg.page.evaluate(f"() => window.PG.apply({step})")
+        cell = pg.page.locator("#div-readout tbody tr:nth-child(1) .pg-status")
+        assert cell.inner_text() == shown, step
+        tone = "good" if shown == words else "neutral"
+        assert tone in cell.get_attribute("class").split()
+        final = pg.page.inner_text("#div-readout tbody tr:nth-child(1) td:nth-child(7)")
+        assert (final == "…") == (step < 88), (step, final)
+    key = pg.page.inner_text(".pg-status-key")
+    assert "stopped next to a minimum" in key
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.page.evaluate("() => window.PG.apply(120)")
+    pg.page.screenshot(path=str(ARTIFACTS / "outcome-lbfgs-stopped.png"))
+    assert not pg.errors, pg.errors
     pg.close()

@@ -205,6 +205,11 @@ class Optimizer:
     summary: str = ""
     demo_lr: float | None = None  # the learning rate a racer added on the page starts with
     accumulator: str | None = None  # the state the inspect chart draws beside the step size
+    # what the inspect chart's right axis calls the accumulator (its name where this is empty)
+    accumulator_title: str = ""
+    # the optimizer's own rule for taking no step (L-BFGS's tolerances): ``(hp, gradient at the
+    # point it rests at) -> words``, what a run's outcome says stopped it (core.outcome.rest_reason)
+    stops: Callable[[HP, tuple[float, float]], str] | None = field(default=None, repr=False)
     cost: int = 1  # work units one step costs (see playground.web.state.validate.WORK_BUDGET)
     # when the work of a step depends on the hyperparameters (L-BFGS's evaluations per step):
     # ``hp -> work units``, an upper bound known before the run; see :meth:`step_cost`

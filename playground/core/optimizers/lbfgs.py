@@ -375,11 +375,22 @@ def _work(hp: HP) -> int:
     return 6 + 2 * (max_evals(hp) - 1) + math.ceil(hp["history_size"] * hp["max_iter"] / 20)
 
 
+def _stop_words(hp: HP, g: tuple[float, float]) -> str:
+    """Which of torch's tolerances keeps a step from moving, at a point of gradient ``g``:
+    ``tolerance_grad`` before any iteration, else ``tolerance_change`` (the direction's slope
+    ``g . d`` above ``-tolerance_change``: the loss would change by less)."""
+    if _amax(*g) <= hp["tolerance_grad"]:
+        return f"its own tolerance, tolerance_grad = {hp['tolerance_grad']:g}"
+    return f"its own tolerance, tolerance_change = {hp['tolerance_change']:g}"
+
+
 RECORDS = (
     Optimizer(
         "lbfgs", "L-BFGS", _HYPERS,
         lambda hp: (LBFGS_BLOCK,),
         coupled=True, closure=True, torch_closure=True, accumulator="evals",
+        accumulator_title="evaluations per step",
+        stops=lambda hp, g: _stop_words(hp, g),
         cost=_work(_DEFAULTS), cost_for=_work, demo_lr=0.5,
         torch_class=_torch_class,
         summary="A quasi-Newton method: a curvature estimate from the last steps' gradients, "

@@ -10,11 +10,12 @@
     return v.toPrecision(d === undefined ? 5 : d + 1).replace(/\.?0+$/, (m) => (m.indexOf(".") >= 0 ? "" : m));
   }
 
-  /* [text, tone] of racer r at `step`, worded by the contract. */
+  /* [text, tone] of racer r at `step`: the run's outcome as the server worded it (the CLI's
+   * and the exports' words) once the playback reaches its step, "moving" before. */
   function statusText(r, step) {
-    const S = PG.C.statuses, done = step >= r.stopped_at;
-    const st = done && S[r.status] ? S[r.status] : S[PG.C.inProgress];
-    return [st.text.replace("{at}", r.stopped_at).replace("{last}", r.last).replace("{which}", r.which || "minimum"), st.tone];
+    if (step >= r.stopped_at) return [r.outcome, r.tone];
+    const st = PG.C.statuses[PG.C.inProgress];
+    return [st.text, st.tone];
   }
 
 
@@ -35,7 +36,7 @@
       "<td class='num'>" + fmt(PG.lrAt(r, k), 3) + "</td>" +
       "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 3) : "no minimum") + "</td>" +
       // the outcome is not given away before the playback reaches it
-      "<td class='num'>" + (step >= r.last ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
+      "<td class='num'>" + (step >= Math.min(r.last, r.stopped_at) ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
       "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
   }
 
