@@ -49,7 +49,7 @@
 
   // the columns' widths are set by their headers (table-layout: fixed, 50-app.css): a value or
   // a status that grows during play wraps in its own cell, the columns never move
-  const HEAD = ["optimizer", "step", "loss", "position", "lr", "to nearest min", "final loss", "status"]
+  const HEAD = "optimizer|step|loss|position|lr|to nearest min|final loss|status".split("|")
     .map(function (h, i) { return "<th class='pg-col-" + i + (i > 0 && i < 7 ? " num" : "") + "'>" + h + "</th>"; }).join("");
 
   function renderReadout(step) {
