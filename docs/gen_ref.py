@@ -484,7 +484,7 @@ def page_lessons() -> str:
 def page_statuses() -> str:
     rows = [[f"`{k}`", st["key"], st["text"].format(at="k", last="k", which="global minimum (1, 1)"), st["tone"]]
             for k, st in contract.STATUSES.items()]  # fmt: skip
-    marks = [[m[4], m[1]] for m in contract.CRITICAL_MARKS] + [[g, w] for g, w in contract.END_MARKS]
+    marks = [[m[3], m[1]] for m in contract.CRITICAL_MARKS] + [[g, w] for g, w in contract.END_MARKS]
     keys = [[f"<kbd>{s.label}</kbd>", s.text] for s in contract.SHORTCUTS]
     return (
         "# Statuses and keys\n\n"

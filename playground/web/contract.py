@@ -161,14 +161,14 @@ def _eased(colors: tuple[str, ...], toward: str, share: float) -> list[list]:
 
 
 SURFACE_SCALES = {"light": _eased(_CIVIDIS, "#ffffff", 0.35), "dark": _eased(_CIVIDIS, "#1c252c", 0.25)}
-# what marks a critical point, in the 3D scene (WebGL markers) and on the contour map (SVG)
-# (kind, words, 3D symbol, contour-map symbol, the glyph the key under the race table shows)
+# what marks a critical point: (kind, words, contour-map symbol, glyph). The key under the race
+# table shows the glyph; the 3D scene writes the same glyph as text (plotly's 3D markers are
+# glyphs of their own: its "x" is the emoji ❌, so a marker could not match the key), and the
+# contour map draws the SVG symbol of that shape
 CRITICAL_MARKS = (
-    ("global_min", "global minimum", "diamond", "star", "★"),
-    ("local_min", "local minimum", "circle-open", "circle-open", "○"),
-    # the scene has no × that draws: plotly's 3D "x" is the emoji ❌ (a red picture, or a blank box
-    # where the font lacks it), so a saddle is an open square there
-    ("saddle", "saddle point", "square-open", "x-thin-open", "×"),
+    ("global_min", "global minimum", "star", "★"),
+    ("local_min", "local minimum", "circle-open", "○"),
+    ("saddle", "saddle point", "x-thin-open", "×"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
 # the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's

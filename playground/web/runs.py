@@ -182,6 +182,7 @@ def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> di
         **{a.data: b64(_heading(vectors[a.vector], a.sign)) for a in contract.ARROWS},
         **{a.length: b64(_arrow_length(vectors[a.vector])) for a in contract.ARROWS},
         "state": state["data"],
+        "state_axis": state["layout"]["yaxis2"]["title"]["text"],  # the right axis: what it draws
     }
 
 

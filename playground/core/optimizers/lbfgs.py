@@ -291,8 +291,9 @@ def _latex(hp: HP, u: str) -> tuple[list[str], str]:
         rf"d_t &= -H_t\, {u},\quad H_t \text{{ from the two-loop recursion}},\ "
         r"H_t^0 = \frac{s^\top y}{y^\top y} I",
         search,
-        r"\theta_{t+1} &= \theta_t + \alpha_t d_t \quad (\text{repeated up to } k_{\max}"
-        r" \text{ times and } e_{\max} \text{ evaluations per step; none once } \|g_t\|_\infty \le \epsilon_g)",
+        r"\theta_{t+1} &= \theta_t + \alpha_t d_t \quad (\text{up to } k_{\max}"
+        r" \text{ times and } e_{\max} \text{ evaluations per step})"
+        r" \quad (\text{no step once } \|g_t\|_\infty \le \epsilon_g)",
     ]
     if hp["max_eval"] is None:  # left out: torch derives it (MAX_EVAL)
         lines.append(r"e_{\max} &= \lfloor 5 k_{\max} / 4 \rfloor \quad (\text{torch's default})")
@@ -389,7 +390,6 @@ RECORDS = (
         "lbfgs", "L-BFGS", _HYPERS,
         lambda hp: (LBFGS_BLOCK,),
         coupled=True, closure=True, torch_closure=True, accumulator="evals",
-        accumulator_title="evaluations per step",
         stops=lambda hp, g: _stop_words(hp, g),
         cost=_work(_DEFAULTS), cost_for=_work, demo_lr=0.5,
         torch_class=_torch_class,

@@ -185,17 +185,18 @@ def state_figure(
 ) -> dict:
     """Effective per-coordinate step size and the accumulator behind it (``inspect[1:]``, from
     the optimizer's record) of one racer."""
-    data = []
+    data, right = [], ""
     if racer is not None and state and "step_size" in state:
         data += _state_lines(state["step_size"], "step size", racer["color"], 2.5)
         shown = [(key, label) for key, label in inspect[1:] if key in state][:1]
         for key, label in shown:
             data += _state_lines(state[key], label, "#546e7a", 1.5, yaxis="y2")
+            right = label  # the right axis is named for what it draws ("function evaluations")
     layout = base_layout(
         xaxis=axis_style("step"),
         yaxis=axis_style("effective step size", type="log", exponentformat="power"),
-        yaxis2={"title": {"text": "accumulator"}, "type": "log", "overlaying": "y", "side": "right",
-                "showgrid": False, "exponentformat": "power"},
+        yaxis2={"title": {"text": right}, "type": "log", "overlaying": "y", "side": "right",
+                "showgrid": False, "exponentformat": "power", "visible": bool(right)},
         showlegend=True,
         legend=legend_style(1.02),
         margin={"l": 60, "r": 60, "t": 30, "b": 40},

@@ -204,8 +204,8 @@ def status_key() -> html.Div:
     ends = [
         html.Span([html.B(glyph), " ", words], className="pg-key-mark") for glyph, words in contract.END_MARKS
     ]
-    points = [html.Span([html.B(m[4], className="pg-key-point"), " ", m[1]], className="pg-key-mark")
-              for m in contract.CRITICAL_MARKS]  # fmt: skip
+    points = [html.Span([html.B(glyph, className="pg-key-point"), " ", words], className="pg-key-mark")
+              for _, words, _, glyph in contract.CRITICAL_MARKS]  # fmt: skip
     return html.Div(
         [html.Span("Status:", className="pg-key-title"), *chips, html.Span("On the map:", className="pg-key-title"),
          *points, *ends],
