@@ -172,7 +172,13 @@ def export_box() -> html.Div:
                             outline=True)],
                 className="pg-export-buttons",
             ),
-            html.Small("Each plot saves itself as PNG from its camera icon. Copy as PyTorch:", className="pg-muted"),
+            html.Div(
+                [html.Small("Each plot saves itself as PNG from its camera icon. Copy as PyTorch:", className="pg-muted"),
+                 # the code box is a scrolling region: a button copies it whole (Ctrl+A would take the page)
+                 html.Button("Copy PyTorch code", id="button-copy-torch", n_clicks=0, type="button",
+                             className="btn btn-sm btn-outline-secondary pg-copy")],
+                className="pg-copy-row",
+            ),
             # a scrolling box: reachable by Tab (to scroll it by keys) and named
             html.Pre(id="pre-torch", className="pg-code", tabIndex=0, role="region", **{"aria-label": "PyTorch code"}),
         ]
