@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from playground.core import outcome as core_outcome
 from playground.core import status as engine_status
 from playground.core.optimizers import OPTIMIZERS
 from playground.live.events import KEYS as LIVE_EVENTS
@@ -164,14 +165,14 @@ def _eased(colors: tuple[str, ...], toward: str, share: float) -> list[list]:
 
 
 SURFACE_SCALES = {"light": _eased(_CIVIDIS, "#ffffff", 0.35), "dark": _eased(_CIVIDIS, "#1c252c", 0.25)}
-# what marks a critical point, in the 3D scene (WebGL markers) and on the contour map (SVG)
-# (kind, words, 3D symbol, contour-map symbol, the glyph the key under the race table shows)
+# what marks a critical point: (kind, words, contour-map symbol, glyph). The key under the race
+# table shows the glyph; the 3D scene writes the same glyph as text (plotly's 3D markers are
+# glyphs of their own: its "x" is the emoji ❌, so a marker could not match the key), and the
+# contour map draws the SVG symbol of that shape
 CRITICAL_MARKS = (
-    ("global_min", "global minimum", "diamond", "star", "★"),
-    ("local_min", "local minimum", "circle-open", "circle-open", "○"),
-    # the scene has no × that draws: plotly's 3D "x" is the emoji ❌ (a red picture, or a blank box
-    # where the font lacks it), so a saddle is an open square there
-    ("saddle", "saddle point", "square-open", "x-thin-open", "×"),
+    ("global_min", "global minimum", "star", "★"),
+    ("local_min", "local minimum", "circle-open", "○"),
+    ("saddle", "saddle point", "x-thin-open", "×"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
 # the plots' text, laid out by Plotly: the figures' size, and in lecture mode (presenterX) the
@@ -256,47 +257,28 @@ MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps r
 MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 
 
-# how the results table words each of the engine's statuses (engine_status.STATUSES names them),
-# and its tone; "moving" is a racer whose outcome the playback has not reached yet.
-# {at} is the step, {last} the last one drawn (a run that left or blew up), {which} the minimum reached
-LEFT_DOWNHILL = "left_downhill"
-# a run still moving at the last step but already this close to a minimum (a share of the
-# domain's width): the gradient test is strict (1e-6), and a steep valley keeps it above
-# that at a loss of 1e-10; the table says where it is instead of "still moving"
-NEAR_MINIMUM = "near_minimum"
-NEAR_SHARE = 1e-3
-_WORDING = {
-    "minimum": ("reached the {which} at step {at}", "good", "minimum"),
-    "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn", "saddle: not a minimum"),
-    "critical": (
-        "stopped where the gradient vanishes at step {at}: not a minimum",
-        "warn",
-        "flat spot: not a minimum",
-    ),
-    "left": ("left the region after step {last}", "bad", "left the region"),
-    # a run that left the region with a lower loss than it started with went downhill (out of
-    # a saddle, say): a success the plotted region was too small to hold
-    LEFT_DOWNHILL: ("left the region going downhill after step {last}", "good", "left going downhill"),
-    "blew_up": ("blew up after step {last}", "bad", "blew up"),
-    "running": ("still moving at the last step", "neutral", "still moving"),
-    NEAR_MINIMUM: ("next to the {which} at the last step, still creeping", "good", "next to a minimum"),
-}
+# A run's outcome in words is core.outcome's, one function for the table, the CLI and the
+# exports: the server sends each racer's words whole (runs._racer), the browser never fills a
+# template. What the browser takes from here is each outcome's tone and the key's short words
+# (the key under the race table), and the word for a run the playback has not brought to its
+# outcome yet (IN_PROGRESS).
 # the results table's column headers (60-pg-readout.js fills the rows in this order)
 RESULTS_COLUMNS = ("optimizer", "step", "loss", "position", "lr", "to nearest min", "final loss", "status")
 IN_PROGRESS = "moving"
 STATUSES = {
-    **{
-        name: {"text": _WORDING[name][0], "tone": _WORDING[name][1], "key": _WORDING[name][2]}
-        for name in (*engine_status.STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM)
+    **{name: {"tone": w.tone, "key": w.key} for name, w in core_outcome.WORDING.items()},
+    IN_PROGRESS: {
+        "text": core_outcome.PENDING.text,
+        "tone": core_outcome.PENDING.tone,
+        "key": core_outcome.PENDING.key,
     },
-    IN_PROGRESS: {"text": "moving", "tone": "neutral", "key": "moving (not there yet)"},
 }
 # the marks a run's end leaves on the contour map, in the key under the race table (their
 # colour is the status's tone: END_INK)
 END_MARKS = (("➤", "in red or green on the map's edge: a path left the map there, the way it went"),
              ("✕", "bold, in red or green: where a run stopped (it blew up, or its next step left)"))  # fmt: skip
 # statuses whose stop step is the bad one: the path ends just before it, with a cross
-STOPPED_BEFORE = (*engine_status.STOPPED_BEFORE, LEFT_DOWNHILL)
+STOPPED_BEFORE = (*engine_status.STOPPED_BEFORE, core_outcome.LEFT_DOWNHILL)
 # what an empty race and a refused selection say (the table and the optimizer cards show them)
 EMPTY_RACE = (
     f"No optimizer is racing: pick one or more under Optimizers (up to {MAX_RACERS}), or a guided lesson."

@@ -16,6 +16,8 @@ operations run in both, so a batch equals single runs bit for bit.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -212,6 +214,9 @@ class Optimizer:
     summary: str = ""
     demo_lr: float | None = None  # the learning rate a racer added on the page starts with
     accumulator: str | None = None  # the state the inspect chart draws beside the step size
+    # the optimizer's own rule for taking no step (L-BFGS's tolerances): ``(hp, gradient at the
+    # point it rests at) -> words``, what a run's outcome says stopped it (core.outcome.rest_reason)
+    stops: Callable[[HP, tuple[float, float]], str] | None = field(default=None, repr=False)
     cost: int = 1  # work units one step costs (see playground.web.state.validate.WORK_BUDGET)
     # when the work of a step depends on the hyperparameters (L-BFGS's evaluations per step):
     # ``hp -> work units``, an upper bound known before the run; see :meth:`step_cost`
@@ -260,7 +265,11 @@ class Optimizer:
         for b in blocks:
             more, u = b.latex(u)
             lines += more
-        return r"\begin{aligned}" + r"\\ ".join(lines) + r"\end{aligned}"
+        return (
+            r"\begin{aligned}"
+            + r"\\ ".join(part for line in lines for part in wrapped(line))
+            + r"\end{aligned}"
+        )
 
     @property
     def symbols(self) -> tuple[tuple[str, str], ...]:
@@ -276,6 +285,38 @@ class Optimizer:
     @property
     def lr_for_page(self) -> float:
         return float(self.demo_lr if self.demo_lr is not None else self.resolve()["lr"])
+
+
+# a rule's line wider than this many visible characters is broken at its separators: the math
+# panel is half the page wide (about 50 characters of formula at 1440 px)
+LATEX_WIDTH = 44
+# where a line may break, the break kept on the continuation line (a remark in parentheses, a
+# second equation after a comma)
+_BREAKS = re.compile(r",?\s*\\quad\s*(?=\()|,\s*\\quad\s+")
+
+
+def visible_width(latex: str) -> int:
+    """About how many characters a line of LaTeX shows: text kept, a command one character,
+    braces, alignment and spaces nothing."""
+    shown = re.sub(r"\\(?:text|mathrm|operatorname)\{([^}]*)\}", r"\1", latex)
+    shown = re.sub(r"\\[a-zA-Z]+", "x", shown)
+    return len(re.sub(r"[{}&_^ ,;:!]|\\[ ,;!]", "", shown))
+
+
+def wrapped(line: str) -> list[str]:
+    r"""A rule's line, broken at its separators where it is wider than :data:`LATEX_WIDTH`: each
+    continuation is its own aligned line, indented (``&\qquad``)."""
+    if visible_width(line) <= LATEX_WIDTH:
+        return [line]
+    cuts = [m.start() for m in _BREAKS.finditer(line)] + [len(line)]
+    parts, at = [], 0
+    for cut, nxt in itertools.pairwise(cuts):
+        if visible_width(line[at:nxt]) > LATEX_WIDTH and cut > at:
+            parts.append(line[at:cut])
+            at = cut
+    parts.append(line[at:])
+    head, *rest = parts
+    return [head] + [r"&\qquad " + _BREAKS.sub("", p, count=1).lstrip(",") for p in rest]
 
 
 # -- hyperparameter helpers shared by the records ------------------------------------------

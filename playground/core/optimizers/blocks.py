@@ -570,9 +570,11 @@ def scale_by_nadam(beta1: float, beta2: float, eps: float, momentum_decay: float
             [
                 r"\mu_t &= \beta_1\left(1 - \tfrac{1}{2}\, 0.96^{t\psi}\right)",
                 rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u},\quad v_t = \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2",
+                # the two momentum terms on a line of their own: one line of the whole is too wide to read
+                rf"\delta_t &= \frac{{(1 - \mu_t)\, {u}}}{{1 - \prod_{{i \le t}}\mu_i}}"
+                r" + \frac{\mu_{t+1} m_t}{1 - \prod_{i \le t+1}\mu_i}",
             ],
-            rf"\left(\frac{{(1 - \mu_t)\, {u}}}{{1 - \prod_{{i \le t}}\mu_i}}"
-            r" + \frac{\mu_{t+1} m_t}{1 - \prod_{i \le t+1}\mu_i}\right)\Big/\left(\sqrt{\frac{v_t}{1 - \beta_2^t}} + \epsilon\right)",
+            r"\frac{\delta_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}",
         ),
         lambda: _nadam_torch(h),
         h,

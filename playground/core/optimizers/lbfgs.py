@@ -301,8 +301,9 @@ def _latex(u: str, line_search_fn: str, derived: bool) -> tuple[list[str], str]:
         rf"d_t &= -H_t\, {u},\quad H_t \text{{ from the two-loop recursion}},\ "
         r"H_t^0 = \frac{s^\top y}{y^\top y} I",
         search,
-        r"\theta_{t+1} &= \theta_t + \alpha_t d_t \quad (\text{repeated up to } k_{\max}"
-        r" \text{ times and } e_{\max} \text{ evaluations per step; none once } \|g_t\|_\infty \le \epsilon_g)",
+        r"\theta_{t+1} &= \theta_t + \alpha_t d_t \quad (\text{up to } k_{\max}"
+        r" \text{ times and } e_{\max} \text{ evaluations per step})"
+        r" \quad (\text{no step once } \|g_t\|_\infty \le \epsilon_g)",
     ]
     if derived:  # left out: torch derives it (MAX_EVAL)
         lines.append(r"e_{\max} &= \lfloor 5 k_{\max} / 4 \rfloor \quad (\text{torch's default})")
@@ -408,11 +409,21 @@ def _work(hp: HP) -> int:
     return 6 + 2 * (max_evals(hp) - 1) + math.ceil(hp["history_size"] * hp["max_iter"] / 20)
 
 
+def _stop_words(hp: HP, g: tuple[float, float]) -> str:
+    """Which of torch's tolerances keeps a step from moving, at a point of gradient ``g``:
+    ``tolerance_grad`` before any iteration, else ``tolerance_change`` (the direction's slope
+    ``g . d`` above ``-tolerance_change``: the loss would change by less)."""
+    if _amax(*g) <= hp["tolerance_grad"]:
+        return f"its own tolerance, tolerance_grad = {hp['tolerance_grad']:g}"
+    return f"its own tolerance, tolerance_change = {hp['tolerance_change']:g}"
+
+
 RECORDS = (
     Optimizer(
         "lbfgs", "L-BFGS", _HYPERS,
         lambda hp: (lbfgs(*[hp[k] for k in LbfgsHyper._fields]),),
         coupled=True, closure=True, torch_closure=True, accumulator="evals",
+        stops=lambda hp, g: _stop_words(hp, g),
         cost=_work(_DEFAULTS), cost_for=_work, demo_lr=0.5,
         torch_class=_torch_class,
         summary="A quasi-Newton method: a curvature estimate from the last steps' gradients, "

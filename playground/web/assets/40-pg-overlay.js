@@ -167,8 +167,8 @@
 
   /* A stopped racer's end mark (PG.endMark): a cross in the frame, an arrow on its edge. */
   function endOn(o, ctx, r) {
-    const m = PG.endMark(r), x = o.px(m.x), y = o.py(m.y), st = PG.C.statuses[r.status];
-    ctx.strokeStyle = ctx.fillStyle = PG.C.endInk[st && st.tone] || PG.C.divergedInk;
+    const m = PG.endMark(r), x = o.px(m.x), y = o.py(m.y);
+    ctx.strokeStyle = ctx.fillStyle = PG.C.endInk[r.tone] || PG.C.divergedInk;
     ctx.beginPath();
     if (m.out) { // screen y grows downwards
       const c = Math.cos(m.heading), s = -Math.sin(m.heading);

@@ -3,18 +3,26 @@
   "use strict";
   const PG = window.PG;
 
-  function fmt(v, d) {
+  /* A number for reading, as Python's "%g" with `p` significant digits (5 unless given): fixed
+   * notation from 1e-4 to 10^p, trailing zeros dropped ("-1.5", "0.001", "0.99999"), else
+   * "9.283e-6"; the outcome's words write points the same way (core.outcome.point_words). */
+  function fmt(v, p) {
     if (v === null || v === undefined || !isFinite(v)) return "–";
-    const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(d === undefined ? 3 : d);
-    return v.toPrecision(d === undefined ? 5 : d + 1).replace(/\.?0+$/, (m) => (m.indexOf(".") >= 0 ? "" : m));
+    if (v === 0) return "0";
+    p = p || 5;
+    const exp = v.toExponential(p - 1), e = Number(exp.split("e")[1]); // the exponent after rounding
+    if (e < -4 || e >= p) return exp.replace(/\.?0+e/, "e").replace("e+", "e");
+    const s = v.toFixed(p - 1 - e);
+    return s.indexOf(".") >= 0 ? s.replace(/\.?0+$/, "") : s;
   }
+  PG.fmt = fmt;
 
-  /* [text, tone] of racer r at `step`, worded by the contract. */
+  /* [text, tone] of racer r at `step`: the run's outcome as the server worded it (the CLI's
+   * and the exports' words) once the playback reaches its step, "moving" before. */
   function statusText(r, step) {
-    const S = PG.C.statuses, done = step >= r.stopped_at;
-    const st = done && S[r.status] ? S[r.status] : S[PG.C.inProgress];
-    return [st.text.replace("{at}", r.stopped_at).replace("{last}", r.last).replace("{which}", r.which || "minimum"), st.tone];
+    if (step >= r.stopped_at) return [r.outcome, r.tone];
+    const st = PG.C.statuses[PG.C.inProgress];
+    return [st.text, st.tone];
   }
 
 
@@ -23,7 +31,7 @@
     if (!r.fan) return "";
     const f = r.fan.final;
     return "<div class='pg-fan-spread' title='final loss over " + r.fan.seeds + " seeds: median (10–90 %)'>" +
-      r.fan.seeds + " seeds: " + fmt(f[1], 3) + " (" + fmt(f[0], 3) + "–" + fmt(f[2], 3) + ")</div>";
+      r.fan.seeds + " seeds: " + fmt(f[1], 4) + " (" + fmt(f[0], 4) + "–" + fmt(f[2], 4) + ")</div>";
   }
 
   function row(r, step) {
@@ -32,12 +40,21 @@
       "</span>" + r.label + "</th>" +
       "<td class='num'>" + k + "</td>" +
       "<td class='num'>" + fmt(r.lossA[k]) + "</td>" +
-      "<td class='num'>(" + fmt(x, 4) + ", " + fmt(y, 4) + ")</td>" +
-      "<td class='num'>" + fmt(PG.lrAt(r, k), 3) + "</td>" +
-      "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 3) : "no minimum") + "</td>" +
+      "<td class='num'>(" + fmt(x) + ", " + fmt(y) + ")</td>" +
+      "<td class='num'>" + fmt(PG.lrAt(r, k), 4) + "</td>" +
+      "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 4) : "no minimum") + "</td>" +
       // the outcome is not given away before the playback reaches it
-      "<td class='num'>" + (step >= r.last ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
+      "<td class='num'>" + (step >= Math.min(r.last, r.stopped_at) ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
       "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
+  }
+
+  // the columns' widths are set by their headers (table-layout: fixed, 50-app.css): a value or
+  // a status that grows during play wraps in its own cell, the columns never move
+  // (the contract's RESULTS_COLUMNS, each a header cell for a screen reader's table navigation)
+  function head() {
+    return PG.C.resultsColumns.map(function (h, i) {
+      return "<th scope='col' class='pg-col-" + i + (i > 0 && i < 7 ? " num" : "") + "'>" + h + "</th>";
+    }).join("");
   }
 
   function renderReadout(step) {
@@ -49,8 +66,7 @@
     el.innerHTML =
       "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'>" +
       "<caption class='visually-hidden'>Each optimizer's run at step " + step + ": loss, position, learning rate, " +
-      "distance to the nearest minimum, final loss and status</caption><thead><tr>" +
-      PG.C.resultsColumns.map(function (h) { return "<th scope='col'>" + h + "</th>"; }).join("") +
+      "distance to the nearest minimum, final loss and status</caption><thead><tr>" + head() +
       "</tr></thead><tbody>" + rows + "</tbody></table>";
   }
 

@@ -185,17 +185,18 @@ def state_figure(
 ) -> dict:
     """Effective per-coordinate step size and the accumulator behind it (``inspect[1:]``, from
     the optimizer's record) of one racer."""
-    data = []
+    data, right = [], ""
     if racer is not None and state and "step_size" in state:
         data += _state_lines(state["step_size"], "step size", racer["color"], 2.5)
         shown = [(key, label) for key, label in inspect[1:] if key in state][:1]
         for key, label in shown:
             data += _state_lines(state[key], label, "#546e7a", 1.5, yaxis="y2")
+            right = label  # the right axis is named for what it draws ("function evaluations")
     layout = base_layout(
         xaxis=axis_style("step"),
         yaxis=axis_style("effective step size", type="log", exponentformat="power"),
-        yaxis2={"title": {"text": "accumulator"}, "type": "log", "overlaying": "y", "side": "right",
-                "showgrid": False, "exponentformat": "power"},
+        yaxis2={"title": {"text": right}, "type": "log", "overlaying": "y", "side": "right",
+                "showgrid": False, "exponentformat": "power", "visible": bool(right)},
         showlegend=True,
         legend=legend_style(1.02),
         margin={"l": 60, "r": 60, "t": 30, "b": 40},
@@ -246,7 +247,7 @@ def _log_range(series: Sequence[np.ndarray], top: float) -> list[float]:
 
 def evidence_figure(
     racers: Sequence[dict],
-    series: Sequence[np.ndarray],
+    series: Sequence[np.ndarray | None],
     label: str,
     log_y: bool,
     references: Sequence[tuple[dict, np.ndarray]] = (),
@@ -254,9 +255,10 @@ def evidence_figure(
     """A lesson's evidence: one quantity of every racer over the steps (evidence.py), drawn
     beside the lesson's text. Later racers are drawn thinner on top, so equal curves stay visible.
     ``references`` (a racer's label and colour, its series) are drawn dashed: the comparison the
-    lesson's text makes with other settings."""
+    lesson's text makes with other settings. A racer whose series is ``None`` is not drawn (the
+    reference path a relative quantity is measured from)."""
     n = len(racers)
-    shown = [*series, *(s for _, s in references)]
+    shown = [s for s in (*series, *(s for _, s in references)) if s is not None]
     top = max((float(np.nanmax(np.abs(s), initial=0.0)) for s in shown if s.size), default=1.0) or 1.0
 
     def line(r: dict, s: np.ndarray, **style) -> dict:
@@ -268,7 +270,7 @@ def evidence_figure(
                 **style}  # fmt: skip
 
     data = [line(r, s, line=racer_line(r, 1.5 + 1.5 * (n - i)))
-            for i, (r, s) in enumerate(zip(racers, series))]  # fmt: skip
+            for i, (r, s) in enumerate(zip(racers, series)) if s is not None]  # fmt: skip
     for r, s in references:
         data.append(line(r, s, line={"color": r["color"], "width": 1.5, "dash": "dash"},
                          opacity=0.75, meta={"role": ROLES.reference}))  # fmt: skip

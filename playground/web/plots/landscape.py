@@ -85,21 +85,20 @@ def _surface_trace(surface: Land) -> tuple[dict, float, float]:
 
 
 def _critical_3d(surface: Land) -> list[dict]:
-    """The contour map's critical-point marks, in the scene, on the surface."""
+    """The contour map's critical-point marks, in the scene, on the surface: the key's glyph
+    written as text facing the camera, in the marks' ink."""
     out, pts, lift = [], terrain(surface, MESH_3D).marks, path_lift(surface)
-    for kind, name, symbol, _, _ in CRITICAL_MARKS:
+    for kind, name, _, glyph in CRITICAL_MARKS:
         sel = [c for c in pts if c.kind == kind]
         if not sel:
             continue
-        # a mark is a glyph facing the camera: 4 path lifts up, its lower half clears the slope in
-        # front of it (at 1.5 the surface cut the diamonds and squares in half)
+        # 4 path lifts up: the glyph's lower half clears the slope in front of it
         z = height_3d(surface, np.array([c.value for c in sel], dtype=float)) + 4 * lift
-        # an open glyph is its outline: drawn in the ink (a white one vanished on the pale heights)
-        casing = MARK_INK["light"] if symbol.endswith("-open") else "#ffffff"
         out.append({
-            "type": "scatter3d", "mode": "markers", "name": name, "x": [c.x for c in sel], "y": [c.y for c in sel],
-            "z": [float(v) for v in z], "hoverinfo": "skip", "showlegend": False, "meta": {"role": ROLES.mark},
-            "marker": {"symbol": symbol, "size": 7, "color": MARK_INK["light"], "line": {"color": casing, "width": 1}},
+            "type": "scatter3d", "mode": "text", "name": name, "x": [c.x for c in sel], "y": [c.y for c in sel],
+            "z": [float(v) for v in z], "text": [glyph] * len(sel), "hoverinfo": "skip", "showlegend": False,
+            "meta": {"role": ROLES.mark},
+            "textfont": {"size": 22 if kind == "global_min" else 18, "color": MARK_INK["light"]},
         })  # fmt: skip
     return out
 
@@ -174,7 +173,7 @@ def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }
     ]  # fmt: skip
-    for kind, name, _, symbol, _ in CRITICAL_MARKS:
+    for kind, name, symbol, _ in CRITICAL_MARKS:
         sel = [c for c in terrain(surface, MESH_2D).marks if c.kind == kind]
         if sel:
             out.append({

@@ -278,8 +278,8 @@ def tune_figure(results: Sequence[Tuned], racers: Sequence[dict]) -> dict:
     return {"data": data, "layout": layout}
 
 
-def waiting() -> dict:
-    """The map before the first Draw."""
-    note = {"text": "Choose a map and press Draw map", "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
+def waiting(text: str = "Choose a map and press Draw map") -> dict:
+    """The map before the first Draw, or in place of one that cannot be drawn (``text``: why)."""
+    note = {"text": text, "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
             "xref": "paper", "yref": "paper"}  # fmt: skip
     return {"data": [], "layout": base_layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])}  # fmt: skip

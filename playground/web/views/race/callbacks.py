@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
@@ -328,6 +328,15 @@ def _register_explain(app: Dash) -> None:
     def torch_code(*_values):
         cfg, _ = config_of(TORCH, ctx.inputs_list)
         return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
+
+    # the browser copies the code it shows (the share link's copy function): no request
+    app.clientside_callback(
+        ClientsideFunction("pg", "copyLink"),
+        Output("button-copy-torch", "children"),
+        Input("button-copy-torch", "n_clicks"),
+        State("pre-torch", "children"),
+        prevent_initial_call=True,
+    )
 
 
 def _register_exports(app: Dash) -> None:
