@@ -204,6 +204,9 @@ def modal() -> dbc.Modal:
                                 ],
                                 className="mb-1",
                             ),
+                            html.Label(
+                                "Lecturer link", htmlFor=IDS.live_lecturer, className="visually-hidden"
+                            ),
                             dbc.InputGroup(
                                 [
                                     dbc.Input(id=IDS.live_lecturer, readonly=True),

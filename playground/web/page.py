@@ -128,6 +128,7 @@ def share_modal() -> dbc.Modal:
             dbc.ModalBody(
                 [
                     html.P("Anyone who opens this link sees exactly these paths.", className="pg-muted"),
+                    html.Label("Link to this run", htmlFor="input-share-url", className="visually-hidden"),
                     dbc.InputGroup(
                         [
                             dbc.Input(id="input-share-url", readonly=True),
