@@ -146,7 +146,7 @@ def test_the_main_job_by_keys_alone(page, base_url):
     p.wait_for_function("() => location.search.includes('surface=himmelblau')", timeout=20000)
     page.idle()
     # add a racer
-    choose_by_keys(page, "#select-optimizers", "Nesterov")
+    choose_by_keys(page, "#select-optimizers", "Nesterov (NAG)")
     k.press("Escape")
     p.wait_for_function("() => /opt=[^&]*nag/.test(location.search)", timeout=20000)
     page.idle()
