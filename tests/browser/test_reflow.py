@@ -28,11 +28,25 @@ ON_SCREEN = """s => { const e = document.querySelector(s); if (!e || !e.checkVis
   const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; }"""
 
 
+# the header's pieces that stick out of the window on either side (a row that does not wrap
+# pushes its first items off the left edge, where no scrolling reaches), and a lesson menu too
+# narrow to show its words
+HEADER_OUT = """() => { const w = document.documentElement.clientWidth;
+  const out = [...document.querySelectorAll('.pg-header *')].filter(e => e.checkVisibility() && e.offsetWidth > 1)
+    .filter(e => { const r = e.getBoundingClientRect(); return r.left < -1 || r.right > w + 1; })
+    .map(e => e.tagName + '#' + e.id + '.' + String(e.className).slice(0, 30));
+  const menu = document.getElementById('select-lesson');
+  if (menu.offsetWidth < 5 * parseFloat(getComputedStyle(menu).fontSize)) out.push('select-lesson too narrow');
+  return out; }"""
+
+
 def no_sideways_scroll(page: Page, where: str) -> None:
     wide, window = page.page.evaluate(SIDEWAYS)
     assert wide <= window, (
         f"{where}: the page is {wide} px wide in a {window} px window: {page.page.evaluate(OVER)}"
     )
+    out = page.page.evaluate(HEADER_OUT)
+    assert not out, f"{where}: off screen in the header: {out}"
 
 
 def _open_panel(page: Page) -> None:
