@@ -178,7 +178,7 @@ def header_pieces() -> list:
 def modal() -> dbc.Modal:
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle("Live session")),
+            dbc.ModalHeader(dbc.ModalTitle("Live session", id="title-live")),
             dbc.ModalBody(
                 [
                     html.Div(
@@ -222,6 +222,7 @@ def modal() -> dbc.Modal:
         ],
         id=IDS.live_modal,
         is_open=False,
+        labelledby="title-live",  # the dialog's accessible name
         size="lg",
     )
 
