@@ -65,7 +65,7 @@ def tab_walk(page: Page) -> list[dict]:
     for _ in range(MAX_STOPS):
         p.keyboard.press("Tab")
         with contextlib.suppress(PlaywrightTimeout):  # reported below with what the stop looked like
-            p.wait_for_function(FOCUS_OK, timeout=3000)
+            p.wait_for_function(FOCUS_OK, timeout=1500)
         stop = p.evaluate(FOCUS)
         if stop is None or (stops and stop["what"] == stops[0]["what"] and len(stops) > 3):
             break
