@@ -118,6 +118,15 @@ class Shortcut:
     action: str  # a name in the key listener's action table (assets/70-pg-keys.js)
     text: str
     prevent: bool = False  # keep the browser's own use of the key (scrolling) away
+    # the button that does the same: it carries aria-keyshortcuts (assets/75-pg-names.js), so a
+    # screen reader announces the key with the button
+    button: str = ""
+
+    @property
+    def aria(self) -> str:
+        """The keys as ``aria-keyshortcuts`` spells them (ARIA 1.2: "Space", one case per letter)."""
+        spelled = dict.fromkeys("Space" if k == " " else k.upper() if len(k) == 1 else k for k in self.keys)
+        return " ".join(spelled)
 
 
 IDS = Ids()
@@ -136,15 +145,16 @@ OVERLAY_ROLES = {
 }
 LR_SLIDER = {"min": -5, "max": 1, "step": 0.01}  # log10 of the learning rate
 SHORTCUTS = (
-    Shortcut("Space", (" ",), "toggle", "play / pause", prevent=True),
-    Shortcut("→", ("ArrowRight",), "stepOnce", "one step forward", prevent=True),
+    Shortcut("Space", (" ",), "toggle", "play / pause", prevent=True, button=IDS.play),
+    Shortcut("→", ("ArrowRight",), "stepOnce", "one step forward", prevent=True, button=IDS.step),
     Shortcut("←", ("ArrowLeft",), "stepBack", "one step back", prevent=True),
-    Shortcut("R", ("r", "R"), "reset", "reset to step 0"),
+    Shortcut("R", ("r", "R"), "reset", "reset to step 0", button=IDS.reset),
     Shortcut("1 – 9", tuple("123456789"), "toggleRacer", "show / hide optimizer 1 – 9"),
-    Shortcut("P", ("p", "P"), "presenter", "lecture mode (on / off)"),
-    Shortcut("O", ("o", "O"), "rotate", "turn the 3D view while paused (on / off)"),
-    Shortcut("?", ("?",), "help", "this list"),
+    Shortcut("P", ("p", "P"), "presenter", "lecture mode (on / off)", button=IDS.presenter),
+    Shortcut("O", ("o", "O"), "rotate", "turn the 3D view while paused (on / off)", button=IDS.rotate),
+    Shortcut("?", ("?",), "help", "this list", button="button-help"),
 )
+
 # the 3D axes are drawn in WebGL, out of CSS's reach: the browser recolours them per theme
 SCENE_INK = {
     "light": {"color": "#263238", "grid": "#d5dbe0"},
@@ -289,8 +299,9 @@ LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": 
           "tapStart": "⊕ Set start", "tapArmed": "Tap the map…",
           # the 3D card's auto-rotate switch (assets/55-pg-rotate.js), off and on
           "rotate": "⟳ Rotate", "rotating": "■ Stop rotating"}  # fmt: skip
-# auto-rotate: how fast the 3D camera turns about the vertical axis while paused
-ROTATE = {"degPerSecond": 12}
+# auto-rotate: how fast the 3D camera turns about the vertical axis while paused; with
+# prefers-reduced-motion, how far one press turns it instead (no continuous motion)
+ROTATE = {"degPerSecond": 12, "stepDeg": 30}
 # live sessions: where the browser finds them (playground/web/live.py serves these paths)
 LIVE_API = "/live/api"
 LIVE_PAGE = "/live/"
@@ -313,7 +324,7 @@ def as_dict() -> dict[str, Any]:
         "arrows": [asdict(a) for a in ARROWS],
         "overlayRoles": {k: list(v) for k, v in OVERLAY_ROLES.items()},
         "lrSlider": dict(LR_SLIDER),
-        "shortcuts": [{**asdict(s), "keys": list(s.keys)} for s in SHORTCUTS],
+        "shortcuts": [{**asdict(s), "keys": list(s.keys), "aria": s.aria} for s in SHORTCUTS],
         "sceneInk": SCENE_INK,
         "surfaceScales": SURFACE_SCALES,
         "markInk": MARK_INK,

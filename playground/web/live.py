@@ -191,11 +191,12 @@ def modal() -> dbc.Modal:
     qr = html.Img(id=IDS.live_qr, className="pg-qr pg-live-qr", alt="QR code of the student link")
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle("Live session")),
+            dbc.ModalHeader(dbc.ModalTitle("Live session", id="title-live")),
             dbc.ModalBody(html.Div([room, qr], className="pg-live-grid")),
         ],
         id=IDS.live_modal,
         is_open=False,
+        labelledby="title-live",  # the dialog's accessible name
         size="xl",
         scrollable=True,  # a screen lower than 720 px scrolls the dialog, never the page under it
     )
@@ -213,6 +214,7 @@ def _secret() -> html.Div:
                 ],
                 className="mb-1",
             ),
+            html.Label("Lecturer link", htmlFor=IDS.live_lecturer, className="visually-hidden"),
             dbc.InputGroup(
                 [
                     dbc.Input(id=IDS.live_lecturer, readonly=True),

@@ -116,18 +116,19 @@ def header_actions() -> html.Div:
 
 def help_box() -> dbc.Modal:
     rows = [html.Tr([html.Td(html.Kbd(s.label)), html.Td(s.text)]) for s in contract.SHORTCUTS]
-    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Keyboard shortcuts")),
+    return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Keyboard shortcuts", id="title-help")),
                       dbc.ModalBody(dbc.Table(html.Tbody(rows), size="sm", className="pg-table"))],
-                     id=IDS.help, is_open=False)  # fmt: skip
+                     id=IDS.help, is_open=False, labelledby="title-help")  # fmt: skip
 
 
 def share_modal() -> dbc.Modal:
     return dbc.Modal(
         [
-            dbc.ModalHeader(dbc.ModalTitle("Share this run")),
+            dbc.ModalHeader(dbc.ModalTitle("Share this run", id="title-share")),
             dbc.ModalBody(
                 [
                     html.P("Anyone who opens this link sees exactly these paths.", className="pg-muted"),
+                    html.Label("Link to this run", htmlFor="input-share-url", className="visually-hidden"),
                     dbc.InputGroup(
                         [
                             dbc.Input(id="input-share-url", readonly=True),
@@ -141,6 +142,7 @@ def share_modal() -> dbc.Modal:
         ],
         id="modal-share",
         is_open=False,
+        labelledby="title-share",  # the dialog's accessible name
         size="lg",
     )
 

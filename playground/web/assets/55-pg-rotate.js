@@ -1,10 +1,14 @@
 /* Auto-rotate: while it is on and the race is paused, the 3D camera turns slowly about the
  * vertical axis, so a projected scene shows its shape with nobody at the mouse. Playing holds
  * it (the scene's paths are on the overlay then, and software GL has no frames to spare);
- * pausing turns again. Dragging or scrolling the scene, its button or the O key stop it. */
+ * pausing turns again. Dragging or scrolling the scene, its button or the O key stop it.
+ * With prefers-reduced-motion the scene never turns by itself: each press of the button or O
+ * turns it by one step (ROTATE.stepDeg) and it stays there; the preference turning on stops a
+ * rotation under way. */
 (function () {
   "use strict";
   const PG = window.PG, P = PG.plotly;
+  const still = window.matchMedia("(prefers-reduced-motion: reduce)");
   let on = false, busy = false, lastTurn = 0;
 
   function showState() {
@@ -33,11 +37,20 @@
 
   /* On, off, or (no argument) the other way round. */
   PG.rotate = function (want) {
+    if (still.matches) {
+      on = false;
+      showState();
+      const g = P.gd("surface");
+      if (want !== false && g) P.turnScene(g, PG.C.rotate.stepDeg * (Math.PI / 180));
+      return;
+    }
     const was = on;
     on = want === undefined ? !on : !!want;
     showState();
     if (on && !was) { lastTurn = 0; window.requestAnimationFrame(frame); }
   };
+
+  still.addEventListener("change", function () { if (still.matches && on) PG.rotate(false); });
 
   // a hand on the scene takes the camera back
   function handOnScene(e) {

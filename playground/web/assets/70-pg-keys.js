@@ -136,9 +136,24 @@
   };
   PG.actions = ACTIONS;
 
+  /* Whether the key belongs to what has the focus, not to the page's shortcuts: text and
+   * number boxes, drop-downs, sliders (their arrows) and anything in an open dialog take every
+   * key; a button, link or disclosure takes Space and Enter (it activates with them). */
+  const OWN_EVERY_KEY = "input, textarea, select, [contenteditable=''], [contenteditable='true'], " +
+    "[role=slider], [role=combobox], [role=listbox], [role=option], [role=textbox], [role=spinbutton], " +
+    "[role=menu], [role=menuitem], .modal, .dash-dropdown";
+  const OWN_SPACE = "button, a[href], summary, label, [role=button], [role=tab], [role=checkbox], [role=radio]";
+  function focusOwns(e) {
+    const t = e.target && e.target.closest ? e.target : null;
+    if (!t || t === document.body) return false;
+    if (t.closest(OWN_EVERY_KEY)) return true;
+    const activates = t.closest(OWN_SPACE) || (t.hasAttribute("tabindex") && t.tabIndex >= 0);
+    return (e.key === " " || e.key === "Enter") && !!activates;
+  }
+  PG.focusOwns = focusOwns;
+
   document.addEventListener("keydown", function (e) {
-    const tag = (e.target && e.target.tagName) || "";
-    if (!PG.C || /INPUT|TEXTAREA|SELECT/.test(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!PG.C || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey || focusOwns(e)) return;
     const s = PG.C.shortcuts.find(function (c) { return c.keys.indexOf(e.key) >= 0; });
     if (!s || !ACTIONS[s.action]) return;
     if (s.prevent) e.preventDefault();

@@ -1,7 +1,8 @@
 /* Accessible names for the parts of Dash 4's widgets that take none from their props: a
  * slider's thumb (role="slider") and its number box, and a drop-down's keyboard entry (a
  * read-only box Dash marks aria-hidden although Tab reaches it). Each takes its name from the label the layout gives the
- * component (<label for="component id">), so the name is declared once, in the layout. */
+ * component (<label for="component id">), so the name is declared once, in the layout. The
+ * buttons that have a key get aria-keyshortcuts from the contract's shortcut list. */
 (function () {
   "use strict";
   let queued = false;
@@ -33,6 +34,11 @@
     queued = false;
     document.querySelectorAll('[role="slider"]:not([aria-labelledby]), input:not([id]):not([aria-labelledby])')
       .forEach(name);
+    // the keys of a button's shortcut (the contract's list, which the help overlay prints)
+    ((window.PG && window.PG.C && window.PG.C.shortcuts) || []).forEach(s => {
+      const b = s.button && document.getElementById(s.button);
+      if (b && b.getAttribute("aria-keyshortcuts") !== s.aria) b.setAttribute("aria-keyshortcuts", s.aria);
+    });
     document.querySelectorAll(".dash-dropdown-focus-target[aria-hidden]").forEach(el => {
       el.removeAttribute("aria-hidden");  // Tab lands on it: it must be seen, and named
       name(el);

@@ -1,0 +1,161 @@
+"""Zoom and motion (WCAG 1.4.10 reflow, 1.4.4 resize text, 2.3.3 / 2.2.2 motion), in real Chromium.
+
+* At 320 CSS px wide (a 1280 px window at 400% zoom) and at 640 × 400 (1280 × 800 at 200%) no
+  view scrolls sideways (the document is no wider than the window) and the controls stay on
+  screen and reachable.
+* With ``prefers-reduced-motion: reduce`` nothing on the page animates or transitions, the 3D
+  scene never turns by itself (its Rotate button and O turn it one step per press), and
+  playback moves only when the user plays it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from playground.web.contract import IDS, ROTATE
+from tests.support.browser import ARTIFACTS, Page, next_frames
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+# the elements sticking out past the window's right edge (what makes the page scroll sideways)
+OVER = """() => { const w = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('body *')].filter(e => e.offsetParent && e.getBoundingClientRect().right > w + 1)
+    .slice(0, 10).map(e => e.tagName + '#' + e.id + '.' + String(e.className).slice(0, 40)); }"""
+ON_SCREEN = """s => { const e = document.querySelector(s); if (!e || !e.checkVisibility()) return false;
+  const r = e.getBoundingClientRect(); return r.width > 0 && r.left >= 0 && r.right <= document.documentElement.clientWidth; }"""
+
+
+# the header's pieces that stick out of the window on either side (a row that does not wrap
+# pushes its first items off the left edge, where no scrolling reaches), and a lesson menu too
+# narrow to show its words
+HEADER_OUT = """() => { const w = document.documentElement.clientWidth;
+  const out = [...document.querySelectorAll('.pg-header *')].filter(e => e.checkVisibility() && e.offsetWidth > 1)
+    .filter(e => { const r = e.getBoundingClientRect(); return r.left < -1 || r.right > w + 1; })
+    .map(e => e.tagName + '#' + e.id + '.' + String(e.className).slice(0, 30));
+  const menu = document.getElementById('select-lesson');
+  if (menu.offsetWidth < 5 * parseFloat(getComputedStyle(menu).fontSize)) out.push('select-lesson too narrow');
+  return out; }"""
+
+
+def no_sideways_scroll(page: Page, where: str) -> None:
+    wide, window = page.page.evaluate(SIDEWAYS)
+    assert wide <= window, (
+        f"{where}: the page is {wide} px wide in a {window} px window: {page.page.evaluate(OVER)}"
+    )
+    out = page.page.evaluate(HEADER_OUT)
+    assert not out, f"{where}: off screen in the header: {out}"
+
+
+def _open_panel(page: Page) -> None:
+    page.page.focus("#button-controls")
+    page.page.keyboard.press("Enter")
+    page.page.wait_for_selector("#" + IDS.controls, state="visible")
+
+
+def _view(name: str, ready: str):
+    def go(page: Page) -> None:
+        page.page.goto(page.page.url.split("?")[0] + f"?view={name}")
+        page.page.wait_for_selector(ready, state="visible", timeout=30000)
+        page.idle()
+
+    return go
+
+
+# at 320 px: what to do once the race has loaded, and what must be on screen then
+NARROW = {
+    "race": (None, [IDS.play, IDS.step, IDS.reset, "button-controls", "select-lesson", IDS.live_button]),
+    "panel": (_open_panel, ["select-surface", "select-optimizers", "input-steps"]),
+    "lesson": (lambda p: p.choose_lesson("ravine", "ravine"), [IDS.play, "alert-lesson"]),
+    "maps": (_view("maps", "#button-maps-draw"), ["button-maps-draw"]),
+    "network": (_view("network", "#button-network-train"), ["button-network-train"]),
+}
+
+
+@pytest.mark.parametrize("scene", NARROW)
+def test_320_px_wide_without_sideways_scrolling(browser, base_url, scene):
+    then, reachable = NARROW[scene]
+    page = Page(browser, base_url + "/", 320, 640)
+    try:
+        if then:
+            then(page)
+        no_sideways_scroll(page, scene)
+        off = [i for i in reachable if not page.page.evaluate(ON_SCREEN, "#" + i)]
+        assert not off, f"{scene}: not on screen at 320 px: {off}"
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.page.screenshot(path=str(ARTIFACTS / f"reflow-320-{scene}.png"), full_page=True)
+        assert not page.errors, page.errors
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "presenter"])
+def test_200_percent_zoom(browser, base_url, theme):
+    """A 1280 × 800 window at 200%: 640 × 400 CSS px drawn at twice the density."""
+    page = Page(browser, base_url + "/", 640, 400)
+    try:
+        if theme == "presenter":
+            page.page.keyboard.press("p")
+            page.page.wait_for_function("() => document.body.classList.contains('pg-presenter')")
+        no_sideways_scroll(page, f"200% {theme}")
+        for i in (IDS.play, IDS.step, IDS.reset, IDS.theme):
+            assert page.page.evaluate(ON_SCREEN, "#" + i), f"{i} is not on screen at 200% ({theme})"
+        page.page.screenshot(path=str(ARTIFACTS / f"zoom-200-{theme}.png"))
+        assert not page.errors, page.errors
+    finally:
+        page.close()
+
+
+# the longest transition or animation any element of the page has (s), and any animation that
+# runs for ever (a pulse), as the browser computes them
+MOTION = """() => { const secs = v => Math.max(0, ...v.split(',').map(s => parseFloat(s) * (s.trim().endsWith('ms') ? 0.001 : 1)));
+  let longest = 0, where = '', forever = [];
+  for (const e of document.querySelectorAll('*')) {
+    const cs = getComputedStyle(e), t = Math.max(secs(cs.transitionDuration), cs.animationName !== 'none' ? secs(cs.animationDuration) : 0);
+    if (t > longest) { longest = t; where = e.tagName + '#' + e.id + '.' + String(e.className).slice(0, 40); }
+    if (cs.animationName !== 'none' && cs.animationIterationCount === 'infinite') forever.push(e.className);
+  }
+  return [longest, where, forever]; }"""
+EYE = "() => window.PG.plotly.sceneEye(window.PG.plotly.gd('surface'))"
+
+
+def _heading(eye: dict) -> float:
+    return math.degrees(math.atan2(eye["y"], eye["x"]))
+
+
+def test_reduced_motion(page):
+    p = page.page
+    p.emulate_media(reduced_motion="reduce")
+    longest, where, forever = p.evaluate(MOTION)
+    assert longest <= 0.001 and not forever, (longest, where, forever)
+    assert not p.evaluate("() => window.PG.playing")  # nothing plays by itself
+    # O turns the scene one step, and it stays there
+    p.wait_for_function(f"() => !!({EYE})()")
+    before = p.evaluate(EYE)
+    p.keyboard.press("o")
+    p.wait_for_function(f"e => ({EYE})().x !== e.x", arg=before)
+    turned = p.evaluate(EYE)
+    next_frames(p, 30)
+    assert p.evaluate(EYE) == turned, "the scene goes on turning under prefers-reduced-motion"
+    assert abs((_heading(turned) - _heading(before)) % 360 - ROTATE["stepDeg"]) < 1
+    assert p.get_attribute("#" + IDS.rotate, "aria-pressed") == "false"
+    # without the preference it turns on its own; the preference arriving stops it
+    p.emulate_media(reduced_motion="no-preference")
+    p.keyboard.press("o")
+    p.wait_for_function(f"e => ({EYE})().x !== e.x", arg=p.evaluate(EYE))
+    assert p.get_attribute("#" + IDS.rotate, "aria-pressed") == "true"
+    p.emulate_media(reduced_motion="reduce")
+    p.wait_for_selector(f"#{IDS.rotate}[aria-pressed=false]")
+    still = p.evaluate(EYE)
+    next_frames(p, 30)
+    assert p.evaluate(EYE) == still
+    # playback stays the user's: Space plays, Space pauses, and it holds there
+    p.keyboard.press(" ")
+    p.wait_for_function("() => window.PG.playing && window.PG.step > 3", timeout=30000)
+    p.keyboard.press(" ")
+    p.wait_for_function("() => !window.PG.playing")
+    step = p.evaluate("() => window.PG.step")
+    next_frames(p, 10)
+    assert p.evaluate("() => window.PG.step") == step
