@@ -52,8 +52,17 @@
   function set(key, props) { window.dash_clientside.set_props(id(key), props); }
   function storeKey(code) { return "pg-live-" + code; }
 
-  /* The bar at the bottom: its class says the role (CSS shows the matching buttons). */
+  /* The bar at the bottom: its class says the role (CSS shows the matching buttons). The
+   * body's classes tell the page's layout (50-app.css) that a bar shows, that this page leads,
+   * and that it is a student's (from the first follow on: an ended session keeps its layout);
+   * classes, not CSS :has(), which made Chromium re-check the page at every change (a phone's
+   * visit took twice as long). */
   function bar(mode, status, count) {
+    const body = document.body.classList;
+    body.add("pg-live-shown");
+    body.toggle("pg-live-leading", mode === "lead");
+    if (mode === "follow" || mode === "detached") body.add("pg-live-student");
+    else if (mode === "lead") body.remove("pg-live-student");
     set("live_bar", { className: "pg-live-bar pg-live-on pg-live-" + mode });
     set("live_status", { children: status });
     set("live_followers", { children: count || "" });
