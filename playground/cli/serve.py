@@ -30,7 +30,8 @@ def add_serve_command(sub: argparse._SubParsersAction) -> None:
     s.add_argument(
         "--public-url",
         default=os.environ.get("PUBLIC_URL") or None,
-        help="the address students reach the page at, used by share links and QR codes (PUBLIC_URL)",
+        help="the address students reach the page at, used by share links and QR codes "
+        "(default: PUBLIC_URL, else the address the page is served at)",
     )
     s.add_argument(
         "--lan",
