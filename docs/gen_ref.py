@@ -33,6 +33,7 @@ from playground.batch import cells as batch_cells  # noqa: E402
 from playground.batch import fair as batch_fair  # noqa: E402
 from playground.batch import tune as batch_tune  # noqa: E402
 from playground.cli.main import build_parser  # noqa: E402
+from playground.core import outcome as core_outcome  # noqa: E402
 from playground.core import status as core_status  # noqa: E402
 from playground.core.optimizers import OPTIMIZERS  # noqa: E402
 from playground.core.schedules import SCHEDULES, resolve_schedule, torch_scheduler  # noqa: E402
@@ -484,9 +485,11 @@ def page_lessons() -> str:
 
 
 def page_statuses() -> str:
-    rows = [[f"`{k}`", st["key"], st["text"].format(at="k", last="k", which="global minimum (1, 1)"), st["tone"]]
-            for k, st in contract.STATUSES.items()]  # fmt: skip
-    marks = [[m[4], m[1]] for m in contract.CRITICAL_MARKS] + [[g, w] for g, w in contract.END_MARKS]
+    example = {"at": "k", "last": "k", "which": "global minimum (1, 1)", "where": "(x, y)",
+               "why": "its own tolerance, tolerance_change = 1e-09"}  # fmt: skip
+    words = [*core_outcome.WORDING.items(), (contract.IN_PROGRESS, core_outcome.PENDING)]
+    rows = [[f"`{k}`", w.key, w.text.format(**example), w.tone] for k, w in words]
+    marks = [[m[3], m[1]] for m in contract.CRITICAL_MARKS] + [[g, w] for g, w in contract.END_MARKS]
     keys = [[f"<kbd>{s.label}</kbd>", s.text] for s in contract.SHORTCUTS]
     return (
         "# Statuses and keys\n\n"

@@ -176,7 +176,7 @@ class _Stream:
         state = rule.init(p, lr=self.lrs[:, None])
         loops = self._compiled(rule, compiled)
         if loops is not None:
-            fused.run(loops, self, state)
+            fused.run(loops, self, rule, state)
             return self._outcome()
         pstate = self.plateau.init(self.n)._replace(lr=self.lrs.copy()) if self.plateau else None
         closure = surface_closure(surf) if opt.closure else None

@@ -8,8 +8,12 @@ the engine's single-run path does) into one loop over a chunk of cells that fits
 processor's cache, and LLVM vectorises it. Nothing of a rule is written a second time: a new
 block compiles like the others, or its rule stays on the NumPy loop.
 
+A kernel is keyed on the blocks' functions and the types of their bound values, not on the
+values: each block's hyperparameters (its ``hyper`` NamedTuple) and the learning rates are
+arguments of the kernel, so a sweep over learning rates or over a beta compiles once.
+
 Exactness: every operation is the same IEEE operation in the same order as NumPy's, so a
-compiled cell equals the NumPy cell and `engine.simulate` bit for bit (``tests/test_fused.py``
+compiled cell equals the NumPy cell and `engine.simulate` bit for bit (``tests/batch/test_compiled.py``
 checks every convention of every compiled record). Two things would break that, and are kept
 out: a transcendental function on the surface (NumPy's own ``exp``/``sin`` round differently
 from the C library's: a surface whose compiled code calls anything but ``sqrt`` and ``fabs``
@@ -32,7 +36,6 @@ import math
 import os
 import re
 import threading
-from collections import namedtuple
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -72,10 +75,12 @@ def eligible(opt: Optimizer, rule: Rule) -> bool:
 
 
 def kernel_key(rule: Rule, surf: Surface, kicked: bool) -> tuple:
-    """What a kernel depends on: the blocks' functions and state types, the surface (one object
-    per parameter set), whether gradients are noisy."""
-    parts = [(b.update, b.lookahead, _state_shape(b, rule.hp)) for b in rule.blocks]
-    return (tuple(parts), rule.look_index, surf, _hyper_class(rule.hp), kicked)
+    """What a kernel depends on: the blocks' functions, what they take, their state types and
+    the types of their bound values (not the values: see `hyper_values`), the surface (one
+    object per parameter set), whether gradients are noisy."""
+    types = [tuple(map(type, h)) for h in hyper_values(rule)]
+    parts = [(b.update, b.lookahead, b.needs, _state_shape(b), ts) for b, ts in zip(rule.blocks, types)]
+    return (tuple(parts), rule.look_index, surf, kicked)
 
 
 def kernel(rule: Rule, surf: Surface, kicked: bool, work: int, wait: bool | None = None) -> Any:
@@ -100,31 +105,19 @@ def _build_or_none(rule: Rule, surf: Surface, kicked: bool) -> Any:
         return None
 
 
-def _state_shape(block: B.Block, hp: dict) -> tuple:
-    s = block.init(np.zeros((1, 2)), hp)
+def _state_shape(block: B.Block) -> tuple:
+    s = block.init(np.zeros((1, 2)), 1.0)
     return () if s is None else (type(s), len(s))
 
 
 # -- numba's view of the blocks --------------------------------------------------------------
 
-_HYPER_CLASSES: dict[tuple, type] = {}
 
-
-def _hyper_class(hp: dict) -> type:
-    """A namedtuple of the hyperparameters (one class per set of names): the compiled blocks
-    read ``hp["beta1"]`` from it as from the dict, a field of a value held in registers."""
-    keys = tuple(hp)
-    if keys not in _HYPER_CLASSES:
-        cls = namedtuple("Hyper", keys)  # type: ignore[misc]
-        cls._pg_hyper = True  # type: ignore[attr-defined]
-        _HYPER_CLASSES[keys] = cls
-    return _HYPER_CLASSES[keys]
-
-
-def hyper_values(hp: dict) -> tuple:
-    # an integer becomes a float (Python mixes them the same way); flags and names stay
-    vals = [float(v) if type(v) is int else v for v in hp.values()]
-    return _hyper_class(hp)(*vals)
+def hyper_values(rule: Rule) -> tuple:
+    """The kernel's argument ``hs``: each block's bound values as the engine passes them (a
+    plain tuple), in chain order. An integer becomes a float (Python mixes them the same way,
+    and one type means one compilation); flags stay."""
+    return tuple(tuple(float(v) if type(v) is int else v for v in b.hyper) for b in rule.blocks)
 
 
 def _numba() -> Any:
@@ -133,9 +126,6 @@ def _numba() -> Any:
     if _nb is not None:
         return _nb
     import numba
-    from numba.core import types
-    from numba.core.imputils import impl_ret_borrowed, lower_builtin
-    from numba.core.typing.templates import AbstractTemplate, infer, signature
     from numba.extending import overload, register_jitable
 
     jit = {"error_model": "numpy"}
@@ -150,27 +140,6 @@ def _numba() -> Any:
     overload(ops.where, jit_options=jit)(lambda c, a, b: lambda c, a, b: a if c else b)
     register_jitable(B.lerp)
     register_jitable(B.ema_sq)
-
-    @infer
-    class _HyperGetItem(AbstractTemplate):  # hp["name"] on the hyperparameter namedtuple
-        key = "static_getitem"
-
-        def generic(self, args, kws):
-            tup, idx = args
-            if (
-                isinstance(tup, types.NamedTuple)
-                and getattr(tup.instance_class, "_pg_hyper", False)
-                and isinstance(idx, str)
-                and idx in tup.fields
-            ):
-                return signature(tup.types[tup.fields.index(idx)], *args)
-            return None
-
-    @lower_builtin("static_getitem", types.NamedTuple, types.StringLiteral)
-    def _hyper_getitem(context, builder, sig, args):
-        tupty, idxty = sig.args
-        res = builder.extract_value(args[0], tupty.fields.index(idxty.literal_value))
-        return impl_ret_borrowed(context, builder, sig.return_type, res)
 
     _nb = numba
     return numba
@@ -234,61 +203,66 @@ def _save(shape: tuple, off: int) -> Any:
     return _njit(save)
 
 
-def _block_step(block: B.Block, shape: tuple, off: int) -> Any:
-    """One block on one coordinate of cell ``c``: ``(u, rows, c, p, q, lr, t, hp) -> (u, p)``."""
-    update, load, save = _njit(block.update), _load(shape, off), _save(shape, off)
-
-    def step(u, rows, c, p, q, lr, t, hp):
-        u, s, p, _ = update(u, load(rows, c), p, q, lr, t, hp, None)
-        save(rows, c, s)
-        return u, p
-
-    return _njit(step)
+def _block_step(block: B.Block, index: int, shape: tuple, off: int) -> Any:
+    """Block ``index`` of a chain on one coordinate of cell ``c``:
+    ``(u, rows, c, p, q, lr, t, hs) -> (u, p)``, its update called with what it declares."""
+    scope = {"update": _njit(block.update), "load": _load(shape, off), "save": _save(shape, off)}
+    call = block.call("update", "u", "s", f"hs[{index}]", k="_")
+    src = (
+        "def step(u, rows, c, p, q, lr, t, hs):\n"
+        "    aux = None  # (the rules that need a Hessian or a closure do not compile)\n"
+        "    s = load(rows, c)\n"
+        f"    {call}\n"
+        "    save(rows, c, s)\n"
+        "    return u, p\n"
+    )
+    exec(src, scope)  # our own source, from the block's declared needs
+    return _njit(scope["step"])
 
 
 def _chain(steps: list) -> Any:
-    """The blocks in order: ``(g, rows, c, p, q, lr, t, hp) -> new p``."""
+    """The blocks in order: ``(g, rows, c, p, q, lr, t, hs) -> new p``."""
     first = steps[0]
     if len(steps) == 1:
 
-        def only(u, rows, c, p, q, lr, t, hp):
-            return first(u, rows, c, p, q, lr, t, hp)[1]
+        def only(u, rows, c, p, q, lr, t, hs):
+            return first(u, rows, c, p, q, lr, t, hs)[1]
 
         return _njit(only)
     rest = _chain(steps[1:])
 
-    def chain(u, rows, c, p, q, lr, t, hp):
-        u, p = first(u, rows, c, p, q, lr, t, hp)
-        return rest(u, rows, c, p, q, lr, t, hp)
+    def chain(u, rows, c, p, q, lr, t, hs):
+        u, p = first(u, rows, c, p, q, lr, t, hs)
+        return rest(u, rows, c, p, q, lr, t, hs)
 
     return _njit(chain)
 
 
 def _look(rule: Rule, shape: tuple, off: int) -> Any:
-    """Where a coordinate's gradient is taken: ``(p, rows, c, hp) -> q`` (NAG's look-ahead)."""
-    ahead, load = _njit(rule.look), _load(shape, off)
-    return _njit(lambda p, rows, c, hp: ahead(p, load(rows, c), hp))
+    """Where a coordinate's gradient is taken: ``(p, rows, c, hs) -> q`` (NAG's look-ahead)."""
+    ahead, load, i = _njit(rule.look), _load(shape, off), rule.look_index
+    return _njit(lambda p, rows, c, hs: ahead(p, load(rows, c), hs[i]))
 
 
 def _build(rule: Rule, surf: Surface, kicked: bool) -> Any:
     """The kernel (`_loops`) for ``rule`` on ``surf``; None when the surface is not exact or a
     block has more state than the kernels know."""
     _numba()
-    shapes = [_state_shape(b, rule.hp) for b in rule.blocks]
+    shapes = [_state_shape(b) for b in rule.blocks]
     if not exact_surface(surf) or any(sh and sh[1] > MAX_FIELDS for sh in shapes):
         return None
     steps, off, look = [], 0, None
     for i, (b, shape) in enumerate(zip(rule.blocks, shapes)):
         if i == rule.look_index:
             look = _look(rule, shape, off)
-        steps.append(_block_step(b, shape, off))
+        steps.append(_block_step(b, i, shape, off))
         off += shape[1] if shape else 0
     minima = tuple(c.xy for c in surf.global_minima)
     loops = _loops(_chain(steps), look, _njit(surf.f), _njit(surf.df), kicked, far_box(surf), minima)
     # numba compiles on the first call: one cell, one step, with the types of a real job
     one = np.zeros(1)
     rows = tuple(np.zeros(1) for _ in range(off))
-    loops(one.copy(), one.copy(), rows, rows, hyper_values(rule.hp), np.zeros((1, 1)), np.zeros(1, np.int64),
+    loops(one.copy(), one.copy(), rows, rows, hyper_values(rule), np.zeros((1, 1)), np.zeros(1, np.int64),
           np.zeros((1, 1)), np.zeros((1, 1)), np.zeros(1, np.int64), 1, np.zeros(2),
           np.full((3, 1), 2, np.int64), np.zeros((3, 1)), 0, 1)  # fmt: skip
     return loops
@@ -313,41 +287,41 @@ def _advance(chain: Any, look: Any, df: Any, kicked: bool) -> Any:
             gx[i], gy[i] = gx[i] + kx[seed[i]], gy[i] + ky[seed[i]]
 
     @jit
-    def coordinate(X, rows, c0, g, q, lr, t, hp):
+    def coordinate(X, rows, c0, g, q, lr, t, hs):
         # unsigned indices: numba then skips its negative-index test, which stops vectorising
         for i in range(np.uint64(g.shape[0])):
             c = np.uint64(c0) + i
-            X[c] = chain(g[i], rows, c, X[c], q[i], lr[i], t, hp)
+            X[c] = chain(g[i], rows, c, X[c], q[i], lr[i], t, hs)
 
     if look is None:
 
         @jit
-        def gradient(X, Y, RX, RY, c0, qx, qy, gx, gy, hp):  # at the points: evaluate's
+        def gradient(X, Y, RX, RY, c0, qx, qy, gx, gy, hs):  # at the points: evaluate's
             for i in range(qx.shape[0]):
                 qx[i], qy[i] = X[c0 + i], Y[c0 + i]
 
     else:
 
         @jit
-        def ahead(X, rows, c0, q, hp):
+        def ahead(X, rows, c0, q, hs):
             for i in range(q.shape[0]):
-                q[i] = look(X[c0 + i], rows, c0 + i, hp)
+                q[i] = look(X[c0 + i], rows, c0 + i, hs)
 
         @jit
-        def gradient(X, Y, RX, RY, c0, qx, qy, gx, gy, hp):
-            ahead(X, RX, c0, qx, hp)
-            ahead(Y, RY, c0, qy, hp)
+        def gradient(X, Y, RX, RY, c0, qx, qy, gx, gy, hs):
+            ahead(X, RX, c0, qx, hs)
+            ahead(Y, RY, c0, qy, hs)
             for i in range(qx.shape[0]):
                 gx[i], gy[i] = df(qx[i], qy[i])
 
     @jit
-    def advance(X, Y, RX, RY, c0, gx, gy, qx, qy, lr, hp, lrs, col, kx, ky, seed, t):
-        gradient(X, Y, RX, RY, c0, qx, qy, gx, gy, hp)
+    def advance(X, Y, RX, RY, c0, gx, gy, qx, qy, lr, hs, lrs, col, kx, ky, seed, t):
+        gradient(X, Y, RX, RY, c0, qx, qy, gx, gy, hs)
         if kicked:
             kick(gx, gy, kx, ky, seed)
         rates(lrs, col, lr)
-        coordinate(X, RX, c0, gx, qx, lr, t, hp)
-        coordinate(Y, RY, c0, gy, qy, lr, t, hp)
+        coordinate(X, RX, c0, gx, qx, lr, t, hs)
+        coordinate(Y, RY, c0, gy, qy, lr, t, hs)
 
     return advance
 
@@ -429,7 +403,7 @@ def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, min
     # nogil: the halves of a job run in two Python threads at once (no numba threading layer,
     # so concurrent requests in one server process are safe)
     @nb.njit(error_model="numpy", nogil=True)
-    def loops(X, Y, RX, RY, hp, lrs, col, kx, ky, seed, steps, tols, first, final, lo, hi):
+    def loops(X, Y, RX, RY, hs, lrs, col, kx, ky, seed, steps, tols, first, final, lo, hi):
         n, never = hi, steps + 1
         bufs = np.empty((7, CHUNK))
         prev = np.empty((3, CHUNK))
@@ -450,14 +424,14 @@ def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, min
                             final[0, c0 + i], final[1, c0 + i], final[2, c0 + i] = X[c0 + i], Y[c0 + i], fv[i]
                     break
                 remember(X, Y, c0, fv, prev)
-                advance(X, Y, RX, RY, c0, gx, gy, qx, qy, lr, hp, lrs[t], col[c0 : c0 + m],
+                advance(X, Y, RX, RY, c0, gx, gy, qx, qy, lr, hs, lrs[t], col[c0 : c0 + m],
                         kx[t], ky[t], seed[c0 : c0 + m], float(t + 1))  # fmt: skip
 
     return loops
 
 
-def run(loops: Any, stream: Any, state: Any) -> None:
-    """Every cell of ``stream`` (a `cells._Stream`, from its rule's initial ``state``) through
+def run(loops: Any, stream: Any, rule: Rule, state: Any) -> None:
+    """Every cell of ``stream`` (a `cells._Stream`, from ``rule``'s initial ``state``) through
     ``loops``; fills the stream's outcome arrays as its NumPy loop would."""
     spec, n, steps = stream.spec, stream.n, stream.spec.steps
     fields = [
@@ -477,7 +451,7 @@ def run(loops: Any, stream: Any, state: Any) -> None:
         seed = np.ascontiguousarray(stream.seed_col, np.int64)
     first = np.stack([stream.first_nan, stream.first_far, stream.first_conv]).astype(np.int64)
     final = np.stack([stream.final_p[:, 0], stream.final_p[:, 1], stream.final_f])
-    args = (X, Y, RX, RY, hyper_values(dict(spec.hyper)), np.ascontiguousarray(stream.lr_table, np.float64),
+    args = (X, Y, RX, RY, hyper_values(rule), np.ascontiguousarray(stream.lr_table, np.float64),
             np.ascontiguousarray(stream.lr_col, np.int64), kx, ky, seed, steps,
             np.array([stream.gtol, stream.xtol * stream.xtol]), first, final)  # fmt: skip
     # cells are independent: split them between the cores, each thread its own whole chunks

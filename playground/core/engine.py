@@ -341,8 +341,9 @@ def _run_floats(spec: RunSpec, rule, state, lrs, plateau, noise, records):
     surf, opt, gtol, xtol, p = spec.surface, spec.optimizer, spec.gtol, spec.xtol, spec.starts
     batch_dfs, kicks = noise
     steps = lrs.shape[0]
-    f, df, d2f, look, hp = surf.f, surf.df, surf.d2f, rule.look, rule.hp
-    pair, update = opt.update_pair, rule.update
+    f, df, d2f, look = surf.f, surf.df, surf.d2f, rule.look
+    pair = None if opt.update_pair is None else opt.update_pair(rule.hp)
+    update = rule.update
     x, y = float(p[0, 0]), float(p[0, 1])
     if pair is not None:
         sp = state
@@ -381,7 +382,7 @@ def _run_floats(spec: RunSpec, rule, state, lrs, plateau, noise, records):
                     states_y.append(sy)
                 else:
                     hess = tuple(float(h) for h in d2f(qx, qy))
-                    (x, y), sp = pair((gx, gy), sp, (x, y), lr, hp, hess=hess)
+                    (x, y), sp = pair((gx, gy), sp, (x, y), lr, hess)
                     states_x.append(sp)
                 xs.append(x)
                 ys.append(y)

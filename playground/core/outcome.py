@@ -5,12 +5,21 @@ surface's minimum nearest the run's last point and its distance whatever the sta
 run that stopped 1.2e-5 from Rosenbrock's minimum while still creeping reads "next to the
 global minimum (1, 1) at the last step, still creeping" everywhere, with its distance.
 
-Two outcomes are the page's own refinements of the engine's statuses: a run that left the
-region with a lower loss than it started with went downhill (:data:`LEFT_DOWNHILL`, a
-success the plotted region was too small to hold), and a run still moving at the last step
-but already within :data:`NEAR_SHARE` of the domain's width of a minimum sits next to it
-(:data:`NEAR_MINIMUM`: the gradient test is strict, 1e-6, and a steep valley keeps the
-gradient above it at a loss of 1e-10).
+Four outcomes refine the engine's statuses: a run that left the region with a lower loss
+than it started with went downhill (:data:`LEFT_DOWNHILL`, a success the plotted region was
+too small to hold); a run still moving at the last step but already within
+:data:`NEAR_SHARE` of the domain's width of a minimum sits next to it (:data:`NEAR_MINIMUM`:
+the gradient test is strict, 1e-6, and a steep valley keeps the gradient above it at a loss
+of 1e-10); and a run whose point no longer changed from some step to the end stopped there
+by a rule of its own (:data:`STOPPED`, or :data:`STOPPED_NEAR` next to a minimum): L-BFGS's
+tolerances, a learning rate of 0, steps below the coordinates' float precision. The last
+two need the path (:func:`of_run`, :func:`rest_step`); a backend that keeps no path cannot
+tell them from a run still moving.
+
+Every surface that shows a run's outcome takes its words from here: the page's results
+table (sent whole by the server, never filled in by the browser), its key (:data:`WORDING`'s
+``key``), the CLI and the exports. The page's word for a run the playback has not brought to
+its outcome yet is :data:`PENDING`.
 """
 
 from __future__ import annotations
@@ -21,20 +30,24 @@ from typing import Any
 
 import numpy as np
 
+from .optimizers import OPTIMIZERS
 from .status import STATUSES, STOPPED_BEFORE, nearest_minimum
 from .surfaces import Surface
 
 LEFT_DOWNHILL = "left_downhill"
 NEAR_MINIMUM = "near_minimum"
+STOPPED = "stopped"
+STOPPED_NEAR = "stopped_near"
 NEAR_SHARE = 1e-3
 
 
 @dataclass(frozen=True)
 class Wording:
     """How an outcome reads: ``text`` with ``{at}`` (the step it stopped at), ``{last}`` (the
-    last step drawn: a run that left or blew up) and ``{which}`` (the minimum, e.g. "global
-    minimum (1, 1)"); its ``tone`` (good, warn, bad, neutral) and its ``key`` (the legend's
-    short words)."""
+    last step drawn: a run that left or blew up), ``{which}`` (the minimum, e.g. "global
+    minimum (1, 1)"), ``{where}`` (the point it stopped at, e.g. "(1, 0.99999)") and
+    ``{why}`` (what stopped a run that stopped by itself); its ``tone`` (good, warn, bad,
+    neutral) and its ``key`` (the legend's short words)."""
 
     text: str
     tone: str
@@ -44,10 +57,12 @@ class Wording:
 WORDING: dict[str, Wording] = {
     "minimum": Wording("reached the {which} at step {at}", "good", "minimum"),
     "saddle": Wording(
-        "stopped on a saddle point at step {at}: not a minimum", "warn", "saddle: not a minimum"
+        "stopped on a saddle point at step {at} at {where}: not a minimum", "warn", "saddle: not a minimum"
     ),
     "critical": Wording(
-        "stopped where the gradient vanishes at step {at}: not a minimum", "warn", "flat spot: not a minimum"
+        "stopped where the gradient vanishes at step {at} at {where}: not a minimum",
+        "warn",
+        "flat spot: not a minimum",
     ),
     "left": Wording("left the region after step {last}", "bad", "left the region"),
     LEFT_DOWNHILL: Wording("left the region going downhill after step {last}", "good", "left going downhill"),
@@ -56,31 +71,45 @@ WORDING: dict[str, Wording] = {
     NEAR_MINIMUM: Wording(
         "next to the {which} at the last step, still creeping", "good", "next to a minimum"
     ),
+    STOPPED: Wording("stopped at step {at} at {where}: {why}", "warn", "stopped by itself: not at a minimum"),
+    STOPPED_NEAR: Wording(
+        "stopped at step {at} at {where}, next to the {which}: {why}", "good", "stopped next to a minimum"
+    ),
 }
-OUTCOMES = (*STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM)  # every outcome, the engine's statuses first
+# every outcome, the engine's statuses first
+OUTCOMES = (*STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM, STOPPED, STOPPED_NEAR)
+# the page's word for a run whose outcome the playback has not reached yet
+PENDING = Wording("moving", "neutral", "moving (not there yet)")
+# what stopped a run that stopped by itself, when its optimizer declares no rule of its own
+# (`Optimizer.stops`)
+ZERO_LR = "its learning rate is 0"
+TOO_SMALL = "its steps no longer change the point (below the coordinates' float precision)"
 
 
 @dataclass(frozen=True)
 class Outcome:
-    """A run's outcome: ``status`` (one of :data:`OUTCOMES`), its ``words``, and the surface's
-    minimum nearest the run's last point (index into ``surface.minima``, ``(x, y)``, "global
-    minimum (1, 1)") with its ``distance``; ``None`` where the surface knows no minimum or the
-    point is not finite."""
+    """A run's outcome: ``status`` (one of :data:`OUTCOMES`), its ``words`` and ``tone``, the
+    step ``at`` which the run reaches it (a playback shows :data:`PENDING` before it), and the
+    surface's minimum nearest the run's last point (index into ``surface.minima``, ``(x, y)``,
+    "global minimum (1, 1)") with its ``distance``; ``None`` where the surface knows no
+    minimum or the point is not finite."""
 
     status: str
     words: str
     tone: str
+    at: int
     nearest: int | None
     nearest_minimum: tuple[float, float] | None
     nearest_name: str | None
     distance: float | None
 
     def fields(self) -> dict[str, Any]:
-        """JSON-ready: ``outcome`` (the words), ``outcome_status``, ``nearest_minimum`` [x, y]
-        and ``nearest_minimum_distance`` (null where there is none)."""
+        """JSON-ready: ``outcome`` (the words), ``outcome_status``, ``outcome_step``,
+        ``nearest_minimum`` [x, y] and ``nearest_minimum_distance`` (null where there is none)."""
         return {
             "outcome": self.words,
             "outcome_status": self.status,
+            "outcome_step": self.at,
             "nearest_minimum": None if self.nearest_minimum is None else list(self.nearest_minimum),
             "nearest_minimum_distance": self.distance,
         }
@@ -93,24 +122,34 @@ def minimum_name(surface: Surface, index: int) -> str:
     return f"{kind} ({c.x:.4g}, {c.y:.4g})"
 
 
-def _shown_status(status: str, near_enough: bool, start_loss: float, final_loss: float) -> str:
-    """The engine's status, refined where a run left downhill or creeps next to a minimum."""
+def point_words(point: Any) -> str:
+    """A point as the outcomes write it: five significant digits, "(1, 0.99999)"."""
+    x, y = (float(v) for v in point)
+    return f"({x:.5g}, {y:.5g})"
+
+
+def _shown_status(status: str, near_enough: bool, start_loss: float, final_loss: float, rest: int) -> str:
+    """The engine's status, refined where a run left downhill, stopped by itself (``rest``:
+    the step its point stopped changing, -1 for none) or creeps next to a minimum."""
     if status == "left" and math.isfinite(final_loss) and final_loss < start_loss:
         return LEFT_DOWNHILL
+    if status == "running" and rest >= 0:
+        return STOPPED_NEAR if near_enough else STOPPED
     if status == "running" and near_enough:
         return NEAR_MINIMUM
     return status
 
 
 def outcomes(surface: Surface, status: Any, points: Any, stopped_at: Any, final_loss: Any,
-             start_loss: Any) -> list[Outcome]:  # fmt: skip
+             start_loss: Any, rest: Any = -1, why: str = "") -> list[Outcome]:  # fmt: skip
     """The outcomes of many runs from plain values, one per run (see :func:`outcome`); the
     nearest minima are found for all at once (40,000 map cells on Rastrigin's 121 minima)."""
     status = [str(v) for v in np.asarray(status).reshape(-1)]
     unknown = sorted(set(status) - set(STATUSES))
     if unknown:
         raise ValueError(f"unknown status {unknown[0]!r}; one of {', '.join(STATUSES)}")
-    index, dist = nearest_minimum(surface, np.asarray(points, dtype=np.float64).reshape(-1, 2))
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    index, dist = nearest_minimum(surface, points)
     (x0, x1), _ = surface.domain
     near_enough = dist <= NEAR_SHARE * (x1 - x0)
     minima = surface.minima  # a property that filters the critical points: read it once
@@ -118,39 +157,70 @@ def outcomes(surface: Surface, status: Any, points: Any, stopped_at: Any, final_
     stops = np.asarray(stopped_at).reshape(-1).tolist()
     finals = np.asarray(final_loss, dtype=np.float64).reshape(-1).tolist()
     starts = np.broadcast_to(np.asarray(start_loss, dtype=np.float64), (len(status),)).tolist()
+    rests = np.broadcast_to(np.asarray(rest, dtype=np.int64), (len(status),)).tolist()
     out = []
     for i, k in enumerate(index.tolist()):
-        shown = _shown_status(status[i], bool(near_enough[i]), starts[i], finals[i])
-        out.append(_worded(status[i], shown, int(stops[i]), k, float(dist[i]), names))
+        shown = _shown_status(status[i], bool(near_enough[i]), starts[i], finals[i], rests[i])
+        at = rests[i] if shown in (STOPPED, STOPPED_NEAR) else int(stops[i])
+        out.append(_worded(status[i], shown, at, points[i], why, k, float(dist[i]), names))
     return out
 
 
-def _worded(status: str, shown: str, stopped_at: int, k: int, dist: float,
+def _worded(status: str, shown: str, stopped_at: int, point: np.ndarray, why: str, k: int, dist: float,
             names: list[tuple[str, tuple[float, float]]]) -> Outcome:  # fmt: skip
     """The outcome's words: the page's for its status; where they name no minimum, they end
     with the nearest one (``names[k]``: its words and point) and its distance."""
     wording = WORDING[shown]
     name, xy = names[k] if k >= 0 else (None, None)
     last = stopped_at - 1 if status in STOPPED_BEFORE else stopped_at
-    words = wording.text.format(at=stopped_at, last=last, which=name or "minimum")
+    where = point_words(point) if np.isfinite(point).all() else "a point that is not finite"
+    words = wording.text.format(at=stopped_at, last=last, which=name or "minimum", where=where, why=why)
     if name is not None and "{which}" not in wording.text:
         words += f"; {dist:.3g} from the {name}"
     if k < 0:
-        return Outcome(shown, words, wording.tone, None, None, None, None)
-    return Outcome(shown, words, wording.tone, k, xy, name, dist)
+        return Outcome(shown, words, wording.tone, stopped_at, None, None, None, None)
+    return Outcome(shown, words, wording.tone, stopped_at, k, xy, name, dist)
 
 
 def outcome(surface: Surface, status: str, point: Any, stopped_at: int, final_loss: float,
-            start_loss: float) -> Outcome:  # fmt: skip
+            start_loss: float, rest: int = -1, why: str = "") -> Outcome:  # fmt: skip
     """The outcome of a run from plain values: the engine's ``status``, the last ``point`` it
     really reached and its loss ``final_loss``, the step it ``stopped_at`` (for a run that left
-    or blew up, the bad step) and the loss at its start.
+    or blew up, the bad step) and the loss at its start; for a run still moving by the
+    engine's tests, ``rest`` is the step from which its point no longer changed (-1: it
+    moved to the end) and ``why`` what stopped it (:func:`rest_reason`).
 
     The words are the page's for the status; where they do not name a minimum already, they
     end with the nearest one and its distance ("still moving at the last step; 0.42 from the
     global minimum (1, 1)").
     """
-    return outcomes(surface, [status], [point], [stopped_at], [final_loss], [start_loss])[0]
+    return outcomes(surface, [status], [point], [stopped_at], [final_loss], [start_loss], [rest], why)[0]
+
+
+def rest_step(positions: np.ndarray, last: int) -> int:
+    """The step from which a path's point no longer changed up to step ``last`` (exactly: the
+    same floats), or -1 where it still moved in its last step (or never took one)."""
+    p = np.asarray(positions)[: last + 1]
+    if last < 1 or not np.array_equal(p[last], p[last - 1]):
+        return -1
+    moved = np.flatnonzero(np.any(p[1:] != p[:-1], axis=-1))
+    return int(moved[-1]) + 1 if moved.size else 0
+
+
+def rest_reason(surface: Surface, tr: Any, rest: int, run: int | None = None) -> str:
+    """Why a run's point stopped changing from step ``rest`` on: its optimizer's own rule
+    (`Optimizer.stops`, L-BFGS's tolerances), else a learning rate of 0 over those steps, else
+    steps too small to change a float."""
+    record = OPTIMIZERS.get(tr.optimizer)
+    if record is not None and record.stops is not None:
+        point = tr.positions[rest] if run is None else tr.positions[rest, run]
+        with np.errstate(all="ignore"):
+            g = surface.gradient(np.asarray(point, dtype=np.float64))
+        return record.stops(tr.hyper, (float(g[0]), float(g[1])))
+    lrs = np.asarray(tr.lr) if run is None else np.asarray(tr.lr)[:, run]
+    if lrs[rest:].size and not np.any(lrs[rest:]):
+        return ZERO_LR
+    return TOO_SMALL
 
 
 def of_run(surface: Surface, tr: Any, run: int | None = None) -> Outcome:
@@ -159,7 +229,9 @@ def of_run(surface: Surface, tr: Any, run: int | None = None) -> Outcome:
     status, stopped_at, last = str(pick(tr.status)), int(pick(tr.stopped_at)), int(pick(tr.last_kept))
     positions = tr.positions if run is None else tr.positions[:, run]
     loss = pick(tr.loss)
-    return outcome(surface, status, positions[last], stopped_at, float(loss[last]), float(loss[0]))
+    rest = rest_step(positions, last) if status == "running" else -1
+    why = rest_reason(surface, tr, rest, run) if rest >= 0 else ""
+    return outcome(surface, status, positions[last], stopped_at, float(loss[last]), float(loss[0]), rest, why)
 
 
 def describe(surface: Surface, tr: Any, run: int | None = None) -> str:

@@ -126,22 +126,24 @@ def _closure_run(lines: list[str], tr: Trajectory, n: int) -> list[str]:
 def _explicit_run(fn: str, tr: Trajectory) -> list[str]:
     """The run written out block by block, for rules or conventions torch.optim lacks."""
     opt = OPTIMIZERS[tr.optimizer]
-    hp, blocks = tr.hyper, opt.chain(tr.hyper)
+    hp, blocks = tr.hyper, [b for b in opt.chain(tr.hyper) if b.active]
     look = next((b for b in blocks if b.lookahead is not None), None)
     lines = [f"def {fn}():", f"    theta = torch.tensor({_start(tr)})"]
     if tr.schedule != "constant":  # an optimizer with no parameters of its own drives the schedule
         lines += [f"    driver = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr={lit(hp['lr'])})",
                   *_scheduler(tr, "driver")]  # fmt: skip
     lines += _noise_lines(tr)
-    lines += [f"    {line}" for b in blocks if b.active(hp) for line in b.torch_init(hp)]
+    # the base learning rate, which a state may start from (Rprop's steps); each step sets its own
+    lines.append(f"    lr = {lit(hp['lr'])}")
+    lines += [f"    {line}" for b in blocks for line in b.torch_init()]
     lines += ["    points = [theta.tolist()]", f"    for t in range(1, {steps_kept(tr)} + 1):"]
-    lr = 'driver.param_groups[0]["lr"]' if tr.schedule != "constant" else lit(hp["lr"])
-    q = look.lookahead_torch.format(**{k: lit(v) for k, v in hp.items()}) if look else "theta"
-    lines += [f"        lr = {lr}", f"        q = {q}"]
+    if tr.schedule != "constant":
+        lines.append('        lr = driver.param_groups[0]["lr"]')
+    lines.append(f"        q = {look.lookahead_torch if look else 'theta'}")
     if tr.schedule == "plateau":  # the loss where the step started, as the engine feeds it
         lines.append("        loss = f(theta[0], theta[1]).item()")
     lines.append("        upd = gradient(q)" + (" + kicks[t - 1]" if _sigma(tr) else ""))
-    lines += [f"        {line}" for b in blocks if b.active(hp) for line in b.torch_step(hp)]
+    lines += [f"        {line}" for b in blocks for line in b.torch_step()]
     lines.append("        points.append(theta.tolist())")
     if tr.schedule != "constant":
         lines += ["        driver.step()  # no gradients: only keeps the scheduler's bookkeeping in order",

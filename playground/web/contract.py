@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from playground.core import outcome as core_outcome
 from playground.core import status as engine_status
 from playground.core.optimizers import OPTIMIZERS
 from playground.live.events import KEYS as LIVE_EVENTS
@@ -32,6 +33,10 @@ class Ids:
     schedule_chart: str = "graph-schedule"
     ewma_chart: str = "graph-ewma"
     readout: str = "div-readout"
+    # the polite live region that says each run's outcome when the playback reaches it
+    outcome: str = "text-race-outcome"
+    # a plot's description (its aria-describedby): this prefix and the graph's id
+    plot_description: str = "text-description"
     table: str = "table-results"
     step_text: str = "text-step"
     scrubber: str = "slider-step"
@@ -136,7 +141,7 @@ SHORTCUTS = (
     Shortcut("←", ("ArrowLeft",), "stepBack", "one step back", prevent=True),
     Shortcut("R", ("r", "R"), "reset", "reset to step 0"),
     Shortcut("1 – 9", tuple("123456789"), "toggleRacer", "show / hide optimizer 1 – 9"),
-    Shortcut("P", ("p", "P"), "presenter", "presenter mode"),
+    Shortcut("P", ("p", "P"), "presenter", "lecture mode (on / off)"),
     Shortcut("O", ("o", "O"), "rotate", "turn the 3D view while paused (on / off)"),
     Shortcut("?", ("?",), "help", "this list"),
 )
@@ -160,19 +165,21 @@ def _eased(colors: tuple[str, ...], toward: str, share: float) -> list[list]:
 
 
 SURFACE_SCALES = {"light": _eased(_CIVIDIS, "#ffffff", 0.35), "dark": _eased(_CIVIDIS, "#1c252c", 0.25)}
-# what marks a critical point, in the 3D scene (WebGL markers) and on the contour map (SVG)
-# (kind, words, 3D symbol, contour-map symbol, the glyph the key under the race table shows)
+# what marks a critical point: (kind, words, contour-map symbol, glyph). The key under the race
+# table shows the glyph; the 3D scene writes the same glyph as text (plotly's 3D markers are
+# glyphs of their own: its "x" is the emoji ❌, so a marker could not match the key), and the
+# contour map draws the SVG symbol of that shape
 CRITICAL_MARKS = (
-    ("global_min", "global minimum", "diamond", "star", "★"),
-    ("local_min", "local minimum", "circle-open", "circle-open", "○"),
-    # the scene has no × that draws: plotly's 3D "x" is the emoji ❌ (a red picture, or a blank box
-    # where the font lacks it), so a saddle is an open square there
-    ("saddle", "saddle point", "square-open", "x-thin-open", "×"),
+    ("global_min", "global minimum", "star", "★"),
+    ("local_min", "local minimum", "circle-open", "○"),
+    ("saddle", "saddle point", "x-thin-open", "×"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
-# the plots' text, laid out by Plotly: the figures' size, and in presenter mode the screen's
-# height over PRESENTER_LINES (19 px at 1080p), never under 14 px
-FONT = {"size": 13, "presenterLines": 56, "presenterMin": 14}
+# the plots' text, laid out by Plotly: the figures' size, and in lecture mode (presenterX) the
+# screen's height over presenterLines, never under presenterMin: 18 px at 720p, 27 px at 1080p
+# (the same share of a projected screen), every tick, legend and title at that one size, and
+# at most presenterTicks labels on an axis (a 2D plot's, a 3D scene's) so the larger ones fit
+FONT = {"size": 13, "presenterLines": 40, "presenterMin": 18, "presenterTicks": {"plot": 6, "scene": 4}}
 # layout.meta of a graph's stand-in until its first figure is handed over (style.PLACEHOLDER)
 PLACEHOLDER = "pg-placeholder"
 # Paths narrow the later their racer comes in the list, so a racer drawn on top of another
@@ -182,6 +189,28 @@ PATH_TAPER = {"rate": 0.7, "floor": 0.4}
 PATH_WIDTH = {"contour": 4.5, "scene": 9.0}  # px, the first racer's (the scene's white casing is 6 px wider)
 
 
+# Colour is never a racer's only cue: racer slot i (its place in the race) is also drawn with
+# its own line dash and marker shape, in every plot and in the key (WCAG 1.4.1). A slot's look
+# is RACER_DASHES[i % 6] with RACER_SYMBOLS[i % 5]: the pairs repeat only after 30 slots (more
+# than MAX_RACERS). The symbols are the filled ones both Plotly's SVG and its WebGL 3D draw.
+# (Plotly's dash, the words the plots' text alternatives say for it: plots/alt.py)
+RACER_DASHES = (("solid", "solid"), ("dash", "dashed"), ("dot", "dotted"), ("dashdot", "dash-dot"),
+                ("longdash", "long-dashed"), ("longdashdot", "long-dash-dot"))  # fmt: skip
+# (Plotly's symbol, the glyph the page's text shows for it: the results table, the math panel)
+RACER_SYMBOLS = (("circle", "●"), ("square", "■"), ("diamond", "◆"), ("cross", "✚"), ("x", "✖"))
+# a dash as Plotly draws it (plotly.js Drawing.dashStyle): on/off lengths in multiples of
+# max(line width, 3) px; the browser's canvas overlays stroke the paths with the same
+DASH_PATTERNS = {"solid": [], "dot": [1, 1], "dash": [3, 3], "longdash": [5, 5], "dashdot": [3, 1, 1, 1],
+                 "longdashdot": [5, 2, 1, 2]}  # fmt: skip
+
+
+def racer_look(index: int) -> dict[str, str]:
+    """Racer slot ``index``'s line dash, marker symbol and its glyph (beside its colour, racer_colors)."""
+    symbol, glyph = RACER_SYMBOLS[index % len(RACER_SYMBOLS)]
+    dash, words = RACER_DASHES[index % len(RACER_DASHES)]
+    return {"dash": dash, "line_words": words, "symbol": symbol, "glyph": glyph}
+
+
 def path_width(where: str, index: int) -> float:
     """The width racer ``index`` is drawn with in the contour map or the 3D scene."""
     return round(PATH_WIDTH[where] * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** index), 2)
@@ -189,12 +218,15 @@ def path_width(where: str, index: int) -> float:
 
 # One colour per racer, tied to its optimizer and its copy ("adam", "adam~2"), not to its
 # place in the list: an optimizer's colour is the palette entry at its place in the registry,
-# a second or third copy is COPY_SHIFT entries further on. Colour-blind safe (Okabe-Ito, then
-# Paul Tol's bright and muted sets), ordered so that the default race (momentum, RMSProp,
-# Adam) is blue, bluish green and orange, and the registry's first twelve all differ.
+# a second or third copy is COPY_SHIFT entries further on. Okabe-Ito, then Paul Tol's bright and
+# muted sets, ordered so that the default race (momentum, RMSProp, Adam) is blue, bluish green
+# and orange, and the registry's first twelve all differ; each moved in CIELAB lightness only
+# (hue and chroma kept) until it stands out at >= 3:1 from the plots' light (#ffffff) and dark
+# (#1c252c) backgrounds (WCAG 1.4.11). The default race stays apart under simulated
+# deuteranopia, protanopia and tritanopia (tests/web/test_colour_vision.py holds both).
 PALETTE = (
-    "#CC79A7", "#882255", "#0072B2", "#56B4E9", "#AA3377", "#009E73",
-    "#999933", "#44AA99", "#E69F00", "#D55E00", "#332288", "#EE6677",
+    "#CB78A6", "#B54E7C", "#1477B8", "#349BCE", "#BC4587", "#009E73",
+    "#979731", "#3AA291", "#C78500", "#D55E00", "#7B5ECE", "#ED6576",
 )  # fmt: skip
 COPY_SHIFT = 5
 _ORDER = {name: i for i, name in enumerate(OPTIMIZERS)}
@@ -225,45 +257,28 @@ MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps r
 MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 
 
-# how the results table words each of the engine's statuses (engine_status.STATUSES names them),
-# and its tone; "moving" is a racer whose outcome the playback has not reached yet.
-# {at} is the step, {last} the last one drawn (a run that left or blew up), {which} the minimum reached
-LEFT_DOWNHILL = "left_downhill"
-# a run still moving at the last step but already this close to a minimum (a share of the
-# domain's width): the gradient test is strict (1e-6), and a steep valley keeps it above
-# that at a loss of 1e-10; the table says where it is instead of "still moving"
-NEAR_MINIMUM = "near_minimum"
-NEAR_SHARE = 1e-3
-_WORDING = {
-    "minimum": ("reached the {which} at step {at}", "good", "minimum"),
-    "saddle": ("stopped on a saddle point at step {at}: not a minimum", "warn", "saddle: not a minimum"),
-    "critical": (
-        "stopped where the gradient vanishes at step {at}: not a minimum",
-        "warn",
-        "flat spot: not a minimum",
-    ),
-    "left": ("left the region after step {last}", "bad", "left the region"),
-    # a run that left the region with a lower loss than it started with went downhill (out of
-    # a saddle, say): a success the plotted region was too small to hold
-    LEFT_DOWNHILL: ("left the region going downhill after step {last}", "good", "left going downhill"),
-    "blew_up": ("blew up after step {last}", "bad", "blew up"),
-    "running": ("still moving at the last step", "neutral", "still moving"),
-    NEAR_MINIMUM: ("next to the {which} at the last step, still creeping", "good", "next to a minimum"),
-}
+# A run's outcome in words is core.outcome's, one function for the table, the CLI and the
+# exports: the server sends each racer's words whole (runs._racer), the browser never fills a
+# template. What the browser takes from here is each outcome's tone and the key's short words
+# (the key under the race table), and the word for a run the playback has not brought to its
+# outcome yet (IN_PROGRESS).
+# the results table's column headers (60-pg-readout.js fills the rows in this order)
+RESULTS_COLUMNS = ("optimizer", "step", "loss", "position", "lr", "to nearest min", "final loss", "status")
 IN_PROGRESS = "moving"
 STATUSES = {
-    **{
-        name: {"text": _WORDING[name][0], "tone": _WORDING[name][1], "key": _WORDING[name][2]}
-        for name in (*engine_status.STATUSES, LEFT_DOWNHILL, NEAR_MINIMUM)
+    **{name: {"tone": w.tone, "key": w.key} for name, w in core_outcome.WORDING.items()},
+    IN_PROGRESS: {
+        "text": core_outcome.PENDING.text,
+        "tone": core_outcome.PENDING.tone,
+        "key": core_outcome.PENDING.key,
     },
-    IN_PROGRESS: {"text": "moving", "tone": "neutral", "key": "moving (not there yet)"},
 }
 # the marks a run's end leaves on the contour map, in the key under the race table (their
 # colour is the status's tone: END_INK)
 END_MARKS = (("➤", "in red or green on the map's edge: a path left the map there, the way it went"),
              ("✕", "bold, in red or green: where a run stopped (it blew up, or its next step left)"))  # fmt: skip
 # statuses whose stop step is the bad one: the path ends just before it, with a cross
-STOPPED_BEFORE = (*engine_status.STOPPED_BEFORE, LEFT_DOWNHILL)
+STOPPED_BEFORE = (*engine_status.STOPPED_BEFORE, core_outcome.LEFT_DOWNHILL)
 # what an empty race and a refused selection say (the table and the optimizer cards show them)
 EMPTY_RACE = (
     f"No optimizer is racing: pick one or more under Optimizers (up to {MAX_RACERS}), or a guided lesson."
@@ -312,6 +327,8 @@ def as_dict() -> dict[str, Any]:
         "divergedInk": DIVERGED_INK,
         "endInk": END_INK,
         "palette": list(PALETTE),
+        "dashPatterns": DASH_PATTERNS,
+        "resultsColumns": list(RESULTS_COLUMNS),
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
         "live": {

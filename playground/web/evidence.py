@@ -57,10 +57,18 @@ def _apart(t: Trajectory, s: Surface, first: Trajectory) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Quantity:
-    label: str  # what the chart shows (its legend's title)
+    # what the chart shows (its legend's title); "{first}": the first racer's name
+    label: str
     # one value per drawn step, of a racer on the surface; `first` is the first racer's run
     series: Callable[[Trajectory, Surface, Trajectory], np.ndarray]
     log: bool = False
+    # measured from the first racer's run: the first racer is the reference and is not drawn (its
+    # own series is 0 by definition, a flat line that would read as "this one does not move")
+    relative: bool = False
+
+    def title(self, first: str) -> str:
+        """The legend's title, the reference racer named."""
+        return self.label.format(first=first)
 
 
 QUANTITIES: dict[str, Quantity] = {
@@ -71,11 +79,12 @@ QUANTITIES: dict[str, Quantity] = {
     # linear: a cosine's shape, a warmup's ramp and a restart's jump read as they are
     "lr": Quantity("η_t / η", _lr),
     "distance": Quantity("to nearest minimum", _distance, log=True),
-    "apart": Quantity("off the first path", _apart),
+    "apart": Quantity("off {first}'s path", _apart, relative=True),
 }
 
 
-def series(quantity: str, surface: Surface, trajs: list[Trajectory]) -> list[np.ndarray]:
-    """The lesson's quantity for every racer, as the lesson box draws it."""
+def series(quantity: str, surface: Surface, trajs: list[Trajectory]) -> list[np.ndarray | None]:
+    """The lesson's quantity for every racer, as the lesson box draws it (``None``: not drawn,
+    the reference of a relative quantity)."""
     q = QUANTITIES[quantity]
-    return [q.series(t, surface, trajs[0]) for t in trajs]
+    return [None if q.relative and i == 0 else q.series(t, surface, trajs[0]) for i, t in enumerate(trajs)]

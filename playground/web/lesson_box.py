@@ -49,16 +49,17 @@ def _references(lesson: Lesson) -> list[tuple[dict, np.ndarray]]:
     cfg = lesson_config(lesson.id, ref.change)
     surface, _, trajs = runs.run_all(cfg)
     meta, series = runs.racer_meta(cfg), evidence.series(lesson.evidence, surface, trajs)
-    return [({**meta[i], "label": meta[i]["label"] + ref.suffix}, series[i]) for i in ref.racers]
+    return [({**meta[i], "label": meta[i]["label"] + ref.suffix}, series[i]) for i in ref.racers
+            if series[i] is not None]  # fmt: skip
 
 
 def evidence_figure(cfg: Config, lesson: Lesson) -> dict:
     surface, _, trajs = runs.run_all(cfg)  # cached: the engine callback ran the same settings
-    q = evidence.QUANTITIES[lesson.evidence]
+    q, meta = evidence.QUANTITIES[lesson.evidence], runs.racer_meta(cfg)
     return charts.evidence_figure(
-        runs.racer_meta(cfg),
+        meta,
         evidence.series(lesson.evidence, surface, trajs),
-        q.label,
+        q.title(meta[0]["label"] if meta else ""),
         q.log,
         _references(lesson),
     )

@@ -71,14 +71,14 @@ LESSONS = (
     Lesson("noise", "Noisy mini-batch gradients against the full batch",
            "SGD sees the true gradient plus noise, as a mini-batch would; gradient descent sees the exact "
            "gradient. From the same start the noisy path wanders around the exact one, now ahead, now beside "
-           "it, never quite on it (the chart: how far apart they are).",
-           "surface=rosenbrock&opt=sgd,gd&lr.gd=0.001&lr.sgd=0.001&steps=1000&frame=paths", "apart"),
+           "it, never quite on it (the chart: SGD's distance from gradient descent's path).",
+           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&steps=1000&frame=paths", "apart"),
     Lesson("batch", "A larger batch shrinks the noise",
            "The same noisy SGD with batch size 16: the noise has a quarter of the spread (σ/√B), and the path "
-           "stays about four times closer to the full-batch one (the chart: distance between the two; dashed, "
-           "the same at batch size 1, the lesson before). Try batch sizes 1, 4, 64.",
-           "surface=rosenbrock&opt=sgd,gd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000&frame=paths", "apart",
-           Reference("batch=1", (1,), " vs SGD at batch 1")),
+           "stays about four times closer to the full-batch one (the chart: SGD's distance from gradient "
+           "descent's path; dashed, the same at batch size 1, the lesson before). Try batch sizes 1, 4, 64.",
+           "surface=rosenbrock&opt=gd,sgd&lr.gd=0.001&lr.sgd=0.001&batch=16&steps=1000&frame=paths", "apart",
+           Reference("batch=1", (1,), ", batch 1")),
     Lesson("minibatch", "Mini-batch noise is not a constant",
            "A line fitted to 24 points; SGD takes one point per step (batch 1, reshuffled every epoch), "
            "gradient descent all 24. Here the line fits every point exactly, so every point's gradient "

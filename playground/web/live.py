@@ -176,50 +176,52 @@ def header_pieces() -> list:
 
 
 def modal() -> dbc.Modal:
+    """The room, the student link and its QR code side by side (one screen at 1280×720: a
+    projector's), then the lecturer's private link, shown once."""
+    room = html.Div(
+        [
+            html.Div([html.Span("room ", className="pg-muted"), html.Strong(id=IDS.live_code, className="pg-live-code")]),
+            html.P("Students open this link or scan the code: their page follows yours.", className="pg-muted mb-1"),
+            html.A(id=IDS.live_student, href="#", target="_blank", className="pg-live-link"),
+            dbc.Alert(id=IDS.live_reach, color="warning", is_open=False, className="pg-reach mt-2"),
+            _secret(),
+        ],
+        className="pg-live-room",
+    )  # fmt: skip
+    qr = html.Img(id=IDS.live_qr, className="pg-qr pg-live-qr", alt="QR code of the student link")
     return dbc.Modal(
         [
             dbc.ModalHeader(dbc.ModalTitle("Live session")),
-            dbc.ModalBody(
-                [
-                    html.Div(
-                        [
-                            html.Span("room ", className="pg-muted"),
-                            html.Strong(id=IDS.live_code, className="pg-live-code"),
-                        ]
-                    ),
-                    html.P(
-                        "Students open this link or scan the code: their page follows yours.",
-                        className="pg-muted mb-1",
-                    ),
-                    html.A(id=IDS.live_student, href="#", target="_blank", className="pg-live-link"),
-                    dbc.Alert(id=IDS.live_reach, color="warning", is_open=False, className="pg-reach mt-2"),
-                    html.Img(id=IDS.live_qr, className="pg-qr", alt="QR code of the student link"),
-                    html.Div(
-                        [
-                            html.P(
-                                [
-                                    html.Strong("Your lecturer link "),
-                                    "controls the session: keep it private. "
-                                    "Open it on a second device to drive from there. It is shown only now.",
-                                ],
-                                className="mb-1",
-                            ),
-                            dbc.InputGroup(
-                                [
-                                    dbc.Input(id=IDS.live_lecturer, readonly=True),
-                                    dbc.Button("Copy", id=IDS.live_copy, color="secondary"),
-                                ]
-                            ),
-                        ],
-                        id=IDS.live_secret,
-                        className="pg-live-secret",
-                    ),
-                ]
-            ),
+            dbc.ModalBody(html.Div([room, qr], className="pg-live-grid")),
         ],
         id=IDS.live_modal,
         is_open=False,
-        size="lg",
+        size="xl",
+        scrollable=True,  # a screen lower than 720 px scrolls the dialog, never the page under it
+    )
+
+
+def _secret() -> html.Div:
+    """The lecturer link, shown only when the session opens (85-pg-live.js)."""
+    return html.Div(
+        [
+            html.P(
+                [
+                    html.Strong("Your lecturer link "),
+                    "controls the session: keep it private. "
+                    "Open it on a second device to drive from there. It is shown only now.",
+                ],
+                className="mb-1",
+            ),
+            dbc.InputGroup(
+                [
+                    dbc.Input(id=IDS.live_lecturer, readonly=True),
+                    dbc.Button("Copy", id=IDS.live_copy, color="secondary"),
+                ]
+            ),
+        ],
+        id=IDS.live_secret,
+        className="pg-live-secret",
     )
 
 

@@ -1,4 +1,4 @@
-"""The page's frame around the views: header (lessons, share, live, presenter, theme, help,
+"""The page's frame around the views: header (lessons, share, live, lecture mode, theme, help,
 the controls toggle), the view tabs, the share and help overlays, the page's stores, and the
 callbacks that tie the page to its address (a link or lesson fills the controls; the
 controls write the link).
@@ -103,8 +103,8 @@ def header_actions() -> html.Div:
                        className="pg-lesson-select", options=lessons),
             dbc.Button("Share", id="button-share", size="sm", color="light", outline=True),
             *live.header_pieces(),
-            dbc.Button("Presenter", id=IDS.presenter, size="sm", color="light", outline=True,
-                       title="Presenter mode (P)"),
+            dbc.Button("Lecture", id=IDS.presenter, size="sm", color="light", outline=True,
+                       title="Lecture mode (P): the race, its results and the lesson on one screen, text for a hall"),
             dbc.Button(LABELS["dark"], id=IDS.theme, size="sm", color="light", outline=True),
             dbc.Button("?", id="button-help", size="sm", color="light", outline=True, title="Keyboard shortcuts (?)"),
             dbc.Button(["☰", html.Span(" Controls", className="pg-wide-label")], id="button-controls",

@@ -14,10 +14,11 @@ import numpy as np
 
 from playground.core.engine import Trajectory, batch_indices, simulate
 from playground.core.optimizers import OPTIMIZERS
+from playground.core.outcome import of_run
 from playground.core.surfaces import Surface, get_surface
 
 from . import contract, fans
-from .plots import charts, landscape, terrain
+from .plots import alt, charts, landscape, terrain
 from .plots.wire import b64
 from .state.validate import Config, Racer
 from .state.values import surface_kwargs, surface_of
@@ -140,7 +141,12 @@ def batch_loss_all(cfg: Config) -> list[np.ndarray | None]:
 def racer_meta(cfg: Config) -> list[dict]:
     colors = contract.racer_colors(cfg.keys or [r.optimizer for r in cfg.racers])
     return [
-        {"label": label(r, cfg.racers), "color": c, "width": contract.path_width("contour", i)}
+        {
+            "label": label(r, cfg.racers),
+            "color": c,
+            "width": contract.path_width("contour", i),
+            **contract.racer_look(i),
+        }
         for i, (r, c) in enumerate(zip(cfg.racers, colors))
     ]
 
@@ -177,6 +183,7 @@ def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> di
         **{a.data: b64(_heading(vectors[a.vector], a.sign)) for a in contract.ARROWS},
         **{a.length: b64(_arrow_length(vectors[a.vector])) for a in contract.ARROWS},
         "state": state["data"],
+        "state_axis": state["layout"]["yaxis2"]["title"]["text"],  # the right axis: what it draws
     }
 
 
@@ -192,15 +199,6 @@ def _gap(surface: Surface, loss: np.ndarray) -> np.ndarray | None:
     return None if np.array_equal(gap, loss, equal_nan=True) else gap
 
 
-def _which(surface: Surface, index: int) -> str | None:
-    """Words for the minimum a run reached, e.g. "global minimum (3, 2)"."""
-    if index < 0:
-        return None
-    c = surface.minima[index]
-    kind = "global minimum" if c.kind == "global_min" else "local minimum"
-    return f"{kind} ({c.x:.4g}, {c.y:.4g})"
-
-
 def _iterate(tr: Trajectory) -> str | None:
     """Where a schedule-free racer's iterate z is at each step (x is the drawn path); z is
     recorded after each step, so the start comes first."""
@@ -209,35 +207,20 @@ def _iterate(tr: Trajectory) -> str | None:
     return b64(np.vstack([tr.positions[:1], tr.state["z"]]))
 
 
-def _outcome(surface: Surface, tr: Trajectory) -> tuple[str, int]:
-    """The status the page shows and the minimum it names (an index into ``minima``, -1: none).
-
-    The engine's, told apart where a run left the region downhill (a success) and where a run
-    still moving at the last step ended next to a minimum (contract.NEAR_MINIMUM).
-    """
-    status, last, loss = str(tr.status), int(tr.last_kept), tr.loss
-    if status == "left" and np.isfinite(loss[last]) and loss[last] < loss[0]:
-        return contract.LEFT_DOWNHILL, -1
-    nearest = int(tr.minimum)  # the engine names the nearest minimum whatever the status
-    if status == "running" and nearest >= 0:
-        (x0, x1), _ = surface.domain
-        if float(tr.minimum_distance) <= contract.NEAR_SHARE * (x1 - x0):
-            return contract.NEAR_MINIMUM, nearest
-    return status, (nearest if status == "minimum" else -1)  # the page names a minimum reached
-
-
 def _racer(cfg: Config, surface: Surface, i: int, meta: dict, tr: Trajectory) -> dict:
-    stop, last = int(tr.stopped_at), int(tr.last_kept)
+    last = int(tr.last_kept)
     lr = tr.lr
     with np.errstate(invalid="ignore", over="ignore"):
         dist = surface.nearest_minimum_distance(tr.positions)
     gap = _gap(surface, tr.loss)
-    shown, which = _outcome(surface, tr)
+    ending = of_run(surface, tr)  # the CLI's and the exports' words: the table shows them whole
     return {
         **meta,
-        "status": shown,
-        "which": _which(surface, which),
-        "stopped_at": stop,
+        "status": ending.status,
+        "outcome": ending.words,
+        "tone": ending.tone,
+        # the step the playback reaches the outcome at (the bad step of a run that left)
+        "stopped_at": ending.at,
         "last": last,
         "final_loss": float(tr.loss[last]),
         "xy": b64(tr.positions),
@@ -325,6 +308,10 @@ def pack(
         "view": [c for pair in window or frame(cfg, surface, trajs) for c in pair],
         "loss_axes": {"log": charts.loss_yaxis(True), "linear": charts.loss_yaxis(False)},
         "state_layout": charts.state_figure(None, None)["layout"],
+        # each plot's accessible name and description (the browser sets them on the graphs)
+        "alt": alt.plot_texts(
+            surface.title, terrain.map_height_title(surface), terrain.height_title(surface), meta
+        ),
         "racers": [
             {**_racer(cfg, surface, i, m, tr), "fan": _spread(f)}
             for i, (m, tr, f) in enumerate(zip(meta, trajs, fan_all(cfg)))

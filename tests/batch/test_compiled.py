@@ -155,3 +155,22 @@ def test_simulate_on_the_compiled_backend_equals_the_full_runs(name, monkeypatch
 
 
 real_run = fused.run
+
+
+def test_one_kernel_serves_every_value_of_a_hyperparameter():
+    """The blocks' bound values reach the kernel at run time: a sweep over beta2 (and a flag)
+    reuses the kernel and its one compiled signature, and each value gives NumPy's cells."""
+    opt, s = OPTIMIZERS["adam"], get_surface("rosenbrock")
+    rules = [
+        opt.rule(opt.resolve(None, {"beta2": b2, "amsgrad": ams})) for b2, ams in [(0.99, False), (0.9, True)]
+    ]
+    assert fused.kernel_key(rules[0], s, False) == fused.kernel_key(rules[1], s, False)
+    built = fused.kernel(rules[0], s, False, 1, wait=True)
+    assert built is not None and fused.kernel(rules[1], s, False, 1) is built
+    finals = []
+    for hp in ({"beta2": 0.99}, {"beta2": 0.9, "amsgrad": True}):
+        numpy, compiled = _cells("rosenbrock", "adam", opt.resolve(None, hp), 300, steps=80)
+        assert_same(numpy, compiled)
+        finals.append(compiled.final_point)
+    assert len(built.signatures) == 1
+    assert not np.array_equal(*finals)  # the values did reach the kernel

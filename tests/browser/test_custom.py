@@ -77,16 +77,20 @@ def test_a_hostile_formula_shows_its_message_and_the_page_keeps_working(browser,
     p.press("#input-formula", "Enter")
     pg.idle(timeout=60)
     p.wait_for_function(
-        "() => document.querySelector('#msg-surface').innerText.includes('formula refused')", timeout=WAIT
+        "() => document.querySelector('#formula-error').innerText.includes('formula refused')", timeout=WAIT
     )
-    note = p.inner_text("#msg-surface").strip()
+    note = p.inner_text("#formula-error .pg-formula-error-text").strip()
     assert "'_' at position 1 is not part of a formula" in note and "\n" not in note, note
+    assert p.inner_text("#formula-error .pg-formula-here") == "_"  # where reading stopped, marked
+    assert p.inner_text("#msg-surface").strip() == ""  # said once, under the box
     assert p.eval_on_selector("#input-formula", "el => el.classList.contains('is-invalid')")
     assert p.evaluate(RUN_XY) == before  # still the default formula's race
     _play_a_little(pg)
     p.screenshot(path=str(ARTIFACTS / "custom-hostile.png"), full_page=True)
     pg.set_text("#input-formula", "x^2 + y^2")  # and a good formula is taken again
-    p.wait_for_function("() => document.querySelector('#msg-surface').innerText.trim() === ''", timeout=WAIT)
+    p.wait_for_function(
+        "() => document.querySelector('#formula-error').innerText.trim() === ''", timeout=WAIT
+    )
     assert p.evaluate(RUN_XY) != before
     assert not pg.errors, pg.errors
     pg.close()

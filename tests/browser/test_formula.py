@@ -4,11 +4,13 @@ a broken formula gets its message with the character where reading stopped marke
 the gallery opens a classic. Screenshots: artifacts/formula-typed.png,
 artifacts/formula-broken.png, artifacts/gallery-<key>.png (the twenty classics, typed)."""
 
+import math
 from urllib.parse import urlencode
 
 import pytest
 
 from playground.core.surfaces.gallery import BY_KEY, CLASSICS
+from playground.core.surfaces.notation import read_formula, to_latex
 from tests.support.browser import ARTIFACTS, Page
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -16,6 +18,9 @@ pytestmark = pytest.mark.xdist_group("browser")
 WAIT = 60000  # software GL on a shared 2-core box
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
 TYPED = "0.26(x² + y²) − 0.48xy + sin x cos y"  # implicit products, unicode, a function without brackets
+# the TeX of each formula MathJax typeset in the preview (its own record of what it drew)
+TYPESET = """() => MathJax.startup.document.getMathItemsWithin(document.querySelector('#formula-preview'))
+  .map(m => m.math.trim())"""
 
 
 def _type(pg: Page, text: str) -> None:
@@ -41,6 +46,11 @@ def test_type_as_written_see_what_was_read_and_race(browser, base_url):
     before = p.evaluate(RUN_XY)
     _type(pg, TYPED)
     p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)  # typeset by MathJax
+    # what MathJax typeset is the tree as read: implicit products and unicode understood
+    assert p.evaluate(TYPESET) == [f"f(x, y) = {to_latex(read_formula(TYPED))}"]
+    assert to_latex(read_formula(TYPED)) == (
+        r"0.26 \, \left(x^{2} + y^{2}\right) - 0.48 \, x \, y + \sin\left(x\right) \, \cos\left(y\right)"
+    )
     p.wait_for_function("f => new URLSearchParams(location.search).get('f') === f", arg=TYPED, timeout=WAIT)
     assert p.inner_text("#msg-surface").strip() == "" and p.inner_text("#formula-error").strip() == ""
     assert p.evaluate(RUN_XY) != before  # the race is on the typed landscape
@@ -53,6 +63,9 @@ def test_type_as_written_see_what_was_read_and_race(browser, base_url):
     _type(pg, "2x + sin(y")
     p.wait_for_selector("#formula-error .pg-formula-here", timeout=WAIT)
     assert "ends too early: expected ')'" in p.inner_text("#formula-error")
+    # one message, in place: under the box, not again in the surface's notes
+    assert p.inner_text("#msg-surface").strip() == ""
+    assert p.inner_text("body").count("ends too early") == 1
     _type(pg, "x2 + y")
     p.wait_for_function(
         "() => document.querySelector('#formula-error').innerText.includes('needs a * before it')",
@@ -60,16 +73,33 @@ def test_type_as_written_see_what_was_read_and_race(browser, base_url):
     )
     assert p.inner_text("#formula-error .pg-formula-here") == "2"  # the character where reading stopped
     assert p.inner_text("#formula-preview").strip() == ""
+    assert (
+        p.inner_text("body").count("needs a * before it") == 1 and p.inner_text("#msg-surface").strip() == ""
+    )
+    # read, then refused when built (a constant division by zero): marked too, once
+    _type(pg, "x^2 + 1/(2 - 2)")
+    p.wait_for_function(
+        "() => document.querySelector('#formula-error').innerText.includes('division by zero')", timeout=WAIT
+    )
+    before_mark = (
+        "() => document.querySelector('#formula-error .pg-formula-here').previousSibling.textContent"
+    )
+    assert p.evaluate(before_mark) == "x^2 + 1/("  # the divisor's first character is marked
+    assert p.inner_text("body").count("division by zero") == 1
     p.screenshot(path=str(ARTIFACTS / "formula-broken.png"), full_page=True)
     assert not pg.errors, pg.errors
     pg.close()
 
 
-def test_the_gallery_opens_a_classic(browser, base_url):
-    pg = Page(browser, base_url)
+MARKED_MINIMA = """() => { const gd = document.querySelector('#graph-contour .js-plotly-plot');
+  const t = gd.data.find(t => t.meta && t.meta.role === 'mark' && t.name === 'global minimum');
+  return t ? t.x.map((x, i) => [x, t.y[i]]) : []; }"""
+
+
+def test_the_gallery_opens_a_classic_in_one_click(browser, base_url):
+    pg = Page(browser, base_url)  # another surface: the gallery is there all the same
     p = pg.page
-    p.click("#formula-gallery summary")
-    p.click("#gallery-himmelblau")
+    p.click("#gallery-himmelblau")  # one click, nothing to unfold first
     p.wait_for_function(
         "() => new URLSearchParams(location.search).get('surface') === 'custom'", timeout=WAIT
     )
@@ -77,6 +107,15 @@ def test_the_gallery_opens_a_classic(browser, base_url):
     pg.idle(timeout=60)
     assert p.input_value("#input-formula") == BY_KEY["himmelblau"].formula
     p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)
+    (x0, x1), (y0, y1) = BY_KEY["himmelblau"].domain
+    shown = p.evaluate(
+        "() => ['x0', 'x1', 'y0', 'y1'].map(k => +new URLSearchParams(location.search).get('p.' + k))"
+    )
+    assert shown == [x0, x1, y0, y1]  # its domain
+    marked = p.evaluate(MARKED_MINIMA)  # the published minima, marked on the map
+    assert len(marked) == len(BY_KEY["himmelblau"].minima)
+    for m in BY_KEY["himmelblau"].minima:
+        assert min(math.dist(m, q) for q in marked) < 1e-5
     assert not pg.errors, pg.errors
     pg.close()
 

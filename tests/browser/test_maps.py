@@ -132,3 +132,48 @@ def test_a_clicked_sweep_or_phase_cell_races_that_rate_and_momentum_alone(browse
         assert not page.errors, page.errors
     finally:
         page.close()
+
+
+TITLE = "() => document.querySelector('#text-maps-title').innerText"
+NOTE = "() => document.querySelector('#div-maps-note').innerText"
+TRACES = "() => document.querySelector('#graph-maps .js-plotly-plot').data.length"
+
+
+def test_switching_maps_leaves_no_stale_map_or_note(browser, base_url):
+    """#29: a basins map stayed on screen under the phase diagram's refusal; switching from
+    basins (size 120) to the phase diagram (5 to 80) said "grid size must be ... used 40" though
+    the user typed nothing; the phase diagram's size (40) then drew a sweep titled "40 learning
+    rates" while its box said 60. A kind of map now starts at its own size, and a refused map
+    leaves nothing drawn under the reason."""
+    page = _maps_page(browser, base_url, "surface=quadratic_bowl&opt=momentum,gd&steps=100")
+    p = page.page
+    try:
+        p.check("#radio-maps-kind input[value='basin']")
+        p.wait_for_function(FILLED, arg=120, timeout=60000)
+        p.wait_for_function(DONE, timeout=60000)
+        page.idle()
+        p.check("#radio-maps-kind input[value='phase']")  # Momentum: has a momentum
+        p.wait_for_function(FILLED, arg=40, timeout=60000)
+        page.idle()
+        assert p.evaluate(NOTE) == "" and "40×40" in p.evaluate(TITLE)
+        assert p.input_value("#input-maps-size") == "40"
+        p.check("#radio-maps-kind input[value='sweep']")
+        p.wait_for_function(DONE, timeout=60000)
+        page.idle()
+        assert "60 learning rates" in p.evaluate(TITLE) and p.input_value("#input-maps-size") == "60"
+        assert p.evaluate(NOTE) == ""
+        # a race whose first racer has no momentum: its basins, then the phase diagram it refuses
+        p.goto(f"{base_url}/?surface=quadratic_bowl&opt=gd,momentum&steps=100&view=maps")
+        p.wait_for_selector("#button-maps-draw", state="visible", timeout=30000)
+        p.check("#radio-maps-kind input[value='basin']")
+        p.wait_for_function(FILLED, arg=120, timeout=60000)
+        page.idle()
+        p.check("#radio-maps-kind input[value='phase']")
+        p.wait_for_selector(".pg-network-error", timeout=30000)
+        page.idle()
+        assert "has no momentum" in p.inner_text("#div-maps-progress")
+        assert p.evaluate(TRACES) == 0 and p.evaluate(TITLE) == ""  # no old map under the reason
+        p.screenshot(path=str(ARTIFACTS / "maps-refused.png"), full_page=True)
+        assert not page.errors, page.errors
+    finally:
+        page.close()

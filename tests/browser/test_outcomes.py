@@ -1,6 +1,8 @@
 """What a run's end looks like in real headless Chromium: marks inside the frame, honest
 statuses, nothing given away early, and lessons that re-apply."""
 
+import json
+
 import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
 
@@ -143,3 +145,62 @@ def test_the_map_frames_the_paths_on_request_and_the_link_keeps_it(browser, base
     p.screenshot(path=str(ARTIFACTS / "frame-paths.png"))
     assert not pg.errors
     pg.close()
+
+
+COLUMN_EDGES = """() => [...document.querySelectorAll('#div-readout th')]
+  .map(t => Math.round(t.getBoundingClientRect().left))"""
+STOPPED_RACE = "surface=rosenbrock&opt=lbfgs,adam&lr.lbfgs=1&lr.adam=0.02&steps=500"
+
+
+def test_a_stopped_lbfgs_says_it_stopped_where_when_and_why(browser, base_url, capsys):
+    """The issue's race: L-BFGS reaches (1, 0.99999) at step 88 and takes no step after (its
+    tolerance_change). The table says "moving" until the playback reaches step 88, then the
+    words the CLI prints for the same run, at every later step."""
+    from playground.cli.main import main
+
+    assert (
+        main(["trajectory", "--surface", "rosenbrock", "--optimizer", "lbfgs", "--lr", "1", "--steps", "500"])
+        == 0
+    )
+    cli = json.loads(capsys.readouterr().out)
+    assert cli["outcome_status"] == "stopped_near" and cli["outcome_step"] == 88
+    words = cli["outcome"]
+    assert words.startswith("stopped at step 88 at (1, 0.99999), next to the global minimum (1, 1)")
+    pg = Page(browser, f"{base_url}/?{STOPPED_RACE}")
+    pg.idle()
+    columns = set()  # the table's column edges at every step: the long status must not move them
+    for step, shown in ((0, "moving"), (87, "moving"), (88, words), (89, words), (250, words), (500, words)):
+        pg.page.evaluate(f"() => window.PG.apply({step})")
+        columns.add(tuple(pg.page.evaluate(COLUMN_EDGES)))
+        cell = pg.page.locator("#div-readout tbody tr:nth-child(1) .pg-status")
+        assert cell.inner_text() == shown, step
+        tone = "good" if shown == words else "neutral"
+        assert tone in cell.get_attribute("class").split()
+        final = pg.page.inner_text("#div-readout tbody tr:nth-child(1) td:nth-child(7)")
+        assert (final == "…") == (step < 88), (step, final)
+    assert len(columns) == 1, columns
+    key = pg.page.inner_text(".pg-status-key")
+    assert "stopped next to a minimum" in key
+    # the position column writes the point as the outcome's words do
+    assert pg.page.inner_text("#div-readout tbody tr:nth-child(1) td:nth-child(4)") == "(1, 0.99999)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.page.evaluate("() => window.PG.apply(120)")
+    pg.page.screenshot(path=str(ARTIFACTS / "outcome-lbfgs-stopped.png"))
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+NUMBERS = [(-1.5, None, "-1.5"), (0.001, 4, "0.001"), (2.0, None, "2"), (-2.5455844122715, None, "-2.5456"),
+           (12.5, None, "12.5"), (100.0, None, "100"), (123456.0, None, "1.2346e5"), (9.28263e-6, 4, "9.283e-6"),
+           (4.308456e-11, 6, "4.30846e-11"), (0.9999918, None, "0.99999"), (0.99999565, None, "1"),
+           (0.0, None, "0"), (None, None, "–")]  # fmt: skip
+
+
+def test_the_table_writes_numbers_for_reading(page):
+    """One rule for every number of the table: Python's "%g" (trailing zeros dropped), so
+    "(-1.5000, 2)" and "0.001000" are gone and a point reads as in the outcome's words."""
+    js = "cases => cases.map(([v, d]) => window.PG.fmt(v === null ? NaN : v, d === null ? undefined : d))"
+    assert page.page.evaluate(js, [[v, d] for v, d, _ in NUMBERS]) == [shown for _, _, shown in NUMBERS]
+    for value, digits, shown in NUMBERS:
+        if value and digits is None:
+            assert shown == f"{value:.5g}".replace("e+0", "e").replace("e-0", "e-")

@@ -126,6 +126,18 @@ def test_critical_points_are_found_and_classified():
     assert [c.kind for c in flat.critical_points] == ["global_min"]
 
 
+def test_where_f_is_flat_no_critical_point_is_listed():
+    # every point of a flat region is critical: none is a minimum or saddle to name
+    assert custom_surface("3").critical_points == ()
+    assert custom_surface("0*x + 2").critical_points == ()  # (they listed 450 saddles)
+
+
+def test_get_surface_keeps_where_a_refused_formula_stopped():
+    with pytest.raises(SurfaceError) as info:
+        get_surface("custom", formula="x^2 + 1/(2 - 2)")
+    assert "division by zero" in str(info.value) and info.value.position == len("x^2 + 1/(")
+
+
 def test_no_global_minimum_where_the_domain_goes_lower():
     s = custom_surface("x^4 - 2*x^2 + 0.1*y^3", -2, 2, -2, 2)  # y^3 runs down at y = -2
     assert s.fglob is None and not s.minima  # no point with zero gradient is a minimum here

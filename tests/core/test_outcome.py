@@ -29,8 +29,57 @@ def test_a_run_creeping_next_to_rosenbrocks_minimum_is_named_with_its_distance()
     assert o.nearest == int(tr.minimum) and o.distance == float(tr.minimum_distance)
     assert o.distance < 1e-4
     assert O.describe(s, tr) == o.words
-    assert o.fields() == {"outcome": o.words, "outcome_status": "near_minimum",
+    assert o.fields() == {"outcome": o.words, "outcome_status": "near_minimum", "outcome_step": 3000,
                           "nearest_minimum": [1.0, 1.0], "nearest_minimum_distance": o.distance}  # fmt: skip
+
+
+def test_lbfgs_that_stops_by_its_own_tolerance_says_where_when_and_why():
+    """The issue's case: L-BFGS on Rosenbrock (lr 1, torch's tolerances) reaches (1, 0.99999)
+    at step 88 and takes no step after (every later point is the same float); the engine's
+    tests (|g| <= 1e-6, within 1e-6 of (1, 1)) call it still running. Its outcome says it
+    stopped, at step 88, where, and that L-BFGS's tolerance_change stopped it."""
+    s = get_surface("rosenbrock")
+    tr = simulate(s, "lbfgs", steps=500, lr=1.0)
+    p = tr.positions
+    assert str(tr.status) == "running" and np.array_equal(p[88:], np.broadcast_to(p[88], p[88:].shape))
+    assert not np.array_equal(p[87], p[88])
+    assert O.rest_step(p, 500) == 88
+    o = O.of_run(s, tr)
+    assert (o.status, o.at, o.tone) == (O.STOPPED_NEAR, 88, "good")
+    assert o.words == (
+        "stopped at step 88 at (1, 0.99999), next to the global minimum (1, 1): "
+        "its own tolerance, tolerance_change = 1e-09"
+    )
+    assert o.fields()["outcome_step"] == 88 and O.describe(s, tr) == o.words
+    # its gradient there is far above tolerance_grad: the loss test stopped it, as torch's code does
+    assert np.abs(s.gradient(p[88])).max() > 1e-7
+
+
+def test_a_run_that_stops_away_from_a_minimum_says_why():
+    s = get_surface("rosenbrock")
+    zero = O.of_run(s, simulate(s, "gd", steps=50, lr=0.0))
+    assert (zero.status, zero.at, zero.tone) == (O.STOPPED, 0, "warn")
+    assert (
+        zero.words
+        == "stopped at step 0 at (-1.5, 2): its learning rate is 0; 2.69 from the global minimum (1, 1)"
+    )
+    tiny = simulate(
+        s, "gd", steps=50, lr=1e-4, schedule="step", schedule_params={"step_size": 10, "gamma": 1e-300}
+    )
+    o = O.of_run(
+        s, tiny
+    )  # the 11th step on, lr 1e-304: too small to change a float; the point after 10 steps stays
+    assert (o.status, o.at) == (O.STOPPED, 10) and o.words.startswith("stopped at step 10 at (")
+    assert O.TOO_SMALL in o.words
+    moving = simulate(s, "gd", steps=50, lr=0.001)
+    assert O.of_run(s, moving).status == "running" and O.rest_step(moving.positions, 50) == -1
+
+
+def test_rest_step_reads_the_path_exactly():
+    p = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    assert O.rest_step(p, 3) == 1 and O.rest_step(p, 1) == -1
+    assert O.rest_step(np.zeros((4, 2)), 3) == 0
+    assert O.rest_step(np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1e-300]]), 2) == -1
 
 
 BOWL = get_surface("quadratic_bowl")  # one minimum at (0, 0), domain 4 wide: near means within 4e-3
@@ -48,7 +97,7 @@ BOWL = get_surface("quadratic_bowl")  # one minimum at (0, 0), domain 4 wide: ne
         ("blew_up", (0.0, -2.0), 7, 4.0, 5.0, "blew_up",
          "blew up after step 6; 2 from the global minimum (0, 0)"),
         ("critical", (1.0, 0.0), 3, 1.0, 5.0, "critical",
-         "stopped where the gradient vanishes at step 3: not a minimum; 1 from the global minimum (0, 0)"),
+         "stopped where the gradient vanishes at step 3 at (1, 0): not a minimum; 1 from the global minimum (0, 0)"),
     ],
 )  # fmt: skip
 def test_every_status_names_the_nearest_minimum_in_the_pages_words(
@@ -108,8 +157,15 @@ def test_any_run_names_the_minimum_nearest_its_last_point(surface, optimizer, u,
     assert o.nearest_minimum == s.minima[o.nearest].xy and O.minimum_name(s, o.nearest) in o.words
     if str(tr.status) == "minimum":  # the engine's own minimum and distance
         assert o.nearest == int(tr.minimum) and o.distance == pytest.approx(float(tr.minimum_distance))
-    near = str(tr.status) == "running" and o.distance <= O.NEAR_SHARE * (x1 - x0)
-    assert (o.status == O.NEAR_MINIMUM) == near
+    running = str(tr.status) == "running"
+    near = o.distance <= O.NEAR_SHARE * (x1 - x0)
+    rest = O.rest_step(tr.positions, int(tr.last_kept)) if running else -1
+    assert (o.status == O.NEAR_MINIMUM) == (running and near and rest < 0)
+    assert (o.status in (O.STOPPED, O.STOPPED_NEAR)) == (rest >= 0)
+    if rest >= 0:  # its point is the same from that step on, and moved just before it
+        p = tr.positions
+        assert (p[rest:] == p[-1]).all() and (rest == 0 or (p[rest - 1] != p[rest]).any())
+        assert o.at == rest and (o.status == O.STOPPED_NEAR) == near
 
 
 def test_a_run_of_a_batch_reads_as_the_run_alone():

@@ -107,15 +107,15 @@ def _torch_lines_run(name, hp, surface, start, steps):
     blocks = opt.chain(hp)
     ns = {"torch": torch, "theta": torch.tensor(start), "f": s.f}
     for b in blocks:
-        exec("\n".join(b.torch_init(hp)), ns)
+        exec("\n".join(b.torch_init()), ns)
     look = next(b.lookahead_torch for b in blocks if b.lookahead_torch)
     out = []
     for t in range(1, steps + 1):
         ns["t"], ns["lr"] = t, float(hp["lr"])
-        ns["q"] = eval(look.format(**hp), ns)
+        ns["q"] = eval(look, ns)
         ns["upd"] = torch.tensor(s.gradient(ns["q"].numpy()))
         for b in blocks:
-            exec("\n".join(b.torch_step(hp)), ns)
+            exec("\n".join(b.torch_step()), ns)
         out.append(ns["theta"].numpy().copy())
     return np.array(out)
 

@@ -65,9 +65,9 @@ PAUSED = (
     "() => !window.PG.playing && document.getElementById('text-step').textContent === String(window.PG.step)"
 )
 
-# every graph on screen laid out at its box's size and at the page's text size (presenter mode
+# every graph on screen laid out at its box's size and at the page's text size (lecture mode
 # lays text out larger and resizes the plots: 70-pg-keys.js, fontSize)
-PLOTS_LAID_OUT = """() => { const f = window.PG.C.font, big = document.body.classList.contains('pg-presenter');
+PLOTS_LAID_OUT = """() => { const f = window.PG.C.font, big = window.PG.lectureLaidOut();
   const size = big ? Math.max(f.presenterMin, Math.round(window.innerHeight / f.presenterLines)) : f.size;
   return [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent && g._fullLayout)
     .every(g => g._fullLayout.font.size === size && Math.abs(g._fullLayout.width - g.clientWidth) <= 1

@@ -40,7 +40,7 @@ def test_an_optimizer_keeps_its_colour_wherever_it_stands():
     # copies of one optimizer are told apart
     assert len(set(contract.racer_colors(["adam", "adam~2", "adam~3"]))) == 3
     # the default race's colours, far apart in hue (the issue: Momentum orange beside Adam vermillion)
-    assert contract.racer_colors(["momentum", "rmsprop", "adam"]) == ["#0072B2", "#009E73", "#E69F00"]
+    assert contract.racer_colors(["momentum", "rmsprop", "adam"]) == ["#1477B8", "#009E73", "#C78500"]
 
 
 def test_the_page_and_the_run_give_each_racer_the_same_colour():
@@ -67,7 +67,9 @@ def test_the_3d_height_is_smooth_and_says_its_transform(name):
     fig = landscape.surface_3d(s, [])
     z = np.frombuffer(__import__("base64").b64decode(fig["data"][0]["z"]["bdata"]), "<f4")
     assert np.isfinite(z).all()
-    title = fig["layout"]["scene"]["zaxis"]["title"]["text"]
+    # the transform is said by the colour bar (a z title fell off the scene's corner, clipped)
+    assert fig["layout"]["scene"]["zaxis"]["title"]["text"] == ""
+    title = fig["data"][0]["colorbar"]["title"]["text"].split("<br>")[0].removeprefix("height: ")
     if s.log_z:
         c = terrain.scene_offset(s)
         assert title == f"log₁₀(f − f* + {c:g})"
@@ -128,29 +130,24 @@ def test_3d_paths_lie_on_the_drawn_surface_never_under_it():
     np.testing.assert_allclose(terrain.drawn_height(surface, nodes), want, rtol=1e-6)
 
 
-def test_the_scene_marks_critical_points_with_glyphs_every_font_draws():
-    """plotly.js draws a 3D marker as a text glyph: its "x" is the emoji ❌ (a red picture, or
-    a blank box where the font lacks it). The page's own bundle says which glyph each symbol is;
-    every mark of the scene must be a geometric shape (U+25A0-25FF), drawn in the mark's ink."""
+def test_the_scene_marks_critical_points_with_the_keys_glyphs():
+    """The key under the race table says ★ global minimum, ○ local minimum, × saddle point; the
+    scene writes those very glyphs (plotly's 3D markers are glyphs of their own, its "x" the
+    emoji ❌: a square and a diamond stood for × and ★), and the contour map draws their shapes."""
     bundle = (ASSETS / "05-plotly.min.js").read_text(encoding="utf-8")
     table = re.search(r'\{circle:"[^}]*"circle-open":[^}]*\}', bundle)
-    assert table, "the bundle's 3D symbol table"
-    glyphs = {
-        k.strip('"'): v.encode().decode("unicode_escape")
-        for k, v in re.findall(r'("?[\w-]+"?):"([^"]*)"', table.group())
-    }
-    assert glyphs["x"] == "\u274c"  # the emoji: why the scene does not use it
-    for kind, _, symbol3d, _, _ in contract.CRITICAL_MARKS:
-        assert "\u25a0" <= glyphs[symbol3d] <= "\u25ff", (kind, symbol3d, glyphs[symbol3d])
-    marks = [
-        t
-        for t in landscape.surface_3d(get_surface("six_hump_camel"), [])["data"]
-        if t["meta"]["role"] == "mark"
-    ]
-    assert {t["marker"]["symbol"] for t in marks} == {m[2] for m in contract.CRITICAL_MARKS}
-    for t in marks:  # an open glyph is its outline: in the ink, not white on the pale heights
-        if t["marker"]["symbol"].endswith("-open"):
-            assert t["marker"]["line"]["color"] == contract.MARK_INK["light"]
+    assert table and 'x:"\\u274C"' in table.group()  # the emoji: why the scene uses no 3D marker
+    surface = get_surface("six_hump_camel")  # minima of both kinds and saddles
+    scene = [t for t in landscape.surface_3d(surface, [])["data"] if t["meta"]["role"] == "mark"]
+    flat = [t for t in landscape.contour_map(surface, [])["data"] if t.get("meta", {}).get("role") == "mark"]
+    key = {words: glyph for _, words, _, glyph in contract.CRITICAL_MARKS}
+    assert {t["name"] for t in scene} == set(key) == {t["name"] for t in flat}
+    for t in scene:
+        assert t["mode"] == "text" and set(t["text"]) == {key[t["name"]]} and "marker" not in t
+        assert t["textfont"]["color"] == contract.MARK_INK["light"]
+    shapes = {"★": "star", "○": "circle-open", "×": "x-thin-open"}
+    for t in flat:
+        assert t["marker"]["symbol"] == shapes[key[t["name"]]]
 
 
 @pytest.mark.parametrize(

@@ -33,8 +33,31 @@ def drawn(lesson_id: str) -> tuple[list[np.ndarray], list]:
         assert "graph-lesson" not in str(lesson_box.box(cfg, lesson))
         return [], runs.run_all(cfg)[2]
     own = [t for t in lesson_box.evidence_figure(cfg, lesson)["data"] if "meta" not in t]
-    assert [t["name"] for t in own] == [m["label"] for m in runs.racer_meta(cfg)]
-    return [_decode(t["y"]) for t in own], runs.run_all(cfg)[2]
+    labels = [m["label"] for m in runs.racer_meta(cfg)]
+    # every racer's curve, by its name; a relative quantity's reference racer is not drawn
+    skip = 1 if evidence.QUANTITIES[lesson.evidence].relative else 0
+    assert [t["name"] for t in own] == labels[skip:]
+    return [None] * skip + [_decode(t["y"]) for t in own], runs.run_all(cfg)[2]
+
+
+def legend_title(lesson_id: str) -> str:
+    fig = lesson_box.evidence_figure(lesson_box.lesson_config(lesson_id), LESSON_BY_ID[lesson_id])
+    return fig["layout"]["legend"]["title"]["text"]
+
+
+def NOISY_OFF_EXACT(s, t, lesson_id: str) -> bool:
+    """The noise and batch lessons' chart: the exact path (gradient descent, no noise) is the
+    reference, named in the legend and not drawn; the one curve drawn is the noisy SGD's
+    distance from it, never 0 after the start, and it is what the two runs' points give."""
+    exact, noisy = t
+    apart = np.linalg.norm(noisy.positions - exact.positions, axis=1)
+    return (
+        exact.noise == 0 < noisy.noise
+        and s[0] is None
+        and legend_title(lesson_id).startswith("off Gradient descent's path")
+        and np.allclose(s[1], apart, rtol=1e-12, atol=0)
+        and s[1][1:].min() > 0
+    )
 
 
 def drawn_references(lesson_id: str) -> list[np.ndarray]:
@@ -76,10 +99,11 @@ STORIES = {
         and (np.diff(np.log10(s[1][100:])) > 0.1).sum() >= 5  # RMSProp jumps back up again and again
         and np.all(np.diff(s[2][100:]) <= 0)  # Adam's keeps falling
     ),
-    "noise": lambda s, t: np.all(s[0] == 0) and s[1][1:].min() > 0 and tail(s[1]) > 0.02,
+    "noise": lambda s, t: NOISY_OFF_EXACT(s, t, "noise") and tail(s[1]) > 0.02,
     # four times closer than the dashed batch-1 curve beside it, which is the noise lesson's own
     "batch": lambda s, t: (
-        0 < s[1].mean() < 0.35 * drawn_references("batch")[0].mean()
+        NOISY_OFF_EXACT(s, t, "batch")
+        and 0 < s[1].mean() < 0.35 * drawn_references("batch")[0].mean()
         and np.array_equal(drawn_references("batch")[0], drawn("noise")[0][1])
     ),
     "minibatch": lambda s, t: MINIBATCH_STORY(s, t),
@@ -204,6 +228,21 @@ def test_every_lesson_has_a_story_check():
 def test_each_lesson_shows_what_it_claims(lesson_id):
     series, trajs = drawn(lesson_id)
     assert STORIES[lesson_id](series, trajs)
+
+
+@pytest.mark.parametrize("lesson_id", [k for k, v in LESSON_BY_ID.items() if v.evidence is not None])
+def test_no_lesson_draws_a_curve_that_says_nothing(lesson_id):
+    """A curve flat at 0 reads as "this one stays put": drawn for a racer that moves, it says
+    the opposite of the run (the noise lesson drew gradient descent's distance from itself). Every
+    drawn curve of every lesson changes over the steps, and a relative chart names its reference."""
+    series, trajs = drawn(lesson_id)
+    for s, t in zip(series, trajs):
+        if s is None:
+            continue
+        finite = s[np.isfinite(s)]
+        assert finite.size > 1 and np.ptp(finite) > 0, (lesson_id, t.optimizer)
+    if series[0] is None:
+        assert trajs[0].optimizer and "path" in legend_title(lesson_id)
 
 
 @pytest.mark.parametrize("lesson_id", list(STORIES))

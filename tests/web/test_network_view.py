@@ -11,7 +11,7 @@ from benchmarks.dash_payload import body
 from playground.core.surfaces import get_surface
 from playground.network.presets import SEED_TABLE
 from playground.web import ASSETS, create_app
-from playground.web.contract import ROLES, path_width
+from playground.web.contract import ROLES, path_width, racer_look
 from playground.web.plots import landscape, style, terrain
 from playground.web.views import _network_figures as F
 from playground.web.views import discover
@@ -49,7 +49,7 @@ def test_valid_input_gives_the_table_curves_and_the_labelled_projection(small):
 
 def test_the_slice_is_drawn_by_the_race_figure_builders(small):
     slice_map, surface = small[5], small[6]
-    two = [{"label": "a", "color": "#000000", "width": 1.0}] * 2
+    two = [{"label": "a", "color": "#000000", "width": 1.0, **racer_look(i)} for i in range(2)]
     race = get_surface("rosenbrock")  # no critical point but its minimum: marks aside, the same traces
     for fig, built in (
         (slice_map, landscape.contour_map(race, two)),

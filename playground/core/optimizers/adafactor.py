@@ -38,19 +38,27 @@ class SecondMoment(NamedTuple):
     v: Any
 
 
-def _adafactor_update(u, s, p, q, lr, t, hp, aux):
-    c = t ** hp["beta2_decay"]  # torch: one_minus_beta2_t = step ** beta2_decay
+class AdafactorHyper(NamedTuple):
+    beta2_decay: float
+    eps1: float
+    eps2: float
+    d: float
+
+
+def _adafactor_update(u, s, h, p, lr, t):
+    beta2_decay, eps1, eps2, d = h
+    c = t**beta2_decay  # torch: one_minus_beta2_t = step ** beta2_decay
     root = 1 / (t**0.5)
     rho = min(lr, root) if type(lr) is float else np.where(root < lr, root, lr)
-    alpha = _larger(_rms(p), hp["eps2"]) * rho  # from the parameters before the weight decay
+    alpha = _larger(_rms(p), eps2) * rho  # from the parameters before the weight decay
     v = B.lerp(s.v, u * u, c)
-    inv = 1.0 / np.sqrt(np.maximum(v, hp["eps1"] * hp["eps1"]))  # clamp_(min=eps1^2).rsqrt_()
+    inv = 1.0 / np.sqrt(np.maximum(v, eps1 * eps1))  # clamp_(min=eps1^2).rsqrt_()
     upd = inv * u
-    scale = alpha / _larger(_rms(upd) / hp["d"], 1.0)
+    scale = alpha / _larger(_rms(upd) / d, 1.0)
     return scale * upd, SecondMoment(v), p, scale * inv
 
 
-def _adafactor_latex(hp: HP, u: str) -> tuple[list[str], str]:
+def _adafactor_latex(u: str) -> tuple[list[str], str]:
     return [
         rf"v_t &= (1 - t^{{\tau}})\, v_{{t-1}} + t^{{\tau}}\, {u}^2",
         r"\rho_t &= \min\!\left(\eta, \tfrac{1}{\sqrt t}\right),\quad"
@@ -59,23 +67,33 @@ def _adafactor_latex(hp: HP, u: str) -> tuple[list[str], str]:
     ], r"\frac{\alpha_t\, U_t}{\max\!\left(1, \operatorname{RMS}(U_t) / d\right)}"
 
 
-def _adafactor_torch(hp: HP) -> list[str]:
-    eps1 = B.lit(hp["eps1"])
+def _adafactor_torch(h: AdafactorHyper) -> list[str]:
+    eps1 = B.lit(h.eps1)
     return [
-        f"alpha = max({B.lit(hp['eps2'])}, theta.norm().item() / theta.numel() ** 0.5) * min(lr, 1 / t ** 0.5)",
-        f"v = torch.lerp(v, upd * upd, t ** {B.lit(hp['beta2_decay'])})",
+        f"alpha = max({B.lit(h.eps2)}, theta.norm().item() / theta.numel() ** 0.5) * min(lr, 1 / t ** 0.5)",
+        f"v = torch.lerp(v, upd * upd, t ** {B.lit(h.beta2_decay)})",
         f"upd = v.clamp(min={eps1} * {eps1}).rsqrt() * upd",
-        f"upd = alpha / max(1.0, upd.norm().item() / (upd.numel() ** 0.5 * {B.lit(hp['d'])})) * upd",
+        f"upd = alpha / max(1.0, upd.norm().item() / (upd.numel() ** 0.5 * {B.lit(h.d)})) * upd",
     ]
 
 
-SCALE_BY_ADAFACTOR = Block(
-    "scale_by_adafactor",
-    _adafactor_update,
-    _adafactor_latex,
-    _adafactor_torch,
-    **B.zero_state(SecondMoment),
-)
+def scale_by_adafactor(beta2_decay: float, eps1: float, eps2: float, d: float) -> Block:
+    """Adafactor's scaling, relative step and clipping (on rows of ``(N, 2)`` arrays)."""
+    h = AdafactorHyper(beta2_decay, eps1, eps2, d)
+    return Block(
+        "scale_by_adafactor",
+        _adafactor_update,
+        _adafactor_latex,
+        lambda: _adafactor_torch(h),
+        h,
+        ("p", "lr", "t"),
+        **B.zero_state(SecondMoment),
+    )
+
+
+def _chain(hp: HP) -> tuple[Block, ...]:
+    scale = scale_by_adafactor(hp["beta2_decay"], hp["eps1"], hp["eps2"], hp["d"])
+    return (scale, B.decoupled_decay(hp["weight_decay"]), B.APPLY)
 
 
 def _adafactor_class(hp: HP) -> str:
@@ -98,7 +116,7 @@ RECORDS = (
                help="floor of the parameters' RMS in the relative step"),
          Hyper("d", 1.0, low=1.0, high=1e6, symbol="d", help="clipping threshold of the update's RMS"),
          wd_hyper("decoupled weight decay")),
-        lambda hp: (SCALE_BY_ADAFACTOR, B.DECOUPLED_DECAY, B.APPLY),
+        _chain,
         demo_lr=0.1, cost=4, accumulator="v", coupled=True, torch_class=_adafactor_class,
         summary="Adam's second moment without momentum, a step relative to the size of the "
                 "parameters (their RMS, at least eps2) and an update whose RMS is clipped at d. "

@@ -20,7 +20,26 @@ _WD = wd_hyper("weight decay (an L2 penalty unless decoupled_weight_decay)")
 
 def _decay(hp: HP):
     """The weight-decay block the ``decoupled_weight_decay`` flag picks."""
-    return B.DECOUPLED_DECAY if hp["decoupled_weight_decay"] else B.coupled_decay()
+    wd = hp["weight_decay"]
+    return B.decoupled_decay(wd) if hp["decoupled_weight_decay"] else B.coupled_decay(wd)
+
+
+def _adam_chain(hp: HP) -> tuple:
+    scale = B.scale_by_adam(hp["beta1"], hp["beta2"], hp["eps"], hp["amsgrad"], hp["bias_correction"])
+    return (_decay(hp), scale, B.DESCEND)
+
+
+def _adamw_chain(hp: HP) -> tuple:
+    scale = B.scale_by_adam(hp["beta1"], hp["beta2"], hp["eps"], hp["amsgrad"], hp["bias_correction"])
+    return (B.decoupled_decay(hp["weight_decay"]), scale, B.DESCEND)
+
+
+def _nadam_chain(hp: HP) -> tuple:
+    return (
+        _decay(hp),
+        B.scale_by_nadam(hp["beta1"], hp["beta2"], hp["eps"], hp["momentum_decay"]),
+        B.DESCEND,
+    )
 
 
 def _betas(hp: HP) -> str:
@@ -54,14 +73,14 @@ def _plain_class(cls: str, *extra: str):
 RECORDS = (
     Optimizer(
         "adam", "Adam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _AMS, _BC, _WD, _DWD),
-        lambda hp: (_decay(hp), B.SCALE_BY_ADAM, B.DESCEND),
+        _adam_chain,
         demo_lr=0.05, accumulator="v", torch_class=_adam_class("Adam", "decoupled_weight_decay"),
         summary="Momentum on the gradient plus RMSProp scaling, both bias-corrected.",
     ),
     Optimizer(
         "adamw", "AdamW",
         (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _AMS, _BC, wd_hyper(_DECOUPLED, 1e-2)),
-        lambda hp: (B.DECOUPLED_DECAY, B.SCALE_BY_ADAM, B.DESCEND),
+        _adamw_chain,
         accumulator="v", torch_class=_adam_class("AdamW"),
         summary="Adam with weight decay applied to the weights, not through the gradient.",
     ),
@@ -70,19 +89,20 @@ RECORDS = (
         (lr_hyper(2e-3), _B1, _B2, eps_hyper(1e-8),
          Hyper("momentum_decay", 4e-3, low=0.0, high=1.0, symbol=r"\psi", help="momentum decay"),
          _WD, _DWD),
-        lambda hp: (_decay(hp), B.SCALE_BY_NADAM, B.DESCEND),
+        _nadam_chain,
         accumulator="v", torch_class=_plain_class("NAdam", "momentum_decay", "decoupled_weight_decay"),
         summary="Adam with a Nesterov-style look-ahead on the first moment.",
     ),
     Optimizer(
         "radam", "RAdam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _WD, _DWD),
-        lambda hp: (_decay(hp), B.SCALE_BY_RADAM, B.DESCEND),
+        lambda hp: (_decay(hp), B.scale_by_radam(hp["beta1"], hp["beta2"], hp["eps"]), B.DESCEND),
         accumulator="v", torch_class=_plain_class("RAdam", "decoupled_weight_decay"),
         summary="Adam that switches its adaptive rate on only once the variance estimate is reliable.",
     ),
     Optimizer(
         "adamax", "Adamax", (lr_hyper(2e-3), _B1, _B2, eps_hyper(1e-8), wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.SCALE_BY_ADAMAX, B.DESCEND),
+        lambda hp: (B.coupled_decay(hp["weight_decay"]), B.scale_by_adamax(hp["beta1"], hp["beta2"], hp["eps"]),
+                    B.DESCEND),
         accumulator="u", torch_class=_plain_class("Adamax"),
         summary="Adam with the infinity norm in place of the root mean square.",
     ),
@@ -90,7 +110,7 @@ RECORDS = (
         "lion", "Lion",
         (lr_hyper(1e-4), _B1, beta_hyper("beta2", 0.99, r"\beta_2", "decay of the momentum"),
          wd_hyper(_DECOUPLED)),
-        lambda hp: (B.DECOUPLED_DECAY, B.SCALE_BY_LION, B.DESCEND),
+        lambda hp: (B.decoupled_decay(hp["weight_decay"]), B.scale_by_lion(hp["beta1"], hp["beta2"]), B.DESCEND),
         summary="Steps of fixed size in the sign of an interpolated momentum.",
     ),
 )  # fmt: skip

@@ -20,9 +20,15 @@ def _adagrad_class(hp: HP) -> str | None:
     )
 
 
+def _adagrad_chain(hp: HP) -> tuple:
+    scale = B.scale_by_rss(hp["eps"], hp["initial_accumulator_value"], hp["eps_inside_sqrt"])
+    return (B.coupled_decay(hp["weight_decay"]), scale, B.descend_lr_decay(hp["lr_decay"]))
+
+
 def _rmsprop_chain(hp: HP) -> tuple:
-    momentum = (B.TRACE_SUM,) if hp["momentum"] > 0 else ()
-    return (B.coupled_decay(), B.SCALE_BY_RMS, *momentum, B.DESCEND)
+    momentum = (B.trace_sum(hp["momentum"]),) if hp["momentum"] > 0 else ()
+    scale = B.scale_by_rms(hp["alpha"], hp["eps"], hp["centered"], hp["eps_inside_sqrt"])
+    return (B.coupled_decay(hp["weight_decay"]), scale, *momentum, B.DESCEND)
 
 
 def _rmsprop_class(hp: HP) -> str | None:
@@ -51,7 +57,7 @@ RECORDS = (
          Hyper("initial_accumulator_value", 0.0, low=0.0, high=1e6, symbol=r"G_{\text{init}}",
                help="starting value of the sum of squares"),
          _EPS_INSIDE, wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.SCALE_BY_RSS, B.DESCEND_LR_DECAY),
+        _adagrad_chain,
         accumulator="sum_sq", torch_class=_adagrad_class,
         summary="Per-coordinate steps divided by the root of all past squared gradients.",
     ),
@@ -67,7 +73,7 @@ RECORDS = (
     Optimizer(
         "adadelta", "AdaDelta",
         (lr_hyper(1.0), beta_hyper("rho", 0.9, r"\rho", "decay of both averages"), eps_hyper(1e-6), wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.SCALE_BY_ADADELTA, B.DESCEND),
+        lambda hp: (B.coupled_decay(hp["weight_decay"]), B.scale_by_adadelta(hp["rho"], hp["eps"]), B.DESCEND),
         accumulator="sq_avg", torch_class=_adadelta_class,
         summary="RMSProp whose step is scaled by the average size of past steps.",
     ),

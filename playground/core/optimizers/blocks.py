@@ -1,8 +1,11 @@
 r"""The blocks update rules are chained from: decay, scaling rules, momenta, learning rate.
 
 Each block follows the arithmetic of its ``torch.optim`` counterpart operation by
-operation, so a chain matches PyTorch in float64 to rounding. ``lit`` writes a
-hyperparameter into LaTeX-free PyTorch source exactly (``repr`` of the float).
+operation, so a chain matches PyTorch in float64 to rounding. A block with hyperparameters
+is built by a factory (``scale_by_adam(beta1, beta2, eps, ...)``, as optax's transforms are)
+that binds them in a small NamedTuple, the ``h`` its update unpacks; one without is a
+constant (`DESCEND`). ``lit`` writes a value into PyTorch source exactly (``repr`` of the
+float).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..ops import copy, maximum, sign, sqrt, where
-from .base import HP, Array, Block
+from .base import Array, Block
 
 
 def lit(v: object) -> str:
@@ -46,8 +49,8 @@ def zero_state(cls: type) -> dict[str, Any]:
     n = len(cls._fields)  # type: ignore[attr-defined]
     return {
         # one zeros array for every field: the blocks never write in place
-        "init": lambda params, hp: cls(*[_zeros(params)] * n),
-        "torch_init": lambda hp: [f"{name} = torch.zeros(2)" for name in cls._fields],  # type: ignore[attr-defined]
+        "init": lambda params, lr: cls(*[_zeros(params)] * n),
+        "torch_init": lambda: [f"{name} = torch.zeros(2)" for name in cls._fields],  # type: ignore[attr-defined]
     }
 
 
@@ -57,87 +60,110 @@ _TORCH_EMA_SQ = "{v} = {v} * {b} + (1 - {b}) * (upd * upd)"
 # -- weight decay -----------------------------------------------------------------------------
 
 
-def _coupled_update(u, s, p, q, lr, t, hp, aux):
-    wd = hp["weight_decay"]
-    return (u + wd * q if wd else u), s, p, None
+class Decay(NamedTuple):
+    weight_decay: float
 
 
-def coupled_decay(at: str = r"\theta_t") -> Block:
+def _coupled_update(u, s, h, q):
+    (wd,) = h
+    return (u + wd * q if wd else u), s, None
+
+
+def coupled_decay(weight_decay: float, at: str = r"\theta_t") -> Block:
     """L2 penalty through the gradient, ``g + λθ`` (taken at the gradient point ``at``)."""
     return Block(
         "coupled_decay",
         _coupled_update,
-        lambda hp, u: ([rf"{u} &\leftarrow {u} + \lambda{at}"], u),
-        lambda hp: [f"upd = upd + {lit(hp['weight_decay'])} * q"],
-        active=lambda hp: bool(hp["weight_decay"]),
+        lambda u: ([rf"{u} &\leftarrow {u} + \lambda{at}"], u),
+        lambda: [f"upd = upd + {lit(weight_decay)} * q"],
+        Decay(weight_decay),
+        ("q",),
+        active=bool(weight_decay),
     )
 
 
-def _decoupled_update(u, s, p, q, lr, t, hp, aux):
-    wd = hp["weight_decay"]
+def _decoupled_update(u, s, h, p, lr):
+    (wd,) = h
     return u, s, (p * (1 - lr * wd) if wd else p), None
 
 
-DECOUPLED_DECAY = Block(
-    "decoupled_decay",
-    _decoupled_update,
-    lambda hp, u: ([r"\theta_t &\leftarrow (1 - \eta\lambda)\,\theta_t"], u),
-    lambda hp: [f"theta = theta * (1 - lr * {lit(hp['weight_decay'])})"],
-    active=lambda hp: bool(hp["weight_decay"]),
-)
+def decoupled_decay(weight_decay: float) -> Block:
+    """Weight decay on the parameters themselves, ``θ(1 - ηλ)`` (AdamW)."""
+    return Block(
+        "decoupled_decay",
+        _decoupled_update,
+        lambda u: ([r"\theta_t &\leftarrow (1 - \eta\lambda)\,\theta_t"], u),
+        lambda: [f"theta = theta * (1 - lr * {lit(weight_decay)})"],
+        Decay(weight_decay),
+        ("p", "lr"),
+        active=bool(weight_decay),
+    )
+
 
 # -- the learning rate ------------------------------------------------------------------------
 
 
-def _descend_update(u, s, p, q, lr, t, hp, aux):
+def _descend_update(u, s, h, p, lr):
     return u, s, p - lr * u, lr
 
 
 DESCEND = Block(
     "descend",
     _descend_update,
-    lambda hp, u: ([rf"\theta_{{t+1}} &= \theta_t - \eta\, {u}"], u),
-    lambda hp: ["theta = theta - lr * upd"],
+    lambda u: ([rf"\theta_{{t+1}} &= \theta_t - \eta\, {u}"], u),
+    lambda: ["theta = theta - lr * upd"],
+    needs=("p", "lr"),
 )
 
 
-def _descend_decayed_update(u, s, p, q, lr, t, hp, aux):
-    clr = lr / (1 + (t - 1) * hp["lr_decay"])
+class LrDecay(NamedTuple):
+    lr_decay: float
+
+
+def _descend_decayed_update(u, s, h, p, lr, t):
+    (lr_decay,) = h
+    clr = lr / (1 + (t - 1) * lr_decay)
     return u, s, p - clr * u, clr
 
 
-DESCEND_LR_DECAY = Block(
-    "descend_lr_decay",
-    _descend_decayed_update,
-    lambda hp, u: (
-        [r"\eta_t &= \frac{\eta}{1 + (t - 1)\,\delta}", rf"\theta_{{t+1}} &= \theta_t - \eta_t\, {u}"],
-        u,
-    ),
-    lambda hp: [f"clr = lr / (1 + (t - 1) * {lit(hp['lr_decay'])})", "theta = theta - clr * upd"],
-)
+def descend_lr_decay(lr_decay: float) -> Block:
+    """Steps of ``η / (1 + (t - 1) δ)`` (AdaGrad's learning-rate decay)."""
+    return Block(
+        "descend_lr_decay",
+        _descend_decayed_update,
+        lambda u: (
+            [r"\eta_t &= \frac{\eta}{1 + (t - 1)\,\delta}", rf"\theta_{{t+1}} &= \theta_t - \eta_t\, {u}"],
+            u,
+        ),
+        lambda: [f"clr = lr / (1 + (t - 1) * {lit(lr_decay)})", "theta = theta - clr * upd"],
+        LrDecay(lr_decay),
+        ("p", "lr", "t"),
+    )
 
 
-def _scale_by_lr_update(u, s, p, q, lr, t, hp, aux):
-    return lr * u, s, p, lr
+def _scale_by_lr_update(u, s, h, lr):
+    return lr * u, s, lr
 
 
 SCALE_BY_LR = Block(
     "scale_by_lr",
     _scale_by_lr_update,
-    lambda hp, u: ([], rf"\eta\, {u}"),
-    lambda hp: ["upd = lr * upd"],
+    lambda u: ([], rf"\eta\, {u}"),
+    lambda: ["upd = lr * upd"],
+    needs=("lr",),
 )
 
 
-def _apply_update(u, s, p, q, lr, t, hp, aux):
+def _apply_update(u, s, h, p):
     return u, s, p - u, None
 
 
 APPLY = Block(
     "apply",
     _apply_update,
-    lambda hp, u: ([rf"\theta_{{t+1}} &= \theta_t - {u}"], u),
-    lambda hp: ["theta = theta - upd"],
+    lambda u: ([rf"\theta_{{t+1}} &= \theta_t - {u}"], u),
+    lambda: ["theta = theta - upd"],
+    needs=("p",),
 )
 
 # -- momenta ------------------------------------------------------------------------------------
@@ -147,138 +173,171 @@ class Velocity(NamedTuple):
     velocity: Any
 
 
+class Momentum(NamedTuple):
+    momentum: float
+
+
+class Dampened(NamedTuple):
+    momentum: float
+    dampening: float
+
+
 _VELOCITY = zero_state(Velocity)
 
 
-def _trace_torch_update(u, s, p, q, lr, t, hp, aux):
+def _trace_torch_update(u, s, h, t):
     # torch.optim.SGD: the buffer starts as a copy of the first gradient
-    buf = copy(u) if t == 1 else s.velocity * hp["momentum"] + (1 - hp["dampening"]) * u
-    return buf, Velocity(buf), p, None
+    mu, tau = h
+    buf = copy(u) if t == 1 else s.velocity * mu + (1 - tau) * u
+    return buf, Velocity(buf), None
 
 
-TRACE_TORCH = Block(
-    "trace_torch",
-    _trace_torch_update,
-    lambda hp, u: (
-        [rf"v_{{t+1}} &= \mu v_t + (1 - \tau)\, {u} \quad (\text{{first step: }} v = {u})"],
-        "v_{t+1}",
-    ),
-    lambda hp: [
-        f"velocity = upd.clone() if t == 1 else velocity * {lit(hp['momentum'])}"
-        f" + (1 - {lit(hp['dampening'])}) * upd",
-        "upd = velocity",
-    ],
-    **_VELOCITY,
-)
+def trace_torch(momentum: float, dampening: float) -> Block:
+    """torch.optim.SGD's momentum buffer: ``v = μv + (1 - τ)g``, ``v = g`` at the first step."""
+    mu, tau = lit(momentum), lit(dampening)
+    return Block(
+        "trace_torch",
+        _trace_torch_update,
+        lambda u: (
+            [rf"v_{{t+1}} &= \mu v_t + (1 - \tau)\, {u} \quad (\text{{first step: }} v = {u})"],
+            "v_{t+1}",
+        ),
+        lambda: [
+            f"velocity = upd.clone() if t == 1 else velocity * {mu} + (1 - {tau}) * upd",
+            "upd = velocity",
+        ],
+        Dampened(momentum, dampening),
+        ("t",),
+        **_VELOCITY,
+    )
 
 
-def _trace_ema_update(u, s, p, q, lr, t, hp, aux):
-    mu = hp["momentum"]
+def _trace_ema_update(u, s, h):
+    (mu,) = h
     buf = s.velocity * mu + (1 - mu) * u
-    return buf, Velocity(buf), p, None
+    return buf, Velocity(buf), None
 
 
-TRACE_EMA = Block(
-    "trace_ema",
-    _trace_ema_update,
-    lambda hp, u: ([rf"v_{{t+1}} &= \mu v_t + (1 - \mu)\, {u}"], "v_{t+1}"),
-    lambda hp: [
-        f"velocity = velocity * {lit(hp['momentum'])} + (1 - {lit(hp['momentum'])}) * upd",
-        "upd = velocity",
-    ],
-    **_VELOCITY,
-)
+def trace_ema(momentum: float) -> Block:
+    """An exponential moving average of the updates, ``v = μv + (1 - μ)g``."""
+    mu = lit(momentum)
+    return Block(
+        "trace_ema",
+        _trace_ema_update,
+        lambda u: ([rf"v_{{t+1}} &= \mu v_t + (1 - \mu)\, {u}"], "v_{t+1}"),
+        lambda: [f"velocity = velocity * {mu} + (1 - {mu}) * upd", "upd = velocity"],
+        Momentum(momentum),
+        **_VELOCITY,
+    )
 
 
-def _trace_sum_update(u, s, p, q, lr, t, hp, aux):
-    buf = s.velocity * hp["momentum"] + u
-    return buf, Velocity(buf), p, None
+def _trace_sum_update(u, s, h):
+    (mu,) = h
+    buf = s.velocity * mu + u
+    return buf, Velocity(buf), None
 
 
-def _trace_sum_latex(hp: HP, u: str) -> tuple[list[str], str]:
-    return [rf"v_{{t+1}} &= \mu v_t + {u}"], "v_{t+1}"
+def _look_ahead(p: Any, s: Velocity, h: Momentum) -> Any:
+    (mu,) = h
+    return p - mu * s.velocity
 
 
-def _trace_sum_torch(hp: HP) -> list[str]:
-    return [f"velocity = velocity * {lit(hp['momentum'])} + upd", "upd = velocity"]
+def trace_sum(momentum: float, lookahead: bool = False) -> Block:
+    """``v = μv + u``: classical momentum (after `SCALE_BY_LR`: the learning rate lives inside
+    the velocity) and RMSProp's momentum on the scaled gradient. ``lookahead``: Nesterov in its
+    look-ahead form, the gradient taken at ``θ - μv``."""
+    mu = lit(momentum)
+    look: dict[str, Any] = {}
+    if lookahead:
+        look = {
+            "lookahead": _look_ahead,
+            "lookahead_latex": r"\tilde\theta_t &= \theta_t - \mu v_t,\quad g_t = \nabla f(\tilde\theta_t)",
+            "lookahead_torch": f"theta - {mu} * velocity",
+        }
+    return Block(
+        "trace_lookahead" if lookahead else "trace_sum",
+        _trace_sum_update,
+        lambda u: ([rf"v_{{t+1}} &= \mu v_t + {u}"], "v_{t+1}"),
+        lambda: [f"velocity = velocity * {mu} + upd", "upd = velocity"],
+        Momentum(momentum),
+        **_VELOCITY,
+        **look,
+    )
 
 
-# classical momentum (after SCALE_BY_LR: the learning rate lives inside the velocity),
-# and RMSProp's momentum on the scaled gradient
-TRACE_SUM = Block("trace_sum", _trace_sum_update, _trace_sum_latex, _trace_sum_torch, **_VELOCITY)
-
-
-def _look_ahead(p: Any, s: Velocity, hp: HP) -> Any:
-    return p - hp["momentum"] * s.velocity
-
-
-# Nesterov in its look-ahead form: the gradient is taken at theta - mu v
-TRACE_LOOKAHEAD = Block(
-    "trace_lookahead",
-    _trace_sum_update,
-    _trace_sum_latex,
-    _trace_sum_torch,
-    **_VELOCITY,
-    lookahead=_look_ahead,
-    lookahead_latex=r"\tilde\theta_t &= \theta_t - \mu v_t,\quad g_t = \nabla f(\tilde\theta_t)",
-    lookahead_torch="theta - {momentum} * velocity",
-)
-
-
-def _nesterov_torch_update(u, s, p, q, lr, t, hp, aux):
-    mu = hp["momentum"]
+def _nesterov_torch_update(u, s, h, t):
+    (mu,) = h
     buf = copy(u) if t == 1 else s.velocity * mu + u
-    return u + mu * buf, Velocity(buf), p, None
+    return u + mu * buf, Velocity(buf), None
 
 
-NESTEROV_TORCH = Block(
-    "nesterov_torch",
-    _nesterov_torch_update,
-    lambda hp, u: (
-        [rf"v_{{t+1}} &= \mu v_t + {u} \quad (\text{{first step: }} v = {u})"],
-        rf"\left({u} + \mu v_{{t+1}}\right)",
-    ),
-    lambda hp: [
-        f"velocity = upd.clone() if t == 1 else velocity * {lit(hp['momentum'])} + upd",
-        f"upd = upd + {lit(hp['momentum'])} * velocity",
-    ],
-    **_VELOCITY,
-)
+def nesterov_torch(momentum: float) -> Block:
+    """torch.optim.SGD(nesterov=True): ``v = μv + g`` (``v = g`` first), the update ``g + μv``."""
+    mu = lit(momentum)
+    return Block(
+        "nesterov_torch",
+        _nesterov_torch_update,
+        lambda u: (
+            [rf"v_{{t+1}} &= \mu v_t + {u} \quad (\text{{first step: }} v = {u})"],
+            rf"\left({u} + \mu v_{{t+1}}\right)",
+        ),
+        lambda: [
+            f"velocity = upd.clone() if t == 1 else velocity * {mu} + upd",
+            f"upd = upd + {mu} * velocity",
+        ],
+        Momentum(momentum),
+        ("t",),
+        **_VELOCITY,
+    )
+
 
 # -- scaling rules ------------------------------------------------------------------------------
 
 
-def _root(var: str, hp: HP) -> str:
+def _root(var: str, inside: bool) -> str:
     """LaTeX of the denominator, with eps inside or outside the root."""
-    return rf"\sqrt{{{var} + \epsilon}}" if hp["eps_inside_sqrt"] else rf"\sqrt{{{var}}} + \epsilon"
+    return rf"\sqrt{{{var} + \epsilon}}" if inside else rf"\sqrt{{{var}}} + \epsilon"
 
 
-def _torch_root(var: str, hp: HP) -> str:
-    eps = lit(hp["eps"])
-    return f"torch.sqrt({var} + {eps})" if hp["eps_inside_sqrt"] else f"torch.sqrt({var}) + {eps}"
+def _torch_root(var: str, eps: float, inside: bool) -> str:
+    return f"torch.sqrt({var} + {lit(eps)})" if inside else f"torch.sqrt({var}) + {lit(eps)}"
 
 
 class SumSq(NamedTuple):
     sum_sq: Any
 
 
-def _rss_update(u, s, p, q, lr, t, hp, aux):
+class Rss(NamedTuple):
+    eps: float
+    eps_inside_sqrt: bool
+    initial_accumulator_value: float  # the state's start (init)
+
+
+def _rss_update(u, s, h):
+    eps, inside, _ = h
     acc = s.sum_sq + u * u
-    std = sqrt(acc + hp["eps"]) if hp["eps_inside_sqrt"] else sqrt(acc) + hp["eps"]
-    return u / std, SumSq(acc), p, 1.0 / std
+    std = sqrt(acc + eps) if inside else sqrt(acc) + eps
+    return u / std, SumSq(acc), 1.0 / std
 
 
-SCALE_BY_RSS = Block(  # AdaGrad
-    "scale_by_rss",
-    _rss_update,
-    lambda hp, u: (
-        [rf"G_{{t+1}} &= G_t + {u}^2 \quad (G_0 = G_{{\text{{init}}}})"],
-        rf"\frac{{{u}}}{{{_root('G_{t+1}', hp)}}}",
-    ),
-    lambda hp: ["sum_sq = sum_sq + upd * upd", f"upd = upd / ({_torch_root('sum_sq', hp)})"],
-    init=lambda params, hp: SumSq(np.full_like(params, hp["initial_accumulator_value"])),
-    torch_init=lambda hp: [f"sum_sq = torch.full((2,), {lit(float(hp['initial_accumulator_value']))})"],
-)
+def scale_by_rss(eps: float, initial_accumulator_value: float, eps_inside_sqrt: bool) -> Block:
+    """AdaGrad: the update over the root of the sum of all squared updates."""
+    start = initial_accumulator_value
+    return Block(
+        "scale_by_rss",
+        _rss_update,
+        lambda u: (
+            [rf"G_{{t+1}} &= G_t + {u}^2 \quad (G_0 = G_{{\text{{init}}}})"],
+            rf"\frac{{{u}}}{{{_root('G_{t+1}', eps_inside_sqrt)}}}",
+        ),
+        lambda: [
+            "sum_sq = sum_sq + upd * upd",
+            f"upd = upd / ({_torch_root('sum_sq', eps, eps_inside_sqrt)})",
+        ],
+        Rss(eps, eps_inside_sqrt, initial_accumulator_value),
+        init=lambda params, lr: SumSq(np.full_like(params, start)),
+        torch_init=lambda: [f"sum_sq = torch.full((2,), {lit(float(start))})"],
+    )
 
 
 class MeanSquare(NamedTuple):
@@ -286,48 +345,60 @@ class MeanSquare(NamedTuple):
     grad_avg: Any
 
 
-def _rms_update(u, s, p, q, lr, t, hp, aux):
-    alpha = hp["alpha"]
+class Rms(NamedTuple):
+    alpha: float
+    eps: float
+    centered: bool
+    eps_inside_sqrt: bool
+
+
+def _rms_update(u, s, h):
+    alpha, eps, centered, inside = h
     sq = ema_sq(s.sq_avg, u, alpha)
     ga = s.grad_avg
-    if hp["centered"]:
+    if centered:
         ga = lerp(ga, u, 1 - alpha)
         var = maximum(sq - ga * ga, 0.0)  # never negative from rounding
     else:
         var = sq
-    avg = sqrt(var + hp["eps"]) if hp["eps_inside_sqrt"] else sqrt(var) + hp["eps"]
-    return u / avg, MeanSquare(sq, ga), p, 1.0 / avg
+    avg = sqrt(var + eps) if inside else sqrt(var) + eps
+    return u / avg, MeanSquare(sq, ga), 1.0 / avg
 
 
-def _rms_latex(hp: HP, u: str) -> tuple[list[str], str]:
+def _rms_latex(u: str, centered: bool, inside: bool) -> tuple[list[str], str]:
     lines = [rf"s_{{t+1}} &= \alpha s_t + (1 - \alpha)\, {u}^2"]
     var = "s_{t+1}"
-    if hp["centered"]:
+    if centered:
         lines.append(rf"m_{{t+1}} &= \alpha m_t + (1 - \alpha)\, {u}")
         var = "s_{t+1} - m_{t+1}^2"
-    return lines, rf"\frac{{{u}}}{{{_root(var, hp)}}}"
+    return lines, rf"\frac{{{u}}}{{{_root(var, inside)}}}"
 
 
-def _rms_torch(hp: HP) -> list[str]:
-    a = lit(hp["alpha"])
+def _rms_torch(h: Rms) -> list[str]:
+    a = lit(h.alpha)
     lines = [_TORCH_EMA_SQ.format(v="sq_avg", b=a)]
     var = "sq_avg"
-    if hp["centered"]:
+    if h.centered:
         lines += [
             _TORCH_LERP.format(a="grad_avg", b=a),
             "var = (sq_avg - grad_avg * grad_avg).clamp_min(0.0)",
         ]
         var = "var"
-    return [*lines, f"upd = upd / ({_torch_root(var, hp)})"]
+    return [*lines, f"upd = upd / ({_torch_root(var, h.eps, h.eps_inside_sqrt)})"]
 
 
-SCALE_BY_RMS = Block(  # RMSProp
-    "scale_by_rms",
-    _rms_update,
-    _rms_latex,
-    _rms_torch,
-    **zero_state(MeanSquare),
-)
+def scale_by_rms(alpha: float, eps: float, centered: bool, eps_inside_sqrt: bool) -> Block:
+    """RMSProp: the update over the root of a moving average of its squares (centred: of its
+    estimated variance)."""
+    h = Rms(alpha, eps, centered, eps_inside_sqrt)
+    return Block(
+        "scale_by_rms",
+        _rms_update,
+        lambda u: _rms_latex(u, centered, eps_inside_sqrt),
+        lambda: _rms_torch(h),
+        h,
+        **zero_state(MeanSquare),
+    )
 
 
 class DeltaSquare(NamedTuple):
@@ -335,32 +406,42 @@ class DeltaSquare(NamedTuple):
     sq_delta: Any
 
 
-def _adadelta_update(u, s, p, q, lr, t, hp, aux):
-    rho, eps = hp["rho"], hp["eps"]
+class Adadelta(NamedTuple):
+    rho: float
+    eps: float
+
+
+def _adadelta_update(u, s, h):
+    rho, eps = h
     sq = ema_sq(s.sq_avg, u, rho)
     scale = sqrt(s.sq_delta + eps) / sqrt(sq + eps)
     delta = scale * u
-    return delta, DeltaSquare(sq, ema_sq(s.sq_delta, delta, rho)), p, scale
+    return delta, DeltaSquare(sq, ema_sq(s.sq_delta, delta, rho)), scale
 
 
-SCALE_BY_ADADELTA = Block(
-    "scale_by_adadelta",
-    _adadelta_update,
-    lambda hp, u: (
-        [
-            rf"s_{{t+1}} &= \rho s_t + (1 - \rho)\, {u}^2",
-            rf"\Delta_t &= \frac{{\sqrt{{u_t + \epsilon}}}}{{\sqrt{{s_{{t+1}} + \epsilon}}}}\, {u}",
-            r"u_{t+1} &= \rho u_t + (1 - \rho)\, \Delta_t^2",
+def scale_by_adadelta(rho: float, eps: float) -> Block:
+    """AdaDelta: RMSProp whose step is scaled by the root mean square of past steps."""
+    r, e = lit(rho), lit(eps)
+    return Block(
+        "scale_by_adadelta",
+        _adadelta_update,
+        lambda u: (
+            [
+                rf"s_{{t+1}} &= \rho s_t + (1 - \rho)\, {u}^2",
+                rf"\Delta_t &= \frac{{\sqrt{{u_t + \epsilon}}}}{{\sqrt{{s_{{t+1}} + \epsilon}}}}\, {u}",
+                r"u_{t+1} &= \rho u_t + (1 - \rho)\, \Delta_t^2",
+            ],
+            r"\Delta_t",
+        ),
+        lambda: [
+            _TORCH_EMA_SQ.format(v="sq_avg", b=r),
+            f"upd = torch.sqrt(sq_delta + {e}) / torch.sqrt(sq_avg + {e}) * upd",
+            _TORCH_EMA_SQ.format(v="sq_delta", b=r),
         ],
-        r"\Delta_t",
-    ),
-    lambda hp: [
-        _TORCH_EMA_SQ.format(v="sq_avg", b=lit(hp["rho"])),
-        f"upd = torch.sqrt(sq_delta + {lit(hp['eps'])}) / torch.sqrt(sq_avg + {lit(hp['eps'])}) * upd",
-        _TORCH_EMA_SQ.format(v="sq_delta", b=lit(hp["rho"])),
-    ],
-    **zero_state(DeltaSquare),
-)
+        Adadelta(rho, eps),
+        **zero_state(DeltaSquare),
+    )
+
 
 # -- the Adam family ------------------------------------------------------------------------------
 
@@ -371,29 +452,37 @@ class Moments(NamedTuple):
     v_max: Any
 
 
-def _adam_update(u, s, p, q, lr, t, hp, aux):
-    b1, b2 = hp["beta1"], hp["beta2"]
+class Adam(NamedTuple):
+    beta1: float
+    beta2: float
+    eps: float
+    amsgrad: bool
+    bias_correction: bool
+
+
+def _adam_update(u, s, h, t):
+    b1, b2, eps, amsgrad, bias_correction = h
     m = lerp(s.m, u, 1 - b1)
     v = ema_sq(s.v, u, b2)
-    v_max = maximum(s.v_max, v) if hp["amsgrad"] else s.v_max
-    if hp["bias_correction"]:
+    v_max = maximum(s.v_max, v) if amsgrad else s.v_max
+    if bias_correction:
         bc1, bc2_sqrt = 1 - b1**t, (1 - b2**t) ** 0.5
     else:
         bc1, bc2_sqrt = 1.0, 1.0
-    denom = sqrt(v_max if hp["amsgrad"] else v) / bc2_sqrt + hp["eps"]
-    return (m / denom) / bc1, Moments(m, v, v_max), p, 1.0 / (bc1 * denom)
+    denom = sqrt(v_max if amsgrad else v) / bc2_sqrt + eps
+    return (m / denom) / bc1, Moments(m, v, v_max), 1.0 / (bc1 * denom)
 
 
-def _adam_latex(hp: HP, u: str) -> tuple[list[str], str]:
+def _adam_latex(u: str, amsgrad: bool, bias_correction: bool) -> tuple[list[str], str]:
     lines = [
         rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u}",
         rf"v_t &= \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2",
     ]
     vv = "v_t"
-    if hp["amsgrad"]:
+    if amsgrad:
         lines.append(r"\hat v^{\max}_t &= \max(\hat v^{\max}_{t-1}, v_t)")
         vv = r"\hat v^{\max}_t"
-    if not hp["bias_correction"]:
+    if not bias_correction:
         return lines, rf"\frac{{m_t}}{{\sqrt{{{vv}}} + \epsilon}}"
     lines.append(
         rf"\hat m_t &= \frac{{m_t}}{{1 - \beta_1^t}},\quad \hat v_t = \frac{{{vv}}}{{1 - \beta_2^t}}"
@@ -401,21 +490,34 @@ def _adam_latex(hp: HP, u: str) -> tuple[list[str], str]:
     return lines, r"\frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}"
 
 
-def _adam_torch(hp: HP) -> list[str]:
-    b1, b2 = lit(hp["beta1"]), lit(hp["beta2"])
+def _adam_torch(h: Adam) -> list[str]:
+    b1, b2 = lit(h.beta1), lit(h.beta2)
     lines = [_TORCH_LERP.format(a="m", b=b1), _TORCH_EMA_SQ.format(v="v", b=b2)]
     vv = "v"
-    if hp["amsgrad"]:
+    if h.amsgrad:
         lines.append("v_max = torch.maximum(v_max, v)")
         vv = "v_max"
-    if hp["bias_correction"]:
+    if h.bias_correction:
         lines.append(f"bc1, bc2_sqrt = 1 - {b1} ** t, (1 - {b2} ** t) ** 0.5")
     else:
         lines.append("bc1, bc2_sqrt = 1.0, 1.0")
-    return [*lines, f"upd = (m / (torch.sqrt({vv}) / bc2_sqrt + {lit(hp['eps'])})) / bc1"]
+    return [*lines, f"upd = (m / (torch.sqrt({vv}) / bc2_sqrt + {lit(h.eps)})) / bc1"]
 
 
-SCALE_BY_ADAM = Block("scale_by_adam", _adam_update, _adam_latex, _adam_torch, **zero_state(Moments))
+def scale_by_adam(
+    beta1: float, beta2: float, eps: float, amsgrad: bool = False, bias_correction: bool = True
+) -> Block:
+    """Adam's scaling: the first moment over the root of the second, both bias-corrected."""
+    h = Adam(beta1, beta2, eps, amsgrad, bias_correction)
+    return Block(
+        "scale_by_adam",
+        _adam_update,
+        lambda u: _adam_latex(u, amsgrad, bias_correction),
+        lambda: _adam_torch(h),
+        h,
+        ("t",),
+        **zero_state(Moments),
+    )
 
 
 class NadamMoments(NamedTuple):
@@ -424,43 +526,62 @@ class NadamMoments(NamedTuple):
     mu_product: float
 
 
-def _nadam_update(u, s, p, q, lr, t, hp, aux):
-    b1, b2, psi = hp["beta1"], hp["beta2"], hp["momentum_decay"]
+class Nadam(NamedTuple):
+    beta1: float
+    beta2: float
+    eps: float
+    momentum_decay: float
+
+
+def _nadam_update(u, s, h, t):
+    b1, b2, eps, psi = h
     mu = b1 * (1.0 - 0.5 * (0.96 ** (t * psi)))
     mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * psi)))
     mu_product = s.mu_product * mu
     m = lerp(s.m, u, 1 - b1)
     v = ema_sq(s.v, u, b2)
-    denom = sqrt(v / (1 - b2**t)) + hp["eps"]
+    denom = sqrt(v / (1 - b2**t)) + eps
     c_grad = (1.0 - mu) / (1.0 - mu_product)
     c_m = mu_next / (1.0 - mu_product * mu_next)
-    return c_grad * (u / denom) + c_m * (m / denom), NadamMoments(m, v, mu_product), p, (c_grad + c_m) / denom
+    return c_grad * (u / denom) + c_m * (m / denom), NadamMoments(m, v, mu_product), (c_grad + c_m) / denom
 
 
-SCALE_BY_NADAM = Block(
-    "scale_by_nadam",
-    _nadam_update,
-    lambda hp, u: (
-        [
-            r"\mu_t &= \beta_1\left(1 - \tfrac{1}{2}\, 0.96^{t\psi}\right)",
-            rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u},\quad v_t = \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2",
-        ],
-        rf"\left(\frac{{(1 - \mu_t)\, {u}}}{{1 - \prod_{{i \le t}}\mu_i}}"
-        r" + \frac{\mu_{t+1} m_t}{1 - \prod_{i \le t+1}\mu_i}\right)\Big/\left(\sqrt{\frac{v_t}{1 - \beta_2^t}} + \epsilon\right)",
-    ),
-    lambda hp: [
-        f"mu = {lit(hp['beta1'])} * (1.0 - 0.5 * 0.96 ** (t * {lit(hp['momentum_decay'])}))",
-        f"mu_next = {lit(hp['beta1'])} * (1.0 - 0.5 * 0.96 ** ((t + 1) * {lit(hp['momentum_decay'])}))",
+def _nadam_torch(h: Nadam) -> list[str]:
+    b1, b2, psi = lit(h.beta1), lit(h.beta2), lit(h.momentum_decay)
+    return [
+        f"mu = {b1} * (1.0 - 0.5 * 0.96 ** (t * {psi}))",
+        f"mu_next = {b1} * (1.0 - 0.5 * 0.96 ** ((t + 1) * {psi}))",
         "mu_product = mu_product * mu",
-        _TORCH_LERP.format(a="m", b=lit(hp["beta1"])),
-        _TORCH_EMA_SQ.format(v="v", b=lit(hp["beta2"])),
-        f"denom = torch.sqrt(v / (1 - {lit(hp['beta2'])} ** t)) + {lit(hp['eps'])}",
+        _TORCH_LERP.format(a="m", b=b1),
+        _TORCH_EMA_SQ.format(v="v", b=b2),
+        f"denom = torch.sqrt(v / (1 - {b2} ** t)) + {lit(h.eps)}",
         "upd = (1.0 - mu) / (1.0 - mu_product) * (upd / denom)"
         " + mu_next / (1.0 - mu_product * mu_next) * (m / denom)",
-    ],
-    init=lambda params, hp: NadamMoments(_zeros(params), _zeros(params), 1.0),
-    torch_init=lambda hp: ["m = torch.zeros(2)", "v = torch.zeros(2)", "mu_product = 1.0"],
-)
+    ]
+
+
+def scale_by_nadam(beta1: float, beta2: float, eps: float, momentum_decay: float) -> Block:
+    """NAdam's scaling: Adam with a Nesterov look-ahead on the first moment."""
+    h = Nadam(beta1, beta2, eps, momentum_decay)
+    return Block(
+        "scale_by_nadam",
+        _nadam_update,
+        lambda u: (
+            [
+                r"\mu_t &= \beta_1\left(1 - \tfrac{1}{2}\, 0.96^{t\psi}\right)",
+                rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u},\quad v_t = \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2",
+                # the two momentum terms on a line of their own: one line of the whole is too wide to read
+                rf"\delta_t &= \frac{{(1 - \mu_t)\, {u}}}{{1 - \prod_{{i \le t}}\mu_i}}"
+                r" + \frac{\mu_{t+1} m_t}{1 - \prod_{i \le t+1}\mu_i}",
+            ],
+            r"\frac{\delta_t}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}",
+        ),
+        lambda: _nadam_torch(h),
+        h,
+        ("t",),
+        init=lambda params, lr: NadamMoments(_zeros(params), _zeros(params), 1.0),
+        torch_init=lambda: ["m = torch.zeros(2)", "v = torch.zeros(2)", "mu_product = 1.0"],
+    )
 
 
 class MeanAndSquare(NamedTuple):
@@ -468,8 +589,14 @@ class MeanAndSquare(NamedTuple):
     v: Any
 
 
-def _radam_update(u, s, p, q, lr, t, hp, aux):
-    b1, b2 = hp["beta1"], hp["beta2"]
+class Betas(NamedTuple):
+    beta1: float
+    beta2: float
+    eps: float
+
+
+def _radam_update(u, s, h, t):
+    b1, b2, eps = h
     m = lerp(s.m, u, 1 - b1)
     v = ema_sq(s.v, u, b2)
     bc1, bc2 = 1 - b1**t, 1 - b2**t
@@ -479,38 +606,47 @@ def _radam_update(u, s, p, q, lr, t, hp, aux):
     state = MeanAndSquare(m, v)
     if rho_t > 5.0:  # the variance of the adaptive rate is tractable: rectify it
         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-        adaptive = bc2**0.5 / (sqrt(v) + hp["eps"])
-        return m_hat * adaptive * rect, state, p, adaptive * rect / bc1
-    return m_hat, state, p, 1.0 / bc1  # early steps: momentum SGD on the bias-corrected mean
+        adaptive = bc2**0.5 / (sqrt(v) + eps)
+        return m_hat * adaptive * rect, state, adaptive * rect / bc1
+    return m_hat, state, 1.0 / bc1  # early steps: momentum SGD on the bias-corrected mean
 
 
-SCALE_BY_RADAM = Block(
-    "scale_by_radam",
-    _radam_update,
-    lambda hp, u: (
-        [
-            rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u},\quad v_t = \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2",
-            r"\rho_\infty &= \tfrac{2}{1 - \beta_2} - 1,\quad \rho_t = \rho_\infty - \frac{2t\beta_2^t}{1 - \beta_2^t}",
-            r"r_t &= \sqrt{\frac{(\rho_t - 4)(\rho_t - 2)\rho_\infty}{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}",
-        ],
-        r"\frac{m_t}{1 - \beta_1^t}\cdot\begin{cases} r_t\,\frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon}"
-        r" & \rho_t > 5\\ 1 & \text{otherwise}\end{cases}",
-    ),
-    lambda hp: [
-        _TORCH_LERP.format(a="m", b=lit(hp["beta1"])),
-        _TORCH_EMA_SQ.format(v="v", b=lit(hp["beta2"])),
-        f"b2 = {lit(hp['beta2'])}",
-        f"bc1, bc2 = 1 - {lit(hp['beta1'])} ** t, 1 - b2 ** t",
+def _radam_torch(h: Betas) -> list[str]:
+    return [
+        _TORCH_LERP.format(a="m", b=lit(h.beta1)),
+        _TORCH_EMA_SQ.format(v="v", b=lit(h.beta2)),
+        f"b2 = {lit(h.beta2)}",
+        f"bc1, bc2 = 1 - {lit(h.beta1)} ** t, 1 - b2 ** t",
         "rho_inf = 2 / (1 - b2) - 1",
         "rho_t = rho_inf - 2 * t * b2 ** t / bc2",
         "if rho_t > 5.0:",
         "    rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5",
-        f"    upd = m / bc1 * (bc2 ** 0.5 / (torch.sqrt(v) + {lit(hp['eps'])})) * rect",
+        f"    upd = m / bc1 * (bc2 ** 0.5 / (torch.sqrt(v) + {lit(h.eps)})) * rect",
         "else:",
         "    upd = m / bc1",
-    ],
-    **zero_state(MeanAndSquare),
-)
+    ]
+
+
+def scale_by_radam(beta1: float, beta2: float, eps: float) -> Block:
+    """RAdam's scaling: Adam's adaptive rate, rectified, once its variance is tractable."""
+    h = Betas(beta1, beta2, eps)
+    return Block(
+        "scale_by_radam",
+        _radam_update,
+        lambda u: (
+            [
+                rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u},\quad v_t = \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2",
+                r"\rho_\infty &= \tfrac{2}{1 - \beta_2} - 1,\quad \rho_t = \rho_\infty - \frac{2t\beta_2^t}{1 - \beta_2^t}",
+                r"r_t &= \sqrt{\frac{(\rho_t - 4)(\rho_t - 2)\rho_\infty}{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}",
+            ],
+            r"\frac{m_t}{1 - \beta_1^t}\cdot\begin{cases} r_t\,\frac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon}"
+            r" & \rho_t > 5\\ 1 & \text{otherwise}\end{cases}",
+        ),
+        lambda: _radam_torch(h),
+        h,
+        ("t",),
+        **zero_state(MeanAndSquare),
+    )
 
 
 class InfinityNorm(NamedTuple):
@@ -518,60 +654,75 @@ class InfinityNorm(NamedTuple):
     u: Any
 
 
-def _adamax_update(u, s, p, q, lr, t, hp, aux):
-    b1 = hp["beta1"]
+def _adamax_update(u, s, h, t):
+    b1, b2, eps = h
     m = lerp(s.m, u, 1 - b1)
-    norm = maximum(s.u * hp["beta2"], abs(u) + hp["eps"])
+    norm = maximum(s.u * b2, abs(u) + eps)
     bc1 = 1 - b1**t
-    return (m / norm) / bc1, InfinityNorm(m, norm), p, 1.0 / (bc1 * norm)
+    return (m / norm) / bc1, InfinityNorm(m, norm), 1.0 / (bc1 * norm)
 
 
-SCALE_BY_ADAMAX = Block(
-    "scale_by_adamax",
-    _adamax_update,
-    lambda hp, u: (
-        [
-            rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u}",
-            rf"u_t &= \max(\beta_2 u_{{t-1}},\ |{u}| + \epsilon)",
+def scale_by_adamax(beta1: float, beta2: float, eps: float) -> Block:
+    """Adamax's scaling: the first moment over an infinity norm of the updates."""
+    b1 = lit(beta1)
+    return Block(
+        "scale_by_adamax",
+        _adamax_update,
+        lambda u: (
+            [
+                rf"m_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u}",
+                rf"u_t &= \max(\beta_2 u_{{t-1}},\ |{u}| + \epsilon)",
+            ],
+            r"\frac{1}{1 - \beta_1^t}\,\frac{m_t}{u_t}",
+        ),
+        lambda: [
+            _TORCH_LERP.format(a="m", b=b1),
+            f"u = torch.maximum(u * {lit(beta2)}, upd.abs() + {lit(eps)})",
+            f"upd = (m / u) / (1 - {b1} ** t)",
         ],
-        r"\frac{1}{1 - \beta_1^t}\,\frac{m_t}{u_t}",
-    ),
-    lambda hp: [
-        _TORCH_LERP.format(a="m", b=lit(hp["beta1"])),
-        f"u = torch.maximum(u * {lit(hp['beta2'])}, upd.abs() + {lit(hp['eps'])})",
-        f"upd = (m / u) / (1 - {lit(hp['beta1'])} ** t)",
-    ],
-    **zero_state(InfinityNorm),
-)
+        Betas(beta1, beta2, eps),
+        ("t",),
+        **zero_state(InfinityNorm),
+    )
 
 
 class SignMomentum(NamedTuple):
     m: Any
 
 
-def _lion_update(u, s, p, q, lr, t, hp, aux):
-    b1, b2 = hp["beta1"], hp["beta2"]
+class LionBetas(NamedTuple):
+    beta1: float
+    beta2: float
+
+
+def _lion_update(u, s, h):
+    b1, b2 = h
     direction = sign(s.m * b1 + (1 - b1) * u)
-    return direction, SignMomentum(s.m * b2 + (1 - b2) * u), p, None
+    return direction, SignMomentum(s.m * b2 + (1 - b2) * u), None
 
 
-SCALE_BY_LION = Block(
-    "scale_by_lion",
-    _lion_update,
-    lambda hp, u: (
-        [
-            rf"c_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u}",
-            rf"m_t &= \beta_2 m_{{t-1}} + (1 - \beta_2)\, {u}",
+def scale_by_lion(beta1: float, beta2: float) -> Block:
+    """Lion: the sign of an interpolated momentum."""
+    b1, b2 = lit(beta1), lit(beta2)
+    return Block(
+        "scale_by_lion",
+        _lion_update,
+        lambda u: (
+            [
+                rf"c_t &= \beta_1 m_{{t-1}} + (1 - \beta_1)\, {u}",
+                rf"m_t &= \beta_2 m_{{t-1}} + (1 - \beta_2)\, {u}",
+            ],
+            r"\operatorname{sign}(c_t)",
+        ),
+        lambda: [
+            f"c = m * {b1} + (1 - {b1}) * upd",
+            f"m = m * {b2} + (1 - {b2}) * upd",
+            "upd = torch.sign(c)",
         ],
-        r"\operatorname{sign}(c_t)",
-    ),
-    lambda hp: [
-        f"c = m * {lit(hp['beta1'])} + (1 - {lit(hp['beta1'])}) * upd",
-        f"m = m * {lit(hp['beta2'])} + (1 - {lit(hp['beta2'])}) * upd",
-        "upd = torch.sign(c)",
-    ],
-    **zero_state(SignMomentum),
-)
+        LionBetas(beta1, beta2),
+        **zero_state(SignMomentum),
+    )
+
 
 # -- Newton ---------------------------------------------------------------------------------------
 
@@ -626,26 +777,41 @@ def newton_gain(d: Any, g: Any) -> Any:
         return np.where(g != 0, np.abs(d) / np.abs(np.where(g == 0, 1.0, g)), 0.0)
 
 
-def _newton_update(u, s, p, q, lr, t, hp, aux):
-    d = newton_direction(u, aux, hp["damping"], hp["saddle_free"])
-    return d, s, p, newton_gain(d, u)
+class Damping(NamedTuple):
+    damping: float
+    saddle_free: bool
 
 
-def _newton_latex(hp: HP, u: str) -> tuple[list[str], str]:
-    h = r"|H_t|" if hp["saddle_free"] else "H_t"
-    extra = r",\quad |H| = Q|\Lambda|Q^\top" if hp["saddle_free"] else ""
+def _newton_update(u, s, h, aux):
+    damping, saddle_free = h
+    d = newton_direction(u, aux, damping, saddle_free)
+    return d, s, newton_gain(d, u)
+
+
+def _newton_latex(u: str, saddle_free: bool) -> tuple[list[str], str]:
+    h = r"|H_t|" if saddle_free else "H_t"
+    extra = r",\quad |H| = Q|\Lambda|Q^\top" if saddle_free else ""
     return [r"H_t &= \nabla^2 f(\theta_t)" + extra], rf"\left({h} + \delta I\right)^{{-1}} {u}"
 
 
-def _newton_torch(hp: HP) -> list[str]:
-    lam = "lam.abs()" if hp["saddle_free"] else "lam"
+def _newton_torch(damping: float, saddle_free: bool) -> list[str]:
+    lam = "lam.abs()" if saddle_free else "lam"
     return [
         "lam, vecs = torch.linalg.eigh(torch.autograd.functional.hessian(lambda w: f(w[0], w[1]), q))",
-        f"lam = {lam} + {lit(hp['damping'])}",
+        f"lam = {lam} + {lit(damping)}",
         "keep = lam.abs() > 1e-12 * lam.abs().max().clamp_min(1e-300)  # a pseudo-inverse",
         "inv = torch.where(keep, 1.0 / torch.where(lam == 0, 1.0, lam), 0.0)",
         "upd = vecs @ (inv * (vecs.T @ upd))",
     ]
 
 
-NEWTON = Block("newton", _newton_update, _newton_latex, _newton_torch)
+def newton(damping: float, saddle_free: bool) -> Block:
+    """Newton's direction ``(H + δI)^{-1} g`` on the Hessian ``aux`` (or ``|H|``: saddle-free)."""
+    return Block(
+        "newton",
+        _newton_update,
+        lambda u: _newton_latex(u, saddle_free),
+        lambda: _newton_torch(damping, saddle_free),
+        Damping(damping, saddle_free),
+        ("aux",),
+    )

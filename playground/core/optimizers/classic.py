@@ -10,18 +10,23 @@ ORDER = 10
 _MU = beta_hyper("momentum", 0.9, r"\mu", "momentum coefficient")
 _MOMENTUM_FORMS = {
     # torch.optim.SGD: v = mu v + (1 - tau) g, theta -= lr v
-    "pytorch": (B.TRACE_TORCH, B.DESCEND),
+    "pytorch": lambda hp: (B.trace_torch(hp["momentum"], hp["dampening"]), B.DESCEND),
     # exponential moving average of the gradients
-    "ema": (B.TRACE_EMA, B.DESCEND),
+    "ema": lambda hp: (B.trace_ema(hp["momentum"]), B.DESCEND),
     # the learning rate lives inside the velocity: v = mu v + lr g (differs once lr changes)
-    "classical": (B.SCALE_BY_LR, B.TRACE_SUM, B.APPLY),
+    "classical": lambda hp: (B.SCALE_BY_LR, B.trace_sum(hp["momentum"]), B.APPLY),
 }
 _NAG_FORMS = {
     # Sutskever's form: the gradient at the look-ahead point theta - mu v
-    "lookahead": (B.SCALE_BY_LR, B.TRACE_LOOKAHEAD, B.APPLY),
+    "lookahead": lambda hp: (B.SCALE_BY_LR, B.trace_sum(hp["momentum"], lookahead=True), B.APPLY),
     # torch.optim.SGD(nesterov=True): the same algorithm in shifted variables
-    "pytorch": (B.NESTEROV_TORCH, B.DESCEND),
+    "pytorch": lambda hp: (B.nesterov_torch(hp["momentum"]), B.DESCEND),
 }
+
+
+def _nag_chain(hp: HP) -> tuple:
+    at = r"\tilde\theta_t" if hp["form"] == "lookahead" else r"\theta_t"
+    return (B.coupled_decay(hp["weight_decay"], at), *_NAG_FORMS[hp["form"]](hp))
 
 
 def _sgd_class(hp: HP) -> str:
@@ -49,12 +54,12 @@ def _nag_class(hp: HP) -> str | None:
 RECORDS = (
     Optimizer(
         "gd", "Gradient descent", (lr_hyper(1e-3), wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.DESCEND), torch_class=_sgd_class,
+        lambda hp: (B.coupled_decay(hp["weight_decay"]), B.DESCEND), torch_class=_sgd_class,
         summary="Full-batch gradient descent: the exact gradient, no noise.",
     ),
     Optimizer(
         "sgd", "SGD (noisy)", (lr_hyper(1e-3), wd_hyper()),
-        lambda hp: (B.coupled_decay(), B.DESCEND), torch_class=_sgd_class, default_noise=True,
+        lambda hp: (B.coupled_decay(hp["weight_decay"]), B.DESCEND), torch_class=_sgd_class, default_noise=True,
         summary="Gradient descent on a mini-batch gradient: the exact gradient plus noise (real mini-batches on a data surface).",
     ),
     Optimizer(
@@ -64,7 +69,8 @@ RECORDS = (
          Hyper("form", "pytorch", "choice", choices=tuple(_MOMENTUM_FORMS),
                help="pytorch: v=mu v+g; ema: v=mu v+(1-mu)g; classical: v=mu v+lr g"),
          wd_hyper()),
-        lambda hp: (B.coupled_decay(), *_MOMENTUM_FORMS[hp["form"]]), torch_class=_momentum_class,
+        lambda hp: (B.coupled_decay(hp["weight_decay"]), *_MOMENTUM_FORMS[hp["form"]](hp)),
+        torch_class=_momentum_class,
         summary="A heavy ball: the velocity accumulates past gradients.",
     ),
     Optimizer(
@@ -73,9 +79,7 @@ RECORDS = (
          Hyper("form", "lookahead", "choice", choices=tuple(_NAG_FORMS),
                help="lookahead: gradient at theta - mu v; pytorch: SGD(nesterov=True)"),
          wd_hyper()),
-        lambda hp: (B.coupled_decay(r"\tilde\theta_t" if hp["form"] == "lookahead" else r"\theta_t"),
-                    *_NAG_FORMS[hp["form"]]),
-        torch_class=_nag_class,
+        _nag_chain, torch_class=_nag_class,
         summary="Momentum that measures the slope where it is about to land.",
     ),
 )  # fmt: skip

@@ -164,15 +164,25 @@ def _strong_wolfe(obj, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-
     return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
 
 
-def _step(x: tuple, g: tuple, lr: float, run: _Run | None, fg, hp: HP) -> tuple[tuple, _Run | None, int]:
+class LbfgsHyper(NamedTuple):
+    max_iter: int
+    max_eval: int  # resolved: torch's None is derived (`torch_max_eval`)
+    history_size: int
+    tolerance_grad: float
+    tolerance_change: float
+    line_search_fn: str
+
+
+def _step(
+    x: tuple, g: tuple, lr: float, run: _Run | None, fg, h: LbfgsHyper
+) -> tuple[tuple, _Run | None, int]:
     """One ``LBFGS.step(closure)`` for one run: ``(new point, new state, evaluations)``."""
 
     def evaluate(px: float, py: float) -> tuple[float, tuple]:
         f, (gx, gy) = fg(px, py)
         return float(f), (float(gx), float(gy))
 
-    max_iter, max_eval, history_size = hp["max_iter"], MAX_EVAL.value(hp), hp["history_size"]
-    tolerance_grad, tolerance_change = hp["tolerance_grad"], hp["tolerance_change"]
+    max_iter, max_eval, history_size, tolerance_grad, tolerance_change, line_search_fn = h
     loss = float(fg(*x, grad=False))  # the closure at the start; its gradient is the engine's g
     current_evals = 1
     flat_grad = g
@@ -221,7 +231,7 @@ def _step(x: tuple, g: tuple, lr: float, run: _Run | None, fg, hp: HP) -> tuple[
         if gtd > -tolerance_change:
             break
         ls_func_evals = 0
-        if hp["line_search_fn"] == "strong_wolfe":
+        if line_search_fn == "strong_wolfe":
 
             def obj(p: tuple, step: float, direction: tuple) -> tuple[float, tuple]:
                 return evaluate(p[0] + step * direction[0], p[1] + step * direction[1])
@@ -263,14 +273,14 @@ def _objects(items: list) -> np.ndarray:
     return out
 
 
-def _update(u, s, p, q, lr, t, hp, aux):
+def _update(u, s, h, p, lr, aux):
     n = p.shape[0]
     lrs = [float(lr)] * n if np.ndim(lr) == 0 else np.asarray(lr, dtype=np.float64).reshape(n).tolist()
     points, grads = p.tolist(), u.tolist()
     new, evals, gain, runs = [], [], [], []
     for i in range(n):
         g = grads[i]
-        xy, run, k = _step(tuple(points[i]), tuple(g), lrs[i], s.runs[i], aux, hp)
+        xy, run, k = _step(tuple(points[i]), tuple(g), lrs[i], s.runs[i], aux, h)
         new.append(xy)
         evals.append((k, k))
         runs.append(run)
@@ -279,10 +289,10 @@ def _update(u, s, p, q, lr, t, hp, aux):
     return u, Lbfgs(np.array(evals, dtype=np.float64), _objects(runs)), np.array(new), np.array(gain)
 
 
-def _latex(hp: HP, u: str) -> tuple[list[str], str]:
+def _latex(u: str, line_search_fn: str, derived: bool) -> tuple[list[str], str]:
     search = (
         r"\alpha_t &: \text{strong Wolfe line search from } \eta"
-        if hp["line_search_fn"] == "strong_wolfe"
+        if line_search_fn == "strong_wolfe"
         else r"\alpha_t &= \eta \quad (\text{first step: } \eta \min(1, 1/\|g_1\|_1))"
     )
     lines = [
@@ -291,23 +301,16 @@ def _latex(hp: HP, u: str) -> tuple[list[str], str]:
         rf"d_t &= -H_t\, {u},\quad H_t \text{{ from the two-loop recursion}},\ "
         r"H_t^0 = \frac{s^\top y}{y^\top y} I",
         search,
-        r"\theta_{t+1} &= \theta_t + \alpha_t d_t \quad (\text{repeated up to } k_{\max}"
-        r" \text{ times and } e_{\max} \text{ evaluations per step; none once } \|g_t\|_\infty \le \epsilon_g)",
+        r"\theta_{t+1} &= \theta_t + \alpha_t d_t \quad (\text{up to } k_{\max}"
+        r" \text{ times and } e_{\max} \text{ evaluations per step})"
+        r" \quad (\text{no step once } \|g_t\|_\infty \le \epsilon_g)",
     ]
-    if hp["max_eval"] is None:  # left out: torch derives it (MAX_EVAL)
+    if derived:  # left out: torch derives it (MAX_EVAL)
         lines.append(r"e_{\max} &= \lfloor 5 k_{\max} / 4 \rfloor \quad (\text{torch's default})")
     return lines, r"\alpha_t d_t"
 
 
-def _torch_init(hp: HP) -> list[str]:
-    # torch.optim.LBFGS on a copy of theta: the step below feeds it upd as the gradient at theta
-    return [
-        "w = theta.clone().requires_grad_(True)",
-        f"lbfgs = {_torch_class(hp).replace('[theta]', '[w]')}",
-    ]
-
-
-def _torch_step(hp: HP) -> list[str]:
+def _torch_step() -> list[str]:
     return [
         "calls = [0]",
         "def closure():",
@@ -325,28 +328,59 @@ def _torch_step(hp: HP) -> list[str]:
 
 
 def _torch_class(hp: HP) -> str:
+    return f"torch.optim.LBFGS([theta], lr={B.lit(hp['lr'])}, {_torch_options(hp)})"
+
+
+def _torch_options(hp: HP) -> str:
     ls = hp["line_search_fn"]
     return (
-        f"torch.optim.LBFGS([theta], lr={B.lit(hp['lr'])}, max_iter={hp['max_iter']}, max_eval={hp['max_eval']}, "
+        f"max_iter={hp['max_iter']}, max_eval={hp['max_eval']}, "
         f"tolerance_grad={B.lit(hp['tolerance_grad'])}, tolerance_change={B.lit(hp['tolerance_change'])}, "
-        f"history_size={hp['history_size']}, line_search_fn={B.lit(None if ls == 'none' else ls)})"
+        f"history_size={hp['history_size']}, line_search_fn={B.lit(None if ls == 'none' else ls)}"
     )
 
 
-LBFGS_BLOCK = Block(
-    "lbfgs",
-    _update,
-    _latex,
-    _torch_step,
-    init=lambda params, hp: Lbfgs(np.zeros_like(params), _objects([None] * params.shape[0])),
-    torch_init=_torch_init,
-)
+def torch_max_eval(max_iter: int) -> int:
+    """torch.optim.LBFGS's ``max_eval`` when none is given."""
+    return max_iter * 5 // 4
+
+
+def lbfgs(
+    max_iter: int,
+    max_eval: int | None,
+    history_size: int,
+    tolerance_grad: float,
+    tolerance_change: float,
+    line_search_fn: str,
+) -> Block:
+    """One ``torch.optim.LBFGS.step(closure)`` per step, per run (``aux``: the closure);
+    ``max_eval=None`` is torch's, derived from ``max_iter``."""
+    given = dict(max_iter=max_iter, max_eval=max_eval, history_size=history_size, tolerance_grad=tolerance_grad,
+                 tolerance_change=tolerance_change, line_search_fn=line_search_fn)  # fmt: skip
+    resolved = torch_max_eval(max_iter) if max_eval is None else max_eval
+    h = LbfgsHyper(max_iter, resolved, history_size, tolerance_grad, tolerance_change, line_search_fn)
+    return Block(
+        "lbfgs",
+        _update,
+        lambda u: _latex(u, line_search_fn, max_eval is None),
+        _torch_step,
+        h,
+        ("p", "lr", "aux"),
+        init=lambda params, lr: Lbfgs(np.zeros_like(params), _objects([None] * params.shape[0])),
+        # torch.optim.LBFGS on a copy of theta: the step feeds it upd as the gradient at theta
+        # and sets its lr before each step
+        torch_init=lambda: [
+            "w = theta.clone().requires_grad_(True)",
+            f"lbfgs = torch.optim.LBFGS([w], {_torch_options(given)})",
+        ],
+    )
+
 
 # torch.optim.LBFGS: ``if max_eval is None: max_eval = max_iter * 5 // 4``
 MAX_EVAL = derived_hyper(
     "max_eval",
     "max_iter * 5 // 4",
-    lambda hp: hp["max_iter"] * 5 // 4,
+    lambda hp: torch_max_eval(hp["max_iter"]),
     "evaluations per step at most",
     kind="int",
     low=1,
@@ -375,11 +409,21 @@ def _work(hp: HP) -> int:
     return 6 + 2 * (max_evals(hp) - 1) + math.ceil(hp["history_size"] * hp["max_iter"] / 20)
 
 
+def _stop_words(hp: HP, g: tuple[float, float]) -> str:
+    """Which of torch's tolerances keeps a step from moving, at a point of gradient ``g``:
+    ``tolerance_grad`` before any iteration, else ``tolerance_change`` (the direction's slope
+    ``g . d`` above ``-tolerance_change``: the loss would change by less)."""
+    if _amax(*g) <= hp["tolerance_grad"]:
+        return f"its own tolerance, tolerance_grad = {hp['tolerance_grad']:g}"
+    return f"its own tolerance, tolerance_change = {hp['tolerance_change']:g}"
+
+
 RECORDS = (
     Optimizer(
         "lbfgs", "L-BFGS", _HYPERS,
-        lambda hp: (LBFGS_BLOCK,),
+        lambda hp: (lbfgs(*[hp[k] for k in LbfgsHyper._fields]),),
         coupled=True, closure=True, torch_closure=True, accumulator="evals",
+        stops=lambda hp, g: _stop_words(hp, g),
         cost=_work(_DEFAULTS), cost_for=_work, demo_lr=0.5,
         torch_class=_torch_class,
         summary="A quasi-Newton method: a curvature estimate from the last steps' gradients, "

@@ -33,32 +33,40 @@ class MuonVelocity(NamedTuple):
     velocity: Any  # torch: state["momentum_buffer"]
 
 
-def _momentum_update(u, s, p, q, lr, t, hp, aux):
-    mu = hp["momentum"]
+class MuonMomentum(NamedTuple):
+    momentum: float
+    nesterov: bool
+
+
+def _momentum_update(u, s, h):
+    mu, nesterov = h
     buf = B.lerp(s.velocity, u, 1 - mu)  # buf.lerp_(grad, 1 - momentum)
-    return (B.lerp(u, buf, mu) if hp["nesterov"] else buf), MuonVelocity(buf), p, None
+    return (B.lerp(u, buf, mu) if nesterov else buf), MuonVelocity(buf), None
 
 
-def _momentum_latex(hp: HP, u: str) -> tuple[list[str], str]:
+def _momentum_latex(u: str, nesterov: bool) -> tuple[list[str], str]:
     lines = [rf"B_t &= \mu B_{{t-1}} + (1 - \mu)\, {u}"]
-    if hp["nesterov"]:
+    if nesterov:
         return [*lines, rf"\tilde B_t &= (1 - \mu)\, {u} + \mu B_t"], r"\tilde B_t"
     return lines, "B_t"
 
 
-def _momentum_torch(hp: HP) -> list[str]:
-    mu = B.lit(hp["momentum"])
+def _momentum_torch(momentum: float, nesterov: bool) -> list[str]:
+    mu = B.lit(momentum)
     lines = [f"velocity = torch.lerp(velocity, upd, 1 - {mu})"]
-    return [*lines, f"upd = torch.lerp(upd, velocity, {mu})" if hp["nesterov"] else "upd = velocity"]
+    return [*lines, f"upd = torch.lerp(upd, velocity, {mu})" if nesterov else "upd = velocity"]
 
 
-MUON_MOMENTUM = Block(
-    "muon_momentum",
-    _momentum_update,
-    _momentum_latex,
-    _momentum_torch,
-    **B.zero_state(MuonVelocity),
-)
+def muon_momentum(momentum: float, nesterov: bool) -> Block:
+    """Muon's momentum buffer (an average of the gradients), optionally its Nesterov look-ahead."""
+    return Block(
+        "muon_momentum",
+        _momentum_update,
+        lambda u: _momentum_latex(u, nesterov),
+        lambda: _momentum_torch(momentum, nesterov),
+        MuonMomentum(momentum, nesterov),
+        **B.zero_state(MuonVelocity),
+    )
 
 
 def newton_schulz(u: Any, a: float, b: float, c: float, steps: int, eps: float) -> tuple[Any, Any]:
@@ -76,12 +84,20 @@ def newton_schulz(u: Any, a: float, b: float, c: float, steps: int, eps: float) 
     return x, row_norm(x) / n  # (the engine runs under np.errstate(all="ignore"))
 
 
-def _ns_update(u, s, p, q, lr, t, hp, aux):
-    x, gain = newton_schulz(u, hp["ns_a"], hp["ns_b"], hp["ns_c"], hp["ns_steps"], hp["eps"])
-    return x, s, p, gain
+class NewtonSchulz(NamedTuple):
+    a: float
+    b: float
+    c: float
+    steps: int
+    eps: float
 
 
-def _ns_latex(hp: HP, u: str) -> tuple[list[str], str]:
+def _ns_update(u, s, h):
+    x, gain = newton_schulz(u, *h)
+    return x, s, gain
+
+
+def _ns_latex(u: str) -> tuple[list[str], str]:
     return [
         rf"X_0 &= \frac{{{u}}}{{\max(\lVert {u}\rVert_F, \epsilon)}}",
         r"X_{i+1} &= a X_i + \left(b\, X_iX_i^\top + c\,(X_iX_i^\top)^2\right) X_i,\quad i < k"
@@ -89,44 +105,62 @@ def _ns_latex(hp: HP, u: str) -> tuple[list[str], str]:
     ], "X_k"
 
 
-def _ns_torch(hp: HP) -> list[str]:
-    a, b, c = (B.lit(hp[k]) for k in ("ns_a", "ns_b", "ns_c"))
+def _ns_torch(h: NewtonSchulz) -> list[str]:
+    a, b, c = (B.lit(v) for v in (h.a, h.b, h.c))
     return [
-        f"x = upd / upd.norm().clamp(min={B.lit(hp['eps'])})",
-        f"for _ in range({hp['ns_steps']}):",
+        f"x = upd / upd.norm().clamp(min={B.lit(h.eps)})",
+        f"for _ in range({h.steps}):",
         "    gram = (x * x).sum()",
         f"    x = {a} * x + ({b} * gram + {c} * (gram * gram)) * x",
         "upd = x",
     ]
 
 
-NEWTON_SCHULZ = Block("newton_schulz", _ns_update, _ns_latex, _ns_torch)
+def orthogonalise(a: float, b: float, c: float, steps: int, eps: float) -> Block:
+    """``steps`` Newton–Schulz steps with coefficients ``a, b, c`` on each row (`newton_schulz`)."""
+    h = NewtonSchulz(a, b, c, steps, eps)
+    return Block("newton_schulz", _ns_update, _ns_latex, lambda: _ns_torch(h), h)
 
 
-def lr_ratio(hp: HP) -> float:
+def lr_ratio(adjust_lr_fn: str) -> float:
     """torch's ``_adjust_lr`` factor for a 1×2 parameter (A = 1 row, B = 2 columns)."""
     rows, cols = SHAPE
-    if hp["adjust_lr_fn"] == "match_rms_adamw":
+    if adjust_lr_fn == "match_rms_adamw":
         return 0.2 * math.sqrt(max(rows, cols))
     return math.sqrt(max(1, rows / cols))  # "original": 1 for a wide matrix
 
 
-def _descend_update(u, s, p, q, lr, t, hp, aux):
-    adjusted = lr * lr_ratio(hp)
+class LrRatio(NamedTuple):
+    ratio: float
+
+
+def _descend_update(u, s, h, p, lr):
+    (ratio,) = h
+    adjusted = lr * ratio
     return u, s, p - adjusted * u, adjusted
 
 
-def _descend_latex(hp: HP, u: str) -> tuple[list[str], str]:
-    r = r"0.2\sqrt{2}" if hp["adjust_lr_fn"] == "match_rms_adamw" else "1"
-    return [rf"\theta_{{t+1}} &= \theta_t - \eta\, r\, {u},\quad r = {r}"], u
+def muon_descend(adjust_lr_fn: str) -> Block:
+    """The step ``lr * r * update`` with torch's factor ``r`` for the matrix shape."""
+    ratio = lr_ratio(adjust_lr_fn)
+    r = r"0.2\sqrt{2}" if adjust_lr_fn == "match_rms_adamw" else "1"
+    return Block(
+        "muon_descend",
+        _descend_update,
+        lambda u: ([rf"\theta_{{t+1}} &= \theta_t - \eta\, r\, {u},\quad r = {r}"], u),
+        lambda: [f"theta = theta - lr * {B.lit(ratio)} * upd"],
+        LrRatio(ratio),
+        ("p", "lr"),
+    )
 
 
-MUON_DESCEND = Block(
-    "muon_descend",
-    _descend_update,
-    _descend_latex,
-    lambda hp: [f"theta = theta - lr * {B.lit(lr_ratio(hp))} * upd"],
-)
+def _chain(hp: HP) -> tuple[Block, ...]:
+    return (
+        B.decoupled_decay(hp["weight_decay"]),
+        muon_momentum(hp["momentum"], hp["nesterov"]),
+        orthogonalise(hp["ns_a"], hp["ns_b"], hp["ns_c"], hp["ns_steps"], hp["eps"]),
+        muon_descend(hp["adjust_lr_fn"]),
+    )
 
 
 def _muon_class(hp: HP) -> str:
@@ -152,7 +186,7 @@ RECORDS = (
          Hyper("ns_steps", 5, "int", low=0, high=99, symbol="k", help="Newton–Schulz steps"),
          Hyper("adjust_lr_fn", "original", "choice", choices=("original", "match_rms_adamw"),
                help="learning-rate factor for the matrix shape: original 1, match_rms_adamw 0.2 sqrt(2)")),
-        lambda hp: (B.DECOUPLED_DECAY, MUON_MOMENTUM, NEWTON_SCHULZ, MUON_DESCEND),
+        _chain,
         demo_lr=0.02, cost=7, accumulator="velocity", coupled=True, torch_class=_muon_class,
         torch_shape=SHAPE, torch_exact=False,
         summary="Momentum, then the update matrix orthogonalised by five Newton–Schulz steps. "

@@ -51,43 +51,49 @@ class ProdigyStep(NamedTuple):
     moving: Any
 
 
-def _prodigy_init(params: Any, hp: HP) -> ProdigyState:
-    col = np.zeros((*params.shape[:-1], 1))
-    zeros = np.zeros_like(params)
-    return ProdigyState(params.copy(), zeros, zeros, zeros, col + hp["d0"], col + hp["d0"], col)
+class ProdigyHyper(NamedTuple):
+    beta1: float
+    beta2: float
+    beta3: float
+    d0: float
+    d_coef: float
+    growth_rate: float
+    eps: float
+    bias_correction: bool
+    safeguard_warmup: bool
 
 
-def _prodigy_update(u, s, p, q, lr, t, hp, aux):
-    b1, b2, b3 = hp["beta1"], hp["beta2"], BETA3.value(hp)
-    if hp["bias_correction"]:
+def _prodigy_update(u, s, h, p, lr, t):
+    b1, b2, b3, d0, d_coef, growth_rate, eps, bias_correction, safeguard_warmup = h
+    if bias_correction:
         bc = (1.0 - math.pow(b1, t)) / math.sqrt(1.0 - math.pow(b2, t))
     else:
         bc = 1.0
-    d, d0 = s.d, hp["d0"]
+    d = s.d
     d_lr = d * lr / bc
     dot = row_sum(u * (s.p0 - p))  # torch.dot(grad, p0 - p)
     d_num = s.d_num * b3 + ((d / d0) * d_lr) * dot
     m = s.m * b1 + (d * (1.0 - b1)) * u
     v = s.v * b2 + ((d * d * (1.0 - b2)) * u) * u  # addcmul_(grad, grad, value=d^2 (1 - beta2))
-    sw = s.s * b3 + ((d / d0) * (d if hp["safeguard_warmup"] else d_lr)) * u
+    sw = s.s * b3 + ((d / d0) * (d if safeguard_warmup else d_lr)) * u
     den = row_sum(np.abs(sw))
     moving = den != 0
-    d_hat = (hp["d_coef"] * d_num) / den  # 0 / 0 where not moving: unused (errstate: the engine's)
+    d_hat = (d_coef * d_num) / den  # 0 / 0 where not moving: unused (errstate: the engine's)
     # Python's max(a, b) / min(a, b) as the reference writes them: b only if strictly larger / smaller
     d_new = np.where(d == d0, np.where(d_hat > d, d_hat, d), d)
     d_max = np.where(d_hat > s.d_max, d_hat, s.d_max)
-    grown = d_new * hp["growth_rate"]
+    grown = d_new * growth_rate
     d_new = np.where(grown < d_max, grown, d_max)
     d_new, d_max = np.where(moving, d_new, d), np.where(moving, d_max, s.d_max)
-    denom = np.sqrt(v) + d_new * hp["eps"]
+    denom = np.sqrt(v) + d_new * eps
     step = np.where(moving, d_lr * (m / denom), 0.0)  # p.addcdiv_(exp_avg, de_nom, value=-d_lr)
     state = ProdigyState(s.p0, m, v, sw, d_new, d_max, d_num)
     return ProdigyStep(step, d_lr, moving), state, p, np.where(moving, d_lr / denom, 0.0)
 
 
-def _prodigy_latex(hp: HP, u: str) -> tuple[list[str], str]:
-    bc = r" \,/\, \frac{1 - \beta_1^t}{\sqrt{1 - \beta_2^t}}" if hp["bias_correction"] else ""
-    s_lr = "d_t" if hp["safeguard_warmup"] else r"\hat\eta_t"
+def _prodigy_latex(u: str, h: ProdigyHyper) -> tuple[list[str], str]:
+    bc = r" \,/\, \frac{1 - \beta_1^t}{\sqrt{1 - \beta_2^t}}" if h.bias_correction else ""
+    s_lr = "d_t" if h.safeguard_warmup else r"\hat\eta_t"
     return [
         rf"\hat\eta_t &= d_t\,\eta{bc}",
         rf"r_t &= \beta_3 r_{{t-1}} + \tfrac{{d_t}}{{d_0}}\hat\eta_t\,\langle {u}, \theta_0 - \theta_t\rangle",
@@ -97,84 +103,119 @@ def _prodigy_latex(hp: HP, u: str) -> tuple[list[str], str]:
     ], r"\hat\eta_t\,\frac{m_t}{\sqrt{v_t} + d_{t+1}\epsilon}"
 
 
-def _prodigy_torch_init(hp: HP) -> list[str]:
-    d0 = B.lit(hp["d0"])
+def _prodigy_torch_init(d0: float) -> list[str]:
     return [
         "import math",
         "p0 = theta.clone()",
         "m = torch.zeros_like(theta)",
         "v = torch.zeros_like(theta)",
         "s = torch.zeros_like(theta)",
-        f"d = d_max = {d0}",
+        f"d = d_max = {B.lit(d0)}",
         "d_num = torch.zeros(1)",
     ]
 
 
-def _prodigy_torch(hp: HP) -> list[str]:
-    b1, b2, b3 = B.lit(hp["beta1"]), B.lit(hp["beta2"]), B.lit(BETA3.value(hp))
-    d0 = B.lit(hp["d0"])
-    bc = f"(1.0 - math.pow({b1}, t)) / math.sqrt(1.0 - math.pow({b2}, t))" if hp["bias_correction"] else "1.0"
+def _prodigy_torch(h: ProdigyHyper) -> list[str]:
+    b1, b2, b3, d0 = B.lit(h.beta1), B.lit(h.beta2), B.lit(h.beta3), B.lit(h.d0)
+    bc = f"(1.0 - math.pow({b1}, t)) / math.sqrt(1.0 - math.pow({b2}, t))" if h.bias_correction else "1.0"
     return [
         f"d_lr = d * lr / ({bc})",
         f"d_num = d_num * {b3} + (d / {d0}) * d_lr * torch.dot(upd, p0 - theta)",
         f"m = m * {b1} + d * (1.0 - {b1}) * upd",
         f"v = v * {b2} + d * d * (1.0 - {b2}) * upd * upd",
-        f"s = s * {b3} + (d / {d0}) * {'d' if hp['safeguard_warmup'] else 'd_lr'} * upd",
+        f"s = s * {b3} + (d / {d0}) * {'d' if h.safeguard_warmup else 'd_lr'} * upd",
         "moving = bool(s.abs().sum() != 0)  # while s is all zero the step is skipped",
         "if moving:",
-        f"    d_hat = ({B.lit(hp['d_coef'])} * d_num / s.abs().sum()).item()",
+        f"    d_hat = ({B.lit(h.d_coef)} * d_num / s.abs().sum()).item()",
         f"    d = max(d, d_hat) if d == {d0} else d",
         "    d_max = max(d_max, d_hat)",
-        f"    d = min(d_max, d * {B.lit(hp['growth_rate'])})",
-        f"upd = d_lr * (m / (v.sqrt() + d * {B.lit(hp['eps'])})) if moving else torch.zeros_like(theta)",
+        f"    d = min(d_max, d * {B.lit(h.growth_rate)})",
+        f"upd = d_lr * (m / (v.sqrt() + d * {B.lit(h.eps)})) if moving else torch.zeros_like(theta)",
     ]
 
 
-SCALE_BY_PRODIGY = Block(
-    "scale_by_prodigy",
-    _prodigy_update,
-    _prodigy_latex,
-    _prodigy_torch,
-    init=_prodigy_init,
-    torch_init=_prodigy_torch_init,
-)
+def scale_by_prodigy(
+    beta1: float,
+    beta2: float,
+    beta3: float,
+    d0: float,
+    d_coef: float,
+    growth_rate: float,
+    eps: float,
+    bias_correction: bool,
+    safeguard_warmup: bool,
+) -> Block:
+    """Prodigy's Adam step with the learning rate ``d`` estimates, handed on as a `ProdigyStep`."""
+    h = ProdigyHyper(beta1, beta2, beta3, d0, d_coef, growth_rate, eps, bias_correction, safeguard_warmup)
+
+    def init(params: Any, lr: Any) -> ProdigyState:
+        col = np.zeros((*params.shape[:-1], 1))
+        zeros = np.zeros_like(params)
+        return ProdigyState(params.copy(), zeros, zeros, zeros, col + h.d0, col + h.d0, col)
+
+    return Block(
+        "scale_by_prodigy",
+        _prodigy_update,
+        lambda u: _prodigy_latex(u, h),
+        lambda: _prodigy_torch(h),
+        h,
+        ("p", "lr", "t"),
+        init=init,
+        torch_init=lambda: _prodigy_torch_init(h.d0),
+    )
 
 
-def _decay_update(u, s, p, q, lr, t, hp, aux):
-    rate = 1.0 if hp["fixed_decay"] else u.d_lr
-    return u, s, np.where(u.moving, p * (1.0 - hp["weight_decay"] * rate), p), None
+class ProdigyDecay(NamedTuple):
+    weight_decay: float
+    fixed_decay: bool
 
 
-PRODIGY_DECAY = Block(
-    "prodigy_decay",
-    _decay_update,
-    lambda hp, u: (
-        [r"\theta_t &\leftarrow (1 - \lambda)\,\theta_t" if hp["fixed_decay"]
-         else r"\theta_t &\leftarrow (1 - \hat\eta_t\lambda)\,\theta_t"],
-        u,
-    ),
-    lambda hp: [
-        "if moving:",
-        f"    theta = theta * (1.0 - {B.lit(hp['weight_decay'])} * {'1.0' if hp['fixed_decay'] else 'd_lr'})",
-    ],
-    active=lambda hp: bool(hp["weight_decay"]),
-)  # fmt: skip
+def _decay_update(u, s, h, p):
+    wd, fixed = h
+    rate = 1.0 if fixed else u.d_lr
+    return u, s, np.where(u.moving, p * (1.0 - wd * rate), p), None
 
 
-def _apply_update(u, s, p, q, lr, t, hp, aux):
+def prodigy_decay(weight_decay: float, fixed_decay: bool) -> Block:
+    """Decoupled weight decay at Prodigy's rate ``d_lr`` (or 1: ``fixed_decay``), on moving steps."""
+    return Block(
+        "prodigy_decay",
+        _decay_update,
+        lambda u: (
+            [r"\theta_t &\leftarrow (1 - \lambda)\,\theta_t" if fixed_decay
+             else r"\theta_t &\leftarrow (1 - \hat\eta_t\lambda)\,\theta_t"],
+            u,
+        ),
+        lambda: [
+            "if moving:",
+            f"    theta = theta * (1.0 - {B.lit(weight_decay)} * {'1.0' if fixed_decay else 'd_lr'})",
+        ],
+        ProdigyDecay(weight_decay, fixed_decay),
+        ("p",),
+        active=bool(weight_decay),
+    )  # fmt: skip
+
+
+def _apply_update(u, s, h, p):
     return u.step, s, p - u.step, None
 
 
 PRODIGY_APPLY = Block(
     "prodigy_apply",
     _apply_update,
-    lambda hp, u: ([rf"\theta_{{t+1}} &= \theta_t - {u}"], u),
-    lambda hp: ["theta = theta - upd"],
+    lambda u: ([rf"\theta_{{t+1}} &= \theta_t - {u}"], u),
+    lambda: ["theta = theta - upd"],
+    needs=("p",),
 )
 
 
 def _chain(hp: HP) -> tuple[Block, ...]:
-    return (SCALE_BY_PRODIGY, PRODIGY_DECAY, PRODIGY_APPLY)
+    given = {k: hp[k] for k in ProdigyHyper._fields if k != "beta3"}
+    return (
+        scale_by_prodigy(beta3=BETA3.value(hp), **given),
+        prodigy_decay(hp["weight_decay"], hp["fixed_decay"]),
+        PRODIGY_APPLY,
+    )
 
 
 # pytorch_optimizer.Prodigy: ``beta3 = group['beta3'] if group['beta3'] is not None else math.sqrt(beta2)``

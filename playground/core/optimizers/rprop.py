@@ -24,23 +24,30 @@ class RpropState(NamedTuple):
     delta: Any  # the step size of each coordinate
 
 
-def _rprop_init(params: Any, hp: HP) -> RpropState:
-    return RpropState(np.zeros_like(params), np.full_like(params, hp["lr"]))
+class RpropHyper(NamedTuple):
+    etaminus: float
+    etaplus: float
+    step_size_min: float
+    step_size_max: float
 
 
-def _rprop_update(u, s, p, q, lr, t, hp, aux):
+def _rprop_init(params: Any, lr: Any) -> RpropState:
+    return RpropState(np.zeros_like(params), np.full_like(params, lr))
+
+
+def _rprop_update(u, s, h):
     # torch: sign = grad.mul(prev).sign(); +1 -> etaplus, -1 -> etaminus, 0 -> 1 (NaN stays)
-    etaminus, etaplus = hp["etaminus"], hp["etaplus"]
+    etaminus, etaplus, step_size_min, step_size_max = h
     prod = sign(u * s.prev)
     factor = where(prod > 0, etaplus, where(prod < 0, etaminus, where(prod == 0, 1.0, prod)))
     # step_size.mul_(sign).clamp_(min, max)
-    delta = minimum(maximum(s.delta * factor, hp["step_size_min"]), hp["step_size_max"])
+    delta = minimum(maximum(s.delta * factor, step_size_min), step_size_max)
     # after a sign change the gradient counts as zero: no step now, no comparison next step
     g = where(factor == etaminus, 0.0, u)
-    return sign(g) * delta, RpropState(g, delta), p, delta
+    return sign(g) * delta, RpropState(g, delta), delta
 
 
-def _rprop_latex(hp: HP, u: str) -> tuple[list[str], str]:
+def _rprop_latex(u: str) -> tuple[list[str], str]:
     return [
         rf"s_t &= \operatorname{{sign}}\!\left({u}\, g_{{t-1}}\right),\quad \Delta_0 = \eta",
         r"\Delta_t &= \operatorname{clip}\!\left(\Delta_{t-1}\cdot"
@@ -50,30 +57,37 @@ def _rprop_latex(hp: HP, u: str) -> tuple[list[str], str]:
     ], rf"\operatorname{{sign}}({u})\odot\Delta_t"
 
 
-def _rprop_torch(hp: HP) -> list[str]:
-    etaminus, etaplus = B.lit(hp["etaminus"]), B.lit(hp["etaplus"])
+def _rprop_torch(h: RpropHyper) -> list[str]:
+    etaminus, etaplus = B.lit(h.etaminus), B.lit(h.etaplus)
     return [
         "factor = torch.sign(upd * prev)",
         f"factor = torch.where(factor > 0, {etaplus}, torch.where(factor < 0, {etaminus}, "
         "torch.where(factor == 0, 1.0, factor)))",
-        f"delta = (delta * factor).clamp({B.lit(hp['step_size_min'])}, {B.lit(hp['step_size_max'])})",
+        f"delta = (delta * factor).clamp({B.lit(h.step_size_min)}, {B.lit(h.step_size_max)})",
         f"upd = torch.where(factor == {etaminus}, 0.0, upd)",
         "prev = upd",
         "upd = torch.sign(upd) * delta",
     ]
 
 
-SCALE_BY_RPROP = Block(
-    "scale_by_rprop",
-    _rprop_update,
-    _rprop_latex,
-    _rprop_torch,
-    init=_rprop_init,
-    torch_init=lambda hp: [
-        "prev = torch.zeros_like(theta)",
-        f"delta = torch.full_like(theta, {B.lit(hp['lr'])})",
-    ],
-)
+def scale_by_rprop(etaminus: float, etaplus: float, step_size_min: float, step_size_max: float) -> Block:
+    """Rprop's steps: one size per coordinate, from the base learning rate, grown or shrunk by
+    the sign of ``g_t g_{t-1}``."""
+    h = RpropHyper(etaminus, etaplus, step_size_min, step_size_max)
+    return Block(
+        "scale_by_rprop",
+        _rprop_update,
+        _rprop_latex,
+        lambda: _rprop_torch(h),
+        h,
+        init=_rprop_init,
+        # lr: the script's base learning rate (a schedule does not change Rprop's steps)
+        torch_init=lambda: ["prev = torch.zeros_like(theta)", "delta = torch.full_like(theta, lr)"],
+    )
+
+
+def _chain(hp: HP) -> tuple[Block, ...]:
+    return (scale_by_rprop(hp["etaminus"], hp["etaplus"], hp["step_size_min"], hp["step_size_max"]), B.APPLY)
 
 
 def _rprop_class(hp: HP) -> str:
@@ -97,7 +111,7 @@ RECORDS = (
                log=True),
          Hyper("step_size_max", 50.0, low=0.0, high=1e6, symbol=r"\Delta_{\max}", help="largest step size",
                log=True)),
-        lambda hp: (SCALE_BY_RPROP, B.APPLY),
+        _chain,
         demo_lr=1e-2, torch_class=_rprop_class,
         summary="Resilient backprop: ignores the gradient's size, only its sign. Each coordinate has "
                 "its own step size, multiplied by 1.2 while the sign holds and halved when it flips "

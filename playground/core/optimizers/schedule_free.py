@@ -43,65 +43,79 @@ def _pow(a: Any, e: float) -> Any:
     return float(a) ** e
 
 
-def _schedule_free(beta: str, symbol: str) -> Block:
+class Averaging(NamedTuple):
+    beta: float  # y = beta x + (1 - beta) z
+    warmup_steps: int
+    r: float
+    weight_lr_power: float
+
+
+def _schedule_free_update(u, s, h, p, lr, t):
+    beta, warm, r, power = h
+    lr_t = lr * (t / warm if t - 1 < warm else 1.0)  # the package's linear warmup
+    if not isinstance(lr_t, np.ndarray):
+        lr_t = float(lr_t)  # a NumPy scalar (the batch loop's lr) computes as a float
+    lr_max = maximum(lr_t, s.lr_max)
+    weight = (t**r) * _pow(lr_max, power)
+    weight_sum = s.weight_sum + weight
+    if isinstance(weight_sum, np.ndarray):
+        zero = weight_sum == 0
+        ckp1 = np.where(zero, 0.0, weight / np.where(zero, 1.0, weight_sum))
+    else:
+        ckp1 = weight / weight_sum if weight_sum != 0 else 0.0  # lr 0: the package's 0
+    z = s.z - lr_t * u
+    x = p * (1 - ckp1) + ckp1 * z
+    y = x * beta + (1 - beta) * z
+    return u, ScheduleFree(z, y, lr_max, weight_sum), x, lr_t
+
+
+def _at_y(p: Any, s: ScheduleFree, h: Averaging) -> Any:
+    return s.y
+
+
+def _init(params: Array, lr: Any) -> ScheduleFree:
+    return ScheduleFree(copy(params), copy(params), -1.0, 0.0)
+
+
+def _latex(u: str, symbol: str) -> tuple[list[str], str]:
+    return [
+        r"\eta_t &= \eta \min\left(1, \tfrac{t}{T_w}\right),\quad"
+        r" c_{t+1} = \frac{t^r \max_{i \le t} \eta_i^{\kappa}}{\sum_{j \le t} j^r \max_{i \le j}\eta_i^{\kappa}}",
+        rf"z_{{t+1}} &= z_t - \eta_t\, {u}",
+        r"x_{t+1} &= (1 - c_{t+1})\, x_t + c_{t+1} z_{t+1}",
+        rf"y_{{t+1}} &= {symbol} x_{{t+1}} + (1 - {symbol})\, z_{{t+1}}",
+    ], u
+
+
+def _torch_step(h: Averaging) -> list[str]:
+    warm, b = B.lit(h.warmup_steps), B.lit(h.beta)
+    return [
+        f"lr_t = lr * (t / {warm} if t - 1 < {warm} else 1.0)",
+        "lr_max = max(lr_t, lr_max)",
+        f"weight = t ** {B.lit(h.r)} * lr_max ** {B.lit(h.weight_lr_power)}",
+        "weight_sum = weight_sum + weight",
+        "ckp1 = weight / weight_sum if weight_sum != 0 else 0.0",
+        "z = z - lr_t * upd",
+        "theta = theta * (1 - ckp1) + ckp1 * z",
+        f"y = theta * {b} + (1 - {b}) * z",
+    ]
+
+
+def schedule_free(beta: float, warmup_steps: int, r: float, weight_lr_power: float, symbol: str) -> Block:
     """The averaging block: ``z`` steps by the incoming update, ``x`` (the parameters) follows
-    the weighted average of the ``z``\\ s, and the gradient point is ``y = beta x + (1-beta) z``."""
-
-    def update(u, s, p, q, lr, t, hp, aux):
-        warm = hp["warmup_steps"]
-        lr_t = lr * (t / warm if t - 1 < warm else 1.0)  # the package's linear warmup
-        if not isinstance(lr_t, np.ndarray):
-            lr_t = float(lr_t)  # a NumPy scalar (the batch loop's lr) computes as a float
-        lr_max = maximum(lr_t, s.lr_max)
-        weight = (t ** hp["r"]) * _pow(lr_max, hp["weight_lr_power"])
-        weight_sum = s.weight_sum + weight
-        if isinstance(weight_sum, np.ndarray):
-            zero = weight_sum == 0
-            ckp1 = np.where(zero, 0.0, weight / np.where(zero, 1.0, weight_sum))
-        else:
-            ckp1 = weight / weight_sum if weight_sum != 0 else 0.0  # lr 0: the package's 0
-        z = s.z - lr_t * u
-        x = p * (1 - ckp1) + ckp1 * z
-        b = hp[beta]
-        y = x * b + (1 - b) * z
-        return u, ScheduleFree(z, y, lr_max, weight_sum), x, lr_t
-
-    def look(p: Any, s: ScheduleFree, hp: HP) -> Any:
-        return s.y
-
-    def init(params: Array, hp: HP) -> ScheduleFree:
-        return ScheduleFree(copy(params), copy(params), -1.0, 0.0)
-
-    def latex(hp: HP, u: str) -> tuple[list[str], str]:
-        return [
-            r"\eta_t &= \eta \min\left(1, \tfrac{t}{T_w}\right),\quad"
-            r" c_{t+1} = \frac{t^r \max_{i \le t} \eta_i^{\kappa}}{\sum_{j \le t} j^r \max_{i \le j}\eta_i^{\kappa}}",
-            rf"z_{{t+1}} &= z_t - \eta_t\, {u}",
-            r"x_{t+1} &= (1 - c_{t+1})\, x_t + c_{t+1} z_{t+1}",
-            rf"y_{{t+1}} &= {symbol} x_{{t+1}} + (1 - {symbol})\, z_{{t+1}}",
-        ], u
-
-    def torch_step(hp: HP) -> list[str]:
-        warm, b = B.lit(hp["warmup_steps"]), B.lit(hp[beta])
-        return [
-            f"lr_t = lr * (t / {warm} if t - 1 < {warm} else 1.0)",
-            "lr_max = max(lr_t, lr_max)",
-            f"weight = t ** {B.lit(hp['r'])} * lr_max ** {B.lit(hp['weight_lr_power'])}",
-            "weight_sum = weight_sum + weight",
-            "ckp1 = weight / weight_sum if weight_sum != 0 else 0.0",
-            "z = z - lr_t * upd",
-            "theta = theta * (1 - ckp1) + ckp1 * z",
-            f"y = theta * {b} + (1 - {b}) * z",
-        ]
-
+    the weighted average of the ``z``\\ s, and the gradient point is ``y = beta x + (1-beta) z``
+    (``symbol``: beta's LaTeX)."""
+    h = Averaging(beta, warmup_steps, r, weight_lr_power)
     return Block(
         "schedule_free",
-        update,
-        latex,
-        torch_step,
-        init=init,
-        torch_init=lambda hp: ["z = theta.clone()", "y = theta.clone()", "lr_max = -1.0", "weight_sum = 0.0"],
-        lookahead=look,
+        _schedule_free_update,
+        lambda u: _latex(u, symbol),
+        lambda: _torch_step(h),
+        h,
+        ("p", "lr", "t"),
+        init=_init,
+        torch_init=lambda: ["z = theta.clone()", "y = theta.clone()", "lr_max = -1.0", "weight_sum = 0.0"],
+        lookahead=_at_y,
         lookahead_latex=r"g_t &= \nabla f(y_t),\quad y_0 = x_0 = z_0",
         lookahead_torch="y",
     )
@@ -111,34 +125,54 @@ class SecondMoment(NamedTuple):
     v: Any
 
 
-def _rms_bc_update(u, s, p, q, lr, t, hp, aux):
-    b2 = hp["beta2"]
+class RmsBc(NamedTuple):
+    beta2: float
+    eps: float
+
+
+def _rms_bc_update(u, s, h, t):
+    b2, eps = h
     v = B.ema_sq(s.v, u, b2)
-    denom = sqrt(v / (1 - b2**t)) + hp["eps"]
-    return u / denom, SecondMoment(v), p, 1.0 / denom
+    denom = sqrt(v / (1 - b2**t)) + eps
+    return u / denom, SecondMoment(v), 1.0 / denom
 
 
-# Adam's denominator without its first moment (schedule-free AdamW: the averaging is the momentum)
-SCALE_BY_RMS_BC = Block(
-    "scale_by_rms_bc",
-    _rms_bc_update,
-    lambda hp, u: (
-        [rf"v_t &= \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2"],
-        rf"\frac{{{u}}}{{\sqrt{{v_t / (1 - \beta_2^t)}} + \epsilon}}",
-    ),
-    lambda hp: [
-        f"v = v * {B.lit(hp['beta2'])} + (1 - {B.lit(hp['beta2'])}) * (upd * upd)",
-        f"upd = upd / (torch.sqrt(v / (1 - {B.lit(hp['beta2'])} ** t)) + {B.lit(hp['eps'])})",
-    ],
-    **B.zero_state(SecondMoment),
-)
+def scale_by_rms_bc(beta2: float, eps: float) -> Block:
+    """Adam's denominator without its first moment (schedule-free AdamW: the averaging is the
+    momentum)."""
+    b2 = B.lit(beta2)
+    return Block(
+        "scale_by_rms_bc",
+        _rms_bc_update,
+        lambda u: (
+            [rf"v_t &= \beta_2 v_{{t-1}} + (1 - \beta_2)\, {u}^2"],
+            rf"\frac{{{u}}}{{\sqrt{{v_t / (1 - \beta_2^t)}} + \epsilon}}",
+        ),
+        lambda: [
+            f"v = v * {b2} + (1 - {b2}) * (upd * upd)",
+            f"upd = upd / (torch.sqrt(v / (1 - {b2} ** t)) + {B.lit(eps)})",
+        ],
+        RmsBc(beta2, eps),
+        ("t",),
+        **B.zero_state(SecondMoment),
+    )
 
-# AdamW's decay joins the scaled gradient (the package's AdamWScheduleFree): shown as a new symbol
-_DECAY_SCALED = dataclasses.replace(
-    B.coupled_decay(r"\, y_t"), latex=lambda hp, u: ([rf"d_t &= {u} + \lambda y_t"], "d_t")
-)
-_SGD_SF = _schedule_free("momentum", r"\beta")
-_ADAMW_SF = _schedule_free("beta1", r"\beta_1")
+
+def _sgd_chain(hp: HP) -> tuple[Block, ...]:
+    average = schedule_free(hp["momentum"], hp["warmup_steps"], hp["r"], hp["weight_lr_power"], r"\beta")
+    return (B.coupled_decay(hp["weight_decay"], r"\, y_t"), average)
+
+
+def _adamw_chain(hp: HP) -> tuple[Block, ...]:
+    # AdamW's decay joins the scaled gradient (the package's AdamWScheduleFree): shown as a new symbol
+    decay = dataclasses.replace(
+        B.coupled_decay(hp["weight_decay"], r"\, y_t"),
+        latex=lambda u: ([rf"d_t &= {u} + \lambda y_t"], "d_t"),
+    )
+    average = schedule_free(hp["beta1"], hp["warmup_steps"], hp["r"], hp["weight_lr_power"], r"\beta_1")
+    return (scale_by_rms_bc(hp["beta2"], hp["eps"]), decay, average)
+
+
 _WARMUP = Hyper(
     "warmup_steps", 0, "int", low=0, high=1_000_000, symbol="T_w", help="linear lr warmup (steps)"
 )
@@ -154,7 +188,7 @@ RECORDS = (
          Hyper("momentum", 0.9, low=0.0, high=1.0, low_open=True, high_open=True, symbol=r"\beta",
                help="y = beta x + (1 - beta) z: where the gradient is taken"),
          wd_hyper(_AT_Y), _WARMUP, _R, _POWER),
-        lambda hp: (B.coupled_decay(r"\, y_t"), _SGD_SF),
+        _sgd_chain,
         demo_lr=3e-3, cost=1,
         summary="SGD steps on z, the parameters follow their running average: no schedule needed.",
     ),
@@ -164,7 +198,7 @@ RECORDS = (
          beta_hyper("beta1", 0.9, r"\beta_1", "y = beta1 x + (1 - beta1) z: where the gradient is taken"),
          beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment"),
          eps_hyper(1e-8), wd_hyper(_AT_Y + ", after the scaling (decoupled)"), _WARMUP, _R, _POWER),
-        lambda hp: (SCALE_BY_RMS_BC, _DECAY_SCALED, _ADAMW_SF),
+        _adamw_chain,
         demo_lr=0.05, cost=2, accumulator="v",
         summary="Adam-scaled steps on z, the parameters follow their running average: no schedule needed.",
     ),

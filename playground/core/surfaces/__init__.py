@@ -37,7 +37,12 @@ __all__ = [
 
 
 class SurfaceError(ValueError):
-    """An unknown surface or an out-of-range surface parameter."""
+    """An unknown surface, an out-of-range surface parameter or a refused formula; ``position``
+    is where in the formula's text reading stopped (None: not known or not a formula's fault)."""
+
+    def __init__(self, message: str, position: int | None = None):
+        super().__init__(message)
+        self.position = position
 
 
 def surface_names() -> list[str]:
@@ -77,7 +82,7 @@ def get_surface(name: str, formula: str | None = None, **params: object) -> Surf
     try:
         return _build(name, tuple(sorted(resolved.items())), formula)
     except FormulaError as e:
-        raise SurfaceError(str(e)) from None
+        raise SurfaceError(str(e), e.position) from None
 
 
 @lru_cache(maxsize=64)  # bounded: critical points are refined once per parameter set

@@ -36,8 +36,10 @@ MAX_GRADIENT = 400  # nodes of each gradient entry (the Hessian grows from it)
 MAX_INSTRUCTIONS = 2500  # interpreter instructions of f, gradient and Hessian together
 PROBE_BUDGET = 1.0  # a safety net only: seconds the probe grid may take  # seconds the probe grid may take (value, gradient and Hessian)
 MIN_FINITE = 0.5  # share of the probe grid where f and its gradient must be finite
-SEED_GRID = 48  # grid per side whose local minima of |grad f| seed the critical points
-MAX_CRITICAL = 450
+SEED_GRID = 96  # grid per side whose local minima of |grad f| seed the critical points: 48 missed half
+# of Ackley's and Lévi N.13's minima (four points per period), so a run that reached one was named after
+# another, far away
+MAX_CRITICAL = 1000  # Rastrigin and Ackley on [-5, 5]² have 441 each
 NEWTON_STEPS = 60
 KINK_SEEDS = 8  # grid minima of f, not explained by a smooth minimum, followed to a kink
 KINK_STEPS = 400  # compass-search moves for each
@@ -116,19 +118,25 @@ def _probe(fns, domain) -> tuple[np.ndarray, np.ndarray]:
     return np.where(finite, z, np.nan), np.where(finite, g, np.nan)
 
 
-def _seeds(fns, domain) -> list[tuple[float, float, Kind | None]]:
-    """Grid points where |grad f| is smaller than at all 8 neighbours (critical-point candidates)."""
+def _grid_lows(v: np.ndarray) -> np.ndarray:
+    """Flat indices of the grid points not above any of their 8 neighbours, lowest first."""
+    v = np.where(np.isfinite(v), v, np.inf)
+    pad = np.pad(v, 1, constant_values=np.inf)
+    n, m = v.shape
+    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + m] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
+    low = np.flatnonzero(np.isfinite(v) & np.all([v <= nb for nb in neighbours], axis=0))
+    return low[np.argsort(v.ravel()[low], kind="stable")]
+
+
+def _seeds(fns, domain) -> np.ndarray:
+    """Critical-point candidates: the grid's local minima of |grad f|, then those of f (a
+    minimum and a saddle closer than the grid's spacing share one of |grad f|'s)."""
     gx, gy = _grid(domain, SEED_GRID)
     with np.errstate(all="ignore"):
         g = np.hypot(*fns[1](gx, gy))
-    g = np.where(np.isfinite(g), g, np.inf)
-    pad = np.pad(g, 1, constant_values=np.inf)
-    n = SEED_GRID
-    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + n] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
-    low = np.isfinite(g) & np.all([g <= nb for nb in neighbours], axis=0)
-    idx = np.flatnonzero(low)
-    idx = idx[np.argsort(g.ravel()[idx])]
-    return [(float(gx.ravel()[i]), float(gy.ravel()[i]), None) for i in idx]
+        z = fns[0](gx, gy)
+    idx = np.concatenate([_grid_lows(g), _grid_lows(np.where(np.isfinite(g), z, np.nan))])
+    return np.column_stack([gx.ravel()[idx], gy.ravel()[idx]])  # (n, 2)
 
 
 def _ring_kind(f, c: CriticalPoint, width: float) -> Kind:
@@ -154,16 +162,6 @@ def _newton(fns, p: np.ndarray) -> np.ndarray:
             if not (np.abs(sx) + np.abs(sy) > 1e-13 * (1 + np.abs(p).sum(-1))).any():
                 break  # quadratic convergence: a few steps unless a point is degenerate
     return p
-
-
-def _kind(fns, x: float, y: float, value: float, width: float) -> Kind:
-    """By the Hessian's eigenvalues, or by the values around the point where it is singular."""
-    hxx, hxy, hyy = (float(v) for v in fns[2](x, y))
-    scale = max(1.0, abs(hxx), abs(hxy), abs(hyy))
-    if abs(hxx * hyy - hxy * hxy) <= 1e-10 * scale * scale:
-        return _ring_kind(fns[0], CriticalPoint(x, y, value, "saddle"), width)
-    mean, rad = (hxx + hyy) / 2, math.hypot((hxx - hyy) / 2, hxy)
-    return "local_min" if mean - rad > 0 else "max" if mean + rad < 0 else "saddle"
 
 
 def _compass(f, x: float, y: float, step: float, stop: float) -> tuple[float, float]:
@@ -200,13 +198,8 @@ def _kink_minima(fns, domain, found: list[CriticalPoint]) -> list[CriticalPoint]
     gx, gy = _grid(domain, SEED_GRID)
     with np.errstate(all="ignore"):
         z = fns[0](gx, gy)
-    z = np.where(np.isfinite(z), z, np.inf)
-    pad = np.pad(z, 1, constant_values=np.inf)
-    n = SEED_GRID
-    neighbours = [pad[1 + i : 1 + i + n, 1 + j : 1 + j + n] for i in (-1, 0, 1) for j in (-1, 0, 1) if i or j]
-    low = np.flatnonzero(np.isfinite(z) & np.all([z <= nb for nb in neighbours], axis=0))
     kinks: list[CriticalPoint] = []
-    for i in low[np.argsort(z.ravel()[low])][:KINK_SEEDS].tolist():
+    for i in _grid_lows(z)[:KINK_SEEDS].tolist():
         seed = (float(gx.ravel()[i]), float(gy.ravel()[i]))
         if any(c.kind == "local_min" and math.dist(seed, c.xy) < 2 * spacing for c in found):
             continue
@@ -219,22 +212,59 @@ def _kink_minima(fns, domain, found: list[CriticalPoint]) -> list[CriticalPoint]
     return kinks
 
 
+def _kinds(fns, x: np.ndarray, y: np.ndarray, value: np.ndarray, width: float) -> np.ndarray:
+    """Each point's kind by the Hessian's eigenvalues, or by the values on a ring around it
+    where the Hessian is singular; "" where f is flat there (no isolated critical point:
+    a constant formula has no minimum to name, not one per seed)."""
+    with np.errstate(all="ignore"):
+        hxx, hxy, hyy = fns[2](x, y)
+        t = np.linspace(0, 2 * np.pi, 24, endpoint=False)
+        r = 1e-3 * width
+        ring = fns[0](x[:, None] + r * np.cos(t), y[:, None] + r * np.sin(t)) - value[:, None]
+    scale = np.maximum(1.0, np.max(np.abs([hxx, hxy, hyy]), axis=0))
+    singular = np.abs(hxx * hyy - hxy * hxy) <= 1e-10 * scale * scale
+    mean, rad = (hxx + hyy) / 2, np.hypot((hxx - hyy) / 2, hxy)
+    flat = np.all(np.abs(ring) <= 1e-12 * np.maximum(1.0, np.abs(value))[:, None], axis=1)
+    by_ring = np.where(
+        np.all(ring > 0, axis=1), "local_min", np.where(np.all(ring < 0, axis=1), "max", "saddle")
+    )
+    by_hessian = np.where(mean - rad > 0, "local_min", np.where(mean + rad < 0, "max", "saddle"))
+    return np.where(singular & flat, "", np.where(singular, by_ring, by_hessian))
+
+
 def _critical_points(fns, domain, zmin: float) -> tuple[CriticalPoint, ...]:
     """Polished, in-domain critical points; ``global_min`` only if no grid value is lower."""
     (x0, x1), (y0, y1) = domain
     width = max(x1 - x0, y1 - y0)
     f, df, d2f = fns
-    seeds = np.array([s[:2] for s in _seeds(fns, domain)], dtype=np.float64).reshape(-1, 2)
+    px, py = _newton(fns, _seeds(fns, domain)).T.copy()
+    with np.errstate(all="ignore"):  # every polished seed checked at once
+        value = f(px, py)
+        g = np.hypot(*df(px, py))
+        h = np.max(np.abs(d2f(px, py)), axis=0)
+    ok = (
+        (x0 <= px)
+        & (px <= x1)
+        & (y0 <= py)
+        & (py <= y1)
+        & np.isfinite(value)
+        & (g <= 1e-9 * np.maximum(1.0, h))
+    )
+    idx = np.flatnonzero(ok)
+    kinds = _kinds(fns, px[idx], py[idx], value[idx], width)
+    idx, kinds = idx[kinds != ""], kinds[kinds != ""]  # "": flat there
+    near = 1e-5 * width  # Newton converges only linearly to a degenerate point: seeds stop apart
+    cells: dict[tuple[int, int], list[CriticalPoint]] = {}
     points: list[CriticalPoint] = []
-    for x, y in _newton(fns, seeds).tolist():
-        with np.errstate(all="ignore"):
-            value, g = float(f(x, y)), math.hypot(*(float(v) for v in df(x, y)))
-            h = max(abs(float(v)) for v in d2f(x, y))
-        if not (x0 <= x <= x1 and y0 <= y <= y1 and math.isfinite(value) and g <= 1e-9 * max(1.0, h)):
+    for i, kind in zip(idx.tolist(), kinds.tolist()):
+        x, y = float(px[i]), float(py[i])
+        cx, cy = int(x // near), int(y // near)
+        around = (c for dx in (-1, 0, 1) for dy in (-1, 0, 1) for c in cells.get((cx + dx, cy + dy), ()))
+        if any(math.hypot(x - c.x, y - c.y) < near for c in around):
             continue
-        if any(math.hypot(x - c.x, y - c.y) < 1e-5 * width for c in points):
-            continue  # Newton converges only linearly to a degenerate point: seeds stop apart
-        points.append(CriticalPoint(x, y, value, _kind(fns, x, y, value, width)))
+        point = CriticalPoint(x, y, float(value[i]), kind)
+        cells.setdefault((cx, cy), []).append(point)
+        points.append(point)
         if len(points) >= MAX_CRITICAL:
             break
     points += _kink_minima(fns, domain, points)

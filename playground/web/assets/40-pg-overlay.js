@@ -39,7 +39,7 @@
     if (!a) return null;
     let o = layers.get(g);
     if (!o || !o.trail.isConnected) {
-      o = { trail: canvasOn(a.host, "pg-trail"), top: canvasOn(a.host, "pg-top"), sig: "", upto: [] };
+      o = { trail: canvasOn(a.host, "pg-trail"), top: canvasOn(a.host, "pg-top"), sig: "", upto: [], run: [] };
       layers.set(g, o);
     }
     const dpr = window.devicePixelRatio || 1;
@@ -61,18 +61,50 @@
     o.sig = ""; // drawn again from the start next time
   };
 
-  /* Stroke racer r's path from point `from` to `k` (gaps where it left the finite plane). */
-  function strokePath(ctx, o, r, from, k, xAt, yAt) {
+  /* Racer r's dash (the contract's racer_look) for a line `width` px wide, as Plotly draws it. */
+  PG.dashOf = function (dash, width) {
+    const unit = Math.max(width, 3);
+    return (PG.C.dashPatterns[dash] || []).map(function (m) { return m * unit; });
+  };
+
+  /* The outline of marker `symbol` (the contract's racer symbols, as Plotly names them),
+   * `size` px across, centred on (x, y): the caller fills and strokes it. */
+  PG.markPath = function (ctx, symbol, x, y, size) {
+    const h = size / 2, t = size / 5;
     ctx.beginPath();
-    let pen = false;
+    if (symbol === "square") ctx.rect(x - h * 0.85, y - h * 0.85, 1.7 * h, 1.7 * h);
+    else if (symbol === "diamond") {
+      ctx.moveTo(x, y - h * 1.2); ctx.lineTo(x + h * 1.2, y); ctx.lineTo(x, y + h * 1.2); ctx.lineTo(x - h * 1.2, y);
+      ctx.closePath();
+    } else if (symbol === "cross" || symbol === "x") {
+      const pts = [[-t, -h], [t, -h], [t, -t], [h, -t], [h, t], [t, t], [t, h], [-t, h], [-t, t], [-h, t], [-h, -t], [-t, -t]];
+      const a = symbol === "x" ? Math.PI / 4 : 0, c = Math.cos(a), s = Math.sin(a);
+      pts.forEach(function (p, i) {
+        const px = x + p[0] * c - p[1] * s, py = y + p[0] * s + p[1] * c;
+        if (i) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+      });
+      ctx.closePath();
+    } else ctx.arc(x, y, h, 0, 2 * Math.PI);
+  };
+
+  /* Stroke racer r's path from point `from` to `k` (gaps where it left the finite plane), in
+   * its dash: the pattern goes on from where the last stroke of its trail ended (o.run[i]). */
+  function strokePath(ctx, o, r, i, from, k, xAt, yAt) {
+    ctx.beginPath();
+    let pen = false, run = o.run[i] || 0, px = 0, py = 0;
     for (let j = from; j <= k; j++) {
       const x = o.px(xAt(r, j)), y = o.py(yAt(r, j));
       if (!isFinite(x) || !isFinite(y)) { pen = false; continue; }
-      if (pen) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      if (pen) { ctx.lineTo(x, y); run += Math.hypot(x - px, y - py); } else ctx.moveTo(x, y);
       pen = true;
+      px = x; py = y;
     }
+    ctx.setLineDash(PG.dashOf(r.dash, ctx.lineWidth));
+    ctx.lineDashOffset = o.run[i] || 0;
     ctx.strokeStyle = r.color;
     ctx.stroke();
+    ctx.setLineDash([]);
+    o.run[i] = run;
   }
 
   /* Add each racer's segments up to its current point to the trail layer (all of them after
@@ -85,13 +117,14 @@
       ctx.clearRect(0, 0, o.w, o.h);
       o.sig = sig;
       o.upto = [];
+      o.run = [];
     }
     o.step = PG.step;
     PG.run.racers.forEach(function (r, i) {
       const k = PG.kOf(r, PG.step), seen = o.upto[i] !== undefined;
       if (hide[i] || (seen && k <= o.upto[i])) return;
       ctx.lineWidth = width === "racer" ? r.width : width; // the contour map: each racer's own
-      strokePath(ctx, o, r, seen ? o.upto[i] : 0, k, xAt, yAt);
+      strokePath(ctx, o, r, i, seen ? o.upto[i] : 0, k, xAt, yAt);
       o.upto[i] = k;
     });
     const top = o.top.getContext("2d");
@@ -126,7 +159,7 @@
   function headOn(o, ctx, r) {
     const k = PG.kOf(r, PG.step), hx = o.px(PG.X(r, k)), hy = o.py(PG.Y(r, k));
     iterateOn(o, ctx, r, k);
-    ctx.beginPath(); ctx.arc(hx, hy, 6, 0, 2 * Math.PI);
+    PG.markPath(ctx, r.symbol, hx, hy, 12);
     ctx.fillStyle = r.color; ctx.fill();
     ctx.lineWidth = 2; ctx.strokeStyle = "white"; ctx.stroke();
     if (PG.divergedBy(r, PG.step)) endOn(o, ctx, r);
@@ -134,8 +167,8 @@
 
   /* A stopped racer's end mark (PG.endMark): a cross in the frame, an arrow on its edge. */
   function endOn(o, ctx, r) {
-    const m = PG.endMark(r), x = o.px(m.x), y = o.py(m.y), st = PG.C.statuses[r.status];
-    ctx.strokeStyle = ctx.fillStyle = PG.C.endInk[st && st.tone] || PG.C.divergedInk;
+    const m = PG.endMark(r), x = o.px(m.x), y = o.py(m.y);
+    ctx.strokeStyle = ctx.fillStyle = PG.C.endInk[r.tone] || PG.C.divergedInk;
     ctx.beginPath();
     if (m.out) { // screen y grows downwards
       const c = Math.cos(m.heading), s = -Math.sin(m.heading);

@@ -85,16 +85,17 @@
       if (j === k) break;
     }
     ctx.lineWidth = line.width / 2; // WebGL's line3d draws width/2 CSS pixels (its shader's offset)
+    ctx.setLineDash(PG.dashOf(line.dash, ctx.lineWidth));
     ctx.strokeStyle = line.color;
     ctx.stroke();
+    ctx.setLineDash([]);
     return n;
   }
 
   function headOn(ctx, o, sc, r, k, marker) {
     const p = screenPoint(o, sc, r, k);
     if (!p) return 0;
-    ctx.beginPath();
-    ctx.arc(p[0], p[1], marker.size / 2 + 1, 0, 2 * Math.PI);
+    PG.markPath(ctx, marker.symbol, p[0], p[1], marker.size + 2);
     ctx.fillStyle = marker.color;
     ctx.fill();
     ctx.lineWidth = (marker.line && marker.line.width) || 2;

@@ -40,14 +40,14 @@
     P.indices(g, PG.C.roles.end).forEach(function (p) {
       const r = PG.run.racers[p[1]];
       if (!r) return;
-      const m = PG.divergedBy(r, PG.step) ? PG.endMark(r) : null, st = m && PG.C.statuses[r.status];
+      const m = PG.divergedBy(r, PG.step) ? PG.endMark(r) : null;
       upd.x.push(m ? [m.x] : []);
       upd.y.push(m ? [m.y] : []);
       idx.push(p[0]);
       // out of the frame: an arrow on its edge pointing the way the run went (Plotly's
       // angle is clockwise from up); in it: a cross where the run stopped
       if (m) ends[p[0]] = { "marker.symbol": m.out ? "arrow-wide" : "x", "marker.angle": m.out ? 90 - m.heading * 180 / Math.PI : 0,
-                            "marker.line.color": PG.C.endInk[st && st.tone] || PG.C.divergedInk };
+                            "marker.line.color": PG.C.endInk[r.tone] || PG.C.divergedInk };
     });
     P.indices(g, PG.C.roles.iterate).forEach(function (p) {
       const r = PG.run.racers[p[1]];

@@ -3,18 +3,26 @@
   "use strict";
   const PG = window.PG;
 
-  function fmt(v, d) {
+  /* A number for reading, as Python's "%g" with `p` significant digits (5 unless given): fixed
+   * notation from 1e-4 to 10^p, trailing zeros dropped ("-1.5", "0.001", "0.99999"), else
+   * "9.283e-6"; the outcome's words write points the same way (core.outcome.point_words). */
+  function fmt(v, p) {
     if (v === null || v === undefined || !isFinite(v)) return "–";
-    const a = Math.abs(v);
-    if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(d === undefined ? 3 : d);
-    return v.toPrecision(d === undefined ? 5 : d + 1).replace(/\.?0+$/, (m) => (m.indexOf(".") >= 0 ? "" : m));
+    if (v === 0) return "0";
+    p = p || 5;
+    const exp = v.toExponential(p - 1), e = Number(exp.split("e")[1]); // the exponent after rounding
+    if (e < -4 || e >= p) return exp.replace(/\.?0+e/, "e").replace("e+", "e");
+    const s = v.toFixed(p - 1 - e);
+    return s.indexOf(".") >= 0 ? s.replace(/\.?0+$/, "") : s;
   }
+  PG.fmt = fmt;
 
-  /* [text, tone] of racer r at `step`, worded by the contract. */
+  /* [text, tone] of racer r at `step`: the run's outcome as the server worded it (the CLI's
+   * and the exports' words) once the playback reaches its step, "moving" before. */
   function statusText(r, step) {
-    const S = PG.C.statuses, done = step >= r.stopped_at;
-    const st = done && S[r.status] ? S[r.status] : S[PG.C.inProgress];
-    return [st.text.replace("{at}", r.stopped_at).replace("{last}", r.last).replace("{which}", r.which || "minimum"), st.tone];
+    if (step >= r.stopped_at) return [r.outcome, r.tone];
+    const st = PG.C.statuses[PG.C.inProgress];
+    return [st.text, st.tone];
   }
 
 
@@ -23,20 +31,30 @@
     if (!r.fan) return "";
     const f = r.fan.final;
     return "<div class='pg-fan-spread' title='final loss over " + r.fan.seeds + " seeds: median (10–90 %)'>" +
-      r.fan.seeds + " seeds: " + fmt(f[1], 3) + " (" + fmt(f[0], 3) + "–" + fmt(f[2], 3) + ")</div>";
+      r.fan.seeds + " seeds: " + fmt(f[1], 4) + " (" + fmt(f[0], 4) + "–" + fmt(f[2], 4) + ")</div>";
   }
 
   function row(r, step) {
     const k = PG.kOf(r, step), x = PG.X(r, k), y = PG.Y(r, k), st = statusText(r, step);
-    return "<tr><td><span class='pg-swatch' style='background:" + r.color + "'></span>" + r.label + "</td>" +
+    return "<tr><th scope='row'><span class='pg-swatch' aria-hidden='true' style='color:" + r.color + "'>" + r.glyph +
+      "</span>" + r.label + "</th>" +
       "<td class='num'>" + k + "</td>" +
       "<td class='num'>" + fmt(r.lossA[k]) + "</td>" +
-      "<td class='num'>(" + fmt(x, 4) + ", " + fmt(y, 4) + ")</td>" +
-      "<td class='num'>" + fmt(PG.lrAt(r, k), 3) + "</td>" +
-      "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 3) : "no minimum") + "</td>" +
+      "<td class='num'>(" + fmt(x) + ", " + fmt(y) + ")</td>" +
+      "<td class='num'>" + fmt(PG.lrAt(r, k), 4) + "</td>" +
+      "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 4) : "no minimum") + "</td>" +
       // the outcome is not given away before the playback reaches it
-      "<td class='num'>" + (step >= r.last ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
+      "<td class='num'>" + (step >= Math.min(r.last, r.stopped_at) ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
       "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
+  }
+
+  // the columns' widths are set by their headers (table-layout: fixed, 50-app.css): a value or
+  // a status that grows during play wraps in its own cell, the columns never move
+  // (the contract's RESULTS_COLUMNS, each a header cell for a screen reader's table navigation)
+  function head() {
+    return PG.C.resultsColumns.map(function (h, i) {
+      return "<th scope='col' class='pg-col-" + i + (i > 0 && i < 7 ? " num" : "") + "'>" + h + "</th>";
+    }).join("");
   }
 
   function renderReadout(step) {
@@ -46,9 +64,54 @@
       ? PG.run.racers.map(function (r) { return row(r, step); }).join("")
       : "<tr><td colspan='8' class='pg-empty-race'>" + PG.C.labels.empty + "</td></tr>";
     el.innerHTML =
-      "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'><thead><tr><th>optimizer</th><th>step</th>" +
-      "<th>loss</th><th>position</th><th>lr</th><th>to nearest min</th><th>final loss</th><th>status</th>" +
+      "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'>" +
+      "<caption class='visually-hidden'>Each optimizer's run at step " + step + ": loss, position, learning rate, " +
+      "distance to the nearest minimum, final loss and status</caption><thead><tr>" + head() +
       "</tr></thead><tbody>" + rows + "</tbody></table>";
+  }
+
+  /* Each plot's accessible name and description, from the run (runs.pack "alt"): the graph is
+   * a figure to a screen reader (not an "img": its children would become presentational, and
+   * Plotly's controls inside are interactive), described by a hidden paragraph beside it. */
+  function describePlots() {
+    Object.keys(PG.run.alt || {}).forEach(function (id) {
+      const g = document.getElementById(id), text = PG.run.alt[id];
+      if (!g) return;
+      const did = PG.C.ids.plot_description + "-" + id;
+      let d = document.getElementById(did);
+      if (!d) {
+        d = document.createElement("p");
+        d.id = did;
+        d.className = "visually-hidden";
+        g.insertAdjacentElement("afterend", d);
+      }
+      d.textContent = text.description;
+      g.setAttribute("role", "figure");
+      g.setAttribute("aria-label", text.label);
+      g.setAttribute("aria-describedby", did);
+    });
+  }
+
+  /* The polite live region: a sentence per run whose outcome the playback has reached
+   * ("Adam reached the global minimum (1, 1) at step 412"), in the table's words; said once
+   * each, cleared when a new run comes or the playback goes back before an outcome. */
+  const told = { run: null, upto: [] };
+  function announce(step) {
+    const el = PG.el("outcome");
+    if (!el) return;
+    const reached = PG.run.racers.map(function (r) { return step >= r.stopped_at; });
+    if (told.run !== PG.runId || told.upto.some(function (t, i) { return t && !reached[i]; })) {
+      el.textContent = "";
+      told.run = PG.runId;
+      told.upto = reached.map(function () { return false; });
+    }
+    PG.run.racers.forEach(function (r, i) {
+      if (!reached[i] || told.upto[i]) return;
+      told.upto[i] = true;
+      const p = document.createElement("p");
+      p.textContent = r.label + " " + statusText(r, step)[0] + ".";
+      el.appendChild(p);
+    });
   }
 
   /* The step counter, the table and the slider show the same step: while playing they are
@@ -57,6 +120,11 @@
   PG.showStep = function (now) {
     if (PG.playing && now - PG.lastTable < 200) return;
     PG.lastTable = now;
+    if (PG.run && PG.described !== PG.runId) {
+      PG.described = PG.runId;
+      describePlots();
+    }
+    if (PG.run) announce(PG.step);
     const t = PG.el("step_text");
     if (t) t.textContent = String(PG.step);
     renderReadout(PG.step);

@@ -22,21 +22,72 @@
     return document.body.classList.contains("pg-dark") ? "dark" : "light";
   }
 
-  /* Text size the plots are laid out with: the figure's own, or in presenter mode one that
-   * reads from the back of a hall (scaled with the screen's height: 19 px at 1080p). */
+  /* Whether the page is laid out for a lecture: lecture mode on a screen wider than a phone
+   * (50-app.css lays the main column out as one grid then; a phone keeps its own layout). */
+  PG.lectureLaidOut = function () {
+    const main = document.querySelector(".pg-main");
+    return document.body.classList.contains("pg-presenter") && !!main && getComputedStyle(main).display === "grid";
+  };
+
+  /* Text size the plots are laid out with: the figure's own, or in lecture mode one that
+   * reads from the back of a hall (scaled with the screen's height: contract.FONT). */
   function fontSize() {
     const f = PG.C.font;
-    if (!document.body.classList.contains("pg-presenter")) return f.size;
+    if (!PG.lectureLaidOut()) return f.size;
     return Math.max(f.presenterMin, Math.round(window.innerHeight / f.presenterLines));
+  }
+
+  // each figure's own ticks (g.layout -> {axis: {nticks, tickvals, ticktext}}), before lecture
+  // mode thins them
+  const ownTicks = new WeakMap();
+
+  /* Lecture mode's larger text on as many ticks as fit: each axis at most `most` labels
+   * (contract.FONT.presenterTicks); a 3D axis with its own tick values (the heights, on a
+   * foreshortened axis) every other one of them, with their texts. The figure's own ticks
+   * outside lecture mode. */
+  function tickCounts(g, axes, big, most, size, lay) {
+    if (!ownTicks.has(g.layout)) {
+      const own = {};
+      axes.forEach(function (a) {
+        const ax = a.split(".").reduce(function (o, k) { return o && o[k]; }, g.layout);
+        own[a] = ax ? { nticks: ax.nticks || 0, tickvals: ax.tickvals ? ax.tickvals.slice() : null,
+                        ticktext: ax.ticktext ? ax.ticktext.slice() : null,
+                        titled: !!(ax.title && ax.title.text), standoff: ax.title && ax.title.standoff } : null;
+      });
+      ownTicks.set(g.layout, own);
+    }
+    const own = ownTicks.get(g.layout), scene = P.isScene(g);
+    axes.forEach(function (a) {
+      const o = own[a];
+      if (!o) return;
+      lay[a + ".nticks"] = big ? Math.min(o.nticks || most, most) : o.nticks;
+      // a 2D axis' title clear of its larger tick labels (Plotly left their boxes overlapping at 27 px)
+      if (!scene && o.titled) lay[a + ".title.standoff"] = big ? Math.max(o.standoff || 0, Math.round(size / 2)) : (o.standoff === undefined ? null : o.standoff);
+      if (!scene || !o.tickvals || o.tickvals.length <= 2) return;
+      const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };
+      lay[a + ".tickvals"] = o.tickvals.filter(kept);
+      if (o.ticktext) lay[a + ".ticktext"] = o.ticktext.filter(kept);
+    });
   }
 
   /* Theme and text size of one graph, through Plotly (which lays the text out at its size,
    * and draws the 3D axes in WebGL, out of CSS's reach). Once per figure and style. */
   PG.style = function (g) {
     if (!g || !g.layout || !PG.C) return;
-    const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t];
+    const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t], big = size !== PG.C.font.size;
     if (P.styled(g, [t, size].join("|"), ["light", PG.C.font.size].join("|"))) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
+    // A lesson chart names its quantity in its legend's title. In lecture mode that title heads
+    // the chart alone: in the narrow lesson column its entries, one a line at this size, left the
+    // curves no room (or lay on them); the race's plots beside it key the colours, the lesson's
+    // text says what its dashed curves are.
+    const legend = g.layout.legend, named = legend && legend.title && legend.title.text;
+    if (named) {
+      const title = legend.title.text.replace(/:\s*$/, "");
+      Object.assign(lay, { showlegend: !big, "title.text": big ? title : "", "title.font.size": size,
+                           "title.x": 0, "title.xref": "paper", "title.y": 1, "title.yref": "paper",
+                           "title.yanchor": "bottom", "title.automargin": true });
+    }
     if (P.isScene(g)) {
       ["xaxis", "yaxis", "zaxis"].forEach(function (a) {
         lay["scene." + a + ".color"] = ink.color;
@@ -44,15 +95,21 @@
         lay["scene." + a + ".tickfont.size"] = size;
         lay["scene." + a + ".title.font.size"] = size;
       });
+      tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, size, lay);
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {
         const ax = g.layout[a];
         if (ax && ax.gridcolor !== "rgba(0,0,0,0)") lay[a + ".gridcolor"] = ink.grid; // no grid stays none
+        // Plotly draws a log axis' in-between labels ("2", "5") at 3/4 of the text size: in
+        // lecture mode there are none, every label is at the one size (the decades stay)
+        if (ax && ax.type === "log") lay[a + ".minorloglabels"] = big ? "none" : "small digits";
       });
+      tickCounts(g, ["xaxis", "yaxis", "yaxis2"], big, PG.C.font.presenterTicks.plot, size, lay);
     }
     const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);
     if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
-    if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t] }, marks);
+    // the contour map's marks are markers, the scene's are text (the key's glyphs)
+    if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
     P.relayout(g, lay);
   };
 

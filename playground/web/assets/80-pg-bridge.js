@@ -163,7 +163,10 @@
     const r = data.racers[PG.inspect] || data.racers[0];
     // a copy: Plotly writes into the figure it draws (decoded arrays, axis ranges); the
     // store's own stays as the server sent it for the next choice
-    return JSON.parse(JSON.stringify({ data: r.state, layout: data.state_layout }));
+    const fig = JSON.parse(JSON.stringify({ data: r.state, layout: data.state_layout }));
+    fig.layout.yaxis2.title = { text: r.state_axis }; // named for this racer's accumulator
+    fig.layout.yaxis2.visible = !!r.state_axis;
+    return fig;
   }
 
   /* Learning-rate slider (log10) <-> text box of one racer, in the contract's range. */

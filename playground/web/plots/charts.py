@@ -11,7 +11,7 @@ import numpy as np
 from ..contract import FONT as FONT_RULE
 from ..contract import ROLES
 from ..fans import Fan
-from .style import LEGEND, axis_style, base_layout, empty_trace, legend_style, role_meta
+from .style import LEGEND, axis_style, base_layout, empty_trace, legend_style, racer_line, role_meta
 from .wire import plain, thinned, typed
 
 BATCH_POINTS = 1000  # points of a mini-batch loss drawn (thinned evenly beyond)
@@ -35,7 +35,7 @@ def loss_figure(
     """The loss of every racer over the steps; ``epochs``: (the steps one pass over the data
     takes, the run's steps) when racers draw mini-batches: an axis of epochs on top."""
     data = [
-        empty_trace("scatter", mode="lines", line={"color": r["color"], "width": 2.5}, name=r["label"],
+        empty_trace("scatter", mode="lines", line=racer_line(r, 2.5), name=r["label"],
                meta=role_meta(ROLES.loss, i), customdata=[], showlegend=True,
                hovertemplate=r["label"] + "<br>step %{x}<br>loss %{customdata[1]:.6g}"
                "<br>(%{customdata[3]:.4f}, %{customdata[4]:.4f})<br>lr %{customdata[2]:.3g}<extra></extra>")
@@ -148,7 +148,7 @@ def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
         if lr.size > 2 and np.ptp(lr) == 0:  # constant: two points draw the same line
             x, lr = x[[0, -1]], lr[[0, -1]]
         data.append({"type": "scatter", "x": typed(x, "i4"), "y": typed(lr), "mode": "lines", "name": r["label"],
-                     "line": {"color": r["color"], "width": 2},
+                     "line": racer_line(r, 2),
                      "hovertemplate": r["label"] + " step %{x}: lr %{y:.4g}<extra></extra>"})  # fmt: skip
     layout = base_layout(
         xaxis=axis_style("step"),
@@ -185,17 +185,18 @@ def state_figure(
 ) -> dict:
     """Effective per-coordinate step size and the accumulator behind it (``inspect[1:]``, from
     the optimizer's record) of one racer."""
-    data = []
+    data, right = [], ""
     if racer is not None and state and "step_size" in state:
         data += _state_lines(state["step_size"], "step size", racer["color"], 2.5)
         shown = [(key, label) for key, label in inspect[1:] if key in state][:1]
         for key, label in shown:
             data += _state_lines(state[key], label, "#546e7a", 1.5, yaxis="y2")
+            right = label  # the right axis is named for what it draws ("function evaluations")
     layout = base_layout(
         xaxis=axis_style("step"),
         yaxis=axis_style("effective step size", type="log", exponentformat="power"),
-        yaxis2={"title": {"text": "accumulator"}, "type": "log", "overlaying": "y", "side": "right",
-                "showgrid": False, "exponentformat": "power"},
+        yaxis2={"title": {"text": right}, "type": "log", "overlaying": "y", "side": "right",
+                "showgrid": False, "exponentformat": "power", "visible": bool(right)},
         showlegend=True,
         legend=legend_style(1.02),
         margin={"l": 60, "r": 60, "t": 30, "b": 40},
@@ -222,9 +223,9 @@ def ewma_figure(beta: float) -> dict:
         {"type": "scatter", "x": t, "y": typed(x), "mode": "markers", "name": "noisy series x_t",
          "marker": {"color": "#90a4ae", "size": 5}},
         {"type": "scatter", "x": t, "y": typed(v), "mode": "lines", "name": "EWMA v_t (starts at 0)",
-         "line": {"color": "#D55E00", "width": 2.5}},
+         "line": {"color": "#D55E00", "width": 2.5, "dash": "dash"}},  # not told apart by colour alone
         {"type": "scatter", "x": t, "y": typed(vhat), "mode": "lines", "name": "bias-corrected v_t / (1 − βᵗ)",
-         "line": {"color": "#0072B2", "width": 2.5}},
+         "line": {"color": "#1477B8", "width": 2.5}},
     ]  # fmt: skip
     layout = base_layout(
         xaxis=axis_style("t"),
@@ -246,7 +247,7 @@ def _log_range(series: Sequence[np.ndarray], top: float) -> list[float]:
 
 def evidence_figure(
     racers: Sequence[dict],
-    series: Sequence[np.ndarray],
+    series: Sequence[np.ndarray | None],
     label: str,
     log_y: bool,
     references: Sequence[tuple[dict, np.ndarray]] = (),
@@ -254,9 +255,10 @@ def evidence_figure(
     """A lesson's evidence: one quantity of every racer over the steps (evidence.py), drawn
     beside the lesson's text. Later racers are drawn thinner on top, so equal curves stay visible.
     ``references`` (a racer's label and colour, its series) are drawn dashed: the comparison the
-    lesson's text makes with other settings."""
+    lesson's text makes with other settings. A racer whose series is ``None`` is not drawn (the
+    reference path a relative quantity is measured from)."""
     n = len(racers)
-    shown = [*series, *(s for _, s in references)]
+    shown = [s for s in (*series, *(s for _, s in references)) if s is not None]
     top = max((float(np.nanmax(np.abs(s), initial=0.0)) for s in shown if s.size), default=1.0) or 1.0
 
     def line(r: dict, s: np.ndarray, **style) -> dict:
@@ -267,8 +269,8 @@ def evidence_figure(
                 "name": r["label"], "hovertemplate": r["label"] + "<br>step %{x}<br>%{y:.4g}<extra></extra>",
                 **style}  # fmt: skip
 
-    data = [line(r, s, line={"color": r["color"], "width": 1.5 + 1.5 * (n - i)})
-            for i, (r, s) in enumerate(zip(racers, series))]  # fmt: skip
+    data = [line(r, s, line=racer_line(r, 1.5 + 1.5 * (n - i)))
+            for i, (r, s) in enumerate(zip(racers, series)) if s is not None]  # fmt: skip
     for r, s in references:
         data.append(line(r, s, line={"color": r["color"], "width": 1.5, "dash": "dash"},
                          opacity=0.75, meta={"role": ROLES.reference}))  # fmt: skip

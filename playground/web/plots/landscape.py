@@ -18,7 +18,17 @@ import numpy as np
 
 from ..contract import ARROWS, CRITICAL_MARKS, DIVERGED_INK, MARK_INK, ROLES, SCENE_INK, path_width
 from ..fans import Fan
-from .style import LEGEND, SURFACE_SCALE, axis_style, base_layout, empty_trace, role_meta
+from .style import (
+    LEGEND,
+    SURFACE_SCALE,
+    axis_style,
+    base_layout,
+    empty_trace,
+    height_scale,
+    racer_line,
+    racer_marker,
+    role_meta,
+)
 from .terrain import (
     MESH_2D,
     MESH_3D,
@@ -27,6 +37,7 @@ from .terrain import (
     contour_window,
     height_3d,
     height_title,
+    map_height_title,
     mesh,
     path_lift,
     sampled,
@@ -39,7 +50,8 @@ from .wire import thinned, typed
 
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
 Z_TICKS = 4  # the most heights the scene labels: seen from high up its z axis is short
-Z_PAD = (0.02, 0.08)  # the scene's z axis reaches this share of the heights' span below and above
+Z_PAD = (0.02, 0.08)
+SCENE_WIDTH = 0.82  # of the 3D figure's width: the rest is the colour bar's  # the scene's z axis reaches this share of the heights' span below and above
 
 
 def _z_ticks(lo: float, hi: float) -> list[float]:
@@ -62,7 +74,8 @@ def _surface_trace(surface: Land) -> tuple[dict, float, float]:
     lo, hi = scene_heights(surface)
     trace = {
         "type": "surface", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-        "showscale": False, "opacity": 1, "hoverinfo": "skip", "name": "surface", "showlegend": False,
+        "showscale": True, "colorbar": {**height_scale(height_title(surface)), "x": 1.0, "xanchor": "right"},
+        "opacity": 1, "hoverinfo": "skip", "name": "surface", "showlegend": False,
         "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(38,50,56,0.28)", "width": 1,
                            "start": lo, "end": hi, "size": (hi - lo) / 12 or 1.0}},
         "lighting": {"ambient": 0.78, "diffuse": 0.45, "specular": 0.06, "roughness": 0.8},
@@ -72,21 +85,20 @@ def _surface_trace(surface: Land) -> tuple[dict, float, float]:
 
 
 def _critical_3d(surface: Land) -> list[dict]:
-    """The contour map's critical-point marks, in the scene, on the surface."""
+    """The contour map's critical-point marks, in the scene, on the surface: the key's glyph
+    written as text facing the camera, in the marks' ink."""
     out, pts, lift = [], terrain(surface, MESH_3D).marks, path_lift(surface)
-    for kind, name, symbol, _, _ in CRITICAL_MARKS:
+    for kind, name, _, glyph in CRITICAL_MARKS:
         sel = [c for c in pts if c.kind == kind]
         if not sel:
             continue
-        # a mark is a glyph facing the camera: 4 path lifts up, its lower half clears the slope in
-        # front of it (at 1.5 the surface cut the diamonds and squares in half)
+        # 4 path lifts up: the glyph's lower half clears the slope in front of it
         z = height_3d(surface, np.array([c.value for c in sel], dtype=float)) + 4 * lift
-        # an open glyph is its outline: drawn in the ink (a white one vanished on the pale heights)
-        casing = MARK_INK["light"] if symbol.endswith("-open") else "#ffffff"
         out.append({
-            "type": "scatter3d", "mode": "markers", "name": name, "x": [c.x for c in sel], "y": [c.y for c in sel],
-            "z": [float(v) for v in z], "hoverinfo": "skip", "showlegend": False, "meta": {"role": ROLES.mark},
-            "marker": {"symbol": symbol, "size": 7, "color": MARK_INK["light"], "line": {"color": casing, "width": 1}},
+            "type": "scatter3d", "mode": "text", "name": name, "x": [c.x for c in sel], "y": [c.y for c in sel],
+            "z": [float(v) for v in z], "text": [glyph] * len(sel), "hoverinfo": "skip", "showlegend": False,
+            "meta": {"role": ROLES.mark},
+            "textfont": {"size": 22 if kind == "global_min" else 18, "color": MARK_INK["light"]},
         })  # fmt: skip
     return out
 
@@ -102,10 +114,10 @@ def _path_3d(r: dict, i: int) -> list[dict]:
     return [
         empty_trace("scatter3d", **path, line={"color": "#ffffff", "width": path_width("scene", i) + CASING_3D},
                name=r["label"], showlegend=False, meta=role_meta(ROLES.path, i)),
-        empty_trace("scatter3d", **path, line={"color": r["color"], "width": path_width("scene", i)}, name=r["label"],
+        empty_trace("scatter3d", **path, line=racer_line(r, path_width("scene", i)), name=r["label"],
                showlegend=True, legendgroup=str(i), meta=role_meta(ROLES.path, i)),
         empty_trace("scatter3d", mode="markers", name=r["label"], meta=role_meta(ROLES.head, i), hoverinfo="skip",
-               showlegend=False, marker={"size": 8, "color": r["color"], "line": {"color": "#ffffff", "width": 2}}),
+               showlegend=False, marker=racer_marker(r, 8, line={"color": "#ffffff", "width": 2})),
     ]  # fmt: skip
 
 
@@ -122,7 +134,10 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
     scene = {
         "xaxis": {"range": [x0, x1], "title": {"text": t.axes[0]}, **bg},
         "yaxis": {"range": [y0, y1], "title": {"text": t.axes[1]}, **bg},
-        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": height_title(surface)}, **bg,
+        # no z title: seen from high up the z axis is a short corner of the box, and its title
+        # fell off the canvas there (clipped to "0.01)", at every size); the colour bar beside
+        # the scene says what the height is, in the 2D layer, which nothing clips
+        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": ""}, **bg,
                   "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
@@ -130,7 +145,9 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
         "aspectratio": _box_aspect(x1 - x0, y1 - y0),
         # from high up: the valleys the paths run along stay in sight behind their walls
         "camera": {"eye": {"x": -0.68, "y": -0.94, "z": 1.45}, "center": {"x": 0, "y": 0, "z": -0.12}},
-        "domain": {"x": [0, 1], "y": [0, 1]},
+        # the right of the box is the height's colour bar (style.height_scale); a scene pushes no
+        # margin for it, so the scene's domain leaves it the room
+        "domain": {"x": [0, SCENE_WIDTH], "y": [0, 1]},
         "uirevision": "keep",
     }  # fmt: skip
     return {"data": data, "layout": base_layout(scene=scene, showlegend=True, legend=LEGEND,
@@ -147,16 +164,16 @@ def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
     )
     xs, ys, z, floor = t.xs, t.ys, t.z, t.floor
     zt = z_transform(surface, z, floor).astype(np.float32)
-    label = "log₁₀(f − f*)" if surface.log_z else "f"
+    label = map_height_title(surface)
     out = [
         {
             "type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-            "ncontours": 28, "showscale": False, "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
+            "ncontours": 28, "showscale": True, "colorbar": height_scale(label), "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
             "line": {"width": 0.6, "color": "rgba(38,50,56,0.3)"},
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }
     ]  # fmt: skip
-    for kind, name, _, symbol, _ in CRITICAL_MARKS:
+    for kind, name, symbol, _ in CRITICAL_MARKS:
         sel = [c for c in terrain(surface, MESH_2D).marks if c.kind == kind]
         if sel:
             out.append({
@@ -182,7 +199,7 @@ def contour_map(
             empty_trace(
                 "scatter",
                 mode="lines",
-                line={"color": r["color"], "width": r["width"]},
+                line=racer_line(r, r["width"]),
                 name=r["label"],
                 meta=role_meta(ROLES.path, i),
                 showlegend=True,
@@ -198,7 +215,7 @@ def contour_map(
                 name=r["label"],
                 meta=role_meta(ROLES.head, i),
                 hoverinfo="skip",
-                marker={"size": 12, "color": r["color"], "line": {"color": "white", "width": 2}},
+                marker=racer_marker(r, 12, line={"color": "white", "width": 2}),
             )
         )
         data.append(empty_trace("scatter", mode="markers", name=r["label"] + " diverged", meta=role_meta(ROLES.end, i),

@@ -53,6 +53,24 @@ def axis_style(title: str, **kw) -> dict:
             "ticklabeloverflow": "allow", **kw}  # fmt: skip
 
 
+def racer_line(r: dict, width: float, **kw) -> dict:
+    """A racer's line: its colour and its slot's dash (contract.racer_look), so colour is never
+    the only thing that tells two racers apart."""
+    return {"color": r["color"], "width": width, "dash": r["dash"], **kw}
+
+
+def racer_marker(r: dict, size: float, **kw) -> dict:
+    """A racer's marker: its colour and its slot's symbol (contract.racer_look)."""
+    return {"color": r["color"], "size": size, "symbol": r["symbol"], **kw}
+
+
+def height_scale(title: str) -> dict:
+    """The colour bar beside a height-coloured plot (#29: nothing said that the light end is
+    low): what the colours are, in the words of the plot's axis or hover, and which end is low."""
+    return {"title": {"text": f"height: {title}<br>light = low", "side": "right", "font": {"size": FONT_RULE["size"]}},
+            "thickness": 12, "len": 0.9, "outlinewidth": 0, "tickfont": {"size": FONT_RULE["size"]}}  # fmt: skip
+
+
 def role_meta(role: str, i: int) -> dict:
     return {"role": role, "racer": i}
 

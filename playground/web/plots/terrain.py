@@ -120,6 +120,11 @@ def height_3d(surface: Land, values: np.ndarray) -> np.ndarray:
     return z_transform(surface, values, floor, scene_offset(surface) if surface.log_z else MAP_OFFSET)
 
 
+def map_height_title(surface: Land) -> str:
+    """What the contour map's colours are (its colour bar's title, its hover label)."""
+    return "log₁₀(f − f*)" if surface.log_z else "f(x, y)"
+
+
 def height_title(surface: Land) -> str:
     return f"log₁₀(f − f* + {scene_offset(surface):g})" if surface.log_z else "f"
 

@@ -136,12 +136,13 @@ class Formula(Scalar):
             cfg.formula = text or cfg.formula
             return
         except SurfaceError as e:
-            reason = str(e)
+            reason, at = str(e), e.position
         try:  # the formula may be fine and the domain not: keep the formula on the default domain
             get_surface(custom.NAME, formula=text)
             cfg.formula = text or cfg.formula
         except SurfaceError:
-            msgs.add(f.controls[0], f"formula refused: {reason}; showing {custom.DEFAULT_FORMULA}")
+            mark = (text, at) if text and at is not None else None  # where reading stopped, if known
+            msgs.add(f.controls[0], f"formula refused: {reason}; showing {custom.DEFAULT_FORMULA}", mark)
             cfg.surface_params = {**cfg.surface_params, **custom.FAMILY.defaults()}  # the rotation stays
             return
         msgs.add(f.controls[0], f"{reason}; using the default domain")

@@ -97,9 +97,10 @@ FIELDS: tuple[Field, ...] = (
           label="surface", box="msg-surface", always=True),
     Field("surface_params", _pattern("input-surface-param", "name"), kinds.SURFACE_PARAMS, url="p.",
           box="msg-surface"),
-    # the custom surface's f(x, y): read by surfaces/formula.py, never executed
+    # the custom surface's f(x, y): read by surfaces/formula.py, never executed; its notes go
+    # under the box itself, with the character where reading stopped marked (race/formula_box.py)
     Field("formula", "input-formula", kinds.FORMULA, url="f", default=DEFAULT_FORMULA, label="formula",
-          box="msg-surface", flagged=True, shape=TEXT),
+          box="formula-error", flagged=True, shape=TEXT),
     Field("optimizers", "select-optimizers", kinds.Racers(lr=LR_PREFIX), url="opt", default=DEFAULT_OPTIMIZERS,
           box="msg-optimizers", shape=list_of(SCALAR), also=("racer-",)),
     Field("lr", _pattern("input-lr", "opt"), kinds.LEARNING_RATES, url=LR_PREFIX, low=LR_RANGE[0],

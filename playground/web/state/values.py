@@ -44,9 +44,13 @@ def as_text(value: object) -> str:
 @dataclass
 class Messages:
     items: list[tuple[str, str]] = field(default_factory=list)
+    # a refused text's place: control -> (the text as typed, index where reading stopped)
+    marks: dict[str, tuple[str, int]] = field(default_factory=dict)
 
-    def add(self, control: str, text: str) -> None:
+    def add(self, control: str, text: str, mark: tuple[str, int] | None = None) -> None:
         self.items.append((control, text))
+        if mark is not None:
+            self.marks[control] = mark
 
     def for_control(self, control: str) -> list[str]:
         return [t for c, t in self.items if c == control]

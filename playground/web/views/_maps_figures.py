@@ -16,7 +16,7 @@ from playground.batch.tune import Tuned
 from playground.core.surfaces import Surface
 
 from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK
-from ..plots.style import axis_style, base_layout, legend_style
+from ..plots.style import axis_style, base_layout, legend_style, racer_line
 
 SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's screen
 
@@ -251,16 +251,18 @@ def phase_rows(c: Cells, n_lrs: int) -> dict[str, list]:
     }
 
 
-def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequence[str]) -> dict:
-    """Every try of every racer: score against learning rate (log-log), the momentum round's
-    tries as diamonds, the best one starred."""
+def tune_figure(results: Sequence[Tuned], racers: Sequence[dict]) -> dict:
+    """Every try of every racer (runs.racer_meta): score against learning rate (log-log), joined
+    in the racer's line dash, the momentum round's tries as diamonds, the best one starred."""
     data = []
-    for r, name, color in zip(results, labels, colors):
+    for r, racer in zip(results, racers):
+        name, color = racer["label"], racer["color"]
         tries = sorted((t for t in r.trials if np.isfinite(t.score)), key=lambda t: t.lr)
         symbols = ["diamond" if r.key and t.momentum != tries[0].momentum else "circle" for t in tries]
         words = [f"{r.key} {t.momentum:g}" if r.key else "" for t in tries]
         data.append({"type": "scatter", "x": [t.lr for t in tries], "y": [t.score for t in tries], "text": words,
-                     "mode": "markers", "name": name, "marker": {"color": color, "size": 9, "symbol": symbols},
+                     "mode": "lines+markers", "name": name, "marker": {"color": color, "size": 9, "symbol": symbols},
+                     "line": racer_line(racer, 1.5),
                      "hovertemplate": name + ": lr %{x:.3g} %{text}<br>score %{y:.4g}<extra></extra>"})  # fmt: skip
         if r.lr is not None:
             data.append({"type": "scatter", "x": [r.lr], "y": [r.score], "mode": "markers", "showlegend": False,
@@ -276,8 +278,8 @@ def tune_figure(results: Sequence[Tuned], labels: Sequence[str], colors: Sequenc
     return {"data": data, "layout": layout}
 
 
-def waiting() -> dict:
-    """The map before the first Draw."""
-    note = {"text": "Choose a map and press Draw map", "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
+def waiting(text: str = "Choose a map and press Draw map") -> dict:
+    """The map before the first Draw, or in place of one that cannot be drawn (``text``: why)."""
+    note = {"text": text, "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
             "xref": "paper", "yref": "paper"}  # fmt: skip
     return {"data": [], "layout": base_layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])}  # fmt: skip

@@ -13,8 +13,9 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.network.presets import SEED_SETUP, SEED_TABLE
 from playground.network.study import Study
 
-from ..contract import MARK_INK, ROLES, path_width, racer_colors
+from ..contract import MARK_INK, ROLES, path_width, racer_colors, racer_look
 from ..plots import landscape
+from ..plots.style import height_scale
 from ..plots.terrain import MAP_OFFSET, Terrain, path_heights, path_lift, scene_offset
 from ..plots.wire import plain
 
@@ -38,10 +39,12 @@ def curves(st: Study, metric: str) -> go.Figure:
     names = [r.optimizer for r in st.showdown.runs]
     colors = _colors(names)
     fig = go.Figure()
-    for r in st.showdown.runs:
+    for i, r in enumerate(st.showdown.runs):
         ys = r.val_loss if metric == "loss" else r.val_accuracy
+        look = racer_look(i)
         fig.add_scatter(x=list(range(len(ys))), y=list(ys), name=_title(r.optimizer), mode="lines+markers",
-                        line={"color": colors[r.optimizer]})  # fmt: skip
+                        line={"color": colors[r.optimizer], "dash": look["dash"]},
+                        marker={"symbol": look["symbol"], "size": 8})  # fmt: skip
     label = "validation loss (cross-entropy)" if metric == "loss" else "validation accuracy"
     fig.update_layout(
         template="plotly_white", height=320, margin={"l": 60, "r": 10, "t": 40, "b": 40},
@@ -65,7 +68,7 @@ def _racers(st: Study) -> list[dict]:
     names = [r.optimizer for r in st.showdown.runs]
     colors = _colors(names)
     return [
-        {"label": _title(n), "color": colors[n], "width": path_width("contour", i)}
+        {"label": _title(n), "color": colors[n], "width": path_width("contour", i), **racer_look(i)}
         for i, n in enumerate(names)
     ]
 
@@ -96,7 +99,7 @@ def slice_map(st: Study) -> dict:
     for t in fig["data"]:
         role = (t.get("meta") or {}).get("role")
         if role == ROLES.mesh:  # a copy: the builder's traces are cached
-            t = t | {"hovertemplate": MESH_HOVER}
+            t = t | {"hovertemplate": MESH_HOVER, "colorbar": height_scale(f"log₁₀(loss + {MAP_OFFSET:g})")}
         data.append(_path_hover(t) if role == ROLES.path else t)
     fig["data"] = [*data, _centre(st)]
     return fig
@@ -111,7 +114,11 @@ def slice_surface(st: Study) -> dict:
                    for d in fig["data"]]  # fmt: skip
     centre = path_heights(t, np.zeros((1, 2)), st.projections[0].plane_loss[-1:])
     fig["data"].append(_centre(st, float(centre[0] + path_lift(t))))
-    fig["layout"]["scene"]["zaxis"]["title"] = {"text": f"log₁₀(loss + {scene_offset(t):g})"}
+    mesh_at = next(i for i, d in enumerate(fig["data"]) if d.get("meta", {}).get("role") == ROLES.mesh)
+    # a copy: the builder's surface trace is cached
+    fig["data"][mesh_at] = fig["data"][mesh_at] | {
+        "colorbar": fig["data"][mesh_at]["colorbar"] | height_scale(f"log₁₀(loss + {scene_offset(t):g})")
+    }
     return fig
 
 

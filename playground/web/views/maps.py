@@ -17,7 +17,7 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import numpy as np
-from dash import ClientsideFunction, Dash, Input, Output, Patch, State, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
 
 from playground.batch.cells import cell_cost
 from playground.batch.maps import (
@@ -228,12 +228,32 @@ def start_map(n_clicks: Any, kind: Any, racer: Any, view: Any, query: Any, size:
     and the first piece's job."""
     if view != VIEW_ID:
         return (no_update,) * 7
+    if _triggered() == "radio-maps-kind":
+        # another kind of map: its own default size, which racer_options puts in the box at the
+        # same time (the box's value here is the previous kind's, out of range or not this map's)
+        size = SIZES.get(kind, SIZES["basin"])[0]
     p = plan(kind, query, racer, size)
-    if isinstance(p, str):
-        return no_update, None, html.P(p, className="pg-network-error"), "", None, "", no_update
+    if isinstance(p, str):  # no map: none stays on screen under the reason
+        return (
+            F.waiting("No map: the reason is under Redraw"),
+            None,
+            html.P(p, className="pg-network-error"),
+            "",
+            None,
+            "",
+            no_update,
+        )
     token = time.time_ns() % 2**31  # names this map: an older map's pieces stop when they see a newer one
     job = {"kind": p.kind, "racer": p.racer, "size": p.size, "query": query, "next": 0, "token": token}
     return skeleton(p), job, _progress(0, p.rows, p), p.note, token, _title(p), F.graph_style(p.kind, p.rows)
+
+
+def _triggered() -> str | None:
+    """The id of the input that fired the running callback (None when called outside one)."""
+    try:
+        return ctx.triggered_id if isinstance(ctx.triggered_id, str) else None
+    except Exception:  # no callback context (a direct call): no trigger to tell apart
+        return None
 
 
 def advance_map(job: Any, token: Any) -> tuple:
@@ -315,7 +335,7 @@ def tune_racers(n_clicks: Any, query: Any) -> tuple:
     if steps < p.cfg.steps:
         table = html.Div([html.P(f"Tuning every racer for {p.cfg.steps} steps is more than one request may do: "
                                  f"each try ran {steps} steps.", className="pg-network-note"), table])  # fmt: skip
-    fig = F.tune_figure(results, [m["label"] for m in meta], [m["color"] for m in meta])
+    fig = F.tune_figure(results, meta)
     return table, fig, urlstate.to_query(tuned), False
 
 

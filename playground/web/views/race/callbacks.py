@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
@@ -29,8 +29,7 @@ from ...state.shapes import COUNT, NUMBER, TEXT, list_of, record
 from ...state.values import LR_NOTE, as_number, base_name, num, racer_lr
 from ...state.widgets import config_of, run_config
 from ...torch_snippet import torch_snippet
-from . import clientside, controls
-from .formula_box import register as register_formula_box
+from . import clientside, controls, formula_box
 from .layout import EWMA_BETA
 
 # the settings each callback reads (names of settings.FIELDS)
@@ -82,7 +81,7 @@ def _lr_messages(msgs: validate.Messages, keys: list[str]) -> tuple[validate.Mes
     """The notes left for the other boxes, then each shown racer's learning-rate box and outline
     (``keys``: the racers whose boxes are on the page; a note of another goes to the rest)."""
     notes: dict[str, list[str]] = {k: [] for k in keys}
-    rest = validate.Messages()
+    rest = validate.Messages(marks=msgs.marks)
     for control, text in msgs.items:
         key = control.removeprefix(LR_NOTE) if control.startswith(LR_NOTE) else None
         if key in notes:
@@ -95,12 +94,17 @@ def _lr_messages(msgs: validate.Messages, keys: list[str]) -> tuple[validate.Mes
 
 def _messages(msgs: validate.Messages) -> list:
     """Children of `MESSAGE_BOXES`, then ``invalid`` of `FLAGGED_INPUTS`, then the rest box."""
-    placed: dict[str, list[str]] = {box: [] for box, _ in MESSAGE_BOXES}
+    placed: dict[str, list] = {box: [] for box, _ in MESSAGE_BOXES}
     rest = []
     for control, text in msgs.items:
         box = _box_of(control)
-        (placed[box] if box else rest).append(text)
-    boxes = [[html.Div(t, className="pg-msg") for t in texts[:6]] for texts in placed.values()]
+        if box is None:
+            rest.append(text)
+        elif control in msgs.marks:  # a refused text: shown with the place where reading stopped
+            placed[box].append(formula_box.marked(*msgs.marks[control], text))
+        else:
+            placed[box].append(html.Div(text, className="pg-msg"))
+    boxes = [items[:6] for items in placed.values()]
     flagged = {c for c, _ in msgs.items}
     invalid = [i in flagged for i in FLAGGED_INPUTS]
     general = [dbc.Alert([html.Strong("Some values were adjusted: "), html.Ul([html.Li(t) for t in rest[:12]])],
@@ -120,7 +124,7 @@ def math_panel(cfg: validate.Config, meta: list[dict]) -> list:
             if isinstance(hp.get(name), (int, float))
         )
         items.append(html.Div([
-            html.Div([html.Span(className="pg-swatch", style={"background": m["color"]}), html.Strong(m["label"])]),
+            html.Div([controls.racer_swatch(m["color"], m["glyph"]), html.Strong(m["label"])]),
             dcc.Markdown(f"$$\n{opt.latex(hp)}\n$$\n\n{symbols}", mathjax=True, className="pg-math"),
         ], className="pg-rule"))  # fmt: skip
     spec = SCHEDULES[cfg.schedule]
@@ -325,6 +329,15 @@ def _register_explain(app: Dash) -> None:
         cfg, _ = config_of(TORCH, ctx.inputs_list)
         return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
 
+    # the browser copies the code it shows (the share link's copy function): no request
+    app.clientside_callback(
+        ClientsideFunction("pg", "copyLink"),
+        Output("button-copy-torch", "children"),
+        Input("button-copy-torch", "n_clicks"),
+        State("pre-torch", "children"),
+        prevent_initial_call=True,
+    )
+
 
 def _register_exports(app: Dash) -> None:
     @guard.callback(
@@ -359,4 +372,4 @@ def register(app: Dash) -> None:
     _register_explain(app)
     _register_exports(app)
     clientside.register(app)
-    register_formula_box(app)
+    formula_box.register(app)

@@ -88,6 +88,12 @@ def optimizer_options() -> list[dict]:
     return out
 
 
+def racer_swatch(color: str, glyph: str) -> html.Span:
+    """A racer's mark beside its name: its slot's symbol (contract.racer_look) in its colour,
+    the shape its head has in the plots; hidden from screen readers, which read the name."""
+    return html.Span(glyph, className="pg-swatch", style={"color": color}, **{"aria-hidden": "true"})
+
+
 def racer_card(
     index: int, name: str, color: str, lr: float, hyper: dict, title: str | None = None
 ) -> dbc.Card:
@@ -102,7 +108,7 @@ def racer_card(
             [
                 html.Div(
                     [
-                        html.Span(className="pg-swatch", style={"background": color}),
+                        racer_swatch(color, contract.racer_look(index)["glyph"]),
                         html.Strong(title or opt.title),
                         html.Small(opt.summary, className="pg-muted d-block"),
                     ],

@@ -41,65 +41,80 @@ def _minima(c: Classic) -> str:
     return f"min f = {c.fmin:g} at {points}"
 
 
-def gallery() -> html.Details:
+def _domain(c: Classic) -> str:
+    (x0, x1), (y0, y1) = c.domain
+    return f"[{x0:g}, {x1:g}]²" if (x0, x1) == (y0, y1) else f"[{x0:g}, {x1:g}] × [{y0:g}, {y1:g}]"
+
+
+def describe(c: Classic) -> str:
+    """What a classic's link says about it: formula, domain, published minima, source."""
+    return f"{c.name}: f = {c.formula} on {_domain(c)}; {_minima(c)} ({c.source})"
+
+
+def gallery() -> html.Nav:
+    """Every classic one click away, whatever the surface shown: a link each (the custom
+    surface, the formula as its source writes it, the domain), its description in the tooltip
+    and to screen readers; opened, the page marks its minima (the gallery's tests check they
+    are the published ones)."""
     entries = [
-        html.Li([html.A(c.name, href=gallery_href(c), id=f"gallery-{c.key}"), html.Span(f"  {c.formula}  ",
-                 className="pg-gallery-formula"), html.Small(_minima(c), className="pg-muted")])
+        html.Li(html.A(c.name, href=gallery_href(c), id=f"gallery-{c.key}", title=describe(c),
+                       **{"aria-description": describe(c)}))
         for c in CLASSICS
     ]  # fmt: skip
-    return html.Details(
+    return html.Nav(
         [
-            html.Summary(f"Gallery: {len(CLASSICS)} classic test functions"),
+            html.Small("Classic test functions:", className="pg-muted"),
             html.Ul(entries, className="pg-gallery"),
         ],
         id="formula-gallery",
         className="pg-gallery-box",
+        **{"aria-label": f"Gallery: {len(CLASSICS)} classic test functions"},
     )
 
 
 def formula_extras(text: str) -> html.Div:
-    """The preview and the message under the formula box: drawn here for the page's first
-    formula (no request when the page loads), then by the callback as the text changes."""
-    shown, error = preview(text)
+    """The preview, drawn here for the page's first formula (no request when the page loads)
+    and then by :func:`register`'s callback as the text changes; and the formula's one message
+    line, filled by the race's engine, which decides whether the formula is taken (settings.py
+    declares it the formula's message box)."""
     return html.Div(
         [
-            html.Div(shown, id="formula-preview", className="pg-math pg-formula-preview"),
             html.Div(
-                error,
-                id="formula-error",
-                className="pg-formula-error",
-                role="status",
-                **{"aria-live": "polite"},
+                preview(text),
+                id="formula-preview",
+                className="pg-math pg-formula-preview",
+                tabIndex="0",
+                **{"aria-label": "the formula as read"},
+            ),  # scrolls when long
+            html.Div(
+                id="formula-error", className="pg-formula-error", role="status", **{"aria-live": "polite"}
             ),
         ]
     )
 
 
-def preview(text: object) -> tuple[list, list]:
-    """``(preview, error)`` children for the text in the box."""
+def preview(text: object) -> list:
+    """What was understood, as mathematics; nothing when the text cannot be read (the
+    engine's message says why, under the box)."""
     try:
         tree = read_formula(text)
-    except FormulaError as e:
-        return [], _marked(text if isinstance(text, str) else "", e)
+    except FormulaError:
+        return []
     math = dcc.Markdown(f"$$f(x, y) = {to_latex(tree)}$$", mathjax=True)
-    return [html.Small("read as", className="pg-muted"), math], []
+    return [html.Small("read as", className="pg-muted"), math]
 
 
-def _marked(text: str, e: FormulaError) -> list:
-    """The message, and the text with the character where reading stopped marked."""
-    words = html.Div(str(e), className="pg-formula-error-text")
-    at = e.position
-    if at is None or not text:
-        return [words]
-    shown = [text[:at], html.Mark(text[at : at + 1] or "\u00a0", className="pg-formula-here"), text[at + 1 :]]
-    return [html.Pre(shown, className="pg-formula-echo"), words]
+def marked(text: str, at: int, words: str) -> html.Div:
+    """A refusal: the text as typed with the character where reading stopped marked, then why."""
+    here = html.Mark(text[at : at + 1] or "\u00a0", className="pg-formula-here")
+    echo = html.Pre([text[:at], here, text[at + 1 :]], className="pg-formula-echo")
+    return html.Div([echo, html.Div(words, className="pg-formula-error-text")], className="pg-msg")
 
 
 def register(app: Dash) -> None:
     @guard.callback(
         app,
         Output("formula-preview", "children"),
-        Output("formula-error", "children"),
         Input("input-formula", "value"),  # a setting: its shape comes from the schema
         prevent_initial_call=True,  # the layout holds the first formula's preview
     )

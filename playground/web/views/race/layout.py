@@ -131,7 +131,13 @@ def _contour_card(first: dict) -> html.Section:
 
 def _race_card() -> html.Section:
     """The race table (filled by the player, 60-pg-readout.js) and its key."""
-    return _card("Race", html.Div(id=IDS.readout, className="pg-readout"), status_key(), extra="pg-card-race")
+    # the outcomes, said as the playback reaches them (60-pg-readout.js): read, not shown (the
+    # table shows them); polite: a screen reader says them after what it is reading
+    outcome = html.Div(id=IDS.outcome, className="visually-hidden", role="status",
+                       **{"aria-live": "polite", "aria-atomic": "false"})  # fmt: skip
+    return _card(
+        "Race", html.Div(id=IDS.readout, className="pg-readout"), outcome, status_key(), extra="pg-card-race"
+    )
 
 
 def _loss_card() -> html.Section:
@@ -172,7 +178,13 @@ def export_box() -> html.Div:
                             outline=True)],
                 className="pg-export-buttons",
             ),
-            html.Small("Each plot saves itself as PNG from its camera icon. Copy as PyTorch:", className="pg-muted"),
+            html.Div(
+                [html.Small("Each plot saves itself as PNG from its camera icon. Copy as PyTorch:", className="pg-muted"),
+                 # the code box is a scrolling region: a button copies it whole (Ctrl+A would take the page)
+                 html.Button("Copy PyTorch code", id="button-copy-torch", n_clicks=0, type="button",
+                             className="btn btn-sm btn-outline-secondary pg-copy")],
+                className="pg-copy-row",
+            ),
             # a scrolling box: reachable by Tab (to scroll it by keys) and named
             html.Pre(id="pre-torch", className="pg-code", tabIndex=0, role="region", **{"aria-label": "PyTorch code"}),
         ]
@@ -204,8 +216,8 @@ def status_key() -> html.Div:
     ends = [
         html.Span([html.B(glyph), " ", words], className="pg-key-mark") for glyph, words in contract.END_MARKS
     ]
-    points = [html.Span([html.B(m[4], className="pg-key-point"), " ", m[1]], className="pg-key-mark")
-              for m in contract.CRITICAL_MARKS]  # fmt: skip
+    points = [html.Span([html.B(glyph, className="pg-key-point"), " ", words], className="pg-key-mark")
+              for _, words, _, glyph in contract.CRITICAL_MARKS]  # fmt: skip
     return html.Div(
         [html.Span("Status:", className="pg-key-title"), *chips, html.Span("On the map:", className="pg-key-title"),
          *points, *ends],

@@ -1,0 +1,287 @@
+"""The hall (#29): lecture mode on a projector's screen, the live dialog at 720p, a student's
+phone while following. Real server (and a real redis-server for the live session), headless
+Chromium. Screenshots in artifacts/: lecture-<size>-<theme>-ravine.png, lecture-maps-<kind>.png,
+lecture-live-dialog.png, phone-following.png."""
+
+from __future__ import annotations
+
+import contextlib
+
+import playwright.sync_api  # noqa: F401 - a missing package fails the suite
+import pytest
+
+from playground.web.contract import FONT, IDS
+from playground.web.lessons import LESSON_BY_ID
+from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page, free_port, next_frames
+from tests.support.live import live_server, redis_server
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+RAVINE = LESSON_BY_ID["ravine"]
+BOX = "s => { const e = document.querySelector(s); if (!e) return null; const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; }"
+TOUCH = 44  # px, the smallest touch target (WCAG 2.5.5, Apple's and Google's guides)
+WAIT = 60000
+
+
+def lecture_size(height: int) -> int:
+    """The plots' text size in lecture mode on a screen ``height`` px high (contract.FONT)."""
+    return max(FONT["presenterMin"], round(height / FONT["presenterLines"]))
+
+
+def box(p, selector: str) -> dict:
+    """The element's box in the viewport (a fixed element too, which Playwright's bounding_box
+    measures the same way, but this one answers None for a missing element instead of waiting)."""
+    return p.evaluate(BOX, selector)
+
+
+def on_screen(b: dict | None, width: int, height: int) -> bool:
+    return bool(b) and b["width"] > 0 and b["height"] > 0 and b["x"] >= -1 and b["y"] >= -1 \
+        and b["x"] + b["width"] <= width + 1 and b["y"] + b["height"] <= height + 1  # fmt: skip
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return a["x"] < b["x"] + b["width"] - 1 and b["x"] < a["x"] + a["width"] - 1 \
+        and a["y"] < b["y"] + b["height"] - 1 and b["y"] < a["y"] + a["height"] - 1  # fmt: skip
+
+
+def shot(p, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    p.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def lecture(browser, url: str, width: int, height: int, dark: bool = False) -> Page:
+    pg = Page(browser, url, width=width, height=height)
+    if dark:
+        pg.page.click(f"#{IDS.theme}")
+    pg.page.click(f"#{IDS.presenter}")
+    pg.page.wait_for_function(PLOTS_LAID_OUT, timeout=20000)  # the plots refit and re-lay their text out
+    return pg
+
+
+# what a lecturer needs on the one screen: the plots, the transport, the results, the settings' drawer
+ABOVE_THE_FOLD = (
+    "#graph-surface-3d", "#graph-contour", "#graph-loss", f"#{IDS.table}", f"#{IDS.play}", f"#{IDS.step}",
+    f"#{IDS.reset}", f"#{IDS.scrubber}", f"#{IDS.step_text}", "#button-controls", "#alert-lesson", "#graph-lesson",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "width,height,dark", [(1280, 720, False), (1920, 1080, True)], ids=["720p-light", "1080p-dark"]
+)
+def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, height, dark):
+    pg = lecture(browser, f"{base_url}/?{RAVINE.query}&lesson={RAVINE.id}", width, height, dark)
+    p = pg.page
+    p.evaluate("() => window.PG.apply(window.PG.run.steps)")  # the lesson's end: every racer's status
+    pg.idle()
+    for sel in ABOVE_THE_FOLD:
+        assert on_screen(box(p, sel), width, height), (sel, box(p, sel))
+    assert p.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight + 1")
+    for sel in ("#graph-contour", "#graph-loss", "#graph-surface-3d"):  # plots, not slivers
+        assert box(p, sel)["height"] >= 0.3 * height and box(p, sel)["width"] >= 0.25 * width, sel
+    # the lesson's text whole: nothing hidden in a scroll box
+    assert p.evaluate(
+        "() => { const t = document.querySelector('.pg-lesson-text'); return t.scrollHeight <= t.clientHeight + 1; }"
+    )
+    # the results strip: racer, learning rate, status, a row for every racer, all on screen
+    heads = p.evaluate(
+        f"() => [...document.querySelectorAll('#{IDS.table} th')].filter(t => t.offsetParent).map(t => t.innerText.trim())"
+    )
+    assert heads == ["optimizer", "lr", "status"], heads
+    rows = p.evaluate(
+        f"() => [...document.querySelectorAll('#{IDS.table} tbody tr')].map(r => [...r.cells].filter(c => c.offsetParent).map(c => c.innerText.trim()))"
+    )
+    labels = p.evaluate("() => window.PG.run.racers.map(r => r.label)")
+    assert [r[0] for r in rows] == labels and all(len(r) == 3 and r[1] and r[2] != "moving" for r in rows), (
+        rows
+    )
+    _plot_text_is_the_lecture_size(p, lecture_size(height))
+    # the live bar is not there, the step controls are not covered by anything
+    for sel in (f"#{IDS.play}", f"#{IDS.scrubber}"):
+        b = box(p, sel)
+        hit = p.evaluate("([x, y, s]) => document.elementFromPoint(x, y).closest(s) !== null",
+                         [b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, sel])  # fmt: skip
+        assert hit, sel
+    shot(p, f"lecture-{width}x{height}-{'dark' if dark else 'light'}-ravine")
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def _plot_text_is_the_lecture_size(p, size: int) -> None:
+    """Every tick label and legend entry of every plot on screen at the one lecture size (a
+    log axis' decades at 1.25 times it, as Plotly draws powers of ten; no 3/4-size labels), the
+    3D scene's too, and no legend on a plot's curves."""
+    sizes = p.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent).map(g =>
+             [g.parentElement.id, [...g.querySelectorAll('.xtick text, .ytick text, .legendtext, .gtitle')]
+               .filter(t => t.textContent.trim()).map(t => parseFloat(getComputedStyle(t).fontSize))])"""
+    )
+    assert size >= 18
+    for graph, found in sizes:
+        assert found and min(found) >= size, (graph, found)
+    scene = p.evaluate("""() => { const s = document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene;
+                                  return ['xaxis', 'yaxis', 'zaxis'].map(a => s[a].tickfont.size); }""")
+    assert scene == [size] * 3, scene
+    # a legend lies above its plot area, never on it
+    clash = p.evaluate(
+        """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent && g.querySelector('.legend'))
+             .filter(g => { const l = g.querySelector('.legend').getBoundingClientRect(), d = g.querySelector('.nsewdrag');
+               if (!d) return false; const a = d.getBoundingClientRect();
+               return l.left < a.right - 1 && a.left < l.right - 1 && l.top < a.bottom - 1 && a.top < l.bottom - 1; })
+             .map(g => g.parentElement.id)"""
+    )
+    assert not clash, clash
+
+
+def test_the_longest_lesson_text_is_whole_in_lecture_mode_and_a_setting_changes_in_the_drawer(
+    browser, base_url
+):
+    rotation = LESSON_BY_ID["rotation"]
+    assert max(len(le.text) for le in LESSON_BY_ID.values()) == len(rotation.text)
+    pg = lecture(browser, f"{base_url}/?{rotation.query}&lesson={rotation.id}", 1280, 720)
+    p = pg.page
+    text = box(p, ".pg-lesson-text")
+    assert on_screen(text, 1280, 720)
+    assert p.evaluate(
+        "() => { const t = document.querySelector('.pg-lesson-text'); return t.scrollHeight <= t.clientHeight + 1; }"
+    )
+    # the lesson chart under its text: its title names the quantity, no key lies on its curves
+    assert on_screen(box(p, "#graph-lesson"), 1280, 720) and box(p, "#graph-lesson")["height"] >= 150
+    assert "by step" in p.text_content("#graph-lesson .gtitle")
+    # the settings drawer opens over the plots, a learning rate changes, the mode stays
+    assert not p.locator(f"#{IDS.controls}").is_visible()
+    p.click("#button-controls")
+    drawer = box(p, f"#{IDS.controls}")
+    assert on_screen(drawer, 1280, 720) and drawer["width"] <= 400
+    lr = '#\\{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"input-lr\\"\\}'
+    p.locator(lr).scroll_into_view_if_needed()
+    pg.set_text(lr, "0.0321")
+    p.wait_for_function(
+        f"() => [...document.querySelectorAll('#{IDS.table} tbody tr')].some(r => r.innerText.includes('0.0321'))",
+        timeout=WAIT,
+    )
+    assert p.evaluate("() => window.PG.lectureLaidOut()")
+    p.click("#button-controls")
+    p.wait_for_selector(f"#{IDS.controls}", state="hidden")
+    assert p.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight + 1")
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+MAPS_DONE = "() => document.querySelector('#div-maps-progress').innerText.includes('Done')"
+
+
+def test_the_three_maps_fit_lecture_mode(browser, base_url):
+    race = "surface=himmelblau&opt=adam&lr.adam=0.05&steps=300"
+    pg = Page(browser, f"{base_url}/?{race}", width=1280, height=720)  # the race first, as test_maps does
+    p = pg.page
+    p.goto(f"{base_url}/?{race}&view=maps")
+    p.wait_for_selector("#button-maps-draw", state="visible", timeout=WAIT)
+    p.click(f"#{IDS.presenter}")
+    for kind in ("basin", "sweep", "phase"):  # each drawn at its default size
+        p.check(f"#radio-maps-kind input[value='{kind}']")
+        pg.idle()
+        p.wait_for_function(MAPS_DONE, timeout=WAIT)
+        pg.idle()
+        p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+        for sel in ("#graph-maps", "#button-maps-draw", ".pg-maps-plot .pg-network-note"):
+            assert on_screen(box(p, sel), 1280, 720), (kind, sel, box(p, sel))
+        if kind != "sweep":  # a square map as large as the screen lets it (a sweep: a row a racer)
+            assert box(p, "#graph-maps")["height"] >= 450, kind
+        _axis_labels_readable(p, lecture_size(720))
+        shot(p, f"lecture-maps-{kind}")
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def _axis_labels_readable(p, size: int) -> None:
+    found = p.evaluate(
+        "() => [...document.querySelectorAll('#graph-maps .xtick text, #graph-maps .ytick text')].map(t => [t.textContent, parseFloat(getComputedStyle(t).fontSize)])"
+    )
+    assert len([t for t, _ in found if t.strip()]) >= 3 and min(s for _, s in found) >= size, found
+
+
+@pytest.fixture(scope="module")
+def live_base(tmp_path_factory):
+    """The app with live sessions on a real redis-server."""
+    with contextlib.ExitStack() as stack:
+        env = {
+            "REDIS_URL": stack.enter_context(redis_server()),
+            "LIVE_DB": str(tmp_path_factory.mktemp("live") / "l.db"),
+        }
+        port = free_port()
+        proc = live_server("app", port, env)
+        stack.callback(lambda: (proc.terminate(), proc.wait(20)))
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_the_live_dialog_fits_720p_and_a_phone_follows_with_its_controls_free(browser, live_base):
+    lec = Page(browser, f"{live_base}/?{RAVINE.query}&lesson={RAVINE.id}", width=1280, height=720)
+    lp = lec.page
+    lp.click(f"#{IDS.live_button}")
+    lp.wait_for_selector(f"#{IDS.live_student}[href*='/live/']", timeout=WAIT)
+    lp.wait_for_function(f"() => document.querySelector('#{IDS.live_qr}').complete")
+    lp.wait_for_function(
+        f"() => getComputedStyle(document.querySelector('#{IDS.live_modal} .modal-content').closest('.modal')).opacity === '1'"
+    )
+    # the dialog's slide in has ended (Bootstrap moves it 50 px down as it fades in)
+    lp.wait_for_function(
+        f"() => getComputedStyle(document.querySelector('#{IDS.live_modal} .modal-content').closest('.modal-dialog')).transform === 'none'"
+    )
+    for sel in ("#modal-live .modal-content", f"#{IDS.live_qr}", f"#{IDS.live_lecturer}", f"#{IDS.live_copy}",
+                f"#{IDS.live_student}", f"#{IDS.live_code}"):  # fmt: skip
+        assert on_screen(box(lp, sel), 1280, 720), (sel, box(lp, sel))
+    assert box(lp, f"#{IDS.live_qr}")["width"] >= 250  # scannable from the back of a hall
+    shot(lp, "lecture-live-dialog")
+    student_link = lp.get_attribute(f"#{IDS.live_student}", "href")
+    lp.keyboard.press("Escape")
+    lp.wait_for_selector(f"#{IDS.live_modal}", state="hidden")
+    lp.click(f"#{IDS.presenter}")
+    lp.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    # the lecturer's live bar sits in the header, off the plots (the contour map's x axis)
+    bar = box(lp, f"#{IDS.live_bar}")
+    assert bar["height"] > 0 and not overlap(bar, box(lp, "#graph-contour"))
+    assert bar["y"] + bar["height"] <= box(lp, ".pg-header")["y"] + box(lp, ".pg-header")["height"] + 1
+
+    st = Page(browser, student_link, width=390, height=844, touch=True)
+    sp = st.page
+    sp.wait_for_selector(f"#{IDS.live_bar}.pg-live-follow", timeout=WAIT)
+    sp.wait_for_function("() => document.body.classList.contains('pg-presenter')", timeout=WAIT)
+    assert not sp.evaluate("() => window.PG.lectureLaidOut()")  # a phone keeps its own layout
+    lp.evaluate("() => { window.PG.speed = 8; }")
+    lp.click(f"#{IDS.play}")
+    sp.wait_for_function("() => window.PG.playing && window.PG.step > 2", timeout=WAIT)
+    # while the lecturer plays: the map whole in view, under the transport
+    assert on_screen(box(sp, "#graph-contour"), 390, 844), box(sp, "#graph-contour")
+    assert box(sp, ".pg-transport")["y"] < box(sp, "#graph-contour")["y"]
+    shot(sp, "phone-following")
+    controls = ["#select-lesson", "#button-share", f"#{IDS.live_button}", f"#{IDS.theme}", "#button-help",
+                "#button-controls", f"#{IDS.play}", f"#{IDS.step}", f"#{IDS.reset}", ".pg-scrub .dash-slider-root",
+                "#button-tap-start"]  # fmt: skip
+    for scroll in (0, 400, 5000):  # the transport stays on top as the page scrolls; the bar never covers it
+        sp.evaluate(f"() => window.scrollTo(0, {scroll})")
+        next_frames(sp)  # laid out and painted where it scrolled to
+        assert sp.evaluate("() => window.scrollY") >= min(scroll, 300)  # it did scroll
+        bar = box(sp, f"#{IDS.live_bar}")
+        assert on_screen(bar, 390, 844)
+        for sel in controls:
+            b = box(sp, sel)
+            if b and b["y"] < 844 and b["y"] + b["height"] > 0:
+                assert not overlap(bar, b), (scroll, sel, b, bar)
+        for sel in (f"#{IDS.play}", f"#{IDS.step}", f"#{IDS.reset}", ".pg-scrub .dash-slider-root"):
+            assert on_screen(box(sp, sel), 390, 844), (scroll, sel)
+    sp.evaluate("() => window.scrollTo(0, 0)")
+    next_frames(sp)
+    # every control of the phone's screen a finger can hit
+    for sel in [*controls, f"#{IDS.live_bar} .btn"]:
+        for b in sp.evaluate(
+            f"() => [...document.querySelectorAll(\"{sel}\")].filter(e => e.getClientRects().length && getComputedStyle(e).display !== 'none').map(e => {{ const r = e.getBoundingClientRect(); return [r.width, r.height]; }})"
+        ):
+            assert b[1] >= TOUCH and (b[0] >= TOUCH or sel.endswith("dash-slider-root")), (sel, b)
+    assert sp.evaluate(
+        "() => document.scrollingElement.scrollWidth <= innerWidth + 1"
+    )  # no sideways scrolling
+    lp.click(f"#{IDS.live_end}")
+    sp.wait_for_selector(f"#{IDS.live_bar}.pg-live-ended", timeout=WAIT)
+    for pg in (lec, st):
+        assert not pg.errors, pg.errors
+        pg.close()
