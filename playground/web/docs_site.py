@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dash import html
 from flask import Flask, Response, redirect, send_from_directory
 from werkzeug.security import safe_join
 
@@ -32,6 +33,18 @@ NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Docum
 <p><a href="/">Back to the playground</a></p></body></html>"""
 
 
+# the documentation pages the page links to, by what they help with (tests/docs checks each is
+# in the built site, and every lesson's anchor on the lessons page)
+PAGES = {
+    "guide": "index.md",
+    "racing": "guide/racing.md",
+    "keys": "guide/keys.md",
+    "formula": "guide/formula.md",
+    "lessons": "reference/lessons.md",
+    "accessibility": "guide/accessibility.md",
+}
+
+
 def base_url() -> str:
     """Where the documentation is published, ending in ``/``."""
     return os.environ.get("DOCS_URL", PREFIX).rstrip("/") + "/"
@@ -42,6 +55,18 @@ def url(page: str, anchor: str = "") -> str:
     served as MkDocs' directory URLs (``guide/formula/``)."""
     path = "" if page == "index.md" else page.removesuffix(".md") + "/"
     return base_url() + path + (f"#{anchor}" if anchor else "")
+
+
+def link(what: str, anchor: str = "") -> str:
+    """The address of the documentation page the page links to for ``what`` (a key of PAGES)."""
+    return url(PAGES[what], anchor)
+
+
+def anchor_to(text: str, what: str, anchor: str = "", **kwargs: object) -> html.A:
+    """A link into the documentation, opened beside the race (a new tab keeps the page's run)."""
+    return html.A(
+        text, href=link(what, anchor), target="_blank", rel="noopener", className="pg-doc-link", **kwargs
+    )
 
 
 def site_dir() -> Path | None:
