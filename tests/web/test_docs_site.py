@@ -66,3 +66,37 @@ def test_links_follow_docs_url_and_mkdocs_folder_urls(monkeypatch, base, page, a
     else:
         monkeypatch.setenv("DOCS_URL", base)
     assert docs_site.url(page, anchor) == expected
+
+
+def _links(component) -> list[str]:
+    """Every href under a Dash component."""
+    found = [component.href] if getattr(component, "href", None) else []
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            found += _links(child)
+    return found
+
+
+def test_a_lesson_links_to_its_own_section(monkeypatch):
+    from playground.web import lesson_box
+    from playground.web.lessons import LESSONS
+
+    monkeypatch.delenv("DOCS_URL", raising=False)
+    lesson = LESSONS[0]
+    [alert] = lesson_box.box(lesson_box.lesson_config(lesson.id), lesson)
+    assert docs_site.url("reference/lessons.md", lesson.id) in _links(alert)
+
+
+def test_a_refused_formula_links_to_how_to_type_one(monkeypatch):
+    from playground.web.views.race import formula_box
+
+    monkeypatch.delenv("DOCS_URL", raising=False)
+    assert "/docs/guide/formula/" in _links(formula_box.marked("2x +", 4, "expected a term"))
+
+
+def test_the_help_overlay_links_to_the_guide(monkeypatch):
+    from playground.web import page
+
+    monkeypatch.delenv("DOCS_URL", raising=False)
+    assert {"/docs/", "/docs/guide/keys/"} <= set(_links(page.help_box()))
