@@ -122,7 +122,7 @@ def help_box() -> dbc.Modal:
                     docs_site.anchor_to("accessibility", "accessibility")],
                    className="pg-muted mt-2 mb-0", id="text-help-docs")  # fmt: skip
     return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Keyboard shortcuts")),
-                      dbc.ModalBody([dbc.Table(html.Tbody(rows), size="sm", className="pg-table pg-keys-table"), guide])],
+                      dbc.ModalBody([dbc.Table(html.Tbody(rows), size="sm", className="pg-table"), guide])],
                      id=IDS.help, is_open=False)  # fmt: skip
 
 
