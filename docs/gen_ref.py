@@ -151,6 +151,8 @@ ENVIRONMENT = {
     "LIVE_TTL": "seconds a live session lives without its lecturer's page",
     "LIVE_MAX_SESSIONS": "live sessions open at once on the deployment",
     "LIVE_EVENTS_PER_S": "lecturer events per second a session accepts",
+    "DOCS_URL": "where the page's help links point (default `/docs/`, this documentation served by the playground itself)",
+    "DOCS_DIR": "the built documentation site `/docs/` serves (default: the checkout's `site/`, written by `mkdocs build`)",
     "PG_COMPILED": "`0` turns the compiled (numba) loop of big sweeps off",
 }
 

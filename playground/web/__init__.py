@@ -30,7 +30,7 @@ from playground.core.hidden import hidden
 with hidden("IPython"):
     from dash import Dash
 
-from . import guard, live, page, runs, server, views
+from . import docs_site, guard, live, page, runs, server, views
 from .lessons import LESSONS
 from .plots import landscape
 from .state import urlstate, validate
@@ -57,6 +57,7 @@ def create_app() -> Dash:
     for view in (race.VIEW, *views.discover()):  # each view's own callbacks
         view.register(app)
     guard.install(app)
+    docs_site.register(app.server)
     server.harden(app)
     # Dash finishes its setup (registering component libraries) on the first request; doing
     # it here avoids a race between the first concurrent requests of a threaded worker

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import numpy as np
 from dash import dcc, html
 
-from . import evidence, runs
+from . import docs_site, evidence, runs
 from .lessons import LESSON_BY_ID, Lesson
 from .plots import charts
 from .plots.style import GRAPH_CONFIG
@@ -73,8 +73,10 @@ def box(cfg: Config, lesson: Lesson | None) -> list:
         return [dbc.Alert([f"You changed the settings of the lesson “{lesson.title}”. ",
                            dcc.Link("← Back to the lesson", href=lesson_link(lesson), id="link-lesson-back")],
                           color="secondary", className="pg-lesson pg-lesson-left py-1", id="alert-lesson")]  # fmt: skip
+    more = docs_site.anchor_to("Read more", "lessons", lesson.id, id="link-lesson-docs")
     text = html.Div(
-        [html.Strong(lesson.title), html.P(lesson.text, className="mb-0")], className="pg-lesson-text"
+        [html.Strong(lesson.title), html.P([lesson.text, " ", more], className="mb-0")],
+        className="pg-lesson-text",
     )
     if lesson.evidence is None:  # the view it opens is the evidence
         return [dbc.Alert([text], color="light", className="pg-lesson", id="alert-lesson")]

@@ -12,7 +12,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from . import contract, exports, guard, lesson_box, live, reach, runs, views
+from . import contract, docs_site, exports, guard, lesson_box, live, reach, runs, views
 from .contract import IDS, LABELS
 from .lessons import LESSON_BY_ID, LESSONS
 from .state import settings, urlstate, validate
@@ -116,8 +116,13 @@ def header_actions() -> html.Div:
 
 def help_box() -> dbc.Modal:
     rows = [html.Tr([html.Td(html.Kbd(s.label)), html.Td(s.text)]) for s in contract.SHORTCUTS]
+    guide = html.P(["Read more: ", docs_site.anchor_to("the guide", "guide"), " · ",
+                    docs_site.anchor_to("reading the statuses", "racing"), " · ",
+                    docs_site.anchor_to("every key", "keys"), " · ",
+                    docs_site.anchor_to("accessibility", "accessibility")],
+                   className="pg-muted mt-2 mb-0", id="text-help-docs")  # fmt: skip
     return dbc.Modal([dbc.ModalHeader(dbc.ModalTitle("Keyboard shortcuts", id="title-help")),
-                      dbc.ModalBody(dbc.Table(html.Tbody(rows), size="sm", className="pg-table"))],
+                      dbc.ModalBody([dbc.Table(html.Tbody(rows), size="sm", className="pg-table"), guide])],
                      id=IDS.help, is_open=False, labelledby="title-help")  # fmt: skip
 
 

@@ -68,7 +68,7 @@ def harden(app: Dash) -> None:
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         resp.headers["X-Frame-Options"] = "SAMEORIGIN"
-        resp.headers["Content-Security-Policy"] = csp["policy"]
+        resp.headers.setdefault("Content-Security-Policy", csp["policy"])  # the guide sets its own
         if request.path.startswith("/_dash-component-suites/") or request.path.startswith("/assets/"):
             # Dash fingerprints these URLs (the version is in the name), so they can be cached hard
             resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"

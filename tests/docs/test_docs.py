@@ -134,3 +134,16 @@ def test_the_names_the_guides_cite_exist():
         for attr in parts[cut:]:
             assert hasattr(obj, attr), dotted
             obj = getattr(obj, attr)
+
+
+def test_every_page_the_playground_links_to_is_in_the_site(site):
+    """The page's help links (docs_site.PAGES) and each lesson's "Read more" anchor exist."""
+    from playground.web import docs_site
+
+    for what, source in docs_site.PAGES.items():
+        path = docs_site.url(source).removeprefix(docs_site.PREFIX)
+        assert (site / path / "index.html").is_file(), f"{what}: {source} is not in the site"
+    lessons = site / docs_site.url(docs_site.PAGES["lessons"]).removeprefix(docs_site.PREFIX) / "index.html"
+    text = lessons.read_text(encoding="utf-8")
+    for lesson in LESSONS:
+        assert f'id="{lesson.id}"' in text, lesson.id

@@ -19,7 +19,7 @@ from playground.core.surfaces.base import FormulaError
 from playground.core.surfaces.gallery import CLASSICS, Classic
 from playground.core.surfaces.notation import read_formula, to_latex
 
-from ... import guard
+from ... import docs_site, guard
 from ...state import settings
 
 HINT = (
@@ -108,7 +108,10 @@ def marked(text: str, at: int, words: str) -> html.Div:
     """A refusal: the text as typed with the character where reading stopped marked, then why."""
     here = html.Mark(text[at : at + 1] or "\u00a0", className="pg-formula-here")
     echo = html.Pre([text[:at], here, text[at + 1 :]], className="pg-formula-echo")
-    return html.Div([echo, html.Div(words, className="pg-formula-error-text")], className="pg-msg")
+    how = docs_site.anchor_to("how to type a formula", "formula")
+    return html.Div(
+        [echo, html.Div([words, " (", how, ")"], className="pg-formula-error-text")], className="pg-msg"
+    )
 
 
 def register(app: Dash) -> None:
