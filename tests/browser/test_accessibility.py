@@ -18,7 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from playground.web.contract import IDS
 from playground.web.lessons import LESSONS
-from tests.support.browser import ARTIFACTS, Page, free_port
+from tests.support.browser import ARTIFACTS, Page, free_port, open_view
 from tests.support.live import live_server, redis_server
 
 pytestmark = pytest.mark.xdist_group("browser")
@@ -54,23 +54,14 @@ def _modal(button: str, modal: str):
     return go
 
 
-def _view(name: str, ready: str):
-    def go(page: Page) -> None:
-        page.page.goto(page.page.url.split("?")[0] + f"?view={name}")
-        page.page.wait_for_selector(ready, state="visible", timeout=30000)
-        page.idle()
-
-    return go
-
-
 # a scene: its query, the viewport, and what to do once the race has loaded
 SCENES = {
     "race": ("", (1280, 800), None),
     "lesson": ("?lesson=ravine", (1280, 800), None),
     "presenter": ("", (1280, 800), _presenter),
     "dark": ("", (1280, 800), _dark),
-    "maps": ("", (1280, 800), _view("maps", "#button-maps-draw")),
-    "network": ("", (1280, 800), _view("network", "#button-network-train")),
+    "maps": ("", (1280, 800), open_view("maps", "#button-maps-draw")),
+    "network": ("", (1280, 800), open_view("network", "#button-network-train")),
     "phone": ("", (390, 844), None),
     "help": ("", (1280, 800), _modal("#button-help", "#modal-help")),
     "share": ("", (1280, 800), _modal("#button-share", "#modal-share")),

@@ -15,7 +15,7 @@ import math
 import pytest
 
 from playground.web.contract import IDS, ROTATE
-from tests.support.browser import ARTIFACTS, Page, next_frames
+from tests.support.browser import ARTIFACTS, Page, next_frames, open_view
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -55,22 +55,13 @@ def _open_panel(page: Page) -> None:
     page.page.wait_for_selector("#" + IDS.controls, state="visible")
 
 
-def _view(name: str, ready: str):
-    def go(page: Page) -> None:
-        page.page.goto(page.page.url.split("?")[0] + f"?view={name}")
-        page.page.wait_for_selector(ready, state="visible", timeout=30000)
-        page.idle()
-
-    return go
-
-
 # at 320 px: what to do once the race has loaded, and what must be on screen then
 NARROW = {
     "race": (None, [IDS.play, IDS.step, IDS.reset, "button-controls", "select-lesson", IDS.live_button]),
     "panel": (_open_panel, ["select-surface", "select-optimizers", "input-steps"]),
     "lesson": (lambda p: p.choose_lesson("ravine", "ravine"), [IDS.play, "alert-lesson"]),
-    "maps": (_view("maps", "#button-maps-draw"), ["button-maps-draw"]),
-    "network": (_view("network", "#button-network-train"), ["button-network-train"]),
+    "maps": (open_view("maps", "#button-maps-draw"), ["button-maps-draw"]),
+    "network": (open_view("network", "#button-network-train"), ["button-network-train"]),
 }
 
 

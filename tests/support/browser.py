@@ -193,3 +193,14 @@ class Page:
 
     def close(self):
         self.ctx.close()
+
+
+def open_view(name: str, ready: str):
+    """A scene step: the page's view ``name`` (maps, network), once its ``ready`` selector shows."""
+
+    def go(page: Page) -> None:
+        page.page.goto(page.page.url.split("?")[0] + f"?view={name}")
+        page.page.wait_for_selector(ready, state="visible", timeout=30000)
+        page.idle()
+
+    return go
