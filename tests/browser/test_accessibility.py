@@ -39,6 +39,8 @@ def _presenter(page: Page) -> None:
 def _dark(page: Page) -> None:
     page.page.click("#" + IDS.theme)
     page.page.wait_for_function("() => document.body.classList.contains('pg-dark')")
+    # the buttons' colour transitions have ended: axe reads the final colours, not a blend
+    page.page.wait_for_function("() => document.getAnimations().every(a => a.playState !== 'running')")
 
 
 def _modal(button: str, modal: str):

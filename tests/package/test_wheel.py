@@ -31,7 +31,16 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (wheel,) = tmp.glob("loss_landscape_playground-*.whl")
     env = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(env)], check=True)
-    pip = [str(env / "bin" / "python"), "-m", "pip", "install", "-q", "--no-deps", "--no-index"]
+    pip = [
+        str(env / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "-q",
+        "--no-deps",
+        "--no-index",
+        "--force-reinstall",
+    ]
     subprocess.run([*pip, str(wheel)], check=True, capture_output=True)
     return env
 

@@ -235,7 +235,14 @@ def contour_map(
         # a new frame replaces whatever the user zoomed or panned to; the same frame keeps it
         uirevision=repr(window or t.domain),
         xaxis=axis_style(t.axes[0], range=[x0, x1], constrain="domain", gridcolor="rgba(0,0,0,0)"),
-        yaxis=axis_style(t.axes[1], range=[y0, y1], scaleanchor="x", scaleratio=1, gridcolor="rgba(0,0,0,0)"),
+        yaxis=axis_style(
+            t.axes[1],
+            range=[y0, y1],
+            scaleanchor="x",
+            scaleratio=1,
+            constrain="domain",
+            gridcolor="rgba(0,0,0,0)",
+        ),
         margin={"l": 45, "r": 10, "t": 4, "b": 40},
         hovermode="closest",
         dragmode="pan",

@@ -67,8 +67,9 @@ def racer_marker(r: dict, size: float, **kw) -> dict:
 def height_scale(title: str) -> dict:
     """The colour bar beside a height-coloured plot (#29: nothing said that the light end is
     low): what the colours are, in the words of the plot's axis or hover, and which end is low."""
-    return {"title": {"text": f"height: {title}<br>light = low", "side": "right", "font": {"size": FONT_RULE["size"]}},
-            "thickness": 12, "len": 0.9, "outlinewidth": 0, "tickfont": {"size": FONT_RULE["size"]}}  # fmt: skip
+    # its text takes the figure's font, so lecture mode's larger text (70-pg-keys.js) reaches it too
+    return {"title": {"text": f"height: {title}<br>light = low", "side": "right"},
+            "thickness": 12, "len": 0.9, "outlinewidth": 0}  # fmt: skip
 
 
 def role_meta(role: str, i: int) -> dict:

@@ -136,7 +136,17 @@ def _race_card() -> html.Section:
     outcome = html.Div(id=IDS.outcome, className="visually-hidden", role="status",
                        **{"aria-live": "polite", "aria-atomic": "false"})  # fmt: skip
     return _card(
-        "Race", html.Div(id=IDS.readout, className="pg-readout"), outcome, status_key(), extra="pg-card-race"
+        "Race",
+        html.Div(
+            id=IDS.readout,
+            className="pg-readout",
+            tabIndex="0",
+            role="region",
+            **{"aria-label": "results table (scrolls sideways)"},
+        ),
+        outcome,
+        status_key(),
+        extra="pg-card-race",
     )
 
 
