@@ -51,10 +51,12 @@
   // the columns' widths are set by their headers (table-layout: fixed, 50-app.css): a value or
   // a status that grows during play wraps in its own cell, the columns never move
   // (the contract's RESULTS_COLUMNS, each a header cell for a screen reader's table navigation)
+  // (written once: the table is rendered five times a second while playing)
+  let HEAD = null;
   function head() {
-    return PG.C.resultsColumns.map(function (h, i) {
+    return HEAD || (HEAD = PG.C.resultsColumns.map(function (h, i) {
       return "<th scope='col' class='pg-col-" + i + (i > 0 && i < 7 ? " num" : "") + "'>" + h + "</th>";
-    }).join("");
+    }).join(""));
   }
 
   function renderReadout(step) {
