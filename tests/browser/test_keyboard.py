@@ -122,20 +122,32 @@ def tab_to(page: Page, target: str, back: bool = False) -> None:
     raise AssertionError(f"Tab never reached {target}")
 
 
+# the option that holds the focus in an open Dash 4 drop-down (it moves to the option's radio box)
+ACTIVE_OPTION = """() => { const o = document.activeElement && document.activeElement.closest('[role=option]');
+                           return o ? o.innerText.trim() : ''; }"""
+
+
 def choose_by_keys(page: Page, dropdown: str, option: str) -> None:
-    """Open a Dash drop-down with Enter, walk its options with the arrows to ``option``, take it."""
+    """Open a Dash drop-down with Enter, walk its options with the arrows to ``option``, take it.
+
+    Each arrow waits for the focus to move before the next: React moves it after a render, and
+    under load a fast run of presses would overshoot the option it looks for.
+    """
     p = page.page
     tab_to(page, dropdown)
     p.keyboard.press("Enter")
     p.wait_for_selector("[role=option]")
+    seen: list[str] = []
     for _ in range(60):
-        active = p.evaluate(  # Dash 4 moves the focus to the option's own radio box
-            "() => { const o = document.activeElement.closest('[role=option]'); return o ? o.innerText.trim() : ''; }"
-        )
+        active = p.evaluate(ACTIVE_OPTION)
         if active == option:
-            break
+            p.keyboard.press("Enter")
+            return
+        seen.append(active)
         p.keyboard.press("ArrowDown")
-    p.keyboard.press("Enter")
+        with contextlib.suppress(PlaywrightTimeout):  # the list's end: reported below
+            p.wait_for_function(f"prev => ({ACTIVE_OPTION})() !== prev", arg=active, timeout=WAIT // 4)
+    raise AssertionError(f"the arrows never reached {option!r} in {dropdown}: {seen}")
 
 
 def lr_box(opt: str) -> str:
