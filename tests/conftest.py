@@ -10,10 +10,15 @@ TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS.parent))
 
 
+# before xdist's own hook reads the groups (pytest-xdist's remote.py)
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(TESTS / "browser"):
             item.add_marker(pytest.mark.browser)
+            # a browser module runs on one worker (its module fixtures, a live server or redis,
+            # start once) and the two workers share the modules (--dist loadgroup)
+            item.add_marker(pytest.mark.xdist_group(Path(str(item.fspath)).stem))
         if not (item.get_closest_marker("browser") or item.get_closest_marker("slow")):
             item.add_marker(pytest.mark.fast)
 

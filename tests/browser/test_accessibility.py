@@ -21,8 +21,6 @@ from playground.web.lessons import LESSONS
 from tests.support.browser import ARTIFACTS, Page, free_port, open_view
 from tests.support.live import live_server, redis_server
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 # the WCAG 2.1 A/AA rules block; axe's best-practice rules run too, for the record only
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 RULES = {"runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]}}

@@ -2,11 +2,8 @@
 one click puts the very code the box shows on the clipboard."""
 
 import playwright.sync_api  # noqa: F401 - a missing package fails the suite
-import pytest
 
 from tests.support.browser import Page
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 
 def test_the_pytorch_code_is_copied_whole_by_its_button(browser, base_url):

@@ -5,11 +5,7 @@ artifacts/custom-typed.png, artifacts/custom-reopened.png, artifacts/custom-host
 
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 from tests.support.browser import ARTIFACTS, Page
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 FORMULA = "(x - 1)^2 + 3*(y + 0.5)^2 + 0.2*sin(4*x)"
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"  # base64 float32 paths, compared byte for byte

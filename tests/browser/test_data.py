@@ -2,12 +2,8 @@
 mini-batch lesson plays to its end, and a fan typed into its box renders on the map, on the loss
 chart and in the race table. Screenshots: artifacts/minibatch-lesson.png, artifacts/fan.png."""
 
-import pytest
-
 from playground.web.lessons import LESSON_BY_ID
 from tests.support.browser import ARTIFACTS, Page
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 WAIT = 60000  # software GL on a shared 2-core box
 # the fan's traces: their racer, number of points (typed float32 arrays or plain lists) and first values

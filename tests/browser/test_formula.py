@@ -13,8 +13,6 @@ from playground.core.surfaces.gallery import BY_KEY, CLASSICS
 from playground.core.surfaces.notation import read_formula, to_latex
 from tests.support.browser import ARTIFACTS, Page
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 WAIT = 60000  # software GL on a shared 2-core box
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
 TYPED = "0.26(x² + y²) − 0.48xy + sin x cos y"  # implicit products, unicode, a function without brackets

@@ -15,8 +15,6 @@ from playground.web.lessons import LESSON_BY_ID
 from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page, free_port, next_frames
 from tests.support.live import live_server, redis_server
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 RAVINE = LESSON_BY_ID["ravine"]
 BOX = "s => { const e = document.querySelector(s); if (!e) return null; const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; }"
 TOUCH = 44  # px, the smallest touch target (WCAG 2.5.5, Apple's and Google's guides)

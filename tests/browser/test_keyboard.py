@@ -20,8 +20,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playground.web.contract import IDS, SHORTCUTS
 from tests.support.browser import Page
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 # a settings change goes through a chain of callbacks: under a loaded -n 2 run it took over 20 s once
 WAIT = 60000
 

@@ -24,7 +24,6 @@ from tests.support.live import live_server, redis_server, server_log
 # machine without WebGL is real, too: the page says so in the 3D card and follows as any other
 # (the sync is the same script). The lecturer's page keeps WebGL.
 NO_GL = ["--disable-3d-apis", "--disable-webgl"]
-pytestmark = pytest.mark.xdist_group("browser")  # one worker runs the grouped browser tests in turn
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,7 @@ artifacts/maps-tune.png."""
 
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-
 from tests.support.browser import ARTIFACTS, Page
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 FILLED = """n => { const gd = document.querySelector('#graph-maps .js-plotly-plot');
   if (!gd || !gd.data.length) return false;

@@ -2,12 +2,9 @@
 train two optimizers for two epochs, see our table beside the seed's, play the projected
 paths on the slice's 3D scene and contour map together. Screenshot: artifacts/network.png."""
 
-import pytest
-
 from playground.web.views.network import SLICE
 from tests.support.browser import ARTIFACTS, Page
 
-pytestmark = pytest.mark.xdist_group("browser")
 GRAPHS = (SLICE["surface"], SLICE["contour"])
 
 

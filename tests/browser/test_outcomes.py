@@ -14,8 +14,6 @@ from tests.support.browser import ARTIFACTS, Page
 
 # on the grouped browser worker: the other one carries the unit tests and the longer browser
 # tests, and was the long pole by about a minute (500 s against ~290 s)
-pytestmark = pytest.mark.xdist_group("browser")
-
 # the end marks (role "end") of the contour map, with the axis ranges they must stay inside
 END_MARKS = """() => { const gd = document.querySelector('#graph-contour .js-plotly-plot');
   return {x: gd.layout.xaxis.range, y: gd.layout.yaxis.range,

@@ -5,13 +5,10 @@ a real data table, the height colours have a scale, and screenshots (light, dark
 simulated deuteranopia filter) are saved for a person to look at."""
 
 import numpy as np
-import pytest
 from colorspacious.cvd import machado_et_al_2009_matrix
 
 from playground.web.contract import IDS
 from tests.support.browser import ARTIFACTS, PAUSED, Page, next_frames
-
-pytestmark = pytest.mark.xdist_group("browser")
 
 PLOTS = (IDS.surface, IDS.contour, IDS.loss_chart, IDS.schedule_chart)
 # a race whose outcomes come early: Adam reaches a minimum at step 260, momentum at 283

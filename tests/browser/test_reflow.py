@@ -17,8 +17,6 @@ import pytest
 from playground.web.contract import IDS, ROTATE
 from tests.support.browser import ARTIFACTS, Page, next_frames, open_view
 
-pytestmark = pytest.mark.xdist_group("browser")
-
 SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 # the elements sticking out past the window's right edge (what makes the page scroll sideways)
 OVER = """() => { const w = document.documentElement.clientWidth;
