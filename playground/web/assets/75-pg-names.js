@@ -46,9 +46,25 @@
     menu.setTabOrder(false);
   }
 
+  /* A formula wider than its box (a phone's) scrolls sideways: out of the Tab order, the
+   * keyboard could not scroll it, so that one becomes a named stop (as the results table),
+   * and stops being one when it fits again. */
+  const SCROLLS = "formula (scrolls sideways)";
+  function scrollableMath() {
+    document.querySelectorAll(".pg-math").forEach(m => {
+      const wide = m.scrollWidth > m.clientWidth + 1, made = m.getAttribute("aria-label") === SCROLLS;
+      if (wide && !made) {
+        Object.entries({ tabindex: "0", role: "region", "aria-label": SCROLLS }).forEach(([k, v]) => m.setAttribute(k, v));
+      } else if (!wide && made) {
+        ["tabindex", "role", "aria-label"].forEach(k => m.removeAttribute(k));
+      }
+    });
+  }
+
   function repair() {
     queued = false;
     quietMath();
+    scrollableMath();
     document.querySelectorAll('[role="slider"]:not([aria-labelledby]), input:not([id]):not([aria-labelledby])')
       .forEach(name);
     // the keys of a button's shortcut (the contract's list, which the help overlay prints)
@@ -62,7 +78,7 @@
     });
   }
 
-  new MutationObserver(() => {
-    if (!queued) { queued = true; requestAnimationFrame(repair); }
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  const queue = () => { if (!queued) { queued = true; requestAnimationFrame(repair); } };
+  new MutationObserver(queue).observe(document.documentElement, { childList: true, subtree: true });
+  window.addEventListener("resize", queue);
 })();
