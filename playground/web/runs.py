@@ -184,6 +184,7 @@ def _inspect(surface: Surface, tr: Trajectory, optimizer: str, meta: dict) -> di
         **{a.length: b64(_arrow_length(vectors[a.vector])) for a in contract.ARROWS},
         "state": state["data"],
         "state_axis": state["layout"]["yaxis2"]["title"]["text"],  # the right axis: what it draws
+        "state_alt": state["layout"]["meta"]["alt"],  # its text alternative (the browser sets it)
     }
 
 

@@ -99,6 +99,7 @@ def test_tab_reaches_every_control_in_reading_order_with_a_ring(browser, base_ur
             wanted += ["select-surface", "select-optimizers", "input-lr", "input-steps"]
         assert not [w for w in wanted if w not in names], names
         assert all(s["tabindex"] <= 0 for s in stops), "a positive tabindex breaks the reading order"
+        assert not [s for s in stops if s["what"].startswith("MJX-CONTAINER")], "a formula is no Tab stop"
         order = [REGIONS.index(s["region"]) for s in stops if s["region"] in REGIONS]
         assert order == sorted(order), [s["region"] for s in stops]  # header, then panel, then main
         bad = [s for s in stops if not (s["visible"] and s["ring"] and s["contrast"] >= 3)]
@@ -240,3 +241,39 @@ def test_shortcuts_are_announced(page):
     p.wait_for_selector("#" + IDS.help + " .modal-content", state="visible")
     listed = p.inner_text("#" + IDS.help)
     assert all(s.label in listed and s.text in listed for s in SHORTCUTS), listed
+
+
+# every formula MathJax drew: whether Tab stops on it, and what a screen reader gets of it
+MATH = """() => [...document.querySelectorAll('mjx-container')].map(m => ({
+  where: (m.closest('[id]') || {}).id, tabbable: m.tabIndex >= 0,
+  picture_hidden: [...m.querySelectorAll(':scope > svg')].every(s => s.getAttribute('aria-hidden') === 'true'),
+  read: ((m.querySelector('mjx-assistive-mml math') || {}).textContent || '').trim() }))"""
+
+
+def test_the_math_is_read_but_takes_no_tab_stop(browser, base_url):
+    """MathJax puts every formula in the Tab order by default (20 unnamed stops on this page
+    that only open its menu): none is a stop, each is read from its hidden MathML, the formulas
+    drawn first (the math panel) and one typed later (the formula's preview) alike."""
+    page = Page(browser, base_url + "/?surface=custom", 1280, 800)
+    p = page.page
+    try:
+        p.wait_for_function(
+            "() => document.querySelectorAll('#div-math mjx-container').length >= 3", timeout=WAIT
+        )
+        page.set_text("#input-formula", "x^2 + 3y^2")
+        p.wait_for_function(
+            "() => (document.querySelector('#formula-preview mjx-assistive-mml') || {}).textContent?.includes('3')",
+            timeout=WAIT,
+        )
+        math = p.evaluate(MATH)
+        assert {m["where"] for m in math} >= {"div-math", "formula-preview"}, math
+        assert not [m for m in math if m["tabbable"]], math
+        assert all(m["picture_hidden"] and m["read"] for m in math), math
+        assert "x2+3y2" in "".join(m["read"] for m in math if m["where"] == "formula-preview").replace(
+            " ", ""
+        )
+        # and the shortcut to MathJax's own menu is still there for whoever wants it
+        assert p.evaluate("() => !!window.MathJax.startup.document.menu")
+        assert not page.errors, page.errors
+    finally:
+        page.close()

@@ -8,7 +8,8 @@ import numpy as np
 from colorspacious.cvd import machado_et_al_2009_matrix
 
 from playground.web.contract import IDS
-from tests.support.browser import ARTIFACTS, PAUSED, Page, next_frames
+from playground.web.lessons import LESSON_BY_ID
+from tests.support.browser import ARTIFACTS, PAUSED, Page, next_frames, open_view
 
 PLOTS = (IDS.surface, IDS.contour, IDS.loss_chart, IDS.schedule_chart)
 # a race whose outcomes come early: Adam reaches a minimum at step 260, momentum at 283
@@ -24,6 +25,16 @@ LISTEN = """id => { window.pgTold = []; new MutationObserver(() => {
     if (!said.length) window.pgTold.push({cleared: true, step: window.PG.step});
   }).observe(document.getElementById(id), {childList: true}); }"""
 RUNS = "() => window.PG.run.racers.map(r => ({label: r.label, at: r.stopped_at, status: r.status}))"
+# the ids of the graphs on screen a screen reader gets no name or description of
+UNDESCRIBED = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent)
+  .map(g => g.parentElement.closest('[id]')).filter(b => {
+    const d = document.getElementById(b.getAttribute('aria-describedby') || '');
+    return b.getAttribute('role') !== 'figure' || !b.getAttribute('aria-label') || !(d && d.textContent.trim()); })
+  .map(b => b.id)"""
+# every graph on screen (at least n) named and described
+ALL_DESCRIBED = (
+    f"n => document.querySelectorAll('.js-plotly-plot').length >= n && ({UNDESCRIBED})().length === 0"
+)
 
 
 def test_each_plot_is_named_and_described_by_its_racers(browser, base_url):
@@ -53,6 +64,86 @@ def test_each_plot_is_named_and_described_by_its_racers(browser, base_url):
         )
         label = pg.page.evaluate(ALT, IDS.loss_chart)["label"]
         assert "Adam" in label and "SGD" in label and "RMSProp" not in label
+        assert not pg.errors, pg.errors
+    finally:
+        pg.close()
+
+
+def test_every_plot_of_the_race_and_a_lesson_is_described(browser, base_url):
+    """The lesson chart, the inspect chart and the EWMA chart too, their words following what
+    they show: another inspected racer, another β."""
+    pg = Page(browser, base_url + "/", 1280, 800)
+    p = pg.page
+    try:
+        pg.choose_lesson("rotation", LESSON_BY_ID["rotation"].title)
+        p.wait_for_function(ALL_DESCRIBED, arg=7, timeout=30000)  # the race's 4, lesson, inspect, EWMA
+        lesson = p.evaluate(ALT, "graph-lesson")
+        assert (
+            lesson["label"].startswith("Lesson chart: f − f* per step of")
+            and "Dashed, for comparison" in lesson["description"]
+        )
+        first = p.evaluate(ALT, IDS.state_chart)["label"]
+        p.select_option("#" + IDS.inspect, "2")
+        p.wait_for_function("([id, l]) => document.getElementById(id).getAttribute('aria-label') !== l",
+                            arg=[IDS.state_chart, first])  # fmt: skip
+        label = p.evaluate(ALT, IDS.state_chart)["label"]
+        assert label.startswith("Effective step size per step of Adam (dotted line, diamond)"), (first, label)
+        assert "β = 0.9" in p.evaluate(ALT, IDS.ewma_chart)["label"]
+        p.focus("#slider-ewma-beta [role=slider]")
+        p.keyboard.press("ArrowRight")
+        p.wait_for_function("id => document.getElementById(id).getAttribute('aria-label').includes('β = 0.91')",
+                            arg=IDS.ewma_chart)  # fmt: skip
+        assert not pg.errors, pg.errors
+    finally:
+        pg.close()
+
+
+def test_the_maps_plots_are_described(browser, base_url):
+    pg = Page(browser, base_url + "/", 1280, 800)
+    p = pg.page
+    try:
+        open_view("maps", "#button-maps-draw")(pg)
+        p.wait_for_function(ALL_DESCRIBED, arg=1, timeout=60000)
+        assert p.evaluate(ALT, "graph-maps")["label"].startswith(
+            "Basin map of the Rosenbrock surface for Momentum"
+        )
+        for kind, words in (
+            ("sweep", "Learning-rate sweep on the Rosenbrock surface"),
+            ("phase", "Phase diagram of Momentum"),
+        ):
+            p.check(f"#radio-maps-kind input[value='{kind}']")
+            p.wait_for_function("([id, w]) => (document.getElementById(id).getAttribute('aria-label') || '').startsWith(w)",
+                                arg=["graph-maps", words], timeout=60000)  # fmt: skip
+        p.click("#button-maps-tune")
+        p.wait_for_selector("#div-maps-tuned:not([hidden])", timeout=120000)
+        p.wait_for_function(ALL_DESCRIBED, arg=2, timeout=30000)
+        tune = p.evaluate(ALT, "graph-maps-tune")
+        assert tune["label"].startswith("Fair tuning") and "Best: Momentum lr" in tune["description"]
+        assert not pg.errors, pg.errors
+    finally:
+        pg.close()
+
+
+def test_the_real_networks_plots_are_described(browser, base_url):
+    pg = Page(browser, base_url + "/", 1280, 800)
+    p = pg.page
+    try:
+        open_view("network", "#button-network-train")(pg)
+        p.click("#select-network-optimizers .dash-dropdown-clear")
+        p.click("#select-network-optimizers")
+        p.get_by_role("option", name="Adam", exact=True).click()
+        p.keyboard.press("Escape")
+        p.fill("#input-network-epochs", "1")
+        p.click("#button-network-train")
+        p.wait_for_selector("#table-network-showdown", timeout=120000)
+        p.wait_for_function(ALL_DESCRIBED, arg=4, timeout=30000)
+        for graph in (
+            "graph-network-loss",
+            "graph-network-accuracy",
+            "graph-network-slice",
+            "graph-network-surface",
+        ):
+            assert "Adam (solid line, circle)" in p.evaluate(ALT, graph)["label"], graph
         assert not pg.errors, pg.errors
     finally:
         pg.close()

@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import pytest
 
-from playground.web.contract import IDS, ROTATE
+from playground.web.contract import IDS, LR_SLIDER, ROTATE
+from playground.web.views.race.controls import lr_marks
 from tests.support.browser import ARTIFACTS, Page, next_frames, open_view
 
 SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
@@ -148,3 +150,36 @@ def test_reduced_motion(page):
     step = p.evaluate("() => window.PG.step")
     next_frames(p, 10)
     assert p.evaluate("() => window.PG.step") == step
+
+
+# each learning-rate slider's mark labels on screen: text and box, left to right, and the card's box
+LR_MARKS = """() => [...document.querySelectorAll('.pg-lr-slider')].filter(s => s.offsetParent).map(s => {
+  const card = s.closest('.card').getBoundingClientRect();
+  return {card: [card.left, card.right], marks: [...s.querySelectorAll('.dash-slider-mark')].map(m => {
+    const r = m.getBoundingClientRect(); return {text: m.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom}; })
+    .sort((a, b) => a.left - b.left)}; })"""
+LABEL_GAP = 6  # px between two mark labels at least: apart at a glance, not one long string
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844), (320, 640)], ids=lambda s: f"{s[0]}px")
+def test_the_learning_rate_marks_do_not_overlap(browser, base_url, size):
+    """Every labelled decade of each racer's learning-rate slider stands apart from the next
+    and inside its card (seven "1e-5" labels were 3 px apart at 1280 px, overlapping at 320)."""
+    page = Page(browser, base_url + "/", *size)
+    try:
+        if page.page.is_visible("#button-controls"):  # a narrow screen: the panel is behind its button
+            _open_panel(page)
+        sliders = page.page.evaluate(LR_MARKS)
+        assert len(sliders) == 3, sliders  # the default race's three racers
+        labels = lr_marks(LR_SLIDER["min"], LR_SLIDER["max"])
+        assert {LR_SLIDER["min"], LR_SLIDER["max"]} <= set(labels)  # both ends of the range are labelled
+        for s in sliders:
+            marks = s["marks"]
+            assert [m["text"] for m in marks] == list(labels.values())
+            gaps = [b["left"] - a["right"] for a, b in itertools.pairwise(marks)]
+            assert min(gaps) >= LABEL_GAP, (size, [m["text"] for m in marks], gaps)
+            assert all(s["card"][0] <= m["left"] and m["right"] <= s["card"][1] for m in marks), s
+        page.page.screenshot(path=str(ARTIFACTS / f"lr-marks-{size[0]}.png"))
+        assert not page.errors, page.errors
+    finally:
+        page.close()

@@ -47,6 +47,29 @@ def test_valid_input_gives_the_table_curves_and_the_labelled_projection(small):
     assert "Equal epochs are not equal work" in json.dumps([p.to_plotly_json() for p in explain], default=str)
 
 
+def test_every_figure_carries_its_text_alternative(small):
+    """Curves and slice name the optimizers (with their lines and markers) and what is drawn;
+    the curves say each run's last value, the slice its plane (plots/alt.py)."""
+    loss, acc, contour, surface = small[3], small[4], small[5], small[6]
+    st = N.study(("adam", "momentum"), 2, "seed", "pca")
+    who = "Adam (solid line, circle) and Momentum (dashed line, square)"
+    for fig, metric in ((loss, "val_loss"), (acc, "val_accuracy")):
+        text = fig.to_dict()["layout"]["meta"]["alt"]
+        assert text["label"].endswith(f"per epoch of {who}")
+        finals = [f"{r.optimizer.replace('adam', 'Adam').replace('momentum', 'Momentum')} {getattr(r, metric)[-1]:.3g}"
+                  for r in st.showdown.runs]  # fmt: skip
+        assert f"After the last epoch: {finals[0]} and {finals[1]}." in text["description"]
+    a, _ = st.explained
+    for fig, kind in ((contour, "Contour map"), (surface, "3D view")):
+        text = fig["layout"]["meta"]["alt"]
+        assert (
+            text["label"] == f"{kind} of a 2-D slice of the network's loss with the projected paths of {who}"
+        )
+        assert f"{100 * a:.0f}%" in text["description"] and "Adam's final weights" in text["description"]
+        bar = next(t["colorbar"]["title"]["text"] for t in fig["data"] if t.get("colorbar"))
+        assert bar.split("<br>")[0].removeprefix("height: ") in text["description"]  # what the colours are
+
+
 def test_the_slice_is_drawn_by_the_race_figure_builders(small):
     slice_map, surface = small[5], small[6]
     two = [{"label": "a", "color": "#000000", "width": 1.0, **racer_look(i)} for i in range(2)]

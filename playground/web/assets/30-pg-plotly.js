@@ -271,6 +271,26 @@
     isHooked: function (g) {
       return !!g && hooked.has(g);
     },
+
+    /* Run `fn` after every draw of `g`, once per graph for the caller's `seen` set (beside
+     * `hook`'s one); true only the first time. */
+    onDraw: function (g, seen, fn) {
+      if (!g || seen.has(g) || !g.on) return false;
+      seen.add(g);
+      g.on("plotly_afterplot", fn);
+      return true;
+    },
+
+    /* The text alternative the figure drawn in `g` carries (plots/alt.py `carried`), or null. */
+    altText: function (g) {
+      const m = g && g.layout && g.layout.meta;
+      return (m && typeof m === "object" && m.alt) || null;
+    },
+
+    /* The dcc.Graph box around graph div `g`: the element with the graph's id. */
+    box: function (g) {
+      return g && g.parentElement ? g.parentElement.closest("[id]") : null;
+    },
   };
   PG.plotly = P;
 })();

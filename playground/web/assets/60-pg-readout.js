@@ -72,25 +72,11 @@
       "</tr></thead><tbody>" + rows + "</tbody></table>";
   }
 
-  /* Each plot's accessible name and description, from the run (runs.pack "alt"): the graph is
-   * a figure to a screen reader (not an "img": its children would become presentational, and
-   * Plotly's controls inside are interactive), described by a hidden paragraph beside it. */
+  /* The race's plots' accessible names and descriptions, from the run (runs.pack "alt"; set
+   * as every plot's are, 77-pg-plot-alt.js). */
   function describePlots() {
     Object.keys(PG.run.alt || {}).forEach(function (id) {
-      const g = document.getElementById(id), text = PG.run.alt[id];
-      if (!g) return;
-      const did = PG.C.ids.plot_description + "-" + id;
-      let d = document.getElementById(did);
-      if (!d) {
-        d = document.createElement("p");
-        d.id = did;
-        d.className = "visually-hidden";
-        g.insertAdjacentElement("afterend", d);
-      }
-      d.textContent = text.description;
-      g.setAttribute("role", "figure");
-      g.setAttribute("aria-label", text.label);
-      g.setAttribute("aria-describedby", did);
+      PG.describePlot(document.getElementById(id), PG.run.alt[id]);
     });
   }
 

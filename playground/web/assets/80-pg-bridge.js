@@ -166,6 +166,7 @@
     const fig = JSON.parse(JSON.stringify({ data: r.state, layout: data.state_layout }));
     fig.layout.yaxis2.title = { text: r.state_axis }; // named for this racer's accumulator
     fig.layout.yaxis2.visible = !!r.state_axis;
+    fig.layout.meta = { alt: r.state_alt }; // its name and description (plots/alt.py)
     return fig;
   }
 

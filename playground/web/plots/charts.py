@@ -9,8 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..contract import FONT as FONT_RULE
-from ..contract import ROLES
+from ..contract import RACER_DASHES, ROLES
 from ..fans import Fan
+from . import alt
 from .style import LEGEND, axis_style, base_layout, empty_trace, legend_style, racer_line, role_meta
 from .wire import plain, thinned, typed
 
@@ -158,6 +159,8 @@ def schedule_figure(racers: Sequence[dict], lrs: Sequence[np.ndarray]) -> dict:
     return {"data": data, "layout": layout}
 
 
+# the state chart's line per coordinate: (axis, Plotly's dash)
+STATE_COORDINATES = (("x", "solid"), ("y", "dash"))
 STATE_POINTS = 250  # points per state-chart line: two pixels each at the chart's width
 
 
@@ -176,7 +179,7 @@ def _state_lines(values: np.ndarray, name: str, color: str, width: float, **kw) 
     return [
         {"type": "scatter", **_per_step(values[:, j]), "mode": "lines", "name": f"{name} ({axis})",
          "line": {"color": color, "dash": dash, "width": width}, **kw}
-        for j, (axis, dash) in enumerate((("x", "solid"), ("y", "dash")))
+        for j, (axis, dash) in enumerate(STATE_COORDINATES)
     ]  # fmt: skip
 
 
@@ -201,7 +204,9 @@ def state_figure(
         legend=legend_style(1.02),
         margin={"l": 60, "r": 60, "t": 30, "b": 40},
     )  # fmt: skip
-    return {"data": data, "layout": layout}
+    words = dict(RACER_DASHES)
+    text = alt.state_texts(racer, bool(data), right, [(a, words[d]) for a, d in STATE_COORDINATES])
+    return {"data": data, "layout": alt.carried(layout, text)}
 
 
 def ewma_series(beta: float, n: int = 60, seed: int = 4) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -234,7 +239,12 @@ def ewma_figure(beta: float) -> dict:
         legend=legend_style(1.02),
         margin={"l": 45, "r": 10, "t": 30, "b": 40},
     )
-    return {"data": data, "layout": layout}
+    names = [f"{d['name']} ({'dots' if d['mode'] == 'markers' else _line_words(d['line'])})" for d in data]
+    return {"data": data, "layout": alt.carried(layout, alt.ewma_texts(beta, len(x), names))}
+
+
+def _line_words(line: dict) -> str:
+    return dict(RACER_DASHES)[line.get("dash", "solid")] + " line"
 
 
 def _log_range(series: Sequence[np.ndarray], top: float) -> list[float]:
@@ -294,4 +304,13 @@ def evidence_figure(
             "title": {"text": f"{label}, by step:"},
         },
     )
-    return {"data": data, "layout": layout}
+    drawn = [(r, s) for r, s in zip(racers, series) if s is not None]
+    text = alt.evidence_texts(label, log_y, [r for r, _ in drawn], [_last(s) for _, s in drawn],
+                              [r for r, _ in references])  # fmt: skip
+    return {"data": data, "layout": alt.carried(layout, text)}
+
+
+def _last(s: np.ndarray) -> float | None:
+    """A series' last finite value (None: none)."""
+    finite = s[np.isfinite(s)]
+    return float(finite[-1]) if finite.size else None

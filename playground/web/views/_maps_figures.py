@@ -16,6 +16,7 @@ from playground.batch.tune import Tuned
 from playground.core.surfaces import Surface
 
 from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK
+from ..plots import alt
 from ..plots.style import axis_style, base_layout, legend_style, racer_line
 
 SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's screen
@@ -275,11 +276,16 @@ def tune_figure(results: Sequence[Tuned], racers: Sequence[dict]) -> dict:
     legend = {**legend_style(1.02), "title": {"text": "● rate · ◆ momentum round · ★ best:"}}
     layout = base_layout(showlegend=True, legend=legend, margin=MARGIN, xaxis=axis_style("learning rate", **decades),
                      yaxis=axis_style("score (median final loss)", **decades))  # fmt: skip
-    return {"data": data, "layout": layout}
+    best = [
+        (r.lr, r.score, f"{r.key} {r.momentum:g}" if r.key and r.momentum is not None else "")
+        for r in results
+    ]
+    return {"data": data, "layout": alt.carried(layout, alt.tune_texts(racers, best))}
 
 
 def waiting(text: str = "Choose a map and press Draw map") -> dict:
     """The map before the first Draw, or in place of one that cannot be drawn (``text``: why)."""
     note = {"text": text, "showarrow": False, "font": {"size": 16}, "x": 0.5, "y": 0.5,
             "xref": "paper", "yref": "paper"}  # fmt: skip
-    return {"data": [], "layout": base_layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])}  # fmt: skip
+    layout = base_layout(xaxis={"visible": False}, yaxis={"visible": False}, annotations=[note])
+    return {"data": [], "layout": alt.carried(layout, alt.waiting_texts(text))}

@@ -14,7 +14,7 @@ from playground.network.presets import SEED_SETUP, SEED_TABLE
 from playground.network.study import Study
 
 from ..contract import MARK_INK, ROLES, path_width, racer_colors, racer_look
-from ..plots import landscape
+from ..plots import alt, landscape
 from ..plots.style import height_scale
 from ..plots.terrain import MAP_OFFSET, Terrain, path_heights, path_lift, scene_offset
 from ..plots.wire import plain
@@ -51,6 +51,8 @@ def curves(st: Study, metric: str) -> go.Figure:
         title=f"{label} per epoch", xaxis_title="epoch", yaxis_title=label,
         yaxis_type="log" if metric == "loss" else "linear",
     )  # fmt: skip
+    finals = [(r.val_loss if metric == "loss" else r.val_accuracy)[-1] for r in st.showdown.runs]
+    fig.update_layout(meta={"alt": alt.curve_texts(label, metric == "loss", _racers(st), finals)})
     return fig
 
 
@@ -102,7 +104,12 @@ def slice_map(st: Study) -> dict:
             t = t | {"hovertemplate": MESH_HOVER, "colorbar": height_scale(f"log₁₀(loss + {MAP_OFFSET:g})")}
         data.append(_path_hover(t) if role == ROLES.path else t)
     fig["data"] = [*data, _centre(st)]
+    fig["layout"] = alt.carried(fig["layout"], _slice_alt(st, f"log₁₀(loss + {MAP_OFFSET:g})")["contour"])
     return fig
+
+
+def _slice_alt(st: Study, height: str) -> dict[str, dict]:
+    return alt.slice_texts(_plane_name(st), _title(st.center), height, _racers(st))
 
 
 def slice_surface(st: Study) -> dict:
@@ -119,6 +126,9 @@ def slice_surface(st: Study) -> dict:
     fig["data"][mesh_at] = fig["data"][mesh_at] | {
         "colorbar": fig["data"][mesh_at]["colorbar"] | height_scale(f"log₁₀(loss + {scene_offset(t):g})")
     }
+    fig["layout"] = alt.carried(
+        fig["layout"], _slice_alt(st, f"log₁₀(loss + {scene_offset(t):g})")["surface"]
+    )
     return fig
 
 

@@ -35,6 +35,7 @@ from playground.core.cost import step_units
 from playground.core.optimizers import OPTIMIZERS
 
 from .. import guard, runs
+from ..plots import alt
 from ..plots.style import GRAPH_CONFIG
 from ..state import urlstate, validate
 from ..state.shapes import COUNT, NUMBER, TEXT, list_of, record
@@ -150,7 +151,23 @@ def skeleton(p: Plan) -> dict:
     fig = _skeleton(p)
     # a new map starts at its own full view (not the zoom of the map it replaces)
     fig["layout"]["uirevision"] = _title(p)
+    fig["layout"] = alt.carried(fig["layout"], _alt(p, fig))
     return fig
+
+
+def _alt(p: Plan, fig: dict) -> dict:
+    """The map's text alternative, from its plan and its skeleton (the stability edge drawn)."""
+    s, labels = p.setups[p.racer], [m["label"] for m in runs.racer_meta(p.cfg)]
+    surface, racer = s.surface.title, labels[p.racer]
+    if p.kind == "basin":
+        outcomes = [name for name, _, _ in F.basin_categories(s.surface.minima)]
+        return alt.basin_texts(surface, racer, s.lr, p.steps, p.size, outcomes)
+    if p.kind == "sweep":
+        return alt.sweep_texts(surface, labels, SWEEP_LRS, p.size, PROBES, p.steps)
+    _, momenta = _phase_axes(p.size)
+    edge = next((d["name"] for d in fig["data"] if d["type"] == "contour"), None)
+    return alt.phase_texts(surface, racer, momentum_key(s.optimizer), p.size, PHASE_LRS,
+                           (float(momenta[0]), float(momenta[-1])), p.steps, edge)  # fmt: skip
 
 
 def _skeleton(p: Plan) -> dict:

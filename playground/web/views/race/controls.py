@@ -94,6 +94,21 @@ def racer_swatch(color: str, glyph: str) -> html.Span:
     return html.Span(glyph, className="pg-swatch", style={"color": color}, **{"aria-hidden": "true"})
 
 
+# decades between the learning-rate slider's labelled marks: a label for every decade crowded
+# seven "1e-5"-wide labels into the panel's ~190 px slider (3 px apart at 1280 px, overlapping
+# at 320 px); every other one, as powers of ten, leaves 25 px or more between them
+LR_MARK_EVERY = 2
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def lr_marks(lo: int, hi: int) -> dict[int, str]:
+    """The slider's labelled decades (log10 of the rate -> "10⁻³"): every `LR_MARK_EVERY`-th
+    down from the top one (the range's both ends, -5 to 1, are labelled)."""
+    return {
+        d: "10" + str(d).translate(_SUPERSCRIPT) for d in range(lo, hi + 1) if (hi - d) % LR_MARK_EVERY == 0
+    }
+
+
 def racer_card(
     index: int, name: str, color: str, lr: float, hyper: dict, title: str | None = None
 ) -> dbc.Card:
@@ -130,7 +145,7 @@ def racer_card(
                                     max=hi,
                                     step=LR_SLIDER["step"],
                                     value=log_lr,
-                                    marks={i: f"1e{i}" for i in range(lo, hi + 1)},
+                                    marks=lr_marks(lo, hi),
                                     updatemode="mouseup",
                                     className="pg-lr-slider",
                                 ),
