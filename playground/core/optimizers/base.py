@@ -213,9 +213,11 @@ class Optimizer:
     hypers: tuple[Hyper, ...]
     chain: Callable[[HP], Sequence[Block]] = field(repr=False)
     summary: str = ""
-    # the values a racer added on the page starts with where they are not the defaults (which
-    # are the reference's): a learning rate that shows the rule at work, L-BFGS's one iteration
-    # per step (a step of the race is one iteration of each racer). See :attr:`on_page`.
+    # the values a racer on the page starts with where they are not the defaults (which are the
+    # reference's): L-BFGS's one iteration per step (a step of the race is one iteration of each
+    # racer); ``lr``, a rate that shows the rule at work, where no fair rate is picked for the
+    # racer (the page's first race, a second-order rule, a rate typed as junk: playground.batch.fair).
+    # See :attr:`on_page`.
     page_start: Mapping[str, Any] = field(default_factory=dict, hash=False)
     accumulator: str | None = None  # the state the inspect chart draws beside the step size
     # the optimizer's own rule for taking no step (L-BFGS's tolerances): ``(hp, gradient at the
@@ -292,14 +294,14 @@ class Optimizer:
 
     @property
     def on_page(self) -> dict:
-        """The resolved hyperparameters a racer added on the page starts with: the defaults,
-        :attr:`page_start` over them (the page, its links and its lessons fill what they leave
-        out from these)."""
+        """The resolved hyperparameters a racer on the page starts with: the defaults,
+        :attr:`page_start` over them (the page's boxes, its links and its lessons fill what
+        they leave out from these)."""
         return self.resolve(None, self.page_start)
 
     @property
     def lr_for_page(self) -> float:
-        """The learning rate a racer added on the page starts with (:attr:`on_page`)."""
+        """The learning rate of :attr:`on_page`: where no fair rate is picked (see page_start)."""
         return float(self.on_page["lr"])
 
 
