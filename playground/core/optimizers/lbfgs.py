@@ -7,8 +7,8 @@ defaults: ``max_iter=20`` iterations per call, ``max_eval=None`` derived by torc
 the race is one iteration of every racer; ``max_eval`` then derives to 1, which leaves a
 strong-Wolfe search a single trial, as torch does at ``max_iter=1``; give ``max_eval`` (e.g.
 25) for a search with room. Larger ``max_iter`` run torch's inner loop, with its stopping
-tests, inside one step. The page shows the value in the racer's box and its formula, and
-its links and exported scripts carry it.
+tests, inside one step. The page shows the value in the racer's box and its formula; its
+links read a missing ``max_iter`` as the page start, and exported scripts write it out.
 
 The rule needs the loss and the gradient at points of its own (the line search, the inner
 iterations): the engine passes ``aux = closure(x, y) -> (f, (gx, gy))`` (``closure=True``).
