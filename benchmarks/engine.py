@@ -31,9 +31,10 @@ def main() -> None:
     print("| optimizer | steps run | median ms (1000 steps, 1 start) | status |")
     print("|---|---:|---:|---|")
     for name, opt in OPTIMIZERS.items():
-        # gtol=0 and xtol=0 keep every run going for all 1000 steps (no early stop)
+        # gtol=0 and xtol=0 keep every run going for all 1000 steps (no early stop); each racer as
+        # the page starts it (L-BFGS: one iteration per step)
         def run(name=name, opt=opt):
-            return simulate("rosenbrock", name, (-1.5, 2.0), steps=1000, lr=opt.lr_for_page, gtol=0, xtol=0)
+            return simulate("rosenbrock", name, (-1.5, 2.0), steps=1000, hyper=opt.on_page, gtol=0, xtol=0)
 
         tr = run()
         ms = statistics.median(timed(run, 5)) * 1e3

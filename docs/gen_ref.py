@@ -274,7 +274,9 @@ def page_url() -> str:
 its copies written `adam{values.COPY}2`, `adam{values.COPY}3`. A racer's key names its own
 settings: `lr.adam=0.05` is its learning rate, `adam.beta1=0.8` one of its hyperparameters (the
 names are PyTorch's, see [Optimizers](optimizers.md)). A racer without `lr.` gets the best rate of a
-short sweep on the chosen surface (see [Caps and limits](limits.md), "Default learning rate").
+short sweep on the chosen surface (see [Caps and limits](limits.md), "Default learning rate"). A
+hyperparameter a link leaves out takes its page start: PyTorch's default, but where the "page start"
+column of [Optimizers](optimizers.md) says otherwise ({_page_starts()}).
 
 ## Surface, schedule and pages
 
@@ -348,21 +350,40 @@ def _hyper_rows(hypers) -> list[list[object]]:
     return [[f"`{h.name}`", math_inline(h.symbol), num(h.default), h.rule(), h.help] for h in hypers]
 
 
+def _page_start(o) -> str:
+    """What a racer on the page starts with where it is not the default (``lr=0.5, max_iter=1``)."""
+    return ", ".join(f"`{k}={num(v)}`" for k, v in o.page_start.items())
+
+
+def _page_starts() -> str:
+    """The page starts that change more than the learning rate, e.g. L-BFGS's ``max_iter=1``."""
+    return "; ".join(
+        f"{o.title}: {_page_start(o)}" for o in OPTIMIZERS.values() if set(o.page_start) - {"lr"}
+    )
+
+
 def page_optimizers() -> str:
     lines = [
         "# Optimizers\n",
         f"{len(OPTIMIZERS)} optimizers, each one record in the registry. The hyperparameters keep "
         "PyTorch's names and defaults; the update rule below is printed from the same chain of blocks "
         "the engine runs (the page shows the same formula), with every hyperparameter at its default. "
+        'A racer on the page starts from these defaults but for the values under "page start"; '
+        "its learning rate, when none is given, is the best of a short sweep (see [URL parameters](url.md)), "
+        "the page start's where the sweep gives none and in the page's first race. The command line "
+        "starts from the defaults. "
         "A step's cost counts against the work a request may do (see [Caps and limits](limits.md)).\n",
     ]
-    lines.append(table(["optimizer", "key", "default lr", "cost per step", "checked against"],
-                       [[f"[{o.title}](#{o.name})", f"`{o.name}`", num(o.resolve()["lr"]),
-                         o.step_cost(o.resolve()), REFERENCES.get(o.name, "**undocumented**")]
+    lines.append(table(["optimizer", "key", "default lr", "page start", "cost per step (at the page start)", "checked against"],
+                       [[f"[{o.title}](#{o.name})", f"`{o.name}`", num(o.resolve()["lr"]), _page_start(o),
+                         f"{o.step_cost(o.resolve())} ({o.step_cost(o.on_page)})",
+                         REFERENCES.get(o.name, "**undocumented**")]
                         for o in OPTIMIZERS.values()]))  # fmt: skip
     for o in OPTIMIZERS.values():
         hp = o.resolve()
         lines += [f"\n## {o.title} {{#{o.name}}}\n", f"Key `{o.name}`. {o.summary}\n"]
+        if o.page_start:
+            lines.append(f"Page start: {_page_start(o)}.\n")
         lines.append(
             table(["hyperparameter", "symbol", "default", "allowed", "meaning"], _hyper_rows(o.hypers))
         )

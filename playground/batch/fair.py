@@ -30,9 +30,11 @@ STEPS = 200
 
 def lr_sweep(surface: str, optimizer: str) -> maps.Sweep:
     """The map's learning-rate sweep (`maps.sweep`) over `GRID` with one probe: the surface's
-    own start (or seed 0 where the gradient is noisy), `STEPS` steps, default settings."""
+    own start (or seed 0 where the gradient is noisy), `STEPS` steps, the settings a racer
+    added on the page starts with (`Optimizer.on_page`: L-BFGS's one iteration per step)."""
     opt = OPTIMIZERS[optimizer]
-    setup = maps.Setup(get_surface(surface), optimizer, opt.lr_for_page, steps=STEPS)
+    hyper = {k: v for k, v in opt.on_page.items() if k != "lr"}
+    setup = maps.Setup(get_surface(surface), optimizer, opt.lr_for_page, hyper=hyper, steps=STEPS)
     return maps.sweep(setup, np.array(GRID), k=1)
 
 

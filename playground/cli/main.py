@@ -144,7 +144,9 @@ def _list_surfaces() -> None:
 def _list_optimizers() -> None:
     for o in OPTIMIZERS.values():
         hp = ", ".join(f"{h.name}={h.shown_default}" for h in o.hypers)
-        print(f"{o.name:9s} {hp}")
+        # what the page races with instead (L-BFGS's one iteration per step); its rate is a sweep's
+        page = ", ".join(f"{k}={v}" for k, v in o.page_start.items() if k != "lr")
+        print(f"{o.name:9s} {hp}" + (f"; the page starts at {page}" if page else ""))
 
 
 def _list_schedules() -> None:

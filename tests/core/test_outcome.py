@@ -34,12 +34,14 @@ def test_a_run_creeping_next_to_rosenbrocks_minimum_is_named_with_its_distance()
 
 
 def test_lbfgs_that_stops_by_its_own_tolerance_says_where_when_and_why():
-    """The issue's case: L-BFGS on Rosenbrock (lr 1, torch's tolerances) reaches (1, 0.99999)
-    at step 88 and takes no step after (every later point is the same float); the engine's
-    tests (|g| <= 1e-6, within 1e-6 of (1, 1)) call it still running. Its outcome says it
-    stopped, at step 88, where, and that L-BFGS's tolerance_change stopped it."""
+    """The issue's case: L-BFGS on Rosenbrock as the page races it (one iteration per step, lr 1,
+    torch's tolerances) reaches (1, 0.99999) at step 88 and takes no step after (every later
+    point is the same float); the engine's tests (|g| <= 1e-6, within 1e-6 of (1, 1)) call it
+    still running. Its outcome says it stopped, at step 88, where, and that L-BFGS's
+    tolerance_change stopped it."""
     s = get_surface("rosenbrock")
-    tr = simulate(s, "lbfgs", steps=500, lr=1.0)
+    assert OPTIMIZERS["lbfgs"].on_page["max_iter"] == 1
+    tr = simulate(s, "lbfgs", steps=500, lr=1.0, hyper={"max_iter": 1})
     p = tr.positions
     assert str(tr.status) == "running" and np.array_equal(p[88:], np.broadcast_to(p[88], p[88:].shape))
     assert not np.array_equal(p[87], p[88])

@@ -30,28 +30,34 @@ torch.set_default_dtype(torch.float64)
 
 STEPS = 250
 SW = {"line_search_fn": "strong_wolfe"}
+ONE = {"max_iter": 1}  # a racer added on the page: one iteration per step (Optimizer.on_page)
 # (surface, start, hyperparameters, steps it moves at least): lrs that keep the runs moving;
 # a line search with room (max_eval 25, what torch's own defaults give) converges in tens of
 # steps, one with max_eval 2 (a trial and one interpolation) crawls along for all of them;
-# without max_eval, torch's max_iter * 5 // 4
+# without max_eval, torch's max_iter * 5 // 4; without max_iter, torch's 20
 ROOM = {**SW, "max_eval": 25}
 CASES = [
-    ("rosenbrock", (-1.5, 2.0), {"lr": 0.01}, 250),
-    ("rosenbrock", (-1.2, 1.0), {"lr": 0.5}, 60),
-    ("rosenbrock", (-1.5, 2.0), {"lr": 1.0, **ROOM}, 40),
+    ("rosenbrock", (-1.5, 2.0), {"lr": 0.01, **ONE}, 250),
+    ("rosenbrock", (-1.2, 1.0), {"lr": 0.5, **ONE}, 60),
+    ("rosenbrock", (-1.5, 2.0), {"lr": 1.0, **ROOM, **ONE}, 40),
     ("rosenbrock", (-1.5, 2.0), {"lr": 1.0, **SW, "max_iter": 2}, 40),
-    ("rosenbrock", (-1.5, 2.0), {"lr": 1e-3, **SW, "max_eval": 2}, 250),
-    ("rosenbrock", (-1.2, 1.0), {"lr": 0.3, **SW, "max_eval": 2}, 80),
+    ("rosenbrock", (-1.5, 2.0), {"lr": 1e-3, **SW, "max_eval": 2, **ONE}, 250),
+    ("rosenbrock", (-1.2, 1.0), {"lr": 0.3, **SW, "max_eval": 2, **ONE}, 80),
     ("rosenbrock", (-1.2, 1.0), {"lr": 1.0, **ROOM, "max_iter": 3}, 12),
-    ("himmelblau", (0.5, -0.5), {"lr": 0.03}, 250),
-    ("himmelblau", (0.5, -0.5), {"lr": 0.02, "history_size": 5}, 250),
+    ("himmelblau", (0.5, -0.5), {"lr": 0.03, **ONE}, 250),
+    ("himmelblau", (0.5, -0.5), {"lr": 0.02, "history_size": 5, **ONE}, 250),
     ("himmelblau", (0.5, -0.5), {"lr": 0.02, "max_iter": 3}, 250),
-    ("himmelblau", (0.5, -0.5), {"lr": 3e-3, **SW, "max_eval": 2}, 250),
+    ("himmelblau", (0.5, -0.5), {"lr": 3e-3, **SW, "max_eval": 2, **ONE}, 250),
     ("himmelblau", (0.5, -0.5), {"lr": 0.1, **SW, "max_iter": 2, "history_size": 4}, 5),
     ("beale", (1.0, 1.2), {"lr": 0.01, "max_iter": 4, "max_eval": 3}, 250),
-    ("beale", (1.0, 1.2), {"lr": 1e-3, **SW, "max_eval": 2}, 250),
-    ("beale", (1.0, 1.2), {"lr": 1.0, **SW}, 15),
+    ("beale", (1.0, 1.2), {"lr": 1e-3, **SW, "max_eval": 2, **ONE}, 250),
+    ("beale", (1.0, 1.2), {"lr": 1.0, **SW, **ONE}, 15),
     ("beale", (1.0, 1.2), {"lr": 1.0, **SW, "max_iter": 5, "history_size": 3}, 3),
+    # torch's own defaults: twenty iterations (up to 25 evaluations with the search) per step
+    ("rosenbrock", (-1.2, 1.0), {"lr": 0.5}, 4),
+    ("rosenbrock", (-1.2, 1.0), {"lr": 1.0, **SW}, 2),
+    ("himmelblau", (0.5, -0.5), {"lr": 0.02}, 120),
+    ("beale", (1.0, 1.2), {"lr": 1.0, **SW}, 1),
 ]
 
 
@@ -145,11 +151,14 @@ def test_two_iterations_with_a_line_search_follow_torch_without_max_eval():
     np.testing.assert_allclose(points, tr.positions[1:], rtol=1e-10, atol=1e-12)
 
 
-def test_a_step_is_one_iteration_by_default_and_its_first_step_is_torchs():
-    """Step 1: d = -g, t = min(1, 1/|g|_1) lr, one evaluation (torch re-evaluates only between
-    iterations of one call)."""
+def test_a_page_racer_steps_one_iteration_and_its_first_step_is_torchs():
+    """A racer added on the page runs one iteration per step (its page start); step 1: d = -g,
+    t = min(1, 1/|g|_1) lr, one evaluation (torch re-evaluates only between iterations of one
+    call). At the record's defaults, torch's, one step runs up to twenty iterations."""
+    opt = OPTIMIZERS["lbfgs"]
+    assert opt.on_page["max_iter"] == 1 and opt.resolve()["max_iter"] == 20
     s = get_surface("quadratic_bowl")
-    tr = simulate(s, "lbfgs", (1.0, -2.0), steps=2, lr=1.0)
+    tr = simulate(s, "lbfgs", (1.0, -2.0), steps=2, lr=1.0, hyper=opt.page_start)
     g = np.array([2.0, -4.0])
     np.testing.assert_allclose(tr.positions[1], [1.0, -2.0] - g / 6, rtol=1e-15)
     np.testing.assert_array_equal(tr.state["evals"][:, 0], [1, 1])
@@ -157,6 +166,11 @@ def test_a_step_is_one_iteration_by_default_and_its_first_step_is_torchs():
     np.testing.assert_allclose(tr.positions[2], [0.0, 0.0], atol=1e-15)
     more = simulate(s, "lbfgs", (1.0, -2.0), steps=1, lr=1.0, hyper={"max_iter": 3})
     assert more.state["evals"][0, 0] == 3 and np.abs(more.positions[1]).max() < 1e-12
+    # torch's defaults: the iterations of the first call reach the minimum, then stop by tolerance
+    own = simulate(s, "lbfgs", (1.0, -2.0), steps=1, lr=1.0)
+    points, opt_torch = _torch_own_path(s, (1.0, -2.0), 1, lr=1.0)
+    np.testing.assert_allclose(own.positions[1:], points, rtol=1e-12, atol=1e-15)
+    assert own.state["evals"][0, 0] == opt_torch.state[opt_torch._params[0]]["func_evals"]
 
 
 @pytest.mark.parametrize("kw", [{}, {"schedule": "cosine", "noise": 3.0, "batch_size": 4, "seed": 7},
@@ -200,9 +214,11 @@ def test_the_work_budget_counts_the_worst_case_evaluations():
     assert cfg.steps == validate.WORK_BUDGET // (deep + OPTIMIZERS["adam"].cost)
     assert msgs.for_control("input-steps")
     cfg, msgs = validate.config({"racers": [{"optimizer": "lbfgs"}], "steps": 5000})
-    assert cfg.steps == 5000 and not msgs.items  # at its defaults a step is cheap
+    assert cfg.steps == 5000 and not msgs.items  # at its page start (one iteration) a step is cheap
+    one_search = opt.step_cost({**opt.on_page, **SW})
+    assert plain > one_search >= 2 * max_evals({**opt.on_page, **SW})
     cfg, msgs = validate.config({"racers": [{"optimizer": "lbfgs", "hyper": SW}] * 12, "steps": 500})
-    assert cfg.steps == validate.WORK_BUDGET // (12 * searching)  # twelve searches: cut to the budget
+    assert cfg.steps == validate.WORK_BUDGET // (12 * one_search)  # twelve searches: cut to the budget
 
 
 def test_evaluations_show_in_the_inspect_chart():
@@ -212,7 +228,8 @@ def test_evaluations_show_in_the_inspect_chart():
     assert tr.state["evals"].shape == (40, 2) and tr.state["evals"][:, 0].max() >= 2
 
 
-@pytest.mark.parametrize("hyper", [{}, ROOM, {**SW, "max_iter": 2}], ids=["fixed", "wolfe", "wolfe-derived"])
+@pytest.mark.parametrize("hyper", [ONE, {**ROOM, **ONE}, {**SW, "max_iter": 2}, {}],
+                         ids=["fixed", "wolfe", "wolfe-derived", "torch-defaults"])  # fmt: skip
 @pytest.mark.parametrize("path", ["class", "blocks"])
 def test_the_torch_export_reproduces_the_engine(hyper, path, tmp_path, monkeypatch):
     """The exported script steps torch.optim.LBFGS with a closure (noise on the gradient each
@@ -221,7 +238,9 @@ def test_the_torch_export_reproduces_the_engine(hyper, path, tmp_path, monkeypat
         opt = OPTIMIZERS["lbfgs"]
         monkeypatch.setitem(OPTIMIZERS, "lbfgs", dataclasses.replace(opt, torch_class=lambda hp: None))
     s = get_surface("rosenbrock")
-    fixed = not hyper  # noise makes the line search chaotic within ~30 steps: fixed steps only
+    # noise makes the line search and torch's twenty inner iterations chaotic within ~30 steps:
+    # one fixed-step iteration only
+    noisy = hyper == ONE
     runs = [
         ("plain", simulate(s, "lbfgs", (-1.2, 1.0), steps=200, hyper={"lr": 0.5, **hyper})),
         (
@@ -229,8 +248,11 @@ def test_the_torch_export_reproduces_the_engine(hyper, path, tmp_path, monkeypat
             simulate(s, "lbfgs", (-1.2, 1.0), steps=200, hyper={"lr": 0.3, **hyper}, schedule="plateau"),
         ),
     ] + [
-        ("noisy", simulate(s, "lbfgs", (-1.2, 1.0), steps=200, hyper={"lr": 0.01}, noise=0.1, seed=3))
-    ] * fixed
+        (
+            "noisy",
+            simulate(s, "lbfgs", (-1.2, 1.0), steps=200, hyper={"lr": 0.01, **hyper}, noise=0.1, seed=3),
+        )
+    ] * noisy
     script = tmp_path / "lbfgs.py"
     script.write_text(torch_script(s, runs))
     assert ("torch.optim.LBFGS([theta]" in script.read_text()) == (path == "class")

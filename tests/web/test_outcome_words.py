@@ -55,7 +55,7 @@ def test_the_readout_script_fills_no_template():
 
 def test_a_batch_run_and_its_single_run_read_alike_on_the_page():
     s = get_surface("rosenbrock")
-    tr = simulate(s, "lbfgs", steps=300, lr=1.0)
+    tr = simulate(s, "lbfgs", steps=300, lr=1.0, hyper={"max_iter": 1})  # the page's one iteration per step
     racers, endings = _racers("surface=rosenbrock&opt=lbfgs&lr.lbfgs=1&steps=300")
     assert racers[0]["outcome"] == O.describe(s, tr) == endings[0].words
     assert np.isfinite(racers[0]["final_loss"])

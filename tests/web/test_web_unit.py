@@ -20,6 +20,7 @@ from playground.web import contract, create_app, runs, warm_caches
 from playground.web.lessons import LESSONS
 from playground.web.plots import charts, landscape, terrain, wire
 from playground.web.state import limits, urlstate, validate
+from playground.web.state.values import as_text
 from playground.web.views.race.callbacks import FLAGGED_INPUTS, MESSAGE_BOXES
 
 RACERS = [
@@ -531,6 +532,60 @@ def test_a_racer_without_an_lr_gets_the_fair_one_by_link_and_by_dropdown(client,
     # it moves: its final loss is well under the loss at the start
     tr = simulate(surface, name, steps=fair.STEPS, lr=want)
     assert tr.loss[int(tr.last_kept)] < 0.5 * tr.loss[0]
+
+
+def _card_hypers(client, deps, name: str, surface: str) -> dict:
+    """The hyperparameter boxes of a racer's card when it is added from the dropdown: name -> value."""
+    dep = _dep(deps, "div-racer-controls.children")
+    r = client.post("/_dash-update-component", json=body(dep, [[name], None], [[], surface]))
+    out = {}
+
+    def walk(node):
+        if isinstance(node, dict):
+            props = node.get("props", {})
+            if isinstance(props.get("id"), dict) and props["id"].get("type") == "input-hyper":
+                out[props["id"]["name"]] = props.get("value")
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(r.get_json()["response"])
+    return out
+
+
+@pytest.mark.parametrize("name", ["lbfgs", "adam"])
+def test_a_racer_added_on_the_page_shows_runs_links_and_exports_its_page_start(client, deps, name):
+    """L-BFGS races one iteration per step (its page start), not torch's 20 (its default): the
+    card added from the dropdown shows it, the run, the math panel and the PyTorch export use it,
+    and the link leaves it out and reads it back."""
+    from playground.web.torch_snippet import torch_snippet
+    from playground.web.views.race.callbacks import math_panel
+
+    opt = OPTIMIZERS[name]
+    start = {k: v for k, v in opt.on_page.items() if k != "lr"}
+    shown = _card_hypers(client, deps, name, "rosenbrock")
+    assert shown.keys() == start.keys()
+    for k, v in start.items():  # the boxes hold what the racer runs with (a number box: its text)
+        assert shown[k] == ("" if v is None else v if isinstance(v, (bool, str)) else as_text(v)), k
+    # what the page sends back from those boxes
+    raw = {"surface": "rosenbrock", "racers": [{"optimizer": name, "key": name, "lr": 0.5, "hyper": shown}]}
+    cfg, msgs = validate.config(raw)
+    assert not msgs.items and dict(cfg.racers[0].hyper) == start
+    query = urlstate.to_query(cfg)
+    assert f"{name}." not in query  # the page start is what a link leaves out...
+    assert urlstate.link_config(query).racers == cfg.racers  # ...and what it reads back
+    rule = json.dumps(math_panel(cfg, runs.racer_meta(cfg))[0].to_plotly_json(), default=str)
+    script = torch_snippet(cfg, [opt.title])
+    if name == "lbfgs":
+        assert (opt.resolve()["max_iter"], start["max_iter"]) == (20, 1)
+        assert "`max_iter` = 1" in rule and "max_iter=1, max_eval=None" in script
+        tr = runs.run_all(cfg)[2][0]
+        assert tr.hyper["max_iter"] == 1 and tr.state["evals"][:, 0].max() == 1  # one evaluation a step
+        twenty, _ = validate.config({**raw, "racers": [{**raw["racers"][0], "hyper": {"max_iter": "20"}}]})
+        assert "lbfgs.max_iter=20" in urlstate.to_query(twenty)
+        assert "max_iter=20" in torch_snippet(twenty, [opt.title])
 
 
 @pytest.mark.parametrize(

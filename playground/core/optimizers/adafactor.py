@@ -117,7 +117,7 @@ RECORDS = (
          Hyper("d", 1.0, low=1.0, high=1e6, symbol="d", help="clipping threshold of the update's RMS"),
          wd_hyper("decoupled weight decay")),
         _chain,
-        demo_lr=0.1, cost=4, accumulator="v", coupled=True, torch_class=_adafactor_class,
+        page_start={"lr": 0.1}, cost=4, accumulator="v", coupled=True, torch_class=_adafactor_class,
         summary="Adam's second moment without momentum, a step relative to the size of the "
                 "parameters (their RMS, at least eps2) and an update whose RMS is clipped at d. "
                 "The point is a vector here, so the second moment is not factored.",

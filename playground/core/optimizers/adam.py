@@ -74,7 +74,7 @@ RECORDS = (
     Optimizer(
         "adam", "Adam", (lr_hyper(1e-3), _B1, _B2, eps_hyper(1e-8), _AMS, _BC, _WD, _DWD),
         _adam_chain,
-        demo_lr=0.05, accumulator="v", torch_class=_adam_class("Adam", "decoupled_weight_decay"),
+        page_start={"lr": 0.05}, accumulator="v", torch_class=_adam_class("Adam", "decoupled_weight_decay"),
         summary="Momentum on the gradient plus RMSProp scaling, both bias-corrected.",
     ),
     Optimizer(

@@ -20,6 +20,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -212,7 +213,12 @@ class Optimizer:
     hypers: tuple[Hyper, ...]
     chain: Callable[[HP], Sequence[Block]] = field(repr=False)
     summary: str = ""
-    demo_lr: float | None = None  # the learning rate a racer added on the page starts with
+    # the values a racer on the page starts with where they are not the defaults (which are the
+    # reference's): L-BFGS's one iteration per step (a step of the race is one iteration of each
+    # racer); ``lr``, a rate that shows the rule at work, where no fair rate is picked for the
+    # racer (the page's first race, a second-order rule, a rate typed as junk: playground.batch.fair).
+    # See :attr:`on_page`.
+    page_start: Mapping[str, Any] = field(default_factory=dict, hash=False)
     accumulator: str | None = None  # the state the inspect chart draws beside the step size
     # the optimizer's own rule for taking no step (L-BFGS's tolerances): ``(hp, gradient at the
     # point it rests at) -> words``, what a run's outcome says stopped it (core.outcome.rest_reason)
@@ -282,9 +288,21 @@ class Optimizer:
         keys = ("step_size", self.accumulator) if self.accumulator else ("step_size",)
         return tuple((k, INSPECT_LABELS[k]) for k in keys)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "page_start", MappingProxyType(dict(self.page_start)))  # read-only
+        self.resolve(None, self.page_start)  # a page start that is no valid setting fails at import
+
+    @property
+    def on_page(self) -> dict:
+        """The resolved hyperparameters a racer on the page starts with: the defaults,
+        :attr:`page_start` over them (the page's boxes, its links and its lessons fill what
+        they leave out from these)."""
+        return self.resolve(None, self.page_start)
+
     @property
     def lr_for_page(self) -> float:
-        return float(self.demo_lr if self.demo_lr is not None else self.resolve()["lr"])
+        """The learning rate of :attr:`on_page`: where no fair rate is picked (see page_start)."""
+        return float(self.on_page["lr"])
 
 
 # a rule's line wider than this many visible characters is broken at its separators: the math

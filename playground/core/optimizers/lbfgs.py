@@ -1,12 +1,14 @@
 r"""L-BFGS, as ``torch.optim.LBFGS`` (with or without its strong-Wolfe line search).
 
-**One playground step is one call of** ``opt.step(closure)``. The record's default
-``max_iter=1`` makes that one L-BFGS iteration (torch's default, 20, would run twenty
-iterations per call); larger values are supported and run torch's inner loop, with its
-stopping tests, inside one step. ``max_eval`` is torch's: ``None`` derives
-``max_iter * 5 // 4``, which is 1 at ``max_iter=1`` and leaves a strong-Wolfe search a
-single trial, as torch does at ``max_iter=1``; give ``max_eval`` (e.g. 25, what torch's
-own defaults give) for a search with room.
+**One playground step is one call of** ``opt.step(closure)``. The record keeps torch's
+defaults: ``max_iter=20`` iterations per call, ``max_eval=None`` derived by torch as
+``max_iter * 5 // 4`` (25). A racer added on the page starts at ``max_iter=1`` instead
+(:data:`PAGE_START`, the record's ``page_start``): one L-BFGS iteration per step, so a step of
+the race is one iteration of every racer; ``max_eval`` then derives to 1, which leaves a
+strong-Wolfe search a single trial, as torch does at ``max_iter=1``; give ``max_eval`` (e.g.
+25) for a search with room. Larger ``max_iter`` run torch's inner loop, with its stopping
+tests, inside one step. The page shows the value in the racer's box and its formula; its
+links read a missing ``max_iter`` as the page start, and exported scripts write it out.
 
 The rule needs the loss and the gradient at points of its own (the line search, the inner
 iterations): the engine passes ``aux = closure(x, y) -> (f, (gx, gy))`` (``closure=True``).
@@ -388,8 +390,8 @@ MAX_EVAL = derived_hyper(
     symbol=r"e_{\max}",
 )
 _HYPERS = (lr_hyper(1.0),
-         Hyper("max_iter", 1, "int", low=1, high=100, symbol=r"k_{\max}",
-               help="L-BFGS iterations per step (torch's default is 20; here a step is one)"),
+         Hyper("max_iter", 20, "int", low=1, high=100, symbol=r"k_{\max}",
+               help="L-BFGS iterations per step (a racer added on the page starts at 1)"),
          MAX_EVAL,
          Hyper("tolerance_grad", 1e-7, low=0.0, high=1e3, symbol=r"\epsilon_g", log=True,
                help="no step once the largest gradient component is this small"),
@@ -399,6 +401,9 @@ _HYPERS = (lr_hyper(1.0),
          Hyper("line_search_fn", "none", "choice", choices=("none", "strong_wolfe"),
                help="none: step lr * direction; strong_wolfe: torch's line search"))  # fmt: skip
 _DEFAULTS = {h.name: h.default for h in _HYPERS}
+# a racer added on the page: one iteration per step (a step of the race is one iteration of
+# every racer), at a learning rate that shows the rule at work
+PAGE_START = {"lr": 0.5, "max_iter": 1}
 
 
 def _work(hp: HP) -> int:
@@ -424,7 +429,7 @@ RECORDS = (
         lambda hp: (lbfgs(*[hp[k] for k in LbfgsHyper._fields]),),
         coupled=True, closure=True, torch_closure=True, accumulator="evals",
         stops=lambda hp, g: _stop_words(hp, g),
-        cost=_work(_DEFAULTS), cost_for=_work, demo_lr=0.5,
+        cost=_work(_DEFAULTS), cost_for=_work, page_start=PAGE_START,
         torch_class=_torch_class,
         summary="A quasi-Newton method: a curvature estimate from the last steps' gradients, "
                 "optionally with a line search.",

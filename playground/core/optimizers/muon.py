@@ -187,7 +187,7 @@ RECORDS = (
          Hyper("adjust_lr_fn", "original", "choice", choices=("original", "match_rms_adamw"),
                help="learning-rate factor for the matrix shape: original 1, match_rms_adamw 0.2 sqrt(2)")),
         _chain,
-        demo_lr=0.02, cost=7, accumulator="velocity", coupled=True, torch_class=_muon_class,
+        page_start={"lr": 0.02}, cost=7, accumulator="velocity", coupled=True, torch_class=_muon_class,
         torch_shape=SHAPE, torch_exact=False,
         summary="Momentum, then the update matrix orthogonalised by five Newton–Schulz steps. "
                 "The point is a 1×2 matrix: its one singular value (its length) is mapped to about "

@@ -247,7 +247,7 @@ RECORDS = (
          wd_hyper("decoupled weight decay"),
          Hyper("fixed_decay", False, "bool", help="weight decay not scaled by the learning rate")),
         _chain,
-        demo_lr=1.0, cost=6, accumulator="d", coupled=True,
+        page_start={"lr": 1.0}, cost=6, accumulator="d", coupled=True,
         summary="Adam whose learning rate is d, an estimate of the distance from the start to the "
                 "solution that only grows: from the correlation of past gradients with the distance "
                 "travelled. Leave lr at 1.",

@@ -112,7 +112,7 @@ RECORDS = (
          Hyper("step_size_max", 50.0, low=0.0, high=1e6, symbol=r"\Delta_{\max}", help="largest step size",
                log=True)),
         _chain,
-        demo_lr=1e-2, torch_class=_rprop_class,
+        page_start={"lr": 1e-2}, torch_class=_rprop_class,
         summary="Resilient backprop: ignores the gradient's size, only its sign. Each coordinate has "
                 "its own step size, multiplied by 1.2 while the sign holds and halved when it flips "
                 "(that step is skipped). The learning rate is only the starting step size: a "

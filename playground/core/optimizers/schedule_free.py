@@ -189,7 +189,7 @@ RECORDS = (
                help="y = beta x + (1 - beta) z: where the gradient is taken"),
          wd_hyper(_AT_Y), _WARMUP, _R, _POWER),
         _sgd_chain,
-        demo_lr=3e-3, cost=1,
+        page_start={"lr": 3e-3}, cost=1,
         summary="SGD steps on z, the parameters follow their running average: no schedule needed.",
     ),
     Optimizer(
@@ -199,7 +199,7 @@ RECORDS = (
          beta_hyper("beta2", 0.999, r"\beta_2", "decay of the second moment"),
          eps_hyper(1e-8), wd_hyper(_AT_Y + ", after the scaling (decoupled)"), _WARMUP, _R, _POWER),
         _adamw_chain,
-        demo_lr=0.05, cost=2, accumulator="v",
+        page_start={"lr": 0.05}, cost=2, accumulator="v",
         summary="Adam-scaled steps on z, the parameters follow their running average: no schedule needed.",
     ),
 )  # fmt: skip

@@ -301,8 +301,9 @@ class RacerSettings(Kind):
     def encode(self, f: Field, cfg: Any) -> Pairs:
         q = []
         for key, r in zip(cfg.keys, cfg.racers):
-            defaults = {h.name: h.default for h in OPTIMIZERS[r.optimizer].hypers}
-            q += [(f"{key}.{name}", as_text(v)) for name, v in r.hyper if v != defaults.get(name)]
+            # what a link leaves out reads back as the racer's page start (values.racer)
+            start = OPTIMIZERS[r.optimizer].on_page
+            q += [(f"{key}.{name}", as_text(v)) for name, v in r.hyper if v != start.get(name)]
         return q
 
 

@@ -122,16 +122,24 @@ def as_number(
     return int(number) if integer else number
 
 
-def coerce_hyper(spec: Hyper, owner: str, value: object, control: str, msgs: Messages) -> Any:
+_SPEC_DEFAULT = object()
+
+
+def coerce_hyper(
+    spec: Hyper, owner: str, value: object, control: str, msgs: Messages, default: Any = _SPEC_DEFAULT
+) -> Any:
+    """``value`` checked against ``spec``; none or junk gives ``default`` (the spec's own unless
+    given: a racer's page start), junk with a note under ``control``."""
+    default = spec.default if default is _SPEC_DEFAULT else default
     if value is None or value == "" or (isinstance(value, (list, dict))):
         if isinstance(value, (list, dict)):
-            msgs.add(control, f"{owner}: {spec.name} has the wrong type; using {spec.default}")
-        return spec.default
+            msgs.add(control, f"{owner}: {spec.name} has the wrong type; using {default}")
+        return default
     try:
         return spec.coerce(owner, value)
     except ConfigError as e:
-        msgs.add(control, f"{e}; using {spec.default}")
-        return spec.default
+        msgs.add(control, f"{e}; using {default}")
+        return default
 
 
 @dataclass(frozen=True)
@@ -173,11 +181,12 @@ def racer(raw: object, index: int, msgs: Messages, surface: str) -> Racer | None
     lr = racer_lr(raw.get("lr"), surface, name, lr_control(raw, index), msgs)
     given = raw.get("hyper")
     given = given if isinstance(given, dict) else {}
+    start = opt.on_page  # what a setting left out is, whichever way the racer came (box, link, lesson)
     hyper = []
     for h in opt.hypers:
         if h.name == "lr":
             continue
-        hyper.append((h.name, coerce_hyper(h, opt.title, given.get(h.name), control, msgs)))
+        hyper.append((h.name, coerce_hyper(h, opt.title, given.get(h.name), control, msgs, start[h.name])))
     unknown = [k for k in given if k not in specs][:3]
     for k in unknown:
         msgs.add(control, f"{opt.title}: unknown setting {short(k)} ignored")

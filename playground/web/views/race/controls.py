@@ -113,7 +113,8 @@ def racer_card(
     index: int, name: str, color: str, lr: float, hyper: dict, title: str | None = None
 ) -> dbc.Card:
     opt = OPTIMIZERS[name.split("~")[0]]
-    fields = [hyper_input(h, hyper.get(h.name, h.default), {"type": "input-hyper", "opt": name, "name": h.name})
+    start = opt.on_page  # a racer just added shows the values it will run with
+    fields = [hyper_input(h, hyper.get(h.name, start[h.name]), {"type": "input-hyper", "opt": name, "name": h.name})
               for h in opt.hypers if h.name != "lr"]  # fmt: skip
     lo, hi = LR_SLIDER["min"], LR_SLIDER["max"]
     log_lr = min(max(math.log10(lr), lo), hi) if lr > 0 else lo
