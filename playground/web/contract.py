@@ -89,6 +89,7 @@ class Roles:
     iterate: str = "iterate"  # schedule-free's z, the iterate beside the evaluated point x
     mesh: str = "mesh"  # the height colours (surface, contour fill): recoloured per theme
     mark: str = "mark"  # critical points: inked per theme
+    halo: str = "halo"  # the rim under a contour map's mark, in the other theme's ink (MARK_HALO)
     fan: str = "fan"  # a seed fan (fans.py): drawn whole by the server, never played
     batch: str = "batch"  # the mini-batch loss on a data-backed surface: drawn whole too
     epochs: str = "epochs"  # the empty trace that makes the loss chart draw its axis of epochs
@@ -185,11 +186,22 @@ CRITICAL_MARKS = (
     ("saddle", "saddle point", "x-thin-open", "×"),
 )
 MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
+# the contour map's marks sit in a rim of the other theme's ink: a minimum's pit gathers the
+# map's contour lines, as dark as the light theme's marks, and its light end is as light as the
+# dark theme's (a star read as part of its pit on Himmelblau)
+MARK_HALO = {"light": MARK_INK["dark"], "dark": MARK_INK["light"]}
+HALO_WIDTH = 3  # px of rim beyond a mark's own line, on each side
 # the plots' text, laid out by Plotly: the figures' size, and in lecture mode (presenterX) the
 # screen's height over presenterLines, never under presenterMin: 18 px at 720p, 27 px at 1080p
 # (the same share of a projected screen), every tick, legend and title at that one size, and
-# at most presenterTicks labels on an axis (a 2D plot's, a 3D scene's) so the larger ones fit
-FONT = {"size": 13, "presenterLines": 40, "presenterMin": 18, "presenterTicks": {"plot": 6, "scene": 4}}
+# at most presenterTicks labels on an axis (a 2D plot's, a 3D scene's) so the larger ones fit.
+# A 3D scene's text is drawn in perspective by WebGL: its labels at the box's near corner came
+# out about 1.6 times their size (27 px labels 40-45 px tall at 1080p, on top of each other), so
+# in lecture mode they are laid out at presenterScene times the size (as tall as the plots'
+# text then), on at most presenterTicks["scene"] ticks, and the z axis shows its title, not
+# its heights: the colour bar beside the scene labels those, at the plots' size
+FONT = {"size": 13, "presenterLines": 40, "presenterMin": 18, "presenterTicks": {"plot": 6, "scene": 4},
+        "presenterScene": 0.7}  # fmt: skip
 # layout.meta of a graph's stand-in until its first figure is handed over (style.PLACEHOLDER)
 PLACEHOLDER = "pg-placeholder"
 # Paths narrow the later their racer comes in the list, so a racer drawn on top of another
@@ -267,13 +279,40 @@ MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps r
 MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
 
 
+@dataclass(frozen=True)
+class Column:
+    """A column of the results table: ``key`` names its cells (class ``pg-col-<key>``, by which
+    the stylesheet sizes them; 60-pg-readout.js fills each by its key), ``header`` is what its
+    header cell says, and where it shows beside the desk's table: in lecture mode's results
+    strip (``strip``) and on a phone (``phone``). The cells of a column a layout leaves out carry
+    ``pg-off-strip`` / ``pg-off-phone``, which 50-app.css hides there: which columns a layout
+    shows is said here only, never by position."""
+
+    key: str
+    header: str
+    strip: bool = False
+    phone: bool = False
+    num: bool = False  # figures: set right-aligned, in tabular digits
+
+
+# the results table's columns, in order (60-pg-readout.js fills the rows in this order)
+RESULTS_COLUMNS = (
+    Column("optimizer", "optimizer", strip=True, phone=True),
+    Column("step", "step", phone=True, num=True),
+    Column("loss", "loss", phone=True, num=True),
+    Column("position", "position", num=True),
+    Column("lr", "lr", strip=True, num=True),
+    Column("distance", "to nearest min", phone=True, num=True),
+    Column("final", "final loss", num=True),
+    Column("status", "status", strip=True, phone=True),
+)
+
+
 # A run's outcome in words is core.outcome's, one function for the table, the CLI and the
 # exports: the server sends each racer's words whole (runs._racer), the browser never fills a
 # template. What the browser takes from here is each outcome's tone and the key's short words
 # (the key under the race table), and the word for a run the playback has not brought to its
 # outcome yet (IN_PROGRESS).
-# the results table's column headers (60-pg-readout.js fills the rows in this order)
-RESULTS_COLUMNS = ("optimizer", "step", "loss", "position", "lr", "to nearest min", "final loss", "status")
 IN_PROGRESS = "moving"
 STATUSES = {
     **{name: {"tone": w.tone, "key": w.key} for name, w in core_outcome.WORDING.items()},
@@ -298,7 +337,9 @@ LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": 
           # on a touch screen a tap on the contour map shows its value; this button arms the next tap
           "tapStart": "⊕ Set start", "tapArmed": "Tap the map…",
           # the 3D card's auto-rotate switch (assets/55-pg-rotate.js), off and on
-          "rotate": "⟳ Rotate", "rotating": "■ Stop rotating"}  # fmt: skip
+          "rotate": "⟳ Rotate", "rotating": "■ Stop rotating",
+          # a colour bar's first word, and the 3D scene's z title in lecture mode (70-pg-keys.js)
+          "height": "height"}  # fmt: skip
 # auto-rotate: how fast the 3D camera turns about the vertical axis while paused; with
 # prefers-reduced-motion, how far one press turns it instead (no continuous motion)
 ROTATE = {"degPerSecond": 12, "stepDeg": 30}
@@ -328,6 +369,7 @@ def as_dict() -> dict[str, Any]:
         "sceneInk": SCENE_INK,
         "surfaceScales": SURFACE_SCALES,
         "markInk": MARK_INK,
+        "markHalo": MARK_HALO,
         "font": FONT,
         "placeholder": PLACEHOLDER,
         "statuses": STATUSES,
@@ -339,7 +381,7 @@ def as_dict() -> dict[str, Any]:
         "endInk": END_INK,
         "palette": list(PALETTE),
         "dashPatterns": DASH_PATTERNS,
-        "resultsColumns": list(RESULTS_COLUMNS),
+        "resultsColumns": [asdict(c) for c in RESULTS_COLUMNS],
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
         "live": {

@@ -80,6 +80,7 @@ def box(cfg: Config, lesson: Lesson | None) -> list:
     )
     if lesson.evidence is None:  # the view it opens is the evidence
         return [dbc.Alert([text], color="light", className="pg-lesson", id="alert-lesson")]
-    chart = dcc.Graph(id="graph-lesson", figure=evidence_figure(cfg, lesson), config=GRAPH_CONFIG,
-                      className="pg-lesson-chart", style={"height": "170px"})  # fmt: skip
+    figure = evidence_figure(cfg, lesson)
+    chart = dcc.Graph(id="graph-lesson", figure=figure, config=GRAPH_CONFIG, className="pg-lesson-chart",
+                      style={"height": f"{charts.evidence_height(figure)}px"})  # fmt: skip
     return [dbc.Alert([text, chart], color="light", className="pg-lesson", id="alert-lesson")]

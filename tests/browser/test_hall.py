@@ -10,8 +10,10 @@ import contextlib
 import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
 
-from playground.web.contract import FONT, IDS
+from playground.core.surfaces import get_surface
+from playground.web.contract import FONT, IDS, LABELS, RESULTS_COLUMNS
 from playground.web.lessons import LESSON_BY_ID
+from playground.web.plots import landscape
 from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page, free_port, next_frames
 from tests.support.live import live_server, redis_server
 
@@ -84,7 +86,18 @@ def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, h
     heads = p.evaluate(
         f"() => [...document.querySelectorAll('#{IDS.table} thead th')].filter(t => t.offsetParent).map(t => t.innerText.trim())"
     )
-    assert heads == ["optimizer", "lr", "status"], heads
+    # the contract's strip columns, chosen by name (whatever their place in the table)
+    assert heads == [c.header for c in RESULTS_COLUMNS if c.strip] == ["optimizer", "lr", "status"], heads
+    # a racer's name beside its glyph, not under it: one line for the default race's names
+    for glyph, name in p.evaluate(
+        f"""() => [...document.querySelectorAll('#{IDS.table} tbody .pg-racer-cell')].map(r =>
+             [r.querySelector('.pg-swatch'), r.querySelector('.pg-racer-name')].map(e => {{
+               const b = e.getBoundingClientRect(); return {{x: b.x, y: b.y, width: b.width, height: b.height}}; }}))"""
+    ):
+        assert name["x"] >= glyph["x"] + glyph["width"] - 1 and name["height"] < 1.5 * glyph["height"] + 8, (
+            glyph,
+            name,
+        )
     rows = p.evaluate(
         f"() => [...document.querySelectorAll('#{IDS.table} tbody tr')].map(r => [...r.cells].filter(c => c.offsetParent).map(c => c.innerText.trim()))"
     )
@@ -116,9 +129,14 @@ def _plot_text_is_the_lecture_size(p, size: int) -> None:
     assert size >= 18
     for graph, found in sizes:
         assert found and min(found) >= size, (graph, found)
+    # the scene's text at the share of the size WebGL's perspective leaves it as tall as the
+    # plots' (contract.FONT), its heights on the colour bar, its z axis named
     scene = p.evaluate("""() => { const s = document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene;
-                                  return ['xaxis', 'yaxis', 'zaxis'].map(a => s[a].tickfont.size); }""")
-    assert scene == [size] * 3, scene
+                                  return [['xaxis', 'yaxis'].map(a => s[a].tickfont.size), s.zaxis.title.font.size,
+                                          s.zaxis.showticklabels, s.zaxis.title.text]; }""")
+    small = round(size * FONT["presenterScene"])
+    assert scene == [[small] * 2, small, False, LABELS["height"]], scene
+    _scene_box_fits(p, round(size * FONT["presenterScene"]))
     # a legend lies above its plot area, never on it
     clash = p.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent && g.querySelector('.legend'))
@@ -128,6 +146,47 @@ def _plot_text_is_the_lecture_size(p, size: int) -> None:
              .map(g => g.parentElement.id)"""
     )
     assert not clash, clash
+
+
+def _scene_box_fits(p, label: int) -> None:
+    """The 3D scene's box, projected by the scene's own camera, lies inside its canvas with room
+    for a label around it (a tall canvas showed it wider than the canvas: its corners and the z
+    axis' title fell off the edges)."""
+    fit = p.evaluate(
+        """() => { const g = document.querySelector('#graph-surface-3d .js-plotly-plot'), s = window.PG.plotly.scene3d(g);
+             const [X, Y, Z] = s.bounds, pts = [];
+             for (const x of X) for (const y of Y) for (const z of Z) pts.push(s.project(x, y, z));
+             return {w: s.w, h: s.h, xs: pts.map(q => q[0]), ys: pts.map(q => q[1])}; }"""
+    )
+    room = 1.5 * label
+    assert min(fit["xs"]) >= room and max(fit["xs"]) <= fit["w"] - room, fit
+    assert min(fit["ys"]) >= room and max(fit["ys"]) <= fit["h"] - room, fit
+
+
+def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_camera_back(browser, base_url):
+    # no lesson: the 3D card spans the lecture grid's rows, a canvas taller than wide
+    pg = lecture(browser, f"{base_url}/?surface=himmelblau", 1920, 1080)
+    p = pg.page
+    p.wait_for_function(
+        "() => { const s = window.PG.plotly.scene3d(document.querySelector('#graph-surface-3d .js-plotly-plot')); return s && s.h > s.w; }"
+    )
+    _plot_text_is_the_lecture_size(p, lecture_size(1080))
+    p.locator("#graph-surface-3d").screenshot(path=str(ARTIFACTS / "lecture-scene-1920x1080-himmelblau.png"))
+    eye = "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.camera.eye"
+    fitted = p.evaluate(eye)
+    own = landscape.surface_3d(get_surface("himmelblau"), [])["layout"]["scene"]["camera"]["eye"]
+    assert sum(v * v for v in fitted.values()) > 1.1 * sum(v * v for v in own.values())  # it moved back
+    p.click(f"#{IDS.presenter}")  # the desk: the figure's own camera, the heights on the z axis again
+    p.wait_for_function(
+        f"own => {{ const e = ({eye})(); return Object.keys(own).every(a => Math.abs(e[a] - own[a]) < 1e-6); }}",
+        arg=own,
+        timeout=20000,
+    )
+    p.wait_for_function(
+        "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.zaxis.showticklabels"
+    )
+    assert not pg.errors, pg.errors
+    pg.close()
 
 
 def test_the_longest_lesson_text_is_whole_in_lecture_mode_and_a_setting_changes_in_the_drawer(
@@ -281,5 +340,29 @@ def test_the_live_dialog_fits_720p_and_a_phone_follows_with_its_controls_free(br
     lp.click(f"#{IDS.live_end}")
     sp.wait_for_selector(f"#{IDS.live_bar}.pg-live-ended", timeout=WAIT)
     for pg in (lec, st):
+        assert not pg.errors, pg.errors
+        pg.close()
+
+
+LEGEND_GEOMETRY = """() => { const g = document.querySelector('#graph-lesson .js-plotly-plot'), r = e => e.getBoundingClientRect();
+  const b = e => { const q = r(e); return {left: q.left, top: q.top, right: q.right, bottom: q.bottom}; };
+  return {graph: b(g), legend: b(g.querySelector('.legend')), plot: b(g.querySelector('.nsewdrag'))}; }"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1440, 900)])
+def test_a_lesson_charts_legend_is_whole_and_off_its_curves_on_the_desk(browser, base_url, width, height):
+    for lesson in (RAVINE, LESSON_BY_ID["rotation"]):  # two entries; six (three dashed references)
+        pg = Page(browser, f"{base_url}/?{lesson.query}&lesson={lesson.id}", width=width, height=height)
+        p = pg.page
+        p.wait_for_selector("#graph-lesson .legend")
+        at = p.evaluate(LEGEND_GEOMETRY)
+        g, legend, plot = at["graph"], at["legend"], at["plot"]
+        assert g["left"] - 1 <= legend["left"] and legend["right"] <= g["right"] + 1, (lesson.id, at)
+        assert g["top"] - 1 <= legend["top"] and legend["bottom"] <= g["bottom"] + 1, (lesson.id, at)
+        assert legend["bottom"] <= plot["top"] + 1, (lesson.id, at)  # above the curves, not on them
+        assert plot["bottom"] - plot["top"] >= 80, (lesson.id, at)  # and the curves still have room
+        p.locator(".pg-lesson").screenshot(
+            path=str(ARTIFACTS / f"lesson-chart-{lesson.id}-{width}x{height}.png")
+        )
         assert not pg.errors, pg.errors
         pg.close()

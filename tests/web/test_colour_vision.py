@@ -23,7 +23,9 @@ import numpy as np
 import pytest
 from colorspacious import cspace_convert, deltaE
 
+from playground.core.surfaces import get_surface
 from playground.web import ASSETS, contract
+from playground.web.plots import landscape
 from playground.web.state.settings import DEFAULT_OPTIMIZERS
 
 MIN_DELTA_E = 10.0
@@ -104,3 +106,27 @@ def test_racers_differ_by_more_than_colour():
     assert len({(lk["dash"], lk["symbol"]) for lk in looks}) == len(looks)
     assert all(lk["dash"] in contract.DASH_PATTERNS for lk in looks)
     assert len({lk["symbol"] for lk in looks[:5]}) == 5 and len({lk["dash"] for lk in looks[:6]}) == 6
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_contour_maps_marks_read_on_every_height_colour(theme):
+    """A critical point's mark sits in a rim of the other theme's ink (#29: Himmelblau's stars
+    read as part of their pits, where the contour lines gather as dark as the light theme's
+    ink): wherever it is, the mark or its rim stands out from the height colour under it."""
+    ink, halo = contract.MARK_INK[theme], contract.MARK_HALO[theme]
+    assert contrast(ink, halo) >= 7
+    for _, under in contract.SURFACE_SCALES[theme]:
+        assert max(contrast(ink, under), contrast(halo, under)) >= 3, under  # WCAG 1.4.11: graphics
+    fig = landscape.contour_map(get_surface("six_hump_camel"), [])  # minima of both kinds, saddles
+    traces = [
+        t for t in fig["data"] if t.get("meta", {}).get("role") in (contract.ROLES.mark, contract.ROLES.halo)
+    ]
+    pairs = list(zip(traces[::2], traces[1::2]))
+    assert {m["name"] for _, m in pairs} == {words for _, words, _, _ in contract.CRITICAL_MARKS}
+    for rim, mark in pairs:  # the rim first (under its mark), the same points and shape, wider
+        assert (rim["meta"]["role"], mark["meta"]["role"]) == (contract.ROLES.halo, contract.ROLES.mark)
+        assert (rim["x"], rim["y"], rim["marker"]["symbol"], rim["marker"]["size"]) == (
+            mark["x"], mark["y"], mark["marker"]["symbol"], mark["marker"]["size"])  # fmt: skip
+        assert rim["marker"]["line"]["width"] == mark["marker"]["line"]["width"] + 2 * contract.HALO_WIDTH
+        assert rim["marker"]["color"] == rim["marker"]["line"]["color"] == contract.MARK_HALO["light"]
+        assert rim["hoverinfo"] == "skip"

@@ -34,28 +34,52 @@
       r.fan.seeds + " seeds: " + fmt(f[1], 4) + " (" + fmt(f[0], 4) + "–" + fmt(f[2], 4) + ")</div>";
   }
 
-  function row(r, step) {
-    const k = PG.kOf(r, step), x = PG.X(r, k), y = PG.Y(r, k), st = statusText(r, step);
-    return "<tr><th scope='row'><span class='pg-swatch' aria-hidden='true' style='color:" + r.color + "'>" + r.glyph +
-      "</span>" + r.label + "</th>" +
-      "<td class='num'>" + k + "</td>" +
-      "<td class='num'>" + fmt(r.lossA[k]) + "</td>" +
-      "<td class='num'>(" + fmt(x) + ", " + fmt(y) + ")</td>" +
-      "<td class='num'>" + fmt(PG.lrAt(r, k), 4) + "</td>" +
-      "<td class='num'>" + (PG.run.has_minima ? fmt(r.distA[k], 4) : "no minimum") + "</td>" +
+  /* Racer r's cells at `step`, by the contract's column keys (RESULTS_COLUMNS). */
+  function cells(r, step) {
+    const k = PG.kOf(r, step), st = statusText(r, step);
+    return {
+      // the glyph and the name side by side: a long name wraps beside its glyph, not under it
+      optimizer: "<span class='pg-racer-cell'><span class='pg-swatch' aria-hidden='true' style='color:" + r.color + "'>" +
+        r.glyph + "</span><span class='pg-racer-name'>" + r.label + "</span></span>",
+      step: String(k),
+      loss: fmt(r.lossA[k]),
+      position: "(" + fmt(PG.X(r, k)) + ", " + fmt(PG.Y(r, k)) + ")",
+      lr: fmt(PG.lrAt(r, k), 4),
+      distance: PG.run.has_minima ? fmt(r.distA[k], 4) : "no minimum",
       // the outcome is not given away before the playback reaches it
-      "<td class='num'>" + (step >= Math.min(r.last, r.stopped_at) ? fmt(r.final_loss, 6) + fanSpread(r) : "…") + "</td>" +
-      "<td><span class='pg-status " + st[1] + "'>" + st[0] + "</span></td></tr>";
+      final: step >= Math.min(r.last, r.stopped_at) ? fmt(r.final_loss, 6) + fanSpread(r) : "…",
+      status: "<span class='pg-status " + st[1] + "'>" + st[0] + "</span>",
+    };
+  }
+
+  /* Each column's classes: its key's (the stylesheet's widths), figures right-aligned, and the
+   * layouts that leave it out (50-app.css hides .pg-off-strip in lecture mode's strip,
+   * .pg-off-phone on a phone): chosen by the contract's column, never by its position. */
+  let COLS = null;
+  function columns() {
+    return COLS || (COLS = PG.C.resultsColumns.map(function (c) {
+      return Object.assign({}, c, { cls: "pg-col-" + c.key + (c.num ? " num" : "") +
+        (c.strip ? "" : " pg-off-strip") + (c.phone ? "" : " pg-off-phone") });
+    }));
+  }
+
+  function row(r, step) {
+    const v = cells(r, step);
+    return "<tr>" + columns().map(function (c, i) {
+      if (!(c.key in v)) console.error("no cell for the results column " + c.key);
+      const tag = i === 0 ? "th scope='row'" : "td";
+      return "<" + tag + " class='" + c.cls + "'>" + (c.key in v ? v[c.key] : "–") + "</" + tag.split(" ")[0] + ">";
+    }).join("") + "</tr>";
   }
 
   // the columns' widths are set by their headers (table-layout: fixed, 50-app.css): a value or
   // a status that grows during play wraps in its own cell, the columns never move
-  // (the contract's RESULTS_COLUMNS, each a header cell for a screen reader's table navigation)
-  // (written once: the table is rendered five times a second while playing)
+  // (each a header cell for a screen reader's table navigation; written once: the table is
+  // rendered five times a second while playing)
   let HEAD = null;
   function head() {
-    return HEAD || (HEAD = PG.C.resultsColumns.map(function (h, i) {
-      return "<th scope='col' class='pg-col-" + i + (i > 0 && i < 7 ? " num" : "") + "'>" + h + "</th>";
+    return HEAD || (HEAD = columns().map(function (c) {
+      return "<th scope='col' class='" + c.cls + "'>" + c.header + "</th>";
     }).join(""));
   }
 
@@ -64,7 +88,7 @@
     if (!el || !PG.run) return;
     const rows = PG.run.racers.length
       ? PG.run.racers.map(function (r) { return row(r, step); }).join("")
-      : "<tr><td colspan='8' class='pg-empty-race'>" + PG.C.labels.empty + "</td></tr>";
+      : "<tr><td colspan='" + columns().length + "' class='pg-empty-race'>" + PG.C.labels.empty + "</td></tr>";
     el.innerHTML =
       "<table class='table table-sm pg-table' id='" + PG.C.ids.table + "'>" +
       "<caption class='visually-hidden'>Each optimizer's run at step " + step + ": loss, position, learning rate, " +

@@ -70,11 +70,45 @@
     });
   }
 
+  /* Lecture mode: the 3D scene's box inside its canvas, with room for its labels around it.
+   * Plotly fits the box to the canvas' height; a tall canvas (the 3D card spans the lecture
+   * grid's rows) showed it wider than the canvas, its corners and the z axis' title off the
+   * edges. Once per canvas size the camera moves back along its line of sight until the box's
+   * corners lie a label's room inside; out of lecture mode the figure's own camera returns. */
+  const fitted = new WeakMap(); // graph -> {size: "w x h" last fitted, eye: the camera's eye before}
+  function fitScene(g, big, labelSize) {
+    const was = fitted.get(g), s = P.scene3d(g);
+    if (!big) {
+      if (was) {
+        fitted.delete(g);
+        P.relayout(g, { "scene.camera.eye": was.eye });
+      }
+      return;
+    }
+    if (!s || (was && was.size === s.w + "x" + s.h)) return;
+    const pts = [], room = 2 * labelSize;
+    s.bounds[0].forEach(function (x) { s.bounds[1].forEach(function (y) { s.bounds[2].forEach(function (z) {
+      pts.push(s.project(x, y, z));
+    }); }); });
+    if (pts.some(function (p) { return !p; })) return;
+    const xs = pts.map(function (p) { return p[0]; }), ys = pts.map(function (p) { return p[1]; });
+    const need = Math.max((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / (s.w - 2 * room),
+                          (Math.max.apply(null, ys) - Math.min.apply(null, ys)) / (s.h - 2 * room));
+    const cam = g._fullLayout.scene.camera, e = cam.eye, c = cam.center;
+    fitted.set(g, { size: s.w + "x" + s.h, eye: was ? was.eye : { x: e.x, y: e.y, z: e.z } });
+    if (need <= 1) return;
+    const k = need * 1.05; // the projection is not quite linear in the distance
+    P.relayout(g, { "scene.camera.eye": { x: c.x + (e.x - c.x) * k, y: c.y + (e.y - c.y) * k, z: c.z + (e.z - c.z) * k } });
+  }
+
   /* Theme and text size of one graph, through Plotly (which lays the text out at its size,
    * and draws the 3D axes in WebGL, out of CSS's reach). Once per figure and style. */
   PG.style = function (g) {
     if (!g || !g.layout || !PG.C) return;
     const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t], big = size !== PG.C.font.size;
+    // WebGL's perspective enlarges the scene's text (contract.FONT.presenterScene)
+    const sceneSize = big ? Math.round(size * PG.C.font.presenterScene) : size;
+    if (P.isScene(g)) fitScene(g, big, sceneSize); // at every draw: the canvas may have a new size
     if (P.styled(g, [t, size].join("|"), ["light", PG.C.font.size].join("|"))) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
     // A lesson chart names its quantity in its legend's title. In lecture mode that title heads
@@ -92,9 +126,12 @@
       ["xaxis", "yaxis", "zaxis"].forEach(function (a) {
         lay["scene." + a + ".color"] = ink.color;
         lay["scene." + a + ".gridcolor"] = ink.grid;
-        lay["scene." + a + ".tickfont.size"] = size;
-        lay["scene." + a + ".title.font.size"] = size;
+        lay["scene." + a + ".tickfont.size"] = sceneSize;
+        lay["scene." + a + ".title.font.size"] = sceneSize;
       });
+      // the heights are the colour bar's labels in lecture mode: the z axis' corner keeps its title
+      lay["scene.zaxis.showticklabels"] = !big;
+      lay["scene.zaxis.title.text"] = big ? PG.C.labels.height : "";
       tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, size, lay);
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {
@@ -110,6 +147,8 @@
     if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
     // the contour map's marks are markers, the scene's are text (the key's glyphs)
     if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
+    const halos = P.withRoles(g, [PG.C.roles.halo]); // the contour map's rims under its marks
+    if (halos.length) P.restyle(g, { "marker.color": PG.C.markHalo[t], "marker.line.color": PG.C.markHalo[t] }, halos);
     P.relayout(g, lay);
   };
 

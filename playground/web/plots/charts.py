@@ -297,11 +297,14 @@ def evidence_figure(
         ),
         margin={"l": 40, "r": 10, "t": 24, "b": 20},
         showlegend=True,
-        # a size smaller than the plots': two racers' names fit on one line of the lesson box
+        # a size smaller than the plots': two racers' names fit on one line of the lesson box.
+        # The title on a line of its own above the entries: beside them (Plotly's default for a
+        # horizontal legend) it was left out of the wrapping, and the row ran off the chart's
+        # right edge (at 1280 px the second racer's name was cut to "Mo")
         legend={
             **legend_style(1.0),
             "font": {"size": FONT_RULE["size"] - 2},
-            "title": {"text": f"{label}, by step:"},
+            "title": {"text": f"{label}, by step:", "side": "top"},
         },
     )
     drawn = [(r, s) for r, s in zip(racers, series) if s is not None]
@@ -314,3 +317,16 @@ def _last(s: np.ndarray) -> float | None:
     """A series' last finite value (None: none)."""
     finite = s[np.isfinite(s)]
     return float(finite[-1]) if finite.size else None
+
+
+LESSON_PLOT = 130  # px: the lesson chart's plot area and its step axis, under the legend
+LEGEND_LINE = 19  # px: a line of the legend at its size (FONT_RULE["size"] - 2, with its gap)
+
+
+def evidence_height(figure: dict) -> int:
+    """The lesson chart's height: its plot under a legend of the title's line and a line for
+    every entry (the narrowest lesson box, at 1280 px, fits one "Gradient descent, φ = 0" a
+    line), so the legend lies above the curves, never on them (the rotation lesson's six
+    entries covered its plot in a 170-px box)."""
+    entries = sum(1 for t in figure["data"] if t.get("showlegend", True))
+    return LESSON_PLOT + LEGEND_LINE * (1 + entries) + 24

@@ -16,7 +16,17 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..contract import ARROWS, CRITICAL_MARKS, DIVERGED_INK, MARK_INK, ROLES, SCENE_INK, path_width
+from ..contract import (
+    ARROWS,
+    CRITICAL_MARKS,
+    DIVERGED_INK,
+    HALO_WIDTH,
+    MARK_HALO,
+    MARK_INK,
+    ROLES,
+    SCENE_INK,
+    path_width,
+)
 from ..fans import Fan
 from .style import (
     LEGEND,
@@ -136,7 +146,9 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
         "yaxis": {"range": [y0, y1], "title": {"text": t.axes[1]}, **bg},
         # no z title: seen from high up the z axis is a short corner of the box, and its title
         # fell off the canvas there (clipped to "0.01)", at every size); the colour bar beside
-        # the scene says what the height is, in the 2D layer, which nothing clips
+        # the scene says what the height is, in the 2D layer, which nothing clips. (Lecture mode
+        # fits the box into its canvas, drops the z tick labels and names the axis in one word:
+        # 70-pg-keys.js)
         "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": ""}, **bg,
                   "tickvals": _z_ticks(lo, hi)},
         "aspectmode": "manual",
@@ -176,14 +188,24 @@ def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
     for kind, name, symbol, _ in CRITICAL_MARKS:
         sel = [c for c in terrain(surface, MESH_2D).marks if c.kind == kind]
         if sel:
-            out.append({
-                "type": "scatter", "x": [c.x for c in sel], "y": [c.y for c in sel], "mode": "markers",
-                "name": name, "customdata": [c.value for c in sel], "showlegend": False, "meta": {"role": ROLES.mark},
-                "marker": {"symbol": symbol, "size": 15 if kind == "global_min" else 10, "color": MARK_INK["light"],
-                           "line": {"width": 2, "color": MARK_INK["light"]}},
-                "hovertemplate": name + "<br>(%{x:.4f}, %{y:.4f})<br>f = %{customdata:.6g}<extra></extra>",
-            })  # fmt: skip
+            out += _marks(kind, name, symbol, sel)
     return tuple(out)
+
+
+def _marks(kind: str, name: str, symbol: str, sel: list) -> list[dict]:
+    """One kind of critical point on the contour map: its symbol in the marks' ink over a rim
+    of the other theme's ink (contract.MARK_HALO), so it reads on its pit in either theme."""
+    size, xy = 15 if kind == "global_min" else 10, {"x": [c.x for c in sel], "y": [c.y for c in sel]}
+    halo = {"type": "scatter", **xy, "mode": "markers", "name": name, "showlegend": False, "hoverinfo": "skip",
+            "meta": {"role": ROLES.halo},
+            "marker": {"symbol": symbol, "size": size, "color": MARK_HALO["light"],
+                       "line": {"width": 2 + 2 * HALO_WIDTH, "color": MARK_HALO["light"]}}}  # fmt: skip
+    mark = {"type": "scatter", **xy, "mode": "markers", "name": name, "customdata": [c.value for c in sel],
+            "showlegend": False, "meta": {"role": ROLES.mark},
+            "marker": {"symbol": symbol, "size": size, "color": MARK_INK["light"],
+                       "line": {"width": 2, "color": MARK_INK["light"]}},
+            "hovertemplate": name + "<br>(%{x:.4f}, %{y:.4f})<br>f = %{customdata:.6g}<extra></extra>"}  # fmt: skip
+    return [halo, mark]
 
 
 def contour_map(

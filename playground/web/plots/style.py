@@ -7,8 +7,8 @@ Colours and sizes come from the contract (contract.py), which the browser's scri
 from __future__ import annotations
 
 from ..contract import FONT as FONT_RULE
+from ..contract import LABELS, SCENE_INK, SURFACE_SCALES
 from ..contract import PLACEHOLDER as PLACEHOLDER_META
-from ..contract import SCENE_INK, SURFACE_SCALES
 
 SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
 FONT = {
@@ -68,7 +68,7 @@ def height_scale(title: str) -> dict:
     """The colour bar beside a height-coloured plot (#29: nothing said that the light end is
     low): what the colours are, in the words of the plot's axis or hover, and which end is low."""
     # its text takes the figure's font, so lecture mode's larger text (70-pg-keys.js) reaches it too
-    return {"title": {"text": f"height: {title}<br>light = low", "side": "right"},
+    return {"title": {"text": f"{LABELS['height']}: {title}<br>light = low", "side": "right"},
             "thickness": 12, "len": 0.9, "outlinewidth": 0}  # fmt: skip
 
 
