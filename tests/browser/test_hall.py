@@ -185,6 +185,9 @@ def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_camera_back(
     p.wait_for_function(
         "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.zaxis.showticklabels"
     )
+    # every plot back at the desk's size, the ones lecture mode hid too (the inspect chart kept
+    # its lecture text once: a figure built on a layout restyled while hidden)
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
     assert not pg.errors, pg.errors
     pg.close()
 

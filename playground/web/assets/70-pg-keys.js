@@ -109,7 +109,12 @@
     // WebGL's perspective enlarges the scene's text (contract.FONT.presenterScene)
     const sceneSize = big ? Math.round(size * PG.C.font.presenterScene) : size;
     if (P.isScene(g)) fitScene(g, big, sceneSize); // at every draw: the canvas may have a new size
-    if (P.styled(g, [t, size].join("|"), ["light", PG.C.font.size].join("|"))) return;
+    // a figure not seen before is taken to be in the server's style only if its text says so:
+    // one built on a layout restyled while lecture mode hid it (the inspect chart) kept 18 px
+    // on the desk
+    const laid = g.layout.font && g.layout.font.size;
+    const fresh = laid && laid !== PG.C.font.size ? null : ["light", PG.C.font.size].join("|");
+    if (P.styled(g, [t, size].join("|"), fresh)) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
     // A lesson chart names its quantity in its legend's title. In lecture mode that title heads
     // the chart alone: in the narrow lesson column its entries, one a line at this size, left the
