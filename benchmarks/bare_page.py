@@ -11,7 +11,12 @@ map (``terrain.MESH_2D`` per side, the same number of contour levels, a colour b
   and the playground's hardening (compression, caching headers, CSP). This is the floor the
   goal is measured against: what is left between the two is the playground's own cost.
 
-``benchmarks/browser.py --floor`` serves both with the playground's gunicorn settings and
+* ``same_layout``: not a floor but a step between the two pages: the tuned page's serving
+  with the playground's whole first layout (its ~500 components, stylesheets, figures and
+  stores) and none of its callbacks or scripts. What it adds to ``tuned`` is what Dash's
+  renderer and React take for the page's content; what the playground adds to it is its own.
+
+``benchmarks/browser.py --floor`` serves them with the playground's gunicorn settings and
 times the pages' cold visits the same way, in alternating rounds.
 
     gunicorn -c python:playground.web.gunicorn_conf --workers 1 benchmarks.bare_page:tuned
@@ -61,5 +66,16 @@ def tuned_app() -> Dash:
     return app
 
 
+def same_layout_app() -> Dash:
+    from playground.web import page  # the playground's layout, its callbacks left out
+
+    css_and_bundle = "^(?!(" + BUNDLE.replace(".", r"\.") + "$|.*\\.css$))"
+    app = Dash(__name__, title="Bare contour page", assets_folder=str(ASSETS), assets_ignore=css_and_bundle)
+    app.layout = page.layout()
+    hardening.harden(app)
+    return app
+
+
 server = default_app().server
 tuned = tuned_app().server
+same_layout = same_layout_app().server

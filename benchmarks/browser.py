@@ -71,10 +71,12 @@ MILESTONES = """
 })();
 """
 DONE = "() => window.__pgT && window.__pgT.contour && window.__pgT.scene"
-# the floor's bare pages (benchmarks/bare_page.py): the goal is measured against the first
+# the floor's bare pages (benchmarks/bare_page.py): the goal is measured against the first; the
+# last is a step between it and the page (the page's first layout, none of its scripts/callbacks)
 FLOORS = {
     "bare Dash page, page's plotly.js bundle": "tuned",
     "bare Dash page, Dash's defaults": "server",
+    "page's layout alone, no callbacks or scripts": "same_layout",
 }
 # the same test of the contour map drawn, for both pages of the floor's rounds: the first
 # animation frame whose graph holds filled contours (ms since navigation start)
