@@ -11,9 +11,15 @@ Measures, for the page a student opens (1600×1000, as issue #12 measured it):
   * frames per second while 8 optimizers play, with the 3D scene on screen and hidden,
     counting frames the page actually drew (window.PG.frames), and requests sent while
     playing (must be 0);
-  * the JS heap while playback loops for --minutes (after a forced GC at each sample).
+  * the JS heap while playback loops for --minutes (after a forced GC at each sample);
+  * the floor (issue #29): a bare Dash page holding one contour graph of the same grid
+    (benchmarks/bare_page.py) served by the same gunicorn settings, and the page, each opened
+    cold in turn for --floor rounds (the order swapped each round: this machine is shared, so
+    both see the same load); the time to the contour map drawn, its median and spread for
+    each page, and the ratio of the medians.
 
     python -m benchmarks.browser --minutes 1
+    python -m benchmarks.browser --floor 10 --loads 0 --seconds 0 --minutes 0  # the floor alone
 
 Bounded: one local server, one page at a time, fixed durations. Prints a table.
 """
@@ -31,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.browser import ARGS, CHROMIUM, app_server, free_port  # noqa: E402
+from tests.support.browser import ARGS, CHROMIUM, app_server, free_port, start_server  # noqa: E402
 
 VIEWPORT = {"width": 1600, "height": 1000}
 EIGHT = "opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=5000"
@@ -65,6 +71,24 @@ MILESTONES = """
 })();
 """
 DONE = "() => window.__pgT && window.__pgT.contour && window.__pgT.scene"
+# the floor's bare pages (benchmarks/bare_page.py): the goal is measured against the first; the
+# last is a step between it and the page (the page's first layout, none of its scripts/callbacks)
+FLOORS = {
+    "bare Dash page, page's plotly.js bundle": "tuned",
+    "bare Dash page, Dash's defaults": "server",
+    "page's layout alone, no callbacks or scripts": "same_layout",
+}
+# the same test of the contour map drawn, for both pages of the floor's rounds: the first
+# animation frame whose graph holds filled contours (ms since navigation start)
+CONTOUR_SEEN = """
+(() => {
+  const drawn = () => { const el = document.getElementById('graph-contour');
+    const g = el && (el.classList.contains('js-plotly-plot') ? el : el.querySelector('.js-plotly-plot'));
+    return g && g._fullLayout && g.querySelector('.contourlayer path'); };
+  const look = () => { if (drawn()) window.__pgContour = performance.now(); else requestAnimationFrame(look); };
+  requestAnimationFrame(look);
+})();
+"""
 
 
 def heap_mb(cdp) -> float:
@@ -223,6 +247,60 @@ def playback_rows(page, seconds: float) -> list[tuple[str, str]]:
     return rows
 
 
+def bare_server(port: int, app: str):
+    """A floor's page (benchmarks/bare_page.py) under the playground's gunicorn settings, one
+    worker as app_server."""
+    return start_server(
+        [sys.executable, "-m", "gunicorn", "-c", "python:playground.web.gunicorn_conf",
+         "--workers", "1", "--bind", f"127.0.0.1:{port}", f"benchmarks.bare_page:{app}"],
+        port,
+    )  # fmt: skip
+
+
+def cold_contour(browser, url: str) -> tuple[float, float, int]:
+    """(ms to the contour map drawn, ms to DOMContentLoaded, bytes on the wire) of one cold visit."""
+    ctx = browser.new_context(viewport=VIEWPORT)
+    ctx.add_init_script(CONTOUR_SEEN)
+    page = ctx.new_page()
+    wire = Wire(ctx.new_cdp_session(page))
+    page.goto(url)
+    page.wait_for_function("() => window.__pgContour", timeout=60_000)
+    drawn, dcl = page.evaluate(
+        "() => [window.__pgContour, performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]"
+    )
+    ctx.close()
+    return drawn, dcl, sum(wire.bytes.values())
+
+
+def floor_rows(browser, pages: dict[str, str], rounds: int) -> list[tuple[str, str]]:
+    """Cold visits of each page in turn (the first is the playground), the order rotated every
+    round; each page's median and spread, and the playground's ratio to each floor."""
+    for url in pages.values():
+        cold_contour(browser, url)  # warm each server's caches (and the OS's file cache)
+    got: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    names = list(pages)
+    for r in range(rounds):
+        turn = names[r % len(names) :] + names[: r % len(names)]
+        for name in turn if r % 2 == 0 else turn[::-1]:
+            got[name].append(cold_contour(browser, pages[name]))
+    rows = []
+    for name in names:
+        drawn, dcl, sizes = zip(*got[name], strict=True)
+        rows.append((f"floor: {name}, cold → contour map drawn ({rounds} rounds)", _ms(drawn)))
+        rows.append((f"floor: {name}, DOMContentLoaded; bytes until drawn",
+                     f"{_ms(dcl)}; {statistics.median(sizes) / 1e6:.2f} MB"))  # fmt: skip
+    page = got[names[0]]
+    for name in names[1:]:
+        per_round = [p[0] / b[0] for p, b in zip(page, got[name], strict=True)]
+        rows.append((
+            f"floor: playground / {name}, ratio of medians",
+            f"{statistics.median(d for d, _, _ in page) / statistics.median(d for d, _, _ in got[name]):.2f}× "
+            f"(round by round: median {statistics.median(per_round):.2f}, "
+            f"min {min(per_round):.2f}, max {max(per_round):.2f})",
+        ))  # fmt: skip
+    return rows
+
+
 def heap_rows(ctx, page, minutes: float) -> list[tuple[str, str]]:
     cdp = ctx.new_cdp_session(page)
     page.evaluate("() => window.PG.reset()")
@@ -244,38 +322,54 @@ def heap_rows(ctx, page, minutes: float) -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def play_rows(browser, base: str, seconds: float, minutes: float) -> list[tuple[str, str]]:
+    ctx = browser.new_context(viewport=VIEWPORT)
+    page = ctx.new_page()
+    page.goto(f"{base}/?{EIGHT}")
+    page.wait_for_function(READY + " && window.PG.run.racers.length === 8", timeout=60_000)
+    page.wait_for_timeout(1500)
+    rows = playback_rows(page, seconds) if seconds > 0 else []
+    if minutes > 0:
+        rows += heap_rows(ctx, page, minutes)
+    ctx.close()
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument(
         "--minutes", type=float, default=5.0, help="looping playback for the heap check (0: skip)"
     )
     ap.add_argument("--seconds", type=float, default=10.0, help="playback window for the FPS figure")
-    ap.add_argument("--loads", type=int, default=3, help="cold page loads for the load figures")
+    ap.add_argument("--loads", type=int, default=3, help="cold page loads for the load figures (0: skip)")
+    ap.add_argument("--floor", type=int, default=6, help="rounds against the bare contour page (0: skip)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     port = free_port()
-    server = app_server(port)
+    servers = [app_server(port)]
     base = f"http://127.0.0.1:{port}"
     rows: list[tuple[str, str]] = []
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            rows += load_rows(browser, base, args.loads)
-            rows += profile_rows(p, base, args.loads)
-            ctx = browser.new_context(viewport=VIEWPORT)
-            page = ctx.new_page()
-            page.goto(f"{base}/?{EIGHT}")
-            page.wait_for_function(READY + " && window.PG.run.racers.length === 8", timeout=60_000)
-            page.wait_for_timeout(1500)
-            rows += playback_rows(page, args.seconds)
-            if args.minutes > 0:
-                rows += heap_rows(ctx, page, args.minutes)
-            ctx.close()
+            if args.floor > 0:
+                pages = {"playground": base + "/"}
+                for name, app in FLOORS.items():
+                    bare_port = free_port()
+                    servers.append(bare_server(bare_port, app))
+                    pages[name] = f"http://127.0.0.1:{bare_port}/"
+                rows += floor_rows(browser, pages, args.floor)
+            if args.loads > 0:
+                rows += load_rows(browser, base, args.loads)
+                rows += profile_rows(p, base, args.loads)
+            if args.seconds > 0 or args.minutes > 0:
+                rows += play_rows(browser, base, args.seconds, args.minutes)
             browser.close()
     finally:
-        server.terminate()
-        server.wait(10)
+        for server in servers:
+            server.terminate()
+            server.wait(10)
     width = max(len(k) for k, _ in rows)
     print(f"{'measure':<{width}}  value")
     print("-" * (width + 40))

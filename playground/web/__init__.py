@@ -59,6 +59,7 @@ def create_app() -> Dash:
     guard.install(app)
     docs_site.register(app.server)
     server.harden(app)
+    server.preload(app)
     # Dash finishes its setup (registering component libraries) on the first request; doing
     # it here avoids a race between the first concurrent requests of a threaded worker
     app.server.test_client().get("/healthz")

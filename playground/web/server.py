@@ -20,6 +20,10 @@ from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
 
 MAX_BODY = 64 * 1024  # a settings change is ~2 KB of JSON; nothing legitimate comes close
+# dcc's components that load their code on first render, and the chunk each one loads (dcc's
+# webpack chunks, named as its build names them)
+LAZY_CHUNKS = {"Graph": "async-graph.js", "Dropdown": "async-dropdown.js", "Slider": "async-slider.js",
+               "RangeSlider": "async-slider.js", "Markdown": "async-markdown.js"}  # fmt: skip
 log = logging.getLogger("playground.http")
 
 
@@ -42,6 +46,30 @@ def content_security_policy(app: Dash) -> str:
             "frame-ancestors 'self'",
         ]
     )
+
+
+def _types(node: object) -> set[str]:
+    """The component types in a layout, ``node`` being a component or a list of them."""
+    if isinstance(node, (list, tuple)):
+        return set().union(*(_types(n) for n in node))
+    if not hasattr(node, "_type"):
+        return set()
+    return {node._type}.union(*(_types(getattr(node, p, None)) for p in node._prop_names))
+
+
+def preload(app: Dash) -> None:
+    """Ask the browser for what Dash's renderer fetches only after every script has run:
+    the layout, the callbacks and the code chunks of the lazy components the first layout
+    holds. Fetched while the scripts load, they are there when the renderer asks (the
+    browser hands a preloaded response to the fetch or script of the same URL)."""
+    root = app.config.requests_pathname_prefix
+    chunks = sorted({LAZY_CHUNKS[t] for t in _types(app.layout) if t in LAZY_CHUNKS})
+    links = [f'<link rel="preload" href="{root}{url}" as="fetch" crossorigin>'
+             for url in ("_dash-layout", "_dash-dependencies")]  # fmt: skip
+    links += [
+        f'<link rel="preload" href="{root}_dash-component-suites/dash/dcc/{c}" as="script">' for c in chunks
+    ]
+    app.index_string = app.index_string.replace("{%css%}", "\n".join(links) + "\n{%css%}", 1)
 
 
 def harden(app: Dash) -> None:

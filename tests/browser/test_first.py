@@ -30,10 +30,17 @@ def _graph_js(key: str) -> str:
 
 
 CONTOUR_DRAWN = f"{_graph_js('contour')} && {_graph_js('contour')}.querySelector('.contourlayer path')"
-# plotly.js's own list of the trace types set up so far, noted when the contour map is first drawn
+# plotly.js's own list of the trace types set up so far, and the files asked for so far, noted
+# when the contour map is first drawn
 TYPES_AT_CONTOUR = f"""(() => {{ const look = () => {{
-  if ({CONTOUR_DRAWN}) window.__typesAtContour = Object.keys(Plotly.PlotSchema.get().traces);
+  if ({CONTOUR_DRAWN}) {{ window.__typesAtContour = Object.keys(Plotly.PlotSchema.get().traces);
+    window.__requestedAtContour = performance.getEntriesByType('resource').map(r => r.name); }}
   else requestAnimationFrame(look); }}; requestAnimationFrame(look); }})()"""
+# dcc's chunks for the math (Markdown, MathJax: 0.7 MB gzipped, ~0.3 s of script), asked for
+# by the math panel's answer, after the contour map
+MATH_CHUNKS = ("async-markdown.js", "async-mathjax.js")
+# what Dash's renderer fetches once its scripts have run: the page asks for them while they load
+PRELOADED = ("/_dash-layout", "/_dash-dependencies", "/async-graph.js")
 
 
 def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base_url):
@@ -71,6 +78,17 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     at_contour = set(page.evaluate("() => window.__typesAtContour"))
     assert {"contour", "scatter"} <= at_contour and not at_contour & LATER_TRACES, at_contour
     assert {"surface", "scatter3d"} <= set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
+    # nothing for the math before the contour map is drawn (the formula box is hidden: no preview)
+    requested = page.evaluate("() => window.__requestedAtContour")
+    assert not [u for u in requested if u.endswith(MATH_CHUNKS)], requested
+    # the layout, callbacks and graph code asked for once each, before the scripts have all run
+    starts = page.evaluate(
+        "() => [performance.getEntriesByType('navigation')[0].domContentLoadedEventStart,"
+        " performance.getEntriesByType('resource').map(r => [r.name.split('?')[0], r.startTime])]"
+    )
+    for path in PRELOADED:
+        asked = [t for u, t in starts[1] if u.endswith(path)]
+        assert len(asked) == 1 and asked[0] < starts[0], (path, asked, starts[0])
     # the other views are not mounted (nor their plots drawn) until chosen
     for v in views.discover():
         assert page.locator(f"#{views.container_id(v.id)}").count() == 0, v.id

@@ -41,6 +41,9 @@ def test_type_as_written_see_what_was_read_and_race(browser, base_url):
     pg = Page(browser, f"{base_url}/?surface=custom")
     _watch(pg)
     p = pg.page
+    # the link shows the box: the first formula's preview is drawn then (the page's layout,
+    # made for the first surface, holds none)
+    p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)
     before = p.evaluate(RUN_XY)
     _type(pg, TYPED)
     p.wait_for_selector("#formula-preview mjx-container", timeout=WAIT)  # typeset by MathJax

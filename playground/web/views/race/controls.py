@@ -255,7 +255,7 @@ def _landscape() -> html.Details:
         html.Div(  # shown for the Custom formula surface only
             [
                 text_field("formula f(x, y)", "input-formula", INITIAL["formula"], hint=formula_box.HINT),
-                formula_box.formula_extras(INITIAL["formula"]),
+                formula_box.formula_extras(INITIAL["formula"], shown=INITIAL["surface"] == custom.NAME),
             ],
             id="div-formula",
             hidden=INITIAL["surface"] != custom.NAME,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output, dcc, html, no_update
 
 from playground.core.surfaces import custom
 from playground.core.surfaces.base import FormulaError
@@ -72,15 +72,18 @@ def gallery() -> html.Nav:
     )
 
 
-def formula_extras(text: str) -> html.Div:
-    """The preview, drawn here for the page's first formula (no request when the page loads)
-    and then by :func:`register`'s callback as the text changes; and the formula's one message
-    line, filled by the race's engine, which decides whether the formula is taken (settings.py
-    declares it the formula's message box)."""
+def formula_extras(text: str, shown: bool) -> html.Div:
+    """The preview, drawn here for the page's first formula when the box is ``shown`` (no
+    request when the page loads) and then by :func:`register`'s callback as the text or the
+    surface changes; and the formula's one message line, filled by the race's engine, which
+    decides whether the formula is taken (settings.py declares it the formula's message box).
+
+    A hidden box holds no preview: its Markdown would make Dash fetch and start MathJax
+    (0.65 MB gzipped, ~0.2-0.4 s of script) before the contour map is drawn."""
     return html.Div(
         [
             html.Div(
-                preview(text),
+                preview(text) if shown else [],
                 id="formula-preview",
                 className="pg-math pg-formula-preview",
                 tabIndex="0",
@@ -118,8 +121,9 @@ def register(app: Dash) -> None:
     @guard.callback(
         app,
         Output("formula-preview", "children"),
-        Input("input-formula", "value"),  # a setting: its shape comes from the schema
-        prevent_initial_call=True,  # the layout holds the first formula's preview
+        Input("input-formula", "value"),  # settings: their shapes come from the schema
+        Input("select-surface", "value"),  # the box shown: its preview is drawn then
+        prevent_initial_call=True,  # the layout holds the first formula's preview when shown
     )
-    def formula_preview(text):
-        return preview(text)
+    def formula_preview(text, surface):
+        return preview(text) if surface == custom.NAME else no_update
