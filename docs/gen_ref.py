@@ -194,7 +194,7 @@ def math_block(tex: str) -> str:
 
 
 def lesson_link(lesson) -> str:
-    return f"{PLAYGROUND_URL}?{lesson.query}&lesson={lesson.id}"
+    return f"{PLAYGROUND_URL}?{urlstate.lesson_search(lesson.id)}"
 
 
 def image(name: str, alt: str, depth: int = 1) -> str:
@@ -282,7 +282,7 @@ column of [Optimizers](optimizers.md) says otherwise ({_page_starts()}).
 
 `p.<name>` sets a surface parameter (see [Surfaces](surfaces.md)), `s.<name>` a schedule
 parameter (see [Schedules](schedules.md)). `lesson=<id>` opens a lesson's text beside the race
-(see [Lessons](lessons.md)); `view=` picks the page's view: {", ".join(f"`{v}`" for v in view_ids())}.
+(see [Lessons](lessons.md)); alone, with no setting, it opens the lesson with its own settings; `view=` picks the page's view: {", ".join(f"`{v}`" for v in view_ids())}.
 
 Example, the first lesson:
 

@@ -19,7 +19,7 @@ from .state.validate import Config
 
 
 def lesson_link(lesson: Lesson) -> str:
-    return f"?{lesson.query}&lesson={lesson.id}"
+    return "?" + urlstate.lesson_search(lesson.id)
 
 
 @lru_cache(maxsize=64)

@@ -163,7 +163,7 @@ def _register_link(app: Dash) -> None:
     def apply_url(href):
         # href, not search: the page rewrites its address with history.replaceState, which
         # dcc.Location does not see, so only a new href reliably tells it to navigate
-        raw, notices, _ = urlstate.from_query(urlstate.search_of(href))
+        raw, notices, _ = urlstate.from_query(urlstate.settings_search(href))
         view = urlstate.view_in(href)
         if not raw and not notices:  # the page as first served: nothing to rerun; the view if one is asked
             shown_view = [

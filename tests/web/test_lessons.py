@@ -260,3 +260,14 @@ def test_a_changed_setting_withdraws_the_lesson_text():
     assert not lesson_box.shows(cfg, lesson)
     box = lesson_box.box(cfg, lesson)[0]
     assert "Back to the lesson" in str(box) and lesson_box.lesson_link(lesson) in str(box)
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda le: le.id)
+def test_a_link_naming_only_the_lesson_opens_the_lesson(lesson):
+    # ?lesson=ravine alone used to open the default race under "You changed the settings"
+    cfg = validate.config(urlstate.from_query(urlstate.settings_search(f"/?lesson={lesson.id}"))[0])[0]
+    assert lesson_box.shows(cfg, lesson)
+    # a link with a setting of its own keeps it (and the page says it left the lesson)
+    own = urlstate.settings_search(f"/?lesson={lesson.id}&steps=7")
+    assert own == f"lesson={lesson.id}&steps=7"
+    assert not lesson_box.shows(validate.config(urlstate.from_query(own)[0])[0], lesson)

@@ -41,6 +41,22 @@ def search_of(href: object) -> str:
     return href.partition("?")[2].partition("#")[0] if isinstance(href, str) else ""
 
 
+def lesson_search(lesson_id: str) -> str:
+    """The query of a lesson's own link: its settings and its id."""
+    return f"{LESSON_BY_ID[lesson_id].query}&{settings.BY_NAME['lesson'].url}={lesson_id}"
+
+
+def settings_search(href: object) -> str:
+    """The query a link's settings are read from: its own, or for a link that names a lesson
+    and no setting (``?lesson=ravine``) the lesson's, so it opens the lesson instead of the
+    default race with a note that its settings were changed."""
+    search = search_of(href)
+    raw, notices, lesson = from_query(search)
+    if lesson in LESSON_BY_ID and not notices and all(v in (None, {}, []) for v in raw.values()):
+        return lesson_search(lesson)
+    return search
+
+
 def lesson_in(href: object) -> str | None:
     """The id of the (known) lesson a link was opened with, if any."""
     lesson = from_query(search_of(href))[2]
