@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 from playground.core.engine import CHECK_EVERY, gradient_noise, register_outcome_backend, surface_closure
 from playground.core.hyper import ConfigError
 from playground.core.optimizers import Optimizer
+from playground.core.outcome import Outcome, outcomes, rest_reasons
 from playground.core.run import GTOL, XTOL, Outcomes, RunSpec, resolve_run
 from playground.core.schedules import Plateau, build_schedule
 from playground.core.status import critical_kind, grad_norm, inside_far, is_converged, nearest_minimum
@@ -58,6 +59,20 @@ class Cells(Outcomes):
     start: np.ndarray  # (N, 2)
     lr: np.ndarray  # (N,)
     seed: np.ndarray  # (N,)
+    # the step from which a run still moving by the engine's tests no longer changed its
+    # point (`outcome.rest_step` of its path; -1: it moved to the end, or it settled) and why
+    # (`outcome.rest_reasons`; "" where rest is -1)
+    rest: np.ndarray  # (N,)
+    why: np.ndarray  # (N,) of str
+
+    def outcomes(self, surface: Surface) -> list[Outcome]:
+        """Each cell's outcome, from the same function and in the same words as a single
+        run's (`outcome.of_run`): the loss at its start tells a run that left downhill, its
+        rest step and reason a run that stopped by itself."""
+        return outcomes(
+            surface, self.status, self.final_point, self.stopped_at, self.final_loss, surface.value(self.start),
+            self.rest, self.why.tolist(),
+        )  # fmt: skip
 
     def rows(self) -> list[dict[str, Any]]:
         """JSON-ready, one dict per cell (``minimum`` null on a surface without minima)."""
@@ -72,6 +87,7 @@ class Cells(Outcomes):
                 "final_point": [_finite_or_none(v) for v in self.final_point[i]],
                 "minimum": int(self.minimum[i]) if self.minimum[i] >= 0 else None,
                 "minimum_distance": _finite_or_none(self.minimum_distance[i]),
+                "rest_step": int(self.rest[i]) if self.rest[i] >= 0 else None,
             }
             for i in range(len(self.status))
         ]
@@ -122,10 +138,22 @@ def run_cells(
         spec.optimizer.resolve(float(v), spec.hyper)
     for s in np.unique(seed):
         resolve_run(spec.surface, spec.optimizer, spec.starts[:1], 0, None, spec.hyper, seed=int(s))
-    out = _Stream(spec, lrs, seed.astype(np.int64)).go(compiled)
+    stream = _Stream(spec, lrs, seed.astype(np.int64))
+    out = stream.go(compiled)
+    rest = stream.rest(out.status)
+    at_rest = rest >= 0
+    why = np.full(n, "", dtype=object)
+    if at_rest.any():  # a point at rest is its final point
+        why[at_rest] = rest_reasons(
+            spec.surface,
+            spec.optimizer.name,
+            spec.hyper,
+            out.final_point[at_rest],
+            stream.zero_lr(rest)[at_rest],
+        )
     return Cells(
         **vars(out), surface=spec.surface.name, optimizer=spec.optimizer.name, hyper=dict(spec.hyper),
-        steps=spec.steps, start=np.array(spec.starts), lr=lrs, seed=seed,
+        steps=spec.steps, start=np.array(spec.starts), lr=lrs, seed=seed, rest=rest, why=why,
     )  # fmt: skip
 
 
@@ -166,6 +194,11 @@ class _Stream:
         self.first_conv = np.full(n, never)
         self.final_p = np.array(spec.starts)
         self.final_f = np.full(n, np.nan)
+        # the last position each cell's step changed (0: none yet); a settled cell's stops
+        # counting, and only a cell still running at the end reads it (`rest`)
+        self.moved = np.zeros(n, np.int64)
+        # the plateau schedule's last step with a learning rate other than 0, per cell (-1: none)
+        self.lr_live = np.full(n, -1, np.int64)
 
     def go(self, compiled: bool | None = None) -> Outcomes:
         spec = self.spec
@@ -206,7 +239,10 @@ class _Stream:
                     )
                 aux = surf.hessian(q) if opt.second_order else closure
                 prev = (p, f_here)
+                if pstate is not None:
+                    self.lr_live[idx[pstate.lr != 0]] = t
                 p, state = rule.update(g, state, p, q, self._lr_at(t, idx, pstate), aux)
+                self.moved[idx[(p[:, 0] != prev[0][:, 0]) | (p[:, 1] != prev[0][:, 1])]] = t + 1
                 if pstate is not None:
                     pstate = self.plateau.update(pstate, f_here)
         self._settle_running(idx, p, f_here)
@@ -281,6 +317,24 @@ class _Stream:
         """Runs still open at the end stop where the last step put them."""
         still = self._open(idx)
         self.final_p[idx[still]], self.final_f[idx[still]] = p[still], f[still]
+
+    def rest(self, status: np.ndarray) -> np.ndarray:
+        """Each cell's `outcome.rest_step`: for a run still moving by the engine's tests (its
+        last position is the last step's), the step from which its point no longer changed,
+        where that is before the end; else -1."""
+        steps = self.spec.steps
+        at_rest = (status == "running") & (self.moved < steps) & (steps >= 1)
+        return np.where(at_rest, self.moved, -1)
+
+    def zero_lr(self, rest: np.ndarray) -> np.ndarray:
+        """Whether each cell's learning rate was 0 at every step from ``rest`` on (its steps'
+        rates, as `Trajectory.lr` holds them)."""
+        if self.plateau is not None:  # its rates, counted in the loop
+            return self.lr_live < rest
+        nonzero = self.lr_table != 0
+        steps = nonzero.shape[0]
+        live = np.where(nonzero.any(0), steps - 1 - np.argmax(nonzero[::-1], 0), -1)  # per rate
+        return live[self.lr_col] < rest
 
     def _outcome(self) -> Outcomes:
         spec, steps = self.spec, self.spec.steps

@@ -264,7 +264,7 @@ def _build(rule: Rule, surf: Surface, kicked: bool) -> Any:
     rows = tuple(np.zeros(1) for _ in range(off))
     loops(one.copy(), one.copy(), rows, rows, hyper_values(rule), np.zeros((1, 1)), np.zeros(1, np.int64),
           np.zeros((1, 1)), np.zeros((1, 1)), np.zeros(1, np.int64), 1, np.zeros(2),
-          np.full((3, 1), 2, np.int64), np.zeros((3, 1)), 0, 1)  # fmt: skip
+          np.full((3, 1), 2, np.int64), np.zeros((3, 1)), np.zeros(1, np.int64), 0, 1)  # fmt: skip
     return loops
 
 
@@ -336,12 +336,16 @@ def _status(f: Any, df: Any, box: tuple, minima: tuple) -> tuple:
     cx, cy, rx, ry = box
 
     @jit
-    def evaluate(X, Y, c0, fv, gx, gy, gn, flag, gtol, xtol2):
-        """f, the gradient and its norm at every point; flags the cells that may settle here."""
+    def evaluate(t, X, Y, c0, fv, gx, gy, gn, flag, gtol, xtol2, prev, moved):
+        """f, the gradient and its norm at every point; flags the cells that may settle here;
+        records position ``t`` as the last one a cell's step changed where it differs from
+        the one before (``prev``; at ``t = 0`` the 0 it writes is the start's)."""
         hits = 0
+        px, py = prev[0], prev[1]
         for i in range(np.uint64(fv.shape[0])):
             c = np.uint64(c0) + i
             x, y = X[c], Y[c]
+            moved[c] = t if (x != px[i]) | (y != py[i]) else moved[c]
             a, b = df(x, y)
             fi, g = f(x, y), math.sqrt(a * a + b * b)
             gx[i], gy[i], fv[i], gn[i] = a, b, fi, g
@@ -403,10 +407,10 @@ def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, min
     # nogil: the halves of a job run in two Python threads at once (no numba threading layer,
     # so concurrent requests in one server process are safe)
     @nb.njit(error_model="numpy", nogil=True)
-    def loops(X, Y, RX, RY, hs, lrs, col, kx, ky, seed, steps, tols, first, final, lo, hi):
+    def loops(X, Y, RX, RY, hs, lrs, col, kx, ky, seed, steps, tols, first, final, moved, lo, hi):
         n, never = hi, steps + 1
         bufs = np.empty((7, CHUNK))
-        prev = np.empty((3, CHUNK))
+        prev = np.zeros((3, CHUNK))
         flag = np.zeros(CHUNK, np.bool_)
         for c0 in range(lo, hi, CHUNK):
             m = min(n, c0 + CHUNK) - c0
@@ -414,7 +418,7 @@ def _loops(chain: Any, look: Any, f: Any, df: Any, kicked: bool, box: tuple, min
             qx, qy, lr = bufs[4, :m], bufs[5, :m], bufs[6, :m]
             left = m
             for t in range(steps + 1):
-                if evaluate(X, Y, c0, fv, gx, gy, gn, flag, tols[0], tols[1]):
+                if evaluate(t, X, Y, c0, fv, gx, gy, gn, flag, tols[0], tols[1], prev, moved):
                     left -= observe(t, X, Y, c0, fv, gn, flag, prev, first, never, final)
                 if left == 0:
                     break
@@ -453,7 +457,7 @@ def run(loops: Any, stream: Any, rule: Rule, state: Any) -> None:
     final = np.stack([stream.final_p[:, 0], stream.final_p[:, 1], stream.final_f])
     args = (X, Y, RX, RY, hyper_values(rule), np.ascontiguousarray(stream.lr_table, np.float64),
             np.ascontiguousarray(stream.lr_col, np.int64), kx, ky, seed, steps,
-            np.array([stream.gtol, stream.xtol * stream.xtol]), first, final)  # fmt: skip
+            np.array([stream.gtol, stream.xtol * stream.xtol]), first, final, stream.moved)  # fmt: skip
     # cells are independent: split them between the cores, each thread its own whole chunks
     parts = min(THREADS, -(-n // CHUNK))
     cuts = [n * k // parts // CHUNK * CHUNK for k in range(parts)] + [n]

@@ -183,7 +183,7 @@ def _concat(parts: list[Cells]) -> Cells:
     first = parts[0]
     cat = {k: np.concatenate([getattr(p, k) for p in parts]) for k in
            ("start", "lr", "seed", "status", "stopped_at", "final_point", "final_loss", "minimum",
-            "minimum_distance")}  # fmt: skip
+            "minimum_distance", "rest", "why")}  # fmt: skip
     return replace(first, **cat)
 
 

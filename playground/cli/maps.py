@@ -19,7 +19,6 @@ from playground.batch.maps import Setup
 from playground.batch.tune import BUDGET, tune
 from playground.core.hyper import ConfigError
 from playground.core.optimizers import get_optimizer
-from playground.core.outcome import Outcome, outcomes
 from playground.core.surfaces import Surface
 from playground.export.records import OUTCOME_COLUMNS, exact, outcome_cells
 
@@ -121,14 +120,8 @@ def _sweep(args: argparse.Namespace, surface: Surface) -> None:
     _print_cells(c, surface, args.format)
 
 
-def _outcomes(c: Cells, surface: Surface) -> list[Outcome]:
-    """Each cell's outcome, in the words the page uses (the loss at its start tells a run
-    that left downhill)."""
-    return outcomes(surface, c.status, c.final_point, c.stopped_at, c.final_loss, surface.value(c.start))
-
-
 def _print_cells(c: Cells, surface: Surface, fmt: str) -> None:
-    rows, endings = c.rows(), _outcomes(c, surface)
+    rows, endings = c.rows(), c.outcomes(surface)  # in the words the page uses
     if fmt == "json":
         cells = [{**r, **o.fields()} for r, o in zip(rows, endings)]
         json.dump({"surface": c.surface, "optimizer": c.optimizer, "hyperparameters": c.hyper,

@@ -25,6 +25,7 @@ its outcome yet is :data:`PENDING`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -141,9 +142,10 @@ def _shown_status(status: str, near_enough: bool, start_loss: float, final_loss:
 
 
 def outcomes(surface: Surface, status: Any, points: Any, stopped_at: Any, final_loss: Any,
-             start_loss: Any, rest: Any = -1, why: str = "") -> list[Outcome]:  # fmt: skip
-    """The outcomes of many runs from plain values, one per run (see :func:`outcome`); the
-    nearest minima are found for all at once (40,000 map cells on Rastrigin's 121 minima)."""
+             start_loss: Any, rest: Any = -1, why: str | Sequence[str] = "") -> list[Outcome]:  # fmt: skip
+    """The outcomes of many runs from plain values, one per run (see :func:`outcome`; ``rest``
+    and ``why`` one for all or one per run); the nearest minima are found for all at once
+    (40,000 map cells on Rastrigin's 121 minima)."""
     status = [str(v) for v in np.asarray(status).reshape(-1)]
     unknown = sorted(set(status) - set(STATUSES))
     if unknown:
@@ -158,11 +160,12 @@ def outcomes(surface: Surface, status: Any, points: Any, stopped_at: Any, final_
     finals = np.asarray(final_loss, dtype=np.float64).reshape(-1).tolist()
     starts = np.broadcast_to(np.asarray(start_loss, dtype=np.float64), (len(status),)).tolist()
     rests = np.broadcast_to(np.asarray(rest, dtype=np.int64), (len(status),)).tolist()
+    whys = [why] * len(status) if isinstance(why, str) else list(why)
     out = []
     for i, k in enumerate(index.tolist()):
         shown = _shown_status(status[i], bool(near_enough[i]), starts[i], finals[i], rests[i])
         at = rests[i] if shown in (STOPPED, STOPPED_NEAR) else int(stops[i])
-        out.append(_worded(status[i], shown, at, points[i], why, k, float(dist[i]), names))
+        out.append(_worded(status[i], shown, at, points[i], whys[i], k, float(dist[i]), names))
     return out
 
 
@@ -208,19 +211,28 @@ def rest_step(positions: np.ndarray, last: int) -> int:
 
 
 def rest_reason(surface: Surface, tr: Any, rest: int, run: int | None = None) -> str:
-    """Why a run's point stopped changing from step ``rest`` on: its optimizer's own rule
-    (`Optimizer.stops`, L-BFGS's tolerances), else a learning rate of 0 over those steps, else
-    steps too small to change a float."""
-    record = OPTIMIZERS.get(tr.optimizer)
-    if record is not None and record.stops is not None:
-        point = tr.positions[rest] if run is None else tr.positions[rest, run]
-        with np.errstate(all="ignore"):
-            g = surface.gradient(np.asarray(point, dtype=np.float64))
-        return record.stops(tr.hyper, (float(g[0]), float(g[1])))
+    """Why a run's point stopped changing from step ``rest`` on (see :func:`rest_reasons`)."""
+    point = tr.positions[rest] if run is None else tr.positions[rest, run]
     lrs = np.asarray(tr.lr) if run is None else np.asarray(tr.lr)[:, run]
-    if lrs[rest:].size and not np.any(lrs[rest:]):
-        return ZERO_LR
-    return TOO_SMALL
+    zero_lr = bool(lrs[rest:].size and not np.any(lrs[rest:]))
+    return rest_reasons(surface, tr.optimizer, tr.hyper, [point], [zero_lr])[0]
+
+
+def rest_reasons(surface: Surface, optimizer: str, hyper: Mapping[str, Any], points: Any,
+                 zero_lr: Any) -> list[str]:  # fmt: skip
+    """Why runs' points stopped changing, one per run: ``points`` ``(N, 2)`` where each rests,
+    ``zero_lr`` whether its learning rate was 0 at every step from its rest on. Its
+    optimizer's own rule first (`Optimizer.stops`, L-BFGS's tolerances, at the point's
+    gradient), else a learning rate of 0, else steps too small to change a float. A path kept
+    (:func:`rest_reason`) and a batch that keeps none (the outcome maps) both ask here."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    record = OPTIMIZERS.get(optimizer)
+    if record is not None and record.stops is not None:
+        with np.errstate(all="ignore"):
+            g = surface.gradient(points)
+        return [record.stops(hyper, (a, b)) for a, b in np.asarray(g, dtype=np.float64).tolist()]
+    zero = np.broadcast_to(np.asarray(zero_lr, dtype=bool), (len(points),))
+    return [ZERO_LR if z else TOO_SMALL for z in zero.tolist()]
 
 
 def of_run(surface: Surface, tr: Any, run: int | None = None) -> Outcome:

@@ -272,7 +272,10 @@ def racer_colors(keys: list[str]) -> list[str]:
 # The outcome maps (views/maps.py): one hue per minimum, in the order of the surface's minima
 # (Paul Tol's light scheme: none is near black or grey), and the inks of the other outcomes.
 BASIN_HUES = ("#77AADD", "#EE8866", "#44BB99", "#EEDD88", "#FFAABB", "#99DDFF", "#BBCC33", "#AAAA00")
-MAP_INK = {"failed": "#111111", "running": "#9e9e9e", "stopped": "#7b5ea7", "frame": "#ffffff"}
+# the outcome maps' inks beside the basins' hues: stopped on a saddle or flat spot, stopped by its
+# own rule next to a minimum (rested_near) or elsewhere (rested), failed, still moving
+MAP_INK = {"failed": "#111111", "running": "#9e9e9e", "stopped": "#7b5ea7", "rested_near": "#2f6f5e",
+           "rested": "#a0522d", "frame": "#ffffff"}  # fmt: skip
 MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps run out (slow = pale)
 # sweep and phase diagram: viridis without its darkest quarter, so no cell reads as "diverged" black;
 # the maps reverse it: bright = better (lower loss, fewer steps)

@@ -50,6 +50,8 @@ def assert_same(a, b) -> None:
     np.testing.assert_array_equal(a.minimum, b.minimum)
     np.testing.assert_array_equal(a.final_point, b.final_point)
     np.testing.assert_array_equal(a.final_loss, b.final_loss)
+    np.testing.assert_array_equal(a.rest, b.rest)
+    np.testing.assert_array_equal(a.why, b.why)
 
 
 @pytest.mark.parametrize(("name", "hp"), CASES, ids=IDS)
@@ -174,3 +176,31 @@ def test_one_kernel_serves_every_value_of_a_hyperparameter():
         finals.append(compiled.final_point)
     assert len(built.signatures) == 1
     assert not np.array_equal(*finals)  # the values did reach the kernel
+
+
+def test_compiled_cells_at_rest_equal_numpy_and_the_single_runs(monkeypatch):
+    """Cells whose point stops changing (a learning rate of 0 from the start, or from step 10 on
+    steps too small to change a float) next to cells that move, settle or leave, across a chunk
+    boundary: the compiled loop's rest steps are NumPy's, and each outcome is the single run's."""
+    from playground.core import outcome as O
+    from tests.batch.test_rest import CASES, STEP_DOWN, single_and_cell
+
+    ran = []
+    monkeypatch.setattr(fused, "run", lambda *a: ran.append(1) or real_run(*a))
+    s = get_surface("rosenbrock")
+    n = fused.CHUNK + 40
+    rng = np.random.default_rng(5)
+    starts = rng.uniform([-2, -1], [2, 3], size=(n, 2))
+    lrs = np.where(np.arange(n) % 3 == 0, 0.0, np.geomspace(1e-6, 1e-2, n))
+    for kw in ({}, STEP_DOWN):
+        numpy = run_cells(s, "gd", starts, lr=lrs, steps=80, compiled=False, **kw)
+        compiled = run_cells(s, "gd", starts, lr=lrs, steps=80, compiled=True, **kw)
+        assert_same(numpy, compiled)
+        assert (numpy.rest >= 0).sum() >= n // 3 and (numpy.rest < 0).any()
+        assert compiled.outcomes(s) == numpy.outcomes(s)
+    assert ran  # the compiled loop ran them
+    for case in ("still-moving", "learning-rate-0", "steps-below-float-precision", "reaches-a-minimum"):
+        settings, (status, at) = CASES[case]
+        single, cell = single_and_cell(settings, compiled=True)
+        assert cell == single and (cell.status, cell.at) == (status, at), case
+    assert {O.STOPPED} <= {o.status for o in numpy.outcomes(s)}

@@ -172,3 +172,35 @@ def test_a_noisy_racer_on_a_data_surface_maps_its_real_mini_batches():
         assert np.array_equal(c.final_point[i], tr.positions[-1])
     sweep_fig, sweep_patches = _chain("sweep", query, 0, 20)
     assert sweep_patches and len(sweep_fig["data"][0]["z"]) == 2
+
+
+def test_a_run_that_stopped_by_itself_is_its_own_band_in_the_single_runs_words():
+    """The issue's L-BFGS (at rest from step 88 next to (1, 1)), a run with a learning rate of
+    0 and one still moving: each map cell's band is its outcome's, named by that outcome's key
+    words, and its hover says the single run's outcome words and step."""
+    from playground import simulate
+    from playground.batch.cells import run_cells
+    from playground.core import outcome as O
+    from playground.core.surfaces import get_surface
+    from playground.web.contract import STATUSES
+    from playground.web.views import _maps_figures as F
+
+    s = get_surface("rosenbrock")
+    cats = F.basin_categories(s.minima)
+    runs_ = [("lbfgs", 1.0, 300, {"max_iter": 1}, O.STOPPED_NEAR), ("gd", 0.0, 30, {}, O.STOPPED),
+             ("gd", 1e-3, 30, {}, "running")]  # fmt: skip
+    for opt, lr, steps, hyper, status in runs_:
+        c = run_cells(s, opt, [s.start], lr=lr, steps=steps, hyper=hyper)
+        single = O.of_run(s, simulate(s, opt, s.start, steps=steps, lr=lr, hyper=hyper))
+        assert single.status == status
+        rows = F.basin_rows(c, s, 1)
+        assert rows["text"] == [[single.words]] and rows["customdata"][0][0][0] == single.at
+        name = cats[int(rows["z"][0][0] * len(cats))][0]
+        assert STATUSES[status]["key"] in name.split(" / ")
+        phase = F.phase_rows(c, s, 1)
+        assert phase["customdata"] == [[[lr, single.words]]]
+        band = F.BANDS[int(phase["base"][0][0] * len(F.BANDS))][0]
+        assert status in band
+    # every outcome but a minimum reached has a band, and only one
+    banded = [o for band, _, _ in F.BANDS for o in band]
+    assert sorted(banded) == sorted(set(O.OUTCOMES) - {"minimum"})

@@ -13,9 +13,10 @@ import numpy as np
 from playground.batch.cells import Cells
 from playground.batch.maps import Sweep
 from playground.batch.tune import Tuned
+from playground.core import outcome as O
 from playground.core.surfaces import Surface
 
-from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK
+from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK, STATUSES
 from ..plots import alt
 from ..plots.style import axis_style, base_layout, legend_style, racer_line
 
@@ -31,8 +32,31 @@ def graph_style(kind: str, rows: int) -> dict:
     return {"height": SQUARE if kind != "sweep" else f"{max(260, 110 + 46 * rows)}px"}
 
 
-WORDS = {"saddle": "stopped on a saddle", "critical": "stopped on a flat spot", "left": "left the region",
-         "blew_up": "blew up", "running": "still moving"}  # fmt: skip
+# The bands a map colours its cells by after the minima: which outcomes each holds (core.outcome's
+# statuses, as a single run's outcome names them), the ink it is drawn in (contract.MAP_INK) and
+# whether its colour pales with the step the run settled at. Its name in the legend is its
+# outcomes' key words (contract.STATUSES), its cells' hover the run's own outcome words.
+BANDS = (
+    (("saddle", "critical"), "stopped", True),
+    ((O.STOPPED_NEAR,), "rested_near", True),
+    ((O.STOPPED,), "rested", True),
+    (("left", O.LEFT_DOWNHILL, "blew_up"), "failed", False),
+    (("running", O.NEAR_MINIMUM), "running", False),
+)
+
+
+def band_name(outcomes: Sequence[str]) -> str:
+    """A band's legend words: the key words of its outcomes, e.g. "stopped next to a minimum"."""
+    return " / ".join(dict.fromkeys(STATUSES[s]["key"] for s in outcomes))
+
+
+def _band_of(shown: Sequence[str], base: int) -> np.ndarray:
+    """Each cell's band (``base`` + its index in `BANDS`) from its outcome's status (a minimum:
+    ``base``, for the caller to draw its own way)."""
+    index = {"minimum": base, **{s: base + k for k, (band, _, _) in enumerate(BANDS) for s in band}}
+    return np.array([index[s] for s in shown], dtype=np.int64)
+
+
 HOVER = "%{text}<br>step %{customdata[0]}<br>final loss %{customdata[1]:.3g}<extra></extra>"
 
 
@@ -53,8 +77,7 @@ def minimum_name(m) -> str:
 def basin_categories(minima: Sequence) -> list[tuple[str, str, bool]]:
     """``(name, colour, shaded)`` of the basin map's bands: each minimum, then the rest."""
     mins = [(minimum_name(m), hue(k), True) for k, m in enumerate(minima)]
-    return [*mins, ("stopped on a saddle or flat spot", MAP_INK["stopped"], True),
-            ("diverged", MAP_INK["failed"], False), ("still moving", MAP_INK["running"], False)]  # fmt: skip
+    return [*mins, *((band_name(band), MAP_INK[ink], shaded) for band, ink, shaded in BANDS)]
 
 
 def band_scale(cats: Sequence[tuple[str, str, bool]]) -> list[list]:
@@ -69,38 +92,35 @@ def band_scale(cats: Sequence[tuple[str, str, bool]]) -> list[list]:
     return out
 
 
-def _basin_code(c: Cells, n_minima: int) -> np.ndarray:
-    code = np.full(len(c.status), n_minima + 2)  # still moving
-    reached = (c.status == "minimum") & (c.minimum >= 0)  # c.minimum: the nearest, whatever the status
-    code[reached] = c.minimum[reached]
-    code[np.isin(c.status, ("saddle", "critical"))] = n_minima
-    code[np.isin(c.status, ("left", "blew_up"))] = n_minima + 1
+def _basin_code(shown: list[str], nearest: np.ndarray, n_minima: int) -> np.ndarray:
+    """Each cell's band: the minimum it reached (its outcome's nearest one), else its outcome's."""
+    code = _band_of(shown, n_minima)
+    reached = (np.array(shown) == "minimum") & (nearest >= 0)
+    code[reached] = nearest[reached]
     return code
 
 
-def _words(c: Cells, minima: Sequence) -> list[str]:
-    names = [minimum_name(m) for m in minima]
-    return [
-        f"reached the {names[m]}" if s == "minimum" and m >= 0 else WORDS.get(s, s)
-        for s, m in zip(c.status.tolist(), c.minimum.tolist())
-    ]
-
-
-def _custom(c: Cells) -> np.ndarray:
+def _custom(c: Cells, at: np.ndarray) -> np.ndarray:
+    """Hover data: the step each run's outcome names (where it stopped by itself: its rest step)
+    and its final loss."""
     loss = np.array([float(f"{v:.3g}") if np.isfinite(v) else None for v in c.final_loss], dtype=object)
-    return np.stack([c.stopped_at.astype(object), loss], -1)
+    return np.stack([at.astype(np.int64).astype(object), loss], -1)
 
 
-def basin_rows(c: Cells, minima: Sequence, nx: int) -> dict[str, list]:
-    """z, text and customdata of the rows ``c`` holds (``nx`` cells a row)."""
-    n_minima = len(minima)
-    k = n_minima + 3
-    shade = np.round(0.999 * c.stopped_at / max(c.steps, 1), 3)
-    z = np.round((_basin_code(c, n_minima) + shade) / k, 5)
+def basin_rows(c: Cells, surface: Surface, nx: int) -> dict[str, list]:
+    """z, text (each run's outcome words, as a single run's) and customdata of the rows ``c``
+    holds (``nx`` cells a row)."""
+    ends = c.outcomes(surface)
+    nearest = np.array([-1 if o.nearest is None else o.nearest for o in ends], dtype=np.int64)
+    n_minima = len(surface.minima)
+    k = n_minima + len(BANDS)
+    at = np.array([o.at for o in ends], dtype=np.float64)
+    shade = np.round(0.999 * at / max(c.steps, 1), 3)
+    z = np.round((_basin_code([o.status for o in ends], nearest, n_minima) + shade) / k, 5)
     return {
         "z": z.reshape(-1, nx).tolist(),
-        "text": np.array(_words(c, minima), dtype=object).reshape(-1, nx).tolist(),
-        "customdata": _custom(c).reshape(-1, nx, 2).tolist(),
+        "text": np.array([o.words for o in ends], dtype=object).reshape(-1, nx).tolist(),
+        "customdata": _custom(c, at).reshape(-1, nx, 2).tolist(),
     }
 
 
@@ -206,19 +226,15 @@ def stable_shape(row: int, stable: tuple[float, float], step: float) -> dict:
 def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
                    boundary: tuple[np.ndarray, np.ndarray, np.ndarray, str] | None) -> dict:  # fmt: skip
     x = np.log10(lrs).tolist()
+    bands = [(band_name(band), MAP_INK[ink], False) for band, ink, _ in BANDS]
     base = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)), "zmin": 0,
-            "zmax": 2, "showscale": False, "hoverinfo": "skip", "name": "outcome",
-            "colorscale": [[0, MAP_INK["failed"]], [0.5, MAP_INK["running"]], [1, MAP_INK["stopped"]]]}  # fmt: skip
+            "zmax": 1, "showscale": False, "hoverinfo": "skip", "name": "outcome",
+            "colorscale": band_scale(bands)}  # fmt: skip
     speed = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)),
              "customdata": _blank(len(momenta), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
              "name": "steps", "colorbar": {"title": {"text": "log₁₀ steps to converge<br>bright = faster"}, "thickness": 12},
              "hovertemplate": f"lr %{{customdata[0]:.3g}}, {key} %{{y:.3g}}<br>%{{customdata[1]}}<extra></extra>"}  # fmt: skip
-    data = [
-        base,
-        speed,
-        _key_trace("diverged", MAP_INK["failed"]),
-        _key_trace("still moving", MAP_INK["running"]),
-    ]
+    data = [base, speed, *(_key_trace(name, color) for name, color, _ in bands)]
     if boundary is not None:
         bx, by, rho, words = boundary
         data.append({"type": "contour", "x": np.log10(bx).tolist(), "y": by.tolist(), "z": rho.tolist(),
@@ -234,16 +250,16 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
     return {"data": data, "layout": layout}
 
 
-def phase_rows(c: Cells, n_lrs: int) -> dict[str, list]:
-    """Both layers of a block of momentum rows: the outcome and, where it converged, the speed."""
-    converged = c.status == "minimum"
-    base = np.where(np.isin(c.status, ("left", "blew_up")), 0, np.where(c.status == "running", 1, 2))
+def phase_rows(c: Cells, surface: Surface, n_lrs: int) -> dict[str, list]:
+    """Both layers of a block of momentum rows: the outcome's band (`BANDS`) and, where it
+    converged, the speed; the hover says each run's outcome in a single run's words."""
+    ends = c.outcomes(surface)
+    converged = np.array([o.status == "minimum" for o in ends], dtype=bool)
+    base = (_band_of([o.status for o in ends], 0) + 0.5) / len(BANDS)
     speed = np.where(converged, np.log10(np.maximum(c.stopped_at, 1)), np.nan)
-    words = [f"converged in {s} steps" if ok else WORDS.get(st, st)
-             for ok, s, st in zip(converged.tolist(), c.stopped_at.tolist(), c.status.tolist())]  # fmt: skip
-    custom = [[float(lr), w] for lr, w in zip(c.lr, words)]
+    custom = [[float(lr), o.words] for lr, o in zip(c.lr, ends)]
     return {
-        "base": base.reshape(-1, n_lrs).tolist(),
+        "base": [[round(float(v), 5) for v in row] for row in base.reshape(-1, n_lrs)],
         "speed": [
             [None if not np.isfinite(v) else round(float(v), 4) for v in row]
             for row in speed.reshape(-1, n_lrs)

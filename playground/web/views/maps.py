@@ -198,7 +198,7 @@ def fill(p: Plan, a: int, b: int) -> Patch:
     """The patch that fills rows ``[a, b)``."""
     patch, s = Patch(), p.setups[p.racer]
     if p.kind == "basin":
-        vals = F.basin_rows(basin(s.with_(steps=p.steps), p.size, p.size, (a, b)), s.surface.minima, p.size)
+        vals = F.basin_rows(basin(s.with_(steps=p.steps), p.size, p.size, (a, b)), s.surface, p.size)
         for k, rows in vals.items():
             for i, row in enumerate(rows):
                 patch["data"][0][k][a + i] = row
@@ -206,7 +206,7 @@ def fill(p: Plan, a: int, b: int) -> Patch:
         _fill_sweep(p, a, b, patch)
     else:
         lrs, momenta = _phase_axes(p.size)
-        vals = F.phase_rows(phase(s.with_(steps=p.steps), lrs, momenta[a:b]).cells, p.size)
+        vals = F.phase_rows(phase(s.with_(steps=p.steps), lrs, momenta[a:b]).cells, s.surface, p.size)
         for i in range(b - a):
             patch["data"][0]["z"][a + i] = vals["base"][i]
             patch["data"][1]["z"][a + i] = vals["speed"][i]
