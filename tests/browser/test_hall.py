@@ -206,7 +206,14 @@ def test_the_longest_lesson_text_is_whole_in_lecture_mode_and_a_setting_changes_
     )
     # the lesson chart under its text: its title names the quantity, no key lies on its curves
     assert on_screen(box(p, "#graph-lesson"), 1280, 720) and box(p, "#graph-lesson")["height"] >= 150
-    assert "by step" in p.text_content("#graph-lesson .gtitle")
+    quantity = p.evaluate(
+        "() => document.querySelector('#graph-lesson .js-plotly-plot').layout.meta.quantity"
+    )
+    assert p.text_content("#graph-lesson .gtitle") == quantity  # the steps are the axis under it
+    title, chart = box(p, "#graph-lesson .gtitle"), box(p, "#graph-lesson")
+    assert (
+        chart["x"] <= title["x"] and title["x"] + title["width"] <= chart["x"] + chart["width"] + 1
+    )  # whole
     # the settings drawer opens over the plots, a learning rate changes, the mode stays
     assert not p.locator(f"#{IDS.controls}").is_visible()
     p.click("#button-controls")

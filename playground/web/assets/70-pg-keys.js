@@ -122,7 +122,7 @@
     // text says what its dashed curves are.
     const legend = g.layout.legend, named = legend && legend.title && legend.title.text;
     if (named) {
-      const title = legend.title.text.replace(/:\s*$/, "");
+      const meta = g.layout.meta, title = (meta && meta.quantity) || legend.title.text.replace(/:\s*$/, "");
       Object.assign(lay, { showlegend: !big, "title.text": big ? title : "", "title.font.size": size,
                            "title.x": 0, "title.xref": "paper", "title.y": 1, "title.yref": "paper",
                            "title.yanchor": "bottom", "title.automargin": true });

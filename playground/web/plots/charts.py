@@ -306,6 +306,9 @@ def evidence_figure(
             "font": {"size": FONT_RULE["size"] - 2},
             "title": {"text": f"{label}, by step:", "side": "top"},
         },
+        # the quantity alone: lecture mode titles the chart with it (70-pg-keys.js), the steps
+        # being the axis under it; the whole legend title ran off the narrow lesson column
+        meta={"quantity": label},
     )
     drawn = [(r, s) for r, s in zip(racers, series) if s is not None]
     text = alt.evidence_texts(label, log_y, [r for r, _ in drawn], [_last(s) for _, s in drawn],
