@@ -16,9 +16,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(str(item.fspath)).resolve().is_relative_to(TESTS / "browser"):
             item.add_marker(pytest.mark.browser)
-            # a browser module runs on one worker (its module fixtures, a live server or redis,
-            # start once) and the two workers share the modules (--dist loadgroup)
-            item.add_marker(pytest.mark.xdist_group(Path(str(item.fspath)).stem))
+            # one worker runs the browser tests in turn while the other runs the rest: on two
+            # cores they are CPU-bound (software WebGL), and two Chromiums at once made the whole
+            # suite slower (26:14 against 22:07 for one) and the timing-sensitive tests flakier
+            item.add_marker(pytest.mark.xdist_group("browser"))
         if not (item.get_closest_marker("browser") or item.get_closest_marker("slow")):
             item.add_marker(pytest.mark.fast)
 
