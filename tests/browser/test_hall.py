@@ -9,6 +9,7 @@ import contextlib
 
 import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from playground.core.surfaces import get_surface
 from playground.web.contract import FONT, IDS, LABELS, RESULTS_COLUMNS
@@ -256,8 +257,47 @@ def test_the_three_maps_fit_lecture_mode(browser, base_url):
             assert box(p, "#graph-maps")["height"] >= 450, kind
         _axis_labels_readable(p, lecture_size(720))
         shot(p, f"lecture-maps-{kind}")
+        if kind == "basin":
+            _basin_map_clear_of_its_key(p, 1280, 720, 300)
+            p.set_viewport_size({"width": 1920, "height": 1080})
+            _relecture(p)  # lecture mode's text size is the screen height's
+            _basin_map_clear_of_its_key(p, 1920, 1080, 450)
+            shot(p, "lecture-maps-basin-1920x1080")
+            p.set_viewport_size({"width": 1280, "height": 720})
+            _relecture(p)
     assert not pg.errors, pg.errors
     pg.close()
+
+
+def _relecture(p) -> None:
+    p.click(f"#{IDS.presenter}")
+    p.click(f"#{IDS.presenter}")
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+
+
+# the basin map's plot area, its key and the graph's box, as the page shows them
+MAP_AND_KEY = """() => { const g = document.querySelector('#graph-maps .js-plotly-plot');
+  const r = e => { const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; };
+  return {plot: r(g.querySelector('.nsewdrag')), key: r(g.querySelector('.legend')), graph: r(g),
+          text: [...g.querySelectorAll('.legendtext')].map(t => parseFloat(getComputedStyle(t).fontSize))}; }"""
+
+
+def _basin_map_clear_of_its_key(p, width: int, height: int, least: int) -> None:
+    """The basin map at least ``least`` px square in lecture mode, its key (nine entries on
+    Himmelblau: four minima, five outcome bands) whole in the graph's box, off the map, at the
+    lecture size: one entry a line above the map left it 192 px at 720p (#29)."""
+    fits = f"""() => {{ const m = ({MAP_AND_KEY})(), a = m.plot, b = m.key;
+      const apart = a.x + a.width <= b.x + 1 || b.x + b.width <= a.x + 1 || a.y + a.height <= b.y + 1 || b.y + b.height <= a.y + 1;
+      return apart && Math.min(a.width, a.height) >= {least}; }}"""
+    with contextlib.suppress(PlaywrightTimeout):  # the key moves after the draw: measured below either way
+        p.wait_for_function(fits, timeout=5000)
+    m = p.evaluate(MAP_AND_KEY)
+    assert min(m["plot"]["width"], m["plot"]["height"]) >= least, (width, m)
+    assert not overlap(m["plot"], m["key"]), (width, m)
+    g, k = m["graph"], m["key"]
+    assert g["x"] <= k["x"] and k["x"] + k["width"] <= g["x"] + g["width"] + 1, (width, m)
+    assert g["y"] <= k["y"] and k["y"] + k["height"] <= g["y"] + g["height"] + 1, (width, m)
+    assert len(m["text"]) == 9 and min(m["text"]) >= lecture_size(height), (width, m)
 
 
 def _axis_labels_readable(p, size: int) -> None:

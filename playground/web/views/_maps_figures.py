@@ -25,6 +25,16 @@ SQUARE = "min(640px, 78vh)"  # a basin map or phase diagram: fits a projector's 
 # the legend (up to two rows) sits above the plot, and above it room for Plotly's mode bar
 # (~25 px), which would otherwise cover the legend's right end while the pointer is on the map
 MARGIN = {"l": 10, "r": 10, "t": 92, "b": 10}
+# A basin map's key beside it (the mode bar's room alone above it, the map against its key),
+# which the page takes where that leaves the map larger than the key above it
+# (assets/88-pg-maps.js): in lecture mode's wide card at 1280×720 its nine entries, one a line
+# above the map at 18 px, left the map 192 px of the graph's 520 (#29).
+KEY_BESIDE = {
+    "legend": {"orientation": "v", "x": 1.02, "xanchor": "left", "y": 1, "yanchor": "top"},
+    "margin": {"t": 30},
+    "xaxis": {"constraintoward": "right"},
+    "yaxis": {"constraintoward": "top"},
+}
 
 
 def graph_style(kind: str, rows: int) -> dict:
@@ -48,6 +58,12 @@ BANDS = (
 def band_name(outcomes: Sequence[str]) -> str:
     """A band's legend words: the key words of its outcomes, e.g. "stopped next to a minimum"."""
     return " / ".join(dict.fromkeys(STATUSES[s]["key"] for s in outcomes))
+
+
+def key_text(name: str) -> str:
+    """A band's name as its key entry shows it: a line for each outcome's key words, so the key
+    beside a basin map is as narrow as its longest outcome, not its longest band."""
+    return name.replace(" / ", " /<br>")
 
 
 def _band_of(shown: Sequence[str], base: int) -> np.ndarray:
@@ -147,11 +163,11 @@ def basin_skeleton(surface: Surface, nx: int, ny: int) -> dict:
          "hovertemplate": f"{name}<extra></extra>"}
         for (name, color, _), m in zip(cats, surface.minima)
     ]  # fmt: skip
-    keys = [_key_trace(name, color) for name, color, _ in cats]
+    keys = [_key_trace(key_text(name), color) for name, color, _ in cats]
     layout = base_layout(
-        showlegend=True, legend=legend_style(1.02), margin=MARGIN,
+        showlegend=True, legend=legend_style(1.02), margin=MARGIN, meta={"keyBeside": KEY_BESIDE},
         xaxis=axis_style("start x", range=[x0, x1], constrain="domain", showgrid=False),
-        yaxis=axis_style("start y", range=[y0, y1], scaleanchor="x", showgrid=False),
+        yaxis=axis_style("start y", range=[y0, y1], scaleanchor="x", constrain="domain", showgrid=False),
     )  # fmt: skip
     return {"data": [heat, *marks, *keys], "layout": layout}
 
