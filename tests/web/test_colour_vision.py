@@ -27,6 +27,7 @@ from playground.core.surfaces import get_surface
 from playground.web import ASSETS, contract
 from playground.web.plots import landscape
 from playground.web.state.settings import DEFAULT_OPTIMIZERS
+from playground.web.views import _maps_figures
 
 MIN_DELTA_E = 10.0
 DEFICIENCIES = ("deuteranomaly", "protanomaly", "tritanomaly")  # at severity 100: the -opias
@@ -130,3 +131,16 @@ def test_the_contour_maps_marks_read_on_every_height_colour(theme):
         assert rim["marker"]["line"]["width"] == mark["marker"]["line"]["width"] + 2 * contract.HALO_WIDTH
         assert rim["marker"]["color"] == rim["marker"]["line"]["color"] == contract.MARK_HALO["light"]
         assert rim["hoverinfo"] == "skip"
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_the_outcome_maps_bands_stay_apart_with_colour_vision_deficiencies(deficiency):
+    """The outcome maps' bands (contract.MAP_INK, as _maps_figures.BANDS draws them: stopped on
+    a saddle or flat spot, stopped by itself next to a minimum or elsewhere, failed, still
+    moving) at the racers' floor, each ink as its key shows it (a shaded band's cells pale
+    toward white with the steps they took; its colour is the band's full ink). Taken from the
+    bands, so a new band's ink (rested_near, #29) is checked with the others."""
+    inks = {ink: contract.MAP_INK[ink] for _, ink, _ in _maps_figures.BANDS}
+    assert {"rested_near", "rested", "stopped"} <= set(inks)
+    worst, pair = min_delta_e(list(inks.values()), deficiency)
+    assert worst >= MIN_DELTA_E, f"{pair} are {worst:.1f} apart (CAM02-UCS) with {deficiency} 100"
