@@ -204,3 +204,41 @@ def test_a_run_that_stopped_by_itself_is_its_own_band_in_the_single_runs_words()
     # every outcome but a minimum reached has a band, and only one
     banded = [o for band, _, _ in F.BANDS for o in band]
     assert sorted(banded) == sorted(set(O.OUTCOMES) - {"minimum"})
+
+
+def test_a_sweep_marks_the_rates_whose_runs_stopped_by_their_own_rule_in_the_single_runs_words():
+    """The sweep scored L-BFGS by its final loss alone: a rate where its runs stop by their own
+    tolerance next to the minimum, or gradient descent's runs at a rate of 0, looked like any
+    other. Now such a cell is marked (the basin map's band: its name and ink) and its hover
+    says the single run's outcome words; a rate whose runs still move is not marked."""
+    from playground import simulate
+    from playground.batch.maps import Setup, probes, sweep
+    from playground.core import outcome as O
+    from playground.core.surfaces import get_surface
+    from playground.web.contract import MAP_INK
+    from playground.web.views import _maps_figures as F
+
+    s = get_surface("rosenbrock")
+    cases = [("lbfgs", 1.0, O.STOPPED_NEAR), ("gd", 0.0, O.STOPPED), ("gd", 1e-3, None)]
+    for opt, lr, status in cases:
+        setup = Setup(s, opt, lr, steps=300)
+        row = F.sweep_row(sweep(setup, np.array([lr])), s.fglob or 0.0, s)
+        single = O.of_run(s, simulate(s, opt, tuple(probes(setup)[0][0]), steps=300, lr=lr))
+        if status is None:
+            assert row["rested"] == [] and single.status == "running"
+            assert "stopped" not in row["customdata"][0][2]
+            continue
+        assert single.status == status
+        [(at, shown, words)] = row["rested"]
+        assert (at, shown) == (lr, status) and words.endswith(f"the first {single.words}")
+        assert words in row["customdata"][0][2]  # the cell's hover says it too
+    fig = F.sweep_skeleton(np.array([1e-3, 1e-2]), ["L-BFGS"])
+    for k, status in enumerate(F.RESTED):
+        marks = fig["data"][F.RESTED_TRACE + k]
+        ink = next(ink for band, ink, _ in F.BANDS if status in band)
+        assert marks["name"] == F.band_name((status,)) and marks["marker"]["color"] == MAP_INK[ink]
+    assert len({fig["data"][F.RESTED_TRACE + k]["marker"]["symbol"] for k in range(len(F.RESTED))}) == 2
+    # the view puts a marked cell at its racer's row and rate
+    _, patches = _chain("sweep", "surface=rosenbrock&opt=lbfgs&lr.lbfgs=1", 0, 6)
+    placed = [op for p in patches for op in _ops(p) if op["location"][:2] == ["data", F.RESTED_TRACE]]
+    assert placed and all(op["operation"] == "Append" for op in placed)

@@ -136,14 +136,19 @@ def basin_texts(surface: str, racer: str, lr: float, steps: int, size: int, outc
 
 
 def sweep_texts(surface: str, racers: Sequence[str], lrs: tuple[float, float], n: int, probes: int,
-                steps: int) -> dict:  # fmt: skip
-    """The learning-rate sweep: a row per racer, ``n`` rates over ``lrs`` (log grid)."""
+                steps: int, rested: Sequence[tuple[str, str]] = ()) -> dict:  # fmt: skip
+    """The learning-rate sweep: a row per racer, ``n`` rates over ``lrs`` (log grid); ``rested``:
+    the marks of rates where most probes stopped by their own rule, (symbol's word, legend name)."""
+    marks = _and([f"a {sym} a rate where most of the {probes} probes read “{name}”" for sym, name in rested])
     return texts(
         f"Learning-rate sweep on the {surface} surface of {_and(racers)}",
         f"One row per optimizer ({_and(racers)}), {n} learning rates from {lrs[0]:g} to {lrs[1]:g} across (log "
         f"scale). Each cell is coloured by the median final loss over {probes} starts near the race's start "
         f"after {steps} steps (bright = lower; dark: a probe left the region or blew up). A star marks each "
-        "optimizer's best rate, a box its stable range. Hover a cell for its numbers; click it to race that rate.",
+        "optimizer's best rate, a box its stable range"
+        + (f"; {marks}" if marks else "")
+        + ". Hover a cell for "
+        "its numbers; click it to race that rate.",
     )
 
 

@@ -209,6 +209,7 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
     best = {"type": "scatter", "x": [], "y": [], "mode": "markers", "name": "best learning rate",
             "marker": {"symbol": "star", "size": 16, "color": MAP_INK["frame"], "line": {"width": 1.5, "color": MAP_INK["failed"]}},
             "hovertemplate": "%{y}: best lr %{customdata:.3g}<extra></extra>", "customdata": []}  # fmt: skip
+    rested = [_rested_marks(status) for status in RESTED]
     keys = [_key_trace("a probe left or blew up", MAP_INK["failed"]),
             _key_trace("stable range", "rgba(0,0,0,0)", {"width": 2, "color": MAP_INK["running"]})]  # fmt: skip
     layout = base_layout(
@@ -217,20 +218,58 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
         xaxis=axis_style("learning rate (log scale)", range=_edges(np.log10(lrs)), showgrid=False, **_decades(lrs)),
         yaxis=axis_style("", autorange="reversed", showgrid=False), shapes=[],
     )  # fmt: skip
-    return {"data": [heat, best, *keys], "layout": layout}
+    return {"data": [heat, best, *rested, *keys], "layout": layout}
 
 
-def sweep_row(sw: Sweep, floor: float) -> dict:
-    """One racer's row: z (log10 of the score's gap to ``floor``), hover data, best, stable range."""
+# A sweep's cell stopped by its own rule (L-BFGS's tolerances, a learning rate of 0) when most
+# of its probes did (the median probe too, whose final loss is its score): marked in the ink
+# of its band on the basin map (`BANDS`), a symbol each, named as that band is.
+RESTED = {O.STOPPED_NEAR: ("diamond", "diamond"), O.STOPPED: ("x", "cross")}  # Plotly's symbol, its word
+RESTED_TRACE = 2  # the sweep's first mark trace of `RESTED`, after the heat map and the best rates
+
+
+def _band_ink(status: str) -> str:
+    return next(MAP_INK[ink] for band, ink, _ in BANDS if status in band)
+
+
+def _rested_marks(status: str) -> dict:
+    marker = {"symbol": RESTED[status][0], "size": 11, "color": _band_ink(status),
+              "line": {"width": 1.5, "color": MAP_INK["frame"]}}  # fmt: skip
+    return {"type": "scatter", "x": [], "y": [], "text": [], "mode": "markers", "name": band_name((status,)),
+            "marker": marker, "hovertemplate": "%{y}, lr %{customdata:.3g}<br>%{text}<extra></extra>",
+            "customdata": []}  # fmt: skip
+
+
+def _rested(ends: Sequence) -> tuple[str | None, str]:
+    """A cell's probes' outcomes (core.outcome): the status of the cell's rest (`RESTED`) when
+    most probes stopped by their own rule, else None; and the hover's words for it."""
+    stopped = [o for o in ends if o.status in RESTED]
+    if not stopped:
+        return None, ""
+    words = f"{len(stopped)} of {len(ends)} probes stopped by their own rule, the first {stopped[0].words}"
+    if 2 * len(stopped) <= len(ends):
+        return None, words
+    near = sum(o.status == O.STOPPED_NEAR for o in stopped)
+    return (O.STOPPED_NEAR if 2 * near >= len(stopped) else O.STOPPED), words
+
+
+def sweep_row(sw: Sweep, floor: float, surface: Surface) -> dict:
+    """One racer's row: z (log10 of the score's gap to ``floor``), hover data, best, stable
+    range, and its cells that stopped by their own rule (``rested``: lr, status, words)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(np.isfinite(sw.score), np.log10(np.maximum(sw.score - floor, 1e-16)), np.nan)
-    failed = [f"{n} of {len(sw.cells.status) // len(sw.lrs)} probes failed" if n else "all probes ran"
-              for n in sw.failed.tolist()]  # fmt: skip
+    k = len(sw.cells.status) // len(sw.lrs)
+    ends = sw.cells.outcomes(surface)
+    rests = [_rested(ends[i * k : (i + 1) * k]) for i in range(len(sw.lrs))]
+    failed = [f"{n} of {k} probes failed" if n else "all probes ran" for n in sw.failed.tolist()]
     custom = [
-        [float(lr), float(s) if np.isfinite(s) else None, f] for lr, s, f in zip(sw.lrs, sw.score, failed)
+        [float(lr), float(s) if np.isfinite(s) else None, "<br>".join(filter(None, (f, words)))]
+        for lr, s, f, (_, words) in zip(sw.lrs, sw.score, failed, rests)
     ]
+    rested = [(float(lr), status, words) for lr, (status, words) in zip(sw.lrs, rests) if status]
     return {"z": [None if not np.isfinite(v) else round(float(v), 4) for v in z], "customdata": custom,
-            "best": None if sw.best is None else float(sw.lrs[sw.best]), "stable": sw.stable}  # fmt: skip
+            "best": None if sw.best is None else float(sw.lrs[sw.best]), "stable": sw.stable,
+            "rested": rested}  # fmt: skip
 
 
 def stable_shape(row: int, stable: tuple[float, float], step: float) -> dict:

@@ -163,7 +163,8 @@ def _alt(p: Plan, fig: dict) -> dict:
         outcomes = [name for name, _, _ in F.basin_categories(s.surface.minima)]
         return alt.basin_texts(surface, racer, s.lr, p.steps, p.size, outcomes)
     if p.kind == "sweep":
-        return alt.sweep_texts(surface, labels, SWEEP_LRS, p.size, PROBES, p.steps)
+        rested = [(word, F.band_name((status,))) for status, (_, word) in F.RESTED.items()]
+        return alt.sweep_texts(surface, labels, SWEEP_LRS, p.size, PROBES, p.steps, rested)
     _, momenta = _phase_axes(p.size)
     edge = next((d["name"] for d in fig["data"] if d["type"] == "contour"), None)
     return alt.phase_texts(surface, racer, momentum_key(s.optimizer), p.size, PHASE_LRS,
@@ -219,13 +220,19 @@ def _fill_sweep(p: Plan, a: int, b: int, patch: Patch) -> None:
     step = float(np.diff(np.log10(lrs))[0]) if len(lrs) > 1 else 0.1
     labels = [m["label"] for m in runs.racer_meta(p.cfg)]
     for i, s in enumerate(p.setups[a:b], start=a):
-        row = F.sweep_row(sweep(s.with_(steps=p.steps), lrs), s.surface.fglob or 0.0)
+        row = F.sweep_row(sweep(s.with_(steps=p.steps), lrs), s.surface.fglob or 0.0, s.surface)
         patch["data"][0]["z"][i] = row["z"]
         patch["data"][0]["customdata"][i] = row["customdata"]
         if row["best"] is not None:
             patch["data"][1]["x"].append(float(np.log10(row["best"])))
             patch["data"][1]["y"].append(labels[i])
             patch["data"][1]["customdata"].append(row["best"])
+        for lr, status, words in row["rested"]:  # its cells that stopped by their own rule
+            marks = patch["data"][F.RESTED_TRACE + list(F.RESTED).index(status)]
+            marks["x"].append(float(np.log10(lr)))
+            marks["y"].append(labels[i])
+            marks["customdata"].append(lr)
+            marks["text"].append(words)
         if row["stable"] is not None:
             patch["layout"]["shapes"].append(F.stable_shape(i, row["stable"], step))
 
