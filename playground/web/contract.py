@@ -56,6 +56,9 @@ class Ids:
     first_figures: str = "store-first-figures"
     speed: str = "select-speed"
     controls: str = "panel-controls"
+    # what the page mounts once its contour map is drawn (web/later.py): the controls' panel
+    later_controls: str = "tabs-later-controls"
+    later_race: str = "tabs-later-race"  # the race's rows below the fold
     lesson: str = "select-lesson"
     share_reach: str = "alert-share-reach"  # the warning beside the share QR code (see web/reach.py)
     # live lecture (playground/web/live.py builds them, assets/85-pg-live.js drives them)
@@ -131,6 +134,8 @@ class Shortcut:
 
 
 IDS = Ids()
+# the value that mounts a later part (web/later.py); the browser sets it after the first map
+LATER_VALUE = "mounted"
 ROLES = Roles()
 DIVERGED_INK = "#b71c1c"
 # the ink of a stopped racer's end mark, by its status's tone (a run that left downhill is good)
@@ -387,6 +392,7 @@ def as_dict() -> dict[str, Any]:
         "resultsColumns": [asdict(c) for c in RESULTS_COLUMNS],
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
+        "later": {"ids": [IDS.later_controls, IDS.later_race], "value": LATER_VALUE},
         "live": {
             **Limits().client(),
             "api": LIVE_API,

@@ -14,6 +14,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html,
 
 from . import contract, docs_site, exports, guard, lesson_box, live, reach, runs, views
 from .contract import IDS, LABELS
+from .later import mounted_later
 from .lessons import LESSON_BY_ID, LESSONS
 from .state import settings, urlstate, validate
 from .state.shapes import COUNT, TEXT
@@ -38,7 +39,7 @@ def layout() -> html.Div:
             html.Header([_brand(), header_actions()], className="pg-header"),
             html.Div(
                 [
-                    html.Aside(race.controls.controls(), id="panel-controls", className="pg-aside"),
+                    html.Aside(mounted_later(race.controls.controls(), IDS.later_controls), id=IDS.controls, className="pg-aside"),
                     html.Main(
                         [
                             html.Div(id="div-notice"),
@@ -159,7 +160,7 @@ def _register_link(app: Dash) -> None:
     """Opening a link (or a lesson) fills the controls."""
 
     @guard.callback(app, *LINK_OUTPUTS, Output("store-url", "data"), Output("div-notice", "children"),
-                    Input("url", "href"), shapes={"url.href": TEXT})  # fmt: skip
+                    Input("url", "href"), shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
     def apply_url(href):
         # href, not search: the page rewrites its address with history.replaceState, which
         # dcc.Location does not see, so only a new href reliably tells it to navigate

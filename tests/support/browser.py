@@ -122,6 +122,8 @@ class Page:
         self.page.goto(url)
         self.page.wait_for_selector("#graph-contour .js-plotly-plot", timeout=30000)
         self.page.wait_for_function("() => window.PG && window.PG.run", timeout=30000)
+        # the parts mounted once the map is drawn (web/later.py): the controls, the lower rows
+        self.page.wait_for_function("() => window.PG.later", timeout=30000)
         self.idle()
         # the paths are put into the traces a frame or two after the data arrives
         self.page.wait_for_function(

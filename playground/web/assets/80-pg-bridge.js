@@ -139,8 +139,10 @@
     return new Promise(function (resolve) {
       afterContour(function () {
         resolve(nu);
+        mountLater();
         (function wait(frames) { // load takes the run once this callback has returned
-          if (!((PG.C && PG.run) || frames <= 0)) {
+          const mounted = PG.C && Object.keys(figures).every(function (id) { return P.byId(id); });
+          if (!((PG.C && PG.run && mounted) || frames <= 0)) {
             window.requestAnimationFrame(function () { wait(frames - 1); });
           } else if (PG.C) {
             const scene = PG.C.ids.surface;
@@ -150,6 +152,15 @@
         })(600);
       });
     });
+  }
+
+  /* The parts of the page that wait for the first map (web/later.py) are mounted; PG.later
+   * says so a frame later (tests wait for it). Their graphs get their first figures then. */
+  function mountLater() {
+    const later = PG.C && PG.C.later;
+    if (!later || PG.later) return;
+    later.ids.forEach(function (id) { window.dash_clientside.set_props(id, { value: later.value }); });
+    window.requestAnimationFrame(function () { PG.later = later.value; });
   }
 
   /* The inspected racer changed (or a new run came): its arrows and its state chart, built

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from ... import contract, runs
 from ...contract import IDS, LABELS
+from ...later import mounted_later
 from ...plots import charts
 from ...plots.style import GRAPH_CONFIG, GRAPH_HEIGHT, PLACEHOLDER, SCENE_CONFIG
 from ...state.widgets import DEFAULT_CONFIG
@@ -101,10 +102,16 @@ def layout(first: dict | None = None) -> list:
         _row(_scene_card(), _contour_card(first)),
         _race_card(),
         _row(_loss_card(), _inspect_card(first)),
-        _row(_math_card(), _schedule_card()),
-        _row(
-            _card("Export", export_box()),
-            _card("EWMA: the average inside momentum, RMSProp and Adam", ewma_box()),
+        # below the fold: mounted once the contour map is drawn (web/later.py)
+        mounted_later(
+            [
+                _row(_math_card(), _schedule_card()),
+                _row(
+                    _card("Export", export_box()),
+                    _card("EWMA: the average inside momentum, RMSProp and Adam", ewma_box()),
+                ),
+            ],
+            IDS.later_race,
         ),
     ]
 
