@@ -59,6 +59,9 @@ class Ids:
     # what the page mounts once its contour map is drawn (web/later.py): the controls' panel
     later_controls: str = "tabs-later-controls"
     later_race: str = "tabs-later-race"  # the race's rows below the fold
+    later_scene: str = "tabs-later-scene"
+    later_loss: str = "tabs-later-loss"
+    later_state: str = "tabs-later-state"
     lesson: str = "select-lesson"
     share_reach: str = "alert-share-reach"  # the warning beside the share QR code (see web/reach.py)
     # live lecture (playground/web/live.py builds them, assets/85-pg-live.js drives them)
@@ -392,7 +395,10 @@ def as_dict() -> dict[str, Any]:
         "resultsColumns": [asdict(c) for c in RESULTS_COLUMNS],
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
-        "later": {"ids": [IDS.later_controls, IDS.later_race], "value": LATER_VALUE},
+        "later": {
+            "ids": [IDS.later_controls, IDS.later_race, IDS.later_scene, IDS.later_loss, IDS.later_state],
+            "value": LATER_VALUE,
+        },
         "live": {
             **Limits().client(),
             "api": LIVE_API,

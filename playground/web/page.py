@@ -39,7 +39,11 @@ def layout() -> html.Div:
             html.Header([_brand(), header_actions()], className="pg-header"),
             html.Div(
                 [
-                    html.Aside(mounted_later(race.controls.controls(), IDS.later_controls), id=IDS.controls, className="pg-aside"),
+                    html.Aside(
+                        mounted_later(race.controls.controls(), IDS.later_controls),
+                        id=IDS.controls,
+                        className="pg-aside",
+                    ),
                     html.Main(
                         [
                             html.Div(id="div-notice"),
@@ -272,4 +276,5 @@ def _register_clientside(app: Dash) -> None:
         Output("panel-controls", "className"),
         Input("button-controls", "n_clicks"),
         State("panel-controls", "className"),
+        prevent_initial_call=True,
     )

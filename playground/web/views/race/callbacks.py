@@ -15,7 +15,6 @@ import random
 import dash_bootstrap_components as dbc
 from dash import ALL, ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
-from playground.core.optimizers import OPTIMIZERS
 from playground.core.schedules import SCHEDULES
 from playground.core.surfaces import FAMILIES, custom, get_surface
 
@@ -28,8 +27,8 @@ from ...state.settings import DEFAULT_SCHEDULE, DEFAULT_SURFACE
 from ...state.shapes import COUNT, NUMBER, TEXT, list_of, record
 from ...state.values import LR_NOTE, as_number, base_name, num, racer_lr
 from ...state.widgets import config_of, run_config
-from ...torch_snippet import torch_snippet
 from . import clientside, controls, formula_box
+from .explain import math_panel, surface_info, torch_code
 from .layout import EWMA_BETA
 
 # the settings each callback reads (names of settings.FIELDS)
@@ -110,46 +109,6 @@ def _messages(msgs: validate.Messages) -> list:
     general = [dbc.Alert([html.Strong("Some values were adjusted: "), html.Ul([html.Li(t) for t in rest[:12]])],
                          color="warning", className="pg-alert", id="alert-input")] if rest else []  # fmt: skip
     return [*boxes, *invalid, general]
-
-
-def math_panel(cfg: validate.Config, meta: list[dict]) -> list:
-    """Each racer's update rule with its symbols tied to the current values."""
-    items = []
-    for r, m in zip(cfg.racers, meta):
-        opt = OPTIMIZERS[r.optimizer]
-        hp = {**dict(r.hyper), "lr": r.lr}
-        symbols = ", ".join(
-            f"${sym}$ = `{name}` = {hp[name]:g}"
-            for sym, name in opt.symbols
-            if isinstance(hp.get(name), (int, float))
-        )
-        items.append(html.Div([
-            html.Div([controls.racer_swatch(m["color"], m["glyph"]), html.Strong(m["label"])]),
-            dcc.Markdown(f"$$\n{opt.latex(hp)}\n$$\n\n{symbols}", mathjax=True, className="pg-math"),
-        ], className="pg-rule"))  # fmt: skip
-    spec = SCHEDULES[cfg.schedule]
-    items.append(html.Div([html.Strong(f"Schedule: {spec.title}"),
-                           dcc.Markdown(f"$$\n{spec.latex}\n$$", mathjax=True, className="pg-math")],
-                          className="pg-rule"))  # fmt: skip
-    return items
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def surface_info(cfg: validate.Config) -> list:
-    s = runs.surface_of(cfg)
-    fg = "unbounded below" if s.fglob is None else f"f* = {s.fglob:.10g}"
-    return [
-        html.H3(s.title),
-        dcc.Markdown(f"$$\n{s.latex}\n$$", mathjax=True, className="pg-math"),
-        html.P(s.note),
-        html.Small(
-            f"{fg} · {_count(len(s.minima), 'minimum', 'minima')} · {_count(len(s.saddles), 'saddle point', 'saddle points')}",
-            className="pg-muted",
-        ),
-    ]
 
 
 def _link(url: object, name: str, attr: str) -> validate.Config | None:
@@ -315,19 +274,22 @@ def _register_engine(app: Dash) -> None:
 def _register_explain(app: Dash) -> None:
     """Panels that only explain the settings: no run, only the settings they show."""
 
-    @guard.callback(app, Output("div-math", "children"), *settings.inputs(MATH))
+    # the page comes with the default settings' panels (layout.py): each is asked for again
+    # only when a setting it shows changes
+    @guard.callback(app, Output("div-math", "children"), *settings.inputs(MATH), prevent_initial_call=True)
     def math_rules(*_values):
         cfg, _ = config_of(MATH, ctx.inputs_list)
         return math_panel(cfg, runs.racer_meta(cfg))
 
-    @guard.callback(app, Output("div-surface-info", "children"), *settings.inputs(SURFACE))
+    @guard.callback(
+        app, Output("div-surface-info", "children"), *settings.inputs(SURFACE), prevent_initial_call=True
+    )
     def surface_text(*_values):
         return surface_info(config_of(SURFACE, ctx.inputs_list)[0])
 
-    @guard.callback(app, Output("pre-torch", "children"), *settings.inputs(TORCH))
-    def torch_code(*_values):
-        cfg, _ = config_of(TORCH, ctx.inputs_list)
-        return torch_snippet(cfg, [m["label"] for m in runs.racer_meta(cfg)])
+    @guard.callback(app, Output("pre-torch", "children"), *settings.inputs(TORCH), prevent_initial_call=True)
+    def torch_text(*_values):
+        return torch_code(config_of(TORCH, ctx.inputs_list)[0])
 
     # the browser copies the code it shows (the share link's copy function): no request
     app.clientside_callback(

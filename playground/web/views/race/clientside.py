@@ -32,6 +32,7 @@ def _playback(app: Dash) -> None:
         ClientsideFunction("pg", "seek"),
         Output("slider-step", "className"),
         Input("slider-step", "value"),
+        prevent_initial_call=True,  # the player starts at step 0, the slider's value
     )
     app.clientside_callback(
         ClientsideFunction("pg", "firstFigures"),
@@ -49,6 +50,7 @@ def _playback(app: Dash) -> None:
         ClientsideFunction("pg", "logScale"),
         Output(IDS.log_loss, "className"),
         Input(IDS.log_loss, "value"),
+        prevent_initial_call=True,  # the player starts on the switch's value (log scale)
     )
 
 
@@ -60,6 +62,7 @@ def _controls(app: Dash) -> None:
         Output({"type": "slider-lr", "opt": MATCH}, "value"),
         Input({"type": "slider-lr", "opt": MATCH}, "value"),
         Input({"type": "input-lr", "opt": MATCH}, "value"),
+        prevent_initial_call=True,  # the server builds each racer's slider and box in step
     )
     app.clientside_callback(
         ClientsideFunction("pg", "startClick"),
@@ -73,4 +76,5 @@ def _controls(app: Dash) -> None:
         ClientsideFunction("pg", "speed"),
         Output("select-speed", "className"),
         Input("select-speed", "value"),
+        prevent_initial_call=True,  # the player starts at the select's value (DEFAULT_SPEED)
     )

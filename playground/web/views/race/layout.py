@@ -12,6 +12,7 @@ from ...later import mounted_later
 from ...plots import charts
 from ...plots.style import GRAPH_CONFIG, GRAPH_HEIGHT, PLACEHOLDER, SCENE_CONFIG
 from ...state.widgets import DEFAULT_CONFIG
+from . import explain
 
 
 def transport() -> html.Div:
@@ -48,6 +49,12 @@ def _graph(id_: str, cls: str, figure: dict | None = None) -> dcc.Graph:
         style={"height": GRAPH_HEIGHT[cls]},
         figure=figure or PLACEHOLDER,
     )
+
+
+def _later_graph(id_: str, cls: str, mount_id: str) -> html.Div:
+    """A race graph mounted once the contour map is drawn, in a box of its height meanwhile."""
+    return html.Div(mounted_later(_graph(id_, cls), mount_id), className="pg-graph-box",
+                    style={"height": GRAPH_HEIGHT[cls]})  # fmt: skip
 
 
 def first_figures(first: dict) -> dict[str, dict]:
@@ -126,7 +133,9 @@ def _card(title: str, *children, extra: str = "") -> html.Section:
 
 
 def _scene_card() -> html.Section:
-    return html.Section([_scene_head(), _graph(IDS.surface, "pg-g3d")], className="pg-card pg-card-3d")
+    return html.Section(
+        [_scene_head(), _later_graph(IDS.surface, "pg-g3d", IDS.later_scene)], className="pg-card pg-card-3d"
+    )
 
 
 def _contour_card(first: dict) -> html.Section:
@@ -158,7 +167,7 @@ def _race_card() -> html.Section:
 
 
 def _loss_card() -> html.Section:
-    return _card("Loss", _graph(IDS.loss_chart, "pg-gloss"), extra="pg-card-loss")
+    return _card("Loss", _later_graph(IDS.loss_chart, "pg-gloss", IDS.later_loss), extra="pg-card-loss")
 
 
 def _inspect_card(first: dict) -> html.Section:
@@ -172,17 +181,22 @@ def _inspect_card(first: dict) -> html.Section:
             "the step taken. Chart: effective per-coordinate step size.",
             className="pg-muted d-block my-1",
         ),
-        _graph(IDS.state_chart, "pg-gstate"),
+        _later_graph(IDS.state_chart, "pg-gstate", IDS.later_state),
     )
 
 
 def _math_card() -> html.Section:
-    return _card("The math", html.Div(id="div-math"))
+    return _card(
+        "The math",
+        html.Div(explain.math_panel(DEFAULT_CONFIG, runs.racer_meta(DEFAULT_CONFIG)), id="div-math"),
+    )
 
 
 def _schedule_card() -> html.Section:
     return _card(
-        "Learning-rate schedule", _graph(IDS.schedule_chart, "pg-gsched"), html.Div(id="div-surface-info")
+        "Learning-rate schedule",
+        _graph(IDS.schedule_chart, "pg-gsched"),
+        html.Div(explain.surface_info(DEFAULT_CONFIG), id="div-surface-info"),
     )
 
 
@@ -203,7 +217,7 @@ def export_box() -> html.Div:
                 className="pg-copy-row",
             ),
             # a scrolling box: reachable by Tab (to scroll it by keys) and named
-            html.Pre(id="pre-torch", className="pg-code", tabIndex=0, role="region", **{"aria-label": "PyTorch code"}),
+            html.Pre(explain.torch_code(DEFAULT_CONFIG), id="pre-torch", className="pg-code", tabIndex=0, role="region", **{"aria-label": "PyTorch code"}),
         ]
     )  # fmt: skip
 
