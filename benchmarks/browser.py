@@ -15,8 +15,9 @@ Measures, for the page a student opens (1600×1000, as issue #12 measured it):
   * the floor (issue #29): a bare Dash page holding one contour graph of the same grid
     (benchmarks/bare_page.py) served by the same gunicorn settings, and the page, each opened
     cold in turn for --floor rounds (the order swapped each round: this machine is shared, so
-    both see the same load); the time to the contour map drawn, its median and spread for
-    each page, and the ratio of the medians.
+    both see the same load); the time to the contour map drawn and the main thread's CPU
+    time until then (from a trace: it hardly moves with the machine's load, the clock does),
+    their medians and spread for each page, and the ratios of the medians.
 
     python -m benchmarks.browser --minutes 1
     python -m benchmarks.browser --floor 10 --loads 0 --seconds 0 --minutes 0  # the floor alone
@@ -27,6 +28,7 @@ Bounded: one local server, one page at a time, fixed durations. Prints a table.
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -85,7 +87,11 @@ CONTOUR_SEEN = """
   const drawn = () => { const el = document.getElementById('graph-contour');
     const g = el && (el.classList.contains('js-plotly-plot') ? el : el.querySelector('.js-plotly-plot'));
     return g && g._fullLayout && g.querySelector('.contourlayer path'); };
-  const look = () => { if (drawn()) window.__pgContour = performance.now(); else requestAnimationFrame(look); };
+  const look = () => {
+    if (!drawn()) { requestAnimationFrame(look); return; }
+    window.__pgContour = performance.now();
+    console.timeStamp('pg-contour-drawn');  // the trace's mark (main_thread_ms)
+  };
   requestAnimationFrame(look);
 })();
 """
@@ -257,19 +263,43 @@ def bare_server(port: int, app: str):
     )  # fmt: skip
 
 
-def cold_contour(browser, url: str) -> tuple[float, float, int]:
-    """(ms to the contour map drawn, ms to DOMContentLoaded, bytes on the wire) of one cold visit."""
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
+
+
+def main_thread_ms(trace: bytes) -> float:
+    """CPU time of the page's main thread from navigation to the contour map drawn: the sum of
+    its tasks' thread time (a trace's ``tdur``). Unlike the time on the clock it hardly moves
+    with the machine's load, so pages measured on a busy machine still compare."""
+    raw = json.loads(trace)
+    events = raw["traceEvents"] if isinstance(raw, dict) else raw
+    mark = next(
+        e for e in events if e.get("name") == "TimeStamp" and "pg-contour-drawn" in json.dumps(e.get("args"))
+    )
+    pid, tid, end = mark["pid"], mark["tid"], mark["ts"]
+    starts = [e["ts"] for e in events if e.get("pid") == pid and e.get("name") == "navigationStart"]
+    start = min(starts) if starts else 0
+    tasks = (e for e in events if e.get("pid") == pid and e.get("tid") == tid and e.get("ph") == "X")
+    return (
+        sum(e.get("tdur", 0) for e in tasks if e.get("name") == "RunTask" and start <= e["ts"] <= end) / 1000
+    )
+
+
+def cold_contour(browser, url: str) -> tuple[float, float, int, float]:
+    """(ms to the contour map drawn, ms to DOMContentLoaded, bytes on the wire, main-thread CPU
+    ms until drawn) of one cold visit."""
     ctx = browser.new_context(viewport=VIEWPORT)
     ctx.add_init_script(CONTOUR_SEEN)
     page = ctx.new_page()
     wire = Wire(ctx.new_cdp_session(page))
+    browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
     page.goto(url)
     page.wait_for_function("() => window.__pgContour", timeout=60_000)
     drawn, dcl = page.evaluate(
         "() => [window.__pgContour, performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd]"
     )
+    cpu = main_thread_ms(browser.stop_tracing())
     ctx.close()
-    return drawn, dcl, sum(wire.bytes.values())
+    return drawn, dcl, sum(wire.bytes.values()), cpu
 
 
 def floor_rows(browser, pages: dict[str, str], rounds: int) -> list[tuple[str, str]]:
@@ -285,19 +315,21 @@ def floor_rows(browser, pages: dict[str, str], rounds: int) -> list[tuple[str, s
             got[name].append(cold_contour(browser, pages[name]))
     rows = []
     for name in names:
-        drawn, dcl, sizes = zip(*got[name], strict=True)
+        drawn, dcl, sizes, cpu = zip(*got[name], strict=True)
         rows.append((f"floor: {name}, cold → contour map drawn ({rounds} rounds)", _ms(drawn)))
+        rows.append((f"floor: {name}, main thread's CPU until drawn", _ms(cpu)))
         rows.append((f"floor: {name}, DOMContentLoaded; bytes until drawn",
                      f"{_ms(dcl)}; {statistics.median(sizes) / 1e6:.2f} MB"))  # fmt: skip
     page = got[names[0]]
     for name in names[1:]:
-        per_round = [p[0] / b[0] for p, b in zip(page, got[name], strict=True)]
-        rows.append((
-            f"floor: playground / {name}, ratio of medians",
-            f"{statistics.median(d for d, _, _ in page) / statistics.median(d for d, _, _ in got[name]):.2f}× "
-            f"(round by round: median {statistics.median(per_round):.2f}, "
-            f"min {min(per_round):.2f}, max {max(per_round):.2f})",
-        ))  # fmt: skip
+        for what, i in (("time to drawn", 0), ("main-thread CPU", 3)):
+            per_round = [p[i] / b[i] for p, b in zip(page, got[name], strict=True)]
+            ratio = statistics.median(p[i] for p in page) / statistics.median(b[i] for b in got[name])
+            rows.append((
+                f"floor: playground / {name}, {what}, ratio of medians",
+                f"{ratio:.2f}× (round by round: median {statistics.median(per_round):.2f}, "
+                f"min {min(per_round):.2f}, max {max(per_round):.2f})",
+            ))  # fmt: skip
     return rows
 
 

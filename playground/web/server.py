@@ -49,11 +49,15 @@ def content_security_policy(app: Dash) -> str:
 
 
 def _types(node: object) -> set[str]:
-    """The component types in a layout, ``node`` being a component or a list of them."""
+    """The component types a layout renders first, ``node`` being a component or a list of
+    them: a ``dcc.Tabs`` renders its chosen tab alone (the other views, web/later.py's parts)."""
     if isinstance(node, (list, tuple)):
         return set().union(*(_types(n) for n in node))
     if not hasattr(node, "_type"):
         return set()
+    if node._type == "Tabs":
+        chosen = [t for t in node.children or [] if getattr(t, "value", None) == node.value]
+        return {node._type, "Tab"}.union(_types(chosen))
     return {node._type}.union(*(_types(getattr(node, p, None)) for p in node._prop_names))
 
 

@@ -15,7 +15,9 @@ from tests.support.browser import ARTIFACTS, PENDING_CALLBACKS, PLOTS_LAID_OUT, 
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
 # the outputs the first visit asks the server for: the explaining panels and the link reader
-FIRST_WAVE = {"div-math.children", "div-surface-info.children", "pre-torch.children", "div-lesson.children"}
+FIRST_WAVE = {"div-lesson.children"}
+# the panels that explain the default settings come with the page: no request for them
+WITH_THE_PAGE = {"div-math.children", "div-surface-info.children", "pre-torch.children"}
 # the trace types the page's plotly.js bundle sets up on first use, not when it loads
 LATER_TRACES = {"heatmap", "surface", "scatter3d"}
 
@@ -34,7 +36,8 @@ CONTOUR_DRAWN = f"{_graph_js('contour')} && {_graph_js('contour')}.querySelector
 # when the contour map is first drawn
 TYPES_AT_CONTOUR = f"""(() => {{ const look = () => {{
   if ({CONTOUR_DRAWN}) {{ window.__typesAtContour = Object.keys(Plotly.PlotSchema.get().traces);
-    window.__requestedAtContour = performance.getEntriesByType('resource').map(r => r.name); }}
+    window.__requestedAtContour = performance.getEntriesByType('resource').map(r => r.name);
+    window.__controlsAtContour = document.querySelectorAll('#{contract.IDS.controls} :is(input, select, button)').length; }}
   else requestAnimationFrame(look); }}; requestAnimationFrame(look); }})()"""
 # dcc's chunks for the math (Markdown, MathJax: 0.7 MB gzipped, ~0.3 s of script), asked for
 # by the math panel's answer, after the contour map
@@ -71,6 +74,7 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     # (the engine, the racer cards and the parameter boxes come with the page)
     assert len(outputs) == len(set(outputs)), outputs
     assert set(outputs) >= FIRST_WAVE and not any("store-run" in o for o in outputs), outputs
+    assert not set(outputs) & WITH_THE_PAGE, outputs
     assert len(outputs) <= len(FIRST_WAVE) + 1  # + the link reader
     assert page.evaluate("() => window.PG.run.racers.length") == 3
     assert page.evaluate("() => window.Plotly.version") == "4.1.1"  # the page's own bundle
@@ -78,6 +82,10 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     at_contour = set(page.evaluate("() => window.__typesAtContour"))
     assert {"contour", "scatter"} <= at_contour and not at_contour & LATER_TRACES, at_contour
     assert {"surface", "scatter3d"} <= set(page.evaluate("() => Object.keys(Plotly.PlotSchema.get().traces)"))
+    # the controls are mounted once the map is drawn (web/later.py), and then they are there
+    assert page.evaluate("() => window.__controlsAtContour") == 0
+    page.wait_for_function("() => window.PG.later")
+    assert page.locator(f"#{contract.IDS.controls} :is(input, select, button)").count() > 20
     # nothing for the math before the contour map is drawn (the formula box is hidden: no preview)
     requested = page.evaluate("() => window.__requestedAtContour")
     assert not [u for u in requested if u.endswith(MATH_CHUNKS)], requested

@@ -160,7 +160,14 @@
     const later = PG.C && PG.C.later;
     if (!later || PG.later) return;
     later.ids.forEach(function (id) { window.dash_clientside.set_props(id, { value: later.value }); });
-    window.requestAnimationFrame(function () { PG.later = later.value; });
+    const shown = function () { // each later part's box (web/later.py's class) holds its content
+      const boxes = document.querySelectorAll(".pg-later > .pg-later-content");
+      return boxes.length === later.ids.length && [].every.call(boxes, function (b) { return b.childElementCount > 0; });
+    };
+    (function wait(frames) {
+      if (shown() || frames <= 0) PG.later = later.value;
+      else window.requestAnimationFrame(function () { wait(frames - 1); });
+    })(600);
   }
 
   /* The inspected racer changed (or a new run came): its arrows and its state chart, built

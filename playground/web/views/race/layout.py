@@ -51,10 +51,10 @@ def _graph(id_: str, cls: str, figure: dict | None = None) -> dcc.Graph:
     )
 
 
-def _later_graph(id_: str, cls: str, mount_id: str) -> html.Div:
-    """A race graph mounted once the contour map is drawn, in a box of its height meanwhile."""
-    return html.Div(mounted_later(_graph(id_, cls), mount_id), className="pg-graph-box",
-                    style={"height": GRAPH_HEIGHT[cls]})  # fmt: skip
+def _later_graph(id_: str, cls: str, mount_id: str) -> dcc.Tabs:
+    """A race graph mounted once the contour map is drawn (beside the map, the scene's card
+    keeps the row's height meanwhile; the charts are below the fold)."""
+    return mounted_later(_graph(id_, cls), mount_id)
 
 
 def first_figures(first: dict) -> dict[str, dict]:
