@@ -15,7 +15,7 @@ import numpy as np
 from playground.core.engine import Trajectory, batch_indices, simulate
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.outcome import of_run
-from playground.core.surfaces import Surface, get_surface
+from playground.core.surfaces import Surface, custom, get_surface
 
 from . import contract, fans
 from .plots import alt, charts, landscape, terrain
@@ -285,9 +285,11 @@ def frame(cfg: Config, surface: Surface, trajs: list[Trajectory]) -> terrain.Win
 
 
 def scene(cfg: Config, lesson: str | None = None) -> str:
-    """What a new run starts from step 0 for when it changes: the surface, the racer set or
-    the lesson (a change of anything else, a learning rate say, keeps the step)."""
-    return json.dumps([cfg.surface, [r.optimizer for r in cfg.racers], lesson])
+    """What a new run starts from step 0 for when it changes: the surface (a typed one's
+    formula too: another formula is another surface), the racer set or the lesson (a change
+    of anything else, a learning rate say, keeps the step)."""
+    formula = cfg.formula if cfg.surface == custom.NAME else None
+    return json.dumps([cfg.surface, formula, [r.optimizer for r in cfg.racers], lesson])
 
 
 def pack(

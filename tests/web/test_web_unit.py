@@ -702,3 +702,26 @@ def test_values_beyond_float32_reach_the_browser_as_infinities_without_a_warning
         packed = [base64.b64decode(wire.b64(values)), base64.b64decode(wire.typed(values)["bdata"])]
     for raw in packed:
         np.testing.assert_array_equal(np.frombuffer(raw, dtype="<f4"), want)
+
+
+def test_a_new_surface_formula_racer_set_or_lesson_is_a_new_scene_a_learning_rate_is_not():
+    """runs.scene decides whether a new run starts from step 0 (80-pg-bridge.js, take)."""
+    import dataclasses
+
+    from playground.web import runs
+    from playground.web.state.widgets import DEFAULT_CONFIG
+
+    def custom_one(formula: str):
+        return dataclasses.replace(DEFAULT_CONFIG, surface="custom", formula=formula)
+
+    base = runs.scene(DEFAULT_CONFIG)
+    faster = dataclasses.replace(
+        DEFAULT_CONFIG, racers=tuple(dataclasses.replace(r, lr=r.lr * 2) for r in DEFAULT_CONFIG.racers)
+    )
+    assert runs.scene(faster) == base
+    assert runs.scene(dataclasses.replace(DEFAULT_CONFIG, surface="himmelblau")) != base
+    assert runs.scene(dataclasses.replace(DEFAULT_CONFIG, racers=DEFAULT_CONFIG.racers[:1])) != base
+    assert runs.scene(DEFAULT_CONFIG, "ravine") != base
+    assert runs.scene(custom_one("x^2 + y^2")) != runs.scene(custom_one("x^2 + 3 y^2"))
+    # an analytic surface ignores the (unused) formula field
+    assert runs.scene(dataclasses.replace(DEFAULT_CONFIG, formula="x^2")) == base

@@ -165,8 +165,10 @@
       return boxes.length === later.ids.length && [].every.call(boxes, function (b) { return b.childElementCount > 0; });
     };
     (function wait(frames) {
-      if (shown() || frames <= 0) PG.later = later.value;
-      else window.requestAnimationFrame(function () { wait(frames - 1); });
+      if (shown() || frames <= 0) {
+        PG.later = later.value;
+        hookAll(50); // the scene and the loss chart are among them: the player follows them now
+      } else window.requestAnimationFrame(function () { wait(frames - 1); });
     })(600);
   }
 
