@@ -43,15 +43,18 @@ def graph_style(kind: str, rows: int) -> dict:
 
 
 # The bands a map colours its cells by after the minima: which outcomes each holds (core.outcome's
-# statuses, as a single run's outcome names them), the ink it is drawn in (contract.MAP_INK) and
-# whether its colour pales with the step the run settled at. Its name in the legend is its
-# outcomes' key words (contract.STATUSES), its cells' hover the run's own outcome words.
+# statuses, as a single run's outcome names them) and the ink it is drawn in (contract.MAP_INK).
+# Its name in the legend is its outcomes' key words (contract.STATUSES), its cells' hover the
+# run's own outcome words. A band's ink stays whole: only a basin's hue pales with the steps its
+# runs took (MAP_SHADE). Pale, the stopped bands' inks came as light as the grey and the hues:
+# the stopped-next-to-a-minimum green 3.2 ΔE from the grey with deuteranopia, the saddles'
+# purple 7.5 with tritanopia (tests/web/test_colour_vision.py).
 BANDS = (
-    (("saddle", "critical"), "stopped", True),
-    ((O.STOPPED_NEAR,), "rested_near", True),
-    ((O.STOPPED,), "rested", True),
-    (("left", O.LEFT_DOWNHILL, "blew_up"), "failed", False),
-    (("running", O.NEAR_MINIMUM), "running", False),
+    (("saddle", "critical"), "stopped"),
+    ((O.STOPPED_NEAR,), "rested_near"),
+    ((O.STOPPED,), "rested"),
+    (("left", O.LEFT_DOWNHILL, "blew_up"), "failed"),
+    (("running", O.NEAR_MINIMUM), "running"),
 )
 
 
@@ -69,7 +72,7 @@ def key_text(name: str) -> str:
 def _band_of(shown: Sequence[str], base: int) -> np.ndarray:
     """Each cell's band (``base`` + its index in `BANDS`) from its outcome's status (a minimum:
     ``base``, for the caller to draw its own way)."""
-    index = {"minimum": base, **{s: base + k for k, (band, _, _) in enumerate(BANDS) for s in band}}
+    index = {"minimum": base, **{s: base + k for k, (band, _) in enumerate(BANDS) for s in band}}
     return np.array([index[s] for s in shown], dtype=np.int64)
 
 
@@ -93,7 +96,7 @@ def minimum_name(m) -> str:
 def basin_categories(minima: Sequence) -> list[tuple[str, str, bool]]:
     """``(name, colour, shaded)`` of the basin map's bands: each minimum, then the rest."""
     mins = [(minimum_name(m), hue(k), True) for k, m in enumerate(minima)]
-    return [*mins, *((band_name(band), MAP_INK[ink], shaded) for band, ink, shaded in BANDS)]
+    return [*mins, *((band_name(band), MAP_INK[ink], False) for band, ink in BANDS)]
 
 
 def band_scale(cats: Sequence[tuple[str, str, bool]]) -> list[list]:
@@ -229,7 +232,7 @@ RESTED_TRACE = 2  # the sweep's first mark trace of `RESTED`, after the heat map
 
 
 def _band_ink(status: str) -> str:
-    return next(MAP_INK[ink] for band, ink, _ in BANDS if status in band)
+    return next(MAP_INK[ink] for band, ink in BANDS if status in band)
 
 
 def _rested_marks(status: str) -> dict:
@@ -281,7 +284,7 @@ def stable_shape(row: int, stable: tuple[float, float], step: float) -> dict:
 def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
                    boundary: tuple[np.ndarray, np.ndarray, np.ndarray, str] | None) -> dict:  # fmt: skip
     x = np.log10(lrs).tolist()
-    bands = [(band_name(band), MAP_INK[ink], False) for band, ink, _ in BANDS]
+    bands = [(band_name(band), MAP_INK[ink], False) for band, ink in BANDS]
     base = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)), "zmin": 0,
             "zmax": 1, "showscale": False, "hoverinfo": "skip", "name": "outcome",
             "colorscale": band_scale(bands)}  # fmt: skip
