@@ -230,7 +230,7 @@ def test_a_sweep_marks_the_rates_whose_runs_stopped_by_their_own_rule_in_the_sin
             continue
         assert single.status == status
         [(at, shown, words)] = row["rested"]
-        assert (at, shown) == (lr, status) and words.endswith(f"the first {single.words}")
+        assert (at, shown) == (lr, status) and words.endswith(f"the first {F.hover_lines(single.words)}")
         assert words in row["customdata"][0][2]  # the cell's hover says it too
     fig = F.sweep_skeleton(np.array([1e-3, 1e-2]), ["L-BFGS"])
     for k, status in enumerate(F.RESTED):

@@ -37,9 +37,18 @@ KEY_BESIDE = {
 }
 
 
+# A sweep's box is never lower than this (in the page's text size, which lecture mode raises with
+# the screen's height): room above the plot for the legend's rows, below it for the axis, and
+# beside it a colour bar long enough, under its two-line title, to hold its ticks' labels apart.
+# A single racer's sweep was 260 px high; in lecture mode at 1280×720 its colour bar came 15 px
+# long under its title with three labels on top of each other (#29).
+SWEEP_LEAST = "23em"
+SWEEP_TICKS = 4  # the colour bar's labels at most: a log₁₀ gap over any range, every 5 or 10
+
+
 def graph_style(kind: str, rows: int) -> dict:
     """The map's box: square maps fit the screen's height, a sweep grows with its racers."""
-    return {"height": SQUARE if kind != "sweep" else f"{max(260, 110 + 46 * rows)}px"}
+    return {"height": SQUARE if kind != "sweep" else f"max({max(260, 110 + 46 * rows)}px, {SWEEP_LEAST})"}
 
 
 # The bands a map colours its cells by after the minima: which outcomes each holds (core.outcome's
@@ -205,7 +214,8 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
     heat = {
         "type": "heatmap", "x": np.log10(lrs).tolist(), "y": list(labels), "z": _blank(len(labels), len(lrs)),
         "customdata": _blank(len(labels), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
-        "colorbar": {"title": {"text": "log₁₀(median final loss − f*)<br>bright = lower"}, "thickness": 12},
+        "colorbar": {"title": {"text": "log₁₀(median final loss − f*)<br>bright = lower"}, "thickness": 12,
+                     "nticks": SWEEP_TICKS},
         "hovertemplate": "%{y}, lr %{customdata[0]:.3g}<br>median final loss %{customdata[1]:.4g}"
                          "<br>%{customdata[2]}<extra></extra>", "name": "score",
     }  # fmt: skip
@@ -243,13 +253,19 @@ def _rested_marks(status: str) -> dict:
             "customdata": []}  # fmt: skip
 
 
+def hover_lines(words: str) -> str:
+    """A run's outcome words in a hover's lines: broken before its reason (Plotly does not wrap
+    a hover, and a line as long as L-BFGS's words ran past the graph's edges)."""
+    return words.replace(": ", ":<br>", 1)
+
+
 def _rested(ends: Sequence) -> tuple[str | None, str]:
     """A cell's probes' outcomes (core.outcome): the status of the cell's rest (`RESTED`) when
     most probes stopped by their own rule, else None; and the hover's words for it."""
     stopped = [o for o in ends if o.status in RESTED]
     if not stopped:
         return None, ""
-    words = f"{len(stopped)} of {len(ends)} probes stopped by their own rule, the first {stopped[0].words}"
+    words = f"{len(stopped)} of {len(ends)} probes stopped by their own rule,<br>the first {hover_lines(stopped[0].words)}"
     if 2 * len(stopped) <= len(ends):
         return None, words
     near = sum(o.status == O.STOPPED_NEAR for o in stopped)
