@@ -281,10 +281,13 @@ def racer_colors(keys: list[str]) -> list[str]:
 # (Paul Tol's light scheme: none is near black or grey), and the inks of the other outcomes.
 BASIN_HUES = ("#77AADD", "#EE8866", "#44BB99", "#EEDD88", "#FFAABB", "#99DDFF", "#BBCC33", "#AAAA00")
 # the outcome maps' inks beside the basins' hues: stopped on a saddle or flat spot, stopped by its
-# own rule next to a minimum (rested_near) or elsewhere (rested), failed, still moving
-MAP_INK = {"failed": "#111111", "running": "#9e9e9e", "stopped": "#7b5ea7", "rested_near": "#2f6f5e",
+# own rule next to a minimum (rested_near) or elsewhere (rested), failed, still moving. Darker than
+# every basin's hue, pale or not, so lightness tells them from the basins under any colour-vision
+# deficiency; the grey between the other inks and the hues (#9e9e9e was as light as the hues: 3.9
+# ΔE from #44BB99 with deuteranopia; tests/web/test_colour_vision.py)
+MAP_INK = {"failed": "#111111", "running": "#848484", "stopped": "#7b5ea7", "rested_near": "#2f6f5e",
            "rested": "#a0522d", "frame": "#ffffff"}  # fmt: skip
-MAP_SHADE = 0.45  # a cell's hue fades toward white by this share as its steps run out (slow = pale)
+MAP_SHADE = 0.45  # a basin's hue fades toward white by this share as its steps run out (slow = pale)
 # sweep and phase diagram: viridis without its darkest quarter, so no cell reads as "diverged" black;
 # the maps reverse it: bright = better (lower loss, fewer steps)
 MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]

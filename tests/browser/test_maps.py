@@ -3,6 +3,7 @@ piece, a clicked cell loads that exact run into the race and plays it, tuning ru
 "Race the tuned settings" loads its results. Screenshots: artifacts/maps-<kind>.png,
 artifacts/maps-tune.png."""
 
+import itertools
 from urllib.parse import parse_qs, urlparse
 
 from playground.core.surfaces import get_surface
@@ -173,6 +174,71 @@ def test_switching_maps_leaves_no_stale_map_or_note(browser, base_url):
         assert "has no momentum" in p.inner_text("#div-maps-progress")
         assert p.evaluate(TRACES) == 0 and p.evaluate(TITLE) == ""  # no old map under the reason
         p.screenshot(path=str(ARTIFACTS / "maps-refused.png"), full_page=True)
+        assert not page.errors, page.errors
+    finally:
+        page.close()
+
+
+# the sweep's marks of rates whose probes stopped by their own rule, as the page draws them: each
+# mark trace's name, symbol, colour, points (data and drawn) and hover words; the legend's
+# entries; the colour bar's tick labels' boxes
+SWEEP_MARKS = """names => { const gd = document.querySelector('#graph-maps .js-plotly-plot');
+  const box = e => { const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; };
+  const marks = gd.data.map((t, i) => [t, gd._fullData[i]]).filter(([t]) => names.includes(t.name)).map(([t, f]) => {
+    const drawn = [...gd.querySelectorAll(`.scatterlayer .trace${f.uid} path.point`)];
+    return {name: t.name, symbol: t.marker.symbol, color: t.marker.color, n: t.x.length, text: t.text,
+            drawn: drawn.map(box)}; });
+  return {marks, legend: [...gd.querySelectorAll('.legendtext')].map(t => t.textContent),
+          ticks: [...gd.querySelectorAll('.colorbar .cbaxis text, .colorbar .ycbaxis text')]
+            .filter(t => t.textContent.trim()).map(box)}; }"""
+
+
+def test_a_lecture_sweep_marks_lbfgs_stopping_by_itself_and_keeps_its_colour_bar_legible(browser, base_url):
+    """L-BFGS on Rosenbrock stops by its own tolerance next to the minimum: the sweep marks
+    those rates with the basin map's band (its name in the key, its diamond drawn on the map,
+    the single run's words in its hover). In lecture mode at 1280×720 a single racer's sweep
+    had a colour bar 15 px long under its title, its three labels on top of each other (#29)."""
+    from playground.core import outcome as O
+    from playground.web.contract import MAP_INK
+    from playground.web.views import _maps_figures as F
+
+    page = _maps_page(browser, base_url, "surface=rosenbrock&opt=lbfgs&steps=200")
+    page.page.set_viewport_size({"width": 1280, "height": 720})
+    p = page.page
+    try:
+        p.click("#button-presenter")
+        p.wait_for_function("() => document.body.classList.contains('pg-presenter')", timeout=30000)
+        # the sweep at 20 rates: its default 60 would draw first (not waited for; Draw cancels it)
+        p.check("#radio-maps-kind input[value='sweep']")
+        p.wait_for_function("() => document.querySelector('#input-maps-size').value === '60'", timeout=30000)
+        p.fill("#input-maps-size", "20")
+        p.click("#button-maps-draw")
+        p.wait_for_function(f"() => ({TITLE})().includes('20 learning rates') && ({DONE})()", timeout=120000)
+        p.wait_for_function(FILLED, arg=1, timeout=30000)
+        page.idle()
+        near, elsewhere = F.band_name((O.STOPPED_NEAR,)), F.band_name((O.STOPPED,))
+        seen = p.evaluate(SWEEP_MARKS, [near, elsewhere])
+        [mark] = [m for m in seen["marks"] if m["name"] == near]
+        assert (mark["symbol"], mark["color"]) == (F.RESTED[O.STOPPED_NEAR][0], MAP_INK["rested_near"])
+        assert mark["n"] >= 1 and len(mark["drawn"]) == mark["n"]  # every mark drawn on the map
+        assert near in seen["legend"]  # and named in the key
+        assert all(
+            "probes stopped by their own rule" in t and "next to the global minimum" in t
+            for t in mark["text"]
+        )
+        p.screenshot(path=str(ARTIFACTS / "maps-sweep-lbfgs-lecture.png"))
+        p.mouse.move(mark["drawn"][0]["x"] + mark["drawn"][0]["width"] / 2,
+                     mark["drawn"][0]["y"] + mark["drawn"][0]["height"] / 2)  # fmt: skip
+        p.wait_for_function(
+            "() => [...document.querySelectorAll('#graph-maps .hoverlayer .hovertext')]"
+            ".some(h => h.textContent.includes('stopped by their own rule'))",
+            timeout=10000,
+        )
+        ticks = sorted(seen["ticks"], key=lambda b: b["y"])
+        assert len(ticks) >= 2, seen
+        for a, b in itertools.pairwise(ticks):  # each label clear of the next down the bar
+            assert a["y"] + a["height"] <= b["y"] + 1, ticks
+        p.screenshot(path=str(ARTIFACTS / "maps-sweep-lbfgs-lecture-hover.png"))
         assert not page.errors, page.errors
     finally:
         page.close()

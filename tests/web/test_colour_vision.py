@@ -133,14 +133,66 @@ def test_the_contour_maps_marks_read_on_every_height_colour(theme):
         assert rim["hoverinfo"] == "skip"
 
 
+def _scale_rgb(color: str) -> np.ndarray:
+    """A colour of a Plotly colour scale ("#rrggbb" or "rgb(r,g,b)") in sRGB1."""
+    if color.startswith("#"):
+        return _srgb1(color)
+    return np.array([float(v) for v in color[4:-1].split(",")]) / 255
+
+
+def _drawn_inks(surface: str) -> dict[str, np.ndarray]:
+    """Every colour a basin map of ``surface`` draws for a category (its minima's basins, then
+    _maps_figures.BANDS), by the category's full colour: its stretch of the map's colour scale
+    from that colour to its pale end (a basin's hue fades toward white by contract.MAP_SHADE as
+    its runs take more steps), sampled as Plotly blends a scale (in sRGB)."""
+    cats = _maps_figures.basin_categories(get_surface(surface).minima)
+    scale = _maps_figures.band_scale(cats)
+    inks = {}
+    for (_, color, _), (_, start), (_, end) in zip(cats, scale[::2], scale[1::2]):
+        share = np.linspace(0, 1, 10)[:, None]
+        inks.setdefault(color, (1 - share) * _scale_rgb(start) + share * _scale_rgb(end))
+    return inks
+
+
+def _closest(a: np.ndarray, b: np.ndarray, deficiency: str) -> float:
+    """The least ΔE (CAM02-UCS) between any colour of ``a`` and any of ``b`` as seen with
+    ``deficiency`` at severity 100."""
+    cvd = {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": 100}
+    seen_a, seen_b = (np.clip(cspace_convert(c, cvd, "sRGB1"), 0, 1) for c in (a, b))
+    return float(deltaE(seen_a[:, None], seen_b[None, :], input_space="sRGB1").min())
+
+
+def test_the_basin_maps_drawn_inks_are_its_scales():
+    # the instrument: a basin's hue runs from its full colour to MAP_SHADE of the way to white,
+    # a band's ink stays whole
+    inks = _drawn_inks("himmelblau")
+    hue, grey = contract.BASIN_HUES[0], contract.MAP_INK["running"]
+    assert np.allclose(inks[hue][0], _srgb1(hue))
+    assert np.allclose(inks[hue][-1], _srgb1(hue) + contract.MAP_SHADE * (1 - _srgb1(hue)), atol=1 / 255)
+    assert np.allclose(inks[grey], _srgb1(grey))
+    assert _closest(inks[hue][:1], inks[hue][-1:], "tritanomaly") > 10  # the fade shows
+
+
 @pytest.mark.parametrize("deficiency", DEFICIENCIES)
-def test_the_outcome_maps_bands_stay_apart_with_colour_vision_deficiencies(deficiency):
-    """The outcome maps' bands (contract.MAP_INK, as _maps_figures.BANDS draws them: stopped on
-    a saddle or flat spot, stopped by itself next to a minimum or elsewhere, failed, still
-    moving) at the racers' floor, each ink as its key shows it (a shaded band's cells pale
-    toward white with the steps they took; its colour is the band's full ink). Taken from the
-    bands, so a new band's ink (rested_near, #29) is checked with the others."""
-    inks = {ink: contract.MAP_INK[ink] for _, ink, _ in _maps_figures.BANDS}
-    assert {"rested_near", "rested", "stopped"} <= set(inks)
-    worst, pair = min_delta_e(list(inks.values()), deficiency)
-    assert worst >= MIN_DELTA_E, f"{pair} are {worst:.1f} apart (CAM02-UCS) with {deficiency} 100"
+def test_the_basin_maps_bands_stay_apart_from_each_other_and_the_basins_pale_or_not(deficiency):
+    """The basin map's outcome bands (contract.MAP_INK as _maps_figures.BANDS draws them:
+    stopped on a saddle or flat spot, stopped by itself next to a minimum or elsewhere, failed,
+    still moving) apart at the racers' floor from each other and from every basin's hue at every
+    shade it is drawn in (Rastrigin: all eight hues), so a glance tells a basin from a run that
+    did not reach a minimum, and one way of not reaching it from another. Measured before (the
+    bands fading like the basins, the grey #9e9e9e): 0.3 ΔE (the faded green against the grey,
+    deuteranopia), the grey 3.9 from #44BB99 (deuteranopia). Two basins' hues are not held to
+    it: each basin holds its minimum's mark, and Rastrigin's 121 minima repeat the hues anyway."""
+    inks = _drawn_inks("rastrigin")
+    bands = [contract.MAP_INK[ink] for _, ink in _maps_figures.BANDS]
+    assert {contract.MAP_INK[k] for k in ("rested_near", "rested", "stopped")} <= set(bands)
+    assert set(contract.BASIN_HUES) | set(bands) == set(inks)
+    pairs = [(a, b) for a, b in itertools.combinations(inks, 2) if a in bands or b in bands]
+    worst, a, b = min((_closest(inks[a], inks[b], deficiency), a, b) for a, b in pairs)
+    assert worst >= MIN_DELTA_E, f"{a} and {b} come {worst:.1f} apart (CAM02-UCS) with {deficiency} 100"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_maps_key_swatches_outline_shows_on_the_card(theme):
+    # the maps' key squares are outlined in the grey (black and white swatches show on either card)
+    assert contrast(contract.MAP_INK["running"], BACKGROUNDS[theme]) >= MIN_LINE_CONTRAST

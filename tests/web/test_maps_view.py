@@ -202,7 +202,7 @@ def test_a_run_that_stopped_by_itself_is_its_own_band_in_the_single_runs_words()
         band = F.BANDS[int(phase["base"][0][0] * len(F.BANDS))][0]
         assert status in band
     # every outcome but a minimum reached has a band, and only one
-    banded = [o for band, _, _ in F.BANDS for o in band]
+    banded = [o for band, _ in F.BANDS for o in band]
     assert sorted(banded) == sorted(set(O.OUTCOMES) - {"minimum"})
 
 
@@ -230,12 +230,12 @@ def test_a_sweep_marks_the_rates_whose_runs_stopped_by_their_own_rule_in_the_sin
             continue
         assert single.status == status
         [(at, shown, words)] = row["rested"]
-        assert (at, shown) == (lr, status) and words.endswith(f"the first {single.words}")
+        assert (at, shown) == (lr, status) and words.endswith(f"the first {F.hover_lines(single.words)}")
         assert words in row["customdata"][0][2]  # the cell's hover says it too
     fig = F.sweep_skeleton(np.array([1e-3, 1e-2]), ["L-BFGS"])
     for k, status in enumerate(F.RESTED):
         marks = fig["data"][F.RESTED_TRACE + k]
-        ink = next(ink for band, ink, _ in F.BANDS if status in band)
+        ink = next(ink for band, ink in F.BANDS if status in band)
         assert marks["name"] == F.band_name((status,)) and marks["marker"]["color"] == MAP_INK[ink]
     assert len({fig["data"][F.RESTED_TRACE + k]["marker"]["symbol"] for k in range(len(F.RESTED))}) == 2
     # the view puts a marked cell at its racer's row and rate

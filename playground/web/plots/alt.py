@@ -130,7 +130,7 @@ def basin_texts(surface: str, racer: str, lr: float, steps: int, size: int, outc
     return texts(
         f"Basin map of the {surface} surface for {racer}, learning rate {lr:.3g}",
         f"A grid of {size} × {size} start points (start x across, start y up), each coloured by where {racer} "
-        f"ends after {steps} steps: {_and(outcomes)}; paler cells took more steps. The minima are marked (a star: "
+        f"ends after {steps} steps: {_and(outcomes)}; a basin's paler cells took more steps. The minima are marked (a star: "
         "global). Hover a cell for its outcome; click it to race that start.",
     )
 

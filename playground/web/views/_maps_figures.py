@@ -37,21 +37,33 @@ KEY_BESIDE = {
 }
 
 
+# A sweep's box is never lower than this (in the page's text size, which lecture mode raises with
+# the screen's height): room above the plot for the legend's rows, below it for the axis, and
+# beside it a colour bar long enough, under its two-line title, to hold its ticks' labels apart.
+# A single racer's sweep was 260 px high; in lecture mode at 1280×720 its colour bar came 15 px
+# long under its title with three labels on top of each other (#29).
+SWEEP_LEAST = "23em"
+SWEEP_TICKS = 4  # the colour bar's labels at most: a log₁₀ gap over any range, every 5 or 10
+
+
 def graph_style(kind: str, rows: int) -> dict:
     """The map's box: square maps fit the screen's height, a sweep grows with its racers."""
-    return {"height": SQUARE if kind != "sweep" else f"{max(260, 110 + 46 * rows)}px"}
+    return {"height": SQUARE if kind != "sweep" else f"max({max(260, 110 + 46 * rows)}px, {SWEEP_LEAST})"}
 
 
 # The bands a map colours its cells by after the minima: which outcomes each holds (core.outcome's
-# statuses, as a single run's outcome names them), the ink it is drawn in (contract.MAP_INK) and
-# whether its colour pales with the step the run settled at. Its name in the legend is its
-# outcomes' key words (contract.STATUSES), its cells' hover the run's own outcome words.
+# statuses, as a single run's outcome names them) and the ink it is drawn in (contract.MAP_INK).
+# Its name in the legend is its outcomes' key words (contract.STATUSES), its cells' hover the
+# run's own outcome words. A band's ink stays whole: only a basin's hue pales with the steps its
+# runs took (MAP_SHADE). Pale, the stopped bands' inks came as light as the grey and the hues:
+# the stopped-next-to-a-minimum green 3.2 ΔE from the grey with deuteranopia, the saddles'
+# purple 7.5 with tritanopia (tests/web/test_colour_vision.py).
 BANDS = (
-    (("saddle", "critical"), "stopped", True),
-    ((O.STOPPED_NEAR,), "rested_near", True),
-    ((O.STOPPED,), "rested", True),
-    (("left", O.LEFT_DOWNHILL, "blew_up"), "failed", False),
-    (("running", O.NEAR_MINIMUM), "running", False),
+    (("saddle", "critical"), "stopped"),
+    ((O.STOPPED_NEAR,), "rested_near"),
+    ((O.STOPPED,), "rested"),
+    (("left", O.LEFT_DOWNHILL, "blew_up"), "failed"),
+    (("running", O.NEAR_MINIMUM), "running"),
 )
 
 
@@ -69,7 +81,7 @@ def key_text(name: str) -> str:
 def _band_of(shown: Sequence[str], base: int) -> np.ndarray:
     """Each cell's band (``base`` + its index in `BANDS`) from its outcome's status (a minimum:
     ``base``, for the caller to draw its own way)."""
-    index = {"minimum": base, **{s: base + k for k, (band, _, _) in enumerate(BANDS) for s in band}}
+    index = {"minimum": base, **{s: base + k for k, (band, _) in enumerate(BANDS) for s in band}}
     return np.array([index[s] for s in shown], dtype=np.int64)
 
 
@@ -93,7 +105,7 @@ def minimum_name(m) -> str:
 def basin_categories(minima: Sequence) -> list[tuple[str, str, bool]]:
     """``(name, colour, shaded)`` of the basin map's bands: each minimum, then the rest."""
     mins = [(minimum_name(m), hue(k), True) for k, m in enumerate(minima)]
-    return [*mins, *((band_name(band), MAP_INK[ink], shaded) for band, ink, shaded in BANDS)]
+    return [*mins, *((band_name(band), MAP_INK[ink], False) for band, ink in BANDS)]
 
 
 def band_scale(cats: Sequence[tuple[str, str, bool]]) -> list[list]:
@@ -202,7 +214,8 @@ def sweep_skeleton(lrs: np.ndarray, labels: Sequence[str]) -> dict:
     heat = {
         "type": "heatmap", "x": np.log10(lrs).tolist(), "y": list(labels), "z": _blank(len(labels), len(lrs)),
         "customdata": _blank(len(labels), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
-        "colorbar": {"title": {"text": "log₁₀(median final loss − f*)<br>bright = lower"}, "thickness": 12},
+        "colorbar": {"title": {"text": "log₁₀(median final loss − f*)<br>bright = lower"}, "thickness": 12,
+                     "nticks": SWEEP_TICKS},
         "hovertemplate": "%{y}, lr %{customdata[0]:.3g}<br>median final loss %{customdata[1]:.4g}"
                          "<br>%{customdata[2]}<extra></extra>", "name": "score",
     }  # fmt: skip
@@ -229,7 +242,7 @@ RESTED_TRACE = 2  # the sweep's first mark trace of `RESTED`, after the heat map
 
 
 def _band_ink(status: str) -> str:
-    return next(MAP_INK[ink] for band, ink, _ in BANDS if status in band)
+    return next(MAP_INK[ink] for band, ink in BANDS if status in band)
 
 
 def _rested_marks(status: str) -> dict:
@@ -240,13 +253,19 @@ def _rested_marks(status: str) -> dict:
             "customdata": []}  # fmt: skip
 
 
+def hover_lines(words: str) -> str:
+    """A run's outcome words in a hover's lines: broken before its reason (Plotly does not wrap
+    a hover, and a line as long as L-BFGS's words ran past the graph's edges)."""
+    return words.replace(": ", ":<br>", 1)
+
+
 def _rested(ends: Sequence) -> tuple[str | None, str]:
     """A cell's probes' outcomes (core.outcome): the status of the cell's rest (`RESTED`) when
     most probes stopped by their own rule, else None; and the hover's words for it."""
     stopped = [o for o in ends if o.status in RESTED]
     if not stopped:
         return None, ""
-    words = f"{len(stopped)} of {len(ends)} probes stopped by their own rule, the first {stopped[0].words}"
+    words = f"{len(stopped)} of {len(ends)} probes stopped by their own rule,<br>the first {hover_lines(stopped[0].words)}"
     if 2 * len(stopped) <= len(ends):
         return None, words
     near = sum(o.status == O.STOPPED_NEAR for o in stopped)
@@ -281,7 +300,7 @@ def stable_shape(row: int, stable: tuple[float, float], step: float) -> dict:
 def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
                    boundary: tuple[np.ndarray, np.ndarray, np.ndarray, str] | None) -> dict:  # fmt: skip
     x = np.log10(lrs).tolist()
-    bands = [(band_name(band), MAP_INK[ink], False) for band, ink, _ in BANDS]
+    bands = [(band_name(band), MAP_INK[ink], False) for band, ink in BANDS]
     base = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)), "zmin": 0,
             "zmax": 1, "showscale": False, "hoverinfo": "skip", "name": "outcome",
             "colorscale": band_scale(bands)}  # fmt: skip

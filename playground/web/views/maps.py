@@ -141,7 +141,7 @@ def _title(p: Plan) -> str:
     name, surface = OPTIMIZERS[r.optimizer].title, runs.surface_of(p.cfg).title
     if p.kind == "basin":
         return (f"{surface}, {name}, lr {r.lr:.3g}, {p.steps} steps: where each of {p.size}×{p.size} starts ends "
-                "(paler: it took more steps)")  # fmt: skip
+                "(a basin paler where it took more steps)")  # fmt: skip
     if p.kind == "sweep":
         return f"{surface}, {p.size} learning rates, {p.steps} steps: median final loss over {PROBES} starts nearby"
     return f"{surface}, {name}, {p.steps} steps: steps to converge, {p.size}×{p.size} settings"
