@@ -196,10 +196,11 @@ class Page:
 
 
 def open_view(name: str, ready: str):
-    """A scene step: the page's view ``name`` (maps, network), once its ``ready`` selector shows."""
+    """A scene step: the page's view ``name`` (maps, network) from the header's view bar, as a
+    user opens it (no second page load), once its ``ready`` selector shows."""
 
     def go(page: Page) -> None:
-        page.page.goto(page.page.url.split("?")[0] + f"?view={name}")
+        page.page.click(f"#tabs-view input[value='{name}'] + label")
         page.page.wait_for_selector(ready, state="visible", timeout=30000)
         page.idle()
 
