@@ -79,36 +79,52 @@ def _presenter(page: Page) -> None:
     page.page.wait_for_function("() => document.body.classList.contains('pg-presenter')")
 
 
-def _dark(page: Page) -> None:
-    page.page.focus("#" + IDS.theme)
-    page.page.keyboard.press("Enter")
-    page.page.wait_for_function("() => document.body.classList.contains('pg-dark')")
+def _theme(dark: bool):
+    def go(page: Page) -> None:
+        page.page.focus("#" + IDS.theme)
+        page.page.keyboard.press("Enter")
+        page.page.wait_for_function("d => document.body.classList.contains('pg-dark') === d", arg=dark)
+
+    return go
 
 
-@pytest.mark.parametrize("theme", ["light", "dark", "presenter"])
-def test_tab_reaches_every_control_in_reading_order_with_a_ring(browser, base_url, theme):
-    page = Page(browser, base_url + "/", 1280, 800)
-    try:
-        {"light": lambda p: None, "dark": _dark, "presenter": _presenter}[theme](page)
-        stops = tab_walk(page)
-        names = " ".join(s["what"] for s in stops)
-        # the main job's controls are all on the way (presenter mode hides the side panel)
-        wanted = [IDS.play, IDS.step, IDS.reset, IDS.theme, IDS.presenter, IDS.live_button, "select-lesson",
-                  "button-help", "dash-slider-thumb"]  # fmt: skip
-        if theme != "presenter":
-            wanted += ["select-surface", "select-optimizers", "input-lr", "input-steps"]
-        assert not [w for w in wanted if w not in names], names
-        assert all(s["tabindex"] <= 0 for s in stops), "a positive tabindex breaks the reading order"
-        assert not [s for s in stops if s["what"].startswith("MJX-CONTAINER")], "a formula is no Tab stop"
-        order = [REGIONS.index(s["region"]) for s in stops if s["region"] in REGIONS]
-        assert order == sorted(order), [s["region"] for s in stops]  # header, then panel, then main
-        bad = [s for s in stops if not (s["visible"] and s["ring"] and s["contrast"] >= 3)]
-        assert not bad, f"{len(bad)} of {len(stops)} stops without a visible ring (3:1):\n" + "\n".join(
-            map(str, bad)
-        )
-        assert not page.errors, page.errors
-    finally:
-        page.close()
+# each theme: how to get there from the light page, how to go back (the three walks take turns
+# on one page)
+THEMES = {
+    "light": (None, None),
+    "dark": (_theme(dark=True), _theme(dark=False)),
+    "presenter": (_presenter, None),
+}
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_tab_reaches_every_control_in_reading_order_with_a_ring(shared_page, base_url, theme):
+    page = shared_page(base_url + "/", 1280, 800)
+    then, back = THEMES[theme]
+    if then:
+        then(page)
+    assert page.page.evaluate(
+        "() => [...document.body.classList].filter(c => c === 'pg-dark' || c === 'pg-presenter')"
+    ) == ([] if theme == "light" else [f"pg-{theme}"])
+    stops = tab_walk(page)
+    names = " ".join(s["what"] for s in stops)
+    # the main job's controls are all on the way (presenter mode hides the side panel)
+    wanted = [IDS.play, IDS.step, IDS.reset, IDS.theme, IDS.presenter, IDS.live_button, "select-lesson",
+              "button-help", "dash-slider-thumb"]  # fmt: skip
+    if theme != "presenter":
+        wanted += ["select-surface", "select-optimizers", "input-lr", "input-steps"]
+    assert not [w for w in wanted if w not in names], names
+    assert all(s["tabindex"] <= 0 for s in stops), "a positive tabindex breaks the reading order"
+    assert not [s for s in stops if s["what"].startswith("MJX-CONTAINER")], "a formula is no Tab stop"
+    order = [REGIONS.index(s["region"]) for s in stops if s["region"] in REGIONS]
+    assert order == sorted(order), [s["region"] for s in stops]  # header, then panel, then main
+    bad = [s for s in stops if not (s["visible"] and s["ring"] and s["contrast"] >= 3)]
+    assert not bad, f"{len(bad)} of {len(stops)} stops without a visible ring (3:1):\n" + "\n".join(
+        map(str, bad)
+    )
+    assert not page.errors, page.errors
+    if back:
+        back(page)
 
 
 def tab_to(page: Page, target: str, back: bool = False) -> None:
@@ -202,34 +218,66 @@ def test_the_main_job_by_keys_alone(page, base_url):
     page.idle()
 
 
-def test_shortcuts_leave_keys_to_text_boxes_sliders_and_buttons(browser, base_url):
-    page = Page(browser, base_url + "/?surface=custom", 1280, 800)
+# every formula MathJax drew: whether Tab stops on it, and what a screen reader gets of it
+MATH = """() => [...document.querySelectorAll('mjx-container')].map(m => ({
+  where: (m.closest('[id]') || {}).id, tabbable: m.tabIndex >= 0,
+  picture_hidden: [...m.querySelectorAll(':scope > svg')].every(s => s.getAttribute('aria-hidden') === 'true'),
+  read: ((m.querySelector('mjx-assistive-mml math') || {}).textContent || '').trim() }))"""
+
+
+def test_the_math_is_read_but_takes_no_tab_stop(shared_page, base_url):
+    """MathJax puts every formula in the Tab order by default (20 unnamed stops on this page
+    that only open its menu): none is a stop, each is read from its hidden MathML, the formulas
+    drawn first (the math panel) and one typed later (the formula's preview) alike."""
+    page = shared_page(
+        base_url + "/?surface=custom", 1280, 800
+    )  # the custom surface's page, the shortcuts' test's next
+    p = page.page
+    p.wait_for_function(
+        "() => document.querySelectorAll('#div-math mjx-container').length >= 3", timeout=WAIT
+    )
+    page.set_text("#input-formula", "x^2 + 3y^2")
+    p.wait_for_function(
+        "() => (document.querySelector('#formula-preview mjx-assistive-mml') || {}).textContent?.includes('3')",
+        timeout=WAIT,
+    )
+    math = p.evaluate(MATH)
+    assert {m["where"] for m in math} >= {"div-math", "formula-preview"}, math
+    assert not [m for m in math if m["tabbable"]], math
+    assert all(m["picture_hidden"] and m["read"] for m in math), math
+    assert "x2+3y2" in "".join(m["read"] for m in math if m["where"] == "formula-preview").replace(" ", "")
+    # and the shortcut to MathJax's own menu is still there for whoever wants it
+    assert p.evaluate("() => !!window.MathJax.startup.document.menu")
+    assert not page.errors, page.errors
+
+
+def test_shortcuts_leave_keys_to_text_boxes_sliders_and_buttons(shared_page, base_url):
+    page = shared_page(
+        base_url + "/?surface=custom", 1280, 800
+    )  # after the math's test: it needs no fresh page
     p, k = page.page, page.page.keyboard
-    try:
-        state = "() => [window.PG.step, window.PG.playing, document.body.classList.contains('pg-presenter')]"
-        before = p.evaluate(state)
-        for box in (lr_box("adam"), "#input-formula"):
-            p.focus(box)
-            k.press("End")
-            k.type(" rpo1?")
-            k.press("Space")
-            k.press("ArrowLeft")
-            assert p.input_value(box).endswith(" rpo1? "), p.input_value(box)
-            assert p.evaluate(state) == before
-            assert not p.is_visible("#" + IDS.help)
-        # an arrow on a learning-rate slider moves that slider, not the playback
-        p.focus(f'[id*="{IDS.lr_slider}"] [role=slider]')
-        value = p.evaluate("() => document.activeElement.getAttribute('aria-valuenow')")
-        k.press("ArrowRight")
-        p.wait_for_function("v => document.activeElement.getAttribute('aria-valuenow') !== v", arg=value)
-        assert p.evaluate(state) == before
-        # Space on a button presses that button (Share opens its dialog), the race stays paused
-        p.focus("#button-share")
+    state = "() => [window.PG.step, window.PG.playing, document.body.classList.contains('pg-presenter')]"
+    before = p.evaluate(state)
+    for box in (lr_box("adam"), "#input-formula"):
+        p.focus(box)
+        k.press("End")
+        k.type(" rpo1?")
         k.press("Space")
-        p.wait_for_selector("#modal-share .modal-content", state="visible")
+        k.press("ArrowLeft")
+        assert p.input_value(box).endswith(" rpo1? "), p.input_value(box)
         assert p.evaluate(state) == before
-    finally:
-        page.close()
+        assert not p.is_visible("#" + IDS.help)
+    # an arrow on a learning-rate slider moves that slider, not the playback
+    p.focus(f'[id*="{IDS.lr_slider}"] [role=slider]')
+    value = p.evaluate("() => document.activeElement.getAttribute('aria-valuenow')")
+    k.press("ArrowRight")
+    p.wait_for_function("v => document.activeElement.getAttribute('aria-valuenow') !== v", arg=value)
+    assert p.evaluate(state) == before
+    # Space on a button presses that button (Share opens its dialog), the race stays paused
+    p.focus("#button-share")
+    k.press("Space")
+    p.wait_for_selector("#modal-share .modal-content", state="visible")
+    assert p.evaluate(state) == before
 
 
 def test_shortcuts_are_announced(page):
@@ -241,39 +289,3 @@ def test_shortcuts_are_announced(page):
     p.wait_for_selector("#" + IDS.help + " .modal-content", state="visible")
     listed = p.inner_text("#" + IDS.help)
     assert all(s.label in listed and s.text in listed for s in SHORTCUTS), listed
-
-
-# every formula MathJax drew: whether Tab stops on it, and what a screen reader gets of it
-MATH = """() => [...document.querySelectorAll('mjx-container')].map(m => ({
-  where: (m.closest('[id]') || {}).id, tabbable: m.tabIndex >= 0,
-  picture_hidden: [...m.querySelectorAll(':scope > svg')].every(s => s.getAttribute('aria-hidden') === 'true'),
-  read: ((m.querySelector('mjx-assistive-mml math') || {}).textContent || '').trim() }))"""
-
-
-def test_the_math_is_read_but_takes_no_tab_stop(browser, base_url):
-    """MathJax puts every formula in the Tab order by default (20 unnamed stops on this page
-    that only open its menu): none is a stop, each is read from its hidden MathML, the formulas
-    drawn first (the math panel) and one typed later (the formula's preview) alike."""
-    page = Page(browser, base_url + "/?surface=custom", 1280, 800)
-    p = page.page
-    try:
-        p.wait_for_function(
-            "() => document.querySelectorAll('#div-math mjx-container').length >= 3", timeout=WAIT
-        )
-        page.set_text("#input-formula", "x^2 + 3y^2")
-        p.wait_for_function(
-            "() => (document.querySelector('#formula-preview mjx-assistive-mml') || {}).textContent?.includes('3')",
-            timeout=WAIT,
-        )
-        math = p.evaluate(MATH)
-        assert {m["where"] for m in math} >= {"div-math", "formula-preview"}, math
-        assert not [m for m in math if m["tabbable"]], math
-        assert all(m["picture_hidden"] and m["read"] for m in math), math
-        assert "x2+3y2" in "".join(m["read"] for m in math if m["where"] == "formula-preview").replace(
-            " ", ""
-        )
-        # and the shortcut to MathJax's own menu is still there for whoever wants it
-        assert p.evaluate("() => !!window.MathJax.startup.document.menu")
-        assert not page.errors, page.errors
-    finally:
-        page.close()

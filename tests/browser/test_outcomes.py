@@ -10,7 +10,7 @@ from playground.core.optimizers import OPTIMIZERS
 from playground.web import contract
 from playground.web.lessons import LESSON_BY_ID
 from playground.web.state.limits import MAX_RACERS
-from tests.support.browser import ARTIFACTS, Page
+from tests.support.browser import ARTIFACTS, Page, follow_link
 
 # on the grouped browser worker: the other one carries the unit tests and the longer browser
 # tests, and was the long pole by about a minute (500 s against ~290 s)
@@ -48,8 +48,11 @@ def _row(pg: Page, i: int) -> str:
     ],
     ids=["adam-lr10-rosenbrock", "saddle-free-newton"],
 )  # fmt: skip
-def test_a_run_that_left_is_marked_on_the_frame(browser, base_url, query, racer, symbol, words, tone):
-    pg = Page(browser, f"{base_url}/?{query}")
+def test_a_run_that_left_is_marked_on_the_frame(shared_page, base_url, query, racer, symbol, words, tone):
+    # the module's default page, the race from a link inside it (a new racer set: from step 0)
+    pg = shared_page(f"{base_url}/")
+    follow_link(pg, f"/?{query}")
+    pg.page.wait_for_function("() => window.PG.step === 0 && !window.PG.playing")
     assert "…" in _row(pg, racer)  # the final loss waits for the playback to reach it
     _at_end(pg)
     got = pg.page.evaluate(END_MARKS)
@@ -68,7 +71,8 @@ def test_a_run_that_left_is_marked_on_the_frame(browser, base_url, query, racer,
     assert not pg.errors
 
 
-def test_choosing_the_same_lesson_again_reapplies_it(page):
+def test_choosing_the_same_lesson_again_reapplies_it(shared_page, base_url):
+    page = shared_page(f"{base_url}/")  # the default page the module's tests share
     p, lesson = page.page, LESSON_BY_ID["ravine"]
     page.choose_lesson(lesson.id, lesson.title)
     page.set_text("#input-steps", "77")  # the user edits: the lesson withdraws its text
@@ -111,7 +115,8 @@ def test_a_thirteenth_optimizer_is_refused_with_its_reason(browser, base_url):
     pg.close()
 
 
-def test_the_status_key_names_every_status_and_mark(page):
+def test_the_status_key_names_every_status_and_mark(shared_page, base_url):
+    page = shared_page(f"{base_url}/")  # the default page the module's tests share
     key = page.page.inner_text(".pg-status-key")
     for st in contract.STATUSES.values():
         assert st["key"] in key
@@ -193,7 +198,8 @@ NUMBERS = [(-1.5, None, "-1.5"), (0.001, 4, "0.001"), (2.0, None, "2"), (-2.5455
            (0.0, None, "0"), (None, None, "–")]  # fmt: skip
 
 
-def test_the_table_writes_numbers_for_reading(page):
+def test_the_table_writes_numbers_for_reading(shared_page, base_url):
+    page = shared_page(f"{base_url}/")  # the default page the module's tests share
     """One rule for every number of the table: Python's "%g" (trailing zeros dropped), so
     "(-1.5000, 2)" and "0.001000" are gone and a point reads as in the outcome's words."""
     js = "cases => cases.map(([v, d]) => window.PG.fmt(v === null ? NaN : v, d === null ? undefined : d))"

@@ -9,7 +9,7 @@ from colorspacious.cvd import machado_et_al_2009_matrix
 
 from playground.web.contract import IDS
 from playground.web.lessons import LESSON_BY_ID
-from tests.support.browser import ARTIFACTS, PAUSED, Page, next_frames, open_view
+from tests.support.browser import ARTIFACTS, PAUSED, Page, follow_link, next_frames, open_view
 
 PLOTS = (IDS.surface, IDS.contour, IDS.loss_chart, IDS.schedule_chart)
 # a race whose outcomes come early: Adam reaches a minimum at step 260, momentum at 283
@@ -52,11 +52,7 @@ def test_each_plot_is_named_and_described_by_its_racers(browser, base_url):
         assert "Himmelblau" in contour["label"] and "log₁₀(f − f*)" in contour["description"]
         # the other cues than colour, said in words: each racer's dash and marker
         assert "RMSProp (dashed line, square)" in contour["label"]
-        assert not pg.errors, pg.errors
-    finally:
-        pg.close()
-    pg = Page(browser, base_url + HIMMELBLAU + "&opt=adam,sgd", 1280, 720)  # another race: other names
-    try:
+        follow_link(pg, HIMMELBLAU + "&opt=adam,sgd")  # another race (a link in the page): other names
         pg.page.wait_for_function(
             "([id, who]) => (document.getElementById(id).getAttribute('aria-label') || '').includes(who)",
             arg=[IDS.contour, "SGD"],
@@ -98,139 +94,122 @@ def test_every_plot_of_the_race_and_a_lesson_is_described(browser, base_url):
         pg.close()
 
 
-def test_the_maps_plots_are_described(browser, base_url):
-    pg = Page(browser, base_url + "/", 1280, 800)
+def test_the_maps_plots_are_described(shared_page, base_url):
+    pg = shared_page(base_url + "/", 1280, 800)  # the maps' and the network's views take turns on one page
     p = pg.page
-    try:
-        open_view("maps", "#button-maps-draw")(pg)
-        p.wait_for_function(ALL_DESCRIBED, arg=1, timeout=60000)
-        assert p.evaluate(ALT, "graph-maps")["label"].startswith(
-            "Basin map of the Rosenbrock surface for Momentum"
-        )
-        for kind, words in (
-            ("sweep", "Learning-rate sweep on the Rosenbrock surface"),
-            ("phase", "Phase diagram of Momentum"),
-        ):
-            p.check(f"#radio-maps-kind input[value='{kind}']")
-            p.wait_for_function("([id, w]) => (document.getElementById(id).getAttribute('aria-label') || '').startsWith(w)",
-                                arg=["graph-maps", words], timeout=60000)  # fmt: skip
-        p.click("#button-maps-tune")
-        p.wait_for_selector("#div-maps-tuned:not([hidden])", timeout=120000)
-        p.wait_for_function(ALL_DESCRIBED, arg=2, timeout=30000)
-        tune = p.evaluate(ALT, "graph-maps-tune")
-        assert tune["label"].startswith("Fair tuning") and "Best: Momentum lr" in tune["description"]
-        assert not pg.errors, pg.errors
-    finally:
-        pg.close()
+    open_view("maps", "#button-maps-draw")(pg)
+    p.wait_for_function(ALL_DESCRIBED, arg=1, timeout=60000)
+    assert p.evaluate(ALT, "graph-maps")["label"].startswith(
+        "Basin map of the Rosenbrock surface for Momentum"
+    )
+    for kind, words in (
+        ("sweep", "Learning-rate sweep on the Rosenbrock surface"),
+        ("phase", "Phase diagram of Momentum"),
+    ):
+        p.check(f"#radio-maps-kind input[value='{kind}']")
+        p.wait_for_function("([id, w]) => (document.getElementById(id).getAttribute('aria-label') || '').startsWith(w)",
+                            arg=["graph-maps", words], timeout=60000)  # fmt: skip
+    p.click("#button-maps-tune")
+    p.wait_for_selector("#div-maps-tuned:not([hidden])", timeout=120000)
+    p.wait_for_function(ALL_DESCRIBED, arg=2, timeout=30000)
+    tune = p.evaluate(ALT, "graph-maps-tune")
+    assert tune["label"].startswith("Fair tuning") and "Best: Momentum lr" in tune["description"]
+    assert not pg.errors, pg.errors
 
 
-def test_the_real_networks_plots_are_described(browser, base_url):
-    pg = Page(browser, base_url + "/", 1280, 800)
+def test_the_real_networks_plots_are_described(shared_page, base_url):
+    pg = shared_page(base_url + "/", 1280, 800)  # the maps' and the network's views take turns on one page
     p = pg.page
-    try:
-        open_view("network", "#button-network-train")(pg)
-        p.click("#select-network-optimizers .dash-dropdown-clear")
-        p.click("#select-network-optimizers")
-        p.get_by_role("option", name="Adam", exact=True).click()
-        p.keyboard.press("Escape")
-        p.fill("#input-network-epochs", "1")
-        p.click("#button-network-train")
-        p.wait_for_selector("#table-network-showdown", timeout=120000)
-        p.wait_for_function(ALL_DESCRIBED, arg=4, timeout=30000)
-        for graph in (
-            "graph-network-loss",
-            "graph-network-accuracy",
-            "graph-network-slice",
-            "graph-network-surface",
-        ):
-            assert "Adam (solid line, circle)" in p.evaluate(ALT, graph)["label"], graph
-        assert not pg.errors, pg.errors
-    finally:
-        pg.close()
+    open_view("network", "#button-network-train")(pg)
+    p.click("#select-network-optimizers .dash-dropdown-clear")
+    p.click("#select-network-optimizers")
+    p.get_by_role("option", name="Adam", exact=True).click()
+    p.keyboard.press("Escape")
+    p.fill("#input-network-epochs", "1")
+    p.click("#button-network-train")
+    p.wait_for_selector("#table-network-showdown", timeout=120000)
+    p.wait_for_function(ALL_DESCRIBED, arg=4, timeout=30000)
+    for graph in (
+        "graph-network-loss",
+        "graph-network-accuracy",
+        "graph-network-slice",
+        "graph-network-surface",
+    ):
+        assert "Adam (solid line, circle)" in p.evaluate(ALT, graph)["label"], graph
+    assert not pg.errors, pg.errors
 
 
-def test_outcomes_are_said_when_the_playback_reaches_them(browser, base_url):
-    pg = Page(browser, base_url + HIMMELBLAU, 1280, 720)
+def test_outcomes_are_said_when_the_playback_reaches_them(shared_page, base_url):
+    pg = shared_page(base_url + HIMMELBLAU, 1280, 720)  # with the other Himmelblau scenes
     p = pg.page
-    try:
-        runs = p.evaluate(RUNS)
-        first = min(runs, key=lambda r: r["at"])
-        assert first["status"] == "minimum" and first["at"] < 400, runs  # the scene this test needs
-        p.evaluate(LISTEN, IDS.outcome)
-        assert p.inner_text("#" + IDS.outcome).strip() == ""  # step 0: nothing reached yet
-        assert p.get_attribute("#" + IDS.outcome, "aria-live") == "polite"
-        p.click("#" + IDS.play)
-        p.wait_for_function("s => window.PG.step > s", arg=first["at"] + 40, timeout=60000)
-        p.click("#" + IDS.play)
-        p.wait_for_function(PAUSED, timeout=5000)
-        told = [t for t in p.evaluate("() => window.pgTold") if "text" in t]
-        said = {t["text"].split(" ")[0]: t for t in told}
-        assert first["label"] in said, told
-        # said only once the playback was there, and in the results table's words
-        assert said[first["label"]]["step"] >= first["at"], told
-        row = p.evaluate(
-            "who => [...document.querySelectorAll('#table-results tbody tr')].find(r => r.querySelector('th').textContent.includes(who))"
-            ".querySelector('.pg-status').textContent",
-            first["label"],
-        )
-        assert said[first["label"]]["text"] == f"{first['label']} {row}."
-        assert f"at step {first['at']}" in row and "reached the global minimum" in row
-        for r in runs:  # nobody is said to be somewhere the playback has not reached
-            assert r["label"] not in said or said[r["label"]]["step"] >= r["at"], (r, told)
-        p.click("#" + IDS.reset)
-        p.wait_for_function(
-            "id => document.getElementById(id).textContent === ''", arg=IDS.outcome, timeout=5000
-        )
-        assert not pg.errors, pg.errors
-    finally:
-        pg.close()
+    runs = p.evaluate(RUNS)
+    first = min(runs, key=lambda r: r["at"])
+    assert first["status"] == "minimum" and first["at"] < 400, runs  # the scene this test needs
+    p.evaluate(LISTEN, IDS.outcome)
+    assert p.inner_text("#" + IDS.outcome).strip() == ""  # step 0: nothing reached yet
+    assert p.get_attribute("#" + IDS.outcome, "aria-live") == "polite"
+    p.click("#" + IDS.play)
+    p.wait_for_function("s => window.PG.step > s", arg=first["at"] + 40, timeout=60000)
+    p.click("#" + IDS.play)
+    p.wait_for_function(PAUSED, timeout=5000)
+    told = [t for t in p.evaluate("() => window.pgTold") if "text" in t]
+    said = {t["text"].split(" ")[0]: t for t in told}
+    assert first["label"] in said, told
+    # said only once the playback was there, and in the results table's words
+    assert said[first["label"]]["step"] >= first["at"], told
+    row = p.evaluate(
+        "who => [...document.querySelectorAll('#table-results tbody tr')].find(r => r.querySelector('th').textContent.includes(who))"
+        ".querySelector('.pg-status').textContent",
+        first["label"],
+    )
+    assert said[first["label"]]["text"] == f"{first['label']} {row}."
+    assert f"at step {first['at']}" in row and "reached the global minimum" in row
+    for r in runs:  # nobody is said to be somewhere the playback has not reached
+        assert r["label"] not in said or said[r["label"]]["step"] >= r["at"], (r, told)
+    p.click("#" + IDS.reset)
+    p.wait_for_function("id => document.getElementById(id).textContent === ''", arg=IDS.outcome, timeout=5000)
+    assert not pg.errors, pg.errors
 
 
-def test_the_results_table_is_a_data_table(browser, base_url):
-    pg = Page(browser, base_url + "/", 1280, 720)
-    try:
-        table = pg.page.evaluate(
-            """id => { const t = document.getElementById(id);
-                 return {caption: t.caption && t.caption.textContent,
-                         cols: [...t.querySelectorAll('thead th')].map(h => h.getAttribute('scope')),
-                         rows: [...t.querySelectorAll('tbody th')].map(h => [h.getAttribute('scope'), h.textContent])}; }""",
-            IDS.table,
-        )
-        assert table["caption"] and "step 0" in table["caption"]
-        assert table["cols"] == ["col"] * 8
-        # each row is headed by its optimizer, its symbol (the plots' marker) hidden from the reader
-        assert [s for s, _ in table["rows"]] == ["row"] * 3
-        assert [t for _, t in table["rows"]] == ["●Momentum", "■RMSProp", "◆Adam"]
-        hidden = pg.page.evaluate(
-            "() => [...document.querySelectorAll('#table-results .pg-swatch')].map(s => s.getAttribute('aria-hidden'))"
-        )
-        assert hidden == ["true"] * 3
-    finally:
-        pg.close()
+def test_the_results_table_is_a_data_table(shared_page, base_url):
+    pg = shared_page(base_url + "/", 1280, 720)  # read only: the table's and the scales' tests share it
+    table = pg.page.evaluate(
+        """id => { const t = document.getElementById(id);
+             return {caption: t.caption && t.caption.textContent,
+                     cols: [...t.querySelectorAll('thead th')].map(h => h.getAttribute('scope')),
+                     rows: [...t.querySelectorAll('tbody th')].map(h => [h.getAttribute('scope'), h.textContent])}; }""",
+        IDS.table,
+    )
+    assert table["caption"] and "step 0" in table["caption"]
+    assert table["cols"] == ["col"] * 8
+    # each row is headed by its optimizer, its symbol (the plots' marker) hidden from the reader
+    assert [s for s, _ in table["rows"]] == ["row"] * 3
+    assert [t for _, t in table["rows"]] == ["●Momentum", "■RMSProp", "◆Adam"]
+    hidden = pg.page.evaluate(
+        "() => [...document.querySelectorAll('#table-results .pg-swatch')].map(s => s.getAttribute('aria-hidden'))"
+    )
+    assert hidden == ["true"] * 3
 
 
-def test_height_colours_have_a_scale(browser, base_url):
-    pg = Page(browser, base_url + "/", 1280, 720)
-    try:
-        pg.page.wait_for_function(
-            "() => document.querySelectorAll('#graph-surface-3d .colorbar, #graph-contour .colorbar').length === 2",
-            timeout=30000,
-        )
-        titles = pg.page.evaluate(
-            "() => [...document.querySelectorAll('#graph-surface-3d .cbtitle, #graph-contour .cbtitle')].map(t => t.textContent)"
-        )
-        assert titles == ["height: log₁₀(f − f* + 1)light = low", "height: log₁₀(f − f*)light = low"], titles
-        # readable: the scale's labels at the figures' text size, inside the graph's box
-        boxes = pg.page.evaluate(
-            """() => ['graph-surface-3d', 'graph-contour'].map(id => {
-                 const g = document.getElementById(id).getBoundingClientRect();
-                 const c = document.querySelector('#' + id + ' .colorbar').getBoundingClientRect();
-                 const f = parseFloat(getComputedStyle(document.querySelector('#' + id + ' .colorbar .cbaxis text')).fontSize);
-                 return [c.left >= g.left, c.right <= g.right + 1, c.bottom <= g.bottom + 1, f]; })"""
-        )
-        assert all(b[:3] == [True, True, True] and b[3] >= 13 for b in boxes), boxes
-    finally:
-        pg.close()
+def test_height_colours_have_a_scale(shared_page, base_url):
+    pg = shared_page(base_url + "/", 1280, 720)  # read only: the table's and the scales' tests share it
+    pg.page.wait_for_function(
+        "() => document.querySelectorAll('#graph-surface-3d .colorbar, #graph-contour .colorbar').length === 2",
+        timeout=30000,
+    )
+    titles = pg.page.evaluate(
+        "() => [...document.querySelectorAll('#graph-surface-3d .cbtitle, #graph-contour .cbtitle')].map(t => t.textContent)"
+    )
+    assert titles == ["height: log₁₀(f − f* + 1)light = low", "height: log₁₀(f − f*)light = low"], titles
+    # readable: the scale's labels at the figures' text size, inside the graph's box
+    boxes = pg.page.evaluate(
+        """() => ['graph-surface-3d', 'graph-contour'].map(id => {
+             const g = document.getElementById(id).getBoundingClientRect();
+             const c = document.querySelector('#' + id + ' .colorbar').getBoundingClientRect();
+             const f = parseFloat(getComputedStyle(document.querySelector('#' + id + ' .colorbar .cbaxis text')).fontSize);
+             return [c.left >= g.left, c.right <= g.right + 1, c.bottom <= g.bottom + 1, f]; })"""
+    )
+    assert all(b[:3] == [True, True, True] and b[3] >= 13 for b in boxes), boxes
 
 
 def _deuteranopia_filter() -> str:
@@ -245,30 +224,27 @@ def _deuteranopia_filter() -> str:
     )
 
 
-def test_screenshots_light_dark_and_deuteranopia(browser, base_url):
+def test_screenshots_light_dark_and_deuteranopia(shared_page, base_url):
     """Saved for a person to look at (artifacts/plots-*.png): mid-race, paused."""
-    pg = Page(browser, base_url + HIMMELBLAU, 1280, 720)
+    pg = shared_page(base_url + HIMMELBLAU, 1280, 720)  # with the other Himmelblau scenes
     p = pg.page
-    try:
-        p.click("#" + IDS.play)
-        p.wait_for_function("() => window.PG.step > 150", timeout=60000)
-        p.screenshot(path=str(ARTIFACTS / "plots-playing.png"))
-        p.click("#" + IDS.play)
-        p.wait_for_function(PAUSED, timeout=5000)
-        next_frames(p, 3)
-        p.screenshot(path=str(ARTIFACTS / "plots-light.png"))
-        p.evaluate(
-            "svg => { document.body.insertAdjacentHTML('beforeend', svg);"
-            " document.documentElement.style.filter = 'url(#pg-deutan)'; }",
-            _deuteranopia_filter(),
-        )
-        next_frames(p, 3)
-        p.screenshot(path=str(ARTIFACTS / "plots-deuteranopia.png"))
-        p.evaluate("() => { document.documentElement.style.filter = ''; }")
-        p.click("#" + IDS.theme)
-        p.wait_for_function("() => document.body.classList.contains('pg-dark')")
-        next_frames(p, 3)
-        p.screenshot(path=str(ARTIFACTS / "plots-dark.png"))
-        assert not pg.errors, pg.errors
-    finally:
-        pg.close()
+    p.click("#" + IDS.play)
+    p.wait_for_function("() => window.PG.step > 150", timeout=60000)
+    p.screenshot(path=str(ARTIFACTS / "plots-playing.png"))
+    p.click("#" + IDS.play)
+    p.wait_for_function(PAUSED, timeout=5000)
+    next_frames(p, 3)
+    p.screenshot(path=str(ARTIFACTS / "plots-light.png"))
+    p.evaluate(
+        "svg => { document.body.insertAdjacentHTML('beforeend', svg);"
+        " document.documentElement.style.filter = 'url(#pg-deutan)'; }",
+        _deuteranopia_filter(),
+    )
+    next_frames(p, 3)
+    p.screenshot(path=str(ARTIFACTS / "plots-deuteranopia.png"))
+    p.evaluate("() => { document.documentElement.style.filter = ''; }")
+    p.click("#" + IDS.theme)
+    p.wait_for_function("() => document.body.classList.contains('pg-dark')")
+    next_frames(p, 3)
+    p.screenshot(path=str(ARTIFACTS / "plots-dark.png"))
+    assert not pg.errors, pg.errors

@@ -49,54 +49,69 @@ def no_sideways_scroll(page: Page, where: str) -> None:
     assert not out, f"{where}: off screen in the header: {out}"
 
 
-def _open_panel(page: Page) -> None:
-    page.page.focus("#button-controls")
-    page.page.keyboard.press("Enter")
-    page.page.wait_for_selector("#" + IDS.controls, state="visible")
+def _toggle_panel(shown: bool):
+    def go(page: Page) -> None:
+        page.page.focus("#button-controls")
+        page.page.keyboard.press("Enter")
+        page.page.wait_for_selector("#" + IDS.controls, state="visible" if shown else "hidden")
+
+    return go
 
 
-# at 320 px: what to do once the race has loaded, and what must be on screen then
+_open_panel = _toggle_panel(shown=True)
+RACE_VIEW = open_view("race", "#graph-contour")
+
+# at 320 px: what to do once the race has loaded, what must be on screen then, and how to go
+# back to the race as loaded (the scenes take turns on one page, the race's first; the lesson,
+# which changes the race, last)
 NARROW = {
-    "race": (None, [IDS.play, IDS.step, IDS.reset, "button-controls", "select-lesson", IDS.live_button]),
-    "panel": (_open_panel, ["select-surface", "select-optimizers", "input-steps"]),
-    "lesson": (lambda p: p.choose_lesson("ravine", "ravine"), [IDS.play, "alert-lesson"]),
-    "maps": (open_view("maps", "#button-maps-draw"), ["button-maps-draw"]),
-    "network": (open_view("network", "#button-network-train"), ["button-network-train"]),
+    "race": (
+        None,
+        [IDS.play, IDS.step, IDS.reset, "button-controls", "select-lesson", IDS.live_button],
+        None,
+    ),
+    "panel": (
+        _open_panel,
+        ["select-surface", "select-optimizers", "input-steps"],
+        _toggle_panel(shown=False),
+    ),
+    "maps": (open_view("maps", "#button-maps-draw"), ["button-maps-draw"], RACE_VIEW),
+    "network": (open_view("network", "#button-network-train"), ["button-network-train"], RACE_VIEW),
+    "lesson": (lambda p: p.choose_lesson("ravine", "ravine"), [IDS.play, "alert-lesson"], None),
 }
 
 
 @pytest.mark.parametrize("scene", NARROW)
-def test_320_px_wide_without_sideways_scrolling(browser, base_url, scene):
-    then, reachable = NARROW[scene]
-    page = Page(browser, base_url + "/", 320, 640)
-    try:
-        if then:
-            then(page)
-        no_sideways_scroll(page, scene)
-        off = [i for i in reachable if not page.page.evaluate(ON_SCREEN, "#" + i)]
-        assert not off, f"{scene}: not on screen at 320 px: {off}"
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.page.screenshot(path=str(ARTIFACTS / f"reflow-320-{scene}.png"), full_page=True)
-        assert not page.errors, page.errors
-    finally:
-        page.close()
+def test_320_px_wide_without_sideways_scrolling(shared_page, base_url, scene):
+    then, reachable, back = NARROW[scene]
+    page = shared_page(base_url + "/", 320, 640)
+    if then:
+        then(page)
+    no_sideways_scroll(page, scene)
+    off = [i for i in reachable if not page.page.evaluate(ON_SCREEN, "#" + i)]
+    assert not off, f"{scene}: not on screen at 320 px: {off}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.page.screenshot(path=str(ARTIFACTS / f"reflow-320-{scene}.png"), full_page=True)
+    assert not page.errors, page.errors
+    if back:
+        back(page)
 
 
+# the light page first, then presenter mode on the same page
 @pytest.mark.parametrize("theme", ["light", "presenter"])
-def test_200_percent_zoom(browser, base_url, theme):
+def test_200_percent_zoom(shared_page, base_url, theme):
     """A 1280 × 800 window at 200%: 640 × 400 CSS px drawn at twice the density."""
-    page = Page(browser, base_url + "/", 640, 400)
-    try:
-        if theme == "presenter":
-            page.page.keyboard.press("p")
-            page.page.wait_for_function("() => document.body.classList.contains('pg-presenter')")
-        no_sideways_scroll(page, f"200% {theme}")
-        for i in (IDS.play, IDS.step, IDS.reset, IDS.theme):
-            assert page.page.evaluate(ON_SCREEN, "#" + i), f"{i} is not on screen at 200% ({theme})"
-        page.page.screenshot(path=str(ARTIFACTS / f"zoom-200-{theme}.png"))
-        assert not page.errors, page.errors
-    finally:
-        page.close()
+    page = shared_page(base_url + "/", 640, 400)
+    if theme == "presenter":
+        page.page.keyboard.press("p")
+        page.page.wait_for_function("() => document.body.classList.contains('pg-presenter')")
+    else:
+        assert not page.page.evaluate("() => document.body.classList.contains('pg-presenter')")
+    no_sideways_scroll(page, f"200% {theme}")
+    for i in (IDS.play, IDS.step, IDS.reset, IDS.theme):
+        assert page.page.evaluate(ON_SCREEN, "#" + i), f"{i} is not on screen at 200% ({theme})"
+    page.page.screenshot(path=str(ARTIFACTS / f"zoom-200-{theme}.png"))
+    assert not page.errors, page.errors
 
 
 # the longest transition or animation any element of the page has (s), and any animation that

@@ -198,11 +198,52 @@ class Page:
 
 
 def open_view(name: str, ready: str):
-    """A scene step: the page's view ``name`` (maps, network), once its ``ready`` selector shows."""
+    """A scene step: the page's view ``name`` (maps, network) from the header's view bar, as a
+    user opens it (no second page load), once its ``ready`` selector shows."""
 
     def go(page: Page) -> None:
-        page.page.goto(page.page.url.split("?")[0] + f"?view={name}")
+        page.page.click(f"#tabs-view input[value='{name}'] + label")
         page.page.wait_for_selector(ready, state="visible", timeout=30000)
         page.idle()
 
     return go
+
+
+def follow_link(page: Page, href: str) -> None:
+    """Go to ``href`` inside the page, as a click on one of its own links (dcc.Link) does: the
+    address changes without a reload and the page's dcc.Location applies it (the same callbacks
+    a lesson's or a live lecture's link runs), in a second or two instead of a page load's 10-18 s."""
+    page.page.evaluate(
+        "h => { window.history.pushState({}, '', h); window.dispatchEvent(new CustomEvent('_dashprivate_pushstate')); }",
+        href,
+    )
+    page.idle()
+
+
+class PagePool:
+    """Pages a module's tests take turns on, one per way of opening it (address, window size,
+    options), for tests that need the app loaded but not freshly (a page load is 10-18 s of the
+    browser tests' time on the shared box). A test hands its page back when it ends; a failed
+    test's page, or one with a script error, is closed, and the next test gets a fresh one, so a
+    failure stays the failing test's own."""
+
+    def __init__(self, browser) -> None:
+        self.browser = browser
+        self.pages: dict[tuple, Page] = {}
+
+    def take(self, url: str, *args, **kwargs) -> Page:
+        key = (url, args, tuple(sorted(kwargs.items())))
+        if key not in self.pages:
+            self.pages[key] = Page(self.browser, url, *args, **kwargs)
+        return self.pages[key]
+
+    def give_back(self, page: Page, failed: bool) -> None:
+        if failed or page.errors:
+            for key in [k for k, v in self.pages.items() if v is page]:
+                del self.pages[key]
+            page.close()
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.close()
+        self.pages.clear()
