@@ -15,9 +15,9 @@ from tests.support.browser import ARTIFACTS, PENDING_CALLBACKS, PLOTS_LAID_OUT, 
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
 # the outputs the first visit asks the server for: the explaining panels and the link reader
-FIRST_WAVE = {"div-lesson.children"}
+FIRST_WAVE = {"div-lesson.children", "pre-torch.children"}
 # the panels that explain the default settings come with the page: no request for them
-WITH_THE_PAGE = {"div-math.children", "div-surface-info.children", "pre-torch.children"}
+WITH_THE_PAGE = {"div-math.children", "div-surface-info.children"}
 # the trace types the page's plotly.js bundle sets up on first use, not when it loads
 LATER_TRACES = {"heatmap", "surface", "scatter3d"}
 

@@ -274,8 +274,8 @@ def _register_engine(app: Dash) -> None:
 def _register_explain(app: Dash) -> None:
     """Panels that only explain the settings: no run, only the settings they show."""
 
-    # the page comes with the default settings' panels (layout.py): each is asked for again
-    # only when a setting it shows changes
+    # the page comes with the default settings' rules and surface (layout.py): each is asked
+    # for again only when a setting it shows changes
     @guard.callback(app, Output("div-math", "children"), *settings.inputs(MATH), prevent_initial_call=True)
     def math_rules(*_values):
         cfg, _ = config_of(MATH, ctx.inputs_list)
@@ -287,7 +287,8 @@ def _register_explain(app: Dash) -> None:
     def surface_text(*_values):
         return surface_info(config_of(SURFACE, ctx.inputs_list)[0])
 
-    @guard.callback(app, Output("pre-torch", "children"), *settings.inputs(TORCH), prevent_initial_call=True)
+    # asked for by the page (not served with it): printing a surface as code loads SymPy
+    @guard.callback(app, Output("pre-torch", "children"), *settings.inputs(TORCH))
     def torch_text(*_values):
         return torch_code(config_of(TORCH, ctx.inputs_list)[0])
 

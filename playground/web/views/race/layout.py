@@ -217,7 +217,7 @@ def export_box() -> html.Div:
                 className="pg-copy-row",
             ),
             # a scrolling box: reachable by Tab (to scroll it by keys) and named
-            html.Pre(explain.torch_code(DEFAULT_CONFIG), id="pre-torch", className="pg-code", tabIndex=0, role="region", **{"aria-label": "PyTorch code"}),
+            html.Pre(id="pre-torch", className="pg-code", tabIndex=0, role="region", **{"aria-label": "PyTorch code"}),
         ]
     )  # fmt: skip
 
