@@ -61,7 +61,7 @@
   function tickRoom(g, a, size) {
     const ax = g._fullLayout && g._fullLayout[a];
     if (!ax || !ax._length) return Infinity;
-    return Math.max(2, Math.floor(ax._length / ((a.charAt(0) === "x" ? 3 : 1.8) * size)));
+    return Math.max(2, Math.floor(ax._length / ((a.charAt(0) === "x" ? 2.5 : 1.8) * size)));
   }
 
   /* After Plotly laid the larger text out, the plot area may have shrunk: an axis that now
