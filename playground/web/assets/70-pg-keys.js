@@ -64,17 +64,6 @@
     return Math.max(2, Math.floor(ax._length / ((a.charAt(0) === "x" ? 2.5 : 1.8) * size)));
   }
 
-  /* After Plotly laid the larger text out, the plot area may have shrunk: an axis that now
-   * holds fewer labels than it was given gets that many (fewer only, so it settles). */
-  function fitTicks(g, axes, size) {
-    const fix = {};
-    axes.forEach(function (a) {
-      const n = g.layout[a] && g.layout[a].nticks, room = tickRoom(g, a, size);
-      if (n && room < n) fix[a + ".nticks"] = room;
-    });
-    if (Object.keys(fix).length) P.relayout(g, fix);
-  }
-
   /* Lecture mode's larger text on as many ticks as fit: each axis at most `most` labels
    * (contract.FONT.presenterTicks) and no more than its length holds (tickRoom); a 3D axis
    * with its own tick values (the heights, on a foreshortened axis) every other one of them,
@@ -151,6 +140,8 @@
     const laid = g.layout.font && g.layout.font.size;
     const fresh = laid && laid !== PG.C.font.size ? null : ["light", PG.C.font.size].join("|");
     // in lecture mode a 2D plot's ticks follow its size (tickRoom): styled again when it changes
+    // (after lecture mode's text is laid out the plots take their new boxes: tickRoom then
+    // measures the axes at the new size)
     const box = big && !P.isScene(g) ? g.clientWidth + "x" + g.clientHeight : null;
     if (P.styled(g, [t, size].concat(box ? [box] : []).join("|"), fresh)) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
@@ -192,8 +183,7 @@
     if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
     const halos = P.withRoles(g, [PG.C.roles.halo]); // the contour map's rims under its marks
     if (halos.length) P.restyle(g, { "marker.color": PG.C.markHalo[t], "marker.line.color": PG.C.markHalo[t] }, halos);
-    const laidOut = P.relayout(g, lay);
-    if (big && !P.isScene(g)) laidOut.then(function () { fitTicks(g, ["xaxis", "yaxis", "yaxis2"], size); });
+    P.relayout(g, lay);
   };
 
   PG.styleAll = function () {
