@@ -86,6 +86,9 @@
       lay[a + ".nticks"] = big ? Math.min(o.nticks || most, most, scene ? most : tickRoom(g, a, size)) : o.nticks;
       // a 2D axis' title clear of its larger tick labels (Plotly left their boxes overlapping at 27 px)
       if (!scene && o.titled) lay[a + ".title.standoff"] = big ? Math.max(o.standoff || 0, Math.round(size / 2)) : (o.standoff === undefined ? null : o.standoff);
+      // an x axis' first label below the corner where the y axis' last one ends (half a text
+      // size under the axis at 27 px: the loss chart's "0" and "10⁻¹⁰" met there)
+      if (a === "xaxis") lay[a + ".ticklabelstandoff"] = big ? Math.round(size / 2) : null;
       if (!scene || !o.tickvals || o.tickvals.length <= 2) return;
       const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };
       lay[a + ".tickvals"] = o.tickvals.filter(kept);
