@@ -186,7 +186,7 @@
     if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
     const halos = P.withRoles(g, [PG.C.roles.halo]); // the contour map's rims under its marks
     if (halos.length) P.restyle(g, { "marker.color": PG.C.markHalo[t], "marker.line.color": PG.C.markHalo[t] }, halos);
-    P.relayout(g, lay);
+    P.relayoutChanges(g, lay);
   };
 
   PG.styleAll = function () {
