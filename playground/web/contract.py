@@ -315,7 +315,7 @@ class Column:
 # the results table's columns, in order (60-pg-readout.js fills the rows in this order)
 RESULTS_COLUMNS = (
     Column("optimizer", "optimizer", strip=True, phone=True),
-    Column("step", "step", phone=True, num=True),
+    Column("step", "step", num=True),  # a phone's transport shows it; its status gets the room
     Column("loss", "loss", phone=True, num=True),
     Column("position", "position", num=True),
     Column("lr", "lr", strip=True, num=True),

@@ -95,6 +95,25 @@ ABOVE_THE_FOLD = (
 )  # fmt: skip
 
 
+def _plots_settle(p) -> None:
+    """A plot redrawn from a figure that already holds lecture mode's style is not styled again.
+    dcc.Graph copies each relayout into its figure prop and redraws the graph from it: a style
+    that relayouted every time it saw a new figure redrew the 3D scene four times a second and
+    the page stopped answering."""
+    relayouts = p.evaluate(
+        """async () => {
+        const graphs = [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent && g._fullLayout);
+        let n = 0; const relayout = Plotly.relayout;
+        Plotly.relayout = function () { n++; return relayout.apply(this, arguments); };
+        try {
+          await Promise.all(graphs.map(g => Plotly.react(g, g.data, JSON.parse(JSON.stringify(g.layout)))));
+          await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+        } finally { Plotly.relayout = relayout; }
+        return [graphs.length, n]; }"""
+    )
+    assert relayouts[0] >= 3 and relayouts[1] == 0, relayouts
+
+
 @pytest.mark.parametrize(
     "width,height,dark", [(1280, 720, False), (1920, 1080, True)], ids=["720p-light", "1080p-dark"]
 )
@@ -103,6 +122,7 @@ def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, h
     p = pg.page
     p.evaluate("() => window.PG.apply(window.PG.run.steps)")  # the lesson's end: every racer's status
     pg.idle()
+    _plots_settle(p)
     for sel in ABOVE_THE_FOLD:
         assert on_screen(box(p, sel), width, height), (sel, box(p, sel))
     assert p.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight + 1")

@@ -58,10 +58,19 @@
   /* How many labels a 2D axis holds at text size `size`: its drawn length over a label's
    * room (a few characters' width along x, a line and a gap along y). Plotly's own choice
    * keeps 40 px a label on y whatever the text size: 20-px labels overlapped on a short axis. */
+  // Measured once per graph box and text size: the labels move the margins, and with them the
+  // axis' length, so a count measured again on the plot it laid out could differ, restyle it,
+  // and never settle (dcc.Graph redraws the graph after every relayout)
+  const rooms = new WeakMap(); // graph -> {"box|size|axis": labels}
   function tickRoom(g, a, size) {
     const ax = g._fullLayout && g._fullLayout[a];
     if (!ax || !ax._length) return Infinity;
-    return Math.max(2, Math.floor(ax._length / ((a.charAt(0) === "x" ? 2.5 : 1.8) * size)));
+    const memo = rooms.get(g) || {}, key = [g.clientWidth, g.clientHeight, size, a].join("|");
+    if (key in memo) return memo[key];
+    const n = Math.max(2, Math.floor(ax._length / ((a.charAt(0) === "x" ? 2.5 : 1.8) * size)));
+    // kept once measured on a plot laid out at this size (the first pass sees the old margins)
+    if (g._fullLayout.font.size === size) rooms.set(g, Object.assign(memo, { [key]: n }));
+    return n;
   }
 
   /* Lecture mode's larger text on as many ticks as fit: each axis at most `most` labels
