@@ -200,16 +200,19 @@ MARK_INK = {"light": "#1f2a33", "dark": "#f5f6f8"}
 MARK_HALO = {"light": MARK_INK["dark"], "dark": MARK_INK["light"]}
 HALO_WIDTH = 3  # px of rim beyond a mark's own line, on each side
 # the plots' text, laid out by Plotly: the figures' size, and in lecture mode (presenterX) the
-# screen's height over presenterLines, never under presenterMin: 18 px at 720p, 27 px at 1080p
-# (the same share of a projected screen), every tick, legend and title at that one size, and
-# at most presenterTicks labels on an axis (a 2D plot's, a 3D scene's) so the larger ones fit.
-# A 3D scene's text is drawn in perspective by WebGL: its labels at the box's near corner came
-# out about 1.6 times their size (27 px labels 40-45 px tall at 1080p, on top of each other), so
-# in lecture mode they are laid out at presenterScene times the size (as tall as the plots'
-# text then), on at most presenterTicks["scene"] ticks, and the z axis shows its title, not
-# its heights: the colour bar beside the scene labels those, at the plots' size
-FONT = {"size": 13, "presenterLines": 40, "presenterMin": 18, "presenterTicks": {"plot": 6, "scene": 4},
-        "presenterScene": 0.7}  # fmt: skip
+# screen's height over presenterLines, never under presenterMin: 20 px at 720p, 27 px at 1080p
+# (read from the back of a hall; the page's own text in lecture mode is the same size: 50-app.css),
+# every tick, legend and title at that one size, and at most presenterTicks labels on an axis (a
+# 2D plot's, a 3D scene's) so the larger ones fit (a 2D axis fewer when its length holds fewer).
+# A 3D scene's tick labels are drawn by WebGL at their size times size / sceneTickEm (plotly.js
+# gl3d scales a tick's text by its font size over 12 on top of the size; the ink of a "0" of
+# size 12 and 24 measured 8 and 31 px in headless Chromium, four times at twice the size): in
+# lecture mode they are laid out at sqrt(sceneTickEm * size), as large as the plots' text then
+# (tests/browser/test_hall.py compares the ink; its axis titles are drawn at their size), on at most presenterTicks["scene"]
+# ticks, and the z axis shows its title, not its heights: the colour bar beside the scene labels
+# those, at the plots' size
+FONT = {"size": 13, "presenterLines": 40, "presenterMin": 20, "presenterTicks": {"plot": 6, "scene": 4},
+        "sceneTickEm": 12}  # fmt: skip
 # layout.meta of a graph's stand-in until its first figure is handed over (style.PLACEHOLDER)
 PLACEHOLDER = "pg-placeholder"
 # Paths narrow the later their racer comes in the list, so a racer drawn on top of another
@@ -312,7 +315,7 @@ class Column:
 # the results table's columns, in order (60-pg-readout.js fills the rows in this order)
 RESULTS_COLUMNS = (
     Column("optimizer", "optimizer", strip=True, phone=True),
-    Column("step", "step", phone=True, num=True),
+    Column("step", "step", num=True),  # a phone's transport shows it; its status gets the room
     Column("loss", "loss", phone=True, num=True),
     Column("position", "position", num=True),
     Column("lr", "lr", strip=True, num=True),

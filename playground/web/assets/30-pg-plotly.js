@@ -156,6 +156,21 @@
       return Promise.resolve(window.Plotly.relayout(g, upd));
     },
 
+    /* Relayout only the attributes whose value differs from the figure's. dcc.Graph copies
+     * every relayout into its figure prop and redraws the graph from it (Dash 4.4: "sync
+     * user-driven layout changes"), and a redrawn figure is styled again: a style that always
+     * relayouts never settles (lecture mode's 3D scene was redrawn four times a second and the
+     * page stopped answering). A style already in the figure costs nothing now. */
+    relayoutChanges: function (g, upd) {
+      const changed = {};
+      Object.keys(upd).forEach(function (k) {
+        const v = k.split(".").reduce(function (o, part) { return o == null ? undefined : o[part]; }, g.layout);
+        const same = v == null || upd[k] == null ? v == null && upd[k] == null : JSON.stringify(v) === JSON.stringify(upd[k]);
+        if (!same) changed[k] = upd[k];
+      });
+      return Object.keys(changed).length ? P.relayout(g, changed) : Promise.resolve();
+    },
+
     /* While playing: new points straight into the scene's path objects, then one WebGL redraw.
      * Plotly.restyle rebuilds every object of the scene (the surface mesh and its contour
      * lines too: ~100 ms in software GL) and recomputes its bounds; the axes' ranges are fixed,

@@ -29,22 +29,54 @@
     return document.body.classList.contains("pg-presenter") && !!main && getComputedStyle(main).display === "grid";
   };
 
-  /* Text size the plots are laid out with: the figure's own, or in lecture mode one that
-   * reads from the back of a hall (scaled with the screen's height: contract.FONT). */
-  function fontSize() {
+  /* The text size that reads from the back of a hall, scaled with the screen's height
+   * (contract.FONT): the plots' text in lecture mode, and the page's own (50-app.css reads it
+   * as --pg-lecture-text), kept up to date as the window changes size. */
+  function lectureSize() {
     const f = PG.C.font;
-    if (!PG.lectureLaidOut()) return f.size;
     return Math.max(f.presenterMin, Math.round(window.innerHeight / f.presenterLines));
+  }
+  function shareLectureSize() {
+    if (PG.C) document.documentElement.style.setProperty("--pg-lecture-text", lectureSize() + "px");
+  }
+  const useContract = PG.useContract;
+  PG.useContract = function (c) {
+    useContract(c);
+    shareLectureSize();
+  };
+  window.addEventListener("resize", shareLectureSize);
+
+  /* Text size the plots are laid out with: the figure's own, or lecture mode's. */
+  function fontSize() {
+    return PG.lectureLaidOut() ? lectureSize() : PG.C.font.size;
   }
 
   // each figure's own ticks (g.layout -> {axis: {nticks, tickvals, ticktext}}), before lecture
   // mode thins them
   const ownTicks = new WeakMap();
 
+  /* How many labels a 2D axis holds at text size `size`: its drawn length over a label's
+   * room (a few characters' width along x, a line and a gap along y). Plotly's own choice
+   * keeps 40 px a label on y whatever the text size: 20-px labels overlapped on a short axis. */
+  // Measured once per graph box and text size: the labels move the margins, and with them the
+  // axis' length, so a count measured again on the plot it laid out could differ, restyle it,
+  // and never settle (dcc.Graph redraws the graph after every relayout)
+  const rooms = new WeakMap(); // graph -> {"box|size|axis": labels}
+  function tickRoom(g, a, size) {
+    const ax = g._fullLayout && g._fullLayout[a];
+    if (!ax || !ax._length) return Infinity;
+    const memo = rooms.get(g) || {}, key = [g.clientWidth, g.clientHeight, size, a].join("|");
+    if (key in memo) return memo[key];
+    const n = Math.max(2, Math.floor(ax._length / ((a.charAt(0) === "x" ? 2.5 : 1.8) * size)));
+    // kept once measured on a plot laid out at this size (the first pass sees the old margins)
+    if (g._fullLayout.font.size === size) rooms.set(g, Object.assign(memo, { [key]: n }));
+    return n;
+  }
+
   /* Lecture mode's larger text on as many ticks as fit: each axis at most `most` labels
-   * (contract.FONT.presenterTicks); a 3D axis with its own tick values (the heights, on a
-   * foreshortened axis) every other one of them, with their texts. The figure's own ticks
-   * outside lecture mode. */
+   * (contract.FONT.presenterTicks) and no more than its length holds (tickRoom); a 3D axis
+   * with its own tick values (the heights, on a foreshortened axis) every other one of them,
+   * with their texts. The figure's own ticks outside lecture mode. */
   function tickCounts(g, axes, big, most, size, lay) {
     if (!ownTicks.has(g.layout)) {
       const own = {};
@@ -60,9 +92,12 @@
     axes.forEach(function (a) {
       const o = own[a];
       if (!o) return;
-      lay[a + ".nticks"] = big ? Math.min(o.nticks || most, most) : o.nticks;
+      lay[a + ".nticks"] = big ? Math.min(o.nticks || most, most, scene ? most : tickRoom(g, a, size)) : o.nticks;
       // a 2D axis' title clear of its larger tick labels (Plotly left their boxes overlapping at 27 px)
       if (!scene && o.titled) lay[a + ".title.standoff"] = big ? Math.max(o.standoff || 0, Math.round(size / 2)) : (o.standoff === undefined ? null : o.standoff);
+      // an x axis' first label below the corner where the y axis' last one ends (half a text
+      // size under the axis at 27 px: the loss chart's "0" and "10⁻¹⁰" met there)
+      if (a === "xaxis") lay[a + ".ticklabelstandoff"] = big ? Math.round(size / 2) : null;
       if (!scene || !o.tickvals || o.tickvals.length <= 2) return;
       const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };
       lay[a + ".tickvals"] = o.tickvals.filter(kept);
@@ -106,15 +141,21 @@
   PG.style = function (g) {
     if (!g || !g.layout || !PG.C) return;
     const t = theme(), size = fontSize(), ink = PG.C.sceneInk[t], big = size !== PG.C.font.size;
-    // WebGL's perspective enlarges the scene's text (contract.FONT.presenterScene)
-    const sceneSize = big ? Math.round(size * PG.C.font.presenterScene) : size;
-    if (P.isScene(g)) fitScene(g, big, sceneSize); // at every draw: the canvas may have a new size
+    // WebGL draws a 3D tick label of font size s s * s / sceneTickEm px tall (contract.FONT):
+    // in lecture mode the size whose labels are as tall as the plots' (its titles are drawn at
+    // their size)
+    const sceneTick = big ? Math.ceil(Math.sqrt(PG.C.font.sceneTickEm * size)) : size;
+    if (P.isScene(g)) fitScene(g, big, size); // at every draw: the canvas may have a new size
     // a figure not seen before is taken to be in the server's style only if its text says so:
     // one built on a layout restyled while lecture mode hid it (the inspect chart) kept 18 px
     // on the desk
     const laid = g.layout.font && g.layout.font.size;
     const fresh = laid && laid !== PG.C.font.size ? null : ["light", PG.C.font.size].join("|");
-    if (P.styled(g, [t, size].join("|"), fresh)) return;
+    // in lecture mode a 2D plot's ticks follow its size (tickRoom): styled again when it changes
+    // (after lecture mode's text is laid out the plots take their new boxes: tickRoom then
+    // measures the axes at the new size)
+    const box = big && !P.isScene(g) ? g.clientWidth + "x" + g.clientHeight : null;
+    if (P.styled(g, [t, size].concat(box ? [box] : []).join("|"), fresh)) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
     // A lesson chart names its quantity in its legend's title. In lecture mode that title heads
     // the chart alone: in the narrow lesson column its entries, one a line at this size, left the
@@ -131,8 +172,8 @@
       ["xaxis", "yaxis", "zaxis"].forEach(function (a) {
         lay["scene." + a + ".color"] = ink.color;
         lay["scene." + a + ".gridcolor"] = ink.grid;
-        lay["scene." + a + ".tickfont.size"] = sceneSize;
-        lay["scene." + a + ".title.font.size"] = sceneSize;
+        lay["scene." + a + ".tickfont.size"] = sceneTick;
+        lay["scene." + a + ".title.font.size"] = size;
       });
       // the heights are the colour bar's labels in lecture mode: the z axis' corner keeps its title
       lay["scene.zaxis.showticklabels"] = !big;
@@ -154,7 +195,7 @@
     if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
     const halos = P.withRoles(g, [PG.C.roles.halo]); // the contour map's rims under its marks
     if (halos.length) P.restyle(g, { "marker.color": PG.C.markHalo[t], "marker.line.color": PG.C.markHalo[t] }, halos);
-    P.relayout(g, lay);
+    P.relayoutChanges(g, lay);
   };
 
   PG.styleAll = function () {
