@@ -95,6 +95,7 @@ class Roles:
     iterate: str = "iterate"  # schedule-free's z, the iterate beside the evaluated point x
     mesh: str = "mesh"  # the height colours (surface, contour fill): recoloured per theme
     mark: str = "mark"  # critical points: inked per theme
+    stem: str = "stem"  # a 3D mark's line down to the surface (landscape.mark_heights): inked as the marks
     halo: str = "halo"  # the rim under a contour map's mark, in the other theme's ink (MARK_HALO)
     fan: str = "fan"  # a seed fan (fans.py): drawn whole by the server, never played
     batch: str = "batch"  # the mini-batch loss on a data-backed surface: drawn whole too
