@@ -6,6 +6,7 @@ lecture-live-dialog.png, phone-following.png."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 
 import playwright.sync_api  # noqa: F401 - a missing package fails the suite
 import pytest
@@ -131,12 +132,13 @@ def _plot_text_is_the_lecture_size(p, size: int) -> None:
     for graph, found in sizes:
         assert found and min(found) >= size, (graph, found)
     # the scene's text at the share of the size WebGL's perspective leaves it as tall as the
-    # plots' (contract.FONT), its heights on the colour bar, its z axis named
-    scene = p.evaluate("""() => { const s = document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene;
-                                  return [['xaxis', 'yaxis'].map(a => s[a].tickfont.size), s.zaxis.title.font.size,
-                                          s.zaxis.showticklabels, s.zaxis.title.text]; }""")
+    # plots' (contract.FONT); its heights on the colour bar, which names them: no z title, whose
+    # "height" on the z axis' short corner lay on the y axis' labels (#29)
+    scene = p.evaluate("""() => { const g = document.querySelector('#graph-surface-3d .js-plotly-plot'), s = g._fullLayout.scene;
+                                  return [['xaxis', 'yaxis'].map(a => s[a].tickfont.size), s.zaxis.showticklabels, s.zaxis.title.text,
+                                          g._fullData.find(t => t.type === 'surface').colorbar.title.text]; }""")
     small = round(size * FONT["presenterScene"])
-    assert scene == [[small] * 2, small, False, LABELS["height"]], scene
+    assert scene[:3] == [[small] * 2, False, ""] and scene[3].startswith(LABELS["height"] + ": "), scene
     _scene_box_fits(p, round(size * FONT["presenterScene"]))
     # a legend lies above its plot area, never on it
     clash = p.evaluate(
@@ -233,6 +235,42 @@ def test_the_longest_lesson_text_is_whole_in_lecture_mode_and_a_setting_changes_
     assert p.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight + 1")
     assert not pg.errors, pg.errors
     pg.close()
+
+
+# the contour map's plot area and its key's entries, as the page shows them
+CONTOUR_KEY = """() => { const g = document.querySelector('#graph-contour .js-plotly-plot');
+  const r = e => { const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; };
+  return {plot: r(g.querySelector('.nsewdrag')), items: [...g.querySelectorAll('.legend .traces')].map(r)}; }"""
+
+
+def test_the_contour_maps_key_leaves_it_large_with_three_racers_at_720p(shared_page, base_url):
+    """#29: in lecture mode at 1280×720 with three racers the key's three rows and the colour
+    bar's two-line title left the contour map 225 px (170 px without a lesson): at least 250 now,
+    its key whole, off the map and on no other entry, the same while playing."""
+    rotation = LESSON_BY_ID["rotation"]
+    pg = shared_page(f"{base_url}/?{rotation.query}&lesson={rotation.id}", 1280, 720)
+    p = pg.page
+    p.click(f"#{IDS.presenter}")
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    assert p.evaluate("() => window.PG.run.racers.length") == 3
+    paused = p.evaluate(CONTOUR_KEY)
+    plot, items = paused["plot"], paused["items"]
+    assert plot["height"] >= 250, paused
+    assert len(items) == 3 and all(i["height"] > 0 for i in items), paused
+    for a, b in itertools.combinations([plot, *items], 2):
+        assert not overlap(a, b), (a, b)
+    shot(p, "lecture-contour-1280x720-rotation")
+    p.click(f"#{IDS.play}")
+    p.wait_for_function("() => window.PG.step > 20", timeout=WAIT)
+    playing = p.evaluate(CONTOUR_KEY)  # the key stays, the map keeps its size and place (to a pixel)
+    assert len(playing["items"]) == 3, playing
+    for a, b in zip([plot, *items], [playing["plot"], *playing["items"]]):
+        assert all(abs(a[k] - b[k]) <= 1 for k in a), (a, b)
+    p.click(f"#{IDS.play}")
+    p.wait_for_function("() => !window.PG.playing", timeout=5000)
+    p.click(f"#{IDS.reset}")
+    p.click(f"#{IDS.presenter}")
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
 
 
 MAPS_DONE = "() => document.querySelector('#div-maps-progress').innerText.includes('Done')"

@@ -134,9 +134,9 @@
         lay["scene." + a + ".tickfont.size"] = sceneSize;
         lay["scene." + a + ".title.font.size"] = sceneSize;
       });
-      // the heights are the colour bar's labels in lecture mode: the z axis' corner keeps its title
+      // the heights are the colour bar's labels in lecture mode, and its title names them; the z
+      // axis has no title at any size (its short corner's "height" lay on the y axis' labels)
       lay["scene.zaxis.showticklabels"] = !big;
-      lay["scene.zaxis.title.text"] = big ? PG.C.labels.height : "";
       tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, size, lay);
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {

@@ -267,10 +267,14 @@ def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
     xs, ys, z, floor = t.xs, t.ys, t.z, t.floor
     zt = z_transform(surface, z, floor).astype(np.float32)
     label = map_height_title(surface)
+    # the colour bar's title on one line and close to the map: the map keeps x and y at one
+    # scale, and in lecture mode's narrow card at 1280×720 its width was the map's limit (a
+    # two-line title and the default gap left it 170 px of a 378-px card, #29)
+    bar = {**height_scale(label, lines=1), "xpad": 4}
     out = [
         {
             "type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-            "ncontours": 28, "showscale": True, "colorbar": height_scale(label), "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
+            "ncontours": 28, "showscale": True, "colorbar": bar, "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
             "line": {"width": 0.6, "color": "rgba(38,50,56,0.3)"},
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }
