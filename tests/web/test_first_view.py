@@ -67,8 +67,10 @@ def test_the_3d_height_is_smooth_and_says_its_transform(name):
     fig = landscape.surface_3d(s, [])
     z = np.frombuffer(__import__("base64").b64decode(fig["data"][0]["z"]["bdata"]), "<f4")
     assert np.isfinite(z).all()
-    # the transform is said by the colour bar (a z title fell off the scene's corner, clipped)
-    assert fig["layout"]["scene"]["zaxis"]["title"]["text"] == ""
+    # the heights and their transform are said by the colour bar: a z title fell off the scene's
+    # corner, clipped, or lay on the y axis' labels, and so did the z axis' labels (#29)
+    zaxis = fig["layout"]["scene"]["zaxis"]
+    assert zaxis["title"]["text"] == "" and zaxis["showticklabels"] is False
     title = fig["data"][0]["colorbar"]["title"]["text"].split("<br>")[0].removeprefix("height: ")
     if s.log_z:
         c = terrain.scene_offset(s)

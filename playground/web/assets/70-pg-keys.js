@@ -134,9 +134,7 @@
         lay["scene." + a + ".tickfont.size"] = sceneSize;
         lay["scene." + a + ".title.font.size"] = sceneSize;
       });
-      // the heights are the colour bar's labels in lecture mode, and its title names them; the z
-      // axis has no title at any size (its short corner's "height" lay on the y axis' labels)
-      lay["scene.zaxis.showticklabels"] = !big;
+      // the z axis has neither labels nor title (landscape.surface_3d): the colour bar's say the heights
       tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, size, lay);
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {

@@ -71,9 +71,9 @@ CAMERA = {"eye": {"x": -0.68, "y": -0.94, "z": 1.45}, "center": {"x": 0, "y": 0,
 
 
 def _z_ticks(lo: float, hi: float) -> list[float]:
-    """Round heights to label (steps of 1, 2 or 5 times a power of ten, at most Z_TICKS of
-    them: more overlapped on the foreshortened axis), none near the floor (its label would sit
-    on the x and y axes' ones at the scene's corner)."""
+    """Round heights for the scene's grid lines across its walls (steps of 1, 2 or 5 times a
+    power of ten, at most Z_TICKS of them: more crowded the foreshortened walls), none near the
+    floor. (They were the z axis' labels too, which the colour bar now gives.)"""
     span = (hi - lo) or 1.0
     decade, top = int(np.floor(np.log10(span))), hi + Z_PAD[1] * span
     for step in (m * 10.0**e for e in range(decade - 1, decade + 2) for m in (1, 2, 5)):
@@ -235,12 +235,12 @@ def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
     scene = {
         "xaxis": {"range": ranges[0].tolist(), "title": {"text": t.axes[0]}, **bg},
         "yaxis": {"range": ranges[1].tolist(), "title": {"text": t.axes[1]}, **bg},
-        # no z title: seen from high up the z axis is a short corner of the box, and its title
-        # fell off the canvas there (clipped to "0.01)", at every size); the colour bar beside
-        # the scene says what the height is, in the 2D layer, which nothing clips. (Lecture mode
-        # fits the box into its canvas, drops the z tick labels and names the axis in one word:
-        # 70-pg-keys.js)
-        "zaxis": {"range": ranges[2].tolist(), "title": {"text": ""}, **bg,
+        # no z title nor labels: seen from high up the z axis is a short corner of the box, where
+        # its title fell off the canvas (clipped to "0.01)", at every size), "height" lay on the
+        # y axis' labels in lecture mode and its labels on them at the desk or off the canvas
+        # (#29); the colour bar beside the scene says the heights and what they are, in the 2D
+        # layer, which nothing clips. Its round heights stay as the grid's lines.
+        "zaxis": {"range": ranges[2].tolist(), "title": {"text": ""}, **bg, "showticklabels": False,
                   "tickvals": _z_ticks(*scene_heights(surface))},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
