@@ -146,10 +146,12 @@
       });
       tickCounts(g, ["xaxis", "yaxis", "yaxis2"], big, PG.C.font.presenterTicks.plot, size, lay);
     }
-    const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark, PG.C.roles.stem]);
+    const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);
     if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
     // the contour map's marks are markers, the scene's are text (the key's glyphs) on stems (lines)
-    if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t], "line.color": PG.C.markInk[t] }, marks);
+    if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
+    const stems = P.withRoles(g, [PG.C.roles.stem]);
+    if (stems.length) P.restyle(g, { "line.color": PG.C.markInk[t] }, stems);
     const halos = P.withRoles(g, [PG.C.roles.halo]); // the contour map's rims under its marks
     if (halos.length) P.restyle(g, { "marker.color": PG.C.markHalo[t], "marker.line.color": PG.C.markHalo[t] }, halos);
     P.relayout(g, lay);
