@@ -95,6 +95,7 @@ class Roles:
     iterate: str = "iterate"  # schedule-free's z, the iterate beside the evaluated point x
     mesh: str = "mesh"  # the height colours (surface, contour fill): recoloured per theme
     mark: str = "mark"  # critical points: inked per theme
+    stem: str = "stem"  # a 3D mark's line down to the surface (landscape.mark_heights): inked as the marks
     halo: str = "halo"  # the rim under a contour map's mark, in the other theme's ink (MARK_HALO)
     fan: str = "fan"  # a seed fan (fans.py): drawn whole by the server, never played
     batch: str = "batch"  # the mini-batch loss on a data-backed surface: drawn whole too
@@ -294,6 +295,12 @@ MAP_SHADE = 0.45  # a basin's hue fades toward white by this share as its steps 
 # sweep and phase diagram: viridis without its darkest quarter, so no cell reads as "diverged" black;
 # the maps reverse it: bright = better (lower loss, fewer steps)
 MAP_SCALE = [[0.0, "#3b528b"], [0.25, "#2c728e"], [0.5, "#21918c"], [0.75, "#5ec962"], [1.0, "#fde725"]]
+# the phase diagram's speed (steps to converge) over its outcome bands' inks (MAP_INK): light blue
+# to yellow, every shade lighter than the lightest ink, so lightness tells a converged cell from
+# any other outcome under every colour-vision deficiency. With MAP_SCALE the still-moving grey
+# came 1.7 ΔE (CAM02-UCS, deuteranopia) from its middle teal, the saddles' purple 5.3 from its
+# blue, the stopped-near-a-minimum green 3.8 (tritanopia; tests/web/test_colour_vision.py).
+SPEED_SCALE = [[0.0, "#8fb8e0"], [0.5, "#c9d9a0"], [1.0, "#fde725"]]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import math
 
 import numpy as np
@@ -221,13 +222,13 @@ def _plot_text_is_the_lecture_size(p, size: int) -> None:
     for graph, found in sizes:
         assert found and min(found) >= size, (graph, found)
     # the scene's tick labels at the size WebGL draws as large as the plots' text (contract.FONT:
-    # it scales them by their size over sceneTickEm), its titles at the size, its heights on the
-    # colour bar, its z axis named
-    scene = p.evaluate("""() => { const s = document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene;
-                                  return [['xaxis', 'yaxis'].map(a => s[a].tickfont.size), s.zaxis.title.font.size,
-                                          s.zaxis.showticklabels, s.zaxis.title.text]; }""")
+    # it scales them by their size over sceneTickEm); its heights on the colour bar, which names
+    # them: no z title, whose "height" on the z axis' short corner lay on the y axis' labels (#29)
+    scene = p.evaluate("""() => { const g = document.querySelector('#graph-surface-3d .js-plotly-plot'), s = g._fullLayout.scene;
+                                  return [['xaxis', 'yaxis'].map(a => s[a].tickfont.size), s.zaxis.showticklabels, s.zaxis.title.text,
+                                          g._fullData.find(t => t.type === 'surface').colorbar.title.text]; }""")
     tick = math.ceil(math.sqrt(FONT["sceneTickEm"] * size))
-    assert scene == [[tick] * 2, size, False, LABELS["height"]], scene
+    assert scene[:3] == [[tick] * 2, False, ""] and scene[3].startswith(LABELS["height"] + ": "), scene
     _scene_box_fits(p, size)
     # a legend lies above its plot area, never on it
     clash = p.evaluate(
@@ -268,14 +269,11 @@ def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_camera_back(
     fitted = p.evaluate(eye)
     own = landscape.surface_3d(get_surface("himmelblau"), [])["layout"]["scene"]["camera"]["eye"]
     assert sum(v * v for v in fitted.values()) > 1.1 * sum(v * v for v in own.values())  # it moved back
-    p.click(f"#{IDS.presenter}")  # the desk: the figure's own camera, the heights on the z axis again
+    p.click(f"#{IDS.presenter}")  # the desk: the figure's own camera
     p.wait_for_function(
         f"own => {{ const e = ({eye})(); return Object.keys(own).every(a => Math.abs(e[a] - own[a]) < 1e-6); }}",
         arg=own,
         timeout=20000,
-    )
-    p.wait_for_function(
-        "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.zaxis.showticklabels"
     )
     # every plot back at the desk's size, the ones lecture mode hid too (the inspect chart kept
     # its lecture text once: a figure built on a layout restyled while hidden)
@@ -324,6 +322,42 @@ def test_the_longest_lesson_text_is_whole_in_lecture_mode_and_a_setting_changes_
     assert p.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight + 1")
     assert not pg.errors, pg.errors
     pg.close()
+
+
+# the contour map's plot area and its key's entries, as the page shows them
+CONTOUR_KEY = """() => { const g = document.querySelector('#graph-contour .js-plotly-plot');
+  const r = e => { const b = e.getBoundingClientRect(); return {x: b.x, y: b.y, width: b.width, height: b.height}; };
+  return {plot: r(g.querySelector('.nsewdrag')), items: [...g.querySelectorAll('.legend .traces')].map(r)}; }"""
+
+
+def test_the_contour_maps_key_leaves_it_large_with_three_racers_at_720p(shared_page, base_url):
+    """#29: in lecture mode at 1280×720 with three racers the key's three rows and the colour
+    bar's two-line title left the contour map 225 px (170 px without a lesson): at least 250 now,
+    its key whole, off the map and on no other entry, the same while playing."""
+    rotation = LESSON_BY_ID["rotation"]
+    pg = shared_page(f"{base_url}/?{rotation.query}&lesson={rotation.id}", 1280, 720)
+    p = pg.page
+    p.click(f"#{IDS.presenter}")
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    assert p.evaluate("() => window.PG.run.racers.length") == 3
+    paused = p.evaluate(CONTOUR_KEY)
+    plot, items = paused["plot"], paused["items"]
+    assert plot["height"] >= 250, paused
+    assert len(items) == 3 and all(i["height"] > 0 for i in items), paused
+    for a, b in itertools.combinations([plot, *items], 2):
+        assert not overlap(a, b), (a, b)
+    shot(p, "lecture-contour-1280x720-rotation")
+    p.click(f"#{IDS.play}")
+    p.wait_for_function("() => window.PG.step > 20", timeout=WAIT)
+    playing = p.evaluate(CONTOUR_KEY)  # the key stays, the map keeps its size and place (to a pixel)
+    assert len(playing["items"]) == 3, playing
+    for a, b in zip([plot, *items], [playing["plot"], *playing["items"]]):
+        assert all(abs(a[k] - b[k]) <= 1 for k in a), (a, b)
+    p.click(f"#{IDS.play}")
+    p.wait_for_function("() => !window.PG.playing", timeout=5000)
+    p.click(f"#{IDS.reset}")
+    p.click(f"#{IDS.presenter}")
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
 
 
 MAPS_DONE = "() => document.querySelector('#div-maps-progress').innerText.includes('Done')"

@@ -196,3 +196,40 @@ def test_the_basin_maps_bands_stay_apart_from_each_other_and_the_basins_pale_or_
 def test_the_maps_key_swatches_outline_shows_on_the_card(theme):
     # the maps' key squares are outlined in the grey (black and white swatches show on either card)
     assert contrast(contract.MAP_INK["running"], BACKGROUNDS[theme]) >= MIN_LINE_CONTRAST
+
+
+def _phase_inks() -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The phase diagram's inks as its figure draws them: each outcome band's (the base layer's
+    colour scale, one ink a band), and its speed layer's scale sampled as Plotly blends it."""
+    fig = _maps_figures.phase_skeleton(np.geomspace(1e-3, 1, 5), np.linspace(0, 0.9, 4), "β", None)
+    base, speed = (next(t for t in fig["data"] if t.get("name") == n) for n in ("outcome", "steps"))
+    bands = {color: _scale_rgb(color)[None] for _, color in base["colorscale"]}
+    stops = np.array([at for at, _ in speed["colorscale"]])
+    colors = np.array([_scale_rgb(c) for _, c in speed["colorscale"]])
+    share = np.linspace(0, 1, 41)
+    blend = np.stack([np.interp(share, stops, colors[:, k]) for k in range(3)], axis=1)
+    return bands, blend
+
+
+def test_the_phase_diagrams_inks_are_its_bands_and_a_scale():
+    # the instrument: every band's ink is there, and the speed layer runs over many colours
+    bands, speed = _phase_inks()
+    assert set(bands) == {contract.MAP_INK[ink] for _, ink in _maps_figures.BANDS}
+    assert _closest(speed[:1], speed[-1:], "deuteranomaly") > 20
+    # and it finds the regression it guards against: the sweep's scale beside the grey
+    sweep = np.array([_scale_rgb(c) for _, c in contract.MAP_SCALE])
+    assert _closest(bands[contract.MAP_INK["running"]], sweep, "deuteranomaly") < MIN_DELTA_E
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_the_phase_diagrams_speeds_stay_apart_from_every_other_outcome(deficiency):
+    """A converged cell's speed colour apart at the racers' floor from every outcome band's ink
+    (a cell still moving, stopped, failed), so the diagram's edge between converging and not
+    shows to every student. Measured before (the sweep's viridis scale): the still-moving grey
+    #848484 1.7 ΔE from its teal with deuteranopia, the saddles' purple 5.3, the
+    stopped-near-a-minimum green 3.8 with tritanopia."""
+    bands, speed = _phase_inks()
+    worst, ink = min((_closest(seen, speed, deficiency), ink) for ink, seen in bands.items())
+    assert worst >= MIN_DELTA_E, (
+        f"{ink} comes {worst:.1f} from a speed colour (CAM02-UCS) with {deficiency} 100"
+    )

@@ -67,8 +67,10 @@ def test_the_3d_height_is_smooth_and_says_its_transform(name):
     fig = landscape.surface_3d(s, [])
     z = np.frombuffer(__import__("base64").b64decode(fig["data"][0]["z"]["bdata"]), "<f4")
     assert np.isfinite(z).all()
-    # the transform is said by the colour bar (a z title fell off the scene's corner, clipped)
-    assert fig["layout"]["scene"]["zaxis"]["title"]["text"] == ""
+    # the heights and their transform are said by the colour bar: a z title fell off the scene's
+    # corner, clipped, or lay on the y axis' labels, and so did the z axis' labels (#29)
+    zaxis = fig["layout"]["scene"]["zaxis"]
+    assert zaxis["title"]["text"] == "" and zaxis["showticklabels"] is False
     title = fig["data"][0]["colorbar"]["title"]["text"].split("<br>")[0].removeprefix("height: ")
     if s.log_z:
         c = terrain.scene_offset(s)
@@ -138,16 +140,80 @@ def test_the_scene_marks_critical_points_with_the_keys_glyphs():
     table = re.search(r'\{circle:"[^}]*"circle-open":[^}]*\}', bundle)
     assert table and 'x:"\\u274C"' in table.group()  # the emoji: why the scene uses no 3D marker
     surface = get_surface("six_hump_camel")  # minima of both kinds and saddles
-    scene = [t for t in landscape.surface_3d(surface, [])["data"] if t["meta"]["role"] == "mark"]
+    marks = [t for t in landscape.surface_3d(surface, [])["data"] if t["meta"]["role"] in ("mark", "stem")]
+    scene = [t for t in marks if t["meta"]["role"] == "mark"]  # the glyphs; the rest their stems
     flat = [t for t in landscape.contour_map(surface, [])["data"] if t.get("meta", {}).get("role") == "mark"]
     key = {words: glyph for _, words, _, glyph in contract.CRITICAL_MARKS}
     assert {t["name"] for t in scene} == set(key) == {t["name"] for t in flat}
     for t in scene:
         assert t["mode"] == "text" and set(t["text"]) == {key[t["name"]]} and "marker" not in t
-        assert t["textfont"]["color"] == contract.MARK_INK["light"]
+        assert t["textfont"]["color"] == contract.MARK_INK["light"] and t["textposition"] == "middle center"
+    for t in (t for t in marks if t["meta"]["role"] == "stem"):  # a stem: no glyph, nothing for the key
+        assert t["mode"] == "lines" and "text" not in t and not t["showlegend"]
+        assert t["line"]["color"] == contract.MARK_INK["light"]
     shapes = {"★": "star", "○": "circle-open", "×": "x-thin-open"}
     for t in flat:
         assert t["marker"]["symbol"] == shapes[key[t["name"]]]
+
+
+def _clearance(surface, start: np.ndarray, eye: np.ndarray) -> float:
+    """How far the straight line from ``start`` to ``eye`` passes above the drawn surface at
+    its closest (sampled finely, apart from landscape's own sampling; negative: hidden)."""
+    t = np.linspace(0, 1, 5001)[1:-1, None]
+    line = start + t * (eye - start)
+    return float(np.nanmin(line[:, 2] - terrain.drawn_height(surface, line[:, :2])))
+
+
+def test_the_scene_places_the_camera_as_plotly_does():
+    # Plotly puts the eye at the box's middle plus eye × span / aspect: measured in the browser
+    # (30-pg-plotly.js scene3d().eye) on Himmelblau's [-5, 5]² box, aspect (1, 1, 0.55)
+    eye = landscape.eye_point(get_surface("himmelblau"))
+    np.testing.assert_allclose(eye, [-6.8, -9.4, 10.0738382], atol=1e-4)
+    # the glyph's lower edge lies down the screen: toward the camera and below the anchor
+    drop = landscape.glyph_drop(get_surface("himmelblau"))
+    assert drop[0] < 0 and drop[1] < 0 and drop[2] < 0
+
+
+@pytest.mark.parametrize("name", ["himmelblau", "six_hump_camel", "rosenbrock", "ravine"])
+def test_every_3d_mark_is_in_sight_of_the_camera_lifted_no_higher_than_that(name):
+    """#29: Himmelblau's stars lay in their pits, whose walls hid them from the default camera.
+    A mark's glyph, centre and lower edge, is in sight of the eye: the line to it passes
+    MARK_LIFT path lifts above the drawn surface (its glyph's half clears the slopes), on a stem
+    down to the surface; the mark sits MARK_LIFT path lifts above its point, or only as much
+    higher as its sight asks (then one of its lines passes just that much above the surface)."""
+    surface = get_surface(name)
+    eye, drop, lift = landscape.eye_point(surface), landscape.glyph_drop(surface), terrain.path_lift(surface)
+    margin = landscape.MARK_LIFT * lift
+    fig = landscape.surface_3d(surface, [])["data"]
+    glyphs = {t["name"]: t for t in fig if t["meta"]["role"] == contract.ROLES.mark}
+    stems = {t["name"]: t for t in fig if t["meta"]["role"] == contract.ROLES.stem}
+    assert glyphs and set(glyphs) == set(stems)
+    values = {kind: [] for kind, _, _, _ in contract.CRITICAL_MARKS}
+    for c in terrain.terrain(surface, terrain.MESH_3D).marks:
+        values[c.kind].append(c.value)
+    lifted = 0
+    for kind, words, _, _ in contract.CRITICAL_MARKS:
+        if words not in glyphs:
+            continue
+        g, stem = glyphs[words], stems[words]
+        base = terrain.height_3d(surface, np.array(values[kind])) + margin
+        for k, (x, y, z) in enumerate(zip(g["x"], g["y"], g["z"])):
+            anchor = np.array([x, y, z])
+            clear = min(_clearance(surface, anchor, eye), _clearance(surface, anchor + drop, eye))
+            assert z >= base[k] - 1e-9 and clear >= 0.9 * margin, (words, k, clear)
+            if z > base[k] + 1e-6:  # lifted for its sight, no higher
+                lifted += 1
+                assert clear <= 1.1 * margin, (words, k, clear)
+            # its stem: under the glyph, from the drawn surface up to the glyph's lower edge
+            sx, sy, sz = (stem[a][3 * k : 3 * k + 3] for a in "xyz")
+            assert sx == [x, x, None] and sy == [y, y, None] and sz[2] is None
+            ground = terrain.drawn_height(surface, np.array([[x, y]]))[0]
+            assert sz[1] == pytest.approx(z + drop[2]) and sz[0] == pytest.approx(min(ground, sz[1]))
+    if name == "himmelblau":  # the instrument: at their old height the stars were hidden
+        assert lifted >= 4
+        g = glyphs["global minimum"]
+        old = terrain.height_3d(surface, np.array(values["global_min"])) + 4 * lift
+        assert all(_clearance(surface, np.array([x, y, z]), eye) < 0 for x, y, z in zip(g["x"], g["y"], old))
 
 
 @pytest.mark.parametrize(

@@ -80,7 +80,7 @@ def test_the_slice_is_drawn_by_the_race_figure_builders(small):
     ):
         mesh = fig["data"][0]
         assert mesh["meta"]["role"] == ROLES.mesh and mesh["colorscale"] == style.SURFACE_SCALE
-        marks = (ROLES.mark, ROLES.halo)  # a contour map's critical points and their rims
+        marks = (ROLES.mark, ROLES.halo, ROLES.stem)  # critical points, their rims (2D) and stems (3D)
         ours = [r for r in _roles(fig) if r[1] not in marks]
         assert ours == [r for r in _roles(built) if r[1] not in marks]
         assert fig["layout"]["legend"] == style.LEGEND

@@ -56,8 +56,8 @@ def test_surface_3d_keeps_the_mesh_fixed_and_light():
     z = _arr(surf["z"])
     assert z.shape == (terrain.MESH_3D, terrain.MESH_3D) and np.isfinite(z).all()
     roles = [t["meta"]["role"] for t in fig["data"][1:]]
-    # the global minimum's mark, then per racer its cased path (casing, colour) and its ball
-    assert roles == ["mark", "path", "path", "head", "path", "path", "head"]
+    # the global minimum's stem and mark, then per racer its cased path (casing, colour) and its ball
+    assert roles == ["stem", "mark", "path", "path", "head", "path", "path", "head"]
     scene = fig["layout"]["scene"]
     assert scene["xaxis"]["range"] == [-2, 2] and scene["uirevision"] == "keep"
     # log height for Rosenbrock, log10(f - f* + 1): the minimum sits at 0, and the colour bar says + 1

@@ -175,9 +175,7 @@
         lay["scene." + a + ".tickfont.size"] = sceneTick;
         lay["scene." + a + ".title.font.size"] = size;
       });
-      // the heights are the colour bar's labels in lecture mode: the z axis' corner keeps its title
-      lay["scene.zaxis.showticklabels"] = !big;
-      lay["scene.zaxis.title.text"] = big ? PG.C.labels.height : "";
+      // the z axis has neither labels nor title (landscape.surface_3d): the colour bar's say the heights
       tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, size, lay);
     } else {
       ["xaxis", "yaxis", "yaxis2"].forEach(function (a) {
@@ -191,8 +189,10 @@
     }
     const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);
     if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
-    // the contour map's marks are markers, the scene's are text (the key's glyphs)
+    // the contour map's marks are markers, the scene's are text (the key's glyphs) on stems (lines)
     if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
+    const stems = P.withRoles(g, [PG.C.roles.stem]);
+    if (stems.length) P.restyle(g, { "line.color": PG.C.markInk[t] }, stems);
     const halos = P.withRoles(g, [PG.C.roles.halo]); // the contour map's rims under its marks
     if (halos.length) P.restyle(g, { "marker.color": PG.C.markHalo[t], "marker.line.color": PG.C.markHalo[t] }, halos);
     P.relayoutChanges(g, lay);

@@ -45,6 +45,7 @@ from .terrain import (
     Land,
     Window,
     contour_window,
+    drawn_height,
     height_3d,
     height_title,
     map_height_title,
@@ -62,12 +63,17 @@ CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white 
 Z_TICKS = 4  # the most heights the scene labels: seen from high up its z axis is short
 Z_PAD = (0.02, 0.08)
 SCENE_WIDTH = 0.82  # of the 3D figure's width: the rest is the colour bar's  # the scene's z axis reaches this share of the heights' span below and above
+# path lifts (terrain.path_lift) a 3D mark sits above its point, and its lines of sight above
+# the surface (mark_heights): its glyph's lower half clears the slope in front of it
+MARK_LIFT = 4
+# from high up: the valleys the paths run along stay in sight behind their walls
+CAMERA = {"eye": {"x": -0.68, "y": -0.94, "z": 1.45}, "center": {"x": 0, "y": 0, "z": -0.12}}
 
 
 def _z_ticks(lo: float, hi: float) -> list[float]:
-    """Round heights to label (steps of 1, 2 or 5 times a power of ten, at most Z_TICKS of
-    them: more overlapped on the foreshortened axis), none near the floor (its label would sit
-    on the x and y axes' ones at the scene's corner)."""
+    """Round heights for the scene's grid lines across its walls (steps of 1, 2 or 5 times a
+    power of ten, at most Z_TICKS of them: more crowded the foreshortened walls), none near the
+    floor. (They were the z axis' labels too, which the colour bar now gives.)"""
     span = (hi - lo) or 1.0
     decade, top = int(np.floor(np.log10(span))), hi + Z_PAD[1] * span
     for step in (m * 10.0**e for e in range(decade - 1, decade + 2) for m in (1, 2, 5)):
@@ -95,22 +101,108 @@ def _surface_trace(surface: Land) -> tuple[dict, float, float]:
 
 
 def _critical_3d(surface: Land) -> list[dict]:
-    """The contour map's critical-point marks, in the scene, on the surface: the key's glyph
-    written as text facing the camera, in the marks' ink."""
-    out, pts, lift = [], terrain(surface, MESH_3D).marks, path_lift(surface)
+    """The contour map's critical-point marks, in the scene, in sight of its camera
+    (`mark_heights`): the key's glyph written as text facing the camera, in the marks' ink, on a
+    stem down to the surface (a star lifted out of its pit still points at its minimum)."""
+    out, pts = [], terrain(surface, MESH_3D).marks
     for kind, name, _, glyph in CRITICAL_MARKS:
         sel = [c for c in pts if c.kind == kind]
         if not sel:
             continue
-        # 4 path lifts up: the glyph's lower half clears the slope in front of it
-        z = height_3d(surface, np.array([c.value for c in sel], dtype=float)) + 4 * lift
+        xy = np.array([[c.x, c.y] for c in sel], dtype=float)
+        z = mark_heights(surface, xy, height_3d(surface, np.array([c.value for c in sel], dtype=float)))
+        # from the surface to the glyph's lower edge (through a thin × it showed as a fourth arm)
+        top = z + glyph_drop(surface)[2]
+        ground = np.fmin(drawn_height(surface, xy), top)
+        gap = [None] * len(sel)  # a stem a mark, apart
+        stems = {"x": _interleave(xy[:, 0], xy[:, 0], gap), "y": _interleave(xy[:, 1], xy[:, 1], gap),
+                 "z": _interleave(ground, top, gap)}  # fmt: skip
         out.append({
-            "type": "scatter3d", "mode": "text", "name": name, "x": [c.x for c in sel], "y": [c.y for c in sel],
+            "type": "scatter3d", "mode": "lines", "name": name, **stems, "hoverinfo": "skip", "showlegend": False,
+            "meta": {"role": ROLES.stem}, "line": {"color": MARK_INK["light"], "width": 2},
+        })  # fmt: skip
+        out.append({
+            "type": "scatter3d", "mode": "text", "name": name, "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
             "z": [float(v) for v in z], "text": [glyph] * len(sel), "hoverinfo": "skip", "showlegend": False,
-            "meta": {"role": ROLES.mark},
+            "meta": {"role": ROLES.mark}, "textposition": "middle center",  # the glyph on its point (above it, hidden)
             "textfont": {"size": 22 if kind == "global_min" else 18, "color": MARK_INK["light"]},
         })  # fmt: skip
     return out
+
+
+def _interleave(a: np.ndarray, b: np.ndarray, gap: list) -> list:
+    """``a[0], b[0], gap[0], a[1], ...``: segments a→b in one trace, apart."""
+    return [None if v is None else float(v) for trio in zip(a, b, gap) for v in trio]
+
+
+def scene_box(surface: Land) -> tuple[np.ndarray, dict[str, float]]:
+    """The 3D scene's axis ranges (rows x, y, z) and its box's aspect ratio, as surface_3d
+    lays them out."""
+    t = terrain(surface, MESH_3D)
+    (x0, x1), (y0, y1) = t.domain
+    lo, hi = scene_heights(surface)
+    zr = (hi - lo) or 1.0
+    ranges = np.array([[x0, x1], [y0, y1], [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr]], dtype=float)
+    return ranges, _box_aspect(x1 - x0, y1 - y0)
+
+
+SIGHT_SAMPLES = 400  # points on a mark's line of sight tested against the drawn surface
+# half a mark's glyph on screen, in the camera's units (the box's longest side is 1): a 22-px
+# glyph in a 430-px canvas; its lower edge must be in sight too, not its centre alone
+GLYPH_HALF = 0.05
+
+
+def _normalised(surface: Land) -> tuple[np.ndarray, np.ndarray]:
+    """From the data's coordinates to the camera's (the box's middle at 0, its sides its
+    aspect): the middle and the scale of each axis."""
+    ranges, aspect = scene_box(surface)
+    return ranges.mean(axis=1), np.array([aspect[a] for a in "xyz"]) / (ranges[:, 1] - ranges[:, 0])
+
+
+def eye_point(surface: Land) -> np.ndarray:
+    """The figure's camera eye in the data's coordinates: Plotly places the eye at the box's
+    middle plus ``eye`` times each axis' span over its aspect (measured in the browser,
+    30-pg-plotly.js scene3d().eye: (-6.8, -9.4, 10.07) on Himmelblau)."""
+    mid, scale = _normalised(surface)
+    return mid + np.array([CAMERA["eye"][a] for a in "xyz"]) / scale
+
+
+def glyph_drop(surface: Land) -> np.ndarray:
+    """From a mark's anchor to its glyph's lower edge, in the data's coordinates: half a glyph
+    down the screen (the camera's up, square to its line of sight)."""
+    _, scale = _normalised(surface)
+    eye = np.array([CAMERA["eye"][a] for a in "xyz"])
+    look = np.array([CAMERA["center"][a] for a in "xyz"]) - eye
+    look /= np.linalg.norm(look)
+    up = np.array([0.0, 0.0, 1.0]) - look[2] * look
+    return -GLYPH_HALF * up / np.linalg.norm(up) / scale
+
+
+def _sight_floor(surface: Land, xy: np.ndarray, eye: np.ndarray, margin: float) -> np.ndarray:
+    """The least height at each point whose straight line to ``eye`` passes ``margin`` above
+    the drawn surface: at a share t of the way the line is at m + t (E_z - m), above
+    h_t + margin where m >= (h_t + margin - t E_z) / (1 - t)."""
+    t = np.linspace(0.0, 1.0, SIGHT_SAMPLES, endpoint=False)[1:]
+    out = np.full(len(xy), -np.inf)
+    for k, (x, y) in enumerate(xy):
+        on_ray = np.stack([x + t * (eye[0] - x), y + t * (eye[1] - y)], axis=1)
+        ground = drawn_height(surface, on_ray)  # NaN once the line has left the mesh
+        if np.isfinite(ground).any():
+            out[k] = np.nanmax((ground + margin - t * eye[2]) / (1 - t))
+    return out
+
+
+def mark_heights(surface: Land, xy: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Heights of the scene's marks at points ``xy`` on the surface at heights ``z``: MARK_LIFT
+    path lifts above it, or higher where the drawn surface between a mark's glyph and the
+    camera's eye would hide it (Himmelblau's minima lie in pits whose walls, steeper than the
+    camera's line of sight, hid their stars from the default camera), so that the lines of
+    sight of its anchor and of its glyph's lower edge (`glyph_drop`) clear the surface."""
+    xy, margin = np.asarray(xy, dtype=float), MARK_LIFT * path_lift(surface)
+    eye, drop = eye_point(surface), glyph_drop(surface)
+    anchor = _sight_floor(surface, xy, eye, margin)
+    edge = _sight_floor(surface, xy + drop[:2], eye, margin) - drop[2]
+    return np.maximum.reduce([np.asarray(z, dtype=float) + margin, anchor, edge])
 
 
 def _box_aspect(wx: float, wy: float) -> dict[str, float]:
@@ -132,31 +224,29 @@ def _path_3d(r: dict, i: int) -> list[dict]:
 
 
 def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
-    trace, lo, hi = _surface_trace(surface)
+    trace, _, _ = _surface_trace(surface)
     data = [trace, *_critical_3d(surface)]
     for i, r in enumerate(racers):
         data += _path_3d(r, i)
     t = terrain(surface, MESH_3D)
-    (x0, x1), (y0, y1) = t.domain
-    zr = (hi - lo) or 1.0
+    ranges, aspect = scene_box(surface)
     bg = {"backgroundcolor": "rgba(0,0,0,0)", "gridcolor": SCENE_INK["light"]["grid"], "nticks": 5,
           "color": SCENE_INK["light"]["color"]}  # fmt: skip
     scene = {
-        "xaxis": {"range": [x0, x1], "title": {"text": t.axes[0]}, **bg},
-        "yaxis": {"range": [y0, y1], "title": {"text": t.axes[1]}, **bg},
-        # no z title: seen from high up the z axis is a short corner of the box, and its title
-        # fell off the canvas there (clipped to "0.01)", at every size); the colour bar beside
-        # the scene says what the height is, in the 2D layer, which nothing clips. (Lecture mode
-        # fits the box into its canvas, drops the z tick labels and names the axis in one word:
-        # 70-pg-keys.js)
-        "zaxis": {"range": [lo - Z_PAD[0] * zr, hi + Z_PAD[1] * zr], "title": {"text": ""}, **bg,
-                  "tickvals": _z_ticks(lo, hi)},
+        "xaxis": {"range": ranges[0].tolist(), "title": {"text": t.axes[0]}, **bg},
+        "yaxis": {"range": ranges[1].tolist(), "title": {"text": t.axes[1]}, **bg},
+        # no z title nor labels: seen from high up the z axis is a short corner of the box, where
+        # its title fell off the canvas (clipped to "0.01)", at every size), "height" lay on the
+        # y axis' labels in lecture mode and its labels on them at the desk or off the canvas
+        # (#29); the colour bar beside the scene says the heights and what they are, in the 2D
+        # layer, which nothing clips. Its round heights stay as the grid's lines.
+        "zaxis": {"range": ranges[2].tolist(), "title": {"text": ""}, **bg, "showticklabels": False,
+                  "tickvals": _z_ticks(*scene_heights(surface))},
         "aspectmode": "manual",
         # long thin domains (the ravine) would leave a sliver in the box: the shorter side is kept
         # at least 0.6 of the longer; the contour map keeps the true aspect
-        "aspectratio": _box_aspect(x1 - x0, y1 - y0),
-        # from high up: the valleys the paths run along stay in sight behind their walls
-        "camera": {"eye": {"x": -0.68, "y": -0.94, "z": 1.45}, "center": {"x": 0, "y": 0, "z": -0.12}},
+        "aspectratio": aspect,
+        "camera": {k: dict(v) for k, v in CAMERA.items()},
         # the right of the box is the height's colour bar (style.height_scale); a scene pushes no
         # margin for it, so the scene's domain leaves it the room
         "domain": {"x": [0, SCENE_WIDTH], "y": [0, 1]},
@@ -177,10 +267,14 @@ def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
     xs, ys, z, floor = t.xs, t.ys, t.z, t.floor
     zt = z_transform(surface, z, floor).astype(np.float32)
     label = map_height_title(surface)
+    # the colour bar's title on one line and close to the map: the map keeps x and y at one
+    # scale, and in lecture mode's narrow card at 1280×720 its width was the map's limit (a
+    # two-line title and the default gap left it 170 px of a 378-px card, #29)
+    bar = {**height_scale(label, lines=1), "xpad": 4}
     out = [
         {
             "type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-            "ncontours": 28, "showscale": True, "colorbar": height_scale(label), "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
+            "ncontours": 28, "showscale": True, "colorbar": bar, "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
             "line": {"width": 0.6, "color": "rgba(38,50,56,0.3)"},
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }

@@ -64,12 +64,13 @@ def racer_marker(r: dict, size: float, **kw) -> dict:
     return {"color": r["color"], "size": size, "symbol": r["symbol"], **kw}
 
 
-def height_scale(title: str) -> dict:
+def height_scale(title: str, lines: int = 2) -> dict:
     """The colour bar beside a height-coloured plot (#29: nothing said that the light end is
-    low): what the colours are, in the words of the plot's axis or hover, and which end is low."""
+    low): what the colours are, in the words of the plot's axis or hover, and which end is low;
+    on ``lines`` lines (each a line of text's width beside the bar)."""
     # its text takes the figure's font, so lecture mode's larger text (70-pg-keys.js) reaches it too
-    return {"title": {"text": f"{LABELS['height']}: {title}<br>light = low", "side": "right"},
-            "thickness": 12, "len": 0.9, "outlinewidth": 0}  # fmt: skip
+    words = f"{LABELS['height']}: {title}" + ("<br>" if lines > 1 else " · ") + "light = low"
+    return {"title": {"text": words, "side": "right"}, "thickness": 12, "len": 0.9, "outlinewidth": 0}
 
 
 def role_meta(role: str, i: int) -> dict:

@@ -16,7 +16,16 @@ from playground.batch.tune import Tuned
 from playground.core import outcome as O
 from playground.core.surfaces import Surface
 
-from ..contract import BASIN_HUES, DIVERGED_INK, MAP_INK, MAP_SCALE, MAP_SHADE, MARK_INK, STATUSES
+from ..contract import (
+    BASIN_HUES,
+    DIVERGED_INK,
+    MAP_INK,
+    MAP_SCALE,
+    MAP_SHADE,
+    MARK_INK,
+    SPEED_SCALE,
+    STATUSES,
+)
 from ..plots import alt
 from ..plots.style import axis_style, base_layout, legend_style, racer_line
 
@@ -305,7 +314,7 @@ def phase_skeleton(lrs: np.ndarray, momenta: np.ndarray, key: str,
             "zmax": 1, "showscale": False, "hoverinfo": "skip", "name": "outcome",
             "colorscale": band_scale(bands)}  # fmt: skip
     speed = {"type": "heatmap", "x": x, "y": momenta.tolist(), "z": _blank(len(momenta), len(lrs)),
-             "customdata": _blank(len(momenta), len(lrs)), "colorscale": MAP_SCALE, "reversescale": True,
+             "customdata": _blank(len(momenta), len(lrs)), "colorscale": SPEED_SCALE, "reversescale": True,
              "name": "steps", "colorbar": {"title": {"text": "log₁₀ steps to converge<br>bright = faster"}, "thickness": 12},
              "hovertemplate": f"lr %{{customdata[0]:.3g}}, {key} %{{y:.3g}}<br>%{{customdata[1]}}<extra></extra>"}  # fmt: skip
     data = [base, speed, *(_key_trace(name, color) for name, color, _ in bands)]
