@@ -126,8 +126,9 @@
    * show only after all of them (layout.layout). A graph that got a figure of its own first
    * (a link's) keeps it. The scene also waits for the run, to be drawn with its paths in one
    * WebGL draw. The callback stays pending until the map is painted: that also holds back
-   * the callbacks reading the scene's figure (load) and their work. */
-  function firstFigures(figures) {
+   * the callbacks reading the scene's figure (load) and their work; the page's first run
+   * (store-run as served) is taken then too. */
+  function firstFigures(figures, run) {
     const nu = window.dash_clientside.no_update;
     function hand(id, figure) {
       const g = P.byId(id);
@@ -139,8 +140,9 @@
     return new Promise(function (resolve) {
       afterContour(function () {
         resolve(nu);
+        if (!PG.source) load(run); // the page's first run (a link's may have come first)
         mountLater();
-        (function wait(frames) { // load takes the run once this callback has returned
+        (function wait(frames) { // the scene is drawn with the run's paths: wait for the run
           const mounted = PG.C && Object.keys(figures).every(function (id) { return P.byId(id); });
           if (!((PG.C && PG.run && mounted) || frames <= 0)) {
             window.requestAnimationFrame(function () { wait(frames - 1); });
@@ -224,6 +226,10 @@
     pg: {
       contract: function (c) {
         PG.useContract(c);
+        // a link (an address with a query) is read at once; a bare address after the map
+        if (window.location.search.length > 1 && c.later) {
+          window.dash_clientside.set_props(c.later.link, { value: c.later.value });
+        }
         return window.dash_clientside.no_update;
       },
       load: load,
