@@ -47,6 +47,8 @@ def _playback(app: Dash) -> None:
         Output(IDS.state_chart, "figure"),
         Input(IDS.inspect, "value"),
         Input(IDS.run, "data"),
+        Input(IDS.later_state, "value"),  # first when the chart mounts, after the map (web/later.py)
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("pg", "logScale"),
