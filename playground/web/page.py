@@ -65,9 +65,9 @@ def layout() -> html.Div:
 def link_reader() -> dcc.Tabs:
     """The page's ``dcc.Location``, mounted at once when the address holds a link and after the
     first map otherwise (80-pg-bridge.js). It tells the page its address when it mounts, and
-    Dash's renderer then weighs everything a link can change (every control, the run, ...)
-    at each step of the callbacks pending meanwhile: ~40 ms of a cold visit's main thread
-    for an address with nothing to apply (benchmarks/browser.py --floor)."""
+    while the link's callback is pending Dash's renderer weighs everything it can change
+    (every control, the run, ...) at each step of its callback queue: ~25 ms of a cold
+    visit's main thread before the map, for an address with nothing to apply."""
     return mounted_later(html.Div(dcc.Location(id="url", refresh=False)), IDS.later_link)
 
 
