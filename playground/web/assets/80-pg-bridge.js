@@ -127,7 +127,7 @@
    * (a link's) keeps it. The scene also waits for the run, to be drawn with its paths in one
    * WebGL draw. The callback stays pending until the map is painted: that also holds back
    * the callbacks reading the scene's figure (load) and their work; the page's first run
-   * (store-run as served) is taken then too. */
+   * (the run store as served) is taken then too. */
   function firstFigures(figures, run) {
     const nu = window.dash_clientside.no_update;
     function hand(id, figure) {
