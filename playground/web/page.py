@@ -259,9 +259,6 @@ def _register_clientside(app: Dash) -> None:
         ClientsideFunction("pg", "writeUrl"),
         Output("store-query", "modified_timestamp"),
         Input("store-query", "data"),
-        # the address is written once a setting changes: the page opens on its own address, the
-        # link reader (link_reader) reads it when it mounts
-        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("pg", "copyLink"),

@@ -140,7 +140,7 @@
     return new Promise(function (resolve) {
       afterContour(function () {
         resolve(nu);
-        if (!PG.source) load(run); // the page's first run (a link's may have come first)
+        if (!PG.source) window.dash_clientside.pg.load(run); // (as Dash calls it, live.js wraps it) the page's first run (a link's may have come first)
         mountLater();
         (function wait(frames) { // the scene is drawn with the run's paths: wait for the run
           const mounted = PG.C && Object.keys(figures).every(function (id) { return P.byId(id); });
@@ -169,9 +169,30 @@
     (function wait(frames) {
       if (shown() || frames <= 0) {
         PG.later = later.value;
+        if (PG.urlFirst !== undefined) writeAddress(PG.urlFirst); // the link reader has read the bare address
+        PG.urlFirst = undefined;
         hookAll(50); // the scene and the loss chart are among them: the player follows them now
       } else window.requestAnimationFrame(function () { wait(frames - 1); });
     })(600);
+  }
+
+  /* Keep the address bar equal to the settings, without reloading or adding history entries.
+   * The first call (the page's own settings) leaves the address to the link reader, which
+   * mounts after it (page.link_reader) and must read the address as opened: a link's is
+   * left as it is (its settings come back here once applied), a bare one is written once the
+   * reader has mounted (mountLater). */
+  function writeUrl(query) {
+    const first = !PG.urlWritten;
+    PG.urlWritten = true;
+    PG.urlFirst = first && !PG.later && window.location.search.length <= 1 ? query : undefined;
+    if (!first || PG.later) writeAddress(query);
+    return window.dash_clientside.no_update;
+  }
+
+  function writeAddress(query) {
+    if (typeof query === "string") {
+      window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+    }
   }
 
   /* The inspected racer changed (or a new run came): its arrows and its state chart, built
@@ -260,13 +281,7 @@
       },
       syncLr: syncLr,
       startClick: startClick,
-      writeUrl: function (query) {
-        // keep the address bar equal to the settings, without reloading or adding history entries
-        if (typeof query === "string") {
-          window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
-        }
-        return window.dash_clientside.no_update;
-      },
+      writeUrl: writeUrl,
       copyLink: function (n, url) {
         if (navigator.clipboard && url) navigator.clipboard.writeText(url).catch(function () {});
         return "Copied ✓";
