@@ -62,6 +62,8 @@ class Ids:
     later_scene: str = "tabs-later-scene"
     later_loss: str = "tabs-later-loss"
     later_state: str = "tabs-later-state"
+    # the link reader (dcc.Location): at once when the address holds a link, else after the map
+    later_link: str = "tabs-later-link"
     lesson: str = "select-lesson"
     share_reach: str = "alert-share-reach"  # the warning beside the share QR code (see web/reach.py)
     # live lecture (playground/web/live.py builds them, assets/85-pg-live.js drives them)
@@ -409,8 +411,16 @@ def as_dict() -> dict[str, Any]:
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
         "later": {
-            "ids": [IDS.later_controls, IDS.later_race, IDS.later_scene, IDS.later_loss, IDS.later_state],
+            "ids": [
+                IDS.later_controls,
+                IDS.later_race,
+                IDS.later_scene,
+                IDS.later_loss,
+                IDS.later_state,
+                IDS.later_link,
+            ],
             "value": LATER_VALUE,
+            "link": IDS.later_link,
         },
         "live": {
             **Limits().client(),

@@ -29,7 +29,7 @@ def layout() -> html.Div:
     first = runs.view(DEFAULT_CONFIG)
     return html.Div(
         [
-            dcc.Location(id="url", refresh=False),
+            link_reader(),
             *race.layout.stores(first),
             dcc.Store(id=IDS.contract, data=contract.as_dict()),  # read once by the playback scripts
             dcc.Store(id="store-url"),
@@ -60,6 +60,15 @@ def layout() -> html.Div:
         ],
         className="pg-app",
     )
+
+
+def link_reader() -> dcc.Tabs:
+    """The page's ``dcc.Location``, mounted at once when the address holds a link and after the
+    first map otherwise (80-pg-bridge.js). It tells the page its address when it mounts, and
+    while the link's callback is pending Dash's renderer weighs everything it can change
+    (every control, the run, ...) at each step of its callback queue: ~25 ms of a cold
+    visit's main thread before the map, for an address with nothing to apply."""
+    return mounted_later(html.Div(dcc.Location(id="url", refresh=False)), IDS.later_link)
 
 
 def _brand() -> html.Div:
@@ -190,8 +199,10 @@ def _register_link(app: Dash) -> None:
         lesson = LESSON_BY_ID.get(lesson_id) if isinstance(lesson_id, str) else None
         return no_update if lesson is None else lesson_box.lesson_link(lesson)
 
+    # not called first: the page opens with no lesson box, and a lesson's link reaches it by
+    # apply_url, which sets every setting this reads
     @guard.callback(app, Output("div-lesson", "children"), *settings.inputs(settings.RUN), State("url", "href"),
-                    shapes={"url.href": TEXT})  # fmt: skip
+                    shapes={"url.href": TEXT}, prevent_initial_call=True)  # fmt: skip
     def lesson_text(*values):
         cfg, _ = config_of(settings.RUN, ctx.inputs_list)
         return lesson_box.box(cfg, LESSON_BY_ID.get(urlstate.lesson_in(values[-1]) or ""))
@@ -263,6 +274,7 @@ def _register_clientside(app: Dash) -> None:
         Output(views.MOUNT_ID, "value"),
         Input("tabs-view", "value"),
         State(IDS.contract, "data"),
+        prevent_initial_call=True,  # the layout shows the first view already; a link's view comes by apply_url
     )
     app.clientside_callback(
         ClientsideFunction("pg", "toggleHelp"),

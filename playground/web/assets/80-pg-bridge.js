@@ -126,8 +126,9 @@
    * show only after all of them (layout.layout). A graph that got a figure of its own first
    * (a link's) keeps it. The scene also waits for the run, to be drawn with its paths in one
    * WebGL draw. The callback stays pending until the map is painted: that also holds back
-   * the callbacks reading the scene's figure (load) and their work. */
-  function firstFigures(figures) {
+   * the callbacks reading the scene's figure (load) and their work; the page's first run
+   * (the run store as served) is taken then too. */
+  function firstFigures(figures, run) {
     const nu = window.dash_clientside.no_update;
     function hand(id, figure) {
       const g = P.byId(id);
@@ -139,8 +140,9 @@
     return new Promise(function (resolve) {
       afterContour(function () {
         resolve(nu);
+        if (!PG.source) window.dash_clientside.pg.load(run); // (as Dash calls it, live.js wraps it) the page's first run (a link's may have come first)
         mountLater();
-        (function wait(frames) { // load takes the run once this callback has returned
+        (function wait(frames) { // the scene is drawn with the run's paths: wait for the run
           const mounted = PG.C && Object.keys(figures).every(function (id) { return P.byId(id); });
           if (!((PG.C && PG.run && mounted) || frames <= 0)) {
             window.requestAnimationFrame(function () { wait(frames - 1); });
@@ -167,9 +169,30 @@
     (function wait(frames) {
       if (shown() || frames <= 0) {
         PG.later = later.value;
+        if (PG.urlFirst !== undefined) writeAddress(PG.urlFirst); // the link reader has read the bare address
+        PG.urlFirst = undefined;
         hookAll(50); // the scene and the loss chart are among them: the player follows them now
       } else window.requestAnimationFrame(function () { wait(frames - 1); });
     })(600);
+  }
+
+  /* Keep the address bar equal to the settings, without reloading or adding history entries.
+   * The first call (the page's own settings) leaves the address to the link reader, which
+   * mounts after it (page.link_reader) and must read the address as opened: a link's is
+   * left as it is (its settings come back here once applied), a bare one is written once the
+   * reader has mounted (mountLater). */
+  function writeUrl(query) {
+    const first = !PG.urlWritten;
+    PG.urlWritten = true;
+    PG.urlFirst = first && !PG.later && window.location.search.length <= 1 ? query : undefined;
+    if (!first || PG.later) writeAddress(query);
+    return window.dash_clientside.no_update;
+  }
+
+  function writeAddress(query) {
+    if (typeof query === "string") {
+      window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+    }
   }
 
   /* The inspected racer changed (or a new run came): its arrows and its state chart, built
@@ -224,6 +247,10 @@
     pg: {
       contract: function (c) {
         PG.useContract(c);
+        // a link (an address with a query) is read at once; a bare address after the map
+        if (window.location.search.length > 1 && c.later) {
+          window.dash_clientside.set_props(c.later.link, { value: c.later.value });
+        }
         return window.dash_clientside.no_update;
       },
       load: load,
@@ -254,13 +281,7 @@
       },
       syncLr: syncLr,
       startClick: startClick,
-      writeUrl: function (query) {
-        // keep the address bar equal to the settings, without reloading or adding history entries
-        if (typeof query === "string") {
-          window.history.replaceState(null, "", query ? "?" + query : window.location.pathname);
-        }
-        return window.dash_clientside.no_update;
-      },
+      writeUrl: writeUrl,
       copyLink: function (n, url) {
         if (navigator.clipboard && url) navigator.clipboard.writeText(url).catch(function () {});
         return "Copied ✓";

@@ -243,10 +243,16 @@ def register(app: Dash) -> None:
     )(train_view)
     # browser-only: the slice's paths play without the server (assets/89-pg-slice.js)
     app.clientside_callback(
-        ClientsideFunction("pg", "sliceLoad"), Output(SLICE["readout"], "title"), Input(STORE, "data")
+        ClientsideFunction("pg", "sliceLoad"),
+        Output(SLICE["readout"], "title"),
+        Input(STORE, "data"),
+        prevent_initial_call=True,  # the store starts empty: nothing to load
     )
     app.clientside_callback(
-        ClientsideFunction("pg", "sliceSeek"), Output(SLICE["play"], "title"), Input(SLICE["slider"], "value")
+        ClientsideFunction("pg", "sliceSeek"),
+        Output(SLICE["play"], "title"),
+        Input(SLICE["slider"], "value"),
+        prevent_initial_call=True,  # no slice before the store's first data (sliceLoad sets the slider's place)
     )
 
 

@@ -287,8 +287,10 @@ def _register_explain(app: Dash) -> None:
     def surface_text(*_values):
         return surface_info(config_of(SURFACE, ctx.inputs_list)[0])
 
-    # asked for by the page (not served with it): printing a surface as code loads SymPy
-    @guard.callback(app, Output("pre-torch", "children"), *settings.inputs(TORCH))
+    # asked for by the page (not served with it): printing a surface as code loads SymPy. First
+    # when its box mounts (web/later.py), after the map: settings.read takes the settings first
+    @guard.callback(app, Output("pre-torch", "children"), *settings.inputs(TORCH), Input(IDS.later_race, "value"),
+                    shapes={f"{IDS.later_race}.value": TEXT}, prevent_initial_call=True)  # fmt: skip
     def torch_text(*_values):
         return torch_code(config_of(TORCH, ctx.inputs_list)[0])
 

@@ -7,7 +7,7 @@ racer's arrays (inspect data included), so they cost no request and rerun nothin
 
 from __future__ import annotations
 
-from dash import MATCH, ClientsideFunction, Dash, Input, Output
+from dash import MATCH, ClientsideFunction, Dash, Input, Output, State
 
 from ...contract import IDS
 
@@ -27,6 +27,7 @@ def _playback(app: Dash) -> None:
         Input("graph-surface-3d", "figure"),
         Input("graph-contour", "figure"),
         Input("graph-loss", "figure"),
+        prevent_initial_call=True,  # the page's first run is taken once the map is drawn (firstFigures)
     )
     app.clientside_callback(
         ClientsideFunction("pg", "seek"),
@@ -38,6 +39,7 @@ def _playback(app: Dash) -> None:
         ClientsideFunction("pg", "firstFigures"),
         Output(IDS.surface, "figure", allow_duplicate=True),
         Input(IDS.first_figures, "data"),
+        State(IDS.run, "data"),
         prevent_initial_call="initial_duplicate",
     )
     app.clientside_callback(
@@ -45,6 +47,8 @@ def _playback(app: Dash) -> None:
         Output(IDS.state_chart, "figure"),
         Input(IDS.inspect, "value"),
         Input(IDS.run, "data"),
+        Input(IDS.later_state, "value"),  # first when the chart mounts, after the map (web/later.py)
+        prevent_initial_call=True,
     )
     app.clientside_callback(
         ClientsideFunction("pg", "logScale"),
