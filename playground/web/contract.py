@@ -411,14 +411,8 @@ def as_dict() -> dict[str, Any]:
         "racerColors": {key: racer_colors([key])[0] for key in ALL_KEYS},
         "views": list(view_ids()),
         "later": {
-            "ids": [
-                IDS.later_controls,
-                IDS.later_race,
-                IDS.later_scene,
-                IDS.later_loss,
-                IDS.later_state,
-                IDS.later_link,
-            ],
+            # every part mounted later (web/later.py): the ids declared as later_* fields
+            "ids": [v for k, v in asdict(IDS).items() if k.startswith("later_")],
             "value": LATER_VALUE,
             "link": IDS.later_link,
         },
