@@ -57,10 +57,10 @@
 
   /* How many labels a 2D axis holds at text size `size`: its drawn length over a label's
    * room (a few characters' width along x, a line and a gap along y). Plotly's own choice
-   * keeps 40 px a label on y whatever the text size: 20-px labels overlapped on a short axis. */
-  // Measured once per graph box and text size: the labels move the margins, and with them the
-  // axis' length, so a count measured again on the plot it laid out could differ, restyle it,
-  // and never settle (dcc.Graph redraws the graph after every relayout)
+   * keeps 40 px a label on y whatever the text size: 20-px labels overlapped on a short axis.
+   * Measured once per graph box and text size: the labels move the margins, and with them the
+   * axis' length, so a count measured again on the plot it laid out could differ, restyle it,
+   * and never settle (dcc.Graph redraws the graph after every relayout). */
   const rooms = new WeakMap(); // graph -> {"box|size|axis": labels}
   function tickRoom(g, a, size) {
     const ax = g._fullLayout && g._fullLayout[a];

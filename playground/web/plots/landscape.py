@@ -84,7 +84,7 @@ def _z_ticks(lo: float, hi: float) -> list[float]:
 
 
 @lru_cache(maxsize=32)
-def _surface_trace(surface: Land) -> tuple[dict, float, float]:
+def _surface_trace(surface: Land) -> dict:
     xs, ys, _, _ = mesh(surface, MESH_3D)
     zt = surface_heights(surface)
     lo, hi = scene_heights(surface)
@@ -97,7 +97,7 @@ def _surface_trace(surface: Land) -> tuple[dict, float, float]:
         "lighting": {"ambient": 0.78, "diffuse": 0.45, "specular": 0.06, "roughness": 0.8},
         "meta": {"role": ROLES.mesh},
     }  # fmt: skip
-    return trace, lo, hi
+    return trace
 
 
 def _critical_3d(surface: Land) -> list[dict]:
@@ -224,8 +224,7 @@ def _path_3d(r: dict, i: int) -> list[dict]:
 
 
 def surface_3d(surface: Land, racers: Sequence[dict]) -> dict:
-    trace, _, _ = _surface_trace(surface)
-    data = [trace, *_critical_3d(surface)]
+    data = [_surface_trace(surface), *_critical_3d(surface)]
     for i, r in enumerate(racers):
         data += _path_3d(r, i)
     t = terrain(surface, MESH_3D)
