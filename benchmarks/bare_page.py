@@ -11,6 +11,10 @@ map (``terrain.MESH_2D`` per side, the same number of contour levels, a colour b
   and the playground's hardening (compression, caching headers, CSP). This is the floor the
   goal is measured against: what is left between the two is the playground's own cost.
 
+* ``libraries``: ``tuned`` with the component libraries the playground loads besides Dash's
+  own (dash-bootstrap-components' script): not the goal's floor, which is a bare Dash page,
+  but what is left of the gap once the page's libraries are counted.
+
 * ``same_layout``: not a floor but a step between the two pages: the tuned page's serving
   with the playground's whole first layout (its ~500 components, stylesheets, figures and
   stores) and none of its callbacks or scripts. What it adds to ``tuned`` is what Dash's
@@ -19,7 +23,11 @@ map (``terrain.MESH_2D`` per side, the same number of contour levels, a colour b
 ``benchmarks/browser.py --floor`` serves them with the playground's gunicorn settings and
 times the pages' cold visits the same way, in alternating rounds.
 
-    gunicorn -c python:playground.web.gunicorn_conf --workers 1 benchmarks.bare_page:tuned
+    gunicorn -c python:playground.web.gunicorn_conf --workers 1 'benchmarks.bare_page:tuned()'
+
+Each page is built by a factory in its own server process: importing the playground registers
+its component libraries with Dash, which then sends their scripts with every page the process
+serves, so the bare pages drop every library but Dash's own (``_dash_only``).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 from dash import Dash, dcc
+from dash.development.base_component import ComponentRegistry
 
 from playground.web import ASSETS
 from playground.web import server as hardening
@@ -47,7 +56,15 @@ def layout() -> dcc.Graph:
     return dcc.Graph(id=GRAPH_ID, figure=rosenbrock_figure(), style={"height": "600px"})
 
 
+def _dash_only() -> None:
+    """Dash sends the script of every component library imported in the process; a bare page
+    has Dash's own (dcc, html, dash_table) alone."""
+    for namespace in [n for n in ComponentRegistry.registry if n != "dash"]:
+        ComponentRegistry.registry.discard(namespace)
+
+
 def default_app() -> Dash:
+    _dash_only()
     app = Dash(__name__, title="Bare contour page")
     app.layout = layout()
 
@@ -58,7 +75,9 @@ def default_app() -> Dash:
     return app
 
 
-def tuned_app() -> Dash:
+def tuned_app(libraries: bool = False) -> Dash:
+    if not libraries:
+        _dash_only()
     only_the_bundle = "^(?!" + BUNDLE.replace(".", r"\.") + "$)"
     app = Dash(__name__, title="Bare contour page", assets_folder=str(ASSETS), assets_ignore=only_the_bundle)
     app.layout = layout()
@@ -76,6 +95,18 @@ def same_layout_app() -> Dash:
     return app
 
 
-server = default_app().server
-tuned = tuned_app().server
-same_layout = same_layout_app().server
+def server():
+    """Dash's defaults (a WSGI app for gunicorn: ``benchmarks.bare_page:server()``)."""
+    return default_app().server
+
+
+def tuned():
+    return tuned_app().server
+
+
+def libraries():
+    return tuned_app(libraries=True).server
+
+
+def same_layout():
+    return same_layout_app().server

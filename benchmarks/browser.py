@@ -74,10 +74,12 @@ MILESTONES = """
 """
 DONE = "() => window.__pgT && window.__pgT.contour && window.__pgT.scene"
 # the floor's bare pages (benchmarks/bare_page.py): the goal is measured against the first; the
-# last is a step between it and the page (the page's first layout, none of its scripts/callbacks)
+# last two are steps between it and the page (the bare page with the page's component libraries'
+# scripts; the page's first layout, none of its scripts or callbacks)
 FLOORS = {
     "bare Dash page, page's plotly.js bundle": "tuned",
     "bare Dash page, Dash's defaults": "server",
+    "bare Dash page + the page's component libraries (dash-bootstrap-components)": "libraries",
     "page's layout alone, no callbacks or scripts": "same_layout",
 }
 # the same test of the contour map drawn, for both pages of the floor's rounds: the first
@@ -258,7 +260,7 @@ def bare_server(port: int, app: str):
     worker as app_server."""
     return start_server(
         [sys.executable, "-m", "gunicorn", "-c", "python:playground.web.gunicorn_conf",
-         "--workers", "1", "--bind", f"127.0.0.1:{port}", f"benchmarks.bare_page:{app}"],
+         "--workers", "1", "--bind", f"127.0.0.1:{port}", f"benchmarks.bare_page:{app}()"],
         port,
     )  # fmt: skip
 
