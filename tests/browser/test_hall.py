@@ -230,6 +230,7 @@ def _plot_text_is_the_lecture_size(p, size: int) -> None:
     tick = math.ceil(math.sqrt(FONT["sceneTickEm"] * size))
     assert scene[:3] == [[tick] * 2, False, ""] and scene[3].startswith(LABELS["height"] + ": "), scene
     _scene_box_fits(p, size)
+    _scene_tick_labels_apart(p, size)
     # a legend lies above its plot area, never on it
     clash = p.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent && g.querySelector('.legend'))
@@ -239,6 +240,64 @@ def _plot_text_is_the_lecture_size(p, size: int) -> None:
              .map(g => g.parentElement.id)"""
     )
     assert not clash, clash
+
+
+# the box of each 3D tick label, drawn alone: WebGL draws them (no SVG text to measure), so the
+# scene is stripped to one label at a time, read back from its drawing buffer and restored
+SCENE_TICK_LABELS = """async () => { const g = document.querySelector('#graph-surface-3d .js-plotly-plot'), fl = g._fullLayout;
+  const s = fl.scene._scene, gl = s.glplot.gl, axes = ['xaxis', 'yaxis', 'zaxis'], shown = axes.filter(a => fl.scene[a].showticklabels);
+  const frames = n => new Promise(r => { const t = k => k ? requestAnimationFrame(() => t(k - 1)) : r(); t(n); });
+  const labels = shown.flatMap(a => { const i = axes.indexOf(a); return s.glplot.axes.ticks[i].map(t => [a, t.x / s.dataScale[i], t.text]); });
+  const surf = g.data.findIndex(t => t.type === 'surface'), rest = g.data.map((_, i) => i).filter(i => i !== surf);
+  const scene = JSON.parse(JSON.stringify(g.layout.scene)), visible = rest.map(i => g.data[i].visible);
+  const own = JSON.parse(JSON.stringify({opacity: g.data[surf].opacity, showscale: g.data[surf].showscale, contours: g.data[surf].contours}));
+  await Plotly.restyle(g, {visible: false}, rest);
+  await Plotly.restyle(g, {opacity: 0.0001, showscale: false, contours: {}}, [surf]);
+  const bare = {};
+  for (const a of axes) {
+    for (const k of ['showgrid', 'showline', 'showbackground', 'showspikes', 'zeroline']) bare[`scene.${a}.${k}`] = false;
+    // the labels green, their ticks (which set them off the box) magenta: only the green is a label's
+    bare[`scene.${a}.tickfont.color`] = '#00ff00'; bare[`scene.${a}.tickcolor`] = '#ff00ff'; bare[`scene.${a}.title.text`] = '';
+  }
+  await Plotly.relayout(g, bare);
+  await frames(3);
+  const W = gl.drawingBufferWidth, H = gl.drawingBufferHeight, px = new Uint8Array(W * H * 4), boxes = [];
+  for (const [a, v, text] of labels) {
+    const one = {};
+    for (const b of shown) { one[`scene.${b}.tickvals`] = b === a ? [v] : []; one[`scene.${b}.ticktext`] = b === a ? [text] : []; }
+    await Plotly.relayout(g, one);
+    await frames(3); // the scene redraws its axes in an animation frame
+    s.glplot.redraw(); gl.bindFramebuffer(gl.FRAMEBUFFER, null); gl.readPixels(0, 0, W, H, gl.RGBA, gl.UNSIGNED_BYTE, px);
+    let x0 = W, x1 = -1, y0 = H, y1 = -1;
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) { const i = 4 * (y * W + x);
+      if (px[i + 3] < 64 || px[i + 1] < px[i] + 64) continue;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, H - 1 - y); y1 = Math.max(y1, H - 1 - y); }
+    boxes.push({label: a.charAt(0) + ' ' + text, x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1});
+  }
+  await Plotly.relayout(g, {scene: scene});
+  await Plotly.restyle(g, {visible: visible}, rest);
+  await Plotly.restyle(g, {opacity: own.opacity, showscale: own.showscale, contours: [own.contours]}, [surf]);
+  await frames(3);
+  return boxes; }"""
+
+
+def _scene_tick_labels_apart(p, size: int) -> None:
+    """No two of the 3D scene's tick labels meet: every two are half a text size apart (a
+    character's width; the x and y axes' "−5" at the box's near corner read "−5−5" 11 px apart
+    at 1080p on Himmelblau, and Booth's "−10"s overlapped)."""
+    boxes = p.evaluate(SCENE_TICK_LABELS)
+    assert len(boxes) >= 4 and all(b["width"] > 0 for b in boxes), boxes
+    gap = size / 4  # around each label: half a text size between two
+    grown = [
+        {"x": b["x"] - gap, "y": b["y"] - gap, "width": b["width"] + 2 * gap, "height": b["height"] + 2 * gap}
+        for b in boxes
+    ]
+    clash = [
+        (a["label"], b["label"])
+        for (a, ga), (b, gb) in itertools.combinations(zip(boxes, grown), 2)
+        if overlap(ga, gb)
+    ]
+    assert not clash, (clash, boxes)
 
 
 def _scene_box_fits(p, label: int) -> None:

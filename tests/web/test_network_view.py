@@ -103,6 +103,28 @@ def test_the_slice_is_drawn_by_the_race_figure_builders(small):
     )
 
 
+def test_the_slice_centre_stands_in_sight_of_the_camera_on_a_stem_down_to_the_slice(small):
+    """The centre's mark in 3D is placed as the race's marks are (landscape.mark_heights): the
+    race's lift above the slice there, in sight of the default camera, on a stem down to the
+    slice's surface (it sat two path lifts up, where a wall between it and the eye could hide it)."""
+    st, fig = N.study(("adam", "momentum"), 2, "seed", "pca"), small[6]
+    t = F.terrain(st)
+    centre = next(d for d in fig["data"] if d["meta"]["role"] == ROLES.mark)
+    stem = next(d for d in fig["data"] if d["meta"]["role"] == ROLES.stem)
+    x, y, z = centre["x"][0], centre["y"][0], centre["z"][0]
+    ground = terrain.drawn_height(t, np.array([[x, y]]))[0]
+    margin = landscape.MARK_LIFT * terrain.path_lift(t)
+    assert np.isfinite(ground) and z >= ground + 0.99 * margin
+    # the straight line to the eye passes above the drawn slice (sampled apart from landscape's own)
+    eye, share = landscape.eye_point(t), np.linspace(0, 1, 5001)[1:-1, None]
+    line = np.array([x, y, z]) + share * (eye - np.array([x, y, z]))
+    assert np.nanmin(line[:, 2] - terrain.drawn_height(t, line[:, :2])) >= 0.9 * margin
+    # its stem: from the slice's surface under it up to the mark, inked and named as the mark
+    assert (stem["x"], stem["y"]) == ([x, x, None], [y, y, None]) and stem["z"][2] is None
+    assert stem["z"][:2] == pytest.approx([ground, z]) and stem["mode"] == "lines"
+    assert stem["name"] == centre["name"] and not stem["showlegend"]
+
+
 def test_the_played_paths_end_at_the_centre_and_ride_on_the_slice(small):
     paths, top, value = small[9], small[10], small[11]
     st = N.study(("adam", "momentum"), 2, "seed", "pca")

@@ -111,6 +111,8 @@
    * edges. Once per canvas size the camera moves back along its line of sight until the box's
    * corners lie a label's room inside; out of lecture mode the figure's own camera returns. */
   const fitted = new WeakMap(); // graph -> {size: "w x h" last fitted, eye: the camera's eye before}
+  // lecture mode's 3D x and y ticks, which set their labels off the box, in text sizes (PG.style)
+  const SCENE_TICK_LEN = 1;
   function fitScene(g, big, labelSize) {
     const was = fitted.get(g), s = P.scene3d(g);
     if (!big) {
@@ -121,7 +123,7 @@
       return;
     }
     if (!s || (was && was.size === s.w + "x" + s.h)) return;
-    const pts = [], room = 2 * labelSize;
+    const pts = [], room = (2 + SCENE_TICK_LEN) * labelSize; // a label and its tick
     s.bounds[0].forEach(function (x) { s.bounds[1].forEach(function (y) { s.bounds[2].forEach(function (z) {
       pts.push(s.project(x, y, z));
     }); }); });
@@ -174,6 +176,14 @@
         lay["scene." + a + ".gridcolor"] = ink.grid;
         lay["scene." + a + ".tickfont.size"] = sceneTick;
         lay["scene." + a + ".title.font.size"] = size;
+      });
+      // the x and y axes' labels a text size out from the box on ticks in the grid's ink: the two
+      // axes meet at the box's near corner, where Himmelblau's "−5"s read "−5−5" (Booth's "−10"s
+      // overlapped) in lecture mode's larger text; each axis' labels move off along their own side
+      ["xaxis", "yaxis"].forEach(function (a) {
+        lay["scene." + a + ".ticks"] = big ? "outside" : null;
+        lay["scene." + a + ".ticklen"] = big ? SCENE_TICK_LEN * size : null;
+        lay["scene." + a + ".tickcolor"] = big ? ink.grid : null;
       });
       // the z axis has neither labels nor title (landscape.surface_3d): the colour bar's say the heights
       tickCounts(g, ["scene.xaxis", "scene.yaxis", "scene.zaxis"], big, PG.C.font.presenterTicks.scene, size, lay);

@@ -112,15 +112,7 @@ def _critical_3d(surface: Land) -> list[dict]:
         xy = np.array([[c.x, c.y] for c in sel], dtype=float)
         z = mark_heights(surface, xy, height_3d(surface, np.array([c.value for c in sel], dtype=float)))
         # from the surface to the glyph's lower edge (through a thin × it showed as a fourth arm)
-        top = z + glyph_drop(surface)[2]
-        ground = np.fmin(drawn_height(surface, xy), top)
-        gap = [None] * len(sel)  # a stem a mark, apart
-        stems = {"x": _interleave(xy[:, 0], xy[:, 0], gap), "y": _interleave(xy[:, 1], xy[:, 1], gap),
-                 "z": _interleave(ground, top, gap)}  # fmt: skip
-        out.append({
-            "type": "scatter3d", "mode": "lines", "name": name, **stems, "hoverinfo": "skip", "showlegend": False,
-            "meta": {"role": ROLES.stem}, "line": {"color": MARK_INK["light"], "width": 2},
-        })  # fmt: skip
+        out.append(mark_stems(surface, xy, z + glyph_drop(surface)[2], name))
         out.append({
             "type": "scatter3d", "mode": "text", "name": name, "x": xy[:, 0].tolist(), "y": xy[:, 1].tolist(),
             "z": [float(v) for v in z], "text": [glyph] * len(sel), "hoverinfo": "skip", "showlegend": False,
@@ -128,6 +120,20 @@ def _critical_3d(surface: Land) -> list[dict]:
             "textfont": {"size": 22 if kind == "global_min" else 18, "color": MARK_INK["light"]},
         })  # fmt: skip
     return out
+
+
+def mark_stems(surface: Land, xy: np.ndarray, top: np.ndarray, name: str) -> dict:
+    """The stems of the scene's marks at points ``xy``: a line from the drawn surface under each
+    up to its height in ``top`` (a mark lifted by `mark_heights` still points at its point),
+    inked as the marks."""
+    xy, top = np.asarray(xy, dtype=float), np.asarray(top, dtype=float)
+    ground = np.fmin(drawn_height(surface, xy), top)
+    gap = [None] * len(xy)  # a stem a mark, apart
+    return {
+        "type": "scatter3d", "mode": "lines", "name": name, "x": _interleave(xy[:, 0], xy[:, 0], gap),
+        "y": _interleave(xy[:, 1], xy[:, 1], gap), "z": _interleave(ground, top, gap), "hoverinfo": "skip",
+        "showlegend": False, "meta": {"role": ROLES.stem}, "line": {"color": MARK_INK["light"], "width": 2},
+    }  # fmt: skip
 
 
 def _interleave(a: np.ndarray, b: np.ndarray, gap: list) -> list:

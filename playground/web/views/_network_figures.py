@@ -16,7 +16,7 @@ from playground.network.study import Study
 from ..contract import MARK_INK, ROLES, path_width, racer_colors, racer_look
 from ..plots import alt, landscape
 from ..plots.style import height_scale
-from ..plots.terrain import MAP_OFFSET, Terrain, path_heights, path_lift, scene_offset
+from ..plots.terrain import MAP_OFFSET, Terrain, height_3d, path_heights, scene_offset
 from ..plots.wire import plain
 
 MESH_HOVER = (
@@ -119,8 +119,11 @@ def slice_surface(st: Study) -> dict:
     # the casing under a path stays silent; the path itself says what the plane hides
     fig["data"] = [_path_hover(d) if d.get("showlegend") and d["meta"]["role"] == ROLES.path else d
                    for d in fig["data"]]  # fmt: skip
-    centre = path_heights(t, np.zeros((1, 2)), st.projections[0].plane_loss[-1:])
-    fig["data"].append(_centre(st, float(centre[0] + path_lift(t))))
+    # the centre in sight of the camera as the race's marks are, on a stem down to the slice
+    xy = np.zeros((1, 2))
+    z = landscape.mark_heights(t, xy, height_3d(t, st.projections[0].plane_loss[-1:]))
+    centre = _centre(st, float(z[0]))
+    fig["data"] += [landscape.mark_stems(t, xy, z, centre["name"]), centre]
     mesh_at = next(i for i, d in enumerate(fig["data"]) if d.get("meta", {}).get("role") == ROLES.mesh)
     # a copy: the builder's surface trace is cached
     fig["data"][mesh_at] = fig["data"][mesh_at] | {
