@@ -251,7 +251,11 @@ SCENE_TICK_LABELS = """async () => { const g = document.querySelector('#graph-su
   const surf = g.data.findIndex(t => t.type === 'surface'), rest = g.data.map((_, i) => i).filter(i => i !== surf);
   const scene = JSON.parse(JSON.stringify(g.layout.scene)), visible = rest.map(i => g.data[i].visible);
   const own = JSON.parse(JSON.stringify({opacity: g.data[surf].opacity, showscale: g.data[surf].showscale, contours: g.data[surf].contours}));
-  await Plotly.restyle(g, {visible: false}, rest);
+  // the colour bar (its labels and title too) in the canvas' pixels, before the scene is stripped of it
+  const c = s.glplot.canvas.getBoundingClientRect(), b = g.querySelector('.main-svg .colorbar').getBoundingClientRect();
+  const bar = {x: b.left - c.left, y: b.top - c.top, width: b.width, height: b.height};
+  // the other traces in the legend only: the legend keeps its room, the canvas its size (and the camera its fit)
+  await Plotly.restyle(g, {visible: 'legendonly'}, rest);
   await Plotly.restyle(g, {opacity: 0.0001, showscale: false, contours: {}}, [surf]);
   const bare = {};
   for (const a of axes) {
@@ -278,15 +282,24 @@ SCENE_TICK_LABELS = """async () => { const g = document.querySelector('#graph-su
   await Plotly.restyle(g, {visible: visible}, rest);
   await Plotly.restyle(g, {opacity: own.opacity, showscale: own.showscale, contours: [own.contours]}, [surf]);
   await frames(3);
-  return boxes; }"""
+  return {boxes: boxes, canvas: {width: W, height: H}, bar: bar}; }"""
 
 
 def _scene_tick_labels_apart(p, size: int) -> None:
     """No two of the 3D scene's tick labels meet: every two are half a text size apart (a
     character's width; the x and y axes' "−5" at the box's near corner read "−5−5" 11 px apart
-    at 1080p on Himmelblau, and Booth's "−10"s overlapped)."""
-    boxes = p.evaluate(SCENE_TICK_LABELS)
+    at 1080p on Himmelblau, and Booth's "−10"s overlapped). Each is whole on the scene's canvas
+    (the desk's camera left Himmelblau's x "−5" under its foot, not drawn) and clear of the
+    colour bar (at 720p in lecture mode the bar's labels lay over the x axis' "5")."""
+    found = p.evaluate(SCENE_TICK_LABELS)
+    boxes, canvas, bar = found["boxes"], found["canvas"], found["bar"]
     assert len(boxes) >= 4 and all(b["width"] > 0 for b in boxes), boxes
+    # read from the canvas, a label cut at its edge still has ink there: whole ones keep off the edge
+    cut = [b["label"] for b in boxes if not (b["x"] >= 1 and b["y"] >= 1 and b["x"] + b["width"] <= canvas["width"] - 1
+                                             and b["y"] + b["height"] <= canvas["height"] - 1)]  # fmt: skip
+    assert not cut, (cut, canvas, boxes)
+    under = [b["label"] for b in boxes if overlap(b, bar)]
+    assert not under, (under, bar, boxes)
     gap = size / 4  # around each label: half a text size between two
     grown = [
         {"x": b["x"] - gap, "y": b["y"] - gap, "width": b["width"] + 2 * gap, "height": b["height"] + 2 * gap}
@@ -315,28 +328,48 @@ def _scene_box_fits(p, label: int) -> None:
     assert min(fit["ys"]) >= room and max(fit["ys"]) <= fit["h"] - room, fit
 
 
-def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_camera_back(browser, base_url):
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
+def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_line_of_sight_back(
+    browser, base_url, width, height
+):
     # no lesson: the 3D card spans the lecture grid's rows, a canvas taller than wide
-    pg = lecture(browser, f"{base_url}/?surface=himmelblau", 1920, 1080)
+    pg = lecture(browser, f"{base_url}/?surface=himmelblau", width, height)
     p = pg.page
     p.wait_for_function(
         "() => { const s = window.PG.plotly.scene3d(document.querySelector('#graph-surface-3d .js-plotly-plot')); return s && s.h > s.w; }"
     )
-    _plot_text_is_the_lecture_size(p, lecture_size(1080))
-    p.locator("#graph-surface-3d").screenshot(path=str(ARTIFACTS / "lecture-scene-1920x1080-himmelblau.png"))
-    eye = "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.camera.eye"
-    fitted = p.evaluate(eye)
-    own = landscape.surface_3d(get_surface("himmelblau"), [])["layout"]["scene"]["camera"]["eye"]
-    assert sum(v * v for v in fitted.values()) > 1.1 * sum(v * v for v in own.values())  # it moved back
-    p.click(f"#{IDS.presenter}")  # the desk: the figure's own camera
-    p.wait_for_function(
-        f"own => {{ const e = ({eye})(); return Object.keys(own).every(a => Math.abs(e[a] - own[a]) < 1e-6); }}",
-        arg=own,
-        timeout=20000,
+    _plot_text_is_the_lecture_size(p, lecture_size(height))
+    p.locator("#graph-surface-3d").screenshot(
+        path=str(ARTIFACTS / f"lecture-scene-{width}x{height}-himmelblau.png")
     )
+    camera = "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.camera"
+    own = landscape.surface_3d(get_surface("himmelblau"), [])["layout"]["scene"]["camera"]
+    # how far the eye is from the centre, in the figure's own eye's distances, along its line of sight
+    back = f"""own => {{ const c = ({camera})(), k = (c.eye.x - c.center.x) / (own.eye.x - own.center.x);
+                 return ['x', 'y', 'z'].every(a => Math.abs(c.eye[a] - c.center[a] - k * (own.eye[a] - own.center[a])) < 1e-4 * k) ? k : null; }}"""
+    fitted = p.evaluate(back, own)
+    assert fitted > 1.1  # it moved back
+    p.click(f"#{IDS.presenter}")  # the desk: the figure's line of sight, nearer (its labels are smaller)
+    p.wait_for_function(
+        f"([own, k]) => {{ const d = ({back})(own); return d && d < k; }}", arg=[own, fitted], timeout=20000
+    )
+    assert p.evaluate(back, own) >= 1 - 1e-9
     # every plot back at the desk's size, the ones lecture mode hid too (the inspect chart kept
     # its lecture text once: a figure built on a layout restyled while hidden)
     p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_the_desks_3d_labels_are_on_the_canvas_and_clear_of_the_colour_bar(browser, base_url):
+    # the figure's own camera left the box's near corner at the canvas' foot: Himmelblau's x "−5"
+    # was not drawn, and the x axis' "5" reached the colour bar
+    pg = Page(browser, f"{base_url}/?surface=himmelblau", width=1440, height=900)
+    p = pg.page
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    pg.idle()
+    _scene_box_fits(p, FONT["size"])
+    _scene_tick_labels_apart(p, FONT["size"])
     assert not pg.errors, pg.errors
     pg.close()
 
