@@ -115,8 +115,19 @@ def _plots_settle(p) -> None:
     assert relayouts[0] >= 3 and relayouts[1] == 0, relayouts
 
 
+# Known defect (#29), there before the 3D labels were measured with the legend kept: at 720p the
+# ravine lesson's 3D card (368 x 318 px, a two-line legend) leaves its 20-px labels 2-5 px apart
+# (the y axis' "−1", "0", "1"). The measurement hid it: the legend vanished, the canvas grew and
+# the camera refitted before the labels were read.
+CROWDED = pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="#29: the ravine's 3D labels crowd its small 720p card"
+)
+
+
 @pytest.mark.parametrize(
-    "width,height,dark", [(1280, 720, False), (1920, 1080, True)], ids=["720p-light", "1080p-dark"]
+    "width,height,dark",
+    [pytest.param(1280, 720, False, marks=CROWDED), (1920, 1080, True)],
+    ids=["720p-light", "1080p-dark"],
 )
 def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, height, dark):
     pg = lecture(browser, f"{base_url}/?{RAVINE.query}&lesson={RAVINE.id}", width, height, dark)

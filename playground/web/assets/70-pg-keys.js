@@ -118,7 +118,10 @@
   function fitScene(g, big, labelSize) {
     const s = P.scene3d(g);
     if (!s || shareWithBar(g)) return;
-    const room = (2 + (big ? SCENE_TICK_LEN : 0)) * labelSize; // a label and its tick
+    // a label and its tick: beside the box the labels reach out less than below it (half a
+    // label's width, where a whole room narrowed lecture mode's box at 720p and put the ravine's
+    // labels together)
+    const room = (2 + (big ? SCENE_TICK_LEN : 0)) * labelSize, side = room - labelSize / 2;
     const key = [s.w, s.h, room].join("|"), was = fitted.get(g);
     if (was && was.key === key) return;
     const pts = [];
@@ -127,7 +130,7 @@
     }); }); });
     if (pts.some(function (p) { return !p; }) || Math.min(s.w, s.h) <= 4 * room) return;
     const xs = pts.map(function (p) { return p[0]; }), ys = pts.map(function (p) { return p[1]; });
-    const need = Math.max((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / (s.w - 2 * room),
+    const need = Math.max((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / (s.w - 2 * side),
                           (Math.max.apply(null, ys) - Math.min.apply(null, ys)) / (s.h - 2 * room));
     // the eye as drawn, in the layout's units (Plotly's: the box's middle plus eye × span /
     // aspect), which the projection above is; the layout's may be a relayout ahead of it, and a
