@@ -115,8 +115,20 @@ def _plots_settle(p) -> None:
     assert relayouts[0] >= 3 and relayouts[1] == 0, relayouts
 
 
+# Known defect (#29), there before the 3D labels were measured with the legend kept: at 720p the
+# ravine lesson's 3D card (368 x 318 px, a two-line legend) leaves its 20-px labels 2-5 px apart
+# (the y axis' "−1", "0", "1"). The measurement hid it: the legend vanished, the canvas grew and
+# the camera refitted before the labels were read. Asserted last, so the case's other checks and
+# its screenshot still run.
+CROWDED = pytest.mark.xfail(
+    strict=True, raises=AssertionError, reason="#29: the ravine's 3D labels crowd its small 720p card"
+)
+
+
 @pytest.mark.parametrize(
-    "width,height,dark", [(1280, 720, False), (1920, 1080, True)], ids=["720p-light", "1080p-dark"]
+    "width,height,dark",
+    [pytest.param(1280, 720, False, marks=CROWDED), (1920, 1080, True)],
+    ids=["720p-light", "1080p-dark"],
 )
 def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, height, dark):
     pg = lecture(browser, f"{base_url}/?{RAVINE.query}&lesson={RAVINE.id}", width, height, dark)
@@ -156,7 +168,8 @@ def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, h
     # the first cell: the racer's glyph (its marker, hidden from screen readers), then its name
     assert len(rows) == len(labels) and all(r[0].endswith(label) for r, label in zip(rows, labels)), rows
     assert all(len(r) == 3 and r[1] and r[2] != "moving" for r in rows), rows
-    _plot_text_is_the_lecture_size(p, lecture_size(height))
+    _plot_text_is_the_lecture_size(p, lecture_size(height), scene_labels=False)
+    scene_labels = p.evaluate(SCENE_TICK_LABELS)  # read before the scene is stripped below
     _page_text_is_the_lecture_size(p, lecture_size(height))
     # the live bar is not there, the step controls are not covered by anything
     for sel in (f"#{IDS.play}", f"#{IDS.scrubber}"):
@@ -165,9 +178,10 @@ def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, h
                          [b["x"] + b["width"] / 2, b["y"] + b["height"] / 2, sel])  # fmt: skip
         assert hit, sel
     shot(p, f"lecture-{width}x{height}-{'dark' if dark else 'light'}-ravine")
-    _scene_labels_as_large_as_the_plots(p)  # last: it strips the scene down to one label
+    _scene_labels_as_large_as_the_plots(p)  # it strips the scene down to one label
     assert not pg.errors, pg.errors
     pg.close()
+    _scene_labels_apart(scene_labels, lecture_size(height))  # last: 720p's known crowding (CROWDED)
 
 
 # the 3D scene down to one tick label, "0" on its x axis (WebGL draws it facing the screen), at the
@@ -209,7 +223,7 @@ def _scene_labels_as_large_as_the_plots(p) -> None:
     assert 0.85 <= ratio <= 1.35, (drawn, flat, ratio)
 
 
-def _plot_text_is_the_lecture_size(p, size: int) -> None:
+def _plot_text_is_the_lecture_size(p, size: int, scene_labels: bool = True) -> None:
     """Every tick label and legend entry of every plot on screen at the one lecture size (a
     log axis' decades at 1.25 times it, as Plotly draws powers of ten; no 3/4-size labels), the
     3D scene's too, and no legend on a plot's curves."""
@@ -230,7 +244,8 @@ def _plot_text_is_the_lecture_size(p, size: int) -> None:
     tick = math.ceil(math.sqrt(FONT["sceneTickEm"] * size))
     assert scene[:3] == [[tick] * 2, False, ""] and scene[3].startswith(LABELS["height"] + ": "), scene
     _scene_box_fits(p, size)
-    _scene_tick_labels_apart(p, size)
+    if scene_labels:
+        _scene_tick_labels_apart(p, size)
     # a legend lies above its plot area, never on it
     clash = p.evaluate(
         """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent && g.querySelector('.legend'))
@@ -251,7 +266,11 @@ SCENE_TICK_LABELS = """async () => { const g = document.querySelector('#graph-su
   const surf = g.data.findIndex(t => t.type === 'surface'), rest = g.data.map((_, i) => i).filter(i => i !== surf);
   const scene = JSON.parse(JSON.stringify(g.layout.scene)), visible = rest.map(i => g.data[i].visible);
   const own = JSON.parse(JSON.stringify({opacity: g.data[surf].opacity, showscale: g.data[surf].showscale, contours: g.data[surf].contours}));
-  await Plotly.restyle(g, {visible: false}, rest);
+  // the colour bar (its labels and title too) in the canvas' pixels, before the scene is stripped of it
+  const c = s.glplot.canvas.getBoundingClientRect(), b = g.querySelector('.main-svg .colorbar').getBoundingClientRect();
+  const bar = {x: b.left - c.left, y: b.top - c.top, width: b.width, height: b.height};
+  // the other traces in the legend only: the legend keeps its room, the canvas its size (and the camera its fit)
+  await Plotly.restyle(g, {visible: 'legendonly'}, rest);
   await Plotly.restyle(g, {opacity: 0.0001, showscale: false, contours: {}}, [surf]);
   const bare = {};
   for (const a of axes) {
@@ -278,15 +297,27 @@ SCENE_TICK_LABELS = """async () => { const g = document.querySelector('#graph-su
   await Plotly.restyle(g, {visible: visible}, rest);
   await Plotly.restyle(g, {opacity: own.opacity, showscale: own.showscale, contours: [own.contours]}, [surf]);
   await frames(3);
-  return boxes; }"""
+  return {boxes: boxes, canvas: {width: W, height: H}, bar: bar}; }"""
 
 
 def _scene_tick_labels_apart(p, size: int) -> None:
+    _scene_labels_apart(p.evaluate(SCENE_TICK_LABELS), size)
+
+
+def _scene_labels_apart(found: dict, size: int) -> None:
     """No two of the 3D scene's tick labels meet: every two are half a text size apart (a
     character's width; the x and y axes' "−5" at the box's near corner read "−5−5" 11 px apart
-    at 1080p on Himmelblau, and Booth's "−10"s overlapped)."""
-    boxes = p.evaluate(SCENE_TICK_LABELS)
+    at 1080p on Himmelblau, and Booth's "−10"s overlapped). Each is whole on the scene's canvas
+    (the desk's camera left Himmelblau's x "−5" under its foot, not drawn) and clear of the
+    colour bar (at 720p in lecture mode the bar's labels lay over the x axis' "5")."""
+    boxes, canvas, bar = found["boxes"], found["canvas"], found["bar"]
     assert len(boxes) >= 4 and all(b["width"] > 0 for b in boxes), boxes
+    # read from the canvas, a label cut at its edge still has ink there: whole ones keep off the edge
+    cut = [b["label"] for b in boxes if not (b["x"] >= 1 and b["y"] >= 1 and b["x"] + b["width"] <= canvas["width"] - 1
+                                             and b["y"] + b["height"] <= canvas["height"] - 1)]  # fmt: skip
+    assert not cut, (cut, canvas, boxes)
+    under = [b["label"] for b in boxes if overlap(b, bar)]
+    assert not under, (under, bar, boxes)
     gap = size / 4  # around each label: half a text size between two
     grown = [
         {"x": b["x"] - gap, "y": b["y"] - gap, "width": b["width"] + 2 * gap, "height": b["height"] + 2 * gap}
@@ -315,28 +346,48 @@ def _scene_box_fits(p, label: int) -> None:
     assert min(fit["ys"]) >= room and max(fit["ys"]) <= fit["h"] - room, fit
 
 
-def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_camera_back(browser, base_url):
+@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
+def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_line_of_sight_back(
+    browser, base_url, width, height
+):
     # no lesson: the 3D card spans the lecture grid's rows, a canvas taller than wide
-    pg = lecture(browser, f"{base_url}/?surface=himmelblau", 1920, 1080)
+    pg = lecture(browser, f"{base_url}/?surface=himmelblau", width, height)
     p = pg.page
     p.wait_for_function(
         "() => { const s = window.PG.plotly.scene3d(document.querySelector('#graph-surface-3d .js-plotly-plot')); return s && s.h > s.w; }"
     )
-    _plot_text_is_the_lecture_size(p, lecture_size(1080))
-    p.locator("#graph-surface-3d").screenshot(path=str(ARTIFACTS / "lecture-scene-1920x1080-himmelblau.png"))
-    eye = "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.camera.eye"
-    fitted = p.evaluate(eye)
-    own = landscape.surface_3d(get_surface("himmelblau"), [])["layout"]["scene"]["camera"]["eye"]
-    assert sum(v * v for v in fitted.values()) > 1.1 * sum(v * v for v in own.values())  # it moved back
-    p.click(f"#{IDS.presenter}")  # the desk: the figure's own camera
-    p.wait_for_function(
-        f"own => {{ const e = ({eye})(); return Object.keys(own).every(a => Math.abs(e[a] - own[a]) < 1e-6); }}",
-        arg=own,
-        timeout=20000,
+    _plot_text_is_the_lecture_size(p, lecture_size(height))
+    p.locator("#graph-surface-3d").screenshot(
+        path=str(ARTIFACTS / f"lecture-scene-{width}x{height}-himmelblau.png")
     )
+    camera = "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullLayout.scene.camera"
+    own = landscape.surface_3d(get_surface("himmelblau"), [])["layout"]["scene"]["camera"]
+    # how far the eye is from the centre, in the figure's own eye's distances, along its line of sight
+    back = f"""own => {{ const c = ({camera})(), k = (c.eye.x - c.center.x) / (own.eye.x - own.center.x);
+                 return ['x', 'y', 'z'].every(a => Math.abs(c.eye[a] - c.center[a] - k * (own.eye[a] - own.center[a])) < 1e-4 * k) ? k : null; }}"""
+    fitted = p.evaluate(back, own)
+    assert fitted > 1.1  # it moved back
+    p.click(f"#{IDS.presenter}")  # the desk: the figure's line of sight, nearer (its labels are smaller)
+    p.wait_for_function(
+        f"([own, k]) => {{ const d = ({back})(own); return d && d < k; }}", arg=[own, fitted], timeout=20000
+    )
+    assert p.evaluate(back, own) >= 1 - 1e-9
     # every plot back at the desk's size, the ones lecture mode hid too (the inspect chart kept
     # its lecture text once: a figure built on a layout restyled while hidden)
     p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_the_desks_3d_labels_are_on_the_canvas_and_clear_of_the_colour_bar(browser, base_url):
+    # the figure's own camera left the box's near corner at the canvas' foot: Himmelblau's x "−5"
+    # was not drawn, and the x axis' "5" reached the colour bar
+    pg = Page(browser, f"{base_url}/?surface=himmelblau", width=1440, height=900)
+    p = pg.page
+    p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    pg.idle()
+    _scene_box_fits(p, FONT["size"])
+    _scene_tick_labels_apart(p, FONT["size"])
     assert not pg.errors, pg.errors
     pg.close()
 

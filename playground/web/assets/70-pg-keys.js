@@ -105,37 +105,60 @@
     });
   }
 
-  /* Lecture mode: the 3D scene's box inside its canvas, with room for its labels around it.
-   * Plotly fits the box to the canvas' height; a tall canvas (the 3D card spans the lecture
-   * grid's rows) showed it wider than the canvas, its corners and the z axis' title off the
-   * edges. Once per canvas size the camera moves back along its line of sight until the box's
-   * corners lie a label's room inside; out of lecture mode the figure's own camera returns. */
-  const fitted = new WeakMap(); // graph -> {size: "w x h" last fitted, eye: the camera's eye before}
+  /* The 3D scene's box inside its canvas, with room for its labels around it, at the desk and
+   * in lecture mode. Plotly fits the box to the canvas' height; a tall canvas (the 3D card spans
+   * the lecture grid's rows) showed it wider than the canvas, its corners and the z axis' title
+   * off the edges, and the desk's camera left the near corner's labels under the canvas' foot
+   * (Himmelblau's x "−5" not drawn). Once per canvas and text size the camera moves along its
+   * line of sight until the box's corners lie a label's room inside (shareWithBar: left of the
+   * colour bar), no nearer than the figure's own eye. */
+  const fitted = new WeakMap(); // graph -> {key: canvas and room last fitted, far: the figure's own eye's distance}
   // lecture mode's 3D x and y ticks, which set their labels off the box, in text sizes (PG.style)
   const SCENE_TICK_LEN = 1;
   function fitScene(g, big, labelSize) {
-    const was = fitted.get(g), s = P.scene3d(g);
-    if (!big) {
-      if (was) {
-        fitted.delete(g);
-        P.relayout(g, { "scene.camera.eye": was.eye });
-      }
-      return;
-    }
-    if (!s || (was && was.size === s.w + "x" + s.h)) return;
-    const pts = [], room = (2 + SCENE_TICK_LEN) * labelSize; // a label and its tick
+    const s = P.scene3d(g);
+    if (!s || shareWithBar(g)) return;
+    // a label and its tick: beside the box the labels reach out less than below it (half a
+    // label's width, where a whole room narrowed lecture mode's box at 720p and put the ravine's
+    // labels together)
+    const room = (2 + (big ? SCENE_TICK_LEN : 0)) * labelSize, side = room - labelSize / 2;
+    const key = [s.w, s.h, room].join("|"), was = fitted.get(g);
+    if (was && was.key === key) return;
+    const pts = [];
     s.bounds[0].forEach(function (x) { s.bounds[1].forEach(function (y) { s.bounds[2].forEach(function (z) {
       pts.push(s.project(x, y, z));
     }); }); });
-    if (pts.some(function (p) { return !p; })) return;
+    if (pts.some(function (p) { return !p; }) || Math.min(s.w, s.h) <= 4 * room) return;
     const xs = pts.map(function (p) { return p[0]; }), ys = pts.map(function (p) { return p[1]; });
-    const need = Math.max((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / (s.w - 2 * room),
+    const need = Math.max((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / (s.w - 2 * side),
                           (Math.max.apply(null, ys) - Math.min.apply(null, ys)) / (s.h - 2 * room));
-    const cam = g._fullLayout.scene.camera, e = cam.eye, c = cam.center;
-    fitted.set(g, { size: s.w + "x" + s.h, eye: was ? was.eye : { x: e.x, y: e.y, z: e.z } });
-    if (need <= 1) return;
-    const k = need * 1.05; // the projection is not quite linear in the distance
+    // the eye as drawn, in the layout's units (Plotly's: the box's middle plus eye × span /
+    // aspect), which the projection above is; the layout's may be a relayout ahead of it, and a
+    // fit on both took the camera back twice
+    const sl = g._fullLayout.scene, c = sl.camera.center, e = {};
+    ["x", "y", "z"].forEach(function (a, i) {
+      const b = s.bounds[i];
+      e[a] = (s.eye[i] - (b[0] + b[1]) / 2) * sl.aspectratio[a] / (b[1] - b[0]);
+    });
+    const dist = Math.hypot(e.x - c.x, e.y - c.y, e.z - c.z), far = was ? was.far : dist;
+    // the projection is not quite linear in the distance: a box that needs more room is taken
+    // 5% further, one a tenth inside its room nearer (back to the figure's own eye at most)
+    const k = Math.max(far / dist, need > 1 || need < 0.9 ? need * 1.05 : 1);
+    fitted.set(g, { key: key, far: far });
+    if (Math.abs(k - 1) < 1e-3) return;
     P.relayout(g, { "scene.camera.eye": { x: c.x + (e.x - c.x) * k, y: c.y + (e.y - c.y) * k, z: c.z + (e.z - c.z) * k } });
+  }
+
+  /* The scene's domain (its canvas) ends where the colour bar begins: the figure leaves the bar
+   * a share of its width (landscape.SCENE_WIDTH), which its labels and title, larger in lecture
+   * mode, outgrew (over the x axis' "5" at 720p). True when it relayouts (a new draw follows). */
+  function shareWithBar(g) {
+    const bar = g.querySelector(".main-svg .colorbar"), size = g._fullLayout._size, dom = g._fullLayout.scene.domain;
+    if (!bar || !size.w) return false;
+    const end = (bar.getBoundingClientRect().left - g.getBoundingClientRect().left - size.l) / size.w;
+    if (end <= 0.5 || Math.abs(end - dom.x[1]) * size.w < 1) return false;
+    P.relayout(g, { "scene.domain.x": [dom.x[0], end] });
+    return true;
   }
 
   /* Theme and text size of one graph, through Plotly (which lays the text out at its size,

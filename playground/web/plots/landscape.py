@@ -61,8 +61,10 @@ from .wire import thinned, typed
 
 CASING_3D = 6  # px wider than the racer's path (contract.path_width), in white under it
 Z_TICKS = 4  # the most heights the scene labels: seen from high up its z axis is short
-Z_PAD = (0.02, 0.08)
-SCENE_WIDTH = 0.82  # of the 3D figure's width: the rest is the colour bar's  # the scene's z axis reaches this share of the heights' span below and above
+Z_PAD = (0.02, 0.08)  # the scene's z axis reaches this share of the heights' span below and above
+# of the 3D figure's width: the rest is the colour bar's (the browser moves the line to the bar
+# once drawn, 70-pg-keys.js shareWithBar: its labels take more in lecture mode)
+SCENE_WIDTH = 0.82
 # path lifts (terrain.path_lift) a 3D mark sits above its point, and its lines of sight above
 # the surface (mark_heights): its glyph's lower half clears the slope in front of it
 MARK_LIFT = 4
