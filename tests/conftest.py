@@ -8,7 +8,7 @@ import pytest
 
 TESTS = Path(__file__).resolve().parent
 # browser modules either worker may run (see pytest_collection_modifyitems)
-EITHER_WORKER = ("test_first", "test_race", "test_lecture")
+EITHER_WORKER = ("test_first", "test_race", "test_lecture", "test_lessons")
 sys.path.insert(0, str(TESTS.parent))
 
 
