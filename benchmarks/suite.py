@@ -73,8 +73,8 @@ def main() -> None:
     while proc.poll() is None:
         procs = _processes()
         for pid in [proc.pid, *_descendants(proc.pid, procs)]:
-            if pid in procs:
-                last[pid] = procs[pid][1:]
+            if pid in procs:  # the kind first seen: an exiting process's arguments are gone
+                last[pid] = (last.get(pid, procs[pid][1:])[0], procs[pid][2])
         time.sleep(a.every)
     wall = time.time() - start
     by_kind = collections.Counter()
