@@ -169,7 +169,7 @@ def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, h
     assert len(rows) == len(labels) and all(r[0].endswith(label) for r, label in zip(rows, labels)), rows
     assert all(len(r) == 3 and r[1] and r[2] != "moving" for r in rows), rows
     _plot_text_is_the_lecture_size(p, lecture_size(height), scene_labels=False)
-    scene_labels = p.evaluate(SCENE_TICK_LABELS)  # read before the scene is stripped below
+    scene_labels = _scene_tick_labels(p)  # read before the scene is stripped below
     _page_text_is_the_lecture_size(p, lecture_size(height))
     # the live bar is not there, the step controls are not covered by anything
     for sel in (f"#{IDS.play}", f"#{IDS.scrubber}"):
@@ -264,7 +264,7 @@ SCENE_TICK_LABELS = """async () => { const g = document.querySelector('#graph-su
   const frames = n => new Promise(r => { const t = k => k ? requestAnimationFrame(() => t(k - 1)) : r(); t(n); });
   const labels = shown.flatMap(a => { const i = axes.indexOf(a); return s.glplot.axes.ticks[i].map(t => [a, t.x / s.dataScale[i], t.text]); });
   const surf = g.data.findIndex(t => t.type === 'surface'), rest = g.data.map((_, i) => i).filter(i => i !== surf);
-  const scene = JSON.parse(JSON.stringify(g.layout.scene)), visible = rest.map(i => g.data[i].visible);
+  const scene = JSON.parse(JSON.stringify(g.layout.scene)), visible = rest.map(i => g.data[i].visible === undefined ? true : g.data[i].visible);
   const own = JSON.parse(JSON.stringify({opacity: g.data[surf].opacity, showscale: g.data[surf].showscale, contours: g.data[surf].contours}));
   // the colour bar (its labels and title too) in the canvas' pixels, before the scene is stripped of it
   const c = s.glplot.canvas.getBoundingClientRect(), b = g.querySelector('.main-svg .colorbar').getBoundingClientRect();
@@ -301,7 +301,19 @@ SCENE_TICK_LABELS = """async () => { const g = document.querySelector('#graph-su
 
 
 def _scene_tick_labels_apart(p, size: int) -> None:
-    _scene_labels_apart(p.evaluate(SCENE_TICK_LABELS), size)
+    _scene_labels_apart(_scene_tick_labels(p), size)
+
+
+def _scene_tick_labels(p) -> dict:
+    """The 3D labels' ink boxes (SCENE_TICK_LABELS), and the scene given back as it was: every
+    trace drawn again (restoring a trace shown by default once left it in the legend alone, and
+    the lecture screenshots showed no paths in 3D)."""
+    found = p.evaluate(SCENE_TICK_LABELS)
+    hidden = p.evaluate(
+        "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullData.filter(t => t.visible !== true).map(t => t.name)"
+    )
+    assert not hidden, hidden
+    return found
 
 
 def _scene_labels_apart(found: dict, size: int) -> None:
