@@ -1,6 +1,7 @@
 """What a first visit is served: colours tied to optimizers, the 3D scene's heights, the
 default view carried by the page itself (issue #12). Browser checks: test_browser_first.py."""
 
+import copy
 import itertools
 import re
 
@@ -102,7 +103,8 @@ def test_the_first_response_carries_the_default_view():
     cfg, _ = validate.config({})
     view = runs.view(cfg)
     assert by_id[contract.IDS.run].data == view["run"]
-    assert by_id[contract.IDS.contour].figure == view["contour"]
+    # drawn once with the margins Plotly's automargin settles on (style.first_paint)
+    assert by_id[contract.IDS.contour].figure == style.first_paint(view["contour"], style.FIRST_MAP_MARGIN)
     # the other plots' figures wait in the page and are drawn after the contour map (clientside)
     waiting = by_id[contract.IDS.first_figures].data
     assert waiting[contract.IDS.surface] == view["surface"]
@@ -238,3 +240,16 @@ def test_the_scene_labels_a_few_round_heights(name):
     mantissa = step / 10 ** np.floor(np.log10(step))
     assert any(np.isclose(mantissa, m) for m in (1, 2, 5)), step
     assert np.allclose(np.diff(ticks), step) and lo < ticks[0] and ticks[-1] <= hi
+
+
+def test_first_paint_fixes_the_axes_margins_and_leaves_the_rest():
+    figure = runs.view(validate.config({})[0])["contour"]
+    before = copy.deepcopy(figure)
+    first = style.first_paint(figure, {"t": 11, "b": 45})
+    assert figure == before  # the server's figure is not changed
+    assert first["layout"]["margin"] == {**figure["layout"]["margin"], "t": 11, "b": 45}
+    for axis in ("xaxis", "yaxis"):
+        assert first["layout"][axis] == {**figure["layout"][axis], "automargin": False}
+    rest = {k: v for k, v in first["layout"].items() if k not in ("margin", "xaxis", "yaxis")}
+    assert rest == {k: v for k, v in figure["layout"].items() if k not in ("margin", "xaxis", "yaxis")}
+    assert first["data"] == figure["data"]

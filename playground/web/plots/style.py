@@ -45,6 +45,25 @@ def base_layout(**kw) -> dict:
     return base
 
 
+# The margins Plotly's automargin settles on for the page's first contour map (the default
+# view's, at the desk's text size): that map is drawn with them fixed (first_paint). Asserted
+# against Plotly's own fit by tests/browser/test_first.py.
+FIRST_MAP_MARGIN = {"l": 45, "t": 11, "b": 45}
+
+
+def first_paint(figure: dict, margin: dict) -> dict:
+    """``figure`` with its axes' margins fixed at ``margin`` (what Plotly's automargin settles on
+    for it). Automargin lays the axes out, measures their labels and, when the margins it then
+    wants differ from the figure's, draws the whole plot again: a second contour draw in the
+    page's first paint (~40 ms of the cold visit's main thread, benchmarks/browser.py --floor).
+    Lecture mode's larger text turns automargin on again (70-pg-keys.js, tickCounts); the colour
+    bar and the legend still push the margins as they are drawn."""
+    layout = dict(figure["layout"], margin={**figure["layout"]["margin"], **margin})
+    for axis in ("xaxis", "yaxis"):
+        layout[axis] = {**layout[axis], "automargin": False}
+    return {**figure, "layout": layout}
+
+
 def axis_style(title: str, **kw) -> dict:
     # automargin: presenter mode lays the text out larger, and the margins grow to fit it; with
     # the margins fitted no label can overflow the plot, so Plotly's default check that hides

@@ -10,7 +10,14 @@ from ... import contract, runs
 from ...contract import IDS, LABELS
 from ...later import mounted_later
 from ...plots import charts
-from ...plots.style import GRAPH_CONFIG, GRAPH_HEIGHT, PLACEHOLDER, SCENE_CONFIG
+from ...plots.style import (
+    FIRST_MAP_MARGIN,
+    GRAPH_CONFIG,
+    GRAPH_HEIGHT,
+    PLACEHOLDER,
+    SCENE_CONFIG,
+    first_paint,
+)
 from ...state.widgets import DEFAULT_CONFIG
 from . import explain
 
@@ -140,7 +147,11 @@ def _scene_card() -> html.Section:
 
 def _contour_card(first: dict) -> html.Section:
     return html.Section(
-        [_contour_head(), _graph(IDS.contour, "pg-g2d", first["contour"]), dcc.Store(id="store-start-click")],
+        [
+            _contour_head(),
+            _graph(IDS.contour, "pg-g2d", first_paint(first["contour"], FIRST_MAP_MARGIN)),
+            dcc.Store(id="store-start-click"),
+        ],
         className="pg-card pg-card-contour",
     )
 
