@@ -132,7 +132,33 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     assert tops[1][0] - tops[0][1] <= 24 and tops[2][0] - tops[1][1] <= 24, tops
     _first_map_drawn_once_as_plotly_fits_it(page)
     _shot(page, "default")
+    _lecture_mode_fits_the_first_maps_margins_again(page)
     ctx.close()
+
+
+MAP_MARGINS = f"() => {{ const s = {_graph_js('contour')}._fullLayout._size; return [s.l, s.r, s.t, s.b]; }}"
+MAP_AUTOMARGIN = f"() => ['xaxis', 'yaxis'].map(a => {_graph_js('contour')}._fullLayout[a].automargin)"
+# the ticks each plot asks for: the map's and the scene's axes' counts and tick values
+ASKED_TICKS = f"""() => {{ const m = {_graph_js("contour")}.layout, s = {_graph_js("surface")}.layout.scene;
+  return [m.xaxis, m.yaxis, s.xaxis, s.yaxis, s.zaxis].map(a => [a.nticks || 0, (a.tickvals || []).length]); }}"""
+
+
+def _lecture_mode_fits_the_first_maps_margins_again(page) -> None:
+    """Lecture mode's larger text has Plotly fit the first map's margins (they grow), and the
+    desk's text gets the first paint's margins back, and its plots their own ticks (lecture
+    mode's fewer ticks stayed on the desk: dcc.Graph's copy of the layout lost the memo)."""
+    desk, ticks = page.evaluate(MAP_MARGINS), page.evaluate(ASKED_TICKS)
+    page.click("#button-presenter")
+    page.wait_for_function(PLOTS_LAID_OUT, timeout=10000)
+    assert page.evaluate(MAP_AUTOMARGIN) == [True, True]
+    assert page.evaluate(ASKED_TICKS) != ticks
+    big = page.evaluate(MAP_MARGINS)
+    assert big[0] > desk[0] and big[3] > desk[3], (desk, big)
+    page.click("#button-presenter")
+    page.wait_for_function(PLOTS_LAID_OUT, timeout=10000)
+    assert page.evaluate(MAP_AUTOMARGIN) == [False, False]
+    assert page.evaluate(MAP_MARGINS) == desk
+    assert page.evaluate(ASKED_TICKS) == ticks
 
 
 def _first_map_drawn_once_as_plotly_fits_it(page) -> None:

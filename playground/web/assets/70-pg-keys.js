@@ -51,8 +51,10 @@
     return PG.lectureLaidOut() ? lectureSize() : PG.C.font.size;
   }
 
-  // each figure's own ticks (g.layout -> {axis: {nticks, tickvals, ticktext}}), before lecture
-  // mode thins them
+  // each figure's own ticks (its data array -> {axis: {nticks, tickvals, ticktext, ...}}),
+  // before lecture mode thins them. Keyed by the figure's data: dcc.Graph copies the layout at
+  // every relayout (lecture mode's own included), and a memo keyed by the layout object was
+  // taken again from lecture mode's thinned ticks, which then stayed on the desk
   const ownTicks = new WeakMap();
 
   /* How many labels a 2D axis holds at text size `size`: its drawn length over a label's
@@ -78,18 +80,17 @@
    * with its own tick values (the heights, on a foreshortened axis) every other one of them,
    * with their texts. The figure's own ticks outside lecture mode. */
   function tickCounts(g, axes, big, most, size, lay) {
-    if (!ownTicks.has(g.layout)) {
+    if (!ownTicks.has(g.data)) {
       const own = {};
       axes.forEach(function (a) {
         const ax = a.split(".").reduce(function (o, k) { return o && o[k]; }, g.layout);
         own[a] = ax ? { nticks: ax.nticks || 0, tickvals: ax.tickvals ? ax.tickvals.slice() : null,
                         ticktext: ax.ticktext ? ax.ticktext.slice() : null,
-                        titled: !!(ax.title && ax.title.text), standoff: ax.title && ax.title.standoff,
-                        automargin: ax.automargin } : null;
+                        titled: !!(ax.title && ax.title.text), standoff: ax.title && ax.title.standoff } : null;
       });
-      ownTicks.set(g.layout, own);
+      ownTicks.set(g.data, own);
     }
-    const own = ownTicks.get(g.layout), scene = P.isScene(g);
+    const own = ownTicks.get(g.data), scene = P.isScene(g);
     axes.forEach(function (a) {
       const o = own[a];
       if (!o) return;
@@ -100,8 +101,9 @@
       // size under the axis at 27 px: the loss chart's "0" and "10⁻¹⁰" met there)
       if (a === "xaxis") lay[a + ".ticklabelstandoff"] = big ? Math.round(size / 2) : null;
       // the first map's margins are fixed for the desk's text (style.first_paint): lecture
-      // mode's larger text has Plotly fit them again
-      if (o.automargin === false) lay[a + ".automargin"] = big;
+      // mode's larger text has Plotly fit them again (marked in the figure, which dcc.Graph
+      // copies at every relayout: a memo keyed by the layout object would not survive it)
+      if (!scene && g.layout.meta === PG.C.firstPaint) lay[a + ".automargin"] = big;
       if (!scene || !o.tickvals || o.tickvals.length <= 2) return;
       const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };
       lay[a + ".tickvals"] = o.tickvals.filter(kept);
