@@ -70,6 +70,15 @@ const PATCHES = [
     canvas.addEventListener(type, wake, {passive: true})
   })
   window.addEventListener('resize', wake)
+  var dispose = scene.dispose
+  scene.dispose = function() {
+    window.removeEventListener('resize', wake) // the window would keep a disposed scene
+    if(sleeping) {
+      clearTimeout(sleeping)
+      sleeping = 0
+    }
+    return dispose.apply(this, arguments)
+  }
 `],
 ];
 
