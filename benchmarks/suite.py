@@ -24,7 +24,7 @@ import time
 TICK = os.sysconf("SC_CLK_TCK")
 
 
-def _processes() -> dict[int, tuple[int, str, float]]:
+def processes() -> dict[int, tuple[int, str, float]]:
     """Every process: its parent, its kind and its CPU seconds so far."""
     out = {}
     for d in os.listdir("/proc"):
@@ -49,7 +49,7 @@ def _kind(name: str, cmd: list[str]) -> str:
     return name.split("-")[0] if name.startswith("node") else name
 
 
-def _descendants(root: int, procs: dict[int, tuple[int, str, float]]) -> list[int]:
+def descendants(root: int, procs: dict[int, tuple[int, str, float]]) -> list[int]:
     children = collections.defaultdict(list)
     for pid, (parent, _, _) in procs.items():
         children[parent].append(pid)
@@ -71,8 +71,8 @@ def main() -> None:
     proc = subprocess.Popen([sys.executable, "-m", "pytest", *a.pytest_args])
     last: dict[int, tuple[str, float]] = {}  # each descendant's kind and CPU at its last sample
     while proc.poll() is None:
-        procs = _processes()
-        for pid in [proc.pid, *_descendants(proc.pid, procs)]:
+        procs = processes()
+        for pid in [proc.pid, *descendants(proc.pid, procs)]:
             if pid in procs:  # the kind first seen: an exiting process's arguments are gone
                 last[pid] = (last.get(pid, procs[pid][1:])[0], procs[pid][2])
         time.sleep(a.every)

@@ -6,6 +6,8 @@
 * With ``prefers-reduced-motion: reduce`` nothing on the page animates or transitions, the 3D
   scene never turns by itself (its Rotate button and O turn it one step per press), and
   playback moves only when the user plays it.
+* With nothing moving the page asks for no animation frames (the 3D scene's render loop idles:
+  a laptop on battery), and wakes when the camera is set or a pointer is on the scene.
 """
 
 from __future__ import annotations
@@ -165,6 +167,38 @@ def test_reduced_motion(page):
     step = p.evaluate("() => window.PG.step")
     next_frames(p, 10)
     assert p.evaluate("() => window.PG.step") == step
+
+
+# counts the animation frames the page asks for (plotly.js's render loop asks through the global
+# requestAnimationFrame) and the 3D scene's draws (plotly.js calls glplot.onrender after each)
+WATCH_FRAMES = """() => { const gl = window.PG.plotly.gd('surface')._fullLayout.scene._scene.glplot, ask = window.requestAnimationFrame;
+  const w = window.__pgWatch = { asked: 0, last: performance.now(), draws: 0, canvas: gl.canvas };
+  window.requestAnimationFrame = cb => { w.asked++; w.last = performance.now(); return ask.call(window, cb); };
+  const drawn = gl.onrender; gl.onrender = function () { w.draws++; return drawn && drawn.apply(this, arguments); }; }"""
+WATCHED = "() => { const w = window.__pgWatch; return {asked: w.asked, draws: w.draws}; }"
+# no frame asked for in the last ``ms`` (polled by a timer: a wait polling on frames would ask)
+QUIET_FOR = "ms => performance.now() - window.__pgWatch.last > ms"
+TURN = "a => window.PG.plotly.turnScene(window.PG.plotly.gd('surface'), a)"
+
+
+def test_an_idle_page_asks_for_no_frames_and_wakes_for_the_scene(page):
+    p = page.page
+    p.evaluate(WATCH_FRAMES)
+    # the render loop runs a second after the last change, then looks without frames
+    p.wait_for_function(QUIET_FOR, arg=1500, polling=100, timeout=30000)
+    before = p.evaluate(WATCHED)
+    p.evaluate(TURN, 0.2)  # the camera set through Plotly.relayout: drawn, the loop awake again
+    p.wait_for_function(f"d => ({WATCHED})().draws > d", arg=before["draws"], timeout=10000)
+    assert p.evaluate(WATCHED)["asked"] > before["asked"]
+    p.wait_for_function(QUIET_FOR, arg=1500, polling=100, timeout=30000)
+    # a pointer on the scene wakes it too (a drag turns the camera from the first move)
+    asked = p.evaluate(WATCHED)["asked"]
+    box = p.evaluate(
+        "() => { const r = window.__pgWatch.canvas.getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; }"
+    )
+    p.mouse.move(box[0] + box[2] / 2, box[1] + box[3] / 2)
+    p.wait_for_function(f"n => ({WATCHED})().asked > n", arg=asked, timeout=10000)
+    p.wait_for_function(QUIET_FOR, arg=1500, polling=100, timeout=30000)  # and it idles again
 
 
 # each learning-rate slider's mark labels on screen: text and box, left to right, and the card's box
