@@ -56,6 +56,7 @@
   // every relayout (lecture mode's own included), and a memo keyed by the layout object was
   // taken again from lecture mode's thinned ticks, which then stayed on the desk
   const ownTicks = new WeakMap();
+  const SCENE_SPACED = ["xaxis", "yaxis"]; // the 3D axes with labels (the z axis has none): spaceSceneTicks'
 
   /* How many labels a 2D axis holds at text size `size`: its drawn length over a label's
    * room (a few characters' width along x, a line and a gap along y). Plotly's own choice
@@ -104,7 +105,8 @@
       // mode's larger text has Plotly fit them again (marked in the figure, which dcc.Graph
       // copies at every relayout: a memo keyed by the layout object would not survive it)
       if (!scene && g.layout.meta === PG.C.firstPaint) lay[a + ".automargin"] = big;
-      if (!scene || !o.tickvals || o.tickvals.length <= 2) return;
+      // (the scene's x and y axes' ticks are spaceSceneTicks')
+      if (!scene || SCENE_SPACED.indexOf(a.split(".")[1]) >= 0 || !o.tickvals || o.tickvals.length <= 2) return;
       const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };
       lay[a + ".tickvals"] = o.tickvals.filter(kept);
       if (o.ticktext) lay[a + ".ticktext"] = o.ticktext.filter(kept);
@@ -117,42 +119,50 @@
    * off the edges, and the desk's camera left the near corner's labels under the canvas' foot
    * (Himmelblau's x "−5" not drawn). Once per canvas and text size the camera moves along its
    * line of sight until the box's corners lie a label's room inside (shareWithBar: left of the
-   * colour bar), no nearer than the figure's own eye. */
+   * colour bar), no nearer than the figure's own eye. True when it relayouts (a new draw follows). */
   const fitted = new WeakMap(); // graph -> {key: canvas and room last fitted, far: the figure's own eye's distance}
   // lecture mode's 3D x and y ticks, which set their labels off the box, in text sizes (PG.style)
   const SCENE_TICK_LEN = 1;
   function fitScene(g, big, labelSize) {
     const s = P.scene3d(g);
-    if (!s || shareWithBar(g)) return;
+    if (!s) return false;
+    if (shareWithBar(g)) return true;
     // a label and its tick: beside the box the labels reach out less than below it (half a
     // label's width, where a whole room narrowed lecture mode's box at 720p and put the ravine's
     // labels together)
     const room = (2 + (big ? SCENE_TICK_LEN : 0)) * labelSize, side = room - labelSize / 2;
     const key = [s.w, s.h, room].join("|"), was = fitted.get(g);
-    if (was && was.key === key) return;
+    if (was && was.key === key) return false;
     const pts = [];
     s.bounds[0].forEach(function (x) { s.bounds[1].forEach(function (y) { s.bounds[2].forEach(function (z) {
       pts.push(s.project(x, y, z));
     }); }); });
-    if (pts.some(function (p) { return !p; }) || Math.min(s.w, s.h) <= 4 * room) return;
+    if (pts.some(function (p) { return !p; }) || Math.min(s.w, s.h) <= 4 * room) return false;
     const xs = pts.map(function (p) { return p[0]; }), ys = pts.map(function (p) { return p[1]; });
     const need = Math.max((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / (s.w - 2 * side),
                           (Math.max.apply(null, ys) - Math.min.apply(null, ys)) / (s.h - 2 * room));
-    // the eye as drawn, in the layout's units (Plotly's: the box's middle plus eye × span /
-    // aspect), which the projection above is; the layout's may be a relayout ahead of it, and a
-    // fit on both took the camera back twice
-    const sl = g._fullLayout.scene, c = sl.camera.center, e = {};
-    ["x", "y", "z"].forEach(function (a, i) {
-      const b = s.bounds[i];
-      e[a] = (s.eye[i] - (b[0] + b[1]) / 2) * sl.aspectratio[a] / (b[1] - b[0]);
-    });
+    // the eye as drawn, which the projection above is; the layout's may be a relayout ahead of
+    // it, and a fit on both took the camera back twice
+    const c = g._fullLayout.scene.camera.center, e = drawnEye(g, s);
     const dist = Math.hypot(e.x - c.x, e.y - c.y, e.z - c.z), far = was ? was.far : dist;
     // the projection is not quite linear in the distance: a box that needs more room is taken
     // 5% further, one a tenth inside its room nearer (back to the figure's own eye at most)
     const k = Math.max(far / dist, need > 1 || need < 0.9 ? need * 1.05 : 1);
     fitted.set(g, { key: key, far: far });
-    if (Math.abs(k - 1) < 1e-3) return;
+    if (Math.abs(k - 1) < 1e-3) return false;
     P.relayout(g, { "scene.camera.eye": { x: c.x + (e.x - c.x) * k, y: c.y + (e.y - c.y) * k, z: c.z + (e.z - c.z) * k } });
+    return true;
+  }
+
+  /* The eye scene `s` (P.scene3d) is drawn from, in the layout's units (Plotly's: the box's
+   * middle plus eye × span / aspect). */
+  function drawnEye(g, s) {
+    const sl = g._fullLayout.scene, e = {};
+    ["x", "y", "z"].forEach(function (a, i) {
+      const b = s.bounds[i];
+      e[a] = (s.eye[i] - (b[0] + b[1]) / 2) * sl.aspectratio[a] / (b[1] - b[0]);
+    });
+    return e;
   }
 
   /* The scene's domain (its canvas) ends where the colour bar begins: the figure leaves the bar
@@ -167,6 +177,107 @@
     return true;
   }
 
+  // a 3D tick label's ink in text sizes: a character's width, its height (a "0" of lecture
+  // mode's 20 px measured about 11 x 15 px, a "−2" 22 px wide)
+  const SCENE_LABEL_INK = { char: 0.6, height: 0.75 };
+
+  /* Round values across `lo`..`hi`, fewer than about `most` of them, as Plotly picks an
+   * axis' ticks for nticks `most` (the step: the span over `most`, its first digit taken up to
+   * the next of 2, 5 and 10), written as Plotly writes them (a minus sign, not a hyphen). */
+  function roundTicks(lo, hi, most) {
+    const rough = (hi - lo) / most, base = Math.pow(10, Math.floor(Math.log10(rough)));
+    const step = base * [2, 5, 10].find(function (m) { return m * base > rough; });
+    const vals = [];
+    for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + 1e-9 * step; v += step) vals.push(Math.round(v / step) * step);
+    return vals.map(function (v) { return { v: v, text: String(+v.toPrecision(12)).replace("-", "\u2212") }; });
+  }
+
+  /* Px between two neighbouring labels of a 3D axis as drawn, boxes upright around text turned
+   * along the axis (WebGL turns it so): the wider of the horizontal and the vertical gap. */
+  function labelGap(p, q, a, b, size) {
+    const dx = q[0] - p[0], dy = q[1] - p[1], len = Math.hypot(dx, dy) || 1, c = Math.abs(dx / len), n = Math.abs(dy / len);
+    const h = SCENE_LABEL_INK.height * size, w = function (t) { return t.text.length * SCENE_LABEL_INK.char * size; };
+    const half = function (t, along, across) { return (w(t) * along + h * across) / 2; };
+    return Math.max(Math.abs(dx) - half(a, c, n) - half(b, c, n), Math.abs(dy) - half(a, n, c) - half(b, n, c));
+  }
+
+  /* Lecture mode's 3D x and y labels half a text size apart at least, as a 2D axis' are: the
+   * axis' round values (roundTicks, at most presenterTicks.scene) where they are that far apart
+   * on the box's lowest edge along the axis (where WebGL writes them, seen from above), else
+   * every other one from both ends, else its two ends. In a small card the box is small: the
+   * ravine's "−1 0 1" were 2 px apart at 720p, and fewer ticks (nticks) left Plotly's "0" alone
+   * on each axis. Chosen once per canvas, text size and box (a turning camera keeps them). */
+  const spaced = new WeakMap(); // graph -> {key: canvas, text size and box last spaced, vals: the tick values set}
+  const waits = new WeakMap(), pending = new WeakSet(); // graph -> frames waited for its camera to be drawn
+  const SCENE_WAIT = 60; // frames at most (a second): then the camera as drawn (a drag's)
+  function spaceSceneTicks(g, big, size) {
+    const s = P.scene3d(g), lay = {};
+    if (!s) return;
+    const key = big ? [s.w, s.h, size, s.bounds[0], s.bounds[1]].join("|") : "", was = spaced.get(g);
+    const now = SCENE_SPACED.map(function (a) { return (g.layout.scene[a] && g.layout.scene[a].tickvals) || null; });
+    // tick values set by someone else stand (the tests' label measurements draw one label at a
+    // time, and their canvas grows without the legend); a new figure from the server has none
+    const mine = now.every(function (v, i) { return v === null || (was && JSON.stringify(v) === JSON.stringify(was.vals[i])); });
+    if (!mine || (was && was.key === key && now.every(function (v) { return (v !== null) === big; }))) return;
+    if (big && !cameraDrawn(g, s)) return;
+    const vals = [];
+    SCENE_SPACED.forEach(function (a, i) {
+      const kept = big ? sceneTicks(s, i, size) : null;
+      vals.push(kept && kept.map(function (t) { return t.v; }));
+      lay["scene." + a + ".tickvals"] = vals[i];
+      lay["scene." + a + ".ticktext"] = kept && kept.map(function (t) { return t.text; });
+    });
+    spaced.set(g, { key: key, vals: vals });
+    P.relayoutChanges(g, lay);
+  }
+
+  /* Whether scene `s` is drawn from the layout's camera; if not, its labels are spaced again at
+   * the next frame. They are measured on the box as drawn: WebGL draws a new camera
+   * (fitScene's) frames after its relayout (up to ten in headless Chromium at 1080p), and the
+   * old eye is further away. */
+  function cameraDrawn(g, s) {
+    const e = drawnEye(g, s), le = g._fullLayout.scene.camera.eye, tries = waits.get(g) || 0;
+    if (tries >= SCENE_WAIT || Math.hypot(e.x - le.x, e.y - le.y, e.z - le.z) <= 1e-3 * Math.hypot(le.x, le.y, le.z)) {
+      waits.delete(g);
+      return true;
+    }
+    waits.set(g, tries + 1);
+    if (!pending.has(g)) {
+      pending.add(g);
+      requestAnimationFrame(function () {
+        pending.delete(g);
+        const size = fontSize();
+        spaceSceneTicks(g, size !== PG.C.font.size, size);
+      });
+    }
+    return false;
+  }
+
+  /* The labels axis `i` of scene `s` keeps at text size `size` (spaceSceneTicks). */
+  function sceneTicks(s, i, size) {
+    const ticks = roundTicks(s.bounds[i][0], s.bounds[i][1], PG.C.font.presenterTicks.scene);
+    const at = lowestEdge(s, i), ends = [ticks[0], ticks[ticks.length - 1]];
+    const apart = function (ts) {
+      const pts = ts.map(function (t) { return at(t.v); });
+      return pts.some(function (p) { return !p; }) ||
+        ts.every(function (t, k) { return k === 0 || labelGap(pts[k - 1], pts[k], ts[k - 1], t, size) >= size / 2; });
+    };
+    const alternate = (ticks.length - 1) % 2 === 0 ? ticks.filter(function (_, k) { return k % 2 === 0; }) : ends;
+    return [ticks, alternate].find(apart) || (ticks.length > 1 ? ends : ticks);
+  }
+
+  /* Where a value of axis `i` lies on screen on the box's edge along it drawn lowest. */
+  function lowestEdge(s, i) {
+    const mid = function (b) { return (b[0] + b[1]) / 2; };
+    let best = null;
+    s.bounds[(i + 1) % 3].forEach(function (u) { s.bounds[(i + 2) % 3].forEach(function (w) {
+      const point = function (v) { const q = []; q[i] = v; q[(i + 1) % 3] = u; q[(i + 2) % 3] = w; return s.project(q[0], q[1], q[2]); };
+      const m = point(mid(s.bounds[i]));
+      if (m && (!best || m[1] > best.y)) best = { y: m[1], at: point };
+    }); });
+    return best ? best.at : function () { return null; };
+  }
+
   /* Theme and text size of one graph, through Plotly (which lays the text out at its size,
    * and draws the 3D axes in WebGL, out of CSS's reach). Once per figure and style. */
   PG.style = function (g) {
@@ -176,7 +287,8 @@
     // in lecture mode the size whose labels are as tall as the plots' (its titles are drawn at
     // their size)
     const sceneTick = big ? Math.ceil(Math.sqrt(PG.C.font.sceneTickEm * size)) : size;
-    if (P.isScene(g)) fitScene(g, big, size); // at every draw: the canvas may have a new size
+    // at every draw: the canvas may have a new size (the labels spaced on the box as fitted)
+    if (P.isScene(g) && !fitScene(g, big, size)) spaceSceneTicks(g, big, size);
     // a figure not seen before is taken to be in the server's style only if its text says so:
     // one built on a layout restyled while lecture mode hid it (the inspect chart) kept 18 px
     // on the desk
