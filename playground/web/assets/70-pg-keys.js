@@ -139,8 +139,12 @@
     }); }); });
     if (pts.some(function (p) { return !p; }) || Math.min(s.w, s.h) <= 4 * room) return false;
     const xs = pts.map(function (p) { return p[0]; }), ys = pts.map(function (p) { return p[1]; });
-    const need = Math.max((Math.max.apply(null, xs) - Math.min.apply(null, xs)) / (s.w - 2 * side),
-                          (Math.max.apply(null, ys) - Math.min.apply(null, ys)) / (s.h - 2 * room));
+    // each side on its own: the camera looks at the canvas' middle, and moving it back draws the
+    // box nearer the middle; a box off the middle whose width fitted crossed its room on one side
+    // (the desk's Himmelblau by 0.35 px)
+    const mx = s.w / 2, my = s.h / 2;
+    const need = Math.max((mx - Math.min.apply(null, xs)) / (mx - side), (Math.max.apply(null, xs) - mx) / (mx - side),
+                          (my - Math.min.apply(null, ys)) / (my - room), (Math.max.apply(null, ys) - my) / (my - room));
     // the eye as drawn, which the projection above is; the layout's may be a relayout ahead of
     // it, and a fit on both took the camera back twice
     const c = g._fullLayout.scene.camera.center, e = drawnEye(g, s);
