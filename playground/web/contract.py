@@ -218,9 +218,6 @@ FONT = {"size": 13, "presenterLines": 40, "presenterMin": 20, "presenterTicks": 
         "sceneTickEm": 12}  # fmt: skip
 # layout.meta of a graph's stand-in until its first figure is handed over (style.PLACEHOLDER)
 PLACEHOLDER = "pg-placeholder"
-# layout.meta of the page's first contour map, drawn with its axes' margins fixed for the
-# desk's text (style.first_paint); the browser has Plotly fit them in lecture mode
-FIRST_PAINT = "pg-first-paint"
 # Paths narrow the later their racer comes in the list, so a racer drawn on top of another
 # (gradient descent under SGD, Adam under AdamW) shows as a thin line inside the wider one:
 # racer i is drawn at width * max(PATH_TAPER["floor"], PATH_TAPER["rate"] ** i)
@@ -401,7 +398,6 @@ def as_dict() -> dict[str, Any]:
         "markHalo": MARK_HALO,
         "font": FONT,
         "placeholder": PLACEHOLDER,
-        "firstPaint": FIRST_PAINT,
         "statuses": STATUSES,
         "stoppedBefore": list(STOPPED_BEFORE),
         "inProgress": IN_PROGRESS,

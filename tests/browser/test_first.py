@@ -34,17 +34,15 @@ def _graph_js(key: str) -> str:
 
 
 CONTOUR_DRAWN = f"{_graph_js('contour')} && {_graph_js('contour')}.querySelector('.contourlayer path')"
-# plotly.js's own list of the trace types set up so far, and the files asked for so far, noted
-# when the contour map is first drawn
-TYPES_AT_CONTOUR = f"""(() => {{ const look = () => {{
+# noted when the contour map is first drawn: plotly.js's own list of the trace types set up so
+# far, the files asked for so far, the controls mounted, and the map itself (its figure, margins,
+# box, and whether Plotly drew it a second time to fit the margins: plotly.js keeps that count
+# on the layout once it has)
+AT_CONTOUR = f"""(() => {{ const look = () => {{
   if ({CONTOUR_DRAWN}) {{ window.__typesAtContour = Object.keys(Plotly.PlotSchema.get().traces);
     window.__requestedAtContour = performance.getEntriesByType('resource').map(r => r.name);
-    window.__controlsAtContour = document.querySelectorAll('#{contract.IDS.controls} :is(input, select, button)').length; }}
-  else requestAnimationFrame(look); }}; requestAnimationFrame(look); }})()"""
-# the contour map as first drawn: its figure, margins, box, and whether Plotly drew it a second
-# time to fit the margins (plotly.js keeps that count on the layout once it has)
-MAP_AT_CONTOUR = f"""(() => {{ const look = () => {{
-  if ({CONTOUR_DRAWN}) {{ const g = {_graph_js("contour")}, fl = g._fullLayout, s = fl._size;
+    window.__controlsAtContour = document.querySelectorAll('#{contract.IDS.controls} :is(input, select, button)').length;
+    const g = {_graph_js("contour")}, fl = g._fullLayout, s = fl._size;
     window.__mapAtContour = {{figure: JSON.parse(JSON.stringify({{data: g.data, layout: g.layout}})),
       margins: [s.l, s.r, s.t, s.b], redrawn: '_redrawFromAutoMarginCount' in fl, box: [g.clientWidth, g.clientHeight]}}; }}
   else requestAnimationFrame(look); }}; requestAnimationFrame(look); }})()"""
@@ -65,8 +63,7 @@ PRELOADED = ("/_dash-layout", "/_dash-dependencies", "/async-graph.js")
 
 def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base_url):
     ctx = browser.new_context(viewport={"width": 1600, "height": 1000})
-    ctx.add_init_script(TYPES_AT_CONTOUR)
-    ctx.add_init_script(MAP_AT_CONTOUR)
+    ctx.add_init_script(AT_CONTOUR)
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")

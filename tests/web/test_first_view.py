@@ -250,7 +250,6 @@ def test_first_paint_fixes_the_axes_margins_and_leaves_the_rest():
     assert first["layout"]["margin"] == {**figure["layout"]["margin"], "t": 11, "b": 45}
     for axis in ("xaxis", "yaxis"):
         assert first["layout"][axis] == {**figure["layout"][axis], "automargin": False}
-    assert first["layout"]["meta"] == contract.FIRST_PAINT  # lecture mode fits them again
-    rest = {k: v for k, v in first["layout"].items() if k not in ("margin", "xaxis", "yaxis", "meta")}
+    rest = {k: v for k, v in first["layout"].items() if k not in ("margin", "xaxis", "yaxis")}
     assert rest == {k: v for k, v in figure["layout"].items() if k not in ("margin", "xaxis", "yaxis")}
     assert first["data"] == figure["data"]

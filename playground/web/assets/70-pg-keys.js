@@ -87,7 +87,8 @@
         const ax = a.split(".").reduce(function (o, k) { return o && o[k]; }, g.layout);
         own[a] = ax ? { nticks: ax.nticks || 0, tickvals: ax.tickvals ? ax.tickvals.slice() : null,
                         ticktext: ax.ticktext ? ax.ticktext.slice() : null,
-                        titled: !!(ax.title && ax.title.text), standoff: ax.title && ax.title.standoff } : null;
+                        titled: !!(ax.title && ax.title.text), standoff: ax.title && ax.title.standoff,
+                        automargin: ax.automargin } : null;
       });
       ownTicks.set(g.data, own);
     }
@@ -101,10 +102,9 @@
       // an x axis' first label below the corner where the y axis' last one ends (half a text
       // size under the axis at 27 px: the loss chart's "0" and "10⁻¹⁰" met there)
       if (a === "xaxis") lay[a + ".ticklabelstandoff"] = big ? Math.round(size / 2) : null;
-      // the first map's margins are fixed for the desk's text (style.first_paint): lecture
-      // mode's larger text has Plotly fit them again (marked in the figure, which dcc.Graph
-      // copies at every relayout: a memo keyed by the layout object would not survive it)
-      if (!scene && g.layout.meta === PG.C.firstPaint) lay[a + ".automargin"] = big;
+      // an axis whose margins the figure fixed for the desk's text (style.first_paint, the first
+      // map): lecture mode's larger text has Plotly fit them again
+      if (!scene && o.automargin === false) lay[a + ".automargin"] = big;
       // (the scene's x and y axes' ticks are spaceSceneTicks')
       if (!scene || SCENE_SPACED.indexOf(a.split(".")[1]) >= 0 || !o.tickvals || o.tickvals.length <= 2) return;
       const n = o.tickvals.length, kept = function (_, i) { return !big || (n - 1 - i) % 2 === 0; };

@@ -6,8 +6,8 @@ Colours and sizes come from the contract (contract.py), which the browser's scri
 
 from __future__ import annotations
 
-from ..contract import FIRST_PAINT, LABELS, SCENE_INK, SURFACE_SCALES
 from ..contract import FONT as FONT_RULE
+from ..contract import LABELS, SCENE_INK, SURFACE_SCALES
 from ..contract import PLACEHOLDER as PLACEHOLDER_META
 
 SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
@@ -56,10 +56,10 @@ def first_paint(figure: dict, margin: dict) -> dict:
     for it). Automargin lays the axes out, measures their labels and, when the margins it then
     wants differ from the figure's, draws the whole plot again: a second contour draw in the
     page's first paint (~40 ms of the cold visit's main thread, benchmarks/browser.py --floor).
-    Marked by its ``layout.meta``: lecture mode's larger text turns automargin on again
+    Lecture mode's larger text turns automargin on again for an axis whose figure turned it off
     (70-pg-keys.js, tickCounts). The colour bar and the legend still push the margins as they
     are drawn."""
-    layout = dict(figure["layout"], margin={**figure["layout"]["margin"], **margin}, meta=FIRST_PAINT)
+    layout = dict(figure["layout"], margin={**figure["layout"]["margin"], **margin})
     for axis in ("xaxis", "yaxis"):
         layout[axis] = {**layout[axis], "automargin": False}
     return {**figure, "layout": layout}
