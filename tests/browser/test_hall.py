@@ -423,6 +423,8 @@ def test_the_longest_lesson_text_is_whole_in_lecture_mode_and_a_setting_changes_
     # the settings drawer opens over the plots, a learning rate changes, the mode stays
     assert not p.locator(f"#{IDS.controls}").is_visible()
     p.click("#button-controls")
+    # the drawer opens once the toggle's callback has answered (its box was read as 0 x 0 before)
+    p.wait_for_selector(f"#{IDS.controls}", state="visible")
     drawer = box(p, f"#{IDS.controls}")
     assert on_screen(drawer, 1280, 720) and drawer["width"] <= 400
     lr = '#\\{\\"opt\\"\\:\\"adam\\"\\,\\"type\\"\\:\\"input-lr\\"\\}'
