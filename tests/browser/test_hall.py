@@ -341,13 +341,17 @@ def _scene_box_fits(p, label: int) -> None:
     """The 3D scene's box, projected by the scene's own camera, lies inside its canvas with room
     for a label around it (a tall canvas showed it wider than the canvas: its corners and the z
     axis' title fell off the edges)."""
-    fit = p.evaluate(
-        """() => { const g = document.querySelector('#graph-surface-3d .js-plotly-plot'), s = window.PG.plotly.scene3d(g);
+    box = """() => { const g = document.querySelector('#graph-surface-3d .js-plotly-plot'), s = window.PG.plotly.scene3d(g);
              const [X, Y, Z] = s.bounds, pts = [];
              for (const x of X) for (const y of Y) for (const z of Z) pts.push(s.project(x, y, z));
              return {w: s.w, h: s.h, xs: pts.map(q => q[0]), ys: pts.map(q => q[1])}; }"""
-    )
     room = 1.5 * label
+    # the camera is fitted once the canvas has its size: a relayout, drawn a frame or more later
+    inside = f"""() => {{ const f = ({box})(), r = {room};
+                  return Math.min(...f.xs) >= r && Math.max(...f.xs) <= f.w - r && Math.min(...f.ys) >= r && Math.max(...f.ys) <= f.h - r; }}"""
+    with contextlib.suppress(PlaywrightTimeout):
+        p.wait_for_function(inside, timeout=5000)
+    fit = p.evaluate(box)
     assert min(fit["xs"]) >= room and max(fit["xs"]) <= fit["w"] - room, fit
     assert min(fit["ys"]) >= room and max(fit["ys"]) <= fit["h"] - room, fit
 

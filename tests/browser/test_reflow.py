@@ -19,7 +19,7 @@ import pytest
 
 from playground.web.contract import IDS, LR_SLIDER, ROTATE
 from playground.web.views.race.controls import lr_marks
-from tests.support.browser import ARTIFACTS, Page, next_frames, open_view
+from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page, next_frames, open_view
 
 SIDEWAYS = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
 # the elements sticking out past the window's right edge (what makes the page scroll sideways)
@@ -181,7 +181,47 @@ QUIET_FOR = "ms => performance.now() - window.__pgWatch.last > ms"
 TURN = "a => window.PG.plotly.turnScene(window.PG.plotly.gd('surface'), a)"
 
 
-def test_an_idle_page_asks_for_no_frames_and_wakes_for_the_scene(page):
+# the restyles of a plot's theme colours (PG.style's), by graph; the playback's restyles of the
+# paths, heads and end marks set other attributes
+STYLE_RESTYLES = """() => { window.__pgStyled = {}; const restyle = Plotly.restyle;
+  Plotly.restyle = function (gd, upd) {
+    if (['colorscale', 'marker.color', 'textfont.color', 'line.color'].some(k => k in (upd || {}))) {
+      const id = gd.closest('.dash-graph').id; window.__pgStyled[id] = (window.__pgStyled[id] || 0) + 1; }
+    return restyle.apply(this, arguments); }; }"""
+SCENE_SCALE = "() => document.querySelector('#graph-surface-3d .js-plotly-plot')._fullData.find(t => t.type === 'surface').colorscale"
+
+
+def _lecture_mode(page: Page) -> None:
+    page.page.click(f"#{IDS.presenter}")
+    page.page.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+    page.idle()
+
+
+def test_lecture_mode_restyles_no_colour_and_a_new_theme_hardly_any(shared_page, base_url):
+    """A restyle of the 3D scene rebuilds its every object (0.1-0.2 s of software GL, a laptop
+    without a GPU): lecture mode's larger text leaves the theme's colours as they are and
+    restyles none (a round trip restyled the scene 18 times), and a new theme restyles each
+    plot with marks or a colour scale a few times (24), to that theme's colours."""
+    page = shared_page(base_url + "/")
+    p = page.page
+    p.evaluate(STYLE_RESTYLES)
+    for _ in range(2):  # into lecture mode and back
+        _lecture_mode(page)
+    assert p.evaluate("() => window.__pgStyled") == {}
+    for theme in ("dark", "light"):
+        p.evaluate(STYLE_RESTYLES)
+        p.click(f"#{IDS.theme}")
+        page.idle()
+        # once, and again where dcc.Graph redrew the graph from its figure (a copy of the
+        # colours before) meanwhile: a few times, where every style restyled them 24 times
+        styled = p.evaluate("() => window.__pgStyled")
+        assert set(styled) == {"graph-surface-3d", "graph-contour"}, (theme, styled)
+        assert max(styled.values()) <= 6, (theme, styled)
+        assert p.evaluate(SCENE_SCALE) == p.evaluate(f"() => window.PG.C.surfaceScales.{theme}"), theme
+
+
+def test_an_idle_page_asks_for_no_frames_and_wakes_for_the_scene(shared_page, base_url):
+    page = shared_page(base_url + "/")  # after the restyles' test: a page at rest all the same
     p = page.page
     p.evaluate(WATCH_FRAMES)
     # the render loop runs a second after the last change, then looks without frames

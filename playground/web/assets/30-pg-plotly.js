@@ -59,6 +59,42 @@
     return { at: at, top: top, box: [Math.min(x0, xs[nx - 1]), Math.max(x0, xs[nx - 1]), Math.min(y0, ys[ny - 1]), Math.max(y0, ys[ny - 1])] };
   }
 
+  /* The value at dotted path `k` in `o` (undefined where there is none). */
+  function valueAt(o, k) {
+    return k.split(".").reduce(function (x, part) { return x == null ? undefined : x[part]; }, o);
+  }
+  function same(v, w) {
+    return v == null || w == null ? v == null && w == null : JSON.stringify(v) === JSON.stringify(w);
+  }
+
+  /* The attributes of `upd` whose value differs from graph g's layout. */
+  function layoutChanges(g, upd) {
+    const changed = {};
+    Object.keys(upd).forEach(function (k) {
+      if (!same(valueAt(g.layout, k), upd[k])) changed[k] = upd[k];
+    });
+    return changed;
+  }
+
+  /* [update, indices]: one restyle for every group ([indices, {attribute: value}]), each
+   * attribute a value a trace, undefined (Plotly leaves the trace's as it is) where a trace is
+   * not in the group or already holds the value. */
+  function traceChanges(g, groups) {
+    const idx = [], upd = {};
+    groups.forEach(function (grp) {
+      grp[0].forEach(function (i) {
+        Object.keys(grp[1]).forEach(function (k) {
+          if (same(valueAt(g.data[i], k), grp[1][k])) return;
+          if (idx.indexOf(i) < 0) idx.push(i);
+          (upd[k] = upd[k] || {})[i] = grp[1][k];
+        });
+      });
+    });
+    const out = {};
+    Object.keys(upd).forEach(function (k) { out[k] = idx.map(function (i) { return upd[k][i]; }); });
+    return [out, idx];
+  }
+
   const P = {
     /* The Plotly graph div of the contract's graph `key` (once it has data). */
     gd: function (key) {
@@ -162,13 +198,21 @@
      * relayouts never settles (lecture mode's 3D scene was redrawn four times a second and the
      * page stopped answering). A style already in the figure costs nothing now. */
     relayoutChanges: function (g, upd) {
-      const changed = {};
-      Object.keys(upd).forEach(function (k) {
-        const v = k.split(".").reduce(function (o, part) { return o == null ? undefined : o[part]; }, g.layout);
-        const same = v == null || upd[k] == null ? v == null && upd[k] == null : JSON.stringify(v) === JSON.stringify(upd[k]);
-        if (!same) changed[k] = upd[k];
-      });
+      const changed = layoutChanges(g, upd);
       return Object.keys(changed).length ? P.relayout(g, changed) : Promise.resolve();
+    },
+
+    /* Trace attributes, then layout attributes, only those that differ from the figure's:
+     * `groups` is a list of [trace indices, {attribute: value}], restyled at once. A restyle of
+     * the 3D scene rebuilds its every object (~0.1-0.2 s in software GL): the theme's colours,
+     * set again at every new text size in four restyles, made a lecture-mode toggle redraw the
+     * scene four times over for colours it already had. Two calls, not Plotly.update: dcc.Graph
+     * copies a relayout into its figure (relayoutChanges) and not an update, whose layout the
+     * graph's next redraw then took back. */
+    updateChanges: function (g, groups, lay) {
+      const t = traceChanges(g, groups);
+      if (t[1].length) P.restyle(g, t[0], t[1]);
+      return P.relayoutChanges(g, lay);
     },
 
     /* While playing: new points straight into the scene's path objects, then one WebGL redraw.

@@ -342,15 +342,16 @@
       });
       tickCounts(g, ["xaxis", "yaxis", "yaxis2"], big, PG.C.font.presenterTicks.plot, size, lay);
     }
-    const mesh = P.withRoles(g, [PG.C.roles.mesh]), marks = P.withRoles(g, [PG.C.roles.mark]);
-    if (mesh.length) P.restyle(g, { colorscale: [PG.C.surfaceScales[t]] }, mesh);
-    // the contour map's marks are markers, the scene's are text (the key's glyphs) on stems (lines)
-    if (marks.length) P.restyle(g, { "marker.color": PG.C.markInk[t], "marker.line.color": PG.C.markInk[t], "textfont.color": PG.C.markInk[t] }, marks);
-    const stems = P.withRoles(g, [PG.C.roles.stem]);
-    if (stems.length) P.restyle(g, { "line.color": PG.C.markInk[t] }, stems);
-    const halos = P.withRoles(g, [PG.C.roles.halo]); // the contour map's rims under its marks
-    if (halos.length) P.restyle(g, { "marker.color": PG.C.markHalo[t], "marker.line.color": PG.C.markHalo[t] }, halos);
-    P.relayoutChanges(g, lay);
+    const roles = PG.C.roles, mark = PG.C.markInk[t], halo = PG.C.markHalo[t];
+    // the contour map's marks are markers, the scene's are text (the key's glyphs) on stems
+    // (lines); the halos are the contour map's rims under its marks. One restyle for them all
+    const marks = P.isScene(g) ? { "textfont.color": mark } : { "marker.color": mark, "marker.line.color": mark };
+    P.updateChanges(g, [
+      [P.withRoles(g, [roles.mesh]), { colorscale: PG.C.surfaceScales[t] }],
+      [P.withRoles(g, [roles.mark]), marks],
+      [P.withRoles(g, [roles.stem]), { "line.color": mark }],
+      [P.withRoles(g, [roles.halo]), { "marker.color": halo, "marker.line.color": halo }],
+    ], lay);
   };
 
   PG.styleAll = function () {
