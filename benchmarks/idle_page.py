@@ -26,13 +26,12 @@ import argparse
 import os
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.suite import descendants, processes  # noqa: E402
+from benchmarks.suite import chromium_cpu  # noqa: E402
 from tests.support.browser import ARGS, CHROMIUM, PAUSED, Page, app_server, free_port  # noqa: E402
 
 # the 3D scene's draws, counted where plotly.js's render loop calls back after drawing
@@ -40,17 +39,6 @@ COUNT_DRAWS = """() => { const gd = document.querySelector('#graph-surface-3d .j
   const gl = gd._fullLayout.scene._scene.glplot, after = gl.onrender;
   window.__pgDraws = 0; gl.onrender = function () { window.__pgDraws++; if (after) after.apply(this, arguments); }; }"""
 DRAWS = {"expression": "window.__pgDraws", "returnByValue": True}
-
-
-def chromium_cpu() -> Counter:
-    """CPU seconds so far of this process's Chromium descendants, by kind."""
-    procs = processes()
-    cpu = Counter()
-    for pid in descendants(os.getpid(), procs):
-        _, kind, seconds = procs[pid]
-        if kind.startswith("chromium"):
-            cpu[kind] += seconds
-    return cpu
 
 
 def main_thread(cdp) -> dict[str, float]:

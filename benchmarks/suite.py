@@ -61,6 +61,17 @@ def descendants(root: int, procs: dict[int, tuple[int, str, float]]) -> list[int
     return found
 
 
+def chromium_cpu() -> collections.Counter:
+    """CPU seconds so far of this process's Chromium descendants, by kind."""
+    procs = processes()
+    cpu = collections.Counter()
+    for pid in descendants(os.getpid(), procs):
+        _, kind, seconds = procs[pid]
+        if kind.startswith("chromium"):
+            cpu[kind] += seconds
+    return cpu
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--every", type=float, default=0.3, help="seconds between samples")

@@ -18,7 +18,6 @@ Linux only.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -28,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.suite import descendants, processes  # noqa: E402
+from benchmarks.suite import chromium_cpu  # noqa: E402
 from playground.web.contract import IDS  # noqa: E402
 from tests.support.browser import ARGS, CHROMIUM, PLOTS_LAID_OUT, Page, app_server, free_port  # noqa: E402
 
@@ -40,16 +39,6 @@ COUNT_PLOTS = """() => { const gd = document.querySelector('#graph-surface-3d .j
   return window.__scenePlots; }"""
 PRESSES = [("Lecture (on)", IDS.presenter), ("Lecture (off)", IDS.presenter), ("theme (dark)", IDS.theme),
            ("theme (light)", IDS.theme)]  # fmt: skip
-
-
-def chromium_cpu() -> Counter:
-    procs = processes()
-    out = Counter()
-    for pid in descendants(os.getpid(), procs):
-        _, kind, cpu = procs[pid]
-        if kind.startswith("chromium"):
-            out[kind] += cpu
-    return out
 
 
 def press(page: Page, button: str) -> tuple[float, Counter, int]:
