@@ -17,8 +17,10 @@ map (``terrain.MESH_2D`` per side, the same number of contour levels, a colour b
 
 * ``same_layout``: not a floor but a step between the two pages: the tuned page's serving
   with the playground's whole first layout (its ~500 components, stylesheets, figures and
-  stores) and none of its callbacks or scripts. What it adds to ``tuned`` is what Dash's
-  renderer and React take for the page's content; what the playground adds to it is its own.
+  stores) and none of its callbacks or scripts, served by the playground's Dash (whose index
+  loads regenerator-runtime alone where Dash loads its polyfill, ``server.without_polyfill``;
+  the floors keep Dash's). What it adds to ``tuned`` is what Dash's renderer and React take for
+  the page's content, less the polyfill; what the playground adds to it is its own.
 
 ``benchmarks/browser.py --floor`` serves them with the playground's gunicorn settings and
 times the pages' cold visits the same way, in alternating rounds.
@@ -86,10 +88,10 @@ def tuned_app(libraries: bool = False) -> Dash:
 
 
 def same_layout_app() -> Dash:
-    from playground.web import page  # the playground's layout, its callbacks left out
+    from playground.web import PlaygroundDash, page  # the playground's layout, its callbacks left out
 
     css_and_bundle = "^(?!(" + BUNDLE.replace(".", r"\.") + "$|.*\\.css$))"
-    app = Dash(__name__, title="Bare contour page", assets_folder=str(ASSETS), assets_ignore=css_and_bundle)
+    app = PlaygroundDash(__name__, title="Bare contour page", assets_folder=str(ASSETS), assets_ignore=css_and_bundle)
     app.layout = page.layout()
     hardening.harden(app)
     return app

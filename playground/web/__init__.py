@@ -21,6 +21,7 @@ frame's in page.py); their JavaScript is in assets/.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playground.core.hidden import hidden
@@ -39,12 +40,26 @@ from .views import race
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
+class PlaygroundDash(Dash):
+    """Dash with one change to its index page: regenerator-runtime in place of its polyfill
+    (server.without_polyfill)."""
+
+    def interpolate_index(self, **kwargs: str) -> str:
+        kwargs["scripts"] = server.without_polyfill(
+            kwargs["scripts"], self.get_asset_url(server.REGENERATOR_RUNTIME)
+        )
+        return super().interpolate_index(**kwargs)
+
+
 def create_app() -> Dash:
     """A new Dash app with the playground's layout and callbacks (no global state)."""
-    app = Dash(
+    app = PlaygroundDash(
         __name__,
         title="Loss-landscape playground",
         assets_folder=str(ASSETS),
+        assets_ignore=re.escape(
+            server.REGENERATOR_RUNTIME
+        ),  # loaded where the polyfill was, not among the assets
         update_title=None,
         serve_locally=True,
         compress=False,  # flask-compress is set up in server.harden

@@ -13,6 +13,7 @@ and the error policy:
 from __future__ import annotations
 
 import logging
+import re
 
 from dash import Dash
 from flask import Response, jsonify, request
@@ -59,6 +60,24 @@ def _types(node: object) -> set[str]:
         chosen = [t for t in node.children or [] if getattr(t, "value", None) == node.value]
         return {node._type, "Tab"}.union(_types(chosen))
     return {node._type}.union(*(_types(getattr(node, p, None)) for p in node._prop_names))
+
+
+# Dash's renderer loads @babel/polyfill (core-js 2 and regenerator-runtime) ahead of everything,
+# for browsers older than any that draws the page's WebGL. Evaluating core-js costs every cold
+# visit ~80 ms of main-thread CPU before the first map (benchmarks/browser.py's floor). The only
+# part of it the page's bundles use is regenerator-runtime's global (Dash's renderer, dcc and
+# dash-bootstrap-components compile their async functions to it): loaded alone, in its place.
+REGENERATOR_RUNTIME = "regenerator-runtime@0.13.11.js"  # the npm package's runtime.js, unchanged
+POLYFILL_TAG = re.compile(r'<script src="[^"]*/deps/polyfill@[^"]*"></script>')
+
+
+def without_polyfill(scripts: str, runtime_src: str) -> str:
+    """The index page's script tags with Dash's polyfill replaced by regenerator-runtime alone,
+    at the same place (before React and every bundle that calls it)."""
+    replaced, found = POLYFILL_TAG.subn(f'<script src="{runtime_src}"></script>', scripts)
+    if found != 1:  # a new Dash names or loads it otherwise: look again rather than guess
+        raise RuntimeError(f"expected Dash's polyfill script once in the index page, found it {found} times")
+    return replaced
 
 
 def preload(app: Dash) -> None:

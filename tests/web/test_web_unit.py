@@ -4,6 +4,7 @@ import base64
 import json
 import logging
 import math
+import re
 import warnings
 
 import numpy as np
@@ -16,7 +17,7 @@ from playground import simulate
 from playground.batch import fair
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import get_surface
-from playground.web import contract, create_app, runs, warm_caches
+from playground.web import contract, create_app, runs, server, warm_caches
 from playground.web.lessons import LESSONS
 from playground.web.plots import charts, landscape, terrain, wire
 from playground.web.state import limits, urlstate, validate
@@ -294,6 +295,21 @@ def test_security_headers_and_body_cap(client):
                       content_type="application/json")  # fmt: skip
     assert big.status_code == 413
     assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_the_index_loads_regenerator_runtime_first_in_place_of_dashs_polyfill(client):
+    scripts = re.findall(r'<script src="([^"]+)"', client.get("/").get_data(as_text=True))
+    assert not [s for s in scripts if "polyfill" in s]
+    assert [s for s in scripts if "regenerator-runtime" in s] == [scripts[0]]  # once, before React
+    runtime = client.get(scripts[0])
+    assert runtime.status_code == 200 and b"regeneratorRuntime = runtime" in runtime.data
+
+
+@pytest.mark.parametrize("copies", [0, 2])
+def test_an_index_without_exactly_one_polyfill_is_an_error_not_a_guess(copies):
+    tag = '<script src="/_dash-component-suites/dash/deps/polyfill@7.12.1.min.js"></script>'
+    with pytest.raises(RuntimeError, match=f"found it {copies} times"):
+        server.without_polyfill(tag * copies + "<script src=/react.js></script>", "/rr.js")
 
 
 def test_warm_caches_covers_what_the_default_page_asks_for(client, deps):
