@@ -91,7 +91,9 @@ def same_layout_app() -> Dash:
     from playground.web import PlaygroundDash, page  # the playground's layout, its callbacks left out
 
     css_and_bundle = "^(?!(" + BUNDLE.replace(".", r"\.") + "$|.*\\.css$))"
-    app = PlaygroundDash(__name__, title="Bare contour page", assets_folder=str(ASSETS), assets_ignore=css_and_bundle)
+    app = PlaygroundDash(
+        __name__, title="Bare contour page", assets_folder=str(ASSETS), assets_ignore=css_and_bundle
+    )
     app.layout = page.layout()
     hardening.harden(app)
     return app

@@ -356,11 +356,43 @@ def _scene_box_fits(p, label: int) -> None:
     assert min(fit["ys"]) >= room and max(fit["ys"]) <= fit["h"] - room, fit
 
 
-@pytest.mark.parametrize("width,height", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
-def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_line_of_sight_back(
+# every colour bar's title and where it is drawn, with its graph's drawing (Plotly cuts what
+# leaves it)
+BAR_TITLES = """() => [...document.querySelectorAll('.js-plotly-plot')].filter(g => g.offsetParent).flatMap(g => {
+  const svg = g.querySelector('.main-svg').getBoundingClientRect();
+  return [...g.querySelectorAll('.colorbar .cbtitle text')].map(t => {
+    const b = t.getBoundingClientRect();
+    return {graph: g.closest('[id]').id, text: t.textContent, top: b.top - svg.top, bottom: svg.bottom - b.bottom,
+            left: b.left - svg.left, right: svg.right - b.right}; }); })"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 720), (1440, 1000)], ids=["720p", "1440x1000"])
+def test_lecture_mode_without_a_lesson_gives_the_plots_wide_cards_and_whole_colour_bar_titles(
     browser, base_url, width, height
 ):
-    # no lesson: the 3D card spans the lecture grid's rows, a canvas taller than wide
+    """#29: without a lesson, lecture mode's three columns made each plot a tall, narrow card
+    (the 3D one 416 × 594 px at 720p, its surface small beside its colour bar) and the map's
+    one-line bar title lost its ends ("neight: …"): two columns now, and each bar's title on as
+    many lines as fit along its bar."""
+    pg = lecture(browser, f"{base_url}/", width, height)
+    p = pg.page
+    _plots_settle(p)
+    for sel in ("#graph-surface-3d", "#graph-contour", "#graph-loss"):
+        b = box(p, sel)
+        assert b["width"] > b["height"] >= 0.25 * height, (sel, b)
+    assert p.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight + 1")
+    titles = p.evaluate(BAR_TITLES)
+    assert {t["graph"] for t in titles} >= {"graph-surface-3d", "graph-contour"}, titles
+    for t in titles:  # whole: inside its graph's drawing
+        assert min(t["top"], t["bottom"], t["left"], t["right"]) >= -1, t
+    shot(p, f"lecture-{width}x{height}-no-lesson")
+    assert not pg.errors, pg.errors
+    pg.close()
+
+
+def test_the_3d_box_fits_a_tall_lecture_scene_and_the_desk_gets_its_line_of_sight_back(browser, base_url):
+    # a screen about as tall as wide: the 3D card in the lecture grid's right column, a canvas taller than wide
+    width, height = 1024, 1100
     pg = lecture(browser, f"{base_url}/?surface=himmelblau", width, height)
     p = pg.page
     p.wait_for_function(
@@ -455,8 +487,10 @@ CONTOUR_KEY = """() => { const g = document.querySelector('#graph-contour .js-pl
 def test_the_contour_maps_key_leaves_it_large_with_three_racers_at_720p(shared_page, base_url):
     """#29: in lecture mode at 1280×720 with three racers and a lesson, the key's three rows and
     the colour bar's two-line title left the contour map 176 px at the hall's 20-px text (the
-    map keeps x and y at one scale: the card's width is its limit): 204 now, its key whole, off
-    the map and on no other entry, the same while playing."""
+    map keeps x and y at one scale: the card's width is its limit): 187 now, its key whole, off
+    the map and on no other entry, the same while playing. (204 with the bar's title on one
+    line, but that line was longer than the bar and Plotly cut both its ends: the title now
+    takes two lines, the fewest that fit, BAR_TITLES.)"""
     rotation = LESSON_BY_ID["rotation"]
     pg = shared_page(f"{base_url}/?{rotation.query}&lesson={rotation.id}", 1280, 720)
     p = pg.page
@@ -465,7 +499,8 @@ def test_the_contour_maps_key_leaves_it_large_with_three_racers_at_720p(shared_p
     assert p.evaluate("() => window.PG.run.racers.length") == 3
     paused = p.evaluate(CONTOUR_KEY)
     plot, items = paused["plot"], paused["items"]
-    assert plot["height"] >= 195, paused
+    assert plot["height"] >= 185, paused
+    assert all(min(t["top"], t["bottom"]) >= -1 for t in p.evaluate(BAR_TITLES)), p.evaluate(BAR_TITLES)
     assert len(items) == 3 and all(i["height"] > 0 for i in items), paused
     for a, b in itertools.combinations([plot, *items], 2):
         assert not overlap(a, b), (a, b)

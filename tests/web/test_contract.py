@@ -8,8 +8,8 @@ from dash import html
 from playground.web import ASSETS, contract, create_app, page
 from playground.web.views.race import controls
 
-# the playground's own scripts (not the vendored plotly.js bundle, assets/*.min.js)
-SCRIPTS = {p.name: p.read_text() for p in sorted(ASSETS.glob("*.js")) if not p.name.endswith(".min.js")}
+# the playground's own scripts (NN-pg-*.js), not the libraries beside them (plotly.js, regenerator-runtime)
+SCRIPTS = {p.name: p.read_text() for p in sorted(ASSETS.glob("[0-9][0-9]-pg-*.js"))}
 JS = "\n".join(SCRIPTS.values())
 
 

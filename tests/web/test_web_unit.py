@@ -66,6 +66,27 @@ def test_surface_3d_keeps_the_mesh_fixed_and_light():
     assert surf["colorbar"]["title"]["text"] == "height: log₁₀(f − f* + 1)<br>light = low"
 
 
+@pytest.mark.parametrize("surface", ["rosenbrock", "himmelblau", "ravine"])
+def test_a_height_bar_offers_its_own_title_first_then_forms_that_take_more_room(surface):
+    """Lecture mode picks the first of meta.barTitles that fits along the bar (70-pg-keys.js):
+    the figure's own title first, then never fewer lines, each form holding the height's words
+    and which end is low."""
+    land = get_surface(surface)
+    for fig in (landscape.surface_3d(land, RACERS), landscape.contour_map(land, RACERS)):
+        mesh = next(t for t in fig["data"] if t["meta"]["role"] == contract.ROLES.mesh)
+        titles = mesh["meta"]["barTitles"]
+        assert titles[0] == mesh["colorbar"]["title"]["text"] and len(titles) == len(set(titles)) >= 3
+        lines = [t.count("<br>") + 1 for t in titles]
+        assert lines == sorted(lines) and lines[-1] == 3
+        assert all(t.endswith("light = low") for t in titles)
+    assert [t.count("<br>") for t in landscape.contour_map(land, RACERS)["data"][0]["meta"]["barTitles"]] == [
+        0,
+        1,
+        1,
+        2,
+    ]
+
+
 def test_contour_marks_minima_and_saddles():
     fig = landscape.contour_map(get_surface("himmelblau"), RACERS)
     names = [t["name"] for t in fig["data"]]

@@ -282,6 +282,27 @@
     return best ? best.at : function () { return null; };
   }
 
+  /* Lecture mode's title along graph g's height colour bar: the first of its titles
+   * (meta.barTitles, plots/style.bar_titles: from the figure's own on, each a line more) whose
+   * longest line fits along the bar at text size `size`, else the last; at the desk the
+   * figure's own. Plotly cuts a title longer than its bar (the map's one-line title lost its
+   * ends at 1280×720). Measured on a canvas in the figure's font: a choice read off the drawn
+   * title would redraw and read again. Null for a graph without one. */
+  const measure = document.createElement("canvas").getContext("2d");
+  function barTitle(g, big, size) {
+    const mesh = (g.data || []).find(function (t) { return t.meta && t.meta.barTitles; });
+    const fl = g._fullLayout;
+    if (!mesh) return null;
+    const titles = mesh.meta.barTitles;
+    if (!big || !fl || !fl._size) return titles[0];
+    const bar = (mesh.colorbar && mesh.colorbar.len || 1) * fl._size.h;
+    measure.font = size + "px " + fl.font.family;
+    const fits = function (title) {
+      return title.split("<br>").every(function (line) { return measure.measureText(line).width <= bar; });
+    };
+    return titles.find(fits) || titles[titles.length - 1];
+  }
+
   /* Theme and text size of one graph, through Plotly (which lays the text out at its size,
    * and draws the 3D axes in WebGL, out of CSS's reach). Once per figure and style. */
   PG.style = function (g) {
@@ -302,7 +323,8 @@
     // (after lecture mode's text is laid out the plots take their new boxes: tickRoom then
     // measures the axes at the new size)
     const box = big && !P.isScene(g) ? g.clientWidth + "x" + g.clientHeight : null;
-    if (P.styled(g, [t, size].concat(box ? [box] : []).join("|"), fresh)) return;
+    const barText = barTitle(g, big, size);  // in the signature in lecture mode: a new bar length may pick another
+    if (P.styled(g, [t, size].concat(box ? [box] : [], big && barText ? [barText] : []).join("|"), fresh)) return;
     const lay = { "font.size": size, "font.color": ink.color, "legend.font.size": size };
     // A lesson chart names its quantity in its legend's title. In lecture mode that title heads
     // the chart alone: in the narrow lesson column its entries, one a line at this size, left the
@@ -347,7 +369,8 @@
     // (lines); the halos are the contour map's rims under its marks. One restyle for them all
     const marks = P.isScene(g) ? { "textfont.color": mark } : { "marker.color": mark, "marker.line.color": mark };
     P.updateChanges(g, [
-      [P.withRoles(g, [roles.mesh]), { colorscale: PG.C.surfaceScales[t] }],
+      [P.withRoles(g, [roles.mesh]), Object.assign({ colorscale: PG.C.surfaceScales[t] },
+                                                   barText ? { "colorbar.title.text": barText } : {})],
       [P.withRoles(g, [roles.mark]), marks],
       [P.withRoles(g, [roles.stem]), { "line.color": mark }],
       [P.withRoles(g, [roles.halo]), { "marker.color": halo, "marker.line.color": halo }],

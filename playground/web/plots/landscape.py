@@ -35,6 +35,7 @@ from .style import (
     base_layout,
     empty_trace,
     height_scale,
+    mesh_meta,
     racer_line,
     racer_marker,
     role_meta,
@@ -97,7 +98,7 @@ def _surface_trace(surface: Land) -> dict:
         "contours": {"z": {"show": True, "usecolormap": False, "color": "rgba(38,50,56,0.28)", "width": 1,
                            "start": lo, "end": hi, "size": (hi - lo) / 12 or 1.0}},
         "lighting": {"ambient": 0.78, "diffuse": 0.45, "specular": 0.06, "roughness": 0.8},
-        "meta": {"role": ROLES.mesh},
+        "meta": mesh_meta(height_title(surface)),
     }  # fmt: skip
     return trace
 
@@ -281,7 +282,7 @@ def _contour_traces(surface: Land, window: Window | None) -> tuple[dict, ...]:
     out = [
         {
             "type": "contour", "x": typed(xs), "y": typed(ys), "z": typed(zt), "colorscale": SURFACE_SCALE,
-            "ncontours": 28, "showscale": True, "colorbar": bar, "name": "surface", "showlegend": False, "meta": {"role": ROLES.mesh},
+            "ncontours": 28, "showscale": True, "colorbar": bar, "name": "surface", "showlegend": False, "meta": mesh_meta(label, lines=1),
             "line": {"width": 0.6, "color": "rgba(38,50,56,0.3)"},
             "hovertemplate": "x=%{x:.3f}<br>y=%{y:.3f}<br>" + label + "=%{z:.4g}<extra>click to start here</extra>",
         }

@@ -7,7 +7,7 @@ Colours and sizes come from the contract (contract.py), which the browser's scri
 from __future__ import annotations
 
 from ..contract import FONT as FONT_RULE
-from ..contract import LABELS, SCENE_INK, SURFACE_SCALES
+from ..contract import LABELS, ROLES, SCENE_INK, SURFACE_SCALES
 from ..contract import PLACEHOLDER as PLACEHOLDER_META
 
 SURFACE_SCALE = SURFACE_SCALES["light"]  # the browser swaps in the dark theme's
@@ -84,13 +84,32 @@ def racer_marker(r: dict, size: float, **kw) -> dict:
     return {"color": r["color"], "size": size, "symbol": r["symbol"], **kw}
 
 
+def bar_titles(title: str, lines: int = 2) -> list[str]:
+    """What a height colour bar's title says (#29: nothing said that the light end is low), in
+    the words of the plot's axis or hover: on ``lines`` lines, then forms that take the bar more
+    room, up to three lines (two without the word "height" before three). Plotly writes the title
+    along the bar and cuts what is longer: lecture mode's larger text takes the first whose
+    longest line fits (70-pg-keys.js, ``barTitle``)."""
+    head, low = f"{LABELS['height']}:", "light = low"
+    forms = [
+        (1, f"{head} {title} · {low}"),
+        (2, f"{head} {title}<br>{low}"),
+        (2, f"{title}<br>{low}"),
+        (3, f"{head}<br>{title}<br>{low}"),
+    ]
+    return [text for n, text in forms if n >= lines]
+
+
 def height_scale(title: str, lines: int = 2) -> dict:
-    """The colour bar beside a height-coloured plot (#29: nothing said that the light end is
-    low): what the colours are, in the words of the plot's axis or hover, and which end is low;
-    on ``lines`` lines (each a line of text's width beside the bar)."""
+    """The colour bar beside a height-coloured plot, its title on ``lines`` lines (bar_titles)."""
     # its text takes the figure's font, so lecture mode's larger text (70-pg-keys.js) reaches it too
-    words = f"{LABELS['height']}: {title}" + ("<br>" if lines > 1 else " · ") + "light = low"
+    words = bar_titles(title, lines)[0]
     return {"title": {"text": words, "side": "right"}, "thickness": 12, "len": 0.9, "outlinewidth": 0}
+
+
+def mesh_meta(title: str, lines: int = 2) -> dict:
+    """A height-coloured trace's meta: its role and its colour bar's titles (bar_titles)."""
+    return {"role": ROLES.mesh, "barTitles": bar_titles(title, lines)}
 
 
 def role_meta(role: str, i: int) -> dict:

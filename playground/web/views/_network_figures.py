@@ -15,7 +15,7 @@ from playground.network.study import Study
 
 from ..contract import MARK_INK, ROLES, path_width, racer_colors, racer_look
 from ..plots import alt, landscape
-from ..plots.style import height_scale
+from ..plots.style import height_scale, mesh_meta
 from ..plots.terrain import MAP_OFFSET, Terrain, height_3d, path_heights, scene_offset
 from ..plots.wire import plain
 
@@ -101,7 +101,8 @@ def slice_map(st: Study) -> dict:
     for t in fig["data"]:
         role = (t.get("meta") or {}).get("role")
         if role == ROLES.mesh:  # a copy: the builder's traces are cached
-            t = t | {"hovertemplate": MESH_HOVER, "colorbar": height_scale(f"log₁₀(loss + {MAP_OFFSET:g})")}
+            height = f"log₁₀(loss + {MAP_OFFSET:g})"
+            t = t | {"hovertemplate": MESH_HOVER, "colorbar": height_scale(height), "meta": mesh_meta(height)}
         data.append(_path_hover(t) if role == ROLES.path else t)
     fig["data"] = [*data, _centre(st)]
     fig["layout"] = alt.carried(fig["layout"], _slice_alt(st, f"log₁₀(loss + {MAP_OFFSET:g})")["contour"])
@@ -126,8 +127,10 @@ def slice_surface(st: Study) -> dict:
     fig["data"] += [landscape.mark_stems(t, xy, z, centre["name"]), centre]
     mesh_at = next(i for i, d in enumerate(fig["data"]) if d.get("meta", {}).get("role") == ROLES.mesh)
     # a copy: the builder's surface trace is cached
+    height = f"log₁₀(loss + {scene_offset(t):g})"
     fig["data"][mesh_at] = fig["data"][mesh_at] | {
-        "colorbar": fig["data"][mesh_at]["colorbar"] | height_scale(f"log₁₀(loss + {scene_offset(t):g})")
+        "colorbar": fig["data"][mesh_at]["colorbar"] | height_scale(height),
+        "meta": mesh_meta(height),
     }
     fig["layout"] = alt.carried(
         fig["layout"], _slice_alt(st, f"log₁₀(loss + {scene_offset(t):g})")["surface"]
