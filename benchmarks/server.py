@@ -13,6 +13,10 @@ core/cost.py): every one must stay under the 1 s of CPU a request is allowed. Th
 takes every optimizer 12 times over, on its worst surface.
 
     python -m benchmarks.server [--surfaces]   (--surfaces: the second table alone)
+    python -m benchmarks.server --page         (what a visit fetches before its first callback)
+
+``--page`` times the responses a cold visit asks for before any callback (the index page, the
+layout, the callbacks' list), as a browser asks for them (Brotli): median and CPU of 20.
 """
 
 from __future__ import annotations
@@ -110,6 +114,21 @@ def worst_case(client, dep, reps: int = 2) -> None:
         print(f"| {label} | {' | '.join(row)} |", flush=True)
 
 
+def page_table(client, reps: int = 20) -> None:
+    print("| response | p50 ms | CPU ms (p50) | bytes sent |")
+    print("|---|---:|---:|---:|")
+    for path in ("/", "/_dash-layout", "/_dash-dependencies"):
+        times, cpus = [], []
+        for _ in range(reps):
+            t0, c0 = time.perf_counter(), time.thread_time()
+            r = client.get(path, headers={"Accept-Encoding": "br"})
+            times.append(time.perf_counter() - t0)
+            cpus.append(time.thread_time() - c0)
+            assert r.status_code == 200, r.status_code
+        print(f"| {path} | {statistics.median(times) * 1e3:.1f} | {statistics.median(cpus) * 1e3:.1f} | "
+              f"{len(r.data):,} |", flush=True)  # fmt: skip
+
+
 def _cpu(client, dep, opts, schedule, surface, k, reps, **extra) -> float:
     cpus = []
     for rep in range(reps):
@@ -128,7 +147,9 @@ def _cpu(client, dep, opts, schedule, surface, k, reps, **extra) -> float:
 
 
 if __name__ == "__main__":
-    if "--surfaces" in sys.argv[1:]:
+    if "--page" in sys.argv[1:]:
+        page_table(server.test_client())
+    elif "--surfaces" in sys.argv[1:]:
         test_client = server.test_client()
         surfaces_table(test_client, compute_dep(test_client.get("/_dash-dependencies").get_json()))
     else:

@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import flask
+
 from playground.core.hidden import hidden
 
 # Dash imports IPython and requests for its Jupyter display whenever IPython is installed;
@@ -41,14 +43,27 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 class PlaygroundDash(Dash):
-    """Dash with one change to its index page: regenerator-runtime in place of its polyfill
-    (server.without_polyfill)."""
+    """Dash with two changes to what a visit fetches: regenerator-runtime in place of its
+    polyfill in the index page (server.without_polyfill), and the layout's JSON made once."""
+
+    _layout_json: bytes | None = None
 
     def interpolate_index(self, **kwargs: str) -> str:
         kwargs["scripts"] = server.without_polyfill(
             kwargs["scripts"], self.get_asset_url(server.REGENERATOR_RUNTIME)
         )
         return super().interpolate_index(**kwargs)
+
+    def serve_layout(self) -> flask.Response:
+        """Dash's layout response, its JSON made at the first request only. The page's layout
+        is one object built at start-up (page.layout, no function), and Dash serialized its
+        ~330 KB again for every visit: ~21 ms of a worker before the browser could start on
+        it (`benchmarks/server.py`), 6 s of CPU for a hall of 300 opening the link."""
+        if callable(self.layout):  # a layout built per visit is Dash's to serve
+            return super().serve_layout()
+        if self._layout_json is None:
+            self._layout_json = super().serve_layout().get_data()
+        return flask.Response(self._layout_json, mimetype="application/json")
 
 
 def create_app() -> Dash:

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+from dash import Dash, html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +18,7 @@ from playground import simulate
 from playground.batch import fair
 from playground.core.optimizers import OPTIMIZERS
 from playground.core.surfaces import get_surface
-from playground.web import contract, create_app, runs, server, warm_caches
+from playground.web import PlaygroundDash, contract, create_app, runs, server, warm_caches
 from playground.web.lessons import LESSONS
 from playground.web.plots import charts, landscape, terrain, wire
 from playground.web.state import limits, urlstate, validate
@@ -324,6 +325,24 @@ def test_the_index_loads_regenerator_runtime_first_in_place_of_dashs_polyfill(cl
     assert [s for s in scripts if "regenerator-runtime" in s] == [scripts[0]]  # once, before React
     runtime = client.get(scripts[0])
     assert runtime.status_code == 200 and b"regeneratorRuntime = runtime" in runtime.data
+
+
+def test_the_layout_is_serialized_once_and_is_dashs_own_json():
+    app = create_app()
+    first, second = (app.server.test_client().get("/_dash-layout") for _ in range(2))
+    assert first.status_code == second.status_code == 200 and first.mimetype == "application/json"
+    assert first.data == second.data and json.loads(first.data)["props"]["className"] == "pg-app"
+    with app.server.test_request_context():
+        assert first.data == Dash.serve_layout(app).get_data()  # Dash's own response, made again
+
+
+def test_a_layout_built_per_visit_is_not_cached():
+    calls = []
+    app = PlaygroundDash(__name__)
+    app.layout = lambda: calls.append(1) or html.Div(str(len(calls)), id="n")
+    c = app.server.test_client()
+    served = [int(json.loads(c.get("/_dash-layout").data)["props"]["children"]) for _ in range(2)]
+    assert served[1] == served[0] + 1  # built again for the second visit (Dash also calls it at start)
 
 
 @pytest.mark.parametrize("copies", [0, 2])
