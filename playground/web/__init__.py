@@ -72,9 +72,8 @@ def create_app() -> Dash:
         __name__,
         title="Loss-landscape playground",
         assets_folder=str(ASSETS),
-        assets_ignore=re.escape(
-            server.REGENERATOR_RUNTIME
-        ),  # loaded where the polyfill was, not among the assets
+        # regenerator-runtime loads where Dash's polyfill was (interpolate_index), not among the assets
+        assets_ignore=re.escape(server.REGENERATOR_RUNTIME),
         update_title=None,
         serve_locally=True,
         compress=False,  # flask-compress is set up in server.harden

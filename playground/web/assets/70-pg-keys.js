@@ -291,9 +291,8 @@
   const measure = document.createElement("canvas").getContext("2d");
   function barTitle(g, big, size) {
     const mesh = (g.data || []).find(function (t) { return t.meta && t.meta.barTitles; });
-    const fl = g._fullLayout;
     if (!mesh) return null;
-    const titles = mesh.meta.barTitles;
+    const titles = mesh.meta.barTitles, fl = g._fullLayout;
     if (!big || !fl || !fl._size) return titles[0];
     const bar = (mesh.colorbar && mesh.colorbar.len || 1) * fl._size.h;
     measure.font = size + "px " + fl.font.family;

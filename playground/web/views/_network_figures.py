@@ -97,15 +97,14 @@ def _centre(st: Study, z: float | None = None) -> dict:
 def slice_map(st: Study) -> dict:
     """The slice as the race's contour map; the browser plays the projected paths on it."""
     fig = landscape.contour_map(terrain(st), _racers(st))
-    data = []
+    data, height = [], f"log₁₀(loss + {MAP_OFFSET:g})"
     for t in fig["data"]:
         role = (t.get("meta") or {}).get("role")
         if role == ROLES.mesh:  # a copy: the builder's traces are cached
-            height = f"log₁₀(loss + {MAP_OFFSET:g})"
             t = t | {"hovertemplate": MESH_HOVER, "colorbar": height_scale(height), "meta": mesh_meta(height)}
         data.append(_path_hover(t) if role == ROLES.path else t)
     fig["data"] = [*data, _centre(st)]
-    fig["layout"] = alt.carried(fig["layout"], _slice_alt(st, f"log₁₀(loss + {MAP_OFFSET:g})")["contour"])
+    fig["layout"] = alt.carried(fig["layout"], _slice_alt(st, height)["contour"])
     return fig
 
 
@@ -132,9 +131,7 @@ def slice_surface(st: Study) -> dict:
         "colorbar": fig["data"][mesh_at]["colorbar"] | height_scale(height),
         "meta": mesh_meta(height),
     }
-    fig["layout"] = alt.carried(
-        fig["layout"], _slice_alt(st, f"log₁₀(loss + {scene_offset(t):g})")["surface"]
-    )
+    fig["layout"] = alt.carried(fig["layout"], _slice_alt(st, height)["surface"])
     return fig
 
 
