@@ -16,8 +16,9 @@ map (``terrain.MESH_2D`` per side, the same number of contour levels, a colour b
   but what is left of the gap once the page's libraries are counted.
 
 * ``same_layout``: not a floor but a step between the two pages: the tuned page's serving
-  with the playground's whole first layout (its ~500 components, stylesheets, figures and
-  stores) and none of its callbacks or scripts, served by the playground's Dash (whose index
+  with the playground's whole first layout (its ~500 components, stylesheets (one file, as
+  the playground links them: web/bundle.py), figures and stores) and none of its callbacks
+  or scripts, served by the playground's Dash (whose index
   loads regenerator-runtime alone where Dash loads its polyfill, ``server.without_polyfill``;
   the floors keep Dash's). What it adds to ``tuned`` is what Dash's renderer and React take for
   the page's content, less the polyfill; what the playground adds to it is its own.
@@ -96,6 +97,7 @@ def same_layout_app() -> Dash:
     )
     app.layout = page.layout()
     hardening.harden(app)
+    app.serve_bundles(("css",))  # its stylesheets one file, as the playground links them
     return app
 
 

@@ -33,7 +33,7 @@ from playground.core.hidden import hidden
 with hidden("IPython"):
     from dash import Dash
 
-from . import docs_site, guard, live, page, runs, server, views
+from . import bundle, docs_site, guard, live, page, runs, server, views
 from .lessons import LESSONS
 from .plots import landscape
 from .state import urlstate, validate
@@ -43,15 +43,29 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 class PlaygroundDash(Dash):
-    """Dash with two changes to what a visit fetches: regenerator-runtime in place of its
-    polyfill in the index page (server.without_polyfill), and the layout's JSON made once."""
+    """Dash with three changes to what a visit fetches: regenerator-runtime in place of its
+    polyfill in the index page (server.without_polyfill), the page's own scripts and
+    stylesheets one file of each kind (bundle.py), and the layout's JSON made once."""
 
     _layout_json: bytes | None = None
+    bundles: dict[str, bundle.Bundle] = {}  # noqa: RUF012 - set once, by serve_bundles
+
+    def serve_bundles(self, kinds: tuple[str, ...] = ("js", "css")) -> None:
+        """Link and serve the modules of ``kinds`` in the assets folder as one file each."""
+        self.bundles = bundle.page_bundles(Path(self.config.assets_folder), kinds)
+        bundle.serve(self.server, self.bundles)
 
     def interpolate_index(self, **kwargs: str) -> str:
         kwargs["scripts"] = server.without_polyfill(
             kwargs["scripts"], self.get_asset_url(server.REGENERATOR_RUNTIME)
         )
+        for kind, part in self.bundles.items():
+            key = "scripts" if kind == "js" else "css"
+            linked = bundle.modules_linked(kwargs[key], kind)
+            if linked != list(part.modules):  # Dash lists its assets otherwise: look again
+                raise RuntimeError(f"the index links {linked}, the {kind} bundle holds {part.modules}")
+            url = self.config.requests_pathname_prefix + bundle.ROUTE.lstrip("/") + part.name
+            kwargs[key] = bundle.one_tag(kwargs[key], kind, url)
         return super().interpolate_index(**kwargs)
 
     def serve_layout(self) -> flask.Response:
@@ -89,6 +103,7 @@ def create_app() -> Dash:
     docs_site.register(app.server)
     server.harden(app)
     server.preload(app)
+    app.serve_bundles()
     # Dash finishes its setup (registering component libraries) on the first request; doing
     # it here avoids a race between the first concurrent requests of a threaded worker
     app.server.test_client().get("/healthz")

@@ -16,9 +16,11 @@ import logging
 import re
 
 from dash import Dash
-from flask import Response, jsonify, request
+from flask import Request, Response, jsonify, request
 from flask_compress import Compress
 from werkzeug.exceptions import HTTPException
+
+from . import bundle
 
 MAX_BODY = 64 * 1024  # a settings change is ~2 KB of JSON; nothing legitimate comes close
 # dcc's components that load their code on first render, and the chunk each one loads (dcc's
@@ -95,6 +97,34 @@ def preload(app: Dash) -> None:
     app.index_string = app.index_string.replace("{%css%}", "\n".join(links) + "\n{%css%}", 1)
 
 
+FIXED = ("/_dash-component-suites/", "/assets/", bundle.ROUTE)  # what never changes under its URL
+NOT_KEPT = "\0"  # the cache key of a response compressed afresh each time
+
+
+def fixed_asset_key(req: Request) -> str:
+    """flask-compress' cache key: the URL of a whole fingerprinted asset, NOT_KEPT for the rest
+    (a callback's answer, the index page, a range of a file)."""
+    if req.method == "GET" and "Range" not in req.headers and req.path.startswith(FIXED):
+        return req.full_path
+    return NOT_KEPT
+
+
+class FixedAssetCache:
+    """Compressed fingerprinted assets, kept for the worker's life: a cold visit had each
+    worker compress its ~3.9 MB of scripts and stylesheets again (~28 ms of CPU more than
+    sending them as they are; `benchmarks/server.py --page`)."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def get(self, key: str) -> bytes | None:
+        return self.kept.get(key)
+
+    def set(self, key: str, value: bytes) -> None:
+        if not key.endswith(NOT_KEPT):
+            self.kept[key] = value
+
+
 def harden(app: Dash) -> None:
     server = app.server
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY
@@ -109,6 +139,8 @@ def harden(app: Dash) -> None:
     # level 1: the base64 float32 paths barely compress further, and level 6 costs 2x the CPU
     server.config["COMPRESS_LEVEL"] = 1
     server.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
+    server.config["COMPRESS_CACHE_BACKEND"] = FixedAssetCache
+    server.config["COMPRESS_CACHE_KEY"] = fixed_asset_key
     Compress(server)
     csp: dict[str, str] = {}
 
@@ -120,9 +152,15 @@ def harden(app: Dash) -> None:
         resp.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
         resp.headers["X-Frame-Options"] = "SAMEORIGIN"
         resp.headers.setdefault("Content-Security-Policy", csp["policy"])  # the guide sets its own
-        if request.path.startswith("/_dash-component-suites/") or request.path.startswith("/assets/"):
-            # Dash fingerprints these URLs (the version is in the name), so they can be cached hard
+        if request.path.startswith(FIXED):
+            # Dash fingerprints these URLs (the version is in the name), so they can be cached
+            # hard; a bundle's name is a hash of what it holds
             resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+            if resp.status_code == 200 and resp.is_streamed:
+                # a file Flask would stream, read whole: flask-compress then keeps the
+                # compressed copy (it compresses a stream afresh every time)
+                resp.direct_passthrough = False
+                resp.make_sequence()
         if resp.status_code >= 400:
             log.warning("%s %s -> %s", request.method, request.path, resp.status_code)
         return resp

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from playground.web import ASSETS, server
+from playground.web import ASSETS, bundle, server
 from tests.support.browser import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,6 +77,10 @@ def _get(url: str) -> bytes:
         return r.read()
 
 
+def _asset_names() -> list[str]:
+    return sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".js", ".css"))
+
+
 def test_the_console_script_serves_the_page_with_every_asset(venv: Path) -> None:
     cli, port = str(venv / "bin" / "loss-playground"), free_port()
     log = (venv / "serve.log").open("w")
@@ -95,7 +99,12 @@ def test_the_console_script_serves_the_page_with_every_asset(venv: Path) -> None
                 ]
                 time.sleep(0.2)
         page = _get(base + "/").decode()
-        for asset in sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".js", ".css")):
+        bundles = bundle.page_bundles(ASSETS)  # the page's own modules, one file of each kind
+        for kind, made in bundles.items():
+            m = re.search(r"/_bundle/page\.[0-9a-f]{16}\." + kind, page)
+            assert m, f"the {kind} bundle is not linked from the page"
+            assert _get(base + m.group(0)) == made.body  # the installed modules, joined in order
+        for asset in sorted(set(_asset_names()) - {n for b in bundles.values() for n in b.modules}):
             # Dash fingerprints an asset's link with its time (?m=); regenerator-runtime, linked
             # where Dash's polyfill was (server.without_polyfill), by its versioned name alone
             stamp = "" if asset == server.REGENERATOR_RUNTIME else r"\?m=\d+"
