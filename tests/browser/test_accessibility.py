@@ -1,31 +1,24 @@
-"""axe-core (the engine behind Lighthouse's accessibility audit; a packaged copy from
-``axe-playwright-python``, never fetched at run time) on every view of the real page against the
-WCAG 2.1 A and AA rules: no serious or critical violation. A failure names the rule, its impact
-and every element's selector. Every finding (moderate and minor too) is saved per scene to
-``artifacts/axe/<scene>.json`` for the closing note of #31 and docs/guide/accessibility.md.
+"""axe-core (the engine behind Lighthouse's accessibility audit; tests/support/axe.py) on every
+view of the real page against the WCAG 2.1 A and AA rules: no serious or critical violation. A
+failure names the rule, its impact and every element's selector. Every finding (moderate and
+minor too) is saved per scene to ``artifacts/axe/<scene>.json`` for docs/guide/accessibility.md.
 
 Views: the race, presenter mode, the dark theme, the maps, the real network, the phone layout,
-the help and share overlays, every lesson of the registry (one page, one lesson after another),
-and a live lecture (the lecturer's dialog and a student's page, on a real redis-server)."""
+the help and share overlays, and a live lecture (the lecturer's dialog and a student's page, on a
+real redis-server). Every lesson of the registry is audited where it is opened and played, in
+tests/browser/test_lessons.py (one page, one lesson after another)."""
 
 from __future__ import annotations
 
 import contextlib
-import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from playground.web.contract import IDS
-from playground.web.lessons import LESSONS
-from tests.support.browser import ARTIFACTS, Page, free_port, open_view
+from tests.support.axe import check
+from tests.support.browser import Page, free_port, open_view
 from tests.support.live import live_server, redis_server
 
-# the WCAG 2.1 A/AA rules block; axe's best-practice rules run too, for the record only
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-RULES = {"runOnly": {"type": "tag", "values": [*WCAG, "best-practice"]}}
-BLOCKING = {"serious", "critical"}
-AXE = Axe()
 WAIT = 60000
 
 
@@ -88,52 +81,16 @@ SCENES = {
 }
 
 
-def _blocking(results: dict) -> list[str]:
-    """One line per element of each serious or critical violation: rule, impact, selector."""
-    return [
-        f"{v['id']} ({v['impact']}): {' '.join(map(str, node['target']))} - {v['help']}"
-        for v in results["violations"]
-        if v["impact"] in BLOCKING and set(v["tags"]) & set(WCAG)
-        for node in v["nodes"]
-    ]
-
-
-def _audit(page: Page, scene: str) -> list[str]:
-    """axe on the page as it is: every finding saved for the record, the blocking ones returned."""
-    results = AXE.run(page.page, options=RULES).response
-    found = {v["id"]: {"impact": v["impact"], "help": v["help"], "wcag": bool(set(v["tags"]) & set(WCAG)),
-                       "nodes": [" ".join(map(str, n["target"])) for n in v["nodes"]]}
-             for v in results["violations"]}  # fmt: skip
-    out = ARTIFACTS / "axe"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"{scene}.json").write_text(json.dumps(found, indent=1))
-    return _blocking(results)
-
-
-def _check(page: Page, scene: str) -> None:
-    found = _audit(page, scene)
-    assert not found, f"{scene}: {len(found)} serious or critical:\n" + "\n".join(found)
-
-
 @pytest.mark.parametrize("scene", SCENES)
 def test_no_serious_or_critical_axe_violation(shared_page, base_url, scene):
     query, (width, height), then, back = SCENES[scene]
     page = shared_page(base_url + "/" + query, width, height, bypass_csp=True)
     if then:
         then(page)
-    _check(page, scene)
+    check(page, scene)
     assert not page.errors, page.errors
     if back:
         back(page)
-
-
-# every lesson of the registry, opened from the menu of the page the scenes used, one after another
-@pytest.mark.parametrize("lesson", LESSONS, ids=lambda le: le.id)
-def test_every_lesson(shared_page, base_url, lesson):
-    page = shared_page(base_url + "/", 1280, 800, bypass_csp=True)
-    page.choose_lesson(lesson.id, lesson.title)
-    _check(page, f"lesson-{lesson.id}")
-    assert not page.errors, page.errors
 
 
 @pytest.fixture(scope="module")
@@ -160,11 +117,11 @@ def test_live_lecture(browser, live_base):
             "() => getComputedStyle(document.querySelector('#modal-live .modal-content').closest('.modal')).opacity === '1'"
         )
         lecturer.idle()
-        _check(lecturer, "live-lecturer")
+        check(lecturer, "live-lecturer")
         link = lp.get_attribute("#" + IDS.live_student, "href")
         student = Page(browser, link, 390, 844, bypass_csp=True)
         student.page.wait_for_selector("#div-live-bar.pg-live-follow", timeout=WAIT)
-        _check(student, "live-student")
+        check(student, "live-student")
         assert not lecturer.errors and not student.errors, (lecturer.errors, student.errors)
     finally:
         lecturer.close()
