@@ -4,22 +4,18 @@ failure names the rule, its impact and every element's selector. Every finding (
 minor too) is saved per scene to ``artifacts/axe/<scene>.json`` for docs/guide/accessibility.md.
 
 Views: the race, presenter mode, the dark theme, the maps, the real network, the phone layout,
-the help and share overlays, and a live lecture (the lecturer's dialog and a student's page, on a
-real redis-server). Every lesson of the registry is audited where it is opened and played, in
-tests/browser/test_lessons.py (one page, one lesson after another)."""
+and the help and share overlays. Two more are audited where other tests already open them: every
+lesson of the registry in tests/browser/test_lessons.py (one page, one lesson after another), and
+a live lecture (the lecturer's Go-live dialog at 720p and a student's phone following it, on a
+real redis-server) in tests/browser/test_hall.py."""
 
 from __future__ import annotations
-
-import contextlib
 
 import pytest
 
 from playground.web.contract import IDS
 from tests.support.axe import check
-from tests.support.browser import Page, free_port, open_view
-from tests.support.live import live_server, redis_server
-
-WAIT = 60000
+from tests.support.browser import Page, open_view
 
 
 def _presenter(page: Page) -> None:
@@ -91,39 +87,3 @@ def test_no_serious_or_critical_axe_violation(shared_page, base_url, scene):
     assert not page.errors, page.errors
     if back:
         back(page)
-
-
-@pytest.fixture(scope="module")
-def live_base(tmp_path_factory):
-    """The app with live sessions on a real redis-server."""
-    with contextlib.ExitStack() as stack:
-        env = {"LIVE_DB": str(tmp_path_factory.mktemp("live") / "live.sqlite3"),
-               "REDIS_URL": stack.enter_context(redis_server())}  # fmt: skip
-        port = free_port()
-        proc = live_server("app", port, env)
-        stack.callback(lambda: (proc.terminate(), proc.wait(20)))
-        yield f"http://127.0.0.1:{port}"
-
-
-def test_live_lecture(browser, live_base):
-    """The lecturer's Go-live dialog, then a student's page on a phone following the lecture."""
-    lecturer = Page(browser, live_base + "/", 1280, 800, bypass_csp=True)
-    student = None
-    try:
-        lp = lecturer.page
-        lp.click("#" + IDS.live_button)
-        lp.wait_for_selector(f"#{IDS.live_student}[href*='/live/']", timeout=WAIT)
-        lp.wait_for_function(
-            "() => getComputedStyle(document.querySelector('#modal-live .modal-content').closest('.modal')).opacity === '1'"
-        )
-        lecturer.idle()
-        check(lecturer, "live-lecturer")
-        link = lp.get_attribute("#" + IDS.live_student, "href")
-        student = Page(browser, link, 390, 844, bypass_csp=True)
-        student.page.wait_for_selector("#div-live-bar.pg-live-follow", timeout=WAIT)
-        check(student, "live-student")
-        assert not lecturer.errors and not student.errors, (lecturer.errors, student.errors)
-    finally:
-        lecturer.close()
-        if student:
-            student.close()

@@ -20,6 +20,7 @@ from playground.core.surfaces import get_surface
 from playground.web.contract import FONT, IDS, LABELS, RESULTS_COLUMNS
 from playground.web.lessons import LESSON_BY_ID
 from playground.web.plots import landscape
+from tests.support.axe import check
 from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page, free_port, next_frames
 from tests.support.live import live_server, redis_server
 
@@ -605,7 +606,10 @@ def live_base(tmp_path_factory):
 
 
 def test_the_live_dialog_fits_720p_and_a_phone_follows_with_its_controls_free(browser, live_base):
-    lec = Page(browser, f"{live_base}/?{RAVINE.query}&lesson={RAVINE.id}", width=1280, height=720)
+    # both pages are audited by axe-core too (bypass_csp: its script is injected)
+    lec = Page(
+        browser, f"{live_base}/?{RAVINE.query}&lesson={RAVINE.id}", width=1280, height=720, bypass_csp=True
+    )
     lp = lec.page
     lp.click(f"#{IDS.live_button}")
     lp.wait_for_selector(f"#{IDS.live_student}[href*='/live/']", timeout=WAIT)
@@ -622,6 +626,7 @@ def test_the_live_dialog_fits_720p_and_a_phone_follows_with_its_controls_free(br
         assert on_screen(box(lp, sel), 1280, 720), (sel, box(lp, sel))
     assert box(lp, f"#{IDS.live_qr}")["width"] >= 250  # scannable from the back of a hall
     shot(lp, "lecture-live-dialog")
+    check(lec, "live-lecturer")
     student_link = lp.get_attribute(f"#{IDS.live_student}", "href")
     lp.keyboard.press("Escape")
     lp.wait_for_selector(f"#{IDS.live_modal}", state="hidden")
@@ -632,10 +637,11 @@ def test_the_live_dialog_fits_720p_and_a_phone_follows_with_its_controls_free(br
     assert bar["height"] > 0 and not overlap(bar, box(lp, "#graph-contour"))
     assert bar["y"] + bar["height"] <= box(lp, ".pg-header")["y"] + box(lp, ".pg-header")["height"] + 1
 
-    st = Page(browser, student_link, width=390, height=844, touch=True)
+    st = Page(browser, student_link, width=390, height=844, touch=True, bypass_csp=True)
     sp = st.page
     sp.wait_for_selector(f"#{IDS.live_bar}.pg-live-follow", timeout=WAIT)
     sp.wait_for_function("() => document.body.classList.contains('pg-presenter')", timeout=WAIT)
+    check(st, "live-student")
     assert not sp.evaluate("() => window.PG.lectureLaidOut()")  # a phone keeps its own layout
     lp.evaluate("() => { window.PG.speed = 8; }")
     lp.click(f"#{IDS.play}")
