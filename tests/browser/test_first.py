@@ -468,8 +468,9 @@ def test_the_phone_view(browser, base_url):
     pg.close()
 
 
-def test_on_a_touch_screen_a_tap_reads_the_map_and_set_start_arms_the_next_tap(browser, base_url):
-    pg = Page(browser, base_url, width=390, height=844, touch=True)
+def test_on_a_touch_screen_a_tap_reads_the_map_and_set_start_arms_the_next_tap(shared_page, base_url):
+    # the touch tests share a phone's page (each reads the state it starts from)
+    pg = shared_page(base_url, width=390, height=844, touch=True)
     p = pg.page
     start = (p.input_value("#input-start-x"), p.input_value("#input-start-y"))
     button = p.locator("#button-tap-start")
@@ -487,8 +488,6 @@ def test_on_a_touch_screen_a_tap_reads_the_map_and_set_start_arms_the_next_tap(b
         "s => document.querySelector('#input-start-x').value !== s", arg=start[0], timeout=20000
     )
     assert "Set start" in button.inner_text()  # one tap per press
-    assert not pg.errors, pg.errors
-    pg.close()
 
 
 def test_the_share_qr_code_reads_back_as_the_link(page):
@@ -502,8 +501,8 @@ def _touch(cdp, kind: str, points: list[tuple[float, float]]) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": x, "y": y} for x, y in points]})
 
 
-def test_on_a_touch_screen_two_fingers_pinch_the_contour_map_about_their_midpoint(browser, base_url):
-    pg = Page(browser, base_url, width=390, height=844, touch=True)
+def test_on_a_touch_screen_two_fingers_pinch_the_contour_map_about_their_midpoint(shared_page, base_url):
+    pg = shared_page(base_url, width=390, height=844, touch=True)
     p = pg.page
     area = p.locator("#graph-contour .nsewdrag").first
     area.scroll_into_view_if_needed()
@@ -532,8 +531,6 @@ def test_on_a_touch_screen_two_fingers_pinch_the_contour_map_about_their_midpoin
     assert b1 - 0.6 * (b1 - b0) == pytest.approx(at[1], abs=0.01 * (y1 - y0))
     # and the page itself did not zoom, nor did the start move
     assert p.evaluate("() => window.visualViewport.scale") == 1
-    assert not pg.errors, pg.errors
-    pg.close()
 
 
 def _eye(p) -> np.ndarray:
