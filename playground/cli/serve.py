@@ -69,7 +69,8 @@ def serve(args: argparse.Namespace) -> int:
     if args.debug:
         from playground.web import create_app
 
-        create_app().run(host=args.host, port=args.port, debug=True)
+        # the modules one by one: a reload shows an edited script (the bundles are made at start-up)
+        create_app(bundled=False).run(host=args.host, port=args.port, debug=True)
         return 0
     from gunicorn.app.base import BaseApplication
 

@@ -80,8 +80,10 @@ class PlaygroundDash(Dash):
         return flask.Response(self._layout_json, mimetype="application/json")
 
 
-def create_app() -> Dash:
-    """A new Dash app with the playground's layout and callbacks (no global state)."""
+def create_app(bundled: bool = True) -> Dash:
+    """A new Dash app with the playground's layout and callbacks (no global state). ``bundled``:
+    the page's own scripts and stylesheets one file of each kind, made at start-up (bundle.py);
+    off for ``serve --debug``, whose reloads then fetch the modules as they are edited."""
     app = PlaygroundDash(
         __name__,
         title="Loss-landscape playground",
@@ -103,7 +105,8 @@ def create_app() -> Dash:
     docs_site.register(app.server)
     server.harden(app)
     server.preload(app)
-    app.serve_bundles()
+    if bundled:
+        app.serve_bundles()
     # Dash finishes its setup (registering component libraries) on the first request; doing
     # it here avoids a race between the first concurrent requests of a threaded worker
     app.server.test_client().get("/healthz")

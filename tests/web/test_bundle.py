@@ -124,3 +124,10 @@ def test_only_whole_fingerprinted_assets_are_kept(method, path, headers, kept):
         key = "zstd;" + server.fixed_asset_key(request)
     cache.set(key, b"compressed")
     assert (cache.get(key) == b"compressed") is kept
+
+
+def test_unbundled_for_serve_debug_the_index_links_each_module_as_it_is():
+    index = create_app(bundled=False).server.test_client().get("/").get_data(as_text=True)
+    assert "/_bundle/" not in index
+    for kind in ("js", "css"):
+        assert bundle.modules_linked(index, kind) == _modules(kind)
