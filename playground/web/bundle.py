@@ -5,7 +5,7 @@ Dash links one by one: a cold visit asked for 23 files more than a bare Dash pag
 stylesheets that hold the first paint. The index page links one file per kind in their place:
 the modules joined in Dash's order (file-name order), named by a hash of what they hold, so a
 browser keeps it for good and a changed module is a new name. Measured with
-``python -m benchmarks.browser --floor 8`` (CHANGELOG, 2026-12-07 evening).
+``python -m benchmarks.browser --floor 8`` (CHANGELOG, 2026-12-07 afternoon).
 """
 
 from __future__ import annotations

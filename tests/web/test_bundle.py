@@ -105,6 +105,16 @@ def test_a_worker_compresses_a_fixed_asset_once_and_sends_it_whole(url, monkeypa
     assert calls == [len(whole)]  # the first visit's only: a file Flask streams was compressed at each
 
 
+def test_a_file_is_kept_once_whatever_query_or_fingerprint_a_visitor_asks_for_it_with():
+    keys = set()
+    for url in ["/assets/05-plotly.min.js?m=1", "/assets/05-plotly.min.js?m=2&junk=3",
+                "/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js",
+                "/_dash-component-suites/dash/dcc/dash_core_components.v9_9_9m2.js"]:  # fmt: skip
+        with Flask(__name__).test_request_context(url):
+            keys.add(server.fixed_asset_key(request))
+    assert keys == {"/assets/05-plotly.min.js", "/_dash-component-suites/dash/dcc/dash_core_components.js"}
+
+
 @pytest.mark.parametrize(
     ("method", "path", "headers", "kept"),
     [
