@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-# browser modules either worker may run (see pytest_collection_modifyitems)
-EITHER_WORKER = ("test_first", "test_race", "test_lecture", "test_lessons")
+# browser modules either worker may run (see pytest_collection_modifyitems); test_copy and
+# test_data joined them when the lessons' axe audits moved into test_lessons: the worker with
+# the browser group ended 95 s after the other (18:27, 2026-12-07)
+EITHER_WORKER = ("test_first", "test_race", "test_lecture", "test_lessons", "test_copy", "test_data")
 sys.path.insert(0, str(TESTS.parent))
 
 
