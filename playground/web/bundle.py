@@ -37,8 +37,12 @@ class Bundle(NamedTuple):
     modules: tuple[str, ...]  # file names, in order
 
     @property
+    def kind(self) -> str:
+        return self.name.rsplit(".", 1)[1]
+
+    @property
     def mimetype(self) -> str:
-        return MIMETYPES[self.name.rsplit(".", 1)[1]]
+        return MIMETYPES[self.kind]
 
 
 def bundle(folder: Path, modules: list[str], kind: str) -> Bundle:
@@ -55,17 +59,23 @@ def modules_linked(tags: str, kind: str) -> list[str]:
     return [m["name"] for m in TAGS[kind].finditer(tags)]
 
 
-def one_tag(tags: str, kind: str, url: str) -> str:
-    """Dash's tags of ``kind`` with the modules' run replaced by one tag linking ``url``.
-    The run must be unbroken: a module Dash placed elsewhere (between plotly.js and Dash's
-    renderer, say) would be loaded in another order if joined, so that is an error."""
-    found = list(TAGS[kind].finditer(tags))
-    if not found:
-        raise RuntimeError(f"the index page links no {kind} module of the page's own")
+def one_tag(tags: str, part: Bundle, url: str) -> str:
+    """Dash's tags of ``part``'s kind with its modules' run replaced by one tag linking ``url``.
+    Dash must link exactly the modules ``part`` holds, one after another: a module it lists
+    otherwise (a new one since start-up, or one placed between plotly.js and Dash's renderer)
+    would be missing or loaded in another order if joined, so that is an error, not a guess."""
+    found = list(TAGS[part.kind].finditer(tags))
+    linked = tuple(m["name"] for m in found)
+    if linked != part.modules:
+        raise RuntimeError(
+            f"the index links {list(linked)}, the {part.kind} bundle holds {list(part.modules)}"
+        )
     start, end = found[0].start(), found[-1].end()
     if "".join(m.group(0) for m in found) != tags[start:end]:
-        raise RuntimeError(f"the page's {kind} modules are not linked one after another")
-    tag = f'<script src="{url}"></script>\n' if kind == "js" else f'<link rel="stylesheet" href="{url}">\n'
+        raise RuntimeError(f"the page's {part.kind} modules are not linked one after another")
+    tag = (
+        f'<script src="{url}"></script>\n' if part.kind == "js" else f'<link rel="stylesheet" href="{url}">\n'
+    )
     return tags[:start] + tag + tags[end:]
 
 

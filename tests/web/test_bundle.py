@@ -64,22 +64,32 @@ def test_an_unknown_bundle_is_a_404(app):
 
 
 TAG = '<script src="/assets/{}?m=1"></script>\n'
+TWO = bundle.Bundle("page.x.js", b"", ("10-pg-a.js", "20-pg-b.js"))
 
 
 @pytest.mark.parametrize(
     ("tags", "error"),
     [
-        (TAG.format("05-plotly.min.js"), "links no js module"),
+        (TAG.format("05-plotly.min.js"), r"links \[\], the js bundle holds"),
+        (TAG.format("10-pg-a.js"), r"links \['10-pg-a.js'\], the js bundle holds"),
         (
             TAG.format("10-pg-a.js") + TAG.format("15-other.js") + TAG.format("20-pg-b.js"),
             "one after another",
         ),
     ],
-    ids=["none", "broken run"],
+    ids=["none", "one missing", "broken run"],
 )
 def test_modules_linked_otherwise_are_an_error_not_a_guess(tags, error):
     with pytest.raises(RuntimeError, match=error):
-        bundle.one_tag(tags, "js", "/_bundle/page.x.js")
+        bundle.one_tag(tags, TWO, "/_bundle/page.x.js")
+
+
+def test_the_run_of_modules_becomes_one_tag_in_its_place():
+    tags = TAG.format("05-plotly.min.js") + TAG.format("10-pg-a.js") + TAG.format("20-pg-b.js") + "<x>"
+    assert (
+        bundle.one_tag(tags, TWO, "/b.js")
+        == TAG.format("05-plotly.min.js") + '<script src="/b.js"></script>\n<x>'
+    )
 
 
 def test_an_index_whose_modules_differ_from_the_bundle_is_an_error(tmp_path: Path, caplog):
