@@ -345,6 +345,13 @@ def _parser() -> Lark:
     return Lark(GRAMMAR, parser="lalr", lexer="basic", postlex=_Words(), transformer=_ToTree(), strict=True)
 
 
+@cache
+def _lexer() -> Lark:
+    # a lexer of its own for reading the tokens before an error: Lark's parser builds (and
+    # checks, ~0.08 s) a new lexer at every `lex` call, only a parser-less Lark keeps one
+    return Lark(GRAMMAR, parser=None, lexer="basic", postlex=_Words(), strict=True)
+
+
 def read(text: str) -> Node:
     """The expression tree of ``text``; raises :class:`FormulaError` saying where and why."""
     try:
@@ -384,7 +391,7 @@ def _unexpected(text: str, e: UnexpectedToken) -> str:
 def _open_bracket(text: str, at: int) -> str | None:
     """The innermost bracket still open before position ``at`` (its opening token's type)."""
     openers: list[str] = []
-    for token in _parser().lex(text[:at]):
+    for token in _lexer().lex(text[:at]):
         if token.type in _OPENS:
             openers.append(token.type)
         elif token.type in _CLOSES and openers:
