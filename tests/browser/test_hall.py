@@ -688,20 +688,29 @@ LEGEND_GEOMETRY = """() => { const g = document.querySelector('#graph-lesson .js
   return {graph: b(g), legend: b(g.querySelector('.legend')), plot: b(g.querySelector('.nsewdrag'))}; }"""
 
 
-@pytest.mark.parametrize("width,height", [(1280, 800), (1440, 900)])
-def test_a_lesson_charts_legend_is_whole_and_off_its_curves_on_the_desk(browser, base_url, width, height):
+def test_a_lesson_charts_legend_is_whole_and_off_its_curves_on_the_desk(browser, base_url):
+    # each lesson opened at 1280 x 800, then the window widened to 1440 x 900
     for lesson in (RAVINE, LESSON_BY_ID["rotation"]):  # two entries; six (three dashed references)
-        pg = Page(browser, f"{base_url}/?{lesson.query}&lesson={lesson.id}", width=width, height=height)
+        pg = Page(browser, f"{base_url}/?{lesson.query}&lesson={lesson.id}", width=1280, height=800)
         p = pg.page
-        p.wait_for_selector("#graph-lesson .legend")
-        at = p.evaluate(LEGEND_GEOMETRY)
-        g, legend, plot = at["graph"], at["legend"], at["plot"]
-        assert g["left"] - 1 <= legend["left"] and legend["right"] <= g["right"] + 1, (lesson.id, at)
-        assert g["top"] - 1 <= legend["top"] and legend["bottom"] <= g["bottom"] + 1, (lesson.id, at)
-        assert legend["bottom"] <= plot["top"] + 1, (lesson.id, at)  # above the curves, not on them
-        assert plot["bottom"] - plot["top"] >= 80, (lesson.id, at)  # and the curves still have room
-        p.locator(".pg-lesson").screenshot(
-            path=str(ARTIFACTS / f"lesson-chart-{lesson.id}-{width}x{height}.png")
-        )
+        for width, height in ((1280, 800), (1440, 900)):  # the window resized: the plots refit
+            p.set_viewport_size({"width": width, "height": height})
+            p.wait_for_function(PLOTS_LAID_OUT, timeout=20000)
+            p.wait_for_selector("#graph-lesson .legend")
+            # a wider window gives the key fewer rows: plotly.js left it where it was, on the
+            # curves, until 78-pg-legend.js drew it again (plotly/plotly.js#6492)
+            p.wait_for_function(
+                f"() => {{ const a = ({LEGEND_GEOMETRY})(); return a.legend.bottom <= a.plot.top + 1; }}",
+                timeout=20000,
+            )
+            at = p.evaluate(LEGEND_GEOMETRY)
+            g, legend, plot = at["graph"], at["legend"], at["plot"]
+            assert g["left"] - 1 <= legend["left"] and legend["right"] <= g["right"] + 1, (lesson.id, at)
+            assert g["top"] - 1 <= legend["top"] and legend["bottom"] <= g["bottom"] + 1, (lesson.id, at)
+            assert legend["bottom"] <= plot["top"] + 1, (lesson.id, at)  # above the curves, not on them
+            assert plot["bottom"] - plot["top"] >= 80, (lesson.id, at)  # and the curves still have room
+            p.locator(".pg-lesson").screenshot(
+                path=str(ARTIFACTS / f"lesson-chart-{lesson.id}-{width}x{height}.png")
+            )
         assert not pg.errors, pg.errors
         pg.close()
