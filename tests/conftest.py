@@ -11,6 +11,11 @@ TESTS = Path(__file__).resolve().parent
 # test_data joined them when the lessons' axe audits moved into test_lessons: the worker with
 # the browser group ended 95 s after the other (18:27, 2026-12-07)
 EITHER_WORKER = ("test_first", "test_race", "test_lecture", "test_lessons", "test_copy", "test_data")
+# browser modules that neither assert nor picture the 3D scene (the formula box and its gallery;
+# the maps view, which hides the race): their pages run without WebGL, as on a machine that has
+# none (tests.support.browser.NO_WEBGL). Every other module keeps it, and with it the
+# screenshots a lecturer looks at
+WITHOUT_WEBGL = ("test_formula", "test_maps")
 sys.path.insert(0, str(TESTS.parent))
 
 
@@ -44,15 +49,41 @@ def base_url():
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright_session():
     import playwright.sync_api as sync_api
 
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+def _launch(playwright_session, extra: list[str]):
     from tests.support.browser import ARGS, CHROMIUM
 
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    return playwright_session.chromium.launch(executable_path=CHROMIUM, args=[*ARGS, *extra])
+
+
+@pytest.fixture(scope="session")
+def webgl_browser(playwright_session):
+    b = _launch(playwright_session, [])
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def flat_browser(playwright_session):
+    from tests.support.browser import NO_WEBGL
+
+    b = _launch(playwright_session, NO_WEBGL)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def browser(request):
+    """Chromium with WebGL, or without it in the modules that assert nothing of the 3D scene
+    (WITHOUT_WEBGL; see tests.support.browser.NO_WEBGL)."""
+    flat = Path(str(request.node.fspath)).stem in WITHOUT_WEBGL
+    return request.getfixturevalue("flat_browser" if flat else "webgl_browser")
 
 
 @pytest.fixture

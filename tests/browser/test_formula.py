@@ -2,7 +2,8 @@
 the preview shows what was read (MathJax, served by the app itself), the race runs on it,
 a broken formula gets its message with the character where reading stopped marked, and
 the gallery opens a classic. Screenshots: artifacts/formula-typed.png,
-artifacts/formula-broken.png, artifacts/gallery-<key>.png (three classics, typed)."""
+artifacts/formula-broken.png, artifacts/gallery-<key>.png (three classics, typed). The pages
+have no WebGL (tests/conftest.py, WITHOUT_WEBGL): the 3D card says so in the screenshots."""
 
 import math
 from urllib.parse import urlencode

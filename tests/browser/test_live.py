@@ -18,23 +18,15 @@ import pytest
 from tests.support.browser import ARTIFACTS, Page, free_port
 from tests.support.live import live_server, redis_server, server_log
 
+
 # The students' pages run in a Chromium without WebGL (--disable-3d-apis): in software GL, three
 # WebGL pages beside the other worker's tests stalled each other for tens of seconds on the
 # 2-core CI box (a student page had not started playing 60 s after the lecturer). A student on a
 # machine without WebGL is real, too: the page says so in the 3D card and follows as any other
 # (the sync is the same script). The lecturer's page keeps WebGL.
-NO_GL = ["--disable-3d-apis", "--disable-webgl"]
-
-
 @pytest.fixture(scope="module")
-def student_browser(browser):
-    from tests.support.browser import ARGS, CHROMIUM
-
-    b = browser.browser_type.launch(
-        executable_path=CHROMIUM, args=[*ARGS, *NO_GL]
-    )  # the session's Playwright
-    yield b
-    b.close()
+def student_browser(flat_browser):
+    return flat_browser  # tests.support.browser.NO_WEBGL
 
 
 # Every run drives Redis on one worker and gunicorn with 2 workers on the SQLite store (the
@@ -166,7 +158,7 @@ def test_two_students_follow_a_lecturer(browser, student_browser, live_base):
     lp.wait_for_selector("#modal-live", state="hidden")
     assert token not in lp.evaluate("() => window.location.href")  # the address bar never shows it
 
-    # students on phones, without WebGL (see NO_GL)
+    # students on phones, without WebGL (see above)
     s1, s2 = (Page(student_browser, student_link, width=390, height=844) for _ in range(2))
     students = [s1, s2]
     for s in students:

@@ -1,7 +1,8 @@
 """The "Maps" view in headless Chromium against the real server: each map renders piece by
 piece, a clicked cell loads that exact run into the race and plays it, tuning runs and
 "Race the tuned settings" loads its results. Screenshots: artifacts/maps-<kind>.png,
-artifacts/maps-tune.png."""
+artifacts/maps-tune.png. The pages have no WebGL (tests/conftest.py, WITHOUT_WEBGL): the
+maps view hides the race's 3D scene."""
 
 import itertools
 from urllib.parse import parse_qs, urlparse
