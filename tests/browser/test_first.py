@@ -1,6 +1,6 @@
 """First impression (issue #12), in real headless Chromium against the real server: what a
-cold visit costs, presenter mode on one screen, the colour key, the phone. Timings are the
-benchmark's (benchmarks/browser.py); these assert only budgets stable enough to assert.
+cold visit costs, the colour key, the phone (lecture mode on one screen: test_hall.py). Timings
+are the benchmark's (benchmarks/browser.py); these assert only budgets stable enough to assert.
 Screenshots land in artifacts/first-*.png."""
 
 import json
@@ -9,9 +9,16 @@ import numpy as np
 import pytest
 
 from playground.web import ASSETS, contract, runs, views
-from playground.web.lessons import LESSONS
 from playground.web.state.widgets import DEFAULT_CONFIG
-from tests.support.browser import ARTIFACTS, PENDING_CALLBACKS, PLOTS_LAID_OUT, Page, next_frames, read_qr
+from tests.support.browser import (
+    ARTIFACTS,
+    PENDING_CALLBACKS,
+    PLOTS_LAID_OUT,
+    Page,
+    graph_js,
+    next_frames,
+    read_qr,
+)
 
 BYTES_BUDGET = 3.5e6  # everything a cold visit transfers (the issue measured 9.1 MB)
 EIGHT = "surface=rosenbrock&opt=gd,momentum,nag,adagrad,rmsprop,adam,adamw,nadam&steps=2000"
@@ -29,11 +36,7 @@ def _shot(page, name: str, **kw) -> None:
     page.screenshot(path=str(ARTIFACTS / f"first-{name}.png"), **kw)
 
 
-def _graph_js(key: str) -> str:
-    return f"document.querySelector('#{getattr(contract.IDS, key)} .js-plotly-plot')"
-
-
-CONTOUR_DRAWN = f"{_graph_js('contour')} && {_graph_js('contour')}.querySelector('.contourlayer path')"
+CONTOUR_DRAWN = f"{graph_js('contour')} && {graph_js('contour')}.querySelector('.contourlayer path')"
 # noted when the contour map is first drawn: plotly.js's own list of the trace types set up so
 # far, the files asked for so far, the controls mounted, and the map itself (its figure, margins,
 # box, and whether Plotly drew it a second time to fit the margins: plotly.js keeps that count
@@ -42,7 +45,7 @@ AT_CONTOUR = f"""(() => {{ const look = () => {{
   if ({CONTOUR_DRAWN}) {{ window.__typesAtContour = Object.keys(Plotly.PlotSchema.get().traces);
     window.__requestedAtContour = performance.getEntriesByType('resource').map(r => r.name);
     window.__controlsAtContour = document.querySelectorAll('#{contract.IDS.controls} :is(input, select, button)').length;
-    const g = {_graph_js("contour")}, fl = g._fullLayout, s = fl._size;
+    const g = {graph_js("contour")}, fl = g._fullLayout, s = fl._size;
     window.__mapAtContour = {{figure: JSON.parse(JSON.stringify({{data: g.data, layout: g.layout}})),
       margins: [s.l, s.r, s.t, s.b], redrawn: '_redrawFromAutoMarginCount' in fl, box: [g.clientWidth, g.clientHeight]}}; }}
   else requestAnimationFrame(look); }}; requestAnimationFrame(look); }})()"""
@@ -74,7 +77,7 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     # the plots are drawn from the page's first response: no callback has answered yet when
     # the contour map and the 3D scene (with its paths) are there
     page.wait_for_function(
-        f"() => {CONTOUR_DRAWN} && {_graph_js('surface')} && {_graph_js('surface')}.querySelector('canvas')",
+        f"() => {CONTOUR_DRAWN} && {graph_js('surface')} && {graph_js('surface')}.querySelector('canvas')",
         timeout=30000,
     )
     # MathJax and the panels' requests count too: wait for the typeset rules and no pending callback,
@@ -133,10 +136,10 @@ def test_a_cold_visit_stays_in_budget_and_draws_without_a_callback(browser, base
     ctx.close()
 
 
-MAP_MARGINS = f"() => {{ const s = {_graph_js('contour')}._fullLayout._size; return [s.l, s.r, s.t, s.b]; }}"
-MAP_AUTOMARGIN = f"() => ['xaxis', 'yaxis'].map(a => {_graph_js('contour')}._fullLayout[a].automargin)"
+MAP_MARGINS = f"() => {{ const s = {graph_js('contour')}._fullLayout._size; return [s.l, s.r, s.t, s.b]; }}"
+MAP_AUTOMARGIN = f"() => ['xaxis', 'yaxis'].map(a => {graph_js('contour')}._fullLayout[a].automargin)"
 # the ticks each plot asks for: the map's and the scene's axes' counts and tick values
-ASKED_TICKS = f"""() => {{ const m = {_graph_js("contour")}.layout, s = {_graph_js("surface")}.layout.scene;
+ASKED_TICKS = f"""() => {{ const m = {graph_js("contour")}.layout, s = {graph_js("surface")}.layout.scene;
   return [m.xaxis, m.yaxis, s.xaxis, s.yaxis, s.zaxis].map(a => [a.nticks || 0, (a.tickvals || []).length]); }}"""
 
 
@@ -238,12 +241,12 @@ def test_one_colour_key_in_every_plot(page):
     assert run == want
     for key in ("surface", "contour", "loss_chart"):
         legend = p.evaluate(
-            f"""() => {_graph_js(key)}._fullData.filter(t => t.showlegend && t.meta && t.meta.racer >= 0)
+            f"""() => {graph_js(key)}._fullData.filter(t => t.showlegend && t.meta && t.meta.racer >= 0)
                  .map(t => [t.name, t.line.color])"""
         )
         assert legend == want, key
         names = p.evaluate(
-            f"() => [...{_graph_js(key)}.querySelectorAll('.legendtext')].map(t => t.textContent)"
+            f"() => [...{graph_js(key)}.querySelectorAll('.legendtext')].map(t => t.textContent)"
         )
         assert names == [n for n, _ in want], key
     swatches = p.evaluate(
@@ -274,90 +277,6 @@ def test_the_step_readouts_agree_while_playing(page):
     assert p.locator("#slider-step input").count() == 0
 
 
-def _visible(p, selector: str) -> bool:
-    box = p.locator(selector).first.bounding_box()
-    vw, vh = p.viewport_size["width"], p.viewport_size["height"]
-    return (
-        bool(box)
-        and box["width"] > 50
-        and box["y"] >= 0
-        and box["y"] + box["height"] <= vh + 1
-        and box["x"] + box["width"] <= vw + 1
-    )
-
-
-def _text_boxes(p, key: str, graph: str = "") -> list:
-    """[text, left, top, right, bottom, font px] of every label shown (a hidden one has no box)
-    of a race graph (contract key), or of the graph a JS expression gives."""
-    return p.evaluate(
-        f"""() => [...{graph or _graph_js(key)}.querySelectorAll('.main-svg text')]
-             .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
-             .map(t => {{ const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.top, b.right, b.bottom,
-                          parseFloat(getComputedStyle(t).fontSize)]; }})"""
-    )
-
-
-def _overlaps(boxes: list) -> list:
-    out = []
-    for i, a in enumerate(boxes):
-        for b in boxes[i + 1 :]:
-            if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1:
-                out.append((a[0], b[0]))
-    return out
-
-
-@pytest.mark.parametrize(
-    "width,height,dark", [(1280, 720, False), (1920, 1080, True)], ids=["720p-light", "1080p-dark"]
-)
-def test_presenter_mode_fits_one_screen_with_a_lesson_open(browser, base_url, width, height, dark):
-    lesson = LESSONS[0]
-    pg = Page(browser, f"{base_url}/?{lesson.query}&lesson={lesson.id}", width=width, height=height)
-    p = pg.page
-    if dark:
-        p.click("#button-theme")
-    p.click("#button-presenter")
-    p.wait_for_function(PLOTS_LAID_OUT, timeout=10000)  # plots refit and re-lay their text out
-    assert p.locator("#alert-lesson").is_visible()
-    for sel in (
-        "#graph-surface-3d",
-        "#graph-contour",
-        "#graph-loss",
-        "#button-play",
-        "#text-step",
-        "#slider-step",
-    ):
-        assert _visible(p, sel), sel
-    assert p.evaluate("() => document.documentElement.scrollHeight <= window.innerHeight + 1")
-    # the colour key: each plot's legend names every racer
-    labels = p.evaluate("() => window.PG.run.racers.map(r => r.label)")
-    for key in ("surface", "contour", "loss_chart"):
-        shown = p.evaluate(
-            f"() => [...{_graph_js(key)}.querySelectorAll('.legendtext')].map(t => t.textContent)"
-        )
-        assert shown == labels, key
-    for key in ("contour", "loss_chart"):
-        boxes = _text_boxes(p, key)
-        assert not _overlaps(boxes), (key, _overlaps(boxes))
-        if height >= 1080:  # readable from the back of a hall, laid out by Plotly at that size
-            assert min(b[5] for b in boxes) >= 18, key
-    # the lesson's chart fits its strip whole: every label inside the strip, none overlapping
-    strip = p.locator("#div-lesson").bounding_box()
-    lesson = _text_boxes(p, "", "document.querySelector('#graph-lesson .js-plotly-plot')")
-    assert len(lesson) > 4 and not _overlaps(lesson), _overlaps(lesson)
-    for text, left, top, right, bottom, _ in lesson:
-        assert strip["y"] - 1 <= top and bottom <= strip["y"] + strip["height"] + 1, text
-        assert strip["x"] - 1 <= left and right <= strip["x"] + strip["width"] + 1, text
-    if height >= 1080:
-        sizes = p.evaluate(f"() => {_graph_js('surface')}._fullLayout.scene.xaxis.tickfont.size")
-        assert sizes >= 18
-    if dark:  # grid lines of the theme, not bright white
-        grid = p.evaluate(f"() => {_graph_js('loss_chart')}._fullLayout.yaxis.gridcolor")
-        assert grid == contract.SCENE_INK["dark"]["grid"]
-    _shot(p, f"presenter-{width}x{height}-{'dark' if dark else 'light'}")
-    assert not pg.errors, pg.errors
-    pg.close()
-
-
 def test_a_rosenbrock_race_mid_playback_in_3d(browser, base_url):
     pg = Page(browser, f"{base_url}/?{EIGHT}", width=1600, height=1000)
     p = pg.page
@@ -380,7 +299,7 @@ def test_a_rosenbrock_race_mid_playback_in_3d(browser, base_url):
         "() => !document.querySelector('canvas.pg-scene') || document.querySelector('canvas.pg-scene').style.display === 'none'"
     )
     n = p.evaluate(
-        f"() => Math.min(...{_graph_js('surface')}.data.filter(t => t.meta && t.meta.role === 'path').map(t => t.x.length))"
+        f"() => Math.min(...{graph_js('surface')}.data.filter(t => t.meta && t.meta.role === 'path').map(t => t.x.length))"
     )
     assert n > 300
     colors = p.evaluate("() => window.PG.run.racers.map(r => r.color)")
@@ -400,7 +319,7 @@ def test_a_rosenbrock_race_mid_playback_in_3d(browser, base_url):
 # points, the overlay's projection (PG.sceneProbe) moved by `shift` px: how many are shown, and
 # how many land within 2 px of a pixel that the paths changed.
 PROBE_3D = f"""shift => {{
-  const g = {_graph_js("surface")}, s = g._fullLayout.scene._scene, gp = s.glplot, c = gp.canvas;
+  const g = {graph_js("surface")}, s = g._fullLayout.scene._scene, gp = s.glplot, c = gp.canvas;
   function picture() {{
     gp.redraw();
     const copy = document.createElement('canvas'); copy.width = c.width; copy.height = c.height;
@@ -536,7 +455,7 @@ def test_on_a_touch_screen_two_fingers_pinch_the_contour_map_about_their_midpoin
 def _eye(p) -> np.ndarray:
     return np.array(
         p.evaluate(
-            f"() => {{ const e = window.PG.plotly.sceneEye({_graph_js('surface')}); return [e.x, e.y, e.z]; }}"
+            f"() => {{ const e = window.PG.plotly.sceneEye({graph_js('surface')}); return [e.x, e.y, e.z]; }}"
         )
     )
 
@@ -549,7 +468,7 @@ def _turned(a: np.ndarray, b: np.ndarray) -> float:
 def _wait_turned(p, since: np.ndarray, degrees: float) -> None:
     """Wait until the scene's eye has gone ``degrees`` round the vertical axis from ``since``."""
     p.wait_for_function(
-        f"""([x, y, d]) => {{ const e = window.PG.plotly.sceneEye({_graph_js("surface")});
+        f"""([x, y, d]) => {{ const e = window.PG.plotly.sceneEye({graph_js("surface")});
              const t = (Math.atan2(e.y, e.x) - Math.atan2(y, x)) * 180 / Math.PI;
              return ((t % 360) + 360) % 360 > d; }}""",
         arg=[float(since[0]), float(since[1]), degrees],

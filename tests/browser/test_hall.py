@@ -17,11 +17,20 @@ from PIL import Image
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from playground.core.surfaces import get_surface
-from playground.web.contract import FONT, IDS, LABELS, RESULTS_COLUMNS
+from playground.web.contract import FONT, IDS, LABELS, RESULTS_COLUMNS, SCENE_INK
 from playground.web.lessons import LESSON_BY_ID
 from playground.web.plots import landscape
 from tests.support.axe import check
-from tests.support.browser import ARTIFACTS, PLOTS_LAID_OUT, Page, free_port, next_frames
+from tests.support.browser import (
+    ARTIFACTS,
+    PLOTS_LAID_OUT,
+    Page,
+    free_port,
+    graph_js,
+    next_frames,
+    overlapping,
+    text_boxes,
+)
 from tests.support.live import live_server, redis_server
 
 RAVINE = LESSON_BY_ID["ravine"]
@@ -132,6 +141,27 @@ def test_lecture_mode_shows_everything_on_one_screen(browser, base_url, width, h
     assert p.evaluate("() => document.scrollingElement.scrollHeight <= window.innerHeight + 1")
     for sel in ("#graph-contour", "#graph-loss", "#graph-surface-3d"):  # plots, not slivers
         assert box(p, sel)["height"] >= 0.3 * height and box(p, sel)["width"] >= 0.25 * width, sel
+    # each plot's key names every racer; no label of the map or the loss chart lies on another;
+    # the lesson chart's labels are all inside its strip, apart
+    labels = p.evaluate("() => window.PG.run.racers.map(r => r.label)")
+    for key in ("surface", "contour", "loss_chart"):
+        shown = p.evaluate(
+            f"() => [...{graph_js(key)}.querySelectorAll('.legendtext')].map(t => t.textContent)"
+        )
+        assert shown == labels, key
+    for key in ("contour", "loss_chart"):
+        assert not overlapping(text_boxes(p, graph_js(key))), key
+    strip = box(p, "#div-lesson")
+    lesson = text_boxes(p, "document.querySelector('#graph-lesson .js-plotly-plot')")
+    assert len(lesson) > 4 and not overlapping(lesson), overlapping(lesson)
+    for text, left, top, right, bottom, _ in lesson:
+        assert strip["y"] - 1 <= top and bottom <= strip["y"] + strip["height"] + 1, text
+        assert strip["x"] - 1 <= left and right <= strip["x"] + strip["width"] + 1, text
+    if dark:  # grid lines of the theme, not bright white
+        assert (
+            p.evaluate(f"() => {graph_js('loss_chart')}._fullLayout.yaxis.gridcolor")
+            == SCENE_INK["dark"]["grid"]
+        )
     # the lesson's text whole: nothing hidden in a scroll box
     assert p.evaluate(
         "() => { const t = document.querySelector('.pg-lesson-text'); return t.scrollHeight <= t.clientHeight + 1; }"

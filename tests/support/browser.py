@@ -252,3 +252,31 @@ class PagePool:
         for page in self.pages.values():
             page.close()
         self.pages.clear()
+
+
+def graph_js(key: str) -> str:
+    """A JS expression for the race graph of contract key ``key`` (its Plotly div)."""
+    from playground.web import contract
+
+    return f"document.querySelector('#{getattr(contract.IDS, key)} .js-plotly-plot')"
+
+
+def text_boxes(page, graph: str) -> list:
+    """[text, left, top, right, bottom, font px] of every label shown (a hidden one has no box)
+    in the graph the JS expression ``graph`` gives (graph_js)."""
+    return page.evaluate(
+        f"""() => [...{graph}.querySelectorAll('.main-svg text')]
+             .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+             .map(t => {{ const b = t.getBoundingClientRect(); return [t.textContent, b.left, b.top, b.right, b.bottom,
+                          parseFloat(getComputedStyle(t).fontSize)]; }})"""
+    )
+
+
+def overlapping(boxes: list) -> list:
+    """The pairs of text_boxes' labels that overlap (by more than a pixel)."""
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if a[1] < b[3] - 1 and b[1] < a[3] - 1 and a[2] < b[4] - 1 and b[2] < a[4] - 1:
+                out.append((a[0], b[0]))
+    return out
