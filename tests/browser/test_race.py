@@ -14,7 +14,8 @@ from tests.support.browser import ARTIFACTS, PAUSED, PLOTS_LAID_OUT, SHOWN_STEP_
 ADAM_COLOR = racer_colors(["momentum", "rmsprop", "adam"])[2]
 
 
-def test_default_view_renders_both_landscapes(page):
+def test_default_view_renders_both_landscapes(shared_page, base_url):
+    page = shared_page(base_url)  # read only: the module's first test, on a fresh page
     ARTIFACTS.mkdir(exist_ok=True)
     p = page.page
     assert p.locator("#graph-surface-3d canvas").count() >= 1  # WebGL scene
@@ -29,7 +30,8 @@ def test_default_view_renders_both_landscapes(page):
     p.screenshot(path=str(ARTIFACTS / "default.png"), full_page=True)
 
 
-def test_play_pause_step_reset_and_scrub(page):
+def test_play_pause_step_reset_and_scrub(shared_page, base_url):
+    page = shared_page(base_url)  # the default race, as the first test left it
     p = page.page
     before = page.updates
     p.click("#button-play")
@@ -71,7 +73,8 @@ GRAD_ARROW = """() => { const gd = document.querySelector('#graph-contour .js-pl
     return Array.from(gd.data.find(t => t.meta && t.meta.role === 'grad').x); }"""
 
 
-def test_inspect_and_log_scale_redraw_without_the_server(page):
+def test_inspect_and_log_scale_redraw_without_the_server(shared_page, base_url):
+    page = shared_page(base_url)  # at whatever step the last test left
     p = page.page
     for _ in range(5):
         p.click("#button-step")
@@ -99,7 +102,8 @@ def test_inspect_and_log_scale_redraw_without_the_server(page):
     assert page.updates == asked  # nothing was computed again, nothing was even asked
 
 
-def test_changing_surface_and_optimizers_redraws(page):
+def test_changing_surface_and_optimizers_redraws(shared_page, base_url):
+    page = shared_page(base_url)  # the last to share it: it changes the race
     p = page.page
     ranges = lambda: p.evaluate(
         "() => document.querySelector('#graph-contour .js-plotly-plot').layout.xaxis.range"
