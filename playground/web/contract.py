@@ -365,7 +365,10 @@ LABELS = {"play": "▶ Play", "pause": "❚❚ Pause", "dark": "Dark", "light": 
           # the 3D card's auto-rotate switch (assets/55-pg-rotate.js), off and on
           "rotate": "⟳ Rotate", "rotating": "■ Stop rotating",
           # a colour bar's first word, and the 3D scene's z title in lecture mode (70-pg-keys.js)
-          "height": "height"}  # fmt: skip
+          "height": "height",
+          # the 3D card in a browser without WebGL, in place of plotly.js's note (79-pg-no-webgl.js)
+          "noWebgl": "This browser cannot draw the 3D view (it has no WebGL). The contour map and the "
+                     "loss chart show the same race."}  # fmt: skip
 # auto-rotate: how fast the 3D camera turns about the vertical axis while paused; with
 # prefers-reduced-motion, how far one press turns it instead (no continuous motion)
 ROTATE = {"degPerSecond": 12, "stepDeg": 30}

@@ -12,7 +12,8 @@ import pytest
 
 from playground.core.surfaces.gallery import BY_KEY, CLASSICS
 from playground.core.surfaces.notation import read_formula, to_latex
-from tests.support.browser import ARTIFACTS, Page, follow_link
+from playground.web.contract import LABELS
+from tests.support.browser import ARTIFACTS, Page, follow_link, next_frames
 
 WAIT = 60000  # software GL on a shared 2-core box
 RUN_XY = "() => window.PG.run.racers.map(r => r.xy)"
@@ -122,6 +123,14 @@ def test_the_gallery_opens_a_classic_in_one_click(browser, base_url):
     # (the page's MathJax; that each link and formula reaches the race: tests/web/test_formula_links)
     texs = [f"f(x, y) = {to_latex(read_formula(c.formula))}" for c in CLASSICS]
     assert p.evaluate(SET_AS_MATHEMATICS, texs) == [[0, False]] * len(CLASSICS)
+    # this Chromium has no WebGL: the 3D card says so in the page's words, and a click on it
+    # opens nothing (plotly.js's own note sent the reader to another site in a new window)
+    p.wait_for_selector("#graph-surface-3d .pg-no-webgl", timeout=WAIT)
+    assert p.inner_text("#graph-surface-3d .no-webgl").strip() == LABELS["noWebgl"]
+    pages = len(p.context.pages)
+    p.click("#graph-surface-3d .no-webgl")
+    next_frames(p)
+    assert len(p.context.pages) == pages
     assert not pg.errors, pg.errors
     pg.close()
 
