@@ -340,6 +340,16 @@
       return true;
     },
 
+    /* Run `fn(g)` once for every Plotly graph the page holds, now and as new ones appear (a
+     * view opened, a lesson's chart, a map drawn): one watch of the document for all callers. */
+    eachNewGraph: function (fn) {
+      const seen = new WeakSet();
+      newGraphWatchers.push(function (g) {
+        if (!seen.has(g)) { seen.add(g); fn(g); }
+      });
+      watchDocument();
+    },
+
     /* The text alternative the figure drawn in `g` carries (plots/alt.py `carried`), or null. */
     altText: function (g) {
       const m = g && g.layout && g.layout.meta;
@@ -351,5 +361,21 @@
       return g && g.parentElement ? g.parentElement.closest("[id]") : null;
     },
   };
+  // eachNewGraph's callers, and the one document watch that finds their new graphs
+  const newGraphWatchers = [];
+  let watching = false, queued = false;
+  function findNewGraphs() {
+    queued = false;
+    P.all().forEach(function (g) { newGraphWatchers.forEach(function (w) { w(g); }); });
+  }
+  function watchDocument() {
+    if (watching) return;
+    watching = true;
+    new MutationObserver(function () {
+      if (!queued) { queued = true; window.requestAnimationFrame(findNewGraphs); }
+    }).observe(document.documentElement, { childList: true, subtree: true });
+    window.requestAnimationFrame(findNewGraphs);
+  }
+
   PG.plotly = P;
 })();

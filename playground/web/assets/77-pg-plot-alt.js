@@ -9,7 +9,6 @@
   "use strict";
   const PG = window.PG, P = PG.plotly;
   const watched = new WeakSet(); // graphs whose draws are followed
-  let queued = false;
 
   /* The graph box `el` (a dcc.Graph's element, with its id) named and described by `text`. */
   PG.describePlot = function (el, text) {
@@ -34,15 +33,8 @@
     if (text) PG.describePlot(P.box(g), text);
   }
 
-  /* New graphs (a view opened, a lesson's chart, a map drawn): follow their draws. */
-  function discover() {
-    queued = false;
-    P.all().forEach(function (g) {
-      if (P.onDraw(g, watched, function () { describe(g); })) describe(g);
-    });
-  }
-
-  new MutationObserver(function () {
-    if (!queued) { queued = true; window.requestAnimationFrame(discover); }
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  /* Every graph, new ones too (a view opened, a lesson's chart, a map drawn): follow its draws. */
+  P.eachNewGraph(function (g) {
+    if (P.onDraw(g, watched, function () { describe(g); })) describe(g);
+  });
 })();

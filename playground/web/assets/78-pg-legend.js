@@ -5,8 +5,7 @@
  * leaves it in place redraws nothing. */
 (function () {
   "use strict";
-  const P = window.PG.plotly, watched = new WeakSet();
-  let queued = false;
+  const P = window.PG.plotly;
 
   function onThePlot(g) {
     const legend = g.layout && g.layout.legend, key = g.querySelector(".legend"), plot = g.querySelector(".nsewdrag");
@@ -18,16 +17,7 @@
     if (onThePlot(g)) window.Plotly.react(g, g.data, Object.assign({}, g.layout));
   }
 
-  function discover() {
-    queued = false;
-    P.all().forEach(function (g) {
-      if (watched.has(g) || !g.on) return;
-      watched.add(g);
-      g.on("plotly_relayout", function (e) { if (e && e.autosize) replace(g); });
-    });
-  }
-
-  new MutationObserver(function () {
-    if (!queued) { queued = true; window.requestAnimationFrame(discover); }
-  }).observe(document.documentElement, { childList: true, subtree: true });
+  P.eachNewGraph(function (g) {
+    if (g.on) g.on("plotly_relayout", function (e) { if (e && e.autosize) replace(g); });
+  });
 })();
